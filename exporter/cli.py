@@ -1,0 +1,210 @@
+"""Command line: `exporter build`, `exporter import`, `exporter schema`.
+
+Start-up stays light: argparse only; readers, writers and their engines are imported when a command runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from exporter import __version__
+from exporter.errors import ExitCode, ExportError
+from exporter.options import FORMATS, BuildOptions
+
+
+def _formats(value: str) -> tuple[str, ...]:
+    names = tuple(dict.fromkeys(part.strip().lower() for part in value.split(",") if part.strip()))
+    unknown = [name for name in names if name not in FORMATS]
+    if unknown or not names:
+        raise argparse.ArgumentTypeError(f"unknown format {unknown[0] if unknown else value!r} (known: {', '.join(FORMATS)})")
+    return names
+
+
+def _iso_date(value: str) -> str:
+    from exporter.model import check_iso8601
+
+    try:
+        return check_iso8601(value)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+
+
+def _positive(value: str) -> int:
+    number = int(value)
+    if number <= 0:
+        raise argparse.ArgumentTypeError("must be a positive number")
+    return number
+
+
+def _add_input_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--from", dest="input_format", metavar="KIND",
+                        help="input kind instead of detection by extension: markdown, json, yaml, packet, html, "
+                             "text, dvids, docx")
+    parser.add_argument("--source-url", metavar="URL", help="the article's source URL (overrides the input's)")
+    parser.add_argument("--retrieved", metavar="DATE", type=_iso_date,
+                        help="when the source was retrieved (ISO 8601); recorded only when given or fetched")
+    parser.add_argument("--images", dest="images_dir", metavar="DIR", type=Path,
+                        help="folder with photos for figures whose image is not at hand (found by VIRIN or file name)")
+    parser.add_argument("--allow-network", action="store_true",
+                        help="allow fetching remote pages and images (https only, with size and time limits)")
+    parser.add_argument("--debug", action="store_true", help="show tracebacks")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="exporter",
+        description="Export articles to accessible PDF/UA-1, EPUB 3, DOCX and HTML, keeping every image's alt text, "
+                    "caption, credit and VIRIN and each article's provenance.",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    build = commands.add_parser("build", help="export inputs to one or more formats",
+                                description="Write DIR/<input stem>.<format> for every input and format.")
+    build.add_argument("inputs", nargs="+", type=Path, metavar="INPUT")
+    build.add_argument("--to", dest="formats", type=_formats, default=("html",),
+                       help=f"comma-separated formats: {','.join(FORMATS)} (default: html)")
+    build.add_argument("-o", "--out", dest="out_dir", type=Path, default=Path("."), metavar="DIR",
+                       help="output folder (default: the current folder)")
+    build.add_argument("--alt-from-caption", action="store_true",
+                       help="use the caption as alt text for figures that have none (reported as a warning)")
+    build.add_argument("--strict", action="store_true", help="treat missing images as errors")
+    build.add_argument("--embed-images", action="store_true", help="HTML: embed images as data URIs")
+    build.add_argument("--embed-fonts", action="store_true", help="EPUB: embed the bundled fonts")
+    build.add_argument("--page-size", choices=("letter", "a4"), type=str.lower, default="letter",
+                       help="PDF page size (default: letter)")
+    build.add_argument("--pdf-profile", choices=("ua", "archive"), default="ua",
+                       help="PDF: ua = PDF/UA-1; archive = PDF/A-3a and PDF/UA-1")
+    build.add_argument("--a11y-certifier", metavar="NAME",
+                       help="EPUB: who certifies conformance (adds dcterms:conformsTo and a11y:certifiedBy)")
+    build.add_argument("--max-image-edge", type=_positive, metavar="PX",
+                       help="resize images so the long edge is at most PX (default per format)")
+    _add_input_options(build)
+
+    importer = commands.add_parser("import", help="convert a source into canonical Markdown, JSON or YAML")
+    importer.add_argument("source", type=Path, metavar="SOURCE")
+    importer.add_argument("-o", "--output", type=Path, required=True, metavar="OUT",
+                          help="OUT.md, OUT.json or OUT.yaml")
+    _add_input_options(importer)
+
+    commands.add_parser("schema", help="print the JSON Schema of the article model")
+    return parser
+
+
+def _options(args: argparse.Namespace) -> BuildOptions:
+    fields = BuildOptions.__dataclass_fields__
+    values = {name: getattr(args, name) for name in fields if hasattr(args, name)}
+    if values.get("images_dir") is not None and not values["images_dir"].is_dir():
+        raise ExportError("--images: no such folder", file=values["images_dir"])
+    return BuildOptions(**values)
+
+
+def _print_error(error: ExportError) -> None:
+    print(f"error: {error}", file=sys.stderr)
+
+
+def _print_warnings(messages: Sequence[str]) -> None:
+    for message in messages:
+        print(f"warning: {message}", file=sys.stderr)
+
+
+def command_build(args: argparse.Namespace) -> int:
+    from exporter.pipeline import export, output_stem
+
+    options = _options(args)
+    stems: dict[str, Path] = {}
+    for source in args.inputs:
+        stem = output_stem(source)
+        if stem in stems:
+            raise ExportError(f"{source} and {stems[stem]} would both write {stem}.*: rename one or build them apart")
+        stems[stem] = source
+    worst = ExitCode.OK
+    for source in args.inputs:
+        try:
+            result = export(source, options)
+        except ExportError as error:
+            _print_error(error.located(source))
+            worst = max(worst, error.code)
+            continue
+        _print_warnings(result.warnings)
+        for path in result.outputs:
+            print(f"wrote {path}")
+        worst = max(worst, result.code)
+    return int(worst)
+
+
+def command_import(args: argparse.Namespace) -> int:
+    from exporter.errors import Warnings
+    from exporter.output import write_outputs
+    from exporter.pipeline import apply_overrides
+    from exporter.readers import read_document
+    from exporter.serialize import serialize
+
+    options = _options(args)
+    output: Path = args.output
+    result = read_document(args.source, options)
+    warnings = Warnings()
+    for message in result.warnings:
+        warnings.warn(message)
+    # Import keeps what the source has (even figures without alt text): alt text is checked at build time.
+    document = apply_overrides(result.document, options)
+    data = serialize(document, output)
+    write_outputs(output.parent if str(output.parent) else Path("."), {output.name: data}, {})
+    _print_warnings(warnings.messages)
+    print(f"wrote {output}")
+    return 0
+
+
+def command_schema() -> int:
+    import json
+
+    from pydantic import TypeAdapter
+
+    from exporter.model import Article, Packet
+
+    schema = {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "title": "Exporter article model",
+        "oneOf": [{"$ref": "#/$defs/Article"}, {"$ref": "#/$defs/Packet"}],
+    }
+    adapter = TypeAdapter(Article | Packet)
+    generated = adapter.json_schema(ref_template="#/$defs/{model}")
+    schema["$defs"] = generated.get("$defs", {})
+    print(json.dumps(schema, indent=2, ensure_ascii=False))
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help()
+        return int(ExitCode.BAD_INPUT)
+    debug = getattr(args, "debug", False) or os.environ.get("EXPORTER_DEBUG") == "1"
+    try:
+        if args.command == "build":
+            return command_build(args)
+        if args.command == "import":
+            return command_import(args)
+        if args.command == "schema":
+            return command_schema()
+    except ExportError as error:
+        if debug:
+            raise
+        _print_error(error)
+        return int(error.code)
+    except KeyboardInterrupt:
+        print("error: interrupted", file=sys.stderr)
+        return 130
+    except Exception as error:  # noqa: BLE001 - people get one line; --debug shows the traceback
+        if debug:
+            raise
+        print(f"error: internal error: {type(error).__name__}: {error} (run with --debug for details)",
+              file=sys.stderr)
+        return int(ExitCode.INCOMPLETE)
+    parser.error(f"unknown command {args.command}")
+    return int(ExitCode.BAD_INPUT)

@@ -1,0 +1,76 @@
+"""Confinement: what readers and renderers may read. Files only under the allowed folders; the network
+only with --allow-network, https only, with size and time limits."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from exporter.errors import ExportError
+
+MAX_DOWNLOAD_BYTES = 50 * 1024 * 1024
+DOWNLOAD_TIMEOUT_SECONDS = 20
+
+
+def is_remote(reference: str) -> bool:
+    return urlsplit(reference).scheme.lower() in ("http", "https", "ftp")
+
+
+@dataclass(frozen=True)
+class Confinement:
+    roots: tuple[Path, ...]
+    allow_network: bool = False
+
+    @classmethod
+    def for_input(
+        cls, input_dir: Path, images_dir: Path | None = None, *, allow_network: bool = False
+    ) -> Confinement:
+        from exporter.resources import fonts_dir, templates_dir
+
+        roots = [input_dir, templates_dir(), fonts_dir()]
+        if images_dir is not None:
+            roots.append(images_dir)
+        return cls(tuple(root.resolve() for root in roots), allow_network)
+
+    def allows(self, path: Path) -> bool:
+        resolved = path.resolve()
+        return any(resolved.is_relative_to(root) for root in self.roots)
+
+    def local_path(self, reference: str, base: Path) -> Path:
+        """The file a relative path or file: URL names, refused when it leaves the allowed folders."""
+        parts = urlsplit(reference)
+        scheme = parts.scheme.lower()
+        if scheme == "file":
+            candidate = Path(unquote(parts.path))
+        elif scheme == "":
+            candidate = Path(unquote(parts.path))
+        else:
+            raise ExportError(f"{reference!r}: {scheme}: references are not allowed")
+        if not candidate.is_absolute():
+            candidate = base / candidate
+        if not self.allows(candidate):
+            raise ExportError(
+                f"{reference!r} is outside the allowed folders (the input's folder and --images); refused"
+            )
+        return candidate.resolve()
+
+    def fetch(self, url: str) -> bytes:
+        """Download with limits; only https, only with --allow-network."""
+        if not self.allow_network:
+            raise ExportError(f"{url}: network access is off (use --allow-network to fetch it)")
+        if urlsplit(url).scheme.lower() != "https":
+            raise ExportError(f"{url}: only https URLs are fetched")
+        import urllib.request
+
+        request = urllib.request.Request(url, headers={"User-Agent": "gov-article-exporter/0.1"})
+        try:
+            with urllib.request.urlopen(request, timeout=DOWNLOAD_TIMEOUT_SECONDS) as response:
+                if urlsplit(response.geturl()).scheme.lower() != "https":
+                    raise ExportError(f"{url}: redirected away from https; refused")
+                data = response.read(MAX_DOWNLOAD_BYTES + 1)
+        except OSError as error:
+            raise ExportError(f"{url}: download failed ({error})") from None
+        if len(data) > MAX_DOWNLOAD_BYTES:
+            raise ExportError(f"{url}: larger than {MAX_DOWNLOAD_BYTES // (1024 * 1024)} MB; refused")
+        return data

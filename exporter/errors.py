@@ -1,0 +1,58 @@
+"""Errors meant for people: one line naming the file, the line where there is one, and the problem."""
+
+from __future__ import annotations
+
+from enum import IntEnum
+from pathlib import Path
+
+
+class ExitCode(IntEnum):
+    OK = 0
+    CHECK_FAILED = 1  # an output was written but a check or validation failed
+    BAD_INPUT = 2  # bad input or usage: nothing written for that input
+    INCOMPLETE = 3  # a validator could not run: never reported as passed
+
+
+class ExportError(Exception):
+    """A problem with one input or output that the user can fix."""
+
+    def __init__(
+        self,
+        problem: str,
+        *,
+        file: str | Path | None = None,
+        line: int | None = None,
+        code: ExitCode = ExitCode.BAD_INPUT,
+    ) -> None:
+        super().__init__(problem)
+        self.problem = problem
+        self.file = str(file) if file is not None else None
+        self.line = line
+        self.code = code
+
+    def located(self, file: str | Path | None, line: int | None = None) -> ExportError:
+        """Fill in the place when the code that raised did not know it."""
+        if self.file is None and file is not None:
+            self.file = str(file)
+        if self.line is None:
+            self.line = line
+        return self
+
+    def __str__(self) -> str:
+        where = self.file or ""
+        if where and self.line is not None:
+            where = f"{where}:{self.line}"
+        return f"{where}: {self.problem}" if where else self.problem
+
+
+class Warnings:
+    """Collects warnings for the report; with `strict` the ones marked strict become errors."""
+
+    def __init__(self, *, strict: bool = False) -> None:
+        self.strict = strict
+        self.messages: list[str] = []
+
+    def warn(self, message: str, *, file: str | Path | None = None, strict_error: bool = False) -> None:
+        if strict_error and self.strict:
+            raise ExportError(message, file=file)
+        self.messages.append(f"{file}: {message}" if file else message)

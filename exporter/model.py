@@ -1,0 +1,350 @@
+"""The canonical article model: readers produce it, writers consume it, nothing else crosses that line.
+
+Every field that a source may lack is optional and stays absent when the source lacks it: writers omit what
+is missing rather than invent it. Text fields hold plain text; formatting lives in inline nodes, so nothing a
+source contains can reach an output as markup.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+VIRIN_PATTERN = re.compile(r"^\d{6}-[A-Z]-[A-Z0-9]{5}-\d{3,4}[A-Z]?(-[A-Z]{2})?$")
+_IMAGE_SUFFIX = re.compile(r"\.(jpe?g|png|gif|tiff?|webp|heic|bmp)$", re.IGNORECASE)
+
+
+def normalize_virin(value: str) -> str:
+    """Strip whitespace and an image-file extension (captures carry `230214-D-TT977-0483.JPG`)."""
+    return _IMAGE_SUFFIX.sub("", value.strip())
+
+
+def is_virin(value: str) -> bool:
+    return bool(VIRIN_PATTERN.match(normalize_virin(value)))
+
+
+def check_iso8601(value: str) -> str:
+    """Accept ISO 8601 dates and date-times (what `datetime.fromisoformat` reads in Python 3.11)."""
+    text = value.strip()
+    try:
+        if len(text) == 10:
+            date.fromisoformat(text)
+        else:
+            datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        raise ValueError(f"{value!r} is not an ISO 8601 date (use YYYY-MM-DD or YYYY-MM-DDTHH:MM:SS)") from None
+    return text
+
+
+def check_language(value: str) -> str:
+    import langcodes
+
+    tag = value.strip()
+    if not tag or not langcodes.tag_is_valid(tag):
+        raise ValueError(f"{value!r} is not a valid BCP 47 language tag")
+    try:
+        known = langcodes.Language.get(tag).is_valid()
+    except (ValueError, LookupError):
+        known = False
+    if not known:
+        raise ValueError(f"{value!r} is not a known BCP 47 language tag")
+    return tag
+
+
+class Node(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=False)
+
+
+# ---------------------------------------------------------------- inlines
+
+
+class Text(Node):
+    type: Literal["text"] = "text"
+    text: str
+
+
+class Emphasis(Node):
+    type: Literal["emphasis"] = "emphasis"
+    children: list[Inline]
+
+
+class Strong(Node):
+    type: Literal["strong"] = "strong"
+    children: list[Inline]
+
+
+class Link(Node):
+    type: Literal["link"] = "link"
+    href: str
+    title: str | None = None
+    children: list[Inline]
+
+
+class LineBreak(Node):
+    type: Literal["line_break"] = "line_break"
+
+
+class Code(Node):
+    type: Literal["code"] = "code"
+    text: str
+
+
+class Span(Node):
+    """Text in another language than its surroundings."""
+
+    type: Literal["span"] = "span"
+    lang: str
+    children: list[Inline]
+
+    _check_lang = field_validator("lang")(lambda cls, v: check_language(v))
+
+
+Inline = Annotated[Text | Emphasis | Strong | Link | LineBreak | Code | Span, Field(discriminator="type")]
+
+
+def _coerce_inlines(value: Any) -> Any:
+    """Let JSON/YAML authors write a plain string where inlines are expected."""
+    if isinstance(value, str):
+        return [{"type": "text", "text": value}] if value else []
+    return value
+
+
+def plain_text(inlines: list[Inline] | None) -> str:
+    """The text a reader would hear, without formatting."""
+    if not inlines:
+        return ""
+    parts: list[str] = []
+    for node in inlines:
+        if isinstance(node, Text | Code):
+            parts.append(node.text)
+        elif isinstance(node, LineBreak):
+            parts.append("\n")
+        else:
+            parts.append(plain_text(node.children))
+    return "".join(parts)
+
+
+# ---------------------------------------------------------------- blocks
+
+
+class Heading(Node):
+    type: Literal["heading"] = "heading"
+    level: int = Field(ge=2, le=6, description="2-6: level 1 is the article title")
+    children: list[Inline]
+
+    _coerce = field_validator("children", mode="before")(lambda cls, v: _coerce_inlines(v))
+
+
+class Paragraph(Node):
+    type: Literal["paragraph"] = "paragraph"
+    children: list[Inline]
+
+    _coerce = field_validator("children", mode="before")(lambda cls, v: _coerce_inlines(v))
+
+
+class BlockQuote(Node):
+    type: Literal["blockquote"] = "blockquote"
+    children: list[Block]
+    attribution: list[Inline] = Field(default_factory=list)
+
+    _coerce = field_validator("attribution", mode="before")(lambda cls, v: _coerce_inlines(v))
+
+
+class ListBlock(Node):
+    type: Literal["list"] = "list"
+    ordered: bool = False
+    start: int | None = Field(default=None, ge=0)
+    items: list[list[Block]] = Field(min_length=1)
+
+
+class Figure(Node):
+    type: Literal["figure"] = "figure"
+    image: str = Field(min_length=1, description="Path relative to the source file, or an https URL")
+    alt: str | None = Field(default=None, description="Absent when the source has none; required to build")
+    decorative: bool = False
+    title: str | None = None
+    caption: list[Inline] = Field(default_factory=list)
+    credit: str | None = None
+    virin: str | None = Field(default=None, description="DoD Visual Information Record Identification Number")
+    rights: str | None = None
+
+    _coerce = field_validator("caption", mode="before")(lambda cls, v: _coerce_inlines(v))
+
+    @field_validator("virin")
+    @classmethod
+    def _check_virin(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        virin = normalize_virin(value)
+        if not VIRIN_PATTERN.match(virin):
+            raise ValueError(f"{value!r} is not a VIRIN (YYMMDD-S-XXXXX-NNNN, e.g. 230214-D-TT977-0483)")
+        return virin
+
+
+class Media(Node):
+    """A video or audio item: outputs describe it and link to it, they do not embed it."""
+
+    type: Literal["media"] = "media"
+    kind: Literal["video", "audio"]
+    url: str | None = None
+    title: str | None = None
+    caption: list[Inline] = Field(default_factory=list)
+    credit: str | None = None
+    virin: str | None = None
+    duration: str | None = Field(default=None, description="ISO 8601 duration, e.g. PT2M30S")
+    poster: Figure | None = None
+
+    _coerce = field_validator("caption", mode="before")(lambda cls, v: _coerce_inlines(v))
+    _check_virin = field_validator("virin")(lambda cls, v: Figure._check_virin(v))
+
+
+class TableCell(Node):
+    header: bool = False
+    children: list[Inline] = Field(default_factory=list)
+    colspan: int = Field(default=1, ge=1)
+    rowspan: int = Field(default=1, ge=1)
+    align: Literal["left", "center", "right"] | None = None
+
+    _coerce = field_validator("children", mode="before")(lambda cls, v: _coerce_inlines(v))
+
+
+class TableRow(Node):
+    cells: list[TableCell] = Field(min_length=1)
+
+
+class Table(Node):
+    type: Literal["table"] = "table"
+    caption: list[Inline] = Field(default_factory=list)
+    head: list[TableRow] = Field(default_factory=list, description="Header rows (column headers)")
+    rows: list[TableRow] = Field(min_length=1)
+
+    _coerce = field_validator("caption", mode="before")(lambda cls, v: _coerce_inlines(v))
+
+
+Block = Annotated[
+    Heading | Paragraph | BlockQuote | ListBlock | Figure | Media | Table, Field(discriminator="type")
+]
+
+
+# ---------------------------------------------------------------- article
+
+
+class Byline(Node):
+    people: list[str] = Field(default_factory=list)
+    organization: str | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_string(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            name = re.sub(r"^\s*by\s+", "", value, flags=re.IGNORECASE).strip()
+            return {"people": [name] if name else []}
+        return value
+
+    def text(self) -> str:
+        names = ", ".join(self.people)
+        if names and self.organization:
+            return f"{names}, {self.organization}"
+        return names or self.organization or ""
+
+
+class Source(Node):
+    """Where the article was published. Claims a page makes about itself are recorded, never trusted."""
+
+    url: str | None = None
+    agency: str | None = Field(default=None, description="Publishing agency or organisation")
+    site_name: str | None = None
+    retrieved: str | None = Field(default=None, description="ISO 8601 date, only when really known")
+    page_claims_official: bool | None = Field(
+        default=None, description="The page showed a .gov banner (recorded, never trusted)"
+    )
+
+    _check_date = field_validator("retrieved")(lambda cls, v: v if v is None else check_iso8601(v))
+
+
+class RelatedLink(Node):
+    title: str = Field(min_length=1)
+    url: str = Field(min_length=1)
+
+
+class Article(Node):
+    id: str | None = Field(default=None, description="Slug or identifier; derived when absent")
+    title: str = Field(min_length=1)
+    dek: str | None = None
+    byline: Byline | None = None
+    published: str | None = None
+    updated: str | None = None
+    language: str = "en"
+    source: Source = Field(default_factory=Source)
+    rights: str | None = None
+    keywords: list[str] = Field(default_factory=list)
+    body: list[Block] = Field(default_factory=list)
+    related: list[RelatedLink] = Field(default_factory=list)
+
+    _check_dates = field_validator("published", "updated")(
+        lambda cls, v: v if v is None else check_iso8601(v)
+    )
+    _check_lang = field_validator("language")(lambda cls, v: check_language(v))
+
+    @field_validator("title")
+    @classmethod
+    def _title_not_blank(cls, value: str) -> str:
+        if not value.strip():
+            raise ValueError("title is empty")
+        return value.strip()
+
+    @model_validator(mode="after")
+    def _headings_in_order(self) -> Article:
+        previous = 1
+        for block in self.body:
+            if isinstance(block, Heading):
+                if block.level > previous + 1:
+                    raise ValueError(
+                        f"heading {plain_text(block.children)!r} is level {block.level} after level {previous}:"
+                        " heading levels may not be skipped"
+                    )
+                previous = block.level
+        return self
+
+    def figures(self) -> list[Figure]:
+        """Every figure in reading order, media posters included."""
+        found: list[Figure] = []
+
+        def walk(blocks: list[Block]) -> None:
+            for block in blocks:
+                if isinstance(block, Figure):
+                    found.append(block)
+                elif isinstance(block, Media) and block.poster is not None:
+                    found.append(block.poster)
+                elif isinstance(block, BlockQuote):
+                    walk(block.children)
+                elif isinstance(block, ListBlock):
+                    for item in block.items:
+                        walk(item)
+
+        walk(self.body)
+        return found
+
+
+class Packet(Node):
+    """A press packet: an ordered set of articles with a cover."""
+
+    title: str = Field(min_length=1)
+    subtitle: str | None = None
+    office: str | None = Field(default=None, description="Issuing office")
+    date: str | None = None
+    language: str = "en"
+    cover_note: str | None = None
+    articles: list[Article] = Field(min_length=1)
+
+    _check_date = field_validator("date")(lambda cls, v: v if v is None else check_iso8601(v))
+    _check_lang = field_validator("language")(lambda cls, v: check_language(v))
+
+
+for _model in (Emphasis, Strong, Link, Span, BlockQuote, ListBlock):
+    _model.model_rebuild()
+
+Document = Article | Packet

@@ -1,0 +1,136 @@
+"""One input through the stages: read -> prepare (provenance, alt-text rules) -> render each format -> write.
+
+Every format is rendered before anything is written, so a failure leaves no output for that input.
+"""
+
+from __future__ import annotations
+
+import importlib
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from exporter.confine import Confinement
+from exporter.errors import ExitCode, ExportError, Warnings
+from exporter.model import Article, Figure, Packet, plain_text
+from exporter.options import BuildOptions
+from exporter.provenance import effective_source
+from exporter.readers import ReadResult, read_document
+from exporter.writers.base import Rendered, RenderContext
+
+WRITERS: dict[str, str] = {
+    "html": "exporter.writers.html",
+    "pdf": "exporter.writers.pdf",
+    "epub": "exporter.writers.epub",
+    "docx": "exporter.writers.docx",
+}
+
+_FILE_NAME_ALT = re.compile(
+    r"^\s*(?:[\w\-.() ]+\.(?:jpe?g|png|gif|webp|tiff?|bmp|heic)|(?:img|dsc|dscn|pxl|photo|image)[_-]?\d+\w*"
+    r"|\d{6}-[A-Z]-[A-Z0-9]{5}-\d{3,4}\w*)\s*$",
+    re.IGNORECASE,
+)
+
+
+@dataclass
+class InputResult:
+    source: Path
+    code: ExitCode = ExitCode.OK
+    outputs: list[Path] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    error: str | None = None
+
+
+def alt_looks_like_file_name(alt: str) -> bool:
+    return bool(_FILE_NAME_ALT.match(alt))
+
+
+def prepare(result: ReadResult, source: Path, options: BuildOptions, warnings: Warnings) -> Article | Packet:
+    """Apply the command-line provenance overrides and the alt-text rules every writer relies on."""
+    document = apply_overrides(result.document, options)
+    for message in result.warnings:
+        warnings.warn(message)
+    articles = document.articles if isinstance(document, Packet) else [document]
+    figures = [figure for article in articles for figure in article.figures()]
+    for index, figure in enumerate(figures):
+        line = result.figure_lines[index] if index < len(result.figure_lines) else None
+        check_alt(figure, index + 1, source, line, options, warnings)
+    return document
+
+
+def apply_overrides(document: Article | Packet, options: BuildOptions) -> Article | Packet:
+    """`--source-url` (single articles only) and `--retrieved` replace what the input says."""
+    articles = document.articles if isinstance(document, Packet) else [document]
+    for article in articles:
+        if options.source_url is not None and isinstance(document, Article):
+            article.source = effective_source(article.source, options.source_url)
+        if options.retrieved is not None:
+            article.source = article.source.model_copy(update={"retrieved": options.retrieved})
+    return document
+
+
+def describe_figure(figure: Figure, number: int) -> str:
+    label = figure.title or figure.virin or figure.image
+    return f"figure {number} ({label})"
+
+
+def check_alt(
+    figure: Figure, number: int, source: Path, line: int | None, options: BuildOptions, warnings: Warnings
+) -> None:
+    where = f"{source}:{line}" if line else str(source)
+    if figure.decorative:
+        return
+    caption = plain_text(figure.caption).strip()
+    if not (figure.alt or "").strip():
+        if options.alt_from_caption and (caption or figure.title):
+            figure.alt = caption or figure.title
+            warnings.warn(f"{describe_figure(figure, number)}: alt text taken from the caption (--alt-from-caption)",
+                          file=where)
+            return
+        raise ExportError(
+            f"{describe_figure(figure, number)} has no alt text: add alt=\"...\" (or decorative=true), "
+            "or build with --alt-from-caption",
+            file=source,
+            line=line,
+        )
+    alt = figure.alt.strip()
+    if caption and alt == caption and not options.alt_from_caption:
+        warnings.warn(f"{describe_figure(figure, number)}: alt text only repeats the caption", file=where)
+    if alt_looks_like_file_name(alt):
+        warnings.warn(f"{describe_figure(figure, number)}: alt text looks like a file name: {alt!r}", file=where)
+
+
+def output_stem(source: Path) -> str:
+    return source.stem
+
+
+def render_all(context: RenderContext, formats: tuple[str, ...]) -> dict[str, Rendered]:
+    rendered: dict[str, Rendered] = {}
+    for name in formats:
+        module = importlib.import_module(WRITERS[name])
+        rendered[name] = module.write(context)
+    return rendered
+
+
+def export(source: Path, options: BuildOptions) -> InputResult:
+    """Build every requested format for one input. Raises ExportError for bad input."""
+    from exporter.output import write_outputs
+
+    warnings = Warnings(strict=options.strict)
+    result = read_document(source, options)
+    document = prepare(result, source, options, warnings)
+    confinement = Confinement.for_input(
+        source.resolve().parent, options.images_dir, allow_network=options.allow_network
+    )
+    stem = output_stem(source)
+    context = RenderContext(document, options, source, confinement, warnings, stem)
+    try:
+        rendered = render_all(context, options.formats)
+    except ExportError as error:
+        raise error.located(source) from None
+    files = {f"{stem}.{fmt}": item.data for fmt, item in rendered.items()}
+    assets: dict[str, bytes] = {}
+    for item in rendered.values():
+        assets.update(item.assets)
+    outputs = write_outputs(options.out_dir, files, {f"{stem}_files": assets} if assets else {})
+    return InputResult(source, ExitCode.OK, outputs, warnings.messages)

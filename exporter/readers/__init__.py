@@ -1,0 +1,97 @@
+"""Readers turn a source file into the canonical model. None of them knows any writer.
+
+Each reader module has `read(path: Path, text: str | None, options: BuildOptions) -> ReadResult`.
+The input kind comes from the file's extension and documented keys (a YAML file with `articles:` is a
+packet); `--from` overrides it.
+"""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from exporter.errors import ExportError
+from exporter.model import Article, Packet
+from exporter.options import BuildOptions
+
+READERS: dict[str, str] = {
+    "markdown": "exporter.readers.markdown",
+    "json": "exporter.readers.canonical",
+    "yaml": "exporter.readers.canonical",
+    "packet": "exporter.readers.packet",
+    "html": "exporter.readers.html_page",
+    "text": "exporter.readers.text_capture",
+    "dvids": "exporter.readers.dvids",
+    "docx": "exporter.readers.docx",
+}
+
+EXTENSIONS: dict[str, str] = {
+    ".md": "markdown",
+    ".markdown": "markdown",
+    ".json": "json",
+    ".yaml": "yaml",
+    ".yml": "yaml",
+    ".html": "html",
+    ".htm": "html",
+    ".xhtml": "html",
+    ".txt": "text",
+    ".docx": "docx",
+}
+
+MAX_TEXT_INPUT_BYTES = 64 * 1024 * 1024
+
+
+@dataclass
+class ReadResult:
+    document: Article | Packet
+    # Line in the source file of each figure, in `Article.figures()` order, where the reader knows it.
+    figure_lines: list[int | None] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+def read_text(path: Path) -> str:
+    """Read a text source as UTF-8 (a BOM is allowed); anything else is one clear error."""
+    try:
+        size = path.stat().st_size
+    except FileNotFoundError:
+        raise ExportError("no such file", file=path) from None
+    except OSError as error:
+        raise ExportError(f"cannot read ({error.strerror})", file=path) from None
+    if path.is_dir():
+        raise ExportError("is a folder, not a file", file=path)
+    if size > MAX_TEXT_INPUT_BYTES:
+        raise ExportError(f"is {size // (1024 * 1024)} MB: larger than the 64 MB limit for text input", file=path)
+    data = path.read_bytes()
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        raise ExportError("is not valid UTF-8 text", file=path, line=line) from None
+
+
+def detect_kind(path: Path, options: BuildOptions) -> str:
+    if options.input_format:
+        kind = options.input_format
+        if kind not in READERS:
+            raise ExportError(f"--from {kind}: unknown input kind (known: {', '.join(sorted(READERS))})")
+        return kind
+    kind = EXTENSIONS.get(path.suffix.lower())
+    if kind is None:
+        raise ExportError(
+            f"cannot tell the input kind from the extension {path.suffix!r}; use --from "
+            f"({', '.join(sorted(READERS))})",
+            file=path,
+        )
+    return kind
+
+
+def read_document(path: Path, options: BuildOptions) -> ReadResult:
+    if not path.exists():
+        raise ExportError("no such file", file=path)
+    kind = detect_kind(path, options)
+    module = importlib.import_module(READERS[kind])
+    try:
+        return module.read(path, options)
+    except ExportError as error:
+        raise error.located(path) from None

@@ -1,0 +1,361 @@
+"""Markdown with YAML front matter (CommonMark via markdown-it-py), in syntax pandoc reads the same way.
+
+- The front matter holds the article's metadata (title, dek, byline, published, language, source, related...).
+- A figure is an image alone in its paragraph: `![Caption](path "Photo title"){alt="..." credit="..." virin="..."}`;
+  `decorative=true` instead of `alt` for decorative images; `media=video|audio` makes it a media block.
+- A span in another language: `[Київ]{lang=uk}`.
+- A block quote whose last paragraph starts with an em dash takes that paragraph as its attribution.
+- A pipe table may be followed by a caption paragraph `: Caption` (or `Table: Caption`); `{row-headers=true}` at
+  its end makes the first cell of each body row a row header.
+- Raw HTML is not markup here: it stays literal text.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+from markdown_it import MarkdownIt
+from markdown_it.tree import SyntaxTreeNode
+from pydantic import ValidationError
+
+from exporter.errors import ExportError
+from exporter.model import (
+    Article,
+    Block,
+    BlockQuote,
+    Code,
+    Emphasis,
+    Figure,
+    Heading,
+    Inline,
+    LineBreak,
+    Link,
+    ListBlock,
+    Media,
+    Paragraph,
+    Span,
+    Strong,
+    Table,
+    TableCell,
+    TableRow,
+    Text,
+    plain_text,
+)
+from exporter.options import BuildOptions
+from exporter.readers import ReadResult, read_text
+from exporter.readers.canonical import parse_yaml
+from exporter.readers.locate import validation_error
+
+FIGURE_ATTRIBUTES = {"alt", "credit", "virin", "decorative", "rights", "id", "class"}
+MEDIA_ATTRIBUTES = {"media", "credit", "virin", "duration", "poster", "poster-alt", "id", "class"}
+TABLE_CAPTION = re.compile(r"^(?:Table)?:\s*(?P<text>.*?)\s*(?:\{(?P<attrs>[^{}]*)\})?\s*$", re.DOTALL)
+ATTRIBUTION_DASHES = ("—", "--", "―")
+
+
+def parser() -> MarkdownIt:
+    from mdit_py_plugins.attrs import attrs_plugin
+    from mdit_py_plugins.front_matter import front_matter_plugin
+
+    return (
+        MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
+        .enable("table")
+        .use(front_matter_plugin)
+        .use(attrs_plugin, spans=True)
+    )
+
+
+class _Converter:
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.figure_lines: list[int | None] = []
+
+    def fail(self, problem: str, node: SyntaxTreeNode | None) -> ExportError:
+        return ExportError(problem, file=self.path, line=_line(node))
+
+    # ------------------------------------------------------------ blocks
+
+    def blocks(self, nodes: list[SyntaxTreeNode]) -> list[Block]:
+        result: list[Block] = []
+        index = 0
+        while index < len(nodes):
+            node = nodes[index]
+            converted = self.block(node)
+            if isinstance(converted, Table) and index + 1 < len(nodes):
+                following = nodes[index + 1]
+                if following.type == "paragraph" and TABLE_CAPTION.match(_source_text(following)):
+                    self.table_caption(converted, following)
+                    index += 1
+            if converted is not None:
+                result.append(converted)
+            index += 1
+        return result
+
+    def block(self, node: SyntaxTreeNode) -> Block | None:
+        kind = node.type
+        if kind == "heading":
+            level = int(node.tag[1])
+            if level == 1:
+                raise self.fail(
+                    "a level-1 heading in the body: the title comes from the front matter; use ## for sections", node
+                )
+            return self.build(Heading, node, level=level, children=self.inline_of(node))
+        if kind == "paragraph":
+            return self.paragraph(node)
+        if kind == "blockquote":
+            return self.blockquote(node)
+        if kind in ("bullet_list", "ordered_list"):
+            items = [self.blocks(item.children) for item in node.children]
+            start = int(node.attrs.get("start", 1)) if kind == "ordered_list" else None
+            return self.build(ListBlock, node, ordered=kind == "ordered_list", start=start, items=items)
+        if kind == "table":
+            return self.table(node)
+        if kind in ("fence", "code_block"):
+            lines = node.content.rstrip("\n").split("\n")
+            children: list[Inline] = []
+            for number, text in enumerate(lines):
+                if number:
+                    children.append(LineBreak())
+                children.append(Code(text=text))
+            return Paragraph(children=children)
+        if kind == "hr":
+            return None
+        raise self.fail(f"unsupported Markdown element: {kind}", node)
+
+    def build(self, model: type, node: SyntaxTreeNode, **fields: Any) -> Any:
+        try:
+            return model(**fields)
+        except ValidationError as error:
+            message = error.errors()[0]["msg"].removeprefix("Value error, ")
+            raise self.fail(message, node) from None
+
+    def paragraph(self, node: SyntaxTreeNode) -> Block:
+        inline = node.children[0]
+        content = [child for child in inline.children if not (child.type == "text" and not child.content.strip())]
+        if len(content) == 1 and content[0].type == "image":
+            return self.figure(content[0], node)
+        if len(content) >= 2 and content[0].type == "image" and content[1].type == "text" \
+                and content[1].content.lstrip().startswith("{"):
+            raise self.fail(
+                "cannot read the {...} attributes after the image: write key=\"value\" pairs, "
+                "values in double quotes, without { or } inside", node
+            )
+        for child in _descendants(inline):
+            if child.type == "image":
+                raise self.fail(
+                    "an image inside running text: put it alone in its own paragraph to make it a figure", node
+                )
+        return self.build(Paragraph, node, children=self.inlines(inline.children))
+
+    def figure(self, image: SyntaxTreeNode, paragraph: SyntaxTreeNode) -> Block:
+        attrs = {key: _unescape(value) for key, value in image.attrs.items() if key not in ("src", "alt", "title")}
+        # markdown-it leaves `alt` empty and keeps the bracketed text as children: only `{alt=...}` sets it.
+        explicit_alt = _unescape(image.attrs.get("alt") or "")
+        caption = self.inlines(image.children)
+        if "media" in attrs:
+            return self.media(image, paragraph, attrs, caption)
+        unknown = set(attrs) - FIGURE_ATTRIBUTES
+        if unknown:
+            raise self.fail(
+                f"unknown figure attribute {sorted(unknown)[0]!r} (known: {', '.join(sorted(FIGURE_ATTRIBUTES))})",
+                paragraph,
+            )
+        decorative = attrs.get("decorative", "false").lower() in ("true", "yes", "1")
+        self.figure_lines.append(_line(paragraph))
+        return self.build(
+            Figure,
+            paragraph,
+            image=str(image.attrs["src"]),
+            alt=explicit_alt or None,
+            decorative=decorative,
+            title=str(image.attrs.get("title") or "") or None,
+            caption=caption,
+            credit=attrs.get("credit") or None,
+            virin=attrs.get("virin") or None,
+            rights=attrs.get("rights") or None,
+        )
+
+    def media(self, image: SyntaxTreeNode, paragraph: SyntaxTreeNode, attrs: dict[str, str], caption: list[Inline]):
+        unknown = set(attrs) - MEDIA_ATTRIBUTES
+        if unknown:
+            raise self.fail(
+                f"unknown media attribute {sorted(unknown)[0]!r} (known: {', '.join(sorted(MEDIA_ATTRIBUTES))})",
+                paragraph,
+            )
+        poster = None
+        if attrs.get("poster"):
+            self.figure_lines.append(_line(paragraph))
+            poster = self.build(Figure, paragraph, image=attrs["poster"], alt=attrs.get("poster-alt") or None)
+        return self.build(
+            Media,
+            paragraph,
+            kind=attrs["media"],
+            url=str(image.attrs["src"]),
+            title=str(image.attrs.get("title") or "") or None,
+            caption=caption,
+            credit=attrs.get("credit") or None,
+            virin=attrs.get("virin") or None,
+            duration=attrs.get("duration") or None,
+            poster=poster,
+        )
+
+    def blockquote(self, node: SyntaxTreeNode) -> Block:
+        children = self.blocks(node.children)
+        attribution: list[Inline] = []
+        last = children[-1] if children else None
+        if isinstance(last, Paragraph) and last.children and isinstance(last.children[0], Text):
+            first = last.children[0]
+            dash = next((d for d in ATTRIBUTION_DASHES if first.text.startswith(d)), None)
+            if dash:
+                stripped = first.text[len(dash) :].lstrip()
+                attribution = ([Text(text=stripped)] if stripped else []) + list(last.children[1:])
+                children = children[:-1]
+        return self.build(BlockQuote, node, children=children, attribution=attribution)
+
+    def table(self, node: SyntaxTreeNode) -> Table:
+        head: list[TableRow] = []
+        rows: list[TableRow] = []
+        for section in node.children:
+            for row in section.children:
+                cells = []
+                for cell in row.children:
+                    style = str(cell.attrs.get("style", ""))
+                    align = next((a for a in ("left", "center", "right") if f"text-align:{a}" in style), None)
+                    cells.append(
+                        TableCell(header=cell.type == "th", children=self.inline_of(cell), align=align)
+                    )
+                (head if section.type == "thead" else rows).append(TableRow(cells=cells))
+        return self.build(Table, node, head=head, rows=rows)
+
+    def table_caption(self, table: Table, paragraph: SyntaxTreeNode) -> None:
+        match = TABLE_CAPTION.match(_source_text(paragraph))
+        assert match is not None
+        attributes = match.group("attrs") or ""
+        caption_source = match.group("text")
+        table.caption = self.inlines(parser().parseInline(caption_source)[0].children or [], raw=True)
+        if re.search(r"\brow-headers(?:\s*=\s*\"?(?:true|yes|1)\"?)?(?=\s|$)", attributes):
+            for row in table.rows:
+                row.cells[0].header = True
+
+    # ------------------------------------------------------------ inlines
+
+    def inline_of(self, node: SyntaxTreeNode) -> list[Inline]:
+        return self.inlines(node.children[0].children) if node.children else []
+
+    def inlines(self, nodes: list[Any], raw: bool = False) -> list[Inline]:
+        if raw:
+            nodes = SyntaxTreeNode(nodes).children if nodes else []
+        result: list[Inline] = []
+        for node in nodes:
+            kind = node.type
+            if kind == "text":
+                _append_text(result, node.content)
+            elif kind == "softbreak":
+                _append_text(result, " ")
+            elif kind == "hardbreak":
+                result.append(LineBreak())
+            elif kind == "code_inline":
+                result.append(Code(text=node.content))
+            elif kind == "em":
+                result.append(Emphasis(children=self.inlines(node.children)))
+            elif kind == "strong":
+                result.append(Strong(children=self.inlines(node.children)))
+            elif kind == "link":
+                title = node.attrs.get("title")
+                result.append(
+                    Link(href=str(node.attrs["href"]), title=str(title) if title else None,
+                         children=self.inlines(node.children))
+                )
+            elif kind == "span":
+                children = self.inlines(node.children)
+                lang = node.attrs.get("lang")
+                if lang:
+                    result.append(self.build(Span, node, lang=str(lang), children=children))
+                else:
+                    for child in children:
+                        if isinstance(child, Text):
+                            _append_text(result, child.text)
+                        else:
+                            result.append(child)
+            elif kind == "image":
+                raise self.fail("an image inside running text: put it alone in its own paragraph", node)
+            else:
+                _append_text(result, node.content)
+        return result
+
+
+def _append_text(result: list[Inline], text: str) -> None:
+    if result and isinstance(result[-1], Text):
+        result[-1] = Text(text=result[-1].text + text)
+    elif text:
+        result.append(Text(text=text))
+
+
+def _unescape(value: object) -> str:
+    """Attribute values may escape quotes and backslashes (`\\"`), as pandoc reads them."""
+    return re.sub(r"\\(.)", r"\1", str(value))
+
+
+def _line(node: SyntaxTreeNode | None) -> int | None:
+    while node is not None:
+        if node.map:
+            return node.map[0] + 1
+        node = node.parent
+    return None
+
+
+def _descendants(node: SyntaxTreeNode):
+    for child in node.children:
+        yield child
+        yield from _descendants(child)
+
+
+def _source_text(paragraph: SyntaxTreeNode) -> str:
+    return paragraph.children[0].content if paragraph.children else ""
+
+
+def read(path: Path, options: BuildOptions) -> ReadResult:
+    text = read_text(path)
+    md = parser()
+    tokens = md.parse(text)
+    front: dict[str, Any] = {}
+    body_tokens = tokens
+    front_lines = 0
+    if tokens and tokens[0].type == "front_matter":
+        front_lines = 1
+        data = parse_yaml(tokens[0].content, path, line_offset=front_lines)
+        if data is not None and not isinstance(data, dict):
+            raise ExportError("the front matter must be a YAML mapping (key: value lines)", file=path, line=2)
+        front = data or {}
+        body_tokens = tokens[1:]
+    if "body" in front:
+        raise ExportError("'body' may not be set in the front matter: the body is the Markdown text", file=path)
+
+    converter = _Converter(path)
+    root = SyntaxTreeNode(body_tokens)
+    nodes = list(root.children)
+    if "title" not in front and nodes and nodes[0].type == "heading" and nodes[0].tag == "h1":
+        front["title"] = plain_text(converter.inline_of(nodes[0]))
+        nodes = nodes[1:]
+    body = converter.blocks(nodes)
+    _check_heading_order(body, nodes, path)
+    try:
+        article = Article.model_validate({**front, "body": body})
+    except ValidationError as error:
+        raise validation_error(error, file=path, text=tokens[0].content if front else None,
+                               line_offset=front_lines) from None
+    return ReadResult(article, figure_lines=converter.figure_lines)
+
+
+def _check_heading_order(body: list[Block], nodes: list[SyntaxTreeNode], path: Path) -> None:
+    previous = 1
+    headings = [n for n in nodes if n.type == "heading"]
+    for block, node in zip((b for b in body if isinstance(b, Heading)), headings, strict=False):
+        if block.level > previous + 1:
+            raise ExportError(
+                f"heading level {block.level} follows level {previous}: heading levels may not be skipped",
+                file=path,
+                line=_line(node),
+            )
+        previous = block.level

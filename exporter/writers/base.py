@@ -1,0 +1,93 @@
+"""What every writer receives and returns."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from exporter.confine import Confinement, is_remote
+from exporter.errors import Warnings
+from exporter.images import ProcessedImage, process_image
+from exporter.model import Article, Figure, Packet
+from exporter.options import BuildOptions
+
+IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".webp", ".gif", ".tif", ".tiff")
+
+
+@dataclass
+class Rendered:
+    """A writer's result: the main file and, for HTML, the files that go in `<stem>_files/`."""
+
+    data: bytes
+    assets: dict[str, bytes] = field(default_factory=dict)
+
+
+@dataclass
+class RenderContext:
+    document: Article | Packet
+    options: BuildOptions
+    source_path: Path
+    confinement: Confinement
+    warnings: Warnings
+    stem: str
+    _sources: dict[int, bytes | None] = field(default_factory=dict, repr=False)
+
+    @property
+    def base_dir(self) -> Path:
+        return self.source_path.parent
+
+    def image_bytes(self, figure: Figure) -> bytes | None:
+        """The original image file, or None when it is not at hand (the figure becomes a placeholder)."""
+        key = id(figure)
+        if key not in self._sources:
+            self._sources[key] = self._locate(figure)
+        return self._sources[key]
+
+    def image_for(self, figure: Figure, max_edge: int | None) -> ProcessedImage | None:
+        data = self.image_bytes(figure)
+        if data is None:
+            return None
+        edge = self.options.max_image_edge or max_edge
+        return process_image(data, max_edge=edge, name=figure.image)
+
+    def _locate(self, figure: Figure) -> bytes | None:
+        reference = figure.image
+        if is_remote(reference):
+            if self.options.allow_network:
+                return self.confinement.fetch(reference)
+            found = self._from_images_dir(figure)
+            if found is None:
+                self._missing(figure, "is remote and --allow-network is off")
+            return found
+        path = self.confinement.local_path(reference, self.base_dir)
+        if path.is_file():
+            return path.read_bytes()
+        found = self._from_images_dir(figure)
+        if found is None:
+            self._missing(figure, "was not found")
+        return found
+
+    def _from_images_dir(self, figure: Figure) -> bytes | None:
+        """`--images DIR` supplies photos by VIRIN (`DIR/<VIRIN>.jpg`) or by file name."""
+        folder = self.options.images_dir
+        if folder is None:
+            return None
+        names: list[str] = []
+        if figure.virin:
+            names += [figure.virin + suffix for suffix in IMAGE_SUFFIXES]
+        basename = figure.image.rstrip("/").rsplit("/", 1)[-1].split("?", 1)[0]
+        if basename:
+            names.append(basename)
+        for name in names:
+            candidate = folder / name
+            if candidate.is_file() and self.confinement.allows(candidate):
+                return candidate.read_bytes()
+        return None
+
+    def _missing(self, figure: Figure, why: str) -> None:
+        self.warnings.warn(
+            f"image {figure.image} {why}: the figure is shown as 'photo not included'",
+            file=self.source_path,
+            strict_error=True,
+        )
+

@@ -1,0 +1,129 @@
+"""A standalone, accessible HTML5 page. Images and fonts go to `<stem>_files/`, or images are embedded as
+data URIs with --embed-images (the page then uses installed fonts)."""
+
+from __future__ import annotations
+
+import base64
+import re
+from pathlib import PurePosixPath
+
+from exporter.i18n import gettext
+from exporter.images import ProcessedImage
+from exporter.model import Article, Figure, Packet
+from exporter.resources import fonts_dir
+from exporter.writers.base import Rendered, RenderContext
+from exporter.writers.templating import Numbering, font_faces, provenance_view, render_template
+
+EXTENSION = "html"
+MAX_IMAGE_EDGE = 2000
+
+
+def image_file_name(figure: Figure, image: ProcessedImage, used: set[str]) -> str:
+    """A readable, unique file name: the VIRIN when there is one, else the source file's name."""
+    if figure.virin:
+        base = figure.virin
+    else:
+        base = PurePosixPath(figure.image.split("?", 1)[0]).stem or "image"
+        base = re.sub(r"[^A-Za-z0-9._-]+", "-", base).strip("-.") or "image"
+    name, counter = f"{base}.{image.extension}", 2
+    while name in used:
+        name, counter = f"{base}-{counter}.{image.extension}", counter + 1
+    used.add(name)
+    return name
+
+
+class ImageLinks:
+    """Processes each figure's image once and says what `src` the page uses for it."""
+
+    def __init__(self, context: RenderContext, folder: str, *, embed: bool, max_edge: int) -> None:
+        self.context = context
+        self.folder = folder
+        self.embed = embed
+        self.max_edge = max_edge
+        self.assets: dict[str, bytes] = {}
+        self._images: dict[int, ProcessedImage | None] = {}
+        self._sources: dict[int, str | None] = {}
+        self._used: set[str] = set()
+        self._by_digest: dict[str, str] = {}
+
+    def image(self, figure: Figure) -> ProcessedImage | None:
+        key = id(figure)
+        if key not in self._images:
+            self._images[key] = self.context.image_for(figure, self.max_edge)
+        return self._images[key]
+
+    def src(self, figure: Figure) -> str | None:
+        key = id(figure)
+        if key not in self._sources:
+            image = self.image(figure)
+            if image is None:
+                self._sources[key] = None
+            elif self.embed:
+                encoded = base64.b64encode(image.data).decode("ascii")
+                self._sources[key] = f"data:{image.media_type};base64,{encoded}"
+            else:
+                name = self._by_digest.get(image.digest)
+                if name is None:
+                    name = self._by_digest[image.digest] = image_file_name(figure, image, self._used)
+                    self.assets[name] = image.data
+                self._sources[key] = f"{self.folder}/{name}"
+        return self._sources[key]
+
+    def size(self, figure: Figure) -> tuple[int, int] | None:
+        image = self.image(figure)
+        return (image.width, image.height) if image else None
+
+    def ratio(self, figure: Figure) -> str:
+        image = self.image(figure)
+        return f"{image.width} / {image.height}" if image else "auto"
+
+
+def write(context: RenderContext) -> Rendered:
+    document = context.document
+    if isinstance(document, Packet):
+        from exporter.writers.packet_html import write_packet
+
+        return write_packet(context)
+    folder = f"{context.stem}_files"
+    links = ImageLinks(context, folder, embed=context.options.embed_images, max_edge=MAX_IMAGE_EDGE)
+    html = render_article_page(document, links, font_folder=None if context.options.embed_images else folder)
+    assets = {name: data for name, data in links.assets.items()}
+    if not context.options.embed_images:
+        assets.update(font_assets())
+    return Rendered(html.encode("utf-8"), assets)
+
+
+def font_assets() -> dict[str, bytes]:
+    files = {face["file"] for face in font_faces(lambda name: name)}
+    assets = {f"fonts/{name}": (fonts_dir() / name).read_bytes() for name in sorted(files)}
+    assets["fonts/OFL-1.1.txt"] = (fonts_dir() / "OFL-1.1.txt").read_bytes()
+    return assets
+
+
+def render_article_page(article: Article, links: ImageLinks, *, font_folder: str | None) -> str:
+    language = article.language
+    numbering = Numbering([article])
+    view = provenance_view(article)
+    faces = font_faces(lambda name: f"{font_folder}/fonts/{name}") if font_folder else []
+    css = render_template("css/article.css.j2", language, font_faces=faces)
+    return render_template(
+        "article.html.j2",
+        language,
+        article=article,
+        view=view,
+        footer_line=footer_line(article, view.rights),
+        css=css,
+        xhtml=False,
+        target="html",
+        heading_offset=0,
+        image_src=links.src,
+        image_size=links.size,
+        image_ratio=links.ratio,
+        anchor=numbering.anchor,
+        figure_number=numbering.figure_number,
+    )
+
+
+def footer_line(article: Article, rights: str | None) -> str:
+    source = gettext(article.language, "Source:") + f" {article.source.url}" if article.source.url else None
+    return " ".join(part for part in (rights, source) if part)

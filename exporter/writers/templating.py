@@ -1,0 +1,157 @@
+"""The Jinja2 environment shared by the HTML, PDF and EPUB writers, and the view of a document they render.
+
+Templates autoescape; fixed text comes from the message catalog of the document's language.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from datetime import date
+from functools import cache
+from typing import Any
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+
+from exporter.i18n import translations
+from exporter.model import Article, Block, BlockQuote, Figure, Heading, ListBlock, Media, plain_text
+from exporter.provenance import is_official_source, normalized_host, rights_statement
+from exporter.resources import templates_dir
+from exporter.urls import safe_href
+
+
+@cache
+def environment(language: str) -> Environment:
+    env = Environment(
+        loader=FileSystemLoader(str(templates_dir())),
+        autoescape=select_autoescape(["html", "j2", "xhtml"], default_for_string=True, default=True),
+        undefined=StrictUndefined,
+        extensions=["jinja2.ext.i18n"],
+        trim_blocks=False,
+        keep_trailing_newline=True,
+    )
+    env.install_gettext_translations(translations(language), newstyle=True)  # type: ignore[attr-defined]
+    env.filters["safe_href"] = safe_href
+    env.filters["long_date"] = lambda value: long_date(value, language)
+    env.filters["duration"] = iso_duration
+    return env
+
+
+def long_date(value: str, language: str) -> str:
+    from babel.dates import format_date
+
+    parsed = date.fromisoformat(value[:10])
+    try:
+        return format_date(parsed, format="long", locale=language.replace("-", "_"))
+    except (ValueError, LookupError):
+        return format_date(parsed, format="long", locale="en")
+
+
+def iso_duration(value: str) -> str:
+    """PT2M30S -> 2:30 (what people read); anything else is shown as given."""
+    match = re.fullmatch(r"PT(?:(\d+)H)?(?:(\d+)M)?(?:(\d+(?:\.\d+)?)S)?", value)
+    if not match or not any(match.groups()):
+        return value
+    hours, minutes, seconds = (int(float(g)) if g else 0 for g in match.groups())
+    return f"{hours}:{minutes:02d}:{seconds:02d}" if hours else f"{minutes}:{seconds:02d}"
+
+
+def slugify(text: str) -> str:
+    normalized = unicodedata.normalize("NFKD", text)
+    ascii_text = normalized.encode("ascii", "ignore").decode("ascii").lower()
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text).strip("-")
+    return slug or "section"
+
+
+@dataclass
+class ProvenanceView:
+    official: bool
+    host: str | None
+    url: str | None
+    agency: str | None
+    retrieved: str | None
+    rights: str | None
+    anchor_prefix: str
+
+
+def provenance_view(article: Article, anchor_prefix: str = "") -> ProvenanceView:
+    source = article.source
+    host = normalized_host(source.url)
+    rights = rights_statement(article)
+    return ProvenanceView(
+        official=is_official_source(source.url),
+        host=host,
+        url=source.url,
+        agency=source.agency or source.site_name,
+        retrieved=source.retrieved,
+        rights=rights,
+        anchor_prefix=anchor_prefix,
+    )
+
+
+def walk_blocks(blocks: list[Block]):
+    for block in blocks:
+        yield block
+        if isinstance(block, BlockQuote):
+            yield from walk_blocks(block.children)
+        elif isinstance(block, ListBlock):
+            for item in block.items:
+                yield from walk_blocks(item)
+
+
+class Numbering:
+    """Stable heading anchors and figure numbers for the templates, keyed by node identity."""
+
+    def __init__(self, articles: list[Article], prefixes: list[str] | None = None) -> None:
+        self._anchors: dict[int, str] = {}
+        self._figures: dict[int, int] = {}
+        used: set[str] = set()
+        figure_count = 0
+        for index, article in enumerate(articles):
+            prefix = prefixes[index] if prefixes else ""
+            for block in walk_blocks(article.body):
+                if isinstance(block, Heading):
+                    base = prefix + slugify(plain_text(block.children))
+                    anchor, n = base, 2
+                    while anchor in used:
+                        anchor, n = f"{base}-{n}", n + 1
+                    used.add(anchor)
+                    self._anchors[id(block)] = anchor
+                elif isinstance(block, Figure | Media):
+                    figure_count += 1
+                    self._figures[id(block)] = figure_count
+
+    def anchor(self, block: Heading) -> str:
+        return self._anchors[id(block)]
+
+    def figure_number(self, block: Figure | Media) -> int:
+        return self._figures[id(block)]
+
+
+def render_template(name: str, language: str, **context: Any) -> str:
+    return environment(language).get_template(name).render(**context)
+
+
+def font_faces(url_for) -> list[dict[str, Any]]:
+    """@font-face rules for the bundled fonts; `url_for(file_name)` says where each file will be."""
+    faces = [
+        ("Public Sans", "PublicSans-Regular.ttf", 400, "normal"),
+        ("Public Sans", "PublicSans-Italic.ttf", 400, "italic"),
+        ("Public Sans", "PublicSans-SemiBold.ttf", 600, "normal"),
+        ("Public Sans", "PublicSans-Bold.ttf", 700, "normal"),
+        ("Public Sans", "PublicSans-BoldItalic.ttf", 700, "italic"),
+        ("Merriweather", "Latin-Merriweather-Regular.ttf", 400, "normal"),
+        ("Merriweather", "Latin-Merriweather-Italic.ttf", 400, "italic"),
+        ("Merriweather", "Latin-Merriweather-Bold.ttf", 700, "normal"),
+        ("Merriweather", "Latin-Merriweather-BoldItalic.ttf", 700, "italic"),
+        ("Noto Sans", "NotoSans-Regular.ttf", 400, "normal"),
+        ("Noto Sans", "NotoSans-Italic.ttf", 400, "italic"),
+        ("Noto Sans", "NotoSans-Bold.ttf", 700, "normal"),
+        ("Noto Sans", "NotoSans-BoldItalic.ttf", 700, "italic"),
+    ]
+    return [
+        {"family": family, "file": file, "url": url_for(file), "weight": weight, "style": style}
+        for family, file, weight, style in faces
+    ]
+
