@@ -112,21 +112,40 @@ def _print_warnings(messages: Sequence[str]) -> None:
         print(f"warning: {message}", file=sys.stderr)
 
 
+def expand_inputs(inputs: Sequence[Path]) -> list[Path]:
+    """A folder stands for the article sources directly inside it (by extension), so `samples/*` works."""
+    from exporter.readers import EXTENSIONS
+
+    expanded: list[Path] = []
+    for item in inputs:
+        if item.is_dir():
+            found = sorted(p for p in item.iterdir() if p.is_file() and p.suffix.lower() in EXTENSIONS)
+            if not found:
+                print(f"note: {item}: a folder with no article sources; skipped", file=sys.stderr)
+            expanded += found
+        else:
+            expanded.append(item)
+    return expanded
+
+
 def command_build(args: argparse.Namespace) -> int:
     from exporter.pipeline import export, output_stem
 
     options = _options(args)
+    inputs = expand_inputs(args.inputs)
     stems: dict[str, Path] = {}
-    for source in args.inputs:
+    for source in inputs:
         stem = output_stem(source)
         if stem in stems:
             raise ExportError(f"{source} and {stems[stem]} would both write {stem}.*: rename one or build them apart")
         stems[stem] = source
     worst = ExitCode.OK
-    for source in args.inputs:
+    for source in inputs:
         try:
             result = export(source, options)
         except ExportError as error:
+            if args.debug:
+                raise
             _print_error(error.located(source))
             worst = max(worst, error.code)
             continue

@@ -57,7 +57,12 @@ def describe(error: ValidationError) -> tuple[tuple[Any, ...], str]:
         message = "unknown field"
     elif first["type"] == "missing":
         message = "required field is missing"
-    dotted = ".".join(f"[{p}]" if isinstance(p, int) else str(p) for p in location).replace(".[", "[")
+    if first["type"] in ("union_tag_invalid", "union_tag_not_found"):
+        location.append("type")  # point at the offending `type:` line; the message names the block already
+        dotted_location = location[:-1]
+    else:
+        dotted_location = location
+    dotted = ".".join(f"[{p}]" if isinstance(p, int) else str(p) for p in dotted_location).replace(".[", "[")
     return tuple(location), f"{dotted}: {message}" if dotted else message
 
 

@@ -12,7 +12,7 @@ from datetime import date
 from functools import cache
 from typing import Any
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from exporter.i18n import translations
 from exporter.model import Article, Block, BlockQuote, Figure, Heading, ListBlock, Media, plain_text
@@ -25,7 +25,8 @@ from exporter.urls import safe_href
 def environment(language: str) -> Environment:
     env = Environment(
         loader=FileSystemLoader(str(templates_dir())),
-        autoescape=select_autoescape(["html", "j2", "xhtml"], default_for_string=True, default=True),
+        # Style sheets are not markup; everything else is escaped. A CSS template never receives source text.
+        autoescape=lambda name: name is None or not name.endswith(".css.j2"),
         undefined=StrictUndefined,
         extensions=["jinja2.ext.i18n"],
         trim_blocks=False,

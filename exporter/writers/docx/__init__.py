@@ -1,0 +1,621 @@
+"""DOCX drafts people edit in Word or LibreOffice, built with python-docx plus the OOXML in `oxml`.
+
+Structure an editor (and a screen reader) can rely on: the headline is Heading 1 and section headings
+follow in order; the provenance notice opens the body (and repeats in the page header as a convenience);
+every picture is inline with its alt text, followed by a Caption paragraph numbered with a SEQ Figure field;
+lists are real Word lists; tables repeat their header row; links are real hyperlinks. What the body cannot
+carry (source URL, agency, retrieval date, identifiers) goes into custom document properties, which survive
+editing.
+
+`DocxBuilder.add_article` can be called once per article; packets (several articles, each on a new page, one
+continuous figure numbering) only need a cover on top of it.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+
+from lxml import etree
+
+import docx
+from docx.document import Document as DocxDocument
+from docx.enum.style import WD_STYLE_TYPE
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.shared import Emu, Inches, Mm, Pt
+from docx.text.paragraph import Paragraph
+from docx.text.run import Run
+from exporter.errors import ExitCode, ExportError
+from exporter.i18n import gettext
+from exporter.identity import build_time, document_uuid
+from exporter.model import (
+    Article,
+    Block,
+    BlockQuote,
+    Code,
+    Emphasis,
+    Figure,
+    Heading,
+    Inline,
+    LineBreak,
+    Link,
+    ListBlock,
+    Media,
+    Packet,
+    Span,
+    Strong,
+    Table,
+    TableCell,
+    TableRow,
+    Text,
+    plain_text,
+)
+from exporter.model import (
+    Paragraph as ParagraphBlock,
+)
+from exporter.provenance import is_official_source, normalized_host, rights_statement
+from exporter.urls import safe_href
+from exporter.writers.base import RenderContext, Rendered
+from exporter.writers.docx import oxml
+
+EXTENSION = "docx"
+MAX_IMAGE_EDGE = 2000  # pixels: large enough to print, small enough to edit comfortably
+EMU_PER_PIXEL = 9525  # at 96 dpi
+PAGE_SIZES = {"letter": (Inches(8.5), Inches(11)), "a4": (Mm(210), Mm(297))}
+MARGIN = Inches(1)
+CODE_FONT = "Courier New"
+OFFICIAL_NOTICE = (
+    "This article was published on %(host)s, an official website of the United States government."
+)
+
+
+def write(context: RenderContext) -> Rendered:
+    document = context.document
+    if isinstance(document, Packet):
+        raise ExportError(
+            "DOCX export of packets is not supported yet: export the packet's articles one by one, "
+            "or choose --to pdf/epub/html for the packet",
+            code=ExitCode.BAD_INPUT,
+        )
+    builder = DocxBuilder(context, document.language)
+    builder.add_article(document)
+    return Rendered(builder.finish(document))
+
+
+@dataclass(frozen=True)
+class SharedList:
+    num_id: int
+    kinds: list[bool]  # per Word level: numbered (True) or bulleted
+
+
+def list_kinds(block: ListBlock) -> list[bool]:
+    """Numbered or bulleted at each depth of a nested list; the first list seen at a depth decides."""
+    kinds = [block.ordered]
+    for item in block.items:
+        for child in item:
+            if isinstance(child, ListBlock):
+                for depth, kind in enumerate(list_kinds(child), start=1):
+                    if depth >= len(kinds):
+                        kinds.append(kind)
+    return kinds
+
+
+class RunFormat:
+    """Formatting inherited by nested inlines."""
+
+    __slots__ = ("bold", "code", "italic", "lang")
+
+    def __init__(
+        self, *, bold: bool = False, italic: bool = False, code: bool = False, lang: str | None = None
+    ) -> None:
+        self.bold, self.italic, self.code, self.lang = bold, italic, code, lang
+
+    def with_(self, **changes: object) -> RunFormat:
+        values = {"bold": self.bold, "italic": self.italic, "code": self.code, "lang": self.lang}
+        values.update(changes)
+        return RunFormat(**values)  # type: ignore[arg-type]
+
+
+class DocxBuilder:
+    def __init__(self, context: RenderContext, language: str) -> None:
+        self.context = context
+        self.language = language
+        self.doc: DocxDocument = docx.Document()
+        self.figure_count = 0  # one SEQ Figure numbering across every article (packets)
+        self.table_count = 0
+        self.articles = 0
+        self._prepare_template()
+        self.numbering = oxml.ListNumbering(self.doc.part.numbering_part.element)
+
+    # ------------------------------------------------------------ template
+
+    def _prepare_template(self) -> None:
+        styles = self.doc.styles.element
+        oxml.rename_style(styles, "Caption", "Caption")
+        # Looked up by id: python-docx's name lookup expects the template's lower-case "caption".
+        self.caption_style = next(style for style in self.doc.styles if style.style_id == "Caption")
+        oxml.ensure_hyperlink_style(styles)
+        # pandoc's name for inline code, so a round trip through pandoc keeps code as code.
+        oxml.add_character_style_xml(
+            styles,
+            "VerbatimChar",
+            "Verbatim Char",
+            f'<w:rFonts w:ascii="{CODE_FONT}" w:hAnsi="{CODE_FONT}"/>',
+        )
+        oxml.set_document_language(styles, self.doc.settings.element, self.language)
+        self._add_paragraph_style("Dek", size=Pt(13), space_after=Pt(6))
+        self._add_paragraph_style("Byline", space_after=Pt(2))
+        self._add_paragraph_style("Dateline", space_after=Pt(10))
+        self._add_paragraph_style("Provenance", space_after=Pt(4))
+        self._add_paragraph_style(
+            "Quote Attribution", base="Quote", italic=False, align=WD_ALIGN_PARAGRAPH.RIGHT
+        )
+        self._add_paragraph_style("Photo Placeholder", italic=False)
+        quote = self.doc.styles["Quote"].paragraph_format
+        quote.left_indent = quote.right_indent = Inches(0.5)
+        oxml.fix_style_colours(styles)
+        section = self.doc.sections[0]
+        width, height = PAGE_SIZES.get(self.context.options.page_size, PAGE_SIZES["letter"])
+        section.page_width, section.page_height = width, height
+        section.left_margin = section.right_margin = section.top_margin = section.bottom_margin = MARGIN
+
+    def _add_paragraph_style(
+        self,
+        name: str,
+        *,
+        base: str = "Normal",
+        size: Pt | None = None,
+        space_after: Pt | None = None,
+        italic: bool | None = None,
+        align: WD_ALIGN_PARAGRAPH | None = None,
+    ) -> None:
+        style = self.doc.styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
+        style.base_style = self.doc.styles[base]
+        style.quick_style = True
+        if size is not None:
+            style.font.size = size
+        if italic is not None:
+            style.font.italic = italic
+        if space_after is not None:
+            style.paragraph_format.space_after = space_after
+        if align is not None:
+            style.paragraph_format.alignment = align
+
+    @property
+    def text_width(self) -> Emu:
+        section = self.doc.sections[0]
+        return Emu(section.page_width - section.left_margin - section.right_margin)
+
+    def _picture_width(self, pixels: int) -> Emu:
+        """Natural size at 96 dpi, never wider than the text column; the height follows the aspect ratio."""
+        return Emu(min(self.text_width, pixels * EMU_PER_PIXEL))
+
+    def _(self, message: str, **values: object) -> str:
+        return gettext(self.language, message, **values)
+
+    # ------------------------------------------------------------ article
+
+    def add_article(self, article: Article) -> None:
+        first = self.articles == 0
+        self.articles += 1
+        headline = self.doc.add_paragraph(article.title, style="Heading 1")
+        if not first:
+            oxml.set_page_break_before(headline)
+        if article.dek:
+            self.doc.add_paragraph(article.dek, style="Dek")
+        if article.byline and article.byline.text():
+            self.doc.add_paragraph(self._("By %(names)s", names=article.byline.text()), style="Byline")
+        self._dateline(article)
+        self._provenance(article)
+        if first:
+            self._page_header(article)
+        for block in article.body:
+            self._block(block)
+        self._related(article)
+
+    def _dateline(self, article: Article) -> None:
+        from exporter.writers.templating import long_date
+
+        parts = []
+        if article.published:
+            parts.append(f"{self._('Published')} {long_date(article.published, self.language)}")
+        if article.updated:
+            parts.append(f"{self._('Updated')} {long_date(article.updated, self.language)}")
+        if parts:
+            self.doc.add_paragraph(" · ".join(parts), style="Dateline")
+
+    def _provenance(self, article: Article) -> None:
+        """The notice in the body, where screen readers and LibreOffice's PDF export find it."""
+        source = article.source
+        official = is_official_source(source.url)
+        host = normalized_host(source.url)
+        self.doc.add_paragraph(self._("Official source") if official else self._("Source"), style="Heading 2")
+        if official:
+            self.doc.add_paragraph(self._(OFFICIAL_NOTICE, host=host), style="Provenance")
+        agency = source.agency or source.site_name
+        if agency:
+            self.doc.add_paragraph(f"{self._('Published by')}: {agency}", style="Provenance")
+        paragraph = self.doc.add_paragraph(f"{self._('Source')}: ", style="Provenance")
+        href = safe_href(source.url)
+        if source.url and href and host:
+            # Link text that says where it goes; the address itself follows as plain text for print.
+            self._link(paragraph, href, [Text(text=self._("original article on %(host)s", host=host))])
+            paragraph.add_run(f" ({source.url})")
+        elif source.url:
+            paragraph.add_run(source.url)
+        else:
+            paragraph.add_run(self._("Not recorded"))
+        if source.retrieved:
+            from exporter.writers.templating import long_date
+
+            retrieved = long_date(source.retrieved, self.language)
+            self.doc.add_paragraph(f"{self._('Retrieved')}: {retrieved}", style="Provenance")
+        rights = rights_statement(article)
+        if rights:
+            self.doc.add_paragraph(f"{self._('Rights')}: {rights}", style="Provenance")
+
+    def _page_header(self, article: Article) -> None:
+        source = article.source
+        host = normalized_host(source.url)
+        if is_official_source(source.url):
+            text = self._(OFFICIAL_NOTICE, host=host)
+        elif host or source.agency or source.site_name:
+            text = f"{self._('Source:')} {source.agency or source.site_name or host}"
+        else:
+            return
+        header = self.doc.sections[0].header
+        header.paragraphs[0].text = text
+
+    def _related(self, article: Article) -> None:
+        if not article.related:
+            return
+        self.doc.add_paragraph(self._("Related stories"), style="Heading 2")
+        num_id = self.numbering.new_list([False])
+        for link in article.related:
+            paragraph = self.doc.add_paragraph(style="List Paragraph")
+            oxml.set_list_item(paragraph, num_id, 0)
+            href = safe_href(link.url)
+            if href:
+                self._link(paragraph, href, [Text(text=link.title)])
+            else:
+                paragraph.add_run(link.title)
+
+    # ------------------------------------------------------------ blocks
+
+    def _block(
+        self,
+        block: Block,
+        *,
+        style: str | None = None,
+        list_level: int | None = None,
+        shared: SharedList | None = None,
+    ) -> None:
+        if isinstance(block, Heading):
+            paragraph = self.doc.add_paragraph(style=f"Heading {block.level}")
+            self._inlines(paragraph, block.children)
+        elif isinstance(block, ParagraphBlock):
+            paragraph = self.doc.add_paragraph(style=style)
+            if list_level is not None:
+                paragraph.paragraph_format.left_indent = Emu(oxml.ListNumbering.indent_for(list_level) * 635)
+            self._inlines(paragraph, block.children)
+        elif isinstance(block, BlockQuote):
+            self._quote(block)
+        elif isinstance(block, ListBlock):
+            self._list(block, level=0 if list_level is None else list_level + 1, shared=shared)
+        elif isinstance(block, Figure):
+            self._figure(block)
+        elif isinstance(block, Media):
+            self._media(block)
+        elif isinstance(block, Table):
+            self._table(block)
+
+    def _quote(self, quote: BlockQuote) -> None:
+        for child in quote.children:
+            if isinstance(child, ParagraphBlock):
+                self._block(child, style="Quote")
+            else:
+                self._block(child)
+        if quote.attribution:
+            paragraph = self.doc.add_paragraph("— ", style="Quote Attribution")
+            self._inlines(paragraph, quote.attribution)
+
+    def _list(self, block: ListBlock, *, level: int, shared: SharedList | None = None) -> None:
+        """Nested lists share their top-level list's numbering definition, one Word level per depth,
+        unless their kind or start number differs from what that definition has at their level."""
+        fits = (
+            shared is not None
+            and level < len(shared.kinds)
+            and shared.kinds[level] == block.ordered
+            and block.start in (None, 1)
+        )
+        if not fits:
+            kinds = [block.ordered] * level + list_kinds(block)
+            shared = SharedList(self.numbering.new_list(kinds, start_level=level, start=block.start), kinds)
+        assert shared is not None
+        for item in block.items:
+            rest = list(item)
+            paragraph = self.doc.add_paragraph(style="List Paragraph")
+            oxml.set_list_item(paragraph, shared.num_id, level)
+            if rest and isinstance(rest[0], ParagraphBlock):
+                self._inlines(paragraph, rest.pop(0).children)
+            for child in rest:
+                # Continuation paragraphs sit at the item's indent, without a number of their own.
+                self._block(child, style="List Paragraph", list_level=level, shared=shared)
+
+    def _figure(self, figure: Figure) -> None:
+        image = self.context.image_for(figure, MAX_IMAGE_EDGE)
+        if image is not None:
+            paragraph = self.doc.add_paragraph()
+            run = paragraph.add_run()
+            run.add_picture(io.BytesIO(image.data), width=self._picture_width(image.width))
+            if figure.decorative:
+                oxml.mark_decorative(run)
+            else:
+                oxml.set_picture_alt(run, figure.alt or "")
+            if figure.virin:
+                oxml.set_picture_name(run, figure.virin)
+        elif not figure.decorative:
+            paragraph = self.doc.add_paragraph(style="Photo Placeholder")
+            paragraph.add_run(self._("Photo not included.")).bold = True
+            paragraph.add_run(f" {self._('Description:')} {figure.alt or ''}")
+        else:
+            return
+        has_caption_text = figure.title or figure.caption or figure.credit or figure.virin or figure.rights
+        if figure.decorative and not has_caption_text:
+            return
+        oxml.set_keep_with_next(paragraph)
+        caption = self._caption_start("Figure")
+        self._caption_parts(caption, figure.title, figure.caption, figure.credit, figure.virin, figure.rights)
+
+    def _caption_start(self, sequence: str) -> Paragraph:
+        if sequence == "Figure":
+            self.figure_count += 1
+            number, label = self.figure_count, self._("Figure")
+        else:
+            self.table_count += 1
+            number, label = self.table_count, self._("Table")
+        caption = self.doc.add_paragraph(f"{label} ", style=self.caption_style)
+        oxml.append_seq_field(caption, sequence, number)
+        caption.add_run(". ")
+        return caption
+
+    def _caption_parts(
+        self,
+        caption: Paragraph,
+        title: str | None,
+        text: list[Inline],
+        credit: str | None,
+        virin: str | None,
+        rights: str | None,
+        extra: list[str] | None = None,
+    ) -> None:
+        """Title, caption, credit and VIRIN, one per line, so each can be edited on its own."""
+        lines_started = False
+
+        def new_line() -> None:
+            nonlocal lines_started
+            if lines_started:
+                caption.add_run().add_break()
+            lines_started = True
+
+        if title:
+            new_line()
+            caption.add_run(title).bold = True
+        if text:
+            new_line()
+            self._inlines(caption, text)
+        facts = []
+        if credit:
+            facts.append(f"{self._('Credit:')} {credit}")
+        if virin:
+            facts.append(f"{self._('VIRIN:')} {virin}")
+        facts.extend(extra or [])
+        if facts:
+            new_line()
+            caption.add_run(" · ".join(facts))
+        if rights:
+            new_line()
+            caption.add_run(rights)
+
+    def _media(self, media: Media) -> None:
+        """Video and audio are described and linked, not embedded; a poster is a figure of its own."""
+        label = self._("Video:") if media.kind == "video" else self._("Audio:")
+        extra = []
+        if media.duration:
+            from exporter.writers.templating import iso_duration
+
+            extra.append(f"{self._('Duration:')} {iso_duration(media.duration)}")
+        poster = media.poster
+        image = self.context.image_for(poster, MAX_IMAGE_EDGE) if poster is not None else None
+        if poster is not None and image is not None:
+            paragraph = self.doc.add_paragraph()
+            run = paragraph.add_run()
+            run.add_picture(io.BytesIO(image.data), width=self._picture_width(image.width))
+            if poster.decorative:
+                oxml.mark_decorative(run)
+            else:
+                oxml.set_picture_alt(run, poster.alt or "")
+            oxml.set_keep_with_next(paragraph)
+            description = self._caption_start("Figure")
+        elif poster is not None and not poster.decorative:
+            paragraph = self.doc.add_paragraph(style="Photo Placeholder")
+            paragraph.add_run(self._("Photo not included.")).bold = True
+            paragraph.add_run(f" {self._('Description:')} {poster.alt or ''}")
+            oxml.set_keep_with_next(paragraph)
+            description = self._caption_start("Figure")
+        else:
+            # No picture: a described paragraph, not a caption (there is nothing for it to caption).
+            description = self.doc.add_paragraph()
+        description.add_run(label + " ").bold = True
+        self._caption_parts(description, media.title, media.caption, media.credit, media.virin, None, extra)
+        href = safe_href(media.url)
+        if href:
+            description.add_run().add_break()
+            link_text = self._("Watch the video") if media.kind == "video" else self._("Listen to the audio")
+            if media.title:
+                link_text = f"{link_text}: {media.title}"
+            self._link(description, href, [Text(text=link_text)])
+
+    def _table(self, table: Table) -> None:
+        rows = list(table.head) + list(table.rows)
+        grid = place_cells(rows)
+        columns = max((column + cell.colspan for _, column, cell in grid), default=1)
+        if table.caption:
+            caption = self._caption_start("Table")
+            self._inlines(caption, table.caption)
+            oxml.set_keep_with_next(caption)
+        word_table = self.doc.add_table(rows=len(rows), cols=columns)
+        word_table.style = self.doc.styles["Table Grid"]
+        if table.caption:
+            text = plain_text(table.caption)
+            oxml.set_table_alt_text(word_table, text, text)
+        for index in range(len(table.head)):
+            oxml.mark_header_row(word_table.rows[index])
+        for row_index, column, cell in grid:
+            target = word_table.cell(row_index, column)
+            if cell.colspan > 1 or cell.rowspan > 1:
+                corner = word_table.cell(row_index + cell.rowspan - 1, column + cell.colspan - 1)
+                target = target.merge(corner)
+            paragraph = target.paragraphs[0]
+            if cell.align:
+                paragraph.alignment = {
+                    "left": WD_ALIGN_PARAGRAPH.LEFT,
+                    "center": WD_ALIGN_PARAGRAPH.CENTER,
+                    "right": WD_ALIGN_PARAGRAPH.RIGHT,
+                }[cell.align]
+            header = cell.header or row_index < len(table.head)
+            self._inlines(paragraph, cell.children, RunFormat(bold=header))
+        # Space after the table, so a following table or paragraph does not touch it.
+        self.doc.add_paragraph()
+
+    # ------------------------------------------------------------ inlines
+
+    def _inlines(
+        self,
+        paragraph: Paragraph,
+        nodes: list[Inline],
+        fmt: RunFormat | None = None,
+        container: etree._Element | None = None,
+    ) -> None:
+        fmt = fmt or RunFormat()
+        target = paragraph._p if container is None else container
+        for node in nodes:
+            if isinstance(node, Text):
+                self._run(target, paragraph, node.text, fmt)
+            elif isinstance(node, Code):
+                self._run(target, paragraph, node.text, fmt.with_(code=True))
+            elif isinstance(node, LineBreak):
+                oxml.new_run(target, paragraph).add_break()
+            elif isinstance(node, Emphasis):
+                self._inlines(paragraph, node.children, fmt.with_(italic=True), container)
+            elif isinstance(node, Strong):
+                self._inlines(paragraph, node.children, fmt.with_(bold=True), container)
+            elif isinstance(node, Span):
+                self._inlines(paragraph, node.children, fmt.with_(lang=node.lang), container)
+            elif isinstance(node, Link):
+                href = safe_href(node.href)
+                if href and not href.startswith("#") and container is None:
+                    self._link(paragraph, href, node.children, fmt, tooltip=node.title)
+                else:
+                    # In-page anchors point into HTML ids this document lacks; nested links are not allowed.
+                    self._inlines(paragraph, node.children, fmt, container)
+
+    def _run(self, target: etree._Element, paragraph: Paragraph, text: str, fmt: RunFormat) -> Run:
+        run = oxml.new_run(target, paragraph)
+        run.text = text
+        if fmt.bold:
+            run.bold = True
+        if fmt.italic:
+            run.italic = True
+        if fmt.code:
+            oxml.set_run_style(run, "VerbatimChar")
+        if fmt.lang:
+            oxml.set_run_language(run, fmt.lang)
+        if target.tag == oxml.qn("w:hyperlink"):
+            oxml.set_run_style(run, "Hyperlink")
+        return run
+
+    def _link(
+        self,
+        paragraph: Paragraph,
+        href: str,
+        children: list[Inline],
+        fmt: RunFormat | None = None,
+        tooltip: str | None = None,
+    ) -> None:
+        hyperlink = oxml.add_hyperlink(paragraph, href, tooltip)
+        self._inlines(paragraph, children, fmt, container=hyperlink)
+
+    # ------------------------------------------------------------ package
+
+    def finish(self, article: Article) -> bytes:
+        when = build_time(article)
+        created = parse_date(article.published) if article.published else when
+        created = min(created, when)
+        oxml.write_core_properties(
+            self.doc.core_properties._element,
+            title=article.title,
+            subject=article.dek,
+            author=article.byline.text() if article.byline and article.byline.text() else None,
+            keywords=article.keywords,
+            language=article.language,
+            created=created,
+            modified=when,
+        )
+        package = self.doc.part.package
+        oxml.replace_extended_properties(package)
+        oxml.drop_template_leftovers(self.doc.part, package)
+        oxml.add_custom_properties(package, provenance_properties(article))
+        buffer = io.BytesIO()
+        self.doc.save(buffer)
+        return oxml.deterministic_zip(buffer.getvalue(), when)
+
+
+def provenance_properties(article: Article) -> dict[str, str]:
+    """What the body text cannot carry exactly, as custom document properties (read back by the DOCX reader).
+
+    Only known values are written; names are stable and prefixed so they do not collide with an editor's own.
+    """
+    source = article.source
+    values: dict[str, str | None] = {
+        "exporter.article_id": article.id,
+        "exporter.document_uuid": str(document_uuid(article)),
+        "exporter.language": article.language,
+        "exporter.source_url": source.url,
+        "exporter.agency": source.agency,
+        "exporter.site_name": source.site_name,
+        "exporter.retrieved": source.retrieved,
+        "exporter.published": article.published,
+        "exporter.updated": article.updated,
+        "exporter.rights": article.rights,
+    }
+    if source.page_claims_official is not None:
+        values["exporter.page_claims_official"] = "true" if source.page_claims_official else "false"
+    return {name: value for name, value in values.items() if value}
+
+
+def parse_date(value: str) -> datetime:
+    if len(value) == 10:
+        return datetime.combine(date.fromisoformat(value), datetime.min.time(), tzinfo=UTC)
+    parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+def place_cells(rows: list[TableRow]) -> list[tuple[int, int, TableCell]]:
+    """(row, column, cell) for every cell, skipping grid slots taken by row and column spans above."""
+    taken: set[tuple[int, int]] = set()
+    placed = []
+    for row_index, row in enumerate(rows):
+        column = 0
+        for cell in row.cells:
+            while (row_index, column) in taken:
+                column += 1
+            # A span may not reach past the last row (python-docx could not merge it).
+            cell = cell.model_copy(update={"rowspan": min(cell.rowspan, len(rows) - row_index)})
+            placed.append((row_index, column, cell))
+            for dr in range(cell.rowspan):
+                for dc in range(cell.colspan):
+                    taken.add((row_index + dr, column + dc))
+            column += cell.colspan
+    return placed

@@ -1,0 +1,508 @@
+"""Every piece of hand-written OOXML the DOCX writer needs and python-docx 1.2 has no API for.
+
+Kept in one module so the rest of the writer speaks python-docx only, and so each feature has one place (and
+one test): picture alt text and the decorative flag, hyperlinks, SEQ caption fields, table header rows and
+table alt text, document and run language, list numbering definitions, style colours with enough contrast,
+core, extended and custom document properties, and the deterministic ZIP re-pack.
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from collections.abc import Iterable, Sequence
+from datetime import UTC, datetime
+from xml.sax.saxutils import escape
+
+from lxml import etree
+
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.opc.packuri import PackURI
+from docx.opc.part import Part
+from docx.oxml import OxmlElement, parse_xml
+from docx.oxml.ns import qn
+from docx.table import Table, _Row
+from docx.text.paragraph import Paragraph
+from docx.text.run import Run
+
+W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+WP_NS = "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"
+A_NS = "http://schemas.openxmlformats.org/drawingml/2006/main"
+ADEC_NS = "http://schemas.microsoft.com/office/drawing/2017/decorative"
+# The extension URI Word writes for the "Mark as decorative" flag (Office 2019 / Microsoft 365).
+DECORATIVE_EXT_URI = "{C183D7F6-B498-43B3-948B-1728B52AA6E4}"
+CUSTOM_PROPS_NS = "http://schemas.openxmlformats.org/officeDocument/2006/custom-properties"
+VT_NS = "http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes"
+# fmtid every custom document property carries (the "user defined properties" property set).
+CUSTOM_PROPERTY_FMTID = "{D5CDD505-2E9C-101B-9397-08002B2CF9AE}"
+CUSTOM_PROPERTIES_TYPE = "application/vnd.openxmlformats-officedocument.custom-properties+xml"
+STYLES_WITH_EFFECTS = "http://schemas.microsoft.com/office/2007/relationships/stylesWithEffects"
+
+MIN_CONTRAST = 4.5
+WHITE = (255, 255, 255)
+# Word's own hyperlink blue (Office 2013+ theme), 5.9:1 on white.
+HYPERLINK_COLOUR = "0563C1"
+
+NSMAP = {"w": W_NS, "wp": WP_NS, "a": A_NS, "adec": ADEC_NS}
+
+
+# ---------------------------------------------------------------- colour
+
+
+def relative_luminance(rgb: tuple[int, int, int]) -> float:
+    def channel(value: int) -> float:
+        c = value / 255
+        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+
+    r, g, b = (channel(v) for v in rgb)
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def contrast_ratio(foreground: tuple[int, int, int], background: tuple[int, int, int]) -> float:
+    """WCAG 2 contrast ratio, 1.0 to 21.0."""
+    light, dark = sorted((relative_luminance(foreground), relative_luminance(background)), reverse=True)
+    return (light + 0.05) / (dark + 0.05)
+
+
+def parse_hex(value: str) -> tuple[int, int, int] | None:
+    """RRGGBB as Word writes it; None for "auto" or anything else that is not a fixed colour."""
+    text = value.strip().lstrip("#")
+    if len(text) != 6:
+        return None
+    try:
+        return (int(text[0:2], 16), int(text[2:4], 16), int(text[4:6], 16))
+    except ValueError:
+        return None
+
+
+def darken_until_readable(rgb: tuple[int, int, int], background: tuple[int, int, int] = WHITE) -> str:
+    """The same hue, darkened in small steps until it reaches 4.5:1 on the background."""
+    r, g, b = rgb
+    factor = 1.0
+    while contrast_ratio((int(r * factor), int(g * factor), int(b * factor)), background) < MIN_CONTRAST:
+        factor -= 0.02
+    return f"{int(r * factor):02X}{int(g * factor):02X}{int(b * factor):02X}"
+
+
+def fix_style_colours(styles_element: etree._Element) -> None:
+    """Make every colour the styles define readable on white (the default template's #4F81BD is 4.0:1).
+
+    Theme references are dropped: Word draws `w:themeColor` in preference to `w:val`, so leaving them would
+    keep the theme's low-contrast accent whatever `w:val` says.
+    """
+    for colour in styles_element.iter(qn("w:color")):
+        for attribute in ("w:themeColor", "w:themeShade", "w:themeTint"):
+            colour.attrib.pop(qn(attribute), None)
+        rgb = parse_hex(colour.get(qn("w:val"), ""))
+        if rgb is not None and contrast_ratio(rgb, WHITE) < MIN_CONTRAST:
+            colour.set(qn("w:val"), darken_until_readable(rgb))
+    # Borders drawn in the accent colour are not text, but keep them consistent with the headings.
+    for border_parent in styles_element.iter(qn("w:pBdr")):
+        for border in border_parent:
+            for attribute in ("w:themeColor", "w:themeShade", "w:themeTint"):
+                border.attrib.pop(qn(attribute), None)
+
+
+# ---------------------------------------------------------------- styles
+
+
+def style_element(styles_element: etree._Element, style_id: str) -> etree._Element | None:
+    for style in styles_element.iter(qn("w:style")):
+        if style.get(qn("w:styleId")) == style_id:
+            return style
+    return None
+
+
+def rename_style(styles_element: etree._Element, style_id: str, name: str) -> None:
+    """python-docx's template spells the caption style "caption"; LibreOffice tags only "Caption" /Caption."""
+    style = style_element(styles_element, style_id)
+    if style is None:
+        raise ValueError(f"the template has no style {style_id}")
+    style.find(qn("w:name")).set(qn("w:val"), name)
+    # A semi-hidden style does not show in Word's style gallery; editors should see Caption there.
+    for hidden in style.findall(qn("w:semiHidden")):
+        style.remove(hidden)
+
+
+def add_character_style_xml(styles_element: etree._Element, style_id: str, name: str, rpr_xml: str) -> None:
+    """A character style; Word's built-in "Hyperlink" is missing from python-docx's template."""
+    if style_element(styles_element, style_id) is not None:
+        return
+    styles_element.append(
+        parse_xml(
+            f'<w:style xmlns:w="{W_NS}" w:type="character" w:styleId="{style_id}">'
+            f'<w:name w:val="{escape(name)}"/><w:basedOn w:val="DefaultParagraphFont"/>'
+            f'<w:uiPriority w:val="99"/><w:unhideWhenUsed/><w:rPr>{rpr_xml}</w:rPr></w:style>'
+        )
+    )
+
+
+def ensure_hyperlink_style(styles_element: etree._Element) -> None:
+    add_character_style_xml(
+        styles_element,
+        "Hyperlink",
+        "Hyperlink",
+        f'<w:color w:val="{HYPERLINK_COLOUR}"/><w:u w:val="single"/>',
+    )
+
+
+def set_document_language(
+    styles_element: etree._Element, settings_element: etree._Element, lang: str
+) -> None:
+    """`w:lang` in the style defaults: what Word, LibreOffice and their PDF exports take as the language."""
+    defaults = styles_element.find(qn("w:docDefaults"))
+    if defaults is None:
+        defaults = OxmlElement("w:docDefaults")
+        styles_element.insert(0, defaults)
+    rpr_default = defaults.find(qn("w:rPrDefault"))
+    if rpr_default is None:
+        rpr_default = OxmlElement("w:rPrDefault")
+        defaults.insert(0, rpr_default)
+    rpr = rpr_default.find(qn("w:rPr"))
+    if rpr is None:
+        rpr = OxmlElement("w:rPr")
+        rpr_default.append(rpr)
+    language = rpr.find(qn("w:lang"))
+    if language is None:
+        language = OxmlElement("w:lang")
+        rpr.append(language)
+    language.set(qn("w:val"), lang)
+    theme_language = settings_element.find(qn("w:themeFontLang"))
+    if theme_language is not None:
+        theme_language.set(qn("w:val"), lang)
+
+
+def set_run_language(run: Run, lang: str) -> None:
+    rpr = run._r.get_or_add_rPr()
+    language = rpr.find(qn("w:lang"))
+    if language is None:
+        language = OxmlElement("w:lang")
+        rpr.append(language)
+    language.set(qn("w:val"), lang)
+
+
+# ---------------------------------------------------------------- pictures
+
+
+def _doc_pr(run: Run) -> etree._Element:
+    found = run._r.xpath(".//wp:docPr")
+    if not found:
+        raise ValueError("the run holds no picture")
+    return found[0]
+
+
+def set_picture_alt(run: Run, alt: str) -> None:
+    """Alt text in `wp:docPr/@descr`: what Word's "Alt Text" pane, pandoc and LibreOffice read.
+
+    No `@title`: LibreOffice's PDF export joins title and description ("title - descr") into `/Alt`.
+    """
+    doc_pr = _doc_pr(run)
+    doc_pr.set("descr", alt)
+    doc_pr.attrib.pop("title", None)
+
+
+def mark_decorative(run: Run) -> None:
+    """Word's "Mark as decorative": an `adec:decorative` extension on `wp:docPr`, and no description."""
+    doc_pr = _doc_pr(run)
+    doc_pr.attrib.pop("descr", None)
+    doc_pr.attrib.pop("title", None)
+    doc_pr.append(
+        parse_xml(
+            f'<a:extLst xmlns:a="{A_NS}"><a:ext uri="{DECORATIVE_EXT_URI}">'
+            f'<adec:decorative xmlns:adec="{ADEC_NS}" val="1"/></a:ext></a:extLst>'
+        )
+    )
+
+
+def set_picture_name(run: Run, name: str) -> None:
+    """The object name editors see in Word's selection pane and LibreOffice's navigator."""
+    _doc_pr(run).set("name", name)
+
+
+# ---------------------------------------------------------------- hyperlinks and fields
+
+
+def add_hyperlink(paragraph: Paragraph, url: str, tooltip: str | None = None) -> etree._Element:
+    """An external `w:hyperlink` with its relationship; the caller fills it with runs."""
+    relationship_id = paragraph.part.relate_to(url, RT.HYPERLINK, is_external=True)
+    hyperlink = OxmlElement("w:hyperlink")
+    hyperlink.set(qn("r:id"), relationship_id)
+    if tooltip:
+        hyperlink.set(qn("w:tooltip"), tooltip)
+    hyperlink.set(qn("w:history"), "1")
+    paragraph._p.append(hyperlink)
+    return hyperlink
+
+
+def new_run(container: etree._Element, paragraph: Paragraph) -> Run:
+    """A run appended to a paragraph or to a `w:hyperlink` inside it."""
+    r = OxmlElement("w:r")
+    container.append(r)
+    return Run(r, paragraph)
+
+
+def set_run_style(run: Run, style_id: str) -> None:
+    rpr = run._r.get_or_add_rPr()
+    style = rpr.find(qn("w:rStyle"))
+    if style is None:
+        style = OxmlElement("w:rStyle")
+        rpr.insert(0, style)
+    style.set(qn("w:val"), style_id)
+
+
+def append_seq_field(paragraph: Paragraph, sequence: str, number: int) -> None:
+    """A `SEQ <sequence> \\* ARABIC` field with its current result, as Word's Insert Caption writes it."""
+
+    def field_char(kind: str) -> None:
+        run = paragraph.add_run()
+        char = OxmlElement("w:fldChar")
+        char.set(qn("w:fldCharType"), kind)
+        run._r.append(char)
+
+    field_char("begin")
+    instruction_run = paragraph.add_run()
+    instruction = OxmlElement("w:instrText")
+    instruction.set(qn("xml:space"), "preserve")
+    instruction.text = f" SEQ {sequence} \\* ARABIC "
+    instruction_run._r.append(instruction)
+    field_char("separate")
+    paragraph.add_run(str(number))
+    field_char("end")
+
+
+def set_keep_with_next(paragraph: Paragraph) -> None:
+    paragraph.paragraph_format.keep_with_next = True
+
+
+def set_page_break_before(paragraph: Paragraph) -> None:
+    """For packets: each article starts on a new page."""
+    paragraph.paragraph_format.page_break_before = True
+
+
+# ---------------------------------------------------------------- tables
+
+
+def mark_header_row(row: _Row) -> None:
+    """`w:tblHeader`: the row is a header row, repeated on every page (pandoc reads it as the table head)."""
+    tr_pr = row._tr.get_or_add_trPr()
+    header = OxmlElement("w:tblHeader")
+    tr_pr.append(header)
+
+
+def set_table_alt_text(table: Table, caption: str, description: str) -> None:
+    """Word 2010+ table alt text (Table Properties > Alt Text): `w:tblCaption` and `w:tblDescription`."""
+    tbl_pr = table._tbl.tblPr
+    for tag, value in (("w:tblCaption", caption), ("w:tblDescription", description)):
+        if value:
+            element = OxmlElement(tag)
+            element.set(qn("w:val"), value)
+            tbl_pr.append(element)
+
+
+# ---------------------------------------------------------------- numbering
+
+BULLETS = ("•", "◦", "▪")
+
+
+class ListNumbering:
+    """Real Word lists: one abstract definition and one `w:num` per top-level list, so every list restarts."""
+
+    INDENT_STEP = 720  # twips: half an inch per level
+    HANGING = 360
+
+    def __init__(self, numbering_element: etree._Element) -> None:
+        self.element = numbering_element
+        abstract_ids = [
+            int(e.get(qn("w:abstractNumId"))) for e in numbering_element.iter(qn("w:abstractNum"))
+        ]
+        num_ids = [int(e.get(qn("w:numId"))) for e in numbering_element.iter(qn("w:num"))]
+        self._next_abstract = max(abstract_ids, default=-1) + 1
+        self._next_num = max(num_ids, default=0) + 1
+
+    def new_list(self, kinds: Sequence[bool], *, start_level: int = 0, start: int | None = None) -> int:
+        """A list whose level N is numbered when `kinds[N]` is true, else bulleted (the last kind repeats).
+
+        One definition for a whole nested list, so Word, pandoc and LibreOffice's PDF tags (L > LI > L) see
+        one list with levels, not a run of separate lists.
+        """
+        abstract_id = self._next_abstract
+        self._next_abstract += 1
+        levels = []
+        for level in range(9):
+            ordered = kinds[min(level, len(kinds) - 1)] if kinds else False
+            if ordered:
+                number_format, text = "decimal", f"%{level + 1}."
+            else:
+                number_format, text = "bullet", BULLETS[level % len(BULLETS)]
+            first = start if (start is not None and level == start_level) else 1
+            indent = self.INDENT_STEP * (level + 1)
+            levels.append(
+                f'<w:lvl w:ilvl="{level}"><w:start w:val="{first}"/>'
+                f'<w:numFmt w:val="{number_format}"/><w:lvlText w:val="{text}"/><w:lvlJc w:val="left"/>'
+                f'<w:pPr><w:ind w:left="{indent}" w:hanging="{self.HANGING}"/></w:pPr></w:lvl>'
+            )
+        abstract = parse_xml(
+            f'<w:abstractNum xmlns:w="{W_NS}" w:abstractNumId="{abstract_id}">'
+            f'<w:multiLevelType w:val="hybridMultilevel"/>{"".join(levels)}</w:abstractNum>'
+        )
+        # Schema order: every abstractNum precedes every num.
+        first_num = self.element.find(qn("w:num"))
+        if first_num is not None:
+            first_num.addprevious(abstract)
+        else:
+            self.element.append(abstract)
+        num_id = self._next_num
+        self._next_num += 1
+        self.element.append(
+            parse_xml(
+                f'<w:num xmlns:w="{W_NS}" w:numId="{num_id}"><w:abstractNumId w:val="{abstract_id}"/></w:num>'
+            )
+        )
+        return num_id
+
+    @classmethod
+    def indent_for(cls, level: int) -> int:
+        return cls.INDENT_STEP * (level + 1)
+
+
+def set_list_item(paragraph: Paragraph, num_id: int, level: int) -> None:
+    num_pr = paragraph._p.get_or_add_pPr().get_or_add_numPr()
+    num_pr.get_or_add_ilvl().val = level
+    num_pr.get_or_add_numId().val = num_id
+
+
+# ---------------------------------------------------------------- document properties
+
+
+def w3cdtf(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def write_core_properties(
+    core_element: etree._Element,
+    *,
+    title: str,
+    subject: str | None,
+    author: str | None,
+    keywords: Iterable[str],
+    language: str,
+    created: datetime,
+    modified: datetime,
+) -> None:
+    """Replace python-docx's defaults ("python-docx", "generated by python-docx", 2013 dates) entirely.
+
+    Missing values are omitted, never invented.
+    """
+    for child in list(core_element):
+        core_element.remove(child)
+    ns = {
+        "dc": "http://purl.org/dc/elements/1.1/",
+        "cp": "http://schemas.openxmlformats.org/package/2006/metadata/core-properties",
+        "dcterms": "http://purl.org/dc/terms/",
+        "xsi": "http://www.w3.org/2001/XMLSchema-instance",
+    }
+
+    def add(prefix: str, tag: str, text: str, **attributes: str) -> None:
+        element = etree.SubElement(core_element, f"{{{ns[prefix]}}}{tag}")
+        element.text = text
+        for name, value in attributes.items():
+            element.set(f"{{{ns['xsi']}}}{name}", value)
+
+    add("dc", "title", title)
+    if subject:
+        add("dc", "subject", subject)
+    if author:
+        add("dc", "creator", author)
+    keyword_text = ", ".join(k for k in keywords if k)
+    if keyword_text:
+        add("cp", "keywords", keyword_text)
+    add("dc", "language", language)
+    add("dcterms", "created", w3cdtf(created), type="dcterms:W3CDTF")
+    add("dcterms", "modified", w3cdtf(modified), type="dcterms:W3CDTF")
+
+
+APP_PROPERTIES = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+    '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties">'
+    "<Application>gov-article-exporter</Application></Properties>"
+)
+
+
+def replace_extended_properties(package) -> None:
+    """The template's app.xml claims "Microsoft Macintosh Word" and stale page/word counts."""
+    for rel in package.rels.values():
+        if rel.reltype == RT.EXTENDED_PROPERTIES and not rel.is_external:
+            rel.target_part._blob = APP_PROPERTIES.encode("utf-8")
+
+
+def quoteattr_value(value: str) -> str:
+    return escape(value, {'"': "&quot;"})
+
+
+def custom_properties_xml(properties: dict[str, str]) -> bytes:
+    items = []
+    for pid, (name, value) in enumerate(properties.items(), start=2):  # pid 0 and 1 are reserved
+        items.append(
+            f'<property fmtid="{CUSTOM_PROPERTY_FMTID}" pid="{pid}" name="{quoteattr_value(name)}">'
+            f"<vt:lpwstr>{escape(value)}</vt:lpwstr></property>"
+        )
+    return (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        f'<Properties xmlns="{CUSTOM_PROPS_NS}" xmlns:vt="{VT_NS}">{"".join(items)}</Properties>'
+    ).encode()
+
+
+def add_custom_properties(package, properties: dict[str, str]) -> None:
+    """docProps/custom.xml: Word's File > Properties > Custom, which Word and LibreOffice keep on save."""
+    blob = custom_properties_xml(properties)
+    part = Part(PackURI("/docProps/custom.xml"), CUSTOM_PROPERTIES_TYPE, blob, package)
+    package.relate_to(part, RT.CUSTOM_PROPERTIES)
+
+
+def read_custom_properties(docx_bytes: bytes) -> dict[str, str]:
+    """The custom properties of a DOCX (what issue 10's round trip reads back)."""
+    with zipfile.ZipFile(io.BytesIO(docx_bytes)) as archive:
+        if "docProps/custom.xml" not in archive.namelist():
+            return {}
+        root = etree.fromstring(archive.read("docProps/custom.xml"))
+    found: dict[str, str] = {}
+    for prop in root.iter(f"{{{CUSTOM_PROPS_NS}}}property"):
+        value = next(iter(prop), None)
+        found[prop.get("name", "")] = value.text or "" if value is not None else ""
+    return found
+
+
+def drop_template_leftovers(document_part, package) -> None:
+    """The template's thumbnail (a picture of some other document) and its Word 2010 stylesWithEffects
+    copy, which would keep the old low-contrast colours for Word 2010."""
+    for rels in (package.rels, document_part.rels):
+        for rel_id, rel in list(rels.items()):
+            if rel.reltype in (RT.THUMBNAIL, STYLES_WITH_EFFECTS):
+                rels.pop(rel_id)
+
+
+# ---------------------------------------------------------------- packaging
+
+ZIP_EPOCH = datetime(1980, 1, 1, tzinfo=UTC)
+
+
+def deterministic_zip(data: bytes, when: datetime) -> bytes:
+    """Re-pack with one fixed entry time, fixed attributes and `[Content_Types].xml` first.
+
+    python-docx stamps every entry with the current time, so two builds would differ.
+    """
+    moment = max(when.astimezone(UTC), ZIP_EPOCH)
+    # ZIP stores seconds in two-second steps.
+    stamp = (moment.year, moment.month, moment.day, moment.hour, moment.minute, moment.second // 2 * 2)
+    with zipfile.ZipFile(io.BytesIO(data)) as source:
+        entries = [(info.filename, source.read(info.filename)) for info in source.infolist()]
+    entries.sort(key=lambda entry: (entry[0] != "[Content_Types].xml", entry[0] != "_rels/.rels"))
+    output = io.BytesIO()
+    with zipfile.ZipFile(output, "w") as target:
+        for name, blob in entries:
+            info = zipfile.ZipInfo(name, date_time=stamp)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.create_system = 0
+            info.external_attr = 0
+            target.writestr(info, blob, compresslevel=9)
+    return output.getvalue()

@@ -1,0 +1,50 @@
+"""Deterministic re-pack of the OCF container.
+
+ebooklib stamps every ZIP entry with the current local time. The re-pack keeps ebooklib's entries and their
+order, puts `mimetype` first and stored (OCF requires it uncompressed, with no extra field, at offset 0),
+deflates the rest at a fixed level, and gives every entry the same timestamp and attributes, so the same
+input and SOURCE_DATE_EPOCH give a byte-identical file.
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from datetime import datetime
+
+MIMETYPE = b"application/epub+zip"
+_ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)  # the earliest time a ZIP entry can carry
+_ZIP_LAST = (2107, 12, 31, 23, 59, 58)
+_FILE_MODE = 0o100644 << 16  # regular file, rw-r--r--
+_UNIX = 3
+
+
+def zip_timestamp(moment: datetime) -> tuple[int, int, int, int, int, int]:
+    """The build time in the range a ZIP entry can hold (seconds are stored in steps of two)."""
+    stamp = (moment.year, moment.month, moment.day, moment.hour, moment.minute, moment.second - moment.second % 2)
+    return max(_ZIP_EPOCH, min(_ZIP_LAST, stamp))
+
+
+def repack(data: bytes, moment: datetime) -> bytes:
+    stamp = zip_timestamp(moment)
+    with zipfile.ZipFile(io.BytesIO(data)) as source:
+        entries = [(info.filename, source.read(info)) for info in source.infolist()]
+    names = [name for name, _ in entries]
+    if len(set(names)) != len(names):
+        raise ValueError(f"duplicate entries in the EPUB container: {sorted(n for n in names if names.count(n) > 1)}")
+    output = io.BytesIO()
+    with zipfile.ZipFile(output, "w") as target:
+        target.writestr(_entry("mimetype", stamp, zipfile.ZIP_STORED), MIMETYPE)
+        for name, content in entries:
+            if name == "mimetype":
+                continue
+            target.writestr(_entry(name, stamp, zipfile.ZIP_DEFLATED), content, compresslevel=9)
+    return output.getvalue()
+
+
+def _entry(name: str, stamp: tuple[int, int, int, int, int, int], compression: int) -> zipfile.ZipInfo:
+    info = zipfile.ZipInfo(name, date_time=stamp)
+    info.compress_type = compression
+    info.create_system = _UNIX
+    info.external_attr = _FILE_MODE
+    return info

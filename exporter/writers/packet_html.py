@@ -1,0 +1,48 @@
+"""A press packet as one accessible HTML page: cover, table of contents, then each article."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from exporter.model import Article, Packet
+from exporter.writers.base import Rendered, RenderContext
+from exporter.writers.html import MAX_IMAGE_EDGE, ImageLinks, font_assets
+from exporter.writers.templating import Numbering, ProvenanceView, font_faces, provenance_view, render_template
+
+
+@dataclass
+class PacketEntry:
+    article: Article
+    view: ProvenanceView
+
+
+def write_packet(context: RenderContext) -> Rendered:
+    packet = context.document
+    assert isinstance(packet, Packet)
+    folder = f"{context.stem}_files"
+    embed = context.options.embed_images
+    links = ImageLinks(context, folder, embed=embed, max_edge=MAX_IMAGE_EDGE)
+    prefixes = [f"article-{index + 1}-" for index in range(len(packet.articles))]
+    numbering = Numbering(packet.articles, prefixes)
+    entries = [PacketEntry(article, provenance_view(article, prefix)) for article, prefix in zip(packet.articles, prefixes)]
+    faces = [] if embed else font_faces(lambda name: f"{folder}/fonts/{name}")
+    css = render_template("css/article.css.j2", packet.language, font_faces=faces)
+    html = render_template(
+        "packet.html.j2",
+        packet.language,
+        packet=packet,
+        entries=entries,
+        css=css,
+        xhtml=False,
+        target="html",
+        heading_offset=1,
+        image_src=links.src,
+        image_size=links.size,
+        image_ratio=links.ratio,
+        anchor=numbering.anchor,
+        figure_number=numbering.figure_number,
+    )
+    assets = dict(links.assets)
+    if not embed:
+        assets.update(font_assets())
+    return Rendered(html.encode("utf-8"), assets)

@@ -1,0 +1,26 @@
+"""Tagged PDF (PDF/UA-1; with --pdf-profile archive also PDF/A-3a): the HTML templates with print CSS, rendered by
+WeasyPrint, then a structure repair pass (repair.py) and our own metadata (metadata.py)."""
+
+from __future__ import annotations
+
+from exporter.errors import ExportError
+from exporter.model import Packet
+from exporter.writers.base import Rendered, RenderContext
+
+EXTENSION = "pdf"
+
+
+def write(context: RenderContext) -> Rendered:
+    from exporter.writers.html import ImageLinks
+    from exporter.writers.pdf.render import MAX_IMAGE_EDGE, print_html, render_pdf
+    from exporter.writers.pdf.repair import repair
+
+    document = context.document
+    if isinstance(document, Packet):
+        raise ExportError("PDF export of a packet is not supported yet; export its articles one by one")
+    # Images go in as data: URLs of the processed bytes (oriented, EXIF stripped, resized): the renderer never
+    # opens the original files.
+    links = ImageLinks(context, "", embed=True, max_edge=MAX_IMAGE_EDGE)
+    html = print_html(context, document, links)
+    rendered = render_pdf(html, context, document)
+    return Rendered(repair(rendered.data, rendered.recording, document, context.options))

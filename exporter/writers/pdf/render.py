@@ -1,0 +1,174 @@
+"""Model -> print HTML -> WeasyPrint (tagged PDF) with every file read through the input's confinement."""
+
+from __future__ import annotations
+
+import logging
+import mimetypes
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+from urllib.request import url2pathname
+
+from markupsafe import Markup
+
+from exporter.confine import Confinement
+from exporter.errors import ExportError
+from exporter.i18n import gettext
+from exporter.identity import document_uuid
+from exporter.model import Article
+from exporter.writers.base import RenderContext
+from exporter.writers.html import ImageLinks
+from exporter.writers.pdf.tagging import TagRecording, recording
+from exporter.writers.templating import Numbering, font_faces, provenance_view, render_template
+
+# Longest edge for photos in the PDF: a full text-width image at 300 dpi on US Letter.
+MAX_IMAGE_EDGE = 2000
+RUNNING_TITLE_LENGTH = 60
+PAGE_SIZES = {"letter": "letter", "a4": "A4"}
+
+
+@dataclass
+class RenderedPdf:
+    data: bytes
+    recording: TagRecording
+    html: str
+
+
+def short_title(title: str, limit: int = RUNNING_TITLE_LENGTH) -> str:
+    """The running title: the headline cut at a word boundary, with an ellipsis when cut."""
+    title = " ".join(title.split())
+    if len(title) <= limit:
+        return title
+    cut = title[:limit].rsplit(" ", 1)[0].rstrip(" ,;:-–—")
+    return (cut or title[:limit]) + "…"
+
+
+def css_string(text: str) -> Markup:
+    """Text for the inside of a double-quoted CSS string; `<` escaped too, so it can never close <style>."""
+    escaped = []
+    for char in text:
+        if char in '"\\<>&' or ord(char) < 0x20 or ord(char) == 0x7F:
+            escaped.append(f"\\{ord(char):X} ")
+        else:
+            escaped.append(char)
+    return Markup("".join(escaped))
+
+
+def page_label(language: str) -> Markup:
+    """CSS `content` for the page number: the translated "Page %(number)s" around counter(page)."""
+    before, _, after = gettext(language, "Page %(number)s", number="\x00").partition("\x00")
+    parts = [f'"{css_string(before)}"' if before else "", "counter(page)", f'"{css_string(after)}"' if after else ""]
+    return Markup(" ".join(part for part in parts if part))
+
+
+def style_sheet(css: str) -> Markup:
+    """CSS goes into <style> as is (HTML escaping would corrupt quotes); refuse anything that could end it."""
+    if re.search(r"</", css):
+        raise ExportError("internal error: generated CSS contains '</'")
+    return Markup(css)
+
+
+def print_html(context: RenderContext, article: Article, links: ImageLinks) -> str:
+    options = context.options
+    language = article.language
+    numbering = Numbering([article])
+    faces = font_faces(lambda name: Path(context_fonts_dir(), name).as_uri())
+    css = render_template("css/article.css.j2", language, font_faces=faces)
+    css += "\n" + render_template(
+        "pdf/print.css.j2",
+        language,
+        page_size=PAGE_SIZES[options.page_size],
+        running_title=css_string(short_title(article.title)),
+        page_label=page_label(language),
+        archive=options.pdf_profile == "archive",
+    )
+    return render_template(
+        "pdf/article.html.j2",
+        language,
+        article=article,
+        view=provenance_view(article),
+        css=style_sheet(css),
+        xhtml=False,
+        target="pdf",
+        heading_offset=0,
+        image_src=links.src,
+        image_size=links.size,
+        image_ratio=links.ratio,
+        anchor=numbering.anchor,
+        figure_number=numbering.figure_number,
+    )
+
+
+def context_fonts_dir() -> Path:
+    from exporter.resources import fonts_dir
+
+    return fonts_dir()
+
+
+def pdf_identifier(article: Article) -> bytes:
+    """Stable /ID: the document's UUID v5 (hex, as WeasyPrint writes the identifier as a string)."""
+    return document_uuid(article).hex.encode("ascii")
+
+
+def confined_fetcher(confinement: Confinement):
+    """A WeasyPrint URL fetcher that reads only files inside the confinement, data: URLs, and the network only
+    when --allow-network is on (through Confinement.fetch: https, size and time limits)."""
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+    class ConfinedFetcher(URLFetcher):
+        def fetch(self, url: str, headers=None):  # noqa: ANN001 - WeasyPrint's signature
+            scheme = urlsplit(url).scheme.lower()
+            if scheme == "data":
+                return super().fetch(url, headers)
+            if scheme == "file":
+                path = Path(url2pathname(unquote(urlsplit(url).path)))
+                if not confinement.allows(path) or not path.is_file():
+                    raise ValueError(f"{url}: outside the allowed folders; refused")
+                media_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+                return URLFetcherResponse(url, path.read_bytes(), {"Content-Type": media_type})
+            if scheme in ("http", "https"):
+                data = confinement.fetch(url)  # raises when the network is off
+                media_type = mimetypes.guess_type(urlsplit(url).path)[0] or "application/octet-stream"
+                return URLFetcherResponse(url, data, {"Content-Type": media_type})
+            raise ValueError(f"{url}: {scheme}: URLs are not fetched")
+
+    return ConfinedFetcher(fail_on_errors=False)
+
+
+class _WeasyPrintErrors(logging.Handler):
+    """WeasyPrint logs (rather than raises) problems such as an image without alt text; collect them."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.ERROR)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+def render_pdf(html: str, context: RenderContext, article: Article) -> RenderedPdf:
+    import weasyprint
+
+    variant = "pdf/a-3a" if context.options.pdf_profile == "archive" else "pdf/ua-1"
+    logger = logging.getLogger("weasyprint")
+    errors = _WeasyPrintErrors()
+    logger.addHandler(errors)
+    try:
+        document = weasyprint.HTML(
+            string=html,
+            base_url=context.base_dir.resolve().as_uri() + "/",
+            url_fetcher=confined_fetcher(context.confinement),
+        ).render()
+        with recording() as record:
+            data = document.write_pdf(
+                pdf_variant=variant,
+                pdf_identifier=pdf_identifier(article),
+                # Metadata is rewritten by the repair pass; WeasyPrint's own would carry the wrong dates.
+                uncompressed_pdf=False,
+            )
+    finally:
+        logger.removeHandler(errors)
+    for message in errors.messages:
+        context.warnings.warn(f"PDF renderer: {message}", file=context.source_path)
+    return RenderedPdf(data, record, html)

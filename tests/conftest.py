@@ -1,0 +1,53 @@
+"""Fixtures every test area shares: where things are, and running the CLI as a user would."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+SAMPLES = REPO_ROOT / "samples"
+SHARED = REPO_ROOT.parent / "shared"
+SAMPLE_ARTICLES = sorted(SAMPLES.glob("*.md"))
+FIXED_EPOCH = "1700000000"
+
+
+@pytest.fixture(scope="session")
+def repo_root() -> Path:
+    return REPO_ROOT
+
+
+@pytest.fixture(scope="session")
+def samples_dir() -> Path:
+    return SAMPLES
+
+
+@pytest.fixture(scope="session")
+def shared_dir() -> Path:
+    if not SHARED.is_dir():
+        pytest.fail(f"the shared folder is missing beside the checkout: {SHARED}")
+    return SHARED
+
+
+def run_exporter(*args: str | os.PathLike, cwd: Path | None = None, env: dict | None = None,
+                 timeout: float = 300) -> subprocess.CompletedProcess:
+    """Run `python -m exporter ARGS` in a fresh process, as a user would."""
+    full_env = {**os.environ, "SOURCE_DATE_EPOCH": FIXED_EPOCH, **(env or {})}
+    full_env.pop("EXPORTER_DEBUG", None)
+    return subprocess.run(
+        [sys.executable, "-m", "exporter", *map(str, args)],
+        cwd=cwd or REPO_ROOT,
+        env=full_env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
+
+
+@pytest.fixture(scope="session")
+def exporter_cli():
+    return run_exporter

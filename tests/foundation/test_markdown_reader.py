@@ -1,0 +1,104 @@
+"""Markdown with YAML front matter into the model, and back out as canonical Markdown."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from exporter.errors import ExportError
+from exporter.markdown_source import to_markdown
+from exporter.model import BlockQuote, Figure, ListBlock, Media, Paragraph, Span, Table, plain_text
+from exporter.options import BuildOptions
+from exporter.readers import read_document
+from tests.conftest import SAMPLE_ARTICLES
+
+
+def read(tmp_path: Path, text: str):
+    path = tmp_path / "article.md"
+    path.write_text(text, encoding="utf-8")
+    return read_document(path, BuildOptions()).document
+
+
+def test_figure_attributes(tmp_path: Path) -> None:
+    article = read(tmp_path, '---\ntitle: T\n---\n\n![Caption with *emphasis*](images/p.jpg "Photo title")'
+                             '{alt="Two \\"quoted\\" people" credit="Jane Doe" virin="230214-D-TT977-0483.JPG"}\n')
+    figure = article.body[0]
+    assert isinstance(figure, Figure)
+    assert figure.alt == 'Two "quoted" people'
+    assert figure.title == "Photo title"
+    assert plain_text(figure.caption) == "Caption with emphasis"
+    assert figure.caption[1].type == "emphasis"
+    assert figure.credit == "Jane Doe"
+    assert figure.virin == "230214-D-TT977-0483"
+
+
+def test_figure_without_alt_is_kept_without_alt(tmp_path: Path) -> None:
+    figure = read(tmp_path, "---\ntitle: T\n---\n\n![Only a caption](p.jpg)\n").body[0]
+    assert figure.alt is None and plain_text(figure.caption) == "Only a caption"
+
+
+def test_decorative_and_media(tmp_path: Path) -> None:
+    article = read(tmp_path, "---\ntitle: T\n---\n\n![](d.jpg){decorative=true}\n\n"
+                             '![About it](https://example.org/v "Clip"){media=video duration=PT1M}\n')
+    assert article.body[0].decorative and article.body[0].alt is None
+    media = article.body[1]
+    assert isinstance(media, Media) and media.kind == "video" and media.title == "Clip"
+
+
+def test_language_spans_lists_quotes_tables(tmp_path: Path) -> None:
+    article = read(
+        tmp_path,
+        "---\ntitle: T\nlanguage: en\n---\n\nIn [Київ]{lang=uk} today.\n\n1. one\n2. two\n   - nested\n\n"
+        "> Quoted words.\n>\n> — Someone *Important*\n\n| A | B |\n|---|---|\n| x | y |\n\n"
+        ": The caption {row-headers=true}\n",
+    )
+    span = article.body[0].children[1]
+    assert isinstance(span, Span) and span.lang == "uk" and plain_text(span.children) == "Київ"
+    assert isinstance(article.body[1], ListBlock) and article.body[1].ordered
+    assert isinstance(article.body[1].items[1][1], ListBlock)
+    quote = article.body[2]
+    assert isinstance(quote, BlockQuote) and plain_text(quote.attribution) == "Someone Important"
+    table = article.body[3]
+    assert isinstance(table, Table) and plain_text(table.caption) == "The caption"
+    assert table.head[0].cells[0].header and table.rows[0].cells[0].header and not table.rows[0].cells[1].header
+    assert len(article.body) == 4
+
+
+def test_raw_html_stays_text(tmp_path: Path) -> None:
+    article = read(tmp_path, "---\ntitle: T\n---\n\n<script>alert(1)</script>\n\nHi <b>there</b>\n")
+    texts = [plain_text(b.children) for b in article.body if isinstance(b, Paragraph)]
+    assert "<script>alert(1)</script>" in texts[0]
+    assert "<b>there</b>" in texts[1]
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "message"),
+    [
+        ("---\ntitle: [unclosed\n---\n\nBody\n", 2, "malformed YAML"),
+        ("---\ntitle: T\n---\n\n![c](p.jpg){alt=\"a\" virin=\"12-X\"}\n", 5, "not a VIRIN"),
+        ("---\ntitle: T\n---\n\n# Second title\n", 5, "level-1 heading"),
+        ("---\ntitle: T\n---\n\n## A\n\n#### C\n", 7, "may not be skipped"),
+        ("---\ntitle: T\n---\n\nText ![inline](p.jpg) more\n", 5, "inside running text"),
+        ("---\ntitle: T\nlanguage: klingon-x\n---\n\nBody\n", 3, "language tag"),
+        ("---\ntitle: T\npublished: 14.02.2023\n---\n\nBody\n", 3, "ISO 8601"),
+        ("---\ntitle: T\n---\n\n![c](p.jpg){alt=\"a\" credt=\"x\"}\n", 5, "unknown figure attribute 'credt'"),
+    ],
+)
+def test_bad_markdown_names_line_and_problem(tmp_path: Path, text: str, line: int, message: str) -> None:
+    path = tmp_path / "bad.md"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(ExportError) as caught:
+        read_document(path, BuildOptions())
+    assert caught.value.line == line, str(caught.value)
+    assert message in caught.value.problem
+    assert str(caught.value).startswith(f"{path}:{line}: ")
+
+
+@pytest.mark.parametrize("sample", SAMPLE_ARTICLES, ids=lambda p: p.stem)
+def test_samples_survive_markdown_round_trip(sample: Path, tmp_path: Path) -> None:
+    original = read_document(sample, BuildOptions()).document
+    again_path = tmp_path / sample.name
+    again_path.write_text(to_markdown(original), encoding="utf-8")
+    again = read_document(again_path, BuildOptions()).document
+    assert again == original

@@ -1,0 +1,154 @@
+"""The canonical model: validation of VIRINs, dates, languages, heading order; JSON round trip; schema."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from pydantic import ValidationError
+
+from exporter.model import Article, Figure, is_virin, normalize_virin
+
+
+@pytest.mark.parametrize(
+    "virin", ["230214-D-TT977-0483", "161112-D-SW162-143B", "110130-M-4471M-045", "191212-F-00000-002",
+              "230214-D-TT977-0483.JPG", "200101-N-AB123-1001-GB"]
+)
+def test_valid_virins(virin: str) -> None:
+    assert is_virin(virin)
+    figure = Figure(image="x.jpg", alt="a", virin=virin)
+    assert figure.virin == normalize_virin(virin)
+    assert not figure.virin.endswith(".JPG")
+
+
+@pytest.mark.parametrize("virin", ["230214-D-TT977", "2302140-D-TT977-0483", "230214-DD-TT977-0483", "photo.jpg", ""])
+def test_invalid_virins_are_refused(virin: str) -> None:
+    with pytest.raises(ValidationError, match="VIRIN"):
+        Figure(image="x.jpg", alt="a", virin=virin)
+
+
+@pytest.mark.parametrize("value", ["2023-02-14", "2023-02-14T10:30:00", "2023-02-14T10:30:00Z", "2023-02-14T10:30:00+01:00"])
+def test_iso_dates_accepted(value: str) -> None:
+    assert Article(title="t", published=value).published == value
+
+
+@pytest.mark.parametrize("value", ["14/02/2023", "Feb 14, 2023", "2023-13-01", "yesterday"])
+def test_non_iso_dates_refused(value: str) -> None:
+    with pytest.raises(ValidationError, match="ISO 8601"):
+        Article(title="t", published=value)
+
+
+@pytest.mark.parametrize("tag", ["en", "en-US", "es-419", "uk", "el", "zh-Hant-TW", "sr-Latn"])
+def test_bcp47_languages_accepted(tag: str) -> None:
+    assert Article(title="t", language=tag).language == tag
+
+
+@pytest.mark.parametrize("tag", ["english", "xx-invalid-tag-", "e", "en_US!"])
+def test_bad_languages_refused(tag: str) -> None:
+    with pytest.raises(ValidationError, match="language tag"):
+        Article(title="t", language=tag)
+
+
+def test_skipped_heading_level_refused() -> None:
+    with pytest.raises(ValidationError, match="skipped"):
+        Article.model_validate({"title": "t", "body": [{"type": "heading", "level": 3, "children": "x"}]})
+
+
+def test_unknown_block_type_refused() -> None:
+    with pytest.raises(ValidationError, match="does not match any of the expected tags"):
+        Article.model_validate({"title": "t", "body": [{"type": "sidebar", "children": "x"}]})
+
+
+def test_plain_strings_become_inlines() -> None:
+    article = Article.model_validate(
+        {"title": "t", "body": [{"type": "paragraph", "children": "Hello"},
+                                {"type": "figure", "image": "a.jpg", "alt": "A", "caption": "Cap"}]}
+    )
+    assert article.body[0].children[0].text == "Hello"
+    assert article.figures()[0].caption[0].text == "Cap"
+
+
+# ------------------------------------------------------------------ round trip (hypothesis)
+
+TEXT = st.text(st.characters(blacklist_categories=("Cs",)), min_size=1, max_size=20)
+LANGS = st.sampled_from(["en", "es", "uk", "el", "fr-CA"])
+VIRINS = st.from_regex(r"\A\d{6}-[A-Z]-[A-Z0-9]{5}-\d{3,4}[A-Z]?\Z", fullmatch=True)
+
+
+def inline_strategy():
+    leaf = st.one_of(
+        st.builds(lambda t: {"type": "text", "text": t}, TEXT),
+        st.builds(lambda t: {"type": "code", "text": t}, TEXT),
+        st.just({"type": "line_break"}),
+    )
+    return st.recursive(
+        leaf,
+        lambda children: st.one_of(
+            st.builds(lambda c: {"type": "emphasis", "children": c}, st.lists(children, max_size=3)),
+            st.builds(lambda c: {"type": "strong", "children": c}, st.lists(children, max_size=3)),
+            st.builds(lambda c, h: {"type": "link", "href": h, "children": c}, st.lists(children, max_size=3),
+                      st.sampled_from(["https://example.org/a", "mailto:x@example.org"])),
+            st.builds(lambda c, lang: {"type": "span", "lang": lang, "children": c}, st.lists(children, max_size=3),
+                      LANGS),
+        ),
+        max_leaves=8,
+    )
+
+
+INLINES = st.lists(inline_strategy(), max_size=4)
+
+FIGURE = st.builds(
+    lambda alt, title, caption, credit, virin, decorative: {
+        "type": "figure", "image": "images/photo.jpg", "alt": alt, "title": title, "caption": caption,
+        "credit": credit, "virin": virin, "decorative": decorative},
+    st.none() | TEXT, st.none() | TEXT, INLINES, st.none() | TEXT, st.none() | VIRINS, st.booleans(),
+)
+
+
+def block_strategy():
+    leaf = st.one_of(
+        st.builds(lambda c: {"type": "paragraph", "children": c}, INLINES),
+        FIGURE,
+        st.builds(lambda t, c: {"type": "media", "kind": "video", "url": "https://example.org/v", "title": t,
+                                "caption": c}, st.none() | TEXT, INLINES),
+        st.builds(lambda cells: {"type": "table", "head": [{"cells": [{"header": True, "children": c} for c in cells]}],
+                                 "rows": [{"cells": [{"children": c} for c in cells]}]},
+                  st.lists(INLINES, min_size=1, max_size=3)),
+    )
+    return st.recursive(
+        leaf,
+        lambda children: st.one_of(
+            st.builds(lambda c, a: {"type": "blockquote", "children": c, "attribution": a},
+                      st.lists(children, max_size=2), INLINES),
+            st.builds(lambda items, ordered: {"type": "list", "ordered": ordered, "items": items},
+                      st.lists(st.lists(children, max_size=2), min_size=1, max_size=3), st.booleans()),
+        ),
+        max_leaves=6,
+    )
+
+
+ARTICLES = st.builds(
+    lambda title, body, lang, url: {"title": title, "language": lang, "body": body, "source": {"url": url}},
+    TEXT.filter(lambda t: t.strip()), st.lists(block_strategy(), max_size=5), LANGS,
+    st.none() | st.sampled_from(["https://www.defense.gov/a", "https://example.org/b"]),
+)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(ARTICLES)
+def test_model_json_model_is_lossless(data: dict) -> None:
+    article = Article.model_validate(data)
+    again = Article.model_validate(json.loads(article.model_dump_json()))
+    assert again == article
+    assert again.model_dump_json() == article.model_dump_json()
+
+
+def test_schema_command_prints_the_model_schema(exporter_cli) -> None:
+    result = exporter_cli("schema")
+    assert result.returncode == 0, result.stderr
+    schema = json.loads(result.stdout)
+    assert {"Article", "Figure", "Packet", "Media", "Table"} <= set(schema["$defs"])
+    figure = schema["$defs"]["Figure"]["properties"]
+    assert {"image", "alt", "title", "caption", "credit", "virin", "decorative"} <= set(figure)
