@@ -20,7 +20,9 @@ def _formats(value: str) -> tuple[str, ...]:
     names = tuple(dict.fromkeys(part.strip().lower() for part in value.split(",") if part.strip()))
     unknown = [name for name in names if name not in FORMATS]
     if unknown or not names:
-        raise argparse.ArgumentTypeError(f"unknown format {unknown[0] if unknown else value!r} (known: {', '.join(FORMATS)})")
+        raise argparse.ArgumentTypeError(
+            f"unknown format {unknown[0] if unknown else value!r} (known: {', '.join(FORMATS)})"
+        )
     return names
 
 
@@ -41,16 +43,34 @@ def _positive(value: str) -> int:
 
 
 def _add_input_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--from", dest="input_format", metavar="KIND",
-                        help="input kind instead of detection by extension: markdown, json, yaml, packet, html, "
-                             "text, dvids, docx")
-    parser.add_argument("--source-url", metavar="URL", help="the article's source URL (overrides the input's)")
-    parser.add_argument("--retrieved", metavar="DATE", type=_iso_date,
-                        help="when the source was retrieved (ISO 8601); recorded only when given or fetched")
-    parser.add_argument("--images", dest="images_dir", metavar="DIR", type=Path,
-                        help="folder with photos for figures whose image is not at hand (found by VIRIN or file name)")
-    parser.add_argument("--allow-network", action="store_true",
-                        help="allow fetching remote pages and images (https only, with size and time limits)")
+    parser.add_argument(
+        "--from",
+        dest="input_format",
+        metavar="KIND",
+        help="input kind instead of detection by extension: markdown, json, yaml, packet, html, "
+        "text, dvids, docx",
+    )
+    parser.add_argument(
+        "--source-url", metavar="URL", help="the article's source URL (overrides the input's)"
+    )
+    parser.add_argument(
+        "--retrieved",
+        metavar="DATE",
+        type=_iso_date,
+        help="when the source was retrieved (ISO 8601); recorded only when given or fetched",
+    )
+    parser.add_argument(
+        "--images",
+        dest="images_dir",
+        metavar="DIR",
+        type=Path,
+        help="folder with photos for figures whose image is not at hand (found by VIRIN or file name)",
+    )
+    parser.add_argument(
+        "--allow-network",
+        action="store_true",
+        help="allow fetching remote pages and images (https only, with size and time limits)",
+    )
     parser.add_argument("--debug", action="store_true", help="show tracebacks")
 
 
@@ -58,37 +78,79 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="exporter",
         description="Export articles to accessible PDF/UA-1, EPUB 3, DOCX and HTML, keeping every image's alt text, "
-                    "caption, credit and VIRIN and each article's provenance.",
+        "caption, credit and VIRIN and each article's provenance.",
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    build = commands.add_parser("build", help="export inputs to one or more formats",
-                                description="Write DIR/<input stem>.<format> for every input and format.")
+    build = commands.add_parser(
+        "build",
+        help="export inputs to one or more formats",
+        description="Write DIR/<input stem>.<format> for every input and format.",
+    )
     build.add_argument("inputs", nargs="+", type=Path, metavar="INPUT")
-    build.add_argument("--to", dest="formats", type=_formats, default=("html",),
-                       help=f"comma-separated formats: {','.join(FORMATS)} (default: html)")
-    build.add_argument("-o", "--out", dest="out_dir", type=Path, default=Path("."), metavar="DIR",
-                       help="output folder (default: the current folder)")
-    build.add_argument("--alt-from-caption", action="store_true",
-                       help="use the caption as alt text for figures that have none (reported as a warning)")
+    build.add_argument(
+        "--to",
+        dest="formats",
+        type=_formats,
+        default=("html",),
+        help=f"comma-separated formats: {','.join(FORMATS)} (default: html)",
+    )
+    build.add_argument(
+        "-o",
+        "--out",
+        dest="out_dir",
+        type=Path,
+        default=Path("."),
+        metavar="DIR",
+        help="output folder (default: the current folder)",
+    )
+    build.add_argument(
+        "--alt-from-caption",
+        action="store_true",
+        help="use the caption as alt text for figures that have none (reported as a warning)",
+    )
     build.add_argument("--strict", action="store_true", help="treat missing images as errors")
     build.add_argument("--embed-images", action="store_true", help="HTML: embed images as data URIs")
     build.add_argument("--embed-fonts", action="store_true", help="EPUB: embed the bundled fonts")
-    build.add_argument("--page-size", choices=("letter", "a4"), type=str.lower, default="letter",
-                       help="PDF page size (default: letter)")
-    build.add_argument("--pdf-profile", choices=("ua", "archive"), default="ua",
-                       help="PDF: ua = PDF/UA-1; archive = PDF/A-3a and PDF/UA-1")
-    build.add_argument("--a11y-certifier", metavar="NAME",
-                       help="EPUB: who certifies conformance (adds dcterms:conformsTo and a11y:certifiedBy)")
-    build.add_argument("--max-image-edge", type=_positive, metavar="PX",
-                       help="resize images so the long edge is at most PX (default per format)")
+    build.add_argument(
+        "--page-size",
+        choices=("letter", "a4"),
+        type=str.lower,
+        default="letter",
+        help="PDF page size (default: letter)",
+    )
+    build.add_argument(
+        "--pdf-profile",
+        choices=("ua", "archive"),
+        default="ua",
+        help="PDF: ua = PDF/UA-1; archive = PDF/A-3a and PDF/UA-1",
+    )
+    build.add_argument(
+        "--a11y-certifier",
+        metavar="NAME",
+        help="EPUB: who certifies conformance (adds dcterms:conformsTo and a11y:certifiedBy)",
+    )
+    build.add_argument(
+        "-j",
+        "--jobs",
+        type=_positive,
+        metavar="N",
+        help="inputs built in parallel processes (default: the number of cores)",
+    )
+    build.add_argument(
+        "--max-image-edge",
+        type=_positive,
+        metavar="PX",
+        help="resize images so the long edge is at most PX (default per format)",
+    )
     _add_input_options(build)
 
     importer = commands.add_parser("import", help="convert a source into canonical Markdown, JSON or YAML")
     importer.add_argument("source", type=Path, metavar="SOURCE")
-    importer.add_argument("-o", "--output", type=Path, required=True, metavar="OUT",
-                          help="OUT.md, OUT.json or OUT.yaml")
+    importer.add_argument(
+        "-o", "--output", type=Path, required=True, metavar="OUT", help="OUT.md, OUT.json or OUT.yaml"
+    )
     _add_input_options(importer)
 
     commands.add_parser("schema", help="print the JSON Schema of the article model")
@@ -129,31 +191,39 @@ def expand_inputs(inputs: Sequence[Path]) -> list[Path]:
 
 
 def command_build(args: argparse.Namespace) -> int:
-    from exporter.pipeline import export, output_stem
+    from exporter.batch import default_jobs, run_batch
+    from exporter.pipeline import InputResult, output_stem
 
     options = _options(args)
     inputs = expand_inputs(args.inputs)
+    if not inputs:
+        raise ExportError("no inputs to build")
     stems: dict[str, Path] = {}
     for source in inputs:
         stem = output_stem(source)
         if stem in stems:
-            raise ExportError(f"{source} and {stems[stem]} would both write {stem}.*: rename one or build them apart")
+            raise ExportError(
+                f"{source} and {stems[stem]} would both write {stem}.*: rename one or build them apart"
+            )
         stems[stem] = source
-    worst = ExitCode.OK
-    for source in inputs:
-        try:
-            result = export(source, options)
-        except ExportError as error:
-            if args.debug:
-                raise
-            _print_error(error.located(source))
-            worst = max(worst, error.code)
-            continue
+
+    def report(result: InputResult) -> None:
         _print_warnings(result.warnings)
+        if result.error:
+            print(f"error: {result.error}", file=sys.stderr)
         for path in result.outputs:
             print(f"wrote {path}")
-        worst = max(worst, result.code)
-    return int(worst)
+
+    jobs = args.jobs or default_jobs()
+    results = run_batch(inputs, options, 1 if options.debug else jobs, report)
+    failures = [result for result in results if result.error]
+    if len(inputs) > 1 and failures:
+        print(
+            f"summary: {len(inputs) - len(failures)} of {len(inputs)} inputs built; failed:", file=sys.stderr
+        )
+        for result in failures:
+            print(f"  {result.error}", file=sys.stderr)
+    return int(max((result.code for result in results), default=ExitCode.OK))
 
 
 def command_import(args: argparse.Namespace) -> int:
@@ -219,11 +289,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("error: interrupted", file=sys.stderr)
         return 130
-    except Exception as error:  # noqa: BLE001 - people get one line; --debug shows the traceback
+    except Exception as error:
         if debug:
             raise
-        print(f"error: internal error: {type(error).__name__}: {error} (run with --debug for details)",
-              file=sys.stderr)
+        print(
+            f"error: internal error: {type(error).__name__}: {error} (run with --debug for details)",
+            file=sys.stderr,
+        )
         return int(ExitCode.INCOMPLETE)
     parser.error(f"unknown command {args.command}")
     return int(ExitCode.BAD_INPUT)

@@ -41,9 +41,7 @@ class Confinement:
         """The file a relative path or file: URL names, refused when it leaves the allowed folders."""
         parts = urlsplit(reference)
         scheme = parts.scheme.lower()
-        if scheme == "file":
-            candidate = Path(unquote(parts.path))
-        elif scheme == "":
+        if scheme == "file" or scheme == "":
             candidate = Path(unquote(parts.path))
         else:
             raise ExportError(f"{reference!r}: {scheme}: references are not allowed")

@@ -13,6 +13,17 @@ from exporter.errors import ExportError
 
 MAX_PIXELS = 100_000_000  # 10000 x 10000; more is treated as a decompression bomb
 CORE_FORMATS = {"JPEG": ("image/jpeg", "jpg"), "PNG": ("image/png", "png")}
+ACCEPTED_FORMATS = {"JPEG", "PNG", "GIF", "WEBP", "TIFF", "BMP", "MPO"}
+FORMAT_OF_EXTENSION = {
+    "jpg": {"JPEG", "MPO"},
+    "jpeg": {"JPEG", "MPO"},
+    "png": {"PNG"},
+    "gif": {"GIF"},
+    "webp": {"WEBP"},
+    "tif": {"TIFF"},
+    "tiff": {"TIFF"},
+    "bmp": {"BMP"},
+}
 
 
 @dataclass(frozen=True)
@@ -41,7 +52,9 @@ def _process(_key: str, data: bytes, max_edge: int | None, name: str) -> Process
             image = Image.open(io.BytesIO(data))
             width, height = image.size
             if width * height > MAX_PIXELS:
-                raise ExportError(f"image {name} is {width} x {height} pixels: too large (decompression bomb?)")
+                raise ExportError(
+                    f"image {name} is {width} x {height} pixels: too large (decompression bomb?)"
+                )
             image.load()
     except ExportError:
         raise
@@ -53,6 +66,15 @@ def _process(_key: str, data: bytes, max_edge: int | None, name: str) -> Process
         raise ExportError(f"image {name} is damaged or truncated ({error})") from None
 
     source_format = image.format or ""
+    if source_format not in ACCEPTED_FORMATS:
+        raise ExportError(
+            f"image {name} is in {source_format or 'an unknown'} format, which is not supported "
+            "(use JPEG, PNG, GIF, WebP or TIFF)"
+        )
+    extension = name.split("?", 1)[0].rsplit("/", 1)[-1].rpartition(".")[2].lower() if "." in name else ""
+    expected = FORMAT_OF_EXTENSION.get(extension)
+    if expected is not None and source_format not in expected:
+        raise ExportError(f"image {name} is a {source_format} file, not what its .{extension} extension says")
     icc_profile = image.info.get("icc_profile")
     image = ImageOps.exif_transpose(image)
     if getattr(image, "n_frames", 1) > 1:

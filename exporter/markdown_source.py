@@ -62,15 +62,23 @@ def inlines(nodes: list[Inline]) -> str:
 
 def _paragraph_text(nodes: list[Inline]) -> str:
     text = inlines(nodes)
-    return _LINE_START.sub(lambda m: m.group(1) + "\\" + m.group(2) if not m.group(2)[0].isdigit()
-                           else m.group(1) + m.group(2)[:-1] + "\\" + m.group(2)[-1], text)
+    return _LINE_START.sub(
+        lambda m: (
+            m.group(1) + "\\" + m.group(2)
+            if not m.group(2)[0].isdigit()
+            else m.group(1) + m.group(2)[:-1] + "\\" + m.group(2)[-1]
+        ),
+        text,
+    )
 
 
 def attribute(name: str, value: str | None) -> str:
     if value is None:
         return ""
     if "{" in value or "}" in value:
-        raise ExportError(f"the {name} text contains a brace, which Markdown attributes cannot hold: {value!r}")
+        raise ExportError(
+            f"the {name} text contains a brace, which Markdown attributes cannot hold: {value!r}"
+        )
     escaped = value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ")
     return f' {name}="{escaped}"'
 
@@ -80,7 +88,9 @@ def figure(node: Figure) -> str:
     attrs = attribute("alt", node.alt)
     if node.decorative:
         attrs += " decorative=true"
-    attrs += attribute("credit", node.credit) + attribute("virin", node.virin) + attribute("rights", node.rights)
+    attrs += (
+        attribute("credit", node.credit) + attribute("virin", node.virin) + attribute("rights", node.rights)
+    )
     return f"![{inlines(node.caption)}](<{node.image}>{title}){{{attrs.strip()}}}"
 
 
@@ -107,7 +117,7 @@ def table(node: Table) -> str:
     return "\n".join(lines)
 
 
-def _align(align: str | None) -> "str":
+def _align(align: str | None) -> str:
     return {"left": ":---", "center": ":---:", "right": "---:"}.get(align or "", "---")
 
 

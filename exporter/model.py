@@ -35,7 +35,9 @@ def check_iso8601(value: str) -> str:
         else:
             datetime.fromisoformat(text.replace("Z", "+00:00"))
     except ValueError:
-        raise ValueError(f"{value!r} is not an ISO 8601 date (use YYYY-MM-DD or YYYY-MM-DDTHH:MM:SS)") from None
+        raise ValueError(
+            f"{value!r} is not an ISO 8601 date (use YYYY-MM-DD or YYYY-MM-DDTHH:MM:SS)"
+        ) from None
     return text
 
 

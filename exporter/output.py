@@ -38,7 +38,9 @@ def _write_temp_file(folder: Path, name: str, data: bytes) -> Path:
     return temp
 
 
-def write_outputs(out_dir: Path, files: dict[str, bytes], asset_dirs: dict[str, dict[str, bytes]]) -> list[Path]:
+def write_outputs(
+    out_dir: Path, files: dict[str, bytes], asset_dirs: dict[str, dict[str, bytes]]
+) -> list[Path]:
     """Write `files` (name -> bytes) and `asset_dirs` (folder name -> {relative name -> bytes}) into out_dir.
 
     Everything is staged in temp files first; targets are replaced only when all staging succeeded.

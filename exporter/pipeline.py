@@ -16,7 +16,7 @@ from exporter.model import Article, Figure, Packet, plain_text
 from exporter.options import BuildOptions
 from exporter.provenance import effective_source
 from exporter.readers import ReadResult, read_document
-from exporter.writers.base import Rendered, RenderContext
+from exporter.writers.base import RenderContext, Rendered
 
 WRITERS: dict[str, str] = {
     "html": "exporter.writers.html",
@@ -84,11 +84,13 @@ def check_alt(
     if not (figure.alt or "").strip():
         if options.alt_from_caption and (caption or figure.title):
             figure.alt = caption or figure.title
-            warnings.warn(f"{describe_figure(figure, number)}: alt text taken from the caption (--alt-from-caption)",
-                          file=where)
+            warnings.warn(
+                f"{describe_figure(figure, number)}: alt text taken from the caption (--alt-from-caption)",
+                file=where,
+            )
             return
         raise ExportError(
-            f"{describe_figure(figure, number)} has no alt text: add alt=\"...\" (or decorative=true), "
+            f'{describe_figure(figure, number)} has no alt text: add alt="..." (or decorative=true), '
             "or build with --alt-from-caption",
             file=source,
             line=line,
@@ -97,7 +99,9 @@ def check_alt(
     if caption and alt == caption and not options.alt_from_caption:
         warnings.warn(f"{describe_figure(figure, number)}: alt text only repeats the caption", file=where)
     if alt_looks_like_file_name(alt):
-        warnings.warn(f"{describe_figure(figure, number)}: alt text looks like a file name: {alt!r}", file=where)
+        warnings.warn(
+            f"{describe_figure(figure, number)}: alt text looks like a file name: {alt!r}", file=where
+        )
 
 
 def output_stem(source: Path) -> str:

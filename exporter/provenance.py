@@ -8,7 +8,9 @@ import idna
 
 from exporter.model import Article, Source
 
-US_GOVERNMENT_WORK = "A work of the United States Government, not subject to copyright in the United States (17 U.S.C. 105)."
+US_GOVERNMENT_WORK = (
+    "A work of the United States Government, not subject to copyright in the United States (17 U.S.C. 105)."
+)
 
 
 def normalized_host(url: str | None) -> str | None:

@@ -31,7 +31,9 @@ def serialize(document: Article | Packet, output: Path) -> bytes:
         return to_yaml(document).encode("utf-8")
     if suffix in (".md", ".markdown"):
         if isinstance(document, Packet):
-            raise ExportError("a packet cannot be written as one Markdown file; use .json or .yaml", file=output)
+            raise ExportError(
+                "a packet cannot be written as one Markdown file; use .json or .yaml", file=output
+            )
         from exporter.markdown_source import to_markdown
 
         return to_markdown(document).encode("utf-8")

@@ -21,4 +21,3 @@ def safe_href(href: str | None) -> str | None:
     except ValueError:
         return None
     return value if scheme in SAFE_SCHEMES else None
-

@@ -33,8 +33,9 @@ def shared_dir() -> Path:
     return SHARED
 
 
-def run_exporter(*args: str | os.PathLike, cwd: Path | None = None, env: dict | None = None,
-                 timeout: float = 300) -> subprocess.CompletedProcess:
+def run_exporter(
+    *args: str | os.PathLike, cwd: Path | None = None, env: dict | None = None, timeout: float = 300
+) -> subprocess.CompletedProcess:
     """Run `python -m exporter ARGS` in a fresh process, as a user would."""
     full_env = {**os.environ, "SOURCE_DATE_EPOCH": FIXED_EPOCH, **(env or {})}
     full_env.pop("EXPORTER_DEBUG", None)

@@ -32,7 +32,10 @@ class AxeResult:
 
 
 def find_axe_script() -> Path | None:
-    candidates = [os.environ.get("AXE_CORE_JS", ""), _PACKAGE.parent / "tools/node_modules/axe-core/axe.min.js"]
+    candidates = [
+        os.environ.get("AXE_CORE_JS", ""),
+        _PACKAGE.parent / "tools/node_modules/axe-core/axe.min.js",
+    ]
     return next((Path(c) for c in candidates if c and Path(c).is_file()), None)
 
 
@@ -62,12 +65,14 @@ def run_axe(pages: list[Path]) -> dict[Path, AxeResult]:
                 page = context.new_page()
                 page.goto(page_path.resolve().as_uri(), wait_until="load")
                 page.add_script_tag(content=source)
-                report = page.evaluate(
-                    "async () => await axe.run(document, {resultTypes: ['violations']})"
-                )
+                report = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
                 violations = [
-                    {"id": v["id"], "impact": v.get("impact"), "help": v["help"],
-                     "targets": [n["target"] for n in v["nodes"]]}
+                    {
+                        "id": v["id"],
+                        "impact": v.get("impact"),
+                        "help": v["help"],
+                        "targets": [n["target"] for n in v["nodes"]],
+                    }
                     for v in report["violations"]
                 ]
                 results[page_path] = AxeResult(True, violations)

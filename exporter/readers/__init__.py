@@ -61,7 +61,9 @@ def read_text(path: Path) -> str:
     if path.is_dir():
         raise ExportError("is a folder, not a file", file=path)
     if size > MAX_TEXT_INPUT_BYTES:
-        raise ExportError(f"is {size // (1024 * 1024)} MB: larger than the 64 MB limit for text input", file=path)
+        raise ExportError(
+            f"is {size // (1024 * 1024)} MB: larger than the 64 MB limit for text input", file=path
+        )
     data = path.read_bytes()
     try:
         return data.decode("utf-8-sig")

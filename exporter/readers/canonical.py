@@ -18,7 +18,7 @@ from exporter.readers.locate import validation_error
 
 def parse_yaml(text: str, path: Path, line_offset: int = 0) -> Any:
     try:
-        return yaml.load(text, Loader=yaml.SafeLoader)  # noqa: S506 - SafeLoader: no object construction
+        return yaml.load(text, Loader=yaml.SafeLoader)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line = mark.line + 1 + line_offset if mark else None
@@ -48,7 +48,9 @@ def read(path: Path, options: BuildOptions) -> ReadResult:
     return ReadResult(article_from_data(data, path, text))
 
 
-def article_from_data(data: dict[str, Any], path: Path, text: str | None, prefix: tuple[Any, ...] = ()) -> Article:
+def article_from_data(
+    data: dict[str, Any], path: Path, text: str | None, prefix: tuple[Any, ...] = ()
+) -> Article:
     try:
         return Article.model_validate(data)
     except ValidationError as error:

@@ -11,7 +11,22 @@ from exporter.errors import ExportError
 
 # Discriminator values pydantic puts in an error's path after a list index.
 UNION_TAGS = frozenset(
-    "text emphasis strong link line_break code span heading paragraph blockquote list figure media table".split()
+    [
+        "text",
+        "emphasis",
+        "strong",
+        "link",
+        "line_break",
+        "code",
+        "span",
+        "heading",
+        "paragraph",
+        "blockquote",
+        "list",
+        "figure",
+        "media",
+        "table",
+    ]
 )
 
 
@@ -49,7 +64,9 @@ def describe(error: ValidationError) -> tuple[tuple[Any, ...], str]:
     if message.startswith("Value error, "):
         message = message[len("Value error, ") :]
     if first["type"] == "union_tag_invalid":
-        message = f"unknown type {first['input'].get('type')!r}" if isinstance(first["input"], dict) else message
+        message = (
+            f"unknown type {first['input'].get('type')!r}" if isinstance(first["input"], dict) else message
+        )
         expected = first.get("ctx", {}).get("expected_tags")
         if expected:
             message += f" (expected one of {expected})"
@@ -66,8 +83,9 @@ def describe(error: ValidationError) -> tuple[tuple[Any, ...], str]:
     return tuple(location), f"{dotted}: {message}" if dotted else message
 
 
-def validation_error(error: ValidationError, *, file: Any, text: str | None, line_offset: int = 0,
-                     prefix: tuple[Any, ...] = ()) -> ExportError:
+def validation_error(
+    error: ValidationError, *, file: Any, text: str | None, line_offset: int = 0, prefix: tuple[Any, ...] = ()
+) -> ExportError:
     location, message = describe(error)
     line = yaml_line(text, prefix + location) if text is not None else None
     return ExportError(message, file=file, line=None if line is None else line + line_offset)

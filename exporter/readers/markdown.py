@@ -98,7 +98,8 @@ class _Converter:
             level = int(node.tag[1])
             if level == 1:
                 raise self.fail(
-                    "a level-1 heading in the body: the title comes from the front matter; use ## for sections", node
+                    "a level-1 heading in the body: the title comes from the front matter; use ## for sections",
+                    node,
                 )
             return self.build(Heading, node, level=level, children=self.inline_of(node))
         if kind == "paragraph":
@@ -132,24 +133,34 @@ class _Converter:
 
     def paragraph(self, node: SyntaxTreeNode) -> Block:
         inline = node.children[0]
-        content = [child for child in inline.children if not (child.type == "text" and not child.content.strip())]
+        content = [
+            child for child in inline.children if not (child.type == "text" and not child.content.strip())
+        ]
         if len(content) == 1 and content[0].type == "image":
             return self.figure(content[0], node)
-        if len(content) >= 2 and content[0].type == "image" and content[1].type == "text" \
-                and content[1].content.lstrip().startswith("{"):
+        if (
+            len(content) >= 2
+            and content[0].type == "image"
+            and content[1].type == "text"
+            and content[1].content.lstrip().startswith("{")
+        ):
             raise self.fail(
-                "cannot read the {...} attributes after the image: write key=\"value\" pairs, "
-                "values in double quotes, without { or } inside", node
+                'cannot read the {...} attributes after the image: write key="value" pairs, '
+                "values in double quotes, without { or } inside",
+                node,
             )
         for child in _descendants(inline):
             if child.type == "image":
                 raise self.fail(
-                    "an image inside running text: put it alone in its own paragraph to make it a figure", node
+                    "an image inside running text: put it alone in its own paragraph to make it a figure",
+                    node,
                 )
         return self.build(Paragraph, node, children=self.inlines(inline.children))
 
     def figure(self, image: SyntaxTreeNode, paragraph: SyntaxTreeNode) -> Block:
-        attrs = {key: _unescape(value) for key, value in image.attrs.items() if key not in ("src", "alt", "title")}
+        attrs = {
+            key: _unescape(value) for key, value in image.attrs.items() if key not in ("src", "alt", "title")
+        }
         # markdown-it leaves `alt` empty and keeps the bracketed text as children: only `{alt=...}` sets it.
         explicit_alt = _unescape(image.attrs.get("alt") or "")
         caption = self.inlines(image.children)
@@ -176,7 +187,9 @@ class _Converter:
             rights=attrs.get("rights") or None,
         )
 
-    def media(self, image: SyntaxTreeNode, paragraph: SyntaxTreeNode, attrs: dict[str, str], caption: list[Inline]):
+    def media(
+        self, image: SyntaxTreeNode, paragraph: SyntaxTreeNode, attrs: dict[str, str], caption: list[Inline]
+    ):
         unknown = set(attrs) - MEDIA_ATTRIBUTES
         if unknown:
             raise self.fail(
@@ -264,8 +277,11 @@ class _Converter:
             elif kind == "link":
                 title = node.attrs.get("title")
                 result.append(
-                    Link(href=str(node.attrs["href"]), title=str(title) if title else None,
-                         children=self.inlines(node.children))
+                    Link(
+                        href=str(node.attrs["href"]),
+                        title=str(title) if title else None,
+                        children=self.inlines(node.children),
+                    )
                 )
             elif kind == "span":
                 children = self.inlines(node.children)
@@ -330,7 +346,9 @@ def read(path: Path, options: BuildOptions) -> ReadResult:
         front = data or {}
         body_tokens = tokens[1:]
     if "body" in front:
-        raise ExportError("'body' may not be set in the front matter: the body is the Markdown text", file=path)
+        raise ExportError(
+            "'body' may not be set in the front matter: the body is the Markdown text", file=path
+        )
 
     converter = _Converter(path)
     root = SyntaxTreeNode(body_tokens)
@@ -343,8 +361,9 @@ def read(path: Path, options: BuildOptions) -> ReadResult:
     try:
         article = Article.model_validate({**front, "body": body})
     except ValidationError as error:
-        raise validation_error(error, file=path, text=tokens[0].content if front else None,
-                               line_offset=front_lines) from None
+        raise validation_error(
+            error, file=path, text=tokens[0].content if front else None, line_offset=front_lines
+        ) from None
     return ReadResult(article, figure_lines=converter.figure_lines)
 
 

@@ -37,7 +37,9 @@ def from_data(data: dict[str, Any], path: Path, text: str, options: BuildOptions
 
     entries = data.get("articles")
     if not isinstance(entries, list) or not entries:
-        raise ExportError("'articles' must be a non-empty list", file=path, line=yaml_line(text, ("articles",)))
+        raise ExportError(
+            "'articles' must be a non-empty list", file=path, line=yaml_line(text, ("articles",))
+        )
     folder = path.parent
     confinement = Confinement.for_input(folder, options.images_dir)
     articles: list[Article] = []
@@ -60,7 +62,9 @@ def from_data(data: dict[str, Any], path: Path, text: str, options: BuildOptions
             raise ExportError(f"articles[{index}]: a packet cannot include itself", file=path, line=line)
         result = read_document(source, replace(options, input_format=None))
         if isinstance(result.document, Packet):
-            raise ExportError(f"articles[{index}]: {reference} is a packet; packets do not nest", file=path, line=line)
+            raise ExportError(
+                f"articles[{index}]: {reference} is a packet; packets do not nest", file=path, line=line
+            )
         articles.append(_rebase_images(result.document, source.parent, folder))
         figure_lines += [None] * len(result.document.figures())
         warnings += result.warnings

@@ -30,44 +30,50 @@ class RenderContext:
     confinement: Confinement
     warnings: Warnings
     stem: str
-    _sources: dict[int, bytes | None] = field(default_factory=dict, repr=False)
+    _sources: dict[int, tuple[bytes, str] | None] = field(default_factory=dict, repr=False)
 
     @property
     def base_dir(self) -> Path:
         return self.source_path.parent
 
-    def image_bytes(self, figure: Figure) -> bytes | None:
-        """The original image file, or None when it is not at hand (the figure becomes a placeholder)."""
+    def image_source(self, figure: Figure) -> tuple[bytes, str] | None:
+        """The original image file and the name it was found under, or None when it is not at hand
+        (the figure then becomes a placeholder)."""
         key = id(figure)
         if key not in self._sources:
             self._sources[key] = self._locate(figure)
         return self._sources[key]
 
-    def image_for(self, figure: Figure, max_edge: int | None) -> ProcessedImage | None:
-        data = self.image_bytes(figure)
-        if data is None:
-            return None
-        edge = self.options.max_image_edge or max_edge
-        return process_image(data, max_edge=edge, name=figure.image)
+    def image_bytes(self, figure: Figure) -> bytes | None:
+        found = self.image_source(figure)
+        return found[0] if found else None
 
-    def _locate(self, figure: Figure) -> bytes | None:
+    def image_for(self, figure: Figure, max_edge: int | None) -> ProcessedImage | None:
+        found = self.image_source(figure)
+        if found is None:
+            return None
+        data, name = found
+        edge = self.options.max_image_edge or max_edge
+        return process_image(data, max_edge=edge, name=name)
+
+    def _locate(self, figure: Figure) -> tuple[bytes, str] | None:
         reference = figure.image
         if is_remote(reference):
             if self.options.allow_network:
-                return self.confinement.fetch(reference)
+                return self.confinement.fetch(reference), reference
             found = self._from_images_dir(figure)
             if found is None:
                 self._missing(figure, "is remote and --allow-network is off")
             return found
         path = self.confinement.local_path(reference, self.base_dir)
         if path.is_file():
-            return path.read_bytes()
+            return path.read_bytes(), reference
         found = self._from_images_dir(figure)
         if found is None:
             self._missing(figure, "was not found")
         return found
 
-    def _from_images_dir(self, figure: Figure) -> bytes | None:
+    def _from_images_dir(self, figure: Figure) -> tuple[bytes, str] | None:
         """`--images DIR` supplies photos by VIRIN (`DIR/<VIRIN>.jpg`) or by file name."""
         folder = self.options.images_dir
         if folder is None:
@@ -81,7 +87,7 @@ class RenderContext:
         for name in names:
             candidate = folder / name
             if candidate.is_file() and self.confinement.allows(candidate):
-                return candidate.read_bytes()
+                return candidate.read_bytes(), str(candidate)
         return None
 
     def _missing(self, figure: Figure, why: str) -> None:
@@ -90,4 +96,3 @@ class RenderContext:
             file=self.source_path,
             strict_error=True,
         )
-

@@ -11,7 +11,7 @@ from exporter.i18n import gettext
 from exporter.images import ProcessedImage
 from exporter.model import Article, Figure, Packet
 from exporter.resources import fonts_dir
-from exporter.writers.base import Rendered, RenderContext
+from exporter.writers.base import RenderContext, Rendered
 from exporter.writers.templating import Numbering, font_faces, provenance_view, render_template
 
 EXTENSION = "html"

@@ -5,9 +5,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from exporter.model import Article, Packet
-from exporter.writers.base import Rendered, RenderContext
+from exporter.writers.base import RenderContext, Rendered
 from exporter.writers.html import MAX_IMAGE_EDGE, ImageLinks, font_assets
-from exporter.writers.templating import Numbering, ProvenanceView, font_faces, provenance_view, render_template
+from exporter.writers.templating import (
+    Numbering,
+    ProvenanceView,
+    font_faces,
+    provenance_view,
+    render_template,
+)
 
 
 @dataclass
@@ -24,7 +30,10 @@ def write_packet(context: RenderContext) -> Rendered:
     links = ImageLinks(context, folder, embed=embed, max_edge=MAX_IMAGE_EDGE)
     prefixes = [f"article-{index + 1}-" for index in range(len(packet.articles))]
     numbering = Numbering(packet.articles, prefixes)
-    entries = [PacketEntry(article, provenance_view(article, prefix)) for article, prefix in zip(packet.articles, prefixes)]
+    entries = [
+        PacketEntry(article, provenance_view(article, prefix))
+        for article, prefix in zip(packet.articles, prefixes, strict=True)
+    ]
     faces = [] if embed else font_faces(lambda name: f"{folder}/fonts/{name}")
     css = render_template("css/article.css.j2", packet.language, font_faces=faces)
     html = render_template(

@@ -155,4 +155,3 @@ def font_faces(url_for) -> list[dict[str, Any]]:
         {"family": family, "file": file, "url": url_for(file), "weight": weight, "style": style}
         for family, file, weight, style in faces
     ]
-

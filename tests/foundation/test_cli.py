@@ -13,7 +13,7 @@ import pytest
 
 from tests.conftest import REPO_ROOT, SAMPLES
 
-GOOD = "---\ntitle: Good\n---\n\n![Cap](p.png){alt=\"A photo\"}\n"
+GOOD = '---\ntitle: Good\n---\n\n![Cap](p.png){alt="A photo"}\n'
 
 
 def write(folder: Path, name: str, text: str) -> Path:
@@ -35,20 +35,36 @@ def assert_clean_failure(result, out: Path, needle: str, code: int = 2) -> None:
     ("name", "text", "needle"),
     [
         ("broken.md", "---\ntitle: [oops\n---\n\nBody\n", "broken.md:2: malformed YAML"),
-        ("noalt.md", "---\ntitle: T\n---\n\n![Only caption](p.png \"Title\")\n", "noalt.md:5: figure 1 (Title) has no alt text"),
-        ("virin.md", "---\ntitle: T\n---\n\n![c](p.png){alt=\"a\" virin=\"2023-X\"}\n", "virin.md:5: '2023-X' is not a VIRIN"),
-        ("unknown.json", json.dumps({"title": "T", "body": [{"type": "sidebar"}]}, indent=1),
-         "unknown.json:5: body[0]: unknown type 'sidebar'"),
+        (
+            "noalt.md",
+            '---\ntitle: T\n---\n\n![Only caption](p.png "Title")\n',
+            "noalt.md:5: figure 1 (Title) has no alt text",
+        ),
+        (
+            "virin.md",
+            '---\ntitle: T\n---\n\n![c](p.png){alt="a" virin="2023-X"}\n',
+            "virin.md:5: '2023-X' is not a VIRIN",
+        ),
+        (
+            "unknown.json",
+            json.dumps({"title": "T", "body": [{"type": "sidebar"}]}, indent=1),
+            "unknown.json:5: body[0]: unknown type 'sidebar'",
+        ),
         ("bad.json", '{"title": "T",\n "body": [}', "bad.json:2: malformed JSON"),
-        ("types.yaml", "title: T\nbody:\n  - type: heading\n    level: nine\n    children: x\n", "types.yaml:4: body[0].level"),
+        (
+            "types.yaml",
+            "title: T\nbody:\n  - type: heading\n    level: nine\n    children: x\n",
+            "types.yaml:4: body[0].level",
+        ),
         ("extra.yaml", "title: T\nsubtitle: S\n", "extra.yaml:2: subtitle: unknown field"),
         ("notutf8.md", None, "notutf8.md:3: is not valid UTF-8 text"),
         ("empty.md", "", "title: required field is missing"),
         ("thing.xyz", "x", "cannot tell the input kind"),
     ],
 )
-def test_bad_input_one_line_exit_2_no_output(tmp_path: Path, exporter_cli, name: str, text: str | None,
-                                             needle: str) -> None:
+def test_bad_input_one_line_exit_2_no_output(
+    tmp_path: Path, exporter_cli, name: str, text: str | None, needle: str
+) -> None:
     if text is None:
         (tmp_path / name).write_bytes(b"---\ntitle: T\n\xff\xfe bad bytes\n---\n")
     else:
@@ -93,8 +109,10 @@ def test_alt_from_caption_is_reported(tmp_path: Path, exporter_cli) -> None:
     assert 'alt="The caption says it"' in (tmp_path / "out" / "noalt.html").read_text(encoding="utf-8")
 
 
-@pytest.mark.parametrize(("alt", "warning"), [("IMG_2041.JPG", "looks like a file name"),
-                                              ("Same words", "only repeats the caption")])
+@pytest.mark.parametrize(
+    ("alt", "warning"),
+    [("IMG_2041.JPG", "looks like a file name"), ("Same words", "only repeats the caption")],
+)
 def test_alt_text_warnings(tmp_path: Path, exporter_cli, alt: str, warning: str) -> None:
     source = write(tmp_path, "w.md", f'---\ntitle: T\n---\n\n![Same words](p.png){{alt="{alt}"}}\n')
     (tmp_path / "p.png").write_bytes((SAMPLES / "images" / "nasa-eileen-collins.png").read_bytes())
@@ -138,21 +156,31 @@ def test_folder_inputs_expand_to_their_sources(tmp_path: Path, exporter_cli) -> 
     result = exporter_cli("build", *sorted(SAMPLES.glob("*")), "--to", "html", "--out", tmp_path)
     assert result.returncode == 0, result.stderr
     assert {p.name for p in tmp_path.glob("*.html")} == {
-        f"{p.stem}.html" for p in SAMPLES.iterdir() if p.suffix in (".md", ".yaml")}
+        f"{p.stem}.html" for p in SAMPLES.iterdir() if p.suffix in (".md", ".yaml")
+    }
 
 
 def test_help_is_fast_and_imports_no_engine() -> None:
-    code = ("import sys, time; t = time.perf_counter(); from exporter.cli import main, build_parser; "
-            "build_parser().format_help(); "
-            "heavy = [m for m in ('weasyprint', 'ebooklib', 'docx', 'pydantic', 'PIL', 'lxml', 'jinja2') "
-            "if m in sys.modules]; print(heavy)")
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO_ROOT, check=True)
+    code = (
+        "import sys, time; t = time.perf_counter(); from exporter.cli import main, build_parser; "
+        "build_parser().format_help(); "
+        "heavy = [m for m in ('weasyprint', 'ebooklib', 'docx', 'pydantic', 'PIL', 'lxml', 'jinja2') "
+        "if m in sys.modules]; print(heavy)"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO_ROOT, check=True
+    )
     assert result.stdout.strip() == "[]"
     timings = []
     for _ in range(5):
         start = time.perf_counter()
-        subprocess.run([sys.executable, "-m", "exporter", "--help"], capture_output=True, check=True, cwd=REPO_ROOT,
-                       env={**os.environ})
+        subprocess.run(
+            [sys.executable, "-m", "exporter", "--help"],
+            capture_output=True,
+            check=True,
+            cwd=REPO_ROOT,
+            env={**os.environ},
+        )
         timings.append(time.perf_counter() - start)
     # Generous bound on a shared machine; the benchmark reports the real figure.
     assert sorted(timings)[2] < 0.5, timings

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
@@ -13,8 +14,10 @@ from exporter.options import BuildOptions
 from exporter.readers import read_document
 from tests.conftest import REPO_ROOT, SAMPLE_ARTICLES, SAMPLES
 
-SEED_URL = ("https://www.defense.gov/News/News-Stories/Article/Article/3298480/"
-            "stoltenberg-explains-why-support-to-ukraine-still-matters/")
+SEED_URL = (
+    "https://www.defense.gov/News/News-Stories/Article/Article/3298480/"
+    "stoltenberg-explains-why-support-to-ukraine-still-matters/"
+)
 OFFICIAL_PHRASE = "an official website of the United States government"
 
 
@@ -65,7 +68,7 @@ def test_structure_and_landmarks(built_samples: Path) -> None:
         label_ids = region.get("aria-labelledby").split()
         assert all(doc.get_element_by_id(label_id).text_content() for label_id in label_ids)
         levels = [int(h.tag[1]) for h in doc.xpath("//h1|//h2|//h3|//h4|//h5|//h6")]
-        assert all(b - a <= 1 for a, b in zip(levels, levels[1:]))
+        assert all(b - a <= 1 for a, b in pairwise(levels))
 
 
 def test_official_notice_only_for_real_gov(built_samples: Path) -> None:
@@ -75,10 +78,20 @@ def test_official_notice_only_for_real_gov(built_samples: Path) -> None:
     assert OFFICIAL_PHRASE not in newsletter and "www.example.org" in newsletter
 
 
-@pytest.mark.parametrize("url", ["https://defense.gov.example.com/news", "https://www.defense.gov@evil.example/x"])
+@pytest.mark.parametrize(
+    "url", ["https://defense.gov.example.com/news", "https://www.defense.gov@evil.example/x"]
+)
 def test_pretending_sources_get_no_notice(tmp_path: Path, exporter_cli, url: str) -> None:
-    result = exporter_cli("build", SAMPLES / "stoltenberg-ukraine-support.md", "--to", "html", "--out", tmp_path,
-                          "--source-url", url)
+    result = exporter_cli(
+        "build",
+        SAMPLES / "stoltenberg-ukraine-support.md",
+        "--to",
+        "html",
+        "--out",
+        tmp_path,
+        "--source-url",
+        url,
+    )
     assert result.returncode == 0, result.stderr
     text = page(tmp_path, "stoltenberg-ukraine-support").text_content()
     assert OFFICIAL_PHRASE not in text and "17 U.S.C. 105" not in text
@@ -97,17 +110,29 @@ def test_missing_image_placeholder_and_strict(tmp_path: Path, exporter_cli) -> N
 def test_images_folder_supplies_photo_by_virin(tmp_path: Path, exporter_cli) -> None:
     images = tmp_path / "photos"
     images.mkdir()
-    (images / "230214-D-TT977-0483.png").write_bytes((SAMPLES / "images" / "nasa-eileen-collins.png").read_bytes())
-    result = exporter_cli("build", SAMPLES / "stoltenberg-ukraine-support.md", "--to", "html", "--out", tmp_path,
-                          "--images", images, "--strict")
+    (images / "230214-D-TT977-0483.png").write_bytes(
+        (SAMPLES / "images" / "nasa-eileen-collins.png").read_bytes()
+    )
+    result = exporter_cli(
+        "build",
+        SAMPLES / "stoltenberg-ukraine-support.md",
+        "--to",
+        "html",
+        "--out",
+        tmp_path,
+        "--images",
+        images,
+        "--strict",
+    )
     assert result.returncode == 0, result.stderr
     img = page(tmp_path, "stoltenberg-ukraine-support").xpath("//figure/img")[0]
     assert img.get("src") == "stoltenberg-ukraine-support_files/230214-D-TT977-0483.png"
 
 
 def test_embed_images_writes_one_file(tmp_path: Path, exporter_cli) -> None:
-    result = exporter_cli("build", SAMPLES / "eileen-collins.md", "--to", "html", "--out", tmp_path,
-                          "--embed-images")
+    result = exporter_cli(
+        "build", SAMPLES / "eileen-collins.md", "--to", "html", "--out", tmp_path, "--embed-images"
+    )
     assert result.returncode == 0, result.stderr
     assert sorted(p.name for p in tmp_path.iterdir()) == ["eileen-collins.html"]
     sources = page(tmp_path, "eileen-collins").xpath("//img/@src")
@@ -124,7 +149,9 @@ def test_spanish_catalog(tmp_path: Path, exporter_cli) -> None:
     source = tmp_path / "nota.md"
     source.write_text(
         "---\ntitle: Nota\nlanguage: es\nsource:\n  url: https://www.usa.gov/es/nota\n---\n\n"
-        "![Leyenda](foto.png \"Título\"){alt=\"Una foto\" credit=\"Ana\"}\n", encoding="utf-8")
+        '![Leyenda](foto.png "Título"){alt="Una foto" credit="Ana"}\n',
+        encoding="utf-8",
+    )
     (tmp_path / "foto.png").write_bytes((SAMPLES / "images" / "nasa-eileen-collins.png").read_bytes())
     result = exporter_cli("build", source, "--to", "html", "--out", tmp_path / "out")
     assert result.returncode == 0, result.stderr
@@ -145,7 +172,9 @@ def test_output_images_have_no_camera_metadata(built_samples: Path) -> None:
 def test_fonts_and_license_are_shipped_beside_the_page(built_samples: Path) -> None:
     fonts = built_samples / "eileen-collins_files" / "fonts"
     assert (fonts / "OFL-1.1.txt").is_file()
-    css_fonts = re.findall(r'url\("eileen-collins_files/fonts/([^"]+)"\)',
-                           (built_samples / "eileen-collins.html").read_text(encoding="utf-8"))
+    css_fonts = re.findall(
+        r'url\("eileen-collins_files/fonts/([^"]+)"\)',
+        (built_samples / "eileen-collins.html").read_text(encoding="utf-8"),
+    )
     assert css_fonts and all((fonts / name).is_file() for name in css_fonts)
     assert REPO_ROOT.joinpath("fonts", "OFL-1.1.txt").is_file()

@@ -21,8 +21,11 @@ def read(tmp_path: Path, text: str):
 
 
 def test_figure_attributes(tmp_path: Path) -> None:
-    article = read(tmp_path, '---\ntitle: T\n---\n\n![Caption with *emphasis*](images/p.jpg "Photo title")'
-                             '{alt="Two \\"quoted\\" people" credit="Jane Doe" virin="230214-D-TT977-0483.JPG"}\n')
+    article = read(
+        tmp_path,
+        '---\ntitle: T\n---\n\n![Caption with *emphasis*](images/p.jpg "Photo title")'
+        '{alt="Two \\"quoted\\" people" credit="Jane Doe" virin="230214-D-TT977-0483.JPG"}\n',
+    )
     figure = article.body[0]
     assert isinstance(figure, Figure)
     assert figure.alt == 'Two "quoted" people'
@@ -39,8 +42,11 @@ def test_figure_without_alt_is_kept_without_alt(tmp_path: Path) -> None:
 
 
 def test_decorative_and_media(tmp_path: Path) -> None:
-    article = read(tmp_path, "---\ntitle: T\n---\n\n![](d.jpg){decorative=true}\n\n"
-                             '![About it](https://example.org/v "Clip"){media=video duration=PT1M}\n')
+    article = read(
+        tmp_path,
+        "---\ntitle: T\n---\n\n![](d.jpg){decorative=true}\n\n"
+        '![About it](https://example.org/v "Clip"){media=video duration=PT1M}\n',
+    )
     assert article.body[0].decorative and article.body[0].alt is None
     media = article.body[1]
     assert isinstance(media, Media) and media.kind == "video" and media.title == "Clip"
@@ -61,7 +67,9 @@ def test_language_spans_lists_quotes_tables(tmp_path: Path) -> None:
     assert isinstance(quote, BlockQuote) and plain_text(quote.attribution) == "Someone Important"
     table = article.body[3]
     assert isinstance(table, Table) and plain_text(table.caption) == "The caption"
-    assert table.head[0].cells[0].header and table.rows[0].cells[0].header and not table.rows[0].cells[1].header
+    assert (
+        table.head[0].cells[0].header and table.rows[0].cells[0].header and not table.rows[0].cells[1].header
+    )
     assert len(article.body) == 4
 
 
@@ -76,13 +84,13 @@ def test_raw_html_stays_text(tmp_path: Path) -> None:
     ("text", "line", "message"),
     [
         ("---\ntitle: [unclosed\n---\n\nBody\n", 2, "malformed YAML"),
-        ("---\ntitle: T\n---\n\n![c](p.jpg){alt=\"a\" virin=\"12-X\"}\n", 5, "not a VIRIN"),
+        ('---\ntitle: T\n---\n\n![c](p.jpg){alt="a" virin="12-X"}\n', 5, "not a VIRIN"),
         ("---\ntitle: T\n---\n\n# Second title\n", 5, "level-1 heading"),
         ("---\ntitle: T\n---\n\n## A\n\n#### C\n", 7, "may not be skipped"),
         ("---\ntitle: T\n---\n\nText ![inline](p.jpg) more\n", 5, "inside running text"),
         ("---\ntitle: T\nlanguage: klingon-x\n---\n\nBody\n", 3, "language tag"),
         ("---\ntitle: T\npublished: 14.02.2023\n---\n\nBody\n", 3, "ISO 8601"),
-        ("---\ntitle: T\n---\n\n![c](p.jpg){alt=\"a\" credt=\"x\"}\n", 5, "unknown figure attribute 'credt'"),
+        ('---\ntitle: T\n---\n\n![c](p.jpg){alt="a" credt="x"}\n', 5, "unknown figure attribute 'credt'"),
     ],
 )
 def test_bad_markdown_names_line_and_problem(tmp_path: Path, text: str, line: int, message: str) -> None:

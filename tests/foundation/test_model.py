@@ -13,8 +13,15 @@ from exporter.model import Article, Figure, is_virin, normalize_virin
 
 
 @pytest.mark.parametrize(
-    "virin", ["230214-D-TT977-0483", "161112-D-SW162-143B", "110130-M-4471M-045", "191212-F-00000-002",
-              "230214-D-TT977-0483.JPG", "200101-N-AB123-1001-GB"]
+    "virin",
+    [
+        "230214-D-TT977-0483",
+        "161112-D-SW162-143B",
+        "110130-M-4471M-045",
+        "191212-F-00000-002",
+        "230214-D-TT977-0483.JPG",
+        "200101-N-AB123-1001-GB",
+    ],
 )
 def test_valid_virins(virin: str) -> None:
     assert is_virin(virin)
@@ -23,13 +30,17 @@ def test_valid_virins(virin: str) -> None:
     assert not figure.virin.endswith(".JPG")
 
 
-@pytest.mark.parametrize("virin", ["230214-D-TT977", "2302140-D-TT977-0483", "230214-DD-TT977-0483", "photo.jpg", ""])
+@pytest.mark.parametrize(
+    "virin", ["230214-D-TT977", "2302140-D-TT977-0483", "230214-DD-TT977-0483", "photo.jpg", ""]
+)
 def test_invalid_virins_are_refused(virin: str) -> None:
     with pytest.raises(ValidationError, match="VIRIN"):
         Figure(image="x.jpg", alt="a", virin=virin)
 
 
-@pytest.mark.parametrize("value", ["2023-02-14", "2023-02-14T10:30:00", "2023-02-14T10:30:00Z", "2023-02-14T10:30:00+01:00"])
+@pytest.mark.parametrize(
+    "value", ["2023-02-14", "2023-02-14T10:30:00", "2023-02-14T10:30:00Z", "2023-02-14T10:30:00+01:00"]
+)
 def test_iso_dates_accepted(value: str) -> None:
     assert Article(title="t", published=value).published == value
 
@@ -63,8 +74,13 @@ def test_unknown_block_type_refused() -> None:
 
 def test_plain_strings_become_inlines() -> None:
     article = Article.model_validate(
-        {"title": "t", "body": [{"type": "paragraph", "children": "Hello"},
-                                {"type": "figure", "image": "a.jpg", "alt": "A", "caption": "Cap"}]}
+        {
+            "title": "t",
+            "body": [
+                {"type": "paragraph", "children": "Hello"},
+                {"type": "figure", "image": "a.jpg", "alt": "A", "caption": "Cap"},
+            ],
+        }
     )
     assert article.body[0].children[0].text == "Hello"
     assert article.figures()[0].caption[0].text == "Cap"
@@ -88,10 +104,16 @@ def inline_strategy():
         lambda children: st.one_of(
             st.builds(lambda c: {"type": "emphasis", "children": c}, st.lists(children, max_size=3)),
             st.builds(lambda c: {"type": "strong", "children": c}, st.lists(children, max_size=3)),
-            st.builds(lambda c, h: {"type": "link", "href": h, "children": c}, st.lists(children, max_size=3),
-                      st.sampled_from(["https://example.org/a", "mailto:x@example.org"])),
-            st.builds(lambda c, lang: {"type": "span", "lang": lang, "children": c}, st.lists(children, max_size=3),
-                      LANGS),
+            st.builds(
+                lambda c, h: {"type": "link", "href": h, "children": c},
+                st.lists(children, max_size=3),
+                st.sampled_from(["https://example.org/a", "mailto:x@example.org"]),
+            ),
+            st.builds(
+                lambda c, lang: {"type": "span", "lang": lang, "children": c},
+                st.lists(children, max_size=3),
+                LANGS,
+            ),
         ),
         max_leaves=8,
     )
@@ -101,9 +123,21 @@ INLINES = st.lists(inline_strategy(), max_size=4)
 
 FIGURE = st.builds(
     lambda alt, title, caption, credit, virin, decorative: {
-        "type": "figure", "image": "images/photo.jpg", "alt": alt, "title": title, "caption": caption,
-        "credit": credit, "virin": virin, "decorative": decorative},
-    st.none() | TEXT, st.none() | TEXT, INLINES, st.none() | TEXT, st.none() | VIRINS, st.booleans(),
+        "type": "figure",
+        "image": "images/photo.jpg",
+        "alt": alt,
+        "title": title,
+        "caption": caption,
+        "credit": credit,
+        "virin": virin,
+        "decorative": decorative,
+    },
+    st.none() | TEXT,
+    st.none() | TEXT,
+    INLINES,
+    st.none() | TEXT,
+    st.none() | VIRINS,
+    st.booleans(),
 )
 
 
@@ -111,19 +145,39 @@ def block_strategy():
     leaf = st.one_of(
         st.builds(lambda c: {"type": "paragraph", "children": c}, INLINES),
         FIGURE,
-        st.builds(lambda t, c: {"type": "media", "kind": "video", "url": "https://example.org/v", "title": t,
-                                "caption": c}, st.none() | TEXT, INLINES),
-        st.builds(lambda cells: {"type": "table", "head": [{"cells": [{"header": True, "children": c} for c in cells]}],
-                                 "rows": [{"cells": [{"children": c} for c in cells]}]},
-                  st.lists(INLINES, min_size=1, max_size=3)),
+        st.builds(
+            lambda t, c: {
+                "type": "media",
+                "kind": "video",
+                "url": "https://example.org/v",
+                "title": t,
+                "caption": c,
+            },
+            st.none() | TEXT,
+            INLINES,
+        ),
+        st.builds(
+            lambda cells: {
+                "type": "table",
+                "head": [{"cells": [{"header": True, "children": c} for c in cells]}],
+                "rows": [{"cells": [{"children": c} for c in cells]}],
+            },
+            st.lists(INLINES, min_size=1, max_size=3),
+        ),
     )
     return st.recursive(
         leaf,
         lambda children: st.one_of(
-            st.builds(lambda c, a: {"type": "blockquote", "children": c, "attribution": a},
-                      st.lists(children, max_size=2), INLINES),
-            st.builds(lambda items, ordered: {"type": "list", "ordered": ordered, "items": items},
-                      st.lists(st.lists(children, max_size=2), min_size=1, max_size=3), st.booleans()),
+            st.builds(
+                lambda c, a: {"type": "blockquote", "children": c, "attribution": a},
+                st.lists(children, max_size=2),
+                INLINES,
+            ),
+            st.builds(
+                lambda items, ordered: {"type": "list", "ordered": ordered, "items": items},
+                st.lists(st.lists(children, max_size=2), min_size=1, max_size=3),
+                st.booleans(),
+            ),
         ),
         max_leaves=6,
     )
@@ -131,7 +185,9 @@ def block_strategy():
 
 ARTICLES = st.builds(
     lambda title, body, lang, url: {"title": title, "language": lang, "body": body, "source": {"url": url}},
-    TEXT.filter(lambda t: t.strip()), st.lists(block_strategy(), max_size=5), LANGS,
+    TEXT.filter(lambda t: t.strip()),
+    st.lists(block_strategy(), max_size=5),
+    LANGS,
     st.none() | st.sampled_from(["https://www.defense.gov/a", "https://example.org/b"]),
 )
 

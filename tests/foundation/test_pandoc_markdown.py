@@ -85,9 +85,9 @@ def test_pandoc_sees_the_same_figures_and_spans(sample: Path) -> None:
         for figure in article.body
         if isinstance(figure, Figure) and figure.caption and not figure.decorative
     ]
-    assert [(normalize(a), normalize(c), src) for a, c, src in found["figures"] if not src.startswith("http")] == [
-        (normalize(a), normalize(c), src) for a, c, src in expected_figures
-    ]
+    assert [
+        (normalize(a), normalize(c), src) for a, c, src in found["figures"] if not src.startswith("http")
+    ] == [(normalize(a), normalize(c), src) for a, c, src in expected_figures]
     expected_spans: list[tuple[str, str]] = []
 
     def collect(nodes) -> None:

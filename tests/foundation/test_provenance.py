@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from exporter.provenance import US_GOVERNMENT_WORK, is_official_source, normalized_host, rights_statement
 from exporter.model import Article
+from exporter.provenance import US_GOVERNMENT_WORK, is_official_source, normalized_host, rights_statement
 
 
 @pytest.mark.parametrize(
@@ -52,7 +52,9 @@ def test_idna_host_is_normalised() -> None:
 def test_rights_default_only_for_official_sources() -> None:
     official = Article(title="t", source={"url": "https://www.defense.gov/a"})
     other = Article(title="t", source={"url": "https://www.example.org/a"})
-    own = Article(title="t", source={"url": "https://www.defense.gov/a"}, rights="Courtesy photo rights reserved")
+    own = Article(
+        title="t", source={"url": "https://www.defense.gov/a"}, rights="Courtesy photo rights reserved"
+    )
     assert rights_statement(official) == US_GOVERNMENT_WORK
     assert "17 U.S.C. 105" in US_GOVERNMENT_WORK
     assert rights_statement(other) is None

@@ -551,8 +551,9 @@ class DocxBuilder:
 
     def finish(self, article: Article) -> bytes:
         when = build_time(article)
+        # Created: when the article was published (what an editor wants to see); modified: the build time
+        # (SOURCE_DATE_EPOCH, else the article's own date), so the file never depends on the clock.
         created = parse_date(article.published) if article.published else when
-        created = min(created, when)
         oxml.write_core_properties(
             self.doc.core_properties._element,
             title=article.title,

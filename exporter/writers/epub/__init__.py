@@ -10,7 +10,7 @@ from exporter.errors import ExitCode, ExportError
 from exporter.identity import build_time, document_uuid
 from exporter.model import Article, Packet
 from exporter.provenance import rights_statement
-from exporter.writers.base import Rendered, RenderContext
+from exporter.writers.base import RenderContext, Rendered
 from exporter.writers.epub import a11y, book, content, package
 
 EXTENSION = "epub"
@@ -20,7 +20,8 @@ def write(context: RenderContext) -> Rendered:
     document = context.document
     if isinstance(document, Packet):
         raise ExportError(
-            "EPUB export of press packets is not supported yet (issue 7); export the packet's articles one by one",
+            "EPUB export of press packets is not supported yet (issue 7); "
+            "export the packet's articles one by one",
             code=ExitCode.BAD_INPUT,
         )
     return Rendered(build_epub(context, [document], article_metadata(document)))
@@ -63,7 +64,9 @@ def build_epub(context: RenderContext, articles: list[Article], metadata: book.P
         facts.add_article(article, embedded)
     accessibility = a11y.derive(facts, metadata.language, context.options.a11y_certifier)
 
-    images = {f"{content.IMAGES_FOLDER}/{name}": (data, _media_type(name)) for name, data in links.assets.items()}
+    images = {
+        f"{content.IMAGES_FOLDER}/{name}": (data, _media_type(name)) for name, data in links.assets.items()
+    }
     embed_fonts = context.options.embed_fonts
     raw = book.assemble(
         metadata,

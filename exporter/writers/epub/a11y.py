@@ -48,7 +48,7 @@ class ContentFacts:
 
     def _add_figure(self, figure: Figure, embedded: set[int]) -> None:
         if id(figure) not in embedded:
-            # Decorative images that are missing leave nothing behind; informative ones leave their description.
+            # A missing decorative image leaves nothing behind; an informative one leaves its description.
             if not figure.decorative:
                 self.placeholders += 1
         elif figure.decorative:
@@ -121,7 +121,8 @@ def _summary(facts: ContentFacts, language: str, certifier: str | None) -> str:
     if facts.decorative_images:
         sentences.append(t("Decorative images are marked so that assistive technologies skip them."))
     if facts.placeholders:
-        sentences.append(t("Some photos are not included in this edition; their descriptions are given as text."))
+        sentences.append(t("Some photos are not included in this edition; "
+                           "their descriptions are given as text."))
     if not (facts.informative_images or facts.decorative_images or facts.placeholders):
         sentences.append(t("It contains no images."))
     if facts.tables:

@@ -94,14 +94,16 @@ class AccessibleEpubWriter(epub.EpubWriter):
         if head is not None and head.find(f"{{{XHTML_NS}}}meta") is None:
             meta = etree.Element(f"{{{XHTML_NS}}}meta", charset="utf-8")
             head.insert(0, meta)
-        return etree.tostring(document.getroottree(), encoding="utf-8", xml_declaration=True, pretty_print=True)
+        tree = document.getroottree()
+        return etree.tostring(tree, encoding="utf-8", xml_declaration=True, pretty_print=True)
 
 
 def check_engine() -> None:
     if tuple(ebooklib.VERSION[:2]) != TESTED_EBOOKLIB:
+        installed = ".".join(map(str, ebooklib.VERSION))
         raise ExportError(
-            f"ebooklib {'.'.join(map(str, ebooklib.VERSION))} is installed but the EPUB writer was tested with "
-            f"{'.'.join(map(str, TESTED_EBOOKLIB))}.x; install ebooklib==0.20",
+            f"ebooklib {installed} is installed but the EPUB writer was tested with 0.20.x; "
+            "install ebooklib==0.20",
             code=ExitCode.BAD_INPUT,
         )
 
@@ -154,7 +156,8 @@ def assemble(
     css = epub.EpubItem(uid="style", file_name=STYLESHEET, media_type="text/css", content=stylesheet)
     book.add_item(css)
     for index, (path, data) in enumerate(sorted(fonts.items())):
-        book.add_item(epub.EpubItem(uid=f"font-{index + 1}", file_name=path, media_type="font/ttf", content=data))
+        font = epub.EpubItem(uid=f"font-{index + 1}", file_name=path, media_type="font/ttf", content=data)
+        book.add_item(font)
     for index, (path, (data, media_type)) in enumerate(sorted(images.items())):
         book.add_item(epub.EpubImage(uid=f"image-{index + 1}", file_name=path, media_type=media_type,
                                      content=data))
@@ -178,7 +181,8 @@ def assemble(
     book.spine = ["nav", *chapters]
     book.guide = [
         {"type": "toc", "href": f"{NAV_FILE}#toc", "title": nav_title},
-        {"type": "bodymatter", "href": documents[0].file_name, "title": gettext(language, "Start of content")},
+        {"type": "bodymatter", "href": documents[0].file_name,
+         "title": gettext(language, "Start of content")},
     ]
 
     buffer = io.BytesIO()

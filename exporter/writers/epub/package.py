@@ -21,7 +21,8 @@ _UNIX = 3
 
 def zip_timestamp(moment: datetime) -> tuple[int, int, int, int, int, int]:
     """The build time in the range a ZIP entry can hold (seconds are stored in steps of two)."""
-    stamp = (moment.year, moment.month, moment.day, moment.hour, moment.minute, moment.second - moment.second % 2)
+    even_second = moment.second - moment.second % 2
+    stamp = (moment.year, moment.month, moment.day, moment.hour, moment.minute, even_second)
     return max(_ZIP_EPOCH, min(_ZIP_LAST, stamp))
 
 
@@ -31,7 +32,8 @@ def repack(data: bytes, moment: datetime) -> bytes:
         entries = [(info.filename, source.read(info)) for info in source.infolist()]
     names = [name for name, _ in entries]
     if len(set(names)) != len(names):
-        raise ValueError(f"duplicate entries in the EPUB container: {sorted(n for n in names if names.count(n) > 1)}")
+        duplicates = sorted({name for name in names if names.count(name) > 1})
+        raise ValueError(f"duplicate entries in the EPUB container: {duplicates}")
     output = io.BytesIO()
     with zipfile.ZipFile(output, "w") as target:
         target.writestr(_entry("mimetype", stamp, zipfile.ZIP_STORED), MIMETYPE)

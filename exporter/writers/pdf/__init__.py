@@ -10,10 +10,10 @@ from exporter.writers.base import Rendered, RenderContext
 EXTENSION = "pdf"
 
 
-def write(context: RenderContext) -> Rendered:
+def print_html(context: RenderContext) -> str:
+    """The HTML that WeasyPrint renders (also used by benchmarks/pdf.py to time plain WeasyPrint on it)."""
     from exporter.writers.html import ImageLinks
-    from exporter.writers.pdf.render import MAX_IMAGE_EDGE, print_html, render_pdf
-    from exporter.writers.pdf.repair import repair
+    from exporter.writers.pdf.render import MAX_IMAGE_EDGE, article_html
 
     document = context.document
     if isinstance(document, Packet):
@@ -21,6 +21,15 @@ def write(context: RenderContext) -> Rendered:
     # Images go in as data: URLs of the processed bytes (oriented, EXIF stripped, resized): the renderer never
     # opens the original files.
     links = ImageLinks(context, "", embed=True, max_edge=MAX_IMAGE_EDGE)
-    html = print_html(context, document, links)
-    rendered = render_pdf(html, context, document)
-    return Rendered(repair(rendered.data, rendered.recording, document, context.options))
+    return article_html(context, document, links)
+
+
+def write(context: RenderContext) -> Rendered:
+    from exporter.writers.pdf.render import render_pdf
+    from exporter.writers.pdf.repair import repair
+
+    html = print_html(context)
+    article = context.document
+    assert not isinstance(article, Packet)  # print_html refused it
+    rendered = render_pdf(html, context, article)
+    return Rendered(repair(rendered.data, rendered.recording, article, context.options))

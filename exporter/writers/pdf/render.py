@@ -17,6 +17,7 @@ from exporter.errors import ExportError
 from exporter.i18n import gettext
 from exporter.identity import document_uuid
 from exporter.model import Article
+from exporter.resources import fonts_dir
 from exporter.writers.base import RenderContext
 from exporter.writers.html import ImageLinks
 from exporter.writers.pdf.tagging import TagRecording, recording
@@ -26,6 +27,9 @@ from exporter.writers.templating import Numbering, font_faces, provenance_view, 
 MAX_IMAGE_EDGE = 2000
 RUNNING_TITLE_LENGTH = 60
 PAGE_SIZES = {"letter": "letter", "a4": "A4"}
+# Public Sans and Merriweather are used for Latin only. Public Sans also has a few Greek letters (π as a math
+# sign): without this limit a Greek word would switch fonts mid-word. Everything else falls back to Noto Sans.
+LATIN_RANGES = "U+0000-024F, U+0259, U+02B0-02FF, U+0300-036F, U+1E00-1EFF, U+2000-206F, U+20A0-20CF, U+2100-2122"
 
 
 @dataclass
@@ -69,12 +73,16 @@ def style_sheet(css: str) -> Markup:
     return Markup(css)
 
 
-def print_html(context: RenderContext, article: Article, links: ImageLinks) -> str:
+def article_html(context: RenderContext, article: Article, links: ImageLinks) -> str:
     options = context.options
     language = article.language
     numbering = Numbering([article])
-    faces = font_faces(lambda name: Path(context_fonts_dir(), name).as_uri())
-    css = render_template("css/article.css.j2", language, font_faces=faces)
+    faces = [
+        {**face, "unicode_range": LATIN_RANGES if face["family"] != "Noto Sans" else None}
+        for face in font_faces(lambda name: (fonts_dir() / name).as_uri())
+    ]
+    # The shared CSS without its @font-face rules: print.css.j2 declares the same faces with unicode-range.
+    css = render_template("css/article.css.j2", language, font_faces=[])
     css += "\n" + render_template(
         "pdf/print.css.j2",
         language,
@@ -82,6 +90,7 @@ def print_html(context: RenderContext, article: Article, links: ImageLinks) -> s
         running_title=css_string(short_title(article.title)),
         page_label=page_label(language),
         archive=options.pdf_profile == "archive",
+        font_faces=faces,
     )
     return render_template(
         "pdf/article.html.j2",
@@ -94,16 +103,20 @@ def print_html(context: RenderContext, article: Article, links: ImageLinks) -> s
         heading_offset=0,
         image_src=links.src,
         image_size=links.size,
-        image_ratio=links.ratio,
+        image_ratio=lambda figure: decorative_ratio(links, figure),
         anchor=numbering.anchor,
         figure_number=numbering.figure_number,
     )
 
 
-def context_fonts_dir() -> Path:
-    from exporter.resources import fonts_dir
-
-    return fonts_dir()
+def decorative_ratio(links: ImageLinks, figure) -> str:
+    """blocks.j2 writes `aspect-ratio: <this>` in the decorative image's style. WeasyPrint 70 ignores
+    aspect-ratio, so a padding-top percentage (of the width) follows it and gives the box its height."""
+    size = links.size(figure)
+    if size is None or not size[0]:
+        return "auto"
+    width, height = size
+    return f"{width} / {height}; padding-top: {height / width * 100:.4f}%"
 
 
 def pdf_identifier(article: Article) -> bytes:

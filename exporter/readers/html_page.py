@@ -1,0 +1,230 @@
+"""Published web pages (a saved file, or a URL fetched with --allow-network) -> the canonical article.
+
+The page is decoded (BOM, declared charset, UTF-8, then Windows-1252, mojibake repaired with ftfy), parsed by
+lxml without network access, stripped of scripts, styles and event handlers, and handed to the first platform
+profile that recognises it (DoD DNN, NASA, Drupal, else the generic <article>/<main> reader). Profiles say where
+a platform keeps each field; `profiles.base.Converter` turns markup into model blocks the same way for all.
+
+Safety: the page cannot run code or make the exporter fetch anything: only http(s)/mailto links survive, image
+references resolve against the declared page URL (never against <base>), and the page's own claim to be an
+official site is recorded in `Source.page_claims_official`, never trusted.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+from datetime import UTC, datetime
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from lxml import etree, html
+from pydantic import ValidationError
+
+from exporter.errors import ExportError
+from exporter.model import Article, Figure, Media, Source, plain_text
+from exporter.options import BuildOptions
+from exporter.readers import ReadResult
+from exporter.readers.profiles import choose_profile
+from exporter.readers.profiles.base import Converter, Page, squash
+
+# Real article pages are well under 1 MB (the corpus tops out at 240 KB); anything bigger is refused before
+# parsing so a hostile page cannot exhaust memory.
+MAX_PAGE_BYTES = 16 * 1024 * 1024
+
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9._:-]+)""", re.IGNORECASE)
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_HTTRACK = re.compile(r"<!--\s*Mirrored from \S+ by HTTrack", re.IGNORECASE)
+_OFFICIAL_BANNER = re.compile(r"an official website of the united states government", re.IGNORECASE)
+_EVENT_ATTRIBUTE = re.compile(r"^on", re.IGNORECASE)
+
+
+def read(path: Path, options: BuildOptions) -> ReadResult:
+    try:
+        size = path.stat().st_size
+    except OSError as error:
+        raise ExportError(f"cannot read ({error.strerror})", file=path) from None
+    if path.is_dir():
+        raise ExportError("is a folder, not a file", file=path)
+    if size > MAX_PAGE_BYTES:
+        raise ExportError(
+            f"is {size / (1024 * 1024):.0f} MB: larger than the {MAX_PAGE_BYTES // (1024 * 1024)} MB limit "
+            "for web pages; refused",
+            file=path,
+        )
+    return read_bytes(path.read_bytes(), options, name=str(path))
+
+
+def read_url(url: str, options: BuildOptions) -> ReadResult:
+    """Fetch a page (https only, --allow-network required, size and time limits) and import it.
+
+    The retrieval date is known here, so it is recorded (unless --retrieved says otherwise)."""
+    from exporter.confine import Confinement
+
+    confinement = Confinement(roots=(), allow_network=options.allow_network)
+    data = confinement.fetch(url)
+    if len(data) > MAX_PAGE_BYTES:
+        raise ExportError(f"{url}: larger than the {MAX_PAGE_BYTES // (1024 * 1024)} MB limit for web pages")
+    result = read_bytes(data, options, name=url, fetched_from=url)
+    article = result.document
+    if isinstance(article, Article) and article.source.retrieved is None:
+        article.source = article.source.model_copy(
+            update={"retrieved": datetime.now(UTC).date().isoformat()}
+        )
+    return result
+
+
+def decode_page(data: bytes) -> str:
+    """Bytes -> text: a BOM wins, then a declared charset, then UTF-8, then Windows-1252 (the web's default)."""
+    for bom, encoding in ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le"),
+                          (codecs.BOM_UTF16_BE, "utf-16-be")):
+        if data.startswith(bom):
+            return data[len(bom):].decode(encoding, errors="replace")
+    declared = _META_CHARSET.search(data[:4096])
+    candidates = []
+    if declared:
+        candidates.append(declared.group(1).decode("ascii", "ignore").lower())
+    candidates += ["utf-8", "cp1252"]
+    for encoding in candidates:
+        try:
+            codecs.lookup(encoding)
+        except LookupError:
+            continue
+        if encoding in ("iso-8859-1", "latin-1", "us-ascii", "ascii"):
+            encoding = "cp1252"  # what browsers do with these labels
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    return data.decode("utf-8", errors="replace")
+
+
+def parse(text: str) -> html.HtmlElement:
+    """Parse without touching the network; drop scripts, styles, comments and every inline event handler."""
+    parser = html.HTMLParser(
+        remove_comments=True, remove_pis=True, no_network=True, recover=True, huge_tree=False,
+        remove_blank_text=False,
+    )
+    text = _CONTROL.sub("", text)
+    try:
+        root = html.document_fromstring(text, parser=parser)
+    except (etree.ParserError, ValueError) as error:
+        raise ExportError(f"cannot parse the page as HTML ({error})") from None
+    for element in list(root.iter("script", "style", "noscript", "template", "object", "embed", "applet",
+                                  "base", "frame", "frameset")):
+        parent = element.getparent()
+        if parent is not None:
+            element.drop_tree()
+    for element in root.iter():
+        if not isinstance(element.tag, str):
+            continue
+        for attribute in list(element.attrib):
+            if _EVENT_ATTRIBUTE.match(attribute) or attribute.lower() in ("style-src", "formaction", "srcdoc"):
+                del element.attrib[attribute]
+    return root
+
+
+def declared_url(root: html.HtmlElement) -> str | None:
+    """The page's canonical link, else og:url: only absolute http(s) URLs count."""
+    candidates = [link.get("href") for link in root.iter("link")
+                  if "canonical" in (link.get("rel") or "").lower().split()]
+    candidates += [meta.get("content") or meta.get("value") for meta in root.iter("meta")
+                   if (meta.get("property") or meta.get("name") or "").lower() == "og:url"]
+    for candidate in candidates:
+        value = squash(candidate)
+        try:
+            parts = urlsplit(value)
+        except ValueError:
+            continue
+        if parts.scheme.lower() in ("http", "https") and parts.hostname:
+            return value
+    return None
+
+
+def claims_official(root: html.HtmlElement) -> bool:
+    """Whether the page shows the US-government banner. Recorded only: the notice follows the URL rule."""
+    for element in root.iter():
+        if not isinstance(element.tag, str):
+            continue
+        classes = (element.get("class") or "").lower()
+        if "header_banner_container" in classes or "usa-banner" in classes.split():
+            return True
+    body = root.find("body")
+    text = " ".join((body if body is not None else root).itertext())[:200_000]
+    return bool(_OFFICIAL_BANNER.search(" ".join(text.split())))
+
+
+def read_bytes(data: bytes, options: BuildOptions, *, name: str, fetched_from: str | None = None) -> ReadResult:
+    if len(data) > MAX_PAGE_BYTES:
+        raise ExportError(f"larger than the {MAX_PAGE_BYTES // (1024 * 1024)} MB limit for web pages", file=name)
+    text = decode_page(data)
+    if not text.strip():
+        raise ExportError("the page is empty", file=name)
+    mirrored = bool(_HTTRACK.search(text[:20_000]) or _HTTRACK.search(text[-20_000:]))
+    root = parse(text)
+    own_url = declared_url(root)
+    page_url = options.source_url or fetched_from or own_url
+    page = Page(root=root, url=page_url, mirrored=mirrored)
+    official_claim = claims_official(root)
+
+    profile = choose_profile(page)
+    headline = profile.headline()
+    if not headline:
+        raise ExportError("no headline found (no <h1>, og:title or <title>): not an article page", file=name)
+    dek = profile.dek()
+    byline = profile.byline()
+    published = profile.published()
+    converter = Converter(page, profile)
+    body = []
+    for container in profile.body_containers():
+        body.extend(converter.blocks(container))
+    body = [block for block in body if block is not None]
+    related = profile.related()
+
+    source = Source(
+        url=options.source_url or fetched_from or own_url,
+        agency=profile.agency(),
+        site_name=profile.site_name(),
+        page_claims_official=official_claim,
+    )
+    try:
+        article = Article(
+            title=headline,
+            dek=dek or None,
+            byline=byline if byline and (byline.people or byline.organization) else None,
+            published=published,
+            language=profile.language,
+            source=source,
+            body=body,
+            related=related,
+        )
+    except ValidationError as error:
+        first = error.errors()[0]
+        raise ExportError(f"the page gave an invalid article: {first['msg']}", file=name) from None
+
+    warnings = list(page.warnings)
+    warnings += alt_warnings(article, name)
+    return ReadResult(article, figure_lines=[None] * len(article.figures()), warnings=warnings)
+
+
+def alt_warnings(article: Article, name: str) -> list[str]:
+    """Figures the page gave no alt text, or only its caption as alt: building needs alt or --alt-from-caption."""
+    messages: list[str] = []
+    figures: list[Figure] = article.figures()
+    for number, figure in enumerate(figures, start=1):
+        label = figure.title or figure.virin or figure.image
+        caption = plain_text(figure.caption).strip()
+        if not figure.alt:
+            messages.append(
+                f"{name}: figure {number} ({label}) has no alt text on the page: add it to the imported file "
+                "or build with --alt-from-caption"
+            )
+        elif caption and squash(figure.alt) == squash(caption):
+            messages.append(
+                f"{name}: figure {number} ({label}): the page's alt text only repeats the caption; "
+                "write a description of the photo"
+            )
+    return messages
+
+
+__all__ = ["MAX_PAGE_BYTES", "Media", "read", "read_bytes", "read_url"]

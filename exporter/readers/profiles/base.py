@@ -1,0 +1,740 @@
+"""What every page profile shares: the parsed page, text clean-up, and the HTML -> model conversion.
+
+A profile only says *where* a platform keeps the headline, byline, date, body and figures; turning markup into
+blocks and inlines is done here, the same way for every platform. Everything that leaves this module is plain
+text inside model nodes: no markup, no script, no reference other than http(s)/mailto links and image URLs.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from copy import deepcopy
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+from urllib.parse import unquote, urljoin, urlsplit
+
+from lxml import etree
+from lxml.html import HtmlElement
+
+from exporter.model import (
+    Block,
+    BlockQuote,
+    Code,
+    Emphasis,
+    Figure,
+    Heading,
+    Inline,
+    LineBreak,
+    Link,
+    ListBlock,
+    Media,
+    Paragraph,
+    RelatedLink,
+    Span,
+    Strong,
+    Table,
+    TableCell,
+    TableRow,
+    Text,
+    check_language,
+    is_virin,
+    normalize_virin,
+    plain_text,
+)
+
+# Deeper markup than this is read as plain text: real articles nest a few dozen levels, hostile pages nest
+# thousands, and the converter recurses.
+MAX_DEPTH = 120
+
+LINK_SCHEMES = frozenset({"http", "https", "mailto"})
+IMAGE_SCHEMES = frozenset({"http", "https"})
+
+BLOCK_TAGS = frozenset(
+    "address article aside blockquote center dd details dialog div dl dt fieldset figcaption figure footer form "
+    "h1 h2 h3 h4 h5 h6 header hgroup hr li main nav ol p pre section summary table tbody td tfoot th thead tr ul "
+    "picture video audio iframe img".split()
+)
+# Never article content, whatever a page puts inside them.
+CHROME_TAGS = frozenset(
+    "script style noscript template nav footer aside form button input select textarea label iframe object embed "
+    "svg canvas map area link meta head title dialog menu".split()
+)
+# Class or id words that mark page chrome (share widgets, navigation, skip links, screen-reader-only helpers).
+_CHROME_WORDS = re.compile(
+    r"(?:^|[-_])(?:share|sharing|social|a2a|addtoany|breadcrumbs?|skip(?:nav|link)?|navbar|nav|menu|sidebar|"
+    r"comments?|subscribe|newsletter|sr-only|screen-reader-text|visually-hidden|visuallyhidden|edit-post-link|"
+    r"cookie|advert|ads|print-button|pager|pagination|header_banner\w*|usa-banner|modal|tags?|tag-list|"
+    r"hidden|social-icons?)(?:$|[-_])",
+    re.IGNORECASE,
+)
+_WHITESPACE = re.compile(r"[ \t\r\n\f\v\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
+_INVISIBLE = re.compile(r"[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
+
+# "(U.S. Air Force photo/Staff Sgt. Jane Doe)", "(Courtesy photo)", "(NASA/Bill Ingalls)": the credit a
+# caption ends with. Only parentheses that name a photo, graphic, video or courtesy count.
+_CREDIT_SUFFIX = re.compile(
+    r"\s*\((?P<credit>[^()]*\b(?:photo|photograph|photos|graphic|illustration|image|video|courtesy|"
+    r"screenshot|artwork|rendering)\b[^()]*)\)?\s*$",
+    re.IGNORECASE,
+)
+_VIRIN_IN_NAME = re.compile(r"(\d{6}-[A-Z]-[A-Z0-9]{5}-\d{3,4}[A-Z]?(?:-[A-Z]{2})?)(?=\.[A-Za-z]{3,4}$|$)")
+
+_MONTHS = {
+    name: index
+    for index, names in enumerate(
+        [
+            ("jan", "january"), ("feb", "february"), ("mar", "march"), ("apr", "april"), ("may",),
+            ("jun", "june"), ("jul", "july"), ("aug", "august"), ("sep", "sept", "september"),
+            ("oct", "october"), ("nov", "november"), ("dec", "december"),
+        ],
+        start=1,
+    )
+    for name in names
+}
+_TEXT_DATE = re.compile(
+    r"\b(?P<month>jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
+    r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?\s+(?P<day>\d{1,2}),?\s+(?P<year>\d{4})\b",
+    re.IGNORECASE,
+)
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?$")
+
+
+# ---------------------------------------------------------------- text
+
+
+def clean_text(value: str | None) -> str:
+    """Mojibake repaired (ftfy), invisible characters dropped, whitespace collapsed; typographic quotes kept."""
+    if not value:
+        return ""
+    text = value
+    if not text.isascii():
+        text = fix_mojibake(text)
+    text = _INVISIBLE.sub("", text)
+    return _WHITESPACE.sub(" ", text)
+
+
+def fix_mojibake(text: str) -> str:
+    import ftfy
+
+    fixed = ftfy.fix_text(
+        text,
+        uncurl_quotes=False,
+        fix_latin_ligatures=False,
+        fix_character_width=False,
+        unescape_html=False,
+        normalization="NFC",
+    )
+    return unicodedata.normalize("NFC", fixed)
+
+
+def squash(value: str | None) -> str:
+    """clean_text, trimmed."""
+    return clean_text(value).strip()
+
+
+def element_text(element: HtmlElement | None) -> str:
+    """The visible text of an element, chrome (scripts, hidden helpers) excluded, whitespace normalised."""
+    if element is None:
+        return ""
+    copy = deepcopy(element)
+    copy.tail = None
+    for node in list(copy.iterdescendants()):
+        if isinstance(node.tag, str) and node.getparent() is not None and is_chrome(node):
+            node.drop_tree()  # keeps the tail text, which belongs to the parent
+    for line_break in copy.iter("br"):
+        line_break.tail = " " + (line_break.tail or "")
+    return squash("".join(text for text in copy.itertext() if isinstance(text, str)))
+
+
+def is_chrome(element: HtmlElement) -> bool:
+    tag = element.tag if isinstance(element.tag, str) else ""
+    if tag in CHROME_TAGS:
+        return True
+    if element.get("hidden") is not None or element.get("aria-hidden") == "true":
+        return True
+    style = (element.get("style") or "").replace(" ", "").lower()
+    if "display:none" in style or "visibility:hidden" in style:
+        return True
+    words = f"{element.get('class') or ''} {element.get('id') or ''}".split()
+    return any(_CHROME_WORDS.search(word) for word in words)
+
+
+# ---------------------------------------------------------------- page
+
+
+@dataclass
+class Page:
+    """A parsed page with what the importer knows about where it came from."""
+
+    root: HtmlElement
+    # The URL relative references resolve against: --source-url, else the canonical link/og:url. Never <base>.
+    url: str | None
+    # Saved with HTTrack: absolute URLs were rewritten to ../../host/path and must be turned back.
+    mirrored: bool = False
+    warnings: list[str] = field(default_factory=list)
+    _json_ld: list[dict[str, Any]] | None = None
+
+    def find(self, xpath: str, context: HtmlElement | None = None) -> HtmlElement | None:
+        found = (context if context is not None else self.root).xpath(xpath)
+        for item in found:
+            if isinstance(item, HtmlElement):
+                return item
+        return None
+
+    def find_all(self, xpath: str, context: HtmlElement | None = None) -> list[HtmlElement]:
+        return [item for item in (context if context is not None else self.root).xpath(xpath)
+                if isinstance(item, HtmlElement)]
+
+    def meta(self, *names: str) -> str | None:
+        """A <meta> value by property or name; some sites (Drupal) put it in `value` instead of `content`."""
+        for name in names:
+            for element in self.root.iter("meta"):
+                key = (element.get("property") or element.get("name") or "").strip().lower()
+                if key == name.lower():
+                    value = squash(element.get("content") or element.get("value"))
+                    if value:
+                        return value
+        return None
+
+    def json_ld(self) -> list[dict[str, Any]]:
+        """Every object in the page's JSON-LD blocks (a @graph is flattened)."""
+        if self._json_ld is None:
+            objects: list[dict[str, Any]] = []
+            for script in self.root.iter("script"):
+                if (script.get("type") or "").strip().lower() != "application/ld+json":
+                    continue
+                try:
+                    data = json.loads(script.text or "")
+                except (ValueError, RecursionError):
+                    continue
+                stack = data if isinstance(data, list) else [data]
+                for item in stack:
+                    if isinstance(item, dict):
+                        objects.append(item)
+                        graph = item.get("@graph")
+                        if isinstance(graph, list):
+                            objects.extend(entry for entry in graph if isinstance(entry, dict))
+            self._json_ld = objects
+        return self._json_ld
+
+    def has_class(self, name: str) -> bool:
+        return bool(self.root.xpath(f"//*[contains(concat(' ', normalize-space(@class), ' '), ' {name} ')]"))
+
+    # ------------------------------------------------------------ references
+
+    def image_url(self, reference: str | None) -> str | None:
+        """An image reference as a usable URL: absolute http(s) (http upgraded to https, which is all the
+        exporter fetches), or a relative path when the page's own URL is unknown. javascript:, data:, file:
+        and other schemes give None."""
+        if not reference:
+            return None
+        value = squash(reference)
+        if not value or any(ord(ch) < 32 for ch in value):
+            return None
+        value = self._unmirror(value)
+        try:
+            parts = urlsplit(value)
+        except ValueError:
+            return None
+        scheme = parts.scheme.lower()
+        if value.startswith("//"):
+            value, scheme = "https:" + value, "https"
+        elif not scheme and self.url:
+            value = urljoin(self.url, value)
+            scheme = urlsplit(value).scheme.lower()
+        if scheme in IMAGE_SCHEMES:
+            if scheme == "http":
+                value = "https" + value[4:]
+            return value
+        if scheme:
+            return None
+        # No page URL to resolve against: keep only the file name, which `--images DIR` can supply; a path
+        # climbing out of the page's folder would be refused by the confinement rule anyway.
+        name = unquote(parts.path.rstrip("/").rsplit("/", 1)[-1])
+        return name or None
+
+    def link_url(self, reference: str | None) -> str | None:
+        """A link target readers may follow: http(s) or mailto, resolved against the page URL when relative."""
+        if not reference:
+            return None
+        value = reference.strip()
+        if not value or any(ord(ch) < 32 for ch in value) or value.startswith("#"):
+            return None
+        value = self._unmirror(value)
+        try:
+            scheme = urlsplit(value).scheme.lower()
+        except ValueError:
+            return None
+        if value.startswith("//"):
+            value, scheme = "https:" + value, "https"
+        elif not scheme:
+            if not self.url:
+                return None
+            value = urljoin(self.url, value)
+            scheme = urlsplit(value).scheme.lower()
+        return value if scheme in LINK_SCHEMES else None
+
+    def _unmirror(self, value: str) -> str:
+        """HTTrack saves `https://media.defense.gov/x.jpg` as `../../media.defense.gov/x.jpg`: undo that."""
+        if not self.mirrored or urlsplit(value).scheme:
+            return value
+        parts = [part for part in value.split("/") if part not in ("..", ".", "")]
+        if parts and re.fullmatch(r"(?:[a-z0-9-]+\.)+[a-z]{2,}", parts[0], re.IGNORECASE) \
+                and not re.search(r"\.(?:html?|aspx?|php|jpe?g|png|gif)$", parts[0], re.IGNORECASE):
+            return "http://" + "/".join(parts)
+        return value
+
+
+# ---------------------------------------------------------------- metadata helpers
+
+
+def iso_date(value: str | None) -> str | None:
+    """An ISO 8601 date from what pages show: ISO stamps are kept, 'July 23, 2015' becomes 2015-07-23."""
+    text = squash(value)
+    if not text:
+        return None
+    candidate = text.replace(" ", "T", 1) if re.match(r"^\d{4}-\d{2}-\d{2} \d", text) else text
+    if _ISO_DATE.match(candidate):
+        try:
+            if len(candidate) == 10:
+                datetime.strptime(candidate, "%Y-%m-%d")
+            else:
+                datetime.fromisoformat(candidate.replace("Z", "+00:00"))
+            return candidate
+        except ValueError:
+            return None
+    match = _TEXT_DATE.search(text)
+    if not match:
+        return None
+    month = _MONTHS[match.group("month").lower().rstrip(".")]
+    try:
+        return datetime(int(match.group("year")), month, int(match.group("day"))).date().isoformat()
+    except ValueError:
+        return None
+
+
+def valid_language(value: str | None) -> str | None:
+    if not value:
+        return None
+    try:
+        return check_language(value.strip().replace("_", "-"))
+    except ValueError:
+        return None
+
+
+def split_credit(caption: str) -> tuple[str, str | None]:
+    """'... at the base. (U.S. Air Force photo/Jane Doe)' -> ('... at the base.', 'U.S. Air Force photo/Jane Doe')."""
+    match = _CREDIT_SUFFIX.search(caption)
+    if not match:
+        return caption, None
+    credit = squash(match.group("credit"))
+    return caption[: match.start()].rstrip(), credit or None
+
+
+def virin_from_reference(reference: str | None) -> str | None:
+    """A VIRIN named by an image file (`.../150523-F-ZL078-838.JPG`), else None."""
+    if not reference:
+        return None
+    name = unquote(urlsplit(reference).path.rstrip("/").rsplit("/", 1)[-1])
+    match = _VIRIN_IN_NAME.search(name)
+    if match and is_virin(match.group(1)):
+        return normalize_virin(match.group(1))
+    return None
+
+
+def clean_virin(value: str | None) -> str | None:
+    text = squash(value)
+    text = re.sub(r"^VIRIN:?\s*", "", text, flags=re.IGNORECASE)
+    return normalize_virin(text) if text and is_virin(text) else None
+
+
+def image_source(image: HtmlElement) -> str | None:
+    """The best image URL an <img> offers: the largest srcset candidate, lazy-loading attributes, then src."""
+    srcset = image.get("srcset") or image.get("data-srcset")
+    best: tuple[float, str] | None = None
+    if srcset:
+        for candidate in srcset.split(","):
+            bits = candidate.strip().split()
+            if not bits:
+                continue
+            weight = 0.0
+            if len(bits) > 1 and bits[1][:-1].replace(".", "", 1).isdigit():
+                weight = float(bits[1][:-1])
+            if best is None or weight > best[0]:
+                best = (weight, bits[0])
+    for attribute in ("data-src", "data-lazy-src", "data-original", "src"):
+        value = (image.get(attribute) or "").strip()
+        if value and not value.lower().startswith("data:"):
+            return value
+    return best[1] if best else None
+
+
+# ---------------------------------------------------------------- body conversion
+
+
+class Converter:
+    """HTML content -> model blocks. `special` lets a profile claim elements (figures, chrome) first."""
+
+    def __init__(self, page: Page, profile: Any) -> None:
+        self.page = page
+        self.profile = profile
+        self.figure_count = 0
+        self._last_heading = 1
+
+    # ------------------------------------------------------------ blocks
+
+    def blocks(self, container: HtmlElement, depth: int = 0) -> list[Block]:
+        result: list[Block] = []
+        pending: list[Inline] = []
+        breaks = 0  # consecutive <br> since the last text: two of them end a paragraph (af.mil print view)
+
+        def flush() -> None:
+            nonlocal pending
+            paragraph = make_paragraph(pending)
+            if paragraph is not None:
+                result.append(paragraph)
+            pending = []
+
+        if depth > MAX_DEPTH:
+            text = squash(" ".join(container.itertext()))
+            return [Paragraph(children=[Text(text=text)])] if text else []
+
+        if container.text:
+            append_text(pending, container.text)
+        for child in container:
+            if not isinstance(child.tag, str):  # comments, processing instructions
+                if child.tail:
+                    append_text(pending, child.tail)
+                continue
+            tag = child.tag.lower()
+            if tag == "br":
+                breaks += 1
+                if breaks >= 2:
+                    flush()
+                else:
+                    pending.append(LineBreak())
+            elif (claimed := self._claimed(child)) is not None:
+                if claimed:
+                    flush()
+                    result.extend(claimed)
+            elif is_chrome(child):
+                pass
+            elif tag in BLOCK_TAGS:
+                flush()
+                result.extend(self.block(child, depth + 1))
+            else:
+                inline = self.inlines_of(child, depth + 1)
+                if inline:
+                    breaks = 0
+                pending.extend(inline)
+            if child.tail:
+                if child.tail.strip():
+                    breaks = 0
+                append_text(pending, child.tail)
+        flush()
+        return result
+
+    def _claimed(self, element: HtmlElement) -> list[Block] | None:
+        return self.profile.special(element, self)
+
+    def block(self, element: HtmlElement, depth: int) -> list[Block]:
+        tag = element.tag.lower()
+        if tag in ("h1", "h2", "h3", "h4", "h5", "h6"):
+            return self.heading(element, depth)
+        if tag == "p":
+            return self.blocks(element, depth)
+        if tag in ("ul", "ol"):
+            return self.list_block(element, depth)
+        if tag == "blockquote":
+            children = self.blocks(element, depth)
+            return [BlockQuote(children=children)] if children else []
+        if tag == "table":
+            return self.table(element, depth)
+        if tag in ("figure", "picture"):
+            return self.profile.figure(element, self)
+        if tag == "img":
+            return self.profile.figure(element, self)
+        if tag in ("video", "audio"):
+            media = self.profile.media(element, self)
+            return [media] if media else []
+        if tag == "hr":
+            return []
+        if tag == "pre":
+            lines = "".join(element.itertext()).strip("\n").split("\n")
+            children: list[Inline] = []
+            for number, line in enumerate(lines):
+                if number:
+                    children.append(LineBreak())
+                children.append(Code(text=fix_mojibake(line) if not line.isascii() else line))
+            return [Paragraph(children=children)] if any(line.strip() for line in lines) else []
+        if tag == "dl":
+            return self.blocks(element, depth)
+        return self.blocks(element, depth)
+
+    def heading(self, element: HtmlElement, depth: int) -> list[Block]:
+        children = trim_inlines(self.inlines_of(element, depth, keep_tail=False, links=True))
+        if not plain_text(children).strip():
+            return []
+        level = int(element.tag[1])
+        # Level 1 is the title; levels may not skip (h2 -> h4 becomes h2 -> h3).
+        level = max(2, min(level, self._last_heading + 1))
+        self._last_heading = level
+        return [Heading(level=level, children=children)]
+
+    def list_block(self, element: HtmlElement, depth: int) -> list[Block]:
+        items: list[list[Block]] = []
+        for item in element:
+            if not isinstance(item.tag, str) or item.tag.lower() != "li" or is_chrome(item):
+                continue
+            content = self.blocks(item, depth + 1)
+            if content:
+                items.append(content)
+        if not items:
+            return []
+        ordered = element.tag.lower() == "ol"
+        start = None
+        if ordered and (element.get("start") or "").strip().isdigit():
+            start = int(element.get("start"))
+        return [ListBlock(ordered=ordered, start=start, items=items)]
+
+    def table(self, element: HtmlElement, depth: int) -> list[Block]:
+        rows = [row for row in element.iter("tr") if _nearest(row, "table") is element]
+        # Layout tables (cells holding paragraphs, images or other tables) are read as their content.
+        for row in rows:
+            for cell in row:
+                if isinstance(cell.tag, str) and any(
+                    isinstance(node.tag, str) and node.tag in ("table", "p", "div", "img", "figure", "ul", "ol")
+                    for node in cell.iterdescendants()
+                ):
+                    return self.blocks(element, depth)
+        head: list[TableRow] = []
+        body: list[TableRow] = []
+        for row in rows:
+            cells = []
+            for cell in row:
+                if not isinstance(cell.tag, str) or cell.tag not in ("td", "th"):
+                    continue
+                cells.append(TableCell(
+                    header=cell.tag == "th",
+                    children=trim_inlines(self.inlines_of(cell, depth + 1, keep_tail=False, links=True)),
+                    colspan=_positive_int(cell.get("colspan")),
+                    rowspan=_positive_int(cell.get("rowspan")),
+                ))
+            if not cells:
+                continue
+            in_head = _nearest(row, "thead") is not None
+            (head if in_head else body).append(TableRow(cells=cells))
+        if not body:
+            body, head = head, []
+        if not body:
+            return []
+        caption_element = next((c for c in element if isinstance(c.tag, str) and c.tag == "caption"), None)
+        caption = trim_inlines(self.inlines_of(caption_element, depth + 1, keep_tail=False)) \
+            if caption_element is not None else []
+        return [Table(caption=caption, head=head, rows=body)]
+
+    # ------------------------------------------------------------ inlines
+
+    def inlines_of(self, element: HtmlElement | None, depth: int = 0, *, keep_tail: bool = False,
+                   links: bool = True) -> list[Inline]:
+        """The inline content of an element (its text and children), without its tail."""
+        if element is None:
+            return []
+        result: list[Inline] = []
+        if depth > MAX_DEPTH:
+            append_text(result, " ".join(element.itertext()))
+            return result
+        if element.text:
+            append_text(result, element.text)
+        for child in element:
+            if isinstance(child.tag, str) and not is_chrome(child) and child not in self.profile.skip:
+                result.extend(self.inline(child, depth + 1, links))
+            if child.tail:
+                append_text(result, child.tail)
+        return _merge_text(result)
+
+    def inline(self, element: HtmlElement, depth: int, links: bool) -> list[Inline]:
+        tag = element.tag.lower()
+        if tag == "br":
+            return [LineBreak()]
+        if tag in ("img", "picture", "video", "audio", "figure"):
+            return []
+        children = self.inlines_of(element, depth, links=links)
+        if tag in ("em", "i", "cite", "dfn", "var"):
+            return [Emphasis(children=children)] if plain_text(children).strip() else children
+        if tag in ("strong", "b"):
+            return [Strong(children=children)] if plain_text(children).strip() else children
+        if tag in ("code", "kbd", "samp", "tt"):
+            text = squash(" ".join(element.itertext()))
+            return [Code(text=text)] if text else []
+        if tag == "a":
+            href = self.page.link_url(element.get("href")) if links else None
+            if href and plain_text(children).strip():
+                title = squash(element.get("title")) or None
+                return [Link(href=href, title=title, children=_without_links(children))]
+            return children
+        lang = valid_language(element.get("lang") or element.get("xml:lang"))
+        if lang and plain_text(children).strip() and lang.split("-")[0].lower() != \
+                self.profile.language.split("-")[0].lower():
+            return [Span(lang=lang, children=children)]
+        return children
+
+    # ------------------------------------------------------------ figures
+
+    def caption_inlines(self, element: HtmlElement | None) -> list[Inline]:
+        return trim_inlines(self.inlines_of(element, links=True)) if element is not None else []
+
+
+def _nearest(element: HtmlElement, tag: str) -> HtmlElement | None:
+    for ancestor in element.iterancestors():
+        if isinstance(ancestor.tag, str) and ancestor.tag == tag:
+            return ancestor
+    return None
+
+
+def _positive_int(value: str | None) -> int:
+    try:
+        number = int((value or "1").strip())
+    except ValueError:
+        return 1
+    return min(max(number, 1), 1000)
+
+
+def append_text(result: list[Inline], text: str) -> None:
+    cleaned = clean_text(text)
+    if not cleaned:
+        return
+    if result and isinstance(result[-1], Text):
+        result[-1] = Text(text=result[-1].text + cleaned)
+    else:
+        result.append(Text(text=cleaned))
+
+
+def _merge_text(nodes: list[Inline]) -> list[Inline]:
+    merged: list[Inline] = []
+    for node in nodes:
+        if isinstance(node, Text) and merged and isinstance(merged[-1], Text):
+            merged[-1] = Text(text=merged[-1].text + node.text)
+        elif not (isinstance(node, Text) and not node.text):
+            merged.append(node)
+    return merged
+
+
+def _without_links(nodes: list[Inline]) -> list[Inline]:
+    """Links may not nest: inner links keep only their text."""
+    result: list[Inline] = []
+    for node in nodes:
+        if isinstance(node, Link):
+            result.extend(_without_links(node.children))
+        elif isinstance(node, Emphasis | Strong | Span):
+            result.append(node.model_copy(update={"children": _without_links(node.children)}))
+        else:
+            result.append(node)
+    return _merge_text(result)
+
+
+def trim_inlines(nodes: list[Inline]) -> list[Inline]:
+    """Collapse doubled spaces across nodes, drop leading/trailing whitespace and line breaks."""
+    nodes = _merge_text(nodes)
+    while nodes and (isinstance(nodes[0], LineBreak) or (isinstance(nodes[0], Text) and not nodes[0].text.strip())):
+        nodes = nodes[1:]
+    while nodes and (isinstance(nodes[-1], LineBreak) or (isinstance(nodes[-1], Text) and not nodes[-1].text.strip())):
+        nodes = nodes[:-1]
+    if not nodes:
+        return []
+    nodes = list(nodes)
+    _strip_edge(nodes, 0, leading=True)
+    _strip_edge(nodes, len(nodes) - 1, leading=False)
+    previous_space = False
+    cleaned: list[Inline] = []
+    for node in nodes:
+        if isinstance(node, Text):
+            text = node.text
+            if previous_space:
+                text = text.lstrip(" ")
+            if not text:
+                continue
+            previous_space = text.endswith(" ")
+            cleaned.append(Text(text=text))
+        elif isinstance(node, LineBreak):
+            if cleaned and isinstance(cleaned[-1], Text):
+                cleaned[-1] = Text(text=cleaned[-1].text.rstrip(" ")) if cleaned[-1].text.rstrip(" ") else cleaned[-1]
+            cleaned.append(node)
+            previous_space = True
+        else:
+            cleaned.append(node)
+            previous_space = plain_text([node]).endswith(" ")
+    return cleaned
+
+
+def _strip_edge(nodes: list[Inline], index: int, *, leading: bool) -> None:
+    node = nodes[index]
+    if isinstance(node, Text):
+        text = node.text.lstrip() if leading else node.text.rstrip()
+        nodes[index] = Text(text=text)
+    elif isinstance(node, Emphasis | Strong | Span | Link) and node.children:
+        children = list(node.children)
+        _strip_edge(children, 0 if leading else len(children) - 1, leading=leading)
+        nodes[index] = node.model_copy(update={"children": children})
+
+
+def make_paragraph(inlines: list[Inline]) -> Paragraph | None:
+    children = trim_inlines(inlines)
+    if not plain_text(children).strip():
+        return None
+    return Paragraph(children=children)
+
+
+def related_links(page: Page, container: HtmlElement | None, limit: int = 20) -> list[RelatedLink]:
+    if container is None:
+        return []
+    found: list[RelatedLink] = []
+    seen: set[str] = set()
+    for anchor in container.iter("a"):
+        url = page.link_url(anchor.get("href"))
+        title = element_text(anchor) or squash(anchor.get("title"))
+        if not url or not title or url in seen or url.startswith("mailto:"):
+            continue
+        seen.add(url)
+        found.append(RelatedLink(title=title, url=url))
+        if len(found) >= limit:
+            break
+    return found
+
+
+def new_figure(page: Page, *, image: str | None, alt: str | None, title: str | None = None,
+               caption: list[Inline] | None = None, credit: str | None = None, virin: str | None = None,
+               fallback_image: str | None = None) -> Figure | None:
+    """A figure from what the markup offers; the VIRIN falls back to the image's file name."""
+    url = page.image_url(image) or page.image_url(fallback_image)
+    if not url:
+        return None
+    caption = caption or []
+    virin = clean_virin(virin) or virin_from_reference(url) or virin_from_reference(fallback_image)
+    alt_text = squash(alt) if alt is not None else None
+    return Figure(
+        image=url,
+        alt=alt_text or None,
+        title=squash(title) or None,
+        caption=caption,
+        credit=squash(credit) or None,
+        virin=virin,
+    )
+
+
+def separate_credit(caption: list[Inline], credit: str | None) -> tuple[list[Inline], str | None]:
+    """Move a trailing '(U.S. Air Force photo/NAME)' from the caption into the credit."""
+    if not caption or not isinstance(caption[-1], Text):
+        return caption, credit
+    text, found = split_credit(caption[-1].text)
+    if found is None:
+        return caption, credit
+    head = [*caption[:-1], Text(text=text)] if text else list(caption[:-1])
+    return trim_inlines(head), credit or found
+
+
+def serialize_for_debug(element: HtmlElement) -> str:  # pragma: no cover - a developer aid
+    return etree.tostring(element, encoding="unicode")[:500]

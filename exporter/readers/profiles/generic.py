@@ -1,0 +1,234 @@
+"""The fallback profile, and the base every platform profile refines: any page with <article> or <main>,
+<h1>, <figure>/<figcaption> and <img alt>, plus the metadata conventions most sites share (JSON-LD,
+Open Graph and article: meta tags, <time datetime>, rel=author)."""
+
+from __future__ import annotations
+
+import re
+
+from lxml.html import HtmlElement
+
+from exporter.model import Block, Byline, Figure, Inline, Media, Paragraph, RelatedLink, Text, plain_text
+from exporter.readers.profiles.base import (
+    Converter,
+    Page,
+    clean_virin,
+    element_text,
+    image_source,
+    iso_date,
+    new_figure,
+    related_links,
+    separate_credit,
+    squash,
+    trim_inlines,
+    valid_language,
+)
+
+_BYLINE_PREFIX = re.compile(r"^\s*(?:by|written by|story by)\s*:?\s+", re.IGNORECASE)
+_CREDIT_PREFIX = re.compile(r"^\s*(?:photo|image|video|graphic)?\s*(?:credit|courtesy|by)\s*:\s*", re.IGNORECASE)
+_VIDEO_HOSTS = re.compile(r"(?:^|\.)(?:youtube\.com|youtube-nocookie\.com|youtu\.be|vimeo\.com|dvidshub\.net)$")
+
+
+class GenericProfile:
+    name = "generic"
+
+    def __init__(self, page: Page) -> None:
+        self.page = page
+        lang = page.root.get("lang") or page.root.get("xml:lang")
+        self.language = valid_language(lang) or "en"
+        # Elements the body must not repeat (the headline, byline and date lines the header already shows).
+        self.skip: set[HtmlElement] = set()
+
+    @classmethod
+    def matches(cls, page: Page) -> bool:
+        return True
+
+    # ------------------------------------------------------------ where things are
+
+    def article_root(self) -> HtmlElement:
+        for xpath in ("//article[.//h1]", "//main//article", "//article", "//main", "//*[@role='main']",
+                      "//*[@id='main-content' or @id='content' or @id='main']"):
+            found = self.page.find(xpath)
+            if found is not None and squash(found.text_content()):
+                return found
+        body = self.page.find("//body")
+        return body if body is not None else self.page.root
+
+    def headline_element(self) -> HtmlElement | None:
+        root = self.article_root()
+        return self.page.find(".//h1", root) or self.page.find("//h1")
+
+    def headline(self) -> str | None:
+        element = self.headline_element()
+        if element is not None and element_text(element):
+            self.skip.add(element)
+            return element_text(element)
+        title = self.page.meta("og:title", "twitter:title") or element_text(self.page.find("//title"))
+        if title:
+            # "Headline - Site" / "Headline | Site": the site name is not part of the headline.
+            return re.split(r"\s+[|\u2013\u2014-]\s+(?=[^|\u2013\u2014-]*$)", title)[0].strip() or title
+        return None
+
+    def dek(self) -> str | None:
+        return None
+
+    def byline(self) -> Byline | None:
+        root = self.article_root()
+        for xpath in (".//*[@rel='author']", ".//*[contains(@class,'byline')]", ".//*[contains(@class,'author')]"):
+            element = self.page.find(xpath, root)
+            if element is not None:
+                text = _BYLINE_PREFIX.sub("", element_text(element))
+                if text and len(text) < 200:
+                    self.skip.add(element)
+                    return Byline(people=[text])
+        author = self.page.meta("author", "article:author", "parsely-author")
+        if author and not author.startswith("http"):
+            return Byline(people=[author])
+        for item in self.page.json_ld():
+            people = item.get("author")
+            names = [p.get("name") for p in (people if isinstance(people, list) else [people])
+                     if isinstance(p, dict) and isinstance(p.get("name"), str)]
+            if names:
+                return Byline(people=[squash(name) for name in names if squash(name)])
+        return None
+
+    def published(self) -> str | None:
+        for item in self.page.json_ld():
+            value = item.get("datePublished")
+            if isinstance(value, str) and iso_date(value):
+                return iso_date(value)
+        for name in ("article:published_time", "parsely-pub-date", "dcterms.date", "date", "dc.date"):
+            value = iso_date(self.page.meta(name))
+            if value:
+                return value
+        time = self.page.find(".//time[@datetime]", self.article_root())
+        if time is not None and iso_date(time.get("datetime")):
+            return iso_date(time.get("datetime"))
+        return None
+
+    def agency(self) -> str | None:
+        for item in self.page.json_ld():
+            if item.get("@type") in ("Organization", "GovernmentOrganization") and isinstance(item.get("name"), str):
+                return squash(item["name"]) or None
+        return None
+
+    def site_name(self) -> str | None:
+        return self.page.meta("og:site_name", "application-name")
+
+    def body_containers(self) -> list[HtmlElement]:
+        return [self.article_root()]
+
+    def related(self) -> list[RelatedLink]:
+        container = self.page.find("//*[contains(@class,'related')][.//a]")
+        return related_links(self.page, container)
+
+    # ------------------------------------------------------------ conversion hooks
+
+    def special(self, element: HtmlElement, converter: Converter) -> list[Block] | None:
+        """Claim an element before the generic conversion: [] drops it, blocks replace it, None passes."""
+        if element in self.skip:
+            return []
+        return None
+
+    def figure(self, element: HtmlElement, converter: Converter) -> list[Block]:
+        """A <figure> (or a lone <img>/<picture>): image, alt, caption, credit, VIRIN."""
+        video = element if element.tag in ("video", "audio") else self.page.find(".//video|.//audio", element)
+        images = [img for img in ([element] if element.tag == "img" else element.iter("img"))]
+        caption_element = self.page.find(".//figcaption", element)
+        if not images and video is None:
+            iframe = self.page.find(".//iframe", element)
+            media = self.embedded_media(iframe, caption_element, converter) if iframe is not None else None
+            if media is not None:
+                return [media]
+            # A figure without an image (a pull quote, a chart in text): read its content as blocks.
+            return converter.blocks(element) if element.tag != "img" else []
+        caption, credit = self.caption_and_credit(caption_element, converter)
+        if not images and video is not None:
+            media = self.media(video, converter)
+            if media is not None:
+                media.caption = media.caption or caption
+                media.credit = media.credit or credit
+                return [media]
+            return []
+        image = images[0]
+        alt = image.get("alt")
+        if element.tag == "img" and caption_element is None and alt is not None and not alt.strip():
+            return []  # alt="" outside a figure: a decorative image, not content
+        figure = new_figure(
+            self.page,
+            image=image_source(image),
+            alt=alt,
+            title=image.get("title") if image.get("title") != alt else None,
+            caption=caption,
+            credit=credit,
+        )
+        return [figure] if figure else []
+
+    def caption_and_credit(self, caption_element: HtmlElement | None,
+                           converter: Converter) -> tuple[list[Inline], str | None]:
+        if caption_element is None:
+            return [], None
+        credit_element = self.page.find(
+            ".//*[contains(@class,'credit') or contains(@class,'photographer') or contains(@class,'byline')]",
+            caption_element,
+        )
+        credit = None
+        if credit_element is not None:
+            credit = _CREDIT_PREFIX.sub("", element_text(credit_element)) or None
+            self.skip.add(credit_element)
+        caption = converter.caption_inlines(caption_element)
+        if credit_element is not None:
+            self.skip.discard(credit_element)
+        return separate_credit(caption, credit)
+
+    def media(self, element: HtmlElement, converter: Converter) -> Media | None:
+        kind = "audio" if element.tag == "audio" else "video"
+        source = element.get("src") or next(
+            (s.get("src") for s in element.iter("source") if (s.get("src") or "").strip()), None
+        )
+        url = self.page.link_url(source) if source else None
+        poster = None
+        poster_url = element.get("poster")
+        if poster_url:
+            poster = new_figure(self.page, image=poster_url, alt=element.get("aria-label") or element.get("title"))
+        title = squash(element.get("title") or element.get("aria-label")) or None
+        return Media(kind=kind, url=url, title=title, poster=poster)
+
+    def embedded_media(self, iframe: HtmlElement, caption_element: HtmlElement | None,
+                       converter: Converter) -> Media | None:
+        url = self.page.link_url(iframe.get("src") or iframe.get("data-src"))
+        if not url:
+            return None
+        from urllib.parse import urlsplit
+
+        host = (urlsplit(url).hostname or "").lower()
+        if not _VIDEO_HOSTS.search(host):
+            return None
+        caption, credit = self.caption_and_credit(caption_element, converter)
+        return Media(kind="video", url=url, title=squash(iframe.get("title")) or None, caption=caption, credit=credit)
+
+    def lone_caption(self, figure: Figure, following: HtmlElement | None, converter: Converter) -> None:
+        """Some platforms put the caption in the element after the image; subclasses use this."""
+        if following is None:
+            return
+        caption, credit = separate_credit(converter.caption_inlines(following), figure.credit)
+        figure.caption = caption
+        figure.credit = credit
+
+
+def first_text_paragraph(blocks: list[Block]) -> str:
+    for block in blocks:
+        if isinstance(block, Paragraph):
+            return plain_text(block.children)
+    return ""
+
+
+def text_paragraphs(blocks: list[Block]) -> list[Paragraph]:
+    return [block for block in blocks if isinstance(block, Paragraph) and plain_text(block.children).strip()]
+
+
+def text_only(text: str) -> list[Inline]:
+    return trim_inlines([Text(text=text)]) if text else []
+
+
+__all__ = ["GenericProfile", "clean_virin", "first_text_paragraph", "text_only"]

@@ -1,0 +1,106 @@
+"""EPUBCheck (with usage messages) and DAISY Ace on every sample, in one batch, plus a broken control book
+that both must reject. A validator that is not installed fails these tests: it is never a pass."""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+
+from exporter.checks import epub_validators
+from exporter.checks.epub_validators import ValidatorResult, run_ace, run_epubcheck, validate_epubs
+from exporter.writers.epub.package import repack
+from tests.conftest import SAMPLE_ARTICLES
+from tests.epub.conftest import Book
+
+CONTROL = "broken-control"
+
+
+def broken_copy(book: Book, target: Path) -> Path:
+    """The torture book with faults each validator must see: an img without alt and without its a11y
+    metadata (Ace), a link to a file that is not in the container (EPUBCheck RSC-007)."""
+    source = zipfile.ZipFile(io.BytesIO(book.data))
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as out:
+        for info in source.infolist():
+            data = source.read(info)
+            if info.filename.endswith("article.xhtml"):
+                text = data.decode()
+                text = re.sub(r'(<img [^>]*?)alt="[^"]*"', r"\1", text, count=1)
+                text = text.replace("</article>", '<p><a href="missing.xhtml">Missing page</a></p></article>')
+                data = text.encode()
+            elif info.filename.endswith(".opf"):
+                data = re.sub(rb'\s*<meta property="schema:accessMode">[^<]*</meta>', b"", data)
+            out.writestr(info.filename, data)
+    target.write_bytes(repack(buffer.getvalue(), datetime(2024, 1, 1)))
+    return target
+
+
+@pytest.fixture(scope="session")
+def validation(sample_books, certified_torture_book, tmp_path_factory) -> dict[str, list[ValidatorResult]]:
+    control_path = tmp_path_factory.mktemp("epub-control") / "broken.epub"
+    control = broken_copy(sample_books["torture-every-block"], control_path)
+    paths = {stem: book.path for stem, book in sample_books.items()}
+    paths["torture-certified-fonts"] = certified_torture_book.path
+    paths[CONTROL] = control
+    results = validate_epubs(list(paths.values()))
+    return {name: results[path] for name, path in paths.items()}
+
+
+BOOKS = [p.stem for p in SAMPLE_ARTICLES] + ["torture-certified-fonts"]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", BOOKS)
+def test_epubcheck_passes_with_no_fatal_error_or_warning(validation, name):
+    (result,) = [r for r in validation[name] if r.validator == "EPUBCheck"]
+    assert result.ran, result.summary()
+    assert result.version and result.version.startswith("5."), result.version
+    assert result.passed, result.summary()
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", BOOKS)
+def test_ace_reports_no_violation(validation, name):
+    (result,) = [r for r in validation[name] if r.validator == "DAISY Ace"]
+    assert result.ran, result.summary()
+    assert result.version == "1.4.6"
+    assert result.passed, result.summary()
+
+
+@pytest.mark.slow
+def test_both_validators_reject_the_broken_control(validation):
+    epubcheck, ace = validation[CONTROL]
+    assert epubcheck.status == "failed", epubcheck.summary()
+    assert any("RSC-007" in finding for finding in epubcheck.findings), epubcheck.findings
+    assert ace.status == "failed", ace.summary()
+    assert any("image-alt" in finding for finding in ace.findings), ace.findings
+    assert any("metadata-accessmode" in finding for finding in ace.findings), ace.findings
+
+
+def test_a_missing_validator_is_reported_as_not_installed(monkeypatch, tmp_path):
+    epub = tmp_path / "any.epub"
+    epub.write_bytes(b"not checked")
+    monkeypatch.setattr(epub_validators, "find_epubcheck", lambda: None)
+    monkeypatch.setattr(epub_validators, "find_ace", lambda: None)
+    for result in (run_epubcheck(epub), run_ace(epub)):
+        assert result.status == "not_installed"
+        assert not result.passed and not result.ran
+        assert "NOT validated" in result.summary()
+
+
+def test_a_validator_without_a_report_is_reported_as_crashed(monkeypatch, tmp_path):
+    epub = tmp_path / "any.epub"
+    epub.write_bytes(b"not checked")
+    fake = tmp_path / "fake-ace"
+    fake.write_text("#!/bin/sh\necho 'boom' >&2\nexit 1\n")
+    fake.chmod(0o755)
+    monkeypatch.setattr(epub_validators, "find_ace", lambda: fake)
+    monkeypatch.setattr(epub_validators, "find_chromium", lambda: "/bin/true")
+    result = run_ace(epub)
+    assert result.status == "crashed" and not result.passed
+    assert "boom" in result.reason
