@@ -153,6 +153,17 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _add_input_options(importer)
 
+    check = commands.add_parser(
+        "check",
+        help="validate outputs and prove the formats made from one source agree",
+        description="Validate each file by its type (PDF, EPUB, DOCX, HTML); files sharing a stem are compared "
+        "with each other (title, language, provenance, each figure's alt text, caption, credit and VIRIN).",
+    )
+    check.add_argument("files", nargs="+", type=Path, metavar="FILE")
+    check.add_argument("--against", type=Path, metavar="SOURCE", help="also compare with this source's model")
+    check.add_argument("--json", action="store_true", help="print a machine-readable report")
+    check.add_argument("--debug", action="store_true", help="show tracebacks")
+
     commands.add_parser("schema", help="print the JSON Schema of the article model")
     return parser
 
@@ -248,6 +259,18 @@ def command_import(args: argparse.Namespace) -> int:
     return 0
 
 
+def command_check(args: argparse.Namespace) -> int:
+    from exporter.checks.report import as_json, overall_exit_code, print_report
+    from exporter.checks.run import check_files
+
+    results = check_files(list(args.files), args.against)
+    if args.json:
+        print(as_json(results))
+    else:
+        print_report(results)
+    return int(overall_exit_code(results))
+
+
 def command_schema() -> int:
     import json
 
@@ -279,6 +302,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return command_build(args)
         if args.command == "import":
             return command_import(args)
+        if args.command == "check":
+            return command_check(args)
         if args.command == "schema":
             return command_schema()
     except ExportError as error:

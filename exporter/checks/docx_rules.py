@@ -276,9 +276,7 @@ def normalize(text: str) -> str:
 
 # ---------------------------------------------------------------- rules
 
-TYPED_MARKER = re.compile(
-    r"^\s*(?:[•◦▪▫‣●○■□➢➤✓✔*-]|\(?\d{1,3}[.)]|\(?[a-zA-Z][.)]|\(?[ivxlcIVXLC]{1,5}[.)])\s+\S"
-)
+TYPED_MARKER = re.compile(r"^\s*(?:[•◦▪▫‣●○■□➢➤✓✔*-]|\(?\d{1,3}[.)]|\(?[a-zA-Z][.)]|\(?[ivxlcIVXLC]{1,5}[.)])\s+\S")
 BARE_URL = re.compile(r"^(?:[a-z][a-z0-9+.-]*://\S+|www\.\S+|mailto:\S+)$", re.IGNORECASE)
 FILE_NAME = re.compile(
     r"^\s*(?:[\w\-.() ]+\.(?:jpe?g|png|gif|webp|tiff?|bmp|heic|svg|emf|wmf)"
@@ -289,8 +287,14 @@ END_PUNCTUATION = tuple(".,:;!?…")
 
 
 def check_docx(source: Path | str | bytes) -> list[Finding]:
+    """All findings for one DOCX (a path or its bytes). Raises ValueError when it is not a Word document."""
     data = source if isinstance(source, bytes) else Path(source).read_bytes()
-    package = DocxPackage(data)
+    try:
+        package = DocxPackage(data)
+    except zipfile.BadZipFile:
+        raise ValueError("not a DOCX file: it is not a ZIP package") from None
+    except etree.XMLSyntaxError as error:
+        raise ValueError(f"damaged DOCX: {error}") from None
     findings: list[Finding] = []
     findings += check_properties(package)
     findings += check_headings(package)
@@ -303,9 +307,7 @@ def check_docx(source: Path | str | bytes) -> list[Finding]:
 
 def check_properties(package: DocxPackage) -> Iterator[Finding]:
     if not package.core_value("dc:title"):
-        yield Finding(
-            "DOCX-TITLE", "the document has no title (File > Properties > Title)", "docProps/core.xml"
-        )
+        yield Finding("DOCX-TITLE", "the document has no title (File > Properties > Title)", "docProps/core.xml")
     language = None
     if package.styles is not None:
         language = package.styles.find("w:docDefaults/w:rPrDefault/w:rPr/w:lang", NS)
@@ -335,9 +337,7 @@ def check_headings(package: DocxPackage) -> Iterator[Finding]:
                 )
             continue
         if previous is None and level != 1:
-            yield Finding(
-                "DOCX-HEADING-FIRST", f"the first heading is level {level}, not 1", place(index, paragraph)
-            )
+            yield Finding("DOCX-HEADING-FIRST", f"the first heading is level {level}, not 1", place(index, paragraph))
         elif previous is not None and level > previous + 1:
             yield Finding(
                 "DOCX-HEADING-SKIP",
@@ -346,9 +346,7 @@ def check_headings(package: DocxPackage) -> Iterator[Finding]:
             )
         previous = level
     if previous is None and any(paragraph_text(p).strip() for p in paragraphs):
-        yield Finding(
-            "DOCX-HEADING-NONE", "the document has no headings (use Heading 1, Heading 2, ...)", "body"
-        )
+        yield Finding("DOCX-HEADING-NONE", "the document has no headings (use Heading 1, Heading 2, ...)", "body")
 
 
 def looks_like_fake_heading(
@@ -365,9 +363,7 @@ def looks_like_fake_heading(
     return bool(runs) and all(on(run.find("w:rPr/w:b", NS)) for run in runs)
 
 
-def picture_caption(
-    package: DocxPackage, paragraphs: list[etree._Element], index: int
-) -> etree._Element | None:
+def picture_caption(package: DocxPackage, paragraphs: list[etree._Element], index: int) -> etree._Element | None:
     """A Caption-style paragraph right below the picture's paragraph (or right above it)."""
     for neighbour in (index + 1, index - 1):
         if 0 <= neighbour < len(paragraphs):
@@ -400,19 +396,13 @@ def check_pictures(package: DocxPackage) -> Iterator[Finding]:
             alt = (doc_pr.get("descr", "") if doc_pr is not None else "").strip()
             caption = picture_caption(package, paragraphs, index)
             if not alt:
-                yield Finding(
-                    "DOCX-ALT-MISSING", "the picture has no alt text and is not marked decorative", where
-                )
+                yield Finding("DOCX-ALT-MISSING", "the picture has no alt text and is not marked decorative", where)
             elif FILE_NAME.match(alt):
                 yield Finding("DOCX-ALT-FILENAME", f"the alt text is a file name: {alt!r}", where)
             elif caption is not None and repeats(alt, paragraph_text(caption)):
-                yield Finding(
-                    "DOCX-ALT-CAPTION", "the alt text only repeats the caption: describe the picture", where
-                )
+                yield Finding("DOCX-ALT-CAPTION", "the alt text only repeats the caption: describe the picture", where)
             if caption is None:
-                yield Finding(
-                    "DOCX-CAPTION", "the figure has no caption paragraph (Caption style) below it", where
-                )
+                yield Finding("DOCX-CAPTION", "the figure has no caption paragraph (Caption style) below it", where)
             elif package.style_name(package.paragraph_style(caption)) != "Caption":
                 yield Finding(
                     "DOCX-CAPTION-STYLE",
@@ -454,9 +444,7 @@ def check_links(package: DocxPackage) -> Iterator[Finding]:
             if not text:
                 yield Finding("DOCX-LINK-TEXT", "the link has no text", where)
             elif BARE_URL.match(text) or (target and text.rstrip("/") == target.rstrip("/")):
-                yield Finding(
-                    "DOCX-LINK-TEXT", f"the link text is a bare URL ({text!r}): say where it goes", where
-                )
+                yield Finding("DOCX-LINK-TEXT", f"the link text is a bare URL ({text!r}): say where it goes", where)
 
 
 def check_text(package: DocxPackage) -> Iterator[Finding]:

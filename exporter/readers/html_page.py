@@ -175,9 +175,10 @@ def read_bytes(data: bytes, options: BuildOptions, *, name: str, fetched_from: s
     byline = profile.byline()
     published = profile.published()
     converter = Converter(page, profile)
-    body = []
+    body = list(profile.extra_blocks())
     for container in profile.body_containers():
-        body.extend(converter.blocks(container))
+        claimed = profile.special(container, converter)
+        body.extend(claimed if claimed is not None else converter.blocks(container))
     body = [block for block in body if block is not None]
     related = profile.related()
 

@@ -87,8 +87,7 @@ def build_docx(source: Path, out_dir: Path, **option_values) -> Path:
 def docx_builds(tmp_path_factory) -> dict[str, BuiltDocx]:
     out_dir = tmp_path_factory.mktemp("docx-samples")
     return {
-        source.stem: BuiltDocx(source, load_article(source), build_docx(source, out_dir))
-        for source in SAMPLE_ARTICLES
+        source.stem: BuiltDocx(source, load_article(source), build_docx(source, out_dir)) for source in SAMPLE_ARTICLES
     }
 
 

@@ -69,9 +69,7 @@ def caption_style(document: Document, name: str = "Caption"):
     return style
 
 
-def add_picture(
-    document: Document, alt: str | None, *, caption: str | None = "Figure 1. The site."
-) -> Paragraph:
+def add_picture(document: Document, alt: str | None, *, caption: str | None = "Figure 1. The site.") -> Paragraph:
     paragraph = document.add_paragraph()
     run = paragraph.add_run()
     run.add_picture(png(), width=Inches(1))
@@ -355,3 +353,10 @@ def test_caption_style_named_in_lower_case():
         caption_style(document, "caption")
 
     assert broken_after(lower_case) == {"DOCX-CAPTION-STYLE"}
+
+
+def test_a_file_that_is_not_a_docx_is_refused_clearly(tmp_path):
+    path = tmp_path / "fake.docx"
+    path.write_text("plain text", encoding="utf-8")
+    with pytest.raises(ValueError, match="not a DOCX file"):
+        check_docx(path)

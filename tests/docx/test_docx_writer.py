@@ -42,11 +42,7 @@ def styles_by_id(built: BuiltDocx) -> dict[str, etree._Element]:
 
 def pictures(built: BuiltDocx) -> list[etree._Element]:
     """wp:inline / wp:anchor frames holding a picture, in document order."""
-    return [
-        d[0]
-        for d in built.part("word/document.xml").iter(w("drawing"))
-        if d[0].find(".//pic:pic", NS) is not None
-    ]
+    return [d[0] for d in built.part("word/document.xml").iter(w("drawing")) if d[0].find(".//pic:pic", NS) is not None]
 
 
 def present_figures(built: BuiltDocx) -> list[Figure]:
@@ -66,15 +62,9 @@ def test_headline_is_heading_1_followed_by_dek_and_byline(torture):
 
 
 def test_section_headings_map_model_levels_to_heading_styles_in_order(torture):
-    found = [
-        (style_of(p), text_of(p))
-        for p in body_paragraphs(torture)
-        if (style_of(p) or "").startswith("Heading")
-    ]
+    found = [(style_of(p), text_of(p)) for p in body_paragraphs(torture) if (style_of(p) or "").startswith("Heading")]
     expected = [("Heading1", torture.article.title), ("Heading2", "Source")]
-    expected += [
-        (f"Heading{b.level}", plain_text(b.children)) for b in torture.article.body if isinstance(b, Heading)
-    ]
+    expected += [(f"Heading{b.level}", plain_text(b.children)) for b in torture.article.body if isinstance(b, Heading)]
     expected += [("Heading2", "Related stories")]
     assert found == expected
 
@@ -84,9 +74,7 @@ def test_section_headings_map_model_levels_to_heading_styles_in_order(torture):
 
 def test_official_notice_opens_the_body_and_repeats_in_the_page_header(official):
     paragraphs = [text_of(p) for p in body_paragraphs(official)]
-    notice = (
-        "This article was published on www.defense.gov, an official website of the United States government."
-    )
+    notice = "This article was published on www.defense.gov, an official website of the United States government."
     assert paragraphs[1] == "Official source"
     assert paragraphs[2] == notice
     first_body_text = plain_text(official.article.body[0].children)
@@ -436,16 +424,35 @@ def test_packets_are_refused_with_a_clear_error(torture):
 
 
 def test_only_followable_links_become_hyperlinks(tmp_path):
-    source = tmp_path / "links.md"
-    source.write_text(
-        "---\ntitle: Links\nlanguage: en\n---\n\n"
-        "Write to [the desk](mailto:desk@example.org), see [the script](javascript:alert(1)) "
-        "and [the section](#later).\n",
-        encoding="utf-8",
-    )
+    import json
+
+    def link(href: str, text: str) -> dict:
+        return {"type": "link", "href": href, "children": [{"type": "text", "text": text}]}
+
+    source = tmp_path / "links.json"
+    children = [
+        {"type": "text", "text": "Write to "},
+        link("mailto:desk@example.org", "the desk"),
+        {"type": "text", "text": ", see "},
+        link("javascript:alert(1)", "the script"),
+        {"type": "text", "text": " and "},
+        link("#later", "the section"),
+        {"type": "text", "text": "."},
+    ]
+    article = {"title": "Links", "language": "en", "body": [{"type": "paragraph", "children": children}]}
+    source.write_text(json.dumps(article), encoding="utf-8")
     built = BuiltDocx(source, load_article(source), build_docx(source, tmp_path / "out"))
     links = list(built.part("word/document.xml").iter(w("hyperlink")))
     targets = [relationships(built)[link.get(f"{{{NS['r']}}}id")] for link in links]
     assert targets == ["mailto:desk@example.org"]
     paragraph = next(p for p in body_paragraphs(built) if text_of(p).startswith("Write to"))
     assert text_of(paragraph) == "Write to the desk, see the script and the section."
+
+
+@pytest.mark.parametrize(("page_size", "twips"), [("letter", (12240, 15840)), ("a4", (11906, 16838))])
+def test_page_size_option(tmp_path, page_size, twips):
+    source = tmp_path / "page.md"
+    source.write_text("---\ntitle: Page\n---\n\nText.\n", encoding="utf-8")
+    built = BuiltDocx(source, load_article(source), build_docx(source, tmp_path / "out", page_size=page_size))
+    size = built.part("word/document.xml").find(".//w:sectPr/w:pgSz", NS)
+    assert (int(size.get(w("w"))), int(size.get(w("h")))) == twips

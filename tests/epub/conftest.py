@@ -111,6 +111,42 @@ def certified_torture_book(tmp_path_factory) -> Book:
     return build([torture], out, "--a11y-certifier", CERTIFIER, "--embed-fonts")[torture.stem]
 
 
+SPANISH_ARTICLE = """---
+title: Nota de prensa sobre el telescopio
+dek: Una nota breve en español con una foto y una tabla.
+byline: Oficina de Prensa
+published: "2024-05-02"
+language: es
+source:
+  url: https://www.usa.gov/es/nota-telescopio
+  agency: Gobierno de los Estados Unidos
+---
+
+El telescopio espacial tomó esta imagen en 2012.
+
+![Imagen de campo profundo publicada en 2012.](deep-field.jpg "Campo profundo"){FIGURE_ATTRIBUTES}
+
+## Datos
+
+| Año | Hecho |
+|-----|-------|
+| 2012 | Publicación |
+""".replace(
+    "{FIGURE_ATTRIBUTES}", '{alt="Miles de galaxias pequeñas sobre un fondo negro." credit="NASA, ESA"}'
+)
+
+
+@pytest.fixture(scope="session")
+def spanish_book(tmp_path_factory) -> Book:
+    """A Spanish article from a .gov source: fixed texts, nav and accessibility summary in Spanish."""
+    folder = tmp_path_factory.mktemp("epub-es-input")
+    image = next(SAMPLE_ARTICLES[0].parent.glob("images/*deep-field*.jpg"))
+    (folder / "deep-field.jpg").write_bytes(image.read_bytes())
+    source = folder / "nota.md"
+    source.write_text(SPANISH_ARTICLE, encoding="utf-8")
+    return build([source], tmp_path_factory.mktemp("epub-es"))["nota"]
+
+
 @pytest.fixture(scope="session")
 def models() -> dict[str, Article]:
     return {path.stem: load_article(path) for path in SAMPLE_ARTICLES}

@@ -11,7 +11,7 @@ import pytest
 from PIL import Image
 
 from exporter.errors import ExitCode, ExportError, Warnings
-from exporter.model import Article, Packet
+from exporter.model import Article, Figure, Packet
 from exporter.options import BuildOptions
 from exporter.writers.base import RenderContext
 from exporter.writers.epub import book as epub_book
@@ -131,6 +131,14 @@ def test_a_non_core_image_format_is_converted(tmp_path, exporter_cli):
     assert embedded_images(book)[0].format == "JPEG"
     (article,) = book.articles()
     assert article.find(".//x:img", NS).get("alt") == "A blue rectangle."
+
+
+def test_the_writer_itself_refuses_a_figure_without_alt(tmp_path):
+    """Defence in depth: a caller that skips the pipeline's check still gets no EPUB."""
+    article = Article(title="No alt", body=[Figure(image="photo.jpg", credit="NASA")])
+    context = RenderContext(article, BuildOptions(), tmp_path / "a.md", None, Warnings(), "a")
+    with pytest.raises(ExportError, match="has no alt text"):
+        write(context)
 
 
 def test_packets_are_refused_with_a_clear_error(tmp_path):

@@ -256,3 +256,19 @@ def test_images_use_core_media_types(sample_books, stem):
     for item in sample_books[stem].manifest():
         if item.get("media-type").startswith("image/"):
             assert item.get("media-type") in ("image/jpeg", "image/png")
+
+
+def test_a_spanish_article_gets_spanish_navigation_and_summary(spanish_book):
+    assert spanish_book.opf.get(XML_LANG) == "es"
+    assert spanish_book.dc("language") == ["es"]
+    nav = spanish_book.nav()
+    assert nav.get("lang") == nav.get(XML_LANG) == "es"
+    assert text_of(nav.find(".//x:nav[@id='toc']/x:h1", NS)) == "Contenido"
+    (summary,) = spanish_book.meta("schema:accessibilitySummary")
+    assert summary.startswith("Esta publicación") and "alternativa textual" in summary
+    assert set(spanish_book.meta("schema:accessMode")) == {"textual", "visual"}
+    (article,) = spanish_book.articles()
+    assert "www.usa.gov, un sitio web oficial del Gobierno de los Estados Unidos" in text_of(article)
+    (img,) = article.findall(".//x:img", NS)
+    assert img.get("alt") == "Miles de galaxias pequeñas sobre un fondo negro."
+    assert "Crédito: NASA, ESA" in text_of(article.find(".//x:figcaption", NS))

@@ -41,17 +41,20 @@ def broken_copy(book: Book, target: Path) -> Path:
 
 
 @pytest.fixture(scope="session")
-def validation(sample_books, certified_torture_book, tmp_path_factory) -> dict[str, list[ValidatorResult]]:
+def validation(
+    sample_books, certified_torture_book, spanish_book, tmp_path_factory
+) -> dict[str, list[ValidatorResult]]:
     control_path = tmp_path_factory.mktemp("epub-control") / "broken.epub"
     control = broken_copy(sample_books["torture-every-block"], control_path)
     paths = {stem: book.path for stem, book in sample_books.items()}
     paths["torture-certified-fonts"] = certified_torture_book.path
+    paths["spanish-gov"] = spanish_book.path
     paths[CONTROL] = control
     results = validate_epubs(list(paths.values()))
     return {name: results[path] for name, path in paths.items()}
 
 
-BOOKS = [p.stem for p in SAMPLE_ARTICLES] + ["torture-certified-fonts"]
+BOOKS = [p.stem for p in SAMPLE_ARTICLES] + ["torture-certified-fonts", "spanish-gov"]
 
 
 @pytest.mark.slow

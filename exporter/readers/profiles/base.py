@@ -165,6 +165,11 @@ def is_chrome(element: HtmlElement) -> bool:
 # ---------------------------------------------------------------- page
 
 
+def either(*candidates: HtmlElement | None) -> HtmlElement | None:
+    """The first candidate that exists. (`a or b` is wrong for elements: one without children is falsy.)"""
+    return next((candidate for candidate in candidates if candidate is not None), None)
+
+
 @dataclass
 class Page:
     """A parsed page with what the importer knows about where it came from."""
@@ -389,13 +394,10 @@ class Converter:
     def blocks(self, container: HtmlElement, depth: int = 0) -> list[Block]:
         result: list[Block] = []
         pending: list[Inline] = []
-        breaks = 0  # consecutive <br> since the last text: two of them end a paragraph (af.mil print view)
 
         def flush() -> None:
             nonlocal pending
-            paragraph = make_paragraph(pending)
-            if paragraph is not None:
-                result.append(paragraph)
+            result.extend(split_paragraphs(pending))
             pending = []
 
         if depth > MAX_DEPTH:
@@ -411,11 +413,7 @@ class Converter:
                 continue
             tag = child.tag.lower()
             if tag == "br":
-                breaks += 1
-                if breaks >= 2:
-                    flush()
-                else:
-                    pending.append(LineBreak())
+                pending.append(LineBreak())
             elif (claimed := self._claimed(child)) is not None:
                 if claimed:
                     flush()
@@ -425,14 +423,14 @@ class Converter:
             elif tag in BLOCK_TAGS:
                 flush()
                 result.extend(self.block(child, depth + 1))
+            elif child.find(".//img") is not None and not squash(child.text_content()):
+                # An image alone in a link or span (<a href=...><img></a>) is a figure, not running text.
+                flush()
+                for image in child.iter("img"):
+                    result.extend(self.profile.figure(image, self))
             else:
-                inline = self.inlines_of(child, depth + 1)
-                if inline:
-                    breaks = 0
-                pending.extend(inline)
+                pending.extend(self.inlines_of(child, depth + 1))
             if child.tail:
-                if child.tail.strip():
-                    breaks = 0
                 append_text(pending, child.tail)
         flush()
         return result
@@ -679,6 +677,32 @@ def _strip_edge(nodes: list[Inline], index: int, *, leading: bool) -> None:
         children = list(node.children)
         _strip_edge(children, 0 if leading else len(children) - 1, leading=leading)
         nodes[index] = node.model_copy(update={"children": children})
+
+
+def split_paragraphs(inlines: list[Inline]) -> list[Paragraph]:
+    """Paragraphs from a run of inlines: two line breaks in a row (<br><br>) end a paragraph."""
+    paragraphs: list[Paragraph] = []
+    current: list[Inline] = []
+    breaks = 0
+    for node in inlines:
+        if isinstance(node, LineBreak):
+            breaks += 1
+            if breaks == 2:
+                paragraph = make_paragraph(current)
+                if paragraph is not None:
+                    paragraphs.append(paragraph)
+                current = []
+                continue
+        elif isinstance(node, Text) and not node.text.strip():
+            pass  # whitespace between two <br> still makes a blank line
+        else:
+            breaks = 0
+        if breaks < 2:
+            current.append(node)
+    paragraph = make_paragraph(current)
+    if paragraph is not None:
+        paragraphs.append(paragraph)
+    return paragraphs
 
 
 def make_paragraph(inlines: list[Inline]) -> Paragraph | None:

@@ -13,6 +13,7 @@ from exporter.readers.profiles.base import (
     Converter,
     Page,
     clean_virin,
+    either,
     element_text,
     image_source,
     iso_date,
@@ -56,7 +57,7 @@ class GenericProfile:
 
     def headline_element(self) -> HtmlElement | None:
         root = self.article_root()
-        return self.page.find(".//h1", root) or self.page.find("//h1")
+        return either(self.page.find(".//h1", root), self.page.find("//h1"))
 
     def headline(self) -> str | None:
         element = self.headline_element()
@@ -117,6 +118,10 @@ class GenericProfile:
 
     def body_containers(self) -> list[HtmlElement]:
         return [self.article_root()]
+
+    def extra_blocks(self) -> list[Block]:
+        """Blocks a layout keeps outside its body markup (a photo page's photo), placed before the body."""
+        return []
 
     def related(self) -> list[RelatedLink]:
         container = self.page.find("//*[contains(@class,'related')][.//a]")

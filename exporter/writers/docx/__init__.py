@@ -14,7 +14,7 @@ continuous figure numbering) only need a cover on top of it.
 from __future__ import annotations
 
 import io
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 
 from lxml import etree
@@ -23,7 +23,7 @@ import docx
 from docx.document import Document as DocxDocument
 from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.shared import Emu, Inches, Mm, Pt
+from docx.shared import Emu, Inches, Mm, Pt, Twips
 from docx.text.paragraph import Paragraph
 from docx.text.run import Run
 from exporter.errors import ExitCode, ExportError
@@ -54,7 +54,6 @@ from exporter.model import (
 from exporter.model import (
     Paragraph as ParagraphBlock,
 )
-from exporter.provenance import is_official_source, normalized_host, rights_statement
 from exporter.urls import safe_href
 from exporter.writers.base import RenderContext, Rendered
 from exporter.writers.docx import oxml
@@ -65,9 +64,7 @@ EMU_PER_PIXEL = 9525  # at 96 dpi
 PAGE_SIZES = {"letter": (Inches(8.5), Inches(11)), "a4": (Mm(210), Mm(297))}
 MARGIN = Inches(1)
 CODE_FONT = "Courier New"
-OFFICIAL_NOTICE = (
-    "This article was published on %(host)s, an official website of the United States government."
-)
+OFFICIAL_NOTICE = "This article was published on %(host)s, an official website of the United States government."
 
 
 def write(context: RenderContext) -> Rendered:
@@ -101,20 +98,14 @@ def list_kinds(block: ListBlock) -> list[bool]:
     return kinds
 
 
+@dataclass(frozen=True)
 class RunFormat:
-    """Formatting inherited by nested inlines."""
+    """Formatting that nested inlines inherit (emphasis in a link in a span ...)."""
 
-    __slots__ = ("bold", "code", "italic", "lang")
-
-    def __init__(
-        self, *, bold: bool = False, italic: bool = False, code: bool = False, lang: str | None = None
-    ) -> None:
-        self.bold, self.italic, self.code, self.lang = bold, italic, code, lang
-
-    def with_(self, **changes: object) -> RunFormat:
-        values = {"bold": self.bold, "italic": self.italic, "code": self.code, "lang": self.lang}
-        values.update(changes)
-        return RunFormat(**values)  # type: ignore[arg-type]
+    bold: bool = False
+    italic: bool = False
+    code: bool = False
+    lang: str | None = None
 
 
 class DocxBuilder:
@@ -148,9 +139,7 @@ class DocxBuilder:
         self._add_paragraph_style("Byline", space_after=Pt(2))
         self._add_paragraph_style("Dateline", space_after=Pt(10))
         self._add_paragraph_style("Provenance", space_after=Pt(4))
-        self._add_paragraph_style(
-            "Quote Attribution", base="Quote", italic=False, align=WD_ALIGN_PARAGRAPH.RIGHT
-        )
+        self._add_paragraph_style("Quote Attribution", base="Quote", italic=False, align=WD_ALIGN_PARAGRAPH.RIGHT)
         self._add_paragraph_style("Photo Placeholder", italic=False)
         quote = self.doc.styles["Quote"].paragraph_format
         quote.left_indent = quote.right_indent = Inches(0.5)
@@ -226,46 +215,44 @@ class DocxBuilder:
             self.doc.add_paragraph(" · ".join(parts), style="Dateline")
 
     def _provenance(self, article: Article) -> None:
-        """The notice in the body, where screen readers and LibreOffice's PDF export find it."""
-        source = article.source
-        official = is_official_source(source.url)
-        host = normalized_host(source.url)
-        self.doc.add_paragraph(self._("Official source") if official else self._("Source"), style="Heading 2")
-        if official:
-            self.doc.add_paragraph(self._(OFFICIAL_NOTICE, host=host), style="Provenance")
-        agency = source.agency or source.site_name
-        if agency:
-            self.doc.add_paragraph(f"{self._('Published by')}: {agency}", style="Provenance")
+        """The notice in the body, where screen readers and LibreOffice's PDF export find it; the same facts
+        as the other formats show (`provenance_view`: the official notice only for .gov and .mil hosts)."""
+        from exporter.writers.templating import long_date, provenance_view
+
+        view = provenance_view(article)
+        self.doc.add_paragraph(self._("Official source") if view.official else self._("Source"), style="Heading 2")
+        if view.official:
+            self.doc.add_paragraph(self._(OFFICIAL_NOTICE, host=view.host), style="Provenance")
+        if view.agency:
+            self.doc.add_paragraph(f"{self._('Published by')}: {view.agency}", style="Provenance")
         paragraph = self.doc.add_paragraph(f"{self._('Source')}: ", style="Provenance")
-        href = safe_href(source.url)
-        if source.url and href and host:
+        href = safe_href(view.url)
+        if view.url and href and view.host:
             # Link text that says where it goes; the address itself follows as plain text for print.
-            self._link(paragraph, href, [Text(text=self._("original article on %(host)s", host=host))])
-            paragraph.add_run(f" ({source.url})")
-        elif source.url:
-            paragraph.add_run(source.url)
+            self._link(paragraph, href, [Text(text=self._("original article on %(host)s", host=view.host))])
+            paragraph.add_run(f" ({view.url})")
+        elif view.url:
+            paragraph.add_run(view.url)
         else:
             paragraph.add_run(self._("Not recorded"))
-        if source.retrieved:
-            from exporter.writers.templating import long_date
-
-            retrieved = long_date(source.retrieved, self.language)
+        if view.retrieved:
+            retrieved = long_date(view.retrieved, self.language)
             self.doc.add_paragraph(f"{self._('Retrieved')}: {retrieved}", style="Provenance")
-        rights = rights_statement(article)
-        if rights:
-            self.doc.add_paragraph(f"{self._('Rights')}: {rights}", style="Provenance")
+        if view.rights:
+            self.doc.add_paragraph(f"{self._('Rights')}: {view.rights}", style="Provenance")
 
     def _page_header(self, article: Article) -> None:
-        source = article.source
-        host = normalized_host(source.url)
-        if is_official_source(source.url):
-            text = self._(OFFICIAL_NOTICE, host=host)
-        elif host or source.agency or source.site_name:
-            text = f"{self._('Source:')} {source.agency or source.site_name or host}"
+        """A convenience copy in the page header (screen readers and LibreOffice's PDF tags skip headers)."""
+        from exporter.writers.templating import provenance_view
+
+        view = provenance_view(article)
+        if view.official:
+            text = self._(OFFICIAL_NOTICE, host=view.host)
+        elif view.agency or view.host:
+            text = f"{self._('Source:')} {view.agency or view.host}"
         else:
             return
-        header = self.doc.sections[0].header
-        header.paragraphs[0].text = text
+        self.doc.sections[0].header.paragraphs[0].text = text
 
     def _related(self, article: Article) -> None:
         if not article.related:
@@ -297,7 +284,7 @@ class DocxBuilder:
         elif isinstance(block, ParagraphBlock):
             paragraph = self.doc.add_paragraph(style=style)
             if list_level is not None:
-                paragraph.paragraph_format.left_indent = Emu(oxml.ListNumbering.indent_for(list_level) * 635)
+                paragraph.paragraph_format.left_indent = Twips(oxml.ListNumbering.indent_for(list_level))
             self._inlines(paragraph, block.children)
         elif isinstance(block, BlockQuote):
             self._quote(block)
@@ -344,6 +331,18 @@ class DocxBuilder:
                 self._block(child, style="List Paragraph", list_level=level, shared=shared)
 
     def _figure(self, figure: Figure) -> None:
+        shown = self._picture_or_placeholder(figure)
+        has_caption_text = figure.title or figure.caption or figure.credit or figure.virin or figure.rights
+        if figure.decorative and not has_caption_text:
+            return
+        if shown is not None:
+            oxml.set_keep_with_next(shown)
+        caption = self._caption_start("Figure")
+        self._caption_parts(caption, figure.title, figure.caption, figure.credit, figure.virin, figure.rights)
+
+    def _picture_or_placeholder(self, figure: Figure) -> Paragraph | None:
+        """The inline picture with its alt text (or decorative flag); a described placeholder when the image
+        is not at hand; nothing for a missing decorative image (it carried no information)."""
         image = self.context.image_for(figure, MAX_IMAGE_EDGE)
         if image is not None:
             paragraph = self.doc.add_paragraph()
@@ -355,18 +354,13 @@ class DocxBuilder:
                 oxml.set_picture_alt(run, figure.alt or "")
             if figure.virin:
                 oxml.set_picture_name(run, figure.virin)
-        elif not figure.decorative:
-            paragraph = self.doc.add_paragraph(style="Photo Placeholder")
-            paragraph.add_run(self._("Photo not included.")).bold = True
-            paragraph.add_run(f" {self._('Description:')} {figure.alt or ''}")
-        else:
-            return
-        has_caption_text = figure.title or figure.caption or figure.credit or figure.virin or figure.rights
-        if figure.decorative and not has_caption_text:
-            return
-        oxml.set_keep_with_next(paragraph)
-        caption = self._caption_start("Figure")
-        self._caption_parts(caption, figure.title, figure.caption, figure.credit, figure.virin, figure.rights)
+            return paragraph
+        if figure.decorative:
+            return None
+        paragraph = self.doc.add_paragraph(style="Photo Placeholder")
+        paragraph.add_run(self._("Photo not included.")).bold = True
+        paragraph.add_run(f" {self._('Description:')} {figure.alt or ''}")
+        return paragraph
 
     def _caption_start(self, sequence: str) -> Paragraph:
         if sequence == "Figure":
@@ -426,23 +420,9 @@ class DocxBuilder:
             from exporter.writers.templating import iso_duration
 
             extra.append(f"{self._('Duration:')} {iso_duration(media.duration)}")
-        poster = media.poster
-        image = self.context.image_for(poster, MAX_IMAGE_EDGE) if poster is not None else None
-        if poster is not None and image is not None:
-            paragraph = self.doc.add_paragraph()
-            run = paragraph.add_run()
-            run.add_picture(io.BytesIO(image.data), width=self._picture_width(image.width))
-            if poster.decorative:
-                oxml.mark_decorative(run)
-            else:
-                oxml.set_picture_alt(run, poster.alt or "")
-            oxml.set_keep_with_next(paragraph)
-            description = self._caption_start("Figure")
-        elif poster is not None and not poster.decorative:
-            paragraph = self.doc.add_paragraph(style="Photo Placeholder")
-            paragraph.add_run(self._("Photo not included.")).bold = True
-            paragraph.add_run(f" {self._('Description:')} {poster.alt or ''}")
-            oxml.set_keep_with_next(paragraph)
+        shown = self._picture_or_placeholder(media.poster) if media.poster is not None else None
+        if shown is not None:
+            oxml.set_keep_with_next(shown)
             description = self._caption_start("Figure")
         else:
             # No picture: a described paragraph, not a caption (there is nothing for it to caption).
@@ -504,15 +484,15 @@ class DocxBuilder:
             if isinstance(node, Text):
                 self._run(target, paragraph, node.text, fmt)
             elif isinstance(node, Code):
-                self._run(target, paragraph, node.text, fmt.with_(code=True))
+                self._run(target, paragraph, node.text, replace(fmt, code=True))
             elif isinstance(node, LineBreak):
                 oxml.new_run(target, paragraph).add_break()
             elif isinstance(node, Emphasis):
-                self._inlines(paragraph, node.children, fmt.with_(italic=True), container)
+                self._inlines(paragraph, node.children, replace(fmt, italic=True), container)
             elif isinstance(node, Strong):
-                self._inlines(paragraph, node.children, fmt.with_(bold=True), container)
+                self._inlines(paragraph, node.children, replace(fmt, bold=True), container)
             elif isinstance(node, Span):
-                self._inlines(paragraph, node.children, fmt.with_(lang=node.lang), container)
+                self._inlines(paragraph, node.children, replace(fmt, lang=node.lang), container)
             elif isinstance(node, Link):
                 href = safe_href(node.href)
                 if href and not href.startswith("#") and container is None:

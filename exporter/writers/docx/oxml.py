@@ -146,9 +146,7 @@ def ensure_hyperlink_style(styles_element: etree._Element) -> None:
     )
 
 
-def set_document_language(
-    styles_element: etree._Element, settings_element: etree._Element, lang: str
-) -> None:
+def set_document_language(styles_element: etree._Element, settings_element: etree._Element, lang: str) -> None:
     """`w:lang` in the style defaults: what Word, LibreOffice and their PDF exports take as the language."""
     defaults = styles_element.find(qn("w:docDefaults"))
     if defaults is None:
@@ -312,9 +310,7 @@ class ListNumbering:
 
     def __init__(self, numbering_element: etree._Element) -> None:
         self.element = numbering_element
-        abstract_ids = [
-            int(e.get(qn("w:abstractNumId"))) for e in numbering_element.iter(qn("w:abstractNum"))
-        ]
+        abstract_ids = [int(e.get(qn("w:abstractNumId"))) for e in numbering_element.iter(qn("w:abstractNum"))]
         num_ids = [int(e.get(qn("w:numId"))) for e in numbering_element.iter(qn("w:num"))]
         self._next_abstract = max(abstract_ids, default=-1) + 1
         self._next_num = max(num_ids, default=0) + 1
@@ -354,9 +350,7 @@ class ListNumbering:
         num_id = self._next_num
         self._next_num += 1
         self.element.append(
-            parse_xml(
-                f'<w:num xmlns:w="{W_NS}" w:numId="{num_id}"><w:abstractNumId w:val="{abstract_id}"/></w:num>'
-            )
+            parse_xml(f'<w:num xmlns:w="{W_NS}" w:numId="{num_id}"><w:abstractNumId w:val="{abstract_id}"/></w:num>')
         )
         return num_id
 

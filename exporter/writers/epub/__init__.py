@@ -53,6 +53,7 @@ def article_file_name(index: int, count: int) -> str:
 
 def build_epub(context: RenderContext, articles: list[Article], metadata: book.PackageMetadata) -> bytes:
     """Render each article to its own content document, derive the accessibility metadata, package."""
+    refuse_missing_alt(articles)
     links = content.image_links(context)
     documents = [
         content.render_article(article, article_file_name(index, len(articles)), links)
@@ -77,6 +78,19 @@ def build_epub(context: RenderContext, articles: list[Article], metadata: book.P
         fonts=content.font_files() if embed_fonts else {},
     )
     return package.repack(raw, metadata.modified)
+
+
+def refuse_missing_alt(articles: list[Article]) -> None:
+    """The pipeline already stops such input (exit 2); the writer refuses too, so no caller can make an
+    EPUB whose metadata would claim text alternatives it does not have."""
+    for article in articles:
+        for number, figure in enumerate(article.figures(), start=1):
+            if not figure.decorative and not (figure.alt or "").strip():
+                label = figure.title or figure.virin or figure.image
+                raise ExportError(
+                    f"figure {number} ({label}) in {article.title!r} has no alt text: "
+                    'add alt="..." (or decorative=true), or build with --alt-from-caption'
+                )
 
 
 def _media_type(name: str) -> str:

@@ -1,0 +1,38 @@
+"""Cross-format consistency: the PDF, EPUB, DOCX and HTML made from one source must say the same thing."""
+
+from __future__ import annotations
+
+from dataclasses import fields
+
+from exporter.checks.facts import DocumentFacts, FigureFacts
+
+DOCUMENT_FIELDS = ("title", "language", "source_url", "official_notice")
+FIGURE_FIELDS = tuple(field.name for field in fields(FigureFacts))
+
+
+def compare(reference_name: str, reference: list[DocumentFacts], other_name: str,
+            other: list[DocumentFacts]) -> list[str]:
+    """Every difference, one line naming the format, the article, the figure and the field."""
+    problems: list[str] = []
+    if len(reference) != len(other):
+        return [f"{other_name}: {len(other)} article(s), {reference_name} has {len(reference)}"]
+    many = len(reference) > 1
+    for index, (expected, actual) in enumerate(zip(reference, other, strict=True), start=1):
+        where = f"{other_name}: article {index}" if many else other_name
+        for name in DOCUMENT_FIELDS:
+            want, got = getattr(expected, name), getattr(actual, name)
+            if want != got:
+                problems.append(f"{where}: {name} is {got!r}, {reference_name} has {want!r}")
+        if len(expected.figures) != len(actual.figures):
+            problems.append(
+                f"{where}: {len(actual.figures)} figure(s), {reference_name} has {len(expected.figures)}"
+            )
+            continue
+        for number, (want_figure, got_figure) in enumerate(zip(expected.figures, actual.figures, strict=True), 1):
+            for name in FIGURE_FIELDS:
+                want, got = getattr(want_figure, name), getattr(got_figure, name)
+                if want != got:
+                    problems.append(
+                        f"{where}: figure {number}: {name} is {got!r}, {reference_name} has {want!r}"
+                    )
+    return problems

@@ -1,0 +1,68 @@
+"""What an output says: title, language, provenance and, for each figure in order, its alt text, photo title,
+caption, credit and VIRIN. Extracted independently from each format, then compared (`consistency.py`)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, dataclass, field
+
+from exporter.model import Article, Figure, Packet, plain_text
+from exporter.provenance import is_official_source
+
+
+@dataclass
+class FigureFacts:
+    alt: str | None
+    title: str | None = None
+    caption: str | None = None
+    credit: str | None = None
+    virin: str | None = None
+
+
+@dataclass
+class DocumentFacts:
+    """Facts of one article (a packet gives one per article)."""
+
+    title: str | None
+    language: str | None
+    source_url: str | None
+    official_notice: bool
+    figures: list[FigureFacts] = field(default_factory=list)
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+def normalize_space(text: str | None) -> str | None:
+    if text is None:
+        return None
+    collapsed = re.sub(r"\s+", " ", text.replace("\u00ad", "")).strip()
+    return collapsed or None
+
+
+def facts_of_model(document: Article | Packet) -> list[DocumentFacts]:
+    """The facts the source model says every output should carry (decorative images have none to carry)."""
+    articles = document.articles if isinstance(document, Packet) else [document]
+    result = []
+    for article in articles:
+        figures = [_figure_facts(figure) for figure in article.figures() if not figure.decorative]
+        result.append(
+            DocumentFacts(
+                title=normalize_space(article.title),
+                language=article.language,
+                source_url=article.source.url,
+                official_notice=is_official_source(article.source.url),
+                figures=figures,
+            )
+        )
+    return result
+
+
+def _figure_facts(figure: Figure) -> FigureFacts:
+    return FigureFacts(
+        alt=normalize_space(figure.alt),
+        title=normalize_space(figure.title),
+        caption=normalize_space(plain_text(figure.caption)),
+        credit=normalize_space(figure.credit),
+        virin=figure.virin,
+    )

@@ -1,0 +1,166 @@
+"""The PDF writer's contract beyond the structure tree: engine pin, metadata, profiles, page size, determinism,
+confinement of what the renderer reads, and the refusal of packets."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pikepdf
+import pytest
+from lxml import etree
+
+from exporter.errors import ExportError
+from exporter.writers.pdf.tagging import TESTED_WEASYPRINT
+from tests.conftest import FIXED_EPOCH, SAMPLES, run_exporter
+
+NS = {
+    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+    "dc": "http://purl.org/dc/elements/1.1/",
+    "xmp": "http://ns.adobe.com/xap/1.0/",
+    "pdf": "http://ns.adobe.com/pdf/1.3/",
+    "pdfaid": "http://www.aiim.org/pdfa/ns/id/",
+    "pdfuaid": "http://www.aiim.org/pdfua/ns/id/",
+    "pdfaExtension": "http://www.aiim.org/pdfa/ns/extension/",
+    "pdfaSchema": "http://www.aiim.org/pdfa/ns/schema#",
+}
+
+
+def test_weasyprint_is_the_version_the_repair_pass_was_written_for():
+    """The repair pass reads WeasyPrint's tagging internals (tagging.py). A different version may tag
+    differently: re-check every repair (tests/pdf) against it, then update TESTED_WEASYPRINT."""
+    import weasyprint
+    from weasyprint.pdf import tags
+
+    assert weasyprint.__version__ == TESTED_WEASYPRINT == "70.0", (
+        f"WeasyPrint {weasyprint.__version__} is installed; the PDF repair pass was written against "
+        f"{TESTED_WEASYPRINT}. Re-validate exporter/writers/pdf/repair.py before changing the pin."
+    )
+    assert callable(getattr(tags, "_build_box_tree", None))
+
+
+def xmp(path: Path) -> etree._Element:
+    with pikepdf.open(path) as pdf:
+        stream = pdf.Root.Metadata
+        assert "/Filter" not in stream, "the XMP metadata stream must be uncompressed"
+        raw = stream.read_raw_bytes()
+    assert raw.startswith(b"<?xpacket begin=") and raw.rstrip().endswith(b'<?xpacket end="r"?>')
+    return etree.fromstring(raw)
+
+
+def one(tree: etree._Element, path: str) -> str:
+    values = tree.xpath(path, namespaces=NS)
+    assert len(values) == 1, (path, values)
+    return values[0]
+
+
+@pytest.mark.slow
+def test_document_metadata_from_the_model(pdf_outputs, pdf_sources, render_context_for):
+    path = pdf_outputs["torture-every-block"]
+    article = render_context_for(pdf_sources["torture-every-block"]).document
+    tree = xmp(path)
+    assert one(tree, "//dc:title//rdf:li/text()") == article.title
+    assert one(tree, "//dc:creator//rdf:li/text()") == article.byline.text()
+    assert one(tree, "//dc:description//rdf:li/text()") == article.dek
+    assert one(tree, "//dc:language//rdf:li/text()") == "en"
+    assert one(tree, "//dc:date//rdf:li/text()") == article.published
+    assert one(tree, "//pdfuaid:part/text()") == "1"
+    assert not tree.xpath("//pdfaid:part", namespaces=NS)
+    with pikepdf.open(path) as pdf:
+        info = pdf.docinfo
+        assert str(info.Title) == article.title
+        assert str(info.Author) == article.byline.text()
+        assert str(info.Subject) == article.dek
+        assert str(info.CreationDate) == "D:20231114221320+00'00'"  # SOURCE_DATE_EPOCH=1700000000
+        assert str(pdf.Root.Lang) == "en"
+        assert pdf.Root.ViewerPreferences.DisplayDocTitle is True
+        assert pdf.Root.MarkInfo.Marked is True
+    official = xmp(pdf_outputs["stoltenberg-ukraine-support"])
+    assert one(official, "//dc:source/text()").startswith("https://www.defense.gov/News/")
+    assert "17 U.S.C. 105" in one(official, "//dc:rights//rdf:li/text()")
+
+
+@pytest.mark.slow
+def test_archive_profile_declares_both_standards_in_one_packet(archive_outputs):
+    path = archive_outputs["eileen-collins"]
+    tree = xmp(path)
+    assert one(tree, "//pdfaid:part/text()") == "3"
+    assert one(tree, "//pdfaid:conformance/text()") == "A"
+    assert one(tree, "//pdfuaid:part/text()") == "1"
+    assert one(tree, "//pdfaSchema:namespaceURI/text()") == NS["pdfuaid"]
+    with pikepdf.open(path) as pdf:
+        assert pdf.Root.Metadata.read_raw_bytes().count(b"<?xpacket begin=") == 1
+        assert "/OutputIntents" in pdf.Root
+        images = [image for page in pdf.pages for image in page.images.values()]
+        assert images
+        assert not any(bool(image.get("/Interpolate", False)) for image in images)
+
+
+@pytest.mark.slow
+def test_two_builds_are_byte_identical(tmp_path):
+    sources = [SAMPLES / "torture-every-block.md", SAMPLES / "eileen-collins.md"]
+    for folder in ("first", "second"):
+        result = run_exporter("build", *sources, "--to", "pdf", "--out", tmp_path / folder)
+        assert result.returncode == 0, result.stderr
+    for source in sources:
+        first = (tmp_path / "first" / f"{source.stem}.pdf").read_bytes()
+        second = (tmp_path / "second" / f"{source.stem}.pdf").read_bytes()
+        assert first == second, source.name
+    other = run_exporter("build", sources[0], "--to", "pdf", "--out", tmp_path / "other",
+                         env={"SOURCE_DATE_EPOCH": str(int(FIXED_EPOCH) + 86400)})
+    assert other.returncode == 0
+    changed = (tmp_path / "other" / "torture-every-block.pdf").read_bytes()
+    assert changed != (tmp_path / "first" / "torture-every-block.pdf").read_bytes()
+    assert b"D:20231115221320" in changed or re.search(rb"2023-11-15T22:13:20", changed)
+
+
+@pytest.mark.slow
+def test_a4_page_size_and_long_article_length(tmp_path, long_article_source, pdf_outputs):
+    result = run_exporter("build", long_article_source, "--to", "pdf", "--page-size", "a4", "--out", tmp_path)
+    assert result.returncode == 0, result.stderr
+    with pikepdf.open(tmp_path / "long-article.pdf") as pdf:
+        assert [round(float(v)) for v in pdf.pages[0].MediaBox] == [0, 0, 595, 842]
+    with pikepdf.open(pdf_outputs["long-article"]) as pdf:
+        assert len(pdf.pages) >= 5
+
+
+def test_renderer_reads_only_confined_files_and_no_network(tmp_path):
+    from exporter.confine import Confinement
+    from exporter.writers.pdf.render import confined_fetcher
+
+    inside = tmp_path / "input"
+    inside.mkdir()
+    (inside / "ok.css").write_text("p {}")
+    outside = tmp_path / "secret.txt"
+    outside.write_text("secret")
+    fetcher = confined_fetcher(Confinement((inside.resolve(),), allow_network=False))
+    assert fetcher.fetch((inside / "ok.css").as_uri()).read() == b"p {}"
+    with pytest.raises(ValueError, match="outside the allowed folders"):
+        fetcher.fetch(outside.as_uri())
+    with pytest.raises(ValueError, match="outside the allowed folders"):
+        fetcher.fetch((inside / ".." / "secret.txt").as_uri())
+    with pytest.raises(ExportError, match="network access is off"):
+        fetcher.fetch("https://example.org/image.png")
+    with pytest.raises(ValueError, match="not fetched"):
+        fetcher.fetch("ftp://example.org/image.png")
+
+
+def test_packets_are_refused_with_a_clear_error(render_context_for):
+    from exporter.model import Packet
+    from exporter.writers import pdf
+
+    context = render_context_for(SAMPLES / "community-newsletter.md")
+    context.document = Packet(title="Packet", articles=[context.document])
+    with pytest.raises(ExportError, match="packet"):
+        pdf.write(context)
+
+
+def test_running_title_and_css_strings_are_safe():
+    from exporter.writers.pdf.render import css_string, short_title
+
+    assert short_title("Short") == "Short"
+    long_title = "Defense Ministers Review a Year of Logistics, Training and Deliveries to Partner Nations"
+    cut = short_title(long_title)
+    assert len(cut) <= 61 and cut.endswith("…") and long_title.startswith(cut[:-1])
+    escaped = str(css_string('a "quoted" </style> \\ title'))
+    assert '"' not in escaped and "<" not in escaped and "\\22 " in escaped
