@@ -51,6 +51,9 @@ def prepare(result: ReadResult, source: Path, options: BuildOptions, warnings: W
     for message in result.warnings:
         warnings.warn(message)
     articles = document.articles if isinstance(document, Packet) else [document]
+    for article in articles:
+        if not article.body:
+            raise ExportError(f"the article {article.title!r} has no body: nothing to export", file=source)
     figures = [figure for article in articles for figure in article.figures()]
     for index, figure in enumerate(figures):
         line = result.figure_lines[index] if index < len(result.figure_lines) else None
@@ -100,7 +103,9 @@ def check_alt(
         warnings.warn(f"{describe_figure(figure, number)}: alt text only repeats the caption", file=where)
     if alt_looks_like_file_name(alt):
         warnings.warn(
-            f"{describe_figure(figure, number)}: alt text looks like a file name: {alt!r}", file=where
+            f"{describe_figure(figure, number)}: alt text looks like a file name: {alt!r}",
+            file=where,
+            strict_error=True,
         )
 
 

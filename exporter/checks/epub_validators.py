@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
+from exporter.errors import ExitCode
 from exporter.resources import _PACKAGE
 
 Status = Literal["passed", "failed", "not_installed", "crashed"]
@@ -62,6 +63,16 @@ class ValidatorResult:
             return f"{name}: {len(self.findings)} problem(s) in {self.target.name}:\n  {listing}"
         label = "not installed" if self.status == "not_installed" else "could not run"
         return f"{name}: {label} ({self.reason}); {self.target.name} was NOT validated"
+
+
+def exit_code(results: list[ValidatorResult]) -> ExitCode:
+    """DESIGN.md's codes: 3 when any validator could not run (never reported as passed), else 1 when any
+    found problems, else 0."""
+    if any(not result.ran for result in results):
+        return ExitCode.INCOMPLETE
+    if any(result.status == "failed" for result in results):
+        return ExitCode.CHECK_FAILED
+    return ExitCode.OK
 
 
 # ---------------------------------------------------------------- EPUBCheck

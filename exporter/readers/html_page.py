@@ -36,6 +36,8 @@ _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9._:-]
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _HTTRACK = re.compile(r"<!--\s*Mirrored from \S+ by HTTrack", re.IGNORECASE)
 _OFFICIAL_BANNER = re.compile(r"an official website of the united states government", re.IGNORECASE)
+# libxml2's HTML parser (without XML_PARSE_HUGE) builds at most 256 levels; a tree reaching that depth was cut.
+PARSER_DEPTH_LIMIT = 255
 _EVENT_ATTRIBUTE = re.compile(r"^on", re.IGNORECASE)
 
 
@@ -110,6 +112,25 @@ def parse(text: str) -> html.HtmlElement:
         root = html.document_fromstring(text, parser=parser)
     except (etree.ParserError, ValueError) as error:
         raise ExportError(f"cannot parse the page as HTML ({error})") from None
+    if max_depth(root) >= PARSER_DEPTH_LIMIT:
+        # libxml2 stops building the tree at this depth and silently drops the rest of the page: refuse rather
+        # than import a truncated article.
+        raise ExportError(
+            f"markup nested {PARSER_DEPTH_LIMIT} or more levels deep: the page cannot be read completely; refused"
+        )
+    return root
+
+
+def max_depth(root: html.HtmlElement) -> int:
+    depth = deepest = 0
+    for event, _element in etree.iterwalk(root, events=("start", "end")):
+        depth += 1 if event == "start" else -1
+        deepest = max(deepest, depth)
+    return deepest
+
+
+def sanitize(root: html.HtmlElement) -> None:
+    """Remove everything that could run or load something. (JSON-LD is read before this.)"""
     for element in list(root.iter("script", "style", "noscript", "template", "object", "embed", "applet",
                                   "base", "frame", "frameset")):
         parent = element.getparent()
@@ -121,7 +142,11 @@ def parse(text: str) -> html.HtmlElement:
         for attribute in list(element.attrib):
             if _EVENT_ATTRIBUTE.match(attribute) or attribute.lower() in ("style-src", "formaction", "srcdoc"):
                 del element.attrib[attribute]
-    return root
+
+
+def json_ld_texts(root: html.HtmlElement) -> list[str]:
+    return [script.text or "" for script in root.iter("script")
+            if (script.get("type") or "").strip().lower() == "application/ld+json"][:20]
 
 
 def declared_url(root: html.HtmlElement) -> str | None:
@@ -162,9 +187,11 @@ def read_bytes(data: bytes, options: BuildOptions, *, name: str, fetched_from: s
         raise ExportError("the page is empty", file=name)
     mirrored = bool(_HTTRACK.search(text[:20_000]) or _HTTRACK.search(text[-20_000:]))
     root = parse(text)
+    structured = json_ld_texts(root)
+    sanitize(root)
     own_url = declared_url(root)
     page_url = options.source_url or fetched_from or own_url
-    page = Page(root=root, url=page_url, mirrored=mirrored)
+    page = Page(root=root, url=page_url, mirrored=mirrored, json_ld_texts=structured)
     official_claim = claims_official(root)
 
     profile = choose_profile(page)

@@ -188,6 +188,86 @@ def count_table_captions(built: BuiltDocx) -> int:
     return sum(1 for b in built.article.body if isinstance(b, Table) and b.caption)
 
 
+# Defects of LibreOffice 7.4's PDF export, not of our DOCX: it never writes /Tabs /S on pages with link
+# annotations, and it does not read Word's decorative flag (the picture becomes a Figure without /Alt).
+LIBREOFFICE_PAGE_TABS = "PDFUA1-PAGE-TABS-001"
+LIBREOFFICE_DECORATIVE = "PDFUA1-FIGURE-ALTERNATIVE-TEXT-001"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("sample", [p.stem for p in SAMPLE_ARTICLES])
+def test_libreoffice_pdf_passes_pdf_ua_but_for_known_libreoffice_defects(docx_builds, libreoffice_pdfs, sample):
+    import page
+
+    report = page.validate_pdf(str(libreoffice_pdfs[sample]))
+    allowed = {LIBREOFFICE_PAGE_TABS}
+    if any(f.decorative for f in pictured_figures(docx_builds[sample])):
+        allowed.add(LIBREOFFICE_DECORATIVE)
+    failed = {failure.rule_id for failure in report.failures}
+    assert failed <= allowed, str(report)
+
+
+@pytest.mark.slow
+def test_block_quotes_are_tagged_blockquote_and_no_standard_type_is_remapped(libreoffice_pdfs):
+    # ISO 32000-1, 14.8.4: the standard structure types, which a RoleMap may not remap.
+    standard_types = {
+        "Document",
+        "Part",
+        "Art",
+        "Sect",
+        "Div",
+        "BlockQuote",
+        "Caption",
+        "TOC",
+        "TOCI",
+        "Index",
+        "NonStruct",
+        "Private",
+        "P",
+        "H",
+        "H1",
+        "H2",
+        "H3",
+        "H4",
+        "H5",
+        "H6",
+        "L",
+        "LI",
+        "Lbl",
+        "LBody",
+        "Table",
+        "TR",
+        "TH",
+        "TD",
+        "THead",
+        "TBody",
+        "TFoot",
+        "Span",
+        "Quote",
+        "Note",
+        "Reference",
+        "BibEntry",
+        "Code",
+        "Link",
+        "Annot",
+        "Ruby",
+        "RB",
+        "RT",
+        "RP",
+        "Warichu",
+        "WT",
+        "WP",
+        "Figure",
+        "Formula",
+        "Form",
+    }
+    with pikepdf.open(libreoffice_pdfs["torture-every-block"]) as pdf:
+        role_map = {str(key)[1:] for key in pdf.Root.StructTreeRoot.get("/RoleMap", {})}
+        tags = [tag for tag, *_ in struct_elements(pdf)]
+    assert role_map.isdisjoint(standard_types)
+    assert "BlockQuote" in tags
+
+
 @pytest.mark.slow
 def test_libreoffice_pdf_keeps_foreign_language_spans(torture, libreoffice_pdfs):
     with pikepdf.open(libreoffice_pdfs["torture-every-block"]) as pdf:

@@ -233,7 +233,9 @@ def test_links_are_hyperlinks_with_relationships_and_the_hyperlink_style(torture
 
 def test_block_quote_uses_the_quote_style_with_an_attribution(torture):
     paragraphs = body_paragraphs(torture)
-    quote = next(i for i, p in enumerate(paragraphs) if style_of(p) == "Quote")
+    quote = next(i for i, p in enumerate(paragraphs) if style_of(p) == "Quotations")
+    based_on = styles_by_id(torture)["Quotations"].find("w:basedOn", NS).get(w("val"))
+    assert based_on == "Quote"
     assert text_of(paragraphs[quote]).startswith("The important thing is not to stop questioning.")
     assert style_of(paragraphs[quote + 1]) == "QuoteAttribution"
     assert text_of(paragraphs[quote + 1]) == "— Albert Einstein, LIFE magazine, 1955"

@@ -155,3 +155,14 @@ def test_ebooklib_is_the_version_the_writer_subclass_was_tested_with():
     assert tuple(ebooklib.VERSION[:2]) == epub_book.TESTED_EBOOKLIB == (0, 20)
     for method in ("_write_opf_file", "_get_nav", "_get_ncx", "_write_opf_metadata"):
         assert hasattr(ebooklib.epub.EpubWriter, method)
+
+
+def test_the_epub_writer_does_not_import_other_engines():
+    """Lazy imports: an EPUB export must not pay for WeasyPrint, pikepdf or python-docx."""
+    import subprocess
+    import sys
+
+    code = ("import sys, exporter.writers.epub; "
+            "print(sorted(m for m in ('weasyprint', 'pikepdf', 'docx') if m in sys.modules))")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "[]"

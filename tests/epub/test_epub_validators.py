@@ -12,7 +12,14 @@ from pathlib import Path
 import pytest
 
 from exporter.checks import epub_validators
-from exporter.checks.epub_validators import ValidatorResult, run_ace, run_epubcheck, validate_epubs
+from exporter.checks.epub_validators import (
+    ValidatorResult,
+    exit_code,
+    run_ace,
+    run_epubcheck,
+    validate_epubs,
+)
+from exporter.errors import ExitCode
 from exporter.writers.epub.package import repack
 from tests.conftest import SAMPLE_ARTICLES
 from tests.epub.conftest import Book
@@ -107,3 +114,13 @@ def test_a_validator_without_a_report_is_reported_as_crashed(monkeypatch, tmp_pa
     result = run_ace(epub)
     assert result.status == "crashed" and not result.passed
     assert "boom" in result.reason
+
+
+def test_exit_codes_never_turn_a_missing_validator_into_a_pass(tmp_path):
+    def result(status: str) -> ValidatorResult:
+        return ValidatorResult("X", tmp_path / "b.epub", status)
+
+    assert exit_code([result("passed"), result("passed")]) == ExitCode.OK
+    assert exit_code([result("passed"), result("failed")]) == ExitCode.CHECK_FAILED
+    assert exit_code([result("failed"), result("not_installed")]) == ExitCode.INCOMPLETE
+    assert exit_code([result("passed"), result("crashed")]) == ExitCode.INCOMPLETE

@@ -48,6 +48,8 @@ from exporter.model import (
 # Deeper markup than this is read as plain text: real articles nest a few dozen levels, hostile pages nest
 # thousands, and the converter recurses.
 MAX_DEPTH = 120
+# Inline markup nested deeper than this (<em><span><em>...) is read as its text: outputs nest it as deeply.
+MAX_INLINE_NESTING = 12
 
 LINK_SCHEMES = frozenset({"http", "https", "mailto"})
 IMAGE_SCHEMES = frozenset({"http", "https"})
@@ -67,7 +69,7 @@ _CHROME_WORDS = re.compile(
     r"(?:^|[-_])(?:share|sharing|social|a2a|addtoany|breadcrumbs?|skip(?:nav|link)?|navbar|nav|menu|sidebar|"
     r"comments?|subscribe|newsletter|sr-only|screen-reader-text|visually-hidden|visuallyhidden|edit-post-link|"
     r"cookie|advert|ads|print-button|pager|pagination|header_banner\w*|usa-banner|modal|tags?|tag-list|"
-    r"hidden|social-icons?)(?:$|[-_])",
+    r"social-icons?)(?:$|[-_])",
     re.IGNORECASE,
 )
 _WHITESPACE = re.compile(r"[ \t\r\n\f\v\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
@@ -180,6 +182,8 @@ class Page:
     # Saved with HTTrack: absolute URLs were rewritten to ../../host/path and must be turned back.
     mirrored: bool = False
     warnings: list[str] = field(default_factory=list)
+    # The page's JSON-LD blocks, kept as text before scripts are removed (they are data, never run).
+    json_ld_texts: list[str] = field(default_factory=list)
     _json_ld: list[dict[str, Any]] | None = None
 
     def find(self, xpath: str, context: HtmlElement | None = None) -> HtmlElement | None:
@@ -208,11 +212,9 @@ class Page:
         """Every object in the page's JSON-LD blocks (a @graph is flattened)."""
         if self._json_ld is None:
             objects: list[dict[str, Any]] = []
-            for script in self.root.iter("script"):
-                if (script.get("type") or "").strip().lower() != "application/ld+json":
-                    continue
+            for text in self.json_ld_texts:
                 try:
-                    data = json.loads(script.text or "")
+                    data = json.loads(text)
                 except (ValueError, RecursionError):
                     continue
                 stack = data if isinstance(data, list) else [data]
@@ -537,30 +539,30 @@ class Converter:
     # ------------------------------------------------------------ inlines
 
     def inlines_of(self, element: HtmlElement | None, depth: int = 0, *, keep_tail: bool = False,
-                   links: bool = True) -> list[Inline]:
+                   links: bool = True, level: int = 0) -> list[Inline]:
         """The inline content of an element (its text and children), without its tail."""
         if element is None:
             return []
         result: list[Inline] = []
-        if depth > MAX_DEPTH:
+        if depth > MAX_DEPTH or level > MAX_INLINE_NESTING:
             append_text(result, " ".join(element.itertext()))
             return result
         if element.text:
             append_text(result, element.text)
         for child in element:
             if isinstance(child.tag, str) and not is_chrome(child) and child not in self.profile.skip:
-                result.extend(self.inline(child, depth + 1, links))
+                result.extend(self.inline(child, depth + 1, links, level))
             if child.tail:
                 append_text(result, child.tail)
         return _merge_text(result)
 
-    def inline(self, element: HtmlElement, depth: int, links: bool) -> list[Inline]:
+    def inline(self, element: HtmlElement, depth: int, links: bool, level: int = 0) -> list[Inline]:
         tag = element.tag.lower()
         if tag == "br":
             return [LineBreak()]
         if tag in ("img", "picture", "video", "audio", "figure"):
             return []
-        children = self.inlines_of(element, depth, links=links)
+        children = self.inlines_of(element, depth, links=links, level=level + 1)
         if tag in ("em", "i", "cite", "dfn", "var"):
             return [Emphasis(children=children)] if plain_text(children).strip() else children
         if tag in ("strong", "b"):

@@ -96,9 +96,11 @@ class DnnPrintProfile(DnnBase):
             return None
         # The date sits in a <span> inside the same paragraph: the byline is the text before it. Fact sheets
         # have no byline, only "Published DATE".
-        text = squash(info.text or "")
-        if not _BY.match(text):
+        text = squash(info.text or "").strip(" /")
+        if not text or _PUBLISHED.match(text) or iso_date(text):
             return None
+        if not _BY.match(text):
+            return Byline(organization=text)  # "Secretary of the Air Force Public Affairs / Published ..."
         return parse_byline(text)
 
     def published(self) -> str | None:
@@ -118,7 +120,7 @@ class DnnPrintProfile(DnnBase):
         containers = self.page.find_all(f".//*[{has_class('da_black')}]", root)
         # The photo gallery follows the story (`.da_print_media` on articles, `.da_story_large_image` on fact
         # sheets): each item becomes a figure after the text.
-        containers += [item for item in self.page.find_all(f".//*[{has_class('da_media_item')}]", root)
+        containers += [item for item in self.page.find_all(f"//*[{has_class('da_media_item')}]")
                        if not any(has_any_class(a, "da_black") for a in item.iterancestors())]
         return containers or [root]
 
@@ -334,11 +336,13 @@ class DnnPhotoProfile(DnnBase):
         converter = Converter(self.page, self)
         caption, credit = separate_credit(converter.caption_inlines(caption_element), credit)
         title = element_text(self.page.find("//*[@id='spanTitle']")) or None
+        alt = image.get("alt") if image is not None else None
         return new_figure(
             self.page,
             image=(download.get("href") if download is not None else None)
             or (image_source(image) if image is not None else None),
-            alt=image.get("alt") if image is not None else None,
+            # The AirForce2 template repeats the caption and credit as alt: keep the description only.
+            alt=split_credit(squash(alt))[0] if alt else alt,
             title=title if title and not clean_virin(title) else None,
             caption=caption,
             credit=credit,

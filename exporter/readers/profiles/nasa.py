@@ -8,6 +8,8 @@ hold one image and its title.
 
 from __future__ import annotations
 
+import re
+
 from lxml.html import HtmlElement
 
 from exporter.model import Block, Byline, Media, RelatedLink
@@ -25,6 +27,8 @@ from exporter.readers.profiles.base import (
 )
 from exporter.readers.profiles.dnn import has_class
 from exporter.readers.profiles.generic import GenericProfile
+
+_CREDIT_LABEL = re.compile(r"^\s*(?:image|photo|video)?\s*credit\s*:\s*", re.IGNORECASE)
 
 
 class NasaProfile(GenericProfile):
@@ -111,7 +115,7 @@ class NasaProfile(GenericProfile):
             text = self.page.find(f".//*[{has_class('hds-caption-text')}]", caption_element)
             credits = self.page.find(f".//*[{has_class('hds-credits')}]", caption_element)
             caption = converter.caption_inlines(text) if text is not None else []
-            credit = element_text(credits) or None if credits is not None else None
+            credit = _CREDIT_LABEL.sub("", element_text(credits)) or None if credits is not None else None
             caption, credit = separate_credit(caption, credit)
         image = element.find(".//img")
         if image is not None:

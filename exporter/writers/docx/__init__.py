@@ -64,6 +64,7 @@ EMU_PER_PIXEL = 9525  # at 96 dpi
 PAGE_SIZES = {"letter": (Inches(8.5), Inches(11)), "a4": (Mm(210), Mm(297))}
 MARGIN = Inches(1)
 CODE_FONT = "Courier New"
+QUOTE_STYLE = "Quotations"
 OFFICIAL_NOTICE = "This article was published on %(host)s, an official website of the United States government."
 
 
@@ -143,6 +144,10 @@ class DocxBuilder:
         self._add_paragraph_style("Photo Placeholder", italic=False)
         quote = self.doc.styles["Quote"].paragraph_format
         quote.left_indent = quote.right_indent = Inches(0.5)
+        # Block quotes use "Quotations", based on Word's Quote style: LibreOffice tags that name /BlockQuote,
+        # while a style named "Quote" becomes a RoleMap entry remapping the standard type /Quote (a PDF/UA
+        # failure); pandoc still reads it as a block quote through its base style.
+        self._add_paragraph_style(QUOTE_STYLE, base="Quote")
         oxml.fix_style_colours(styles)
         section = self.doc.sections[0]
         width, height = PAGE_SIZES.get(self.context.options.page_size, PAGE_SIZES["letter"])
@@ -300,7 +305,7 @@ class DocxBuilder:
     def _quote(self, quote: BlockQuote) -> None:
         for child in quote.children:
             if isinstance(child, ParagraphBlock):
-                self._block(child, style="Quote")
+                self._block(child, style=QUOTE_STYLE)
             else:
                 self._block(child)
         if quote.attribution:

@@ -148,6 +148,8 @@ def repair(data: bytes, recording: TagRecording, article: Article, options: Buil
         deterministic_id=True,
         static_id=False,
         preserve_pdfa=True,
+        # pikepdf would otherwise re-serialise our XMP packet (to update an optional version field).
+        fix_metadata_version=False,
     )
     return out.getvalue()
 
