@@ -431,7 +431,7 @@ class Converter:
                 for image in child.iter("img"):
                     result.extend(self.profile.figure(image, self))
             else:
-                pending.extend(self.inlines_of(child, depth + 1))
+                pending.extend(self.inline(child, depth + 1, links=True))
             if child.tail:
                 append_text(pending, child.tail)
         flush()

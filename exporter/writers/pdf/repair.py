@@ -1,9 +1,12 @@
 """The structure repair pass: fix what WeasyPrint 70.0's tagging gets wrong, with pikepdf.
 
-Each repair is a function below, named for what it guarantees; tests/pdf/test_pdf_structure.py proves each one by
-reading the structure tree of the finished file. The facts the PDF alone does not carry (which HTML element a
-structure element came from, its `lang`, a header cell's scope, the text of each marked-content sequence) come from
-the TagRecording made while WeasyPrint tagged the document (tagging.py).
+Each repair is a function below, named for what it guarantees; tests/pdf/test_pdf_structure.py proves each one
+by reading the structure tree of the finished file. The facts the PDF alone does not carry (which HTML element a
+structure element came from, its `lang`, a header cell's scope, the text of each marked-content sequence) come
+from the TagRecording made while WeasyPrint tagged the document (tagging.py).
+
+The tree is read once into plain Python objects (`Node`), repaired there, and written back: reading pikepdf
+objects is slow, and the repairs walk the tree many times.
 """
 
 from __future__ import annotations
@@ -29,99 +32,160 @@ _MARKED = re.compile(rb"/(\w+)\s*<</MCID (\d+)>>\s*BDC")
 # Annotation flag bit 3: print the annotation (required by PDF/A, expected by PDF/UA checkers).
 PRINT_FLAG = 4
 # The elements a list item may contain (ISO 32000-1, 14.8.4.3.3).
-LIST_ITEM_KIDS = ("/Lbl", "/LBody")
+LIST_ITEM_KIDS = ("LBody", "Lbl")
+HEADER_SCOPES = {"row": "Row", "rowgroup": "Row", "col": "Column", "colgroup": "Column"}
 
 
-def is_element(obj: object) -> bool:
-    return isinstance(obj, Dictionary) and "/S" in obj
+@dataclass(frozen=True)
+class Marked:
+    """A marked-content sequence: MCID on a page."""
+
+    page: int
+    mcid: int
+
+
+@dataclass(frozen=True)
+class AnnotationRef:
+    """An /OBJR kid: a link annotation and its ParentTree key."""
+
+    objr: Dictionary
+    key: int
+
+
+@dataclass(eq=False)
+class Node:
+    """One structure element, mirrored from the PDF."""
+
+    obj: Dictionary | None  # None: created by the repair, made indirect when written back
+    role: str  # structure type without the slash: "P", "Table", ...
+    page: int | None
+    facts: ElementFacts | None
+    kids: list[Node | Marked | AnnotationRef] = field(default_factory=list)
+    parent: Node | None = None
+    attributes: dict[str, object] = field(default_factory=dict)  # entries to set on the element
+    original_role: str = ""
+    original_kids: tuple[int, ...] = ()
+    original_parent: int | None = None
+
+    def walk(self) -> Iterator[Node]:
+        """Pre-order: document order."""
+        yield self
+        for kid in self.kids:
+            if isinstance(kid, Node):
+                yield from kid.walk()
+
+    def child_nodes(self) -> list[Node]:
+        return [kid for kid in self.kids if isinstance(kid, Node)]
+
+    def remove(self, kid: Node) -> None:
+        self.kids = [k for k in self.kids if k is not kid]
+
+    def append(self, kid: Node | Marked | AnnotationRef) -> None:
+        if isinstance(kid, Node):
+            kid.parent = self
+        self.kids.append(kid)
+
+    def marked_content(self) -> Iterator[Marked]:
+        for kid in self.kids:
+            if isinstance(kid, Marked):
+                yield kid
+            elif isinstance(kid, Node):
+                yield from kid.marked_content()
+
+    def is_descendant_of(self, other: Node) -> bool:
+        node = self.parent
+        while node is not None:
+            if node is other:
+                return True
+            node = node.parent
+        return False
 
 
 @dataclass
 class Tree:
-    """The structure tree with what the repairs need to look up: parents, facts and pages."""
-
     pdf: pikepdf.Pdf
     recording: TagRecording
-    page_index: dict[tuple[int, int], int]
+    document: Node
     # (page index, MCID) -> replacement opening operator for sequences that become artifacts
     artifacts: dict[tuple[int, int], bytes] = field(default_factory=dict)
 
-    @property
-    def root(self) -> Dictionary:
-        return self.pdf.Root.StructTreeRoot
+    def walk(self) -> Iterator[Node]:
+        return self.document.walk()
 
-    def document(self) -> Dictionary:
-        kids = self.root.K
-        return kids[0] if isinstance(kids, Array) else kids
-
-    def facts(self, element: Dictionary) -> ElementFacts | None:
-        if not element.is_indirect:
-            return None
-        return self.recording.elements.get(element.objgen[0])
-
-    def walk(self, element: Dictionary | None = None) -> Iterator[Dictionary]:
-        """Pre-order: document order."""
-        element = self.document() if element is None else element
-        yield element
-        for kid in kids_of(element):
-            if is_element(kid):
-                yield from self.walk(kid)
-
-    def page_of(self, holder: Dictionary) -> int:
-        return self.page_index[holder.Pg.objgen]
-
-    def mark_artifacts(self, element: Dictionary, opening: bytes) -> None:
-        """Every marked-content sequence under `element` becomes an artifact."""
-        for kid in kids_of(element):
-            if isinstance(kid, int):
-                self.artifacts[(self.page_of(element), int(kid))] = opening
-            elif isinstance(kid, Dictionary) and kid.get("/Type") == "/MCR":
-                self.artifacts[(self.page_of(kid), int(kid.MCID))] = opening
-            elif is_element(kid):
-                self.mark_artifacts(kid, opening)
+    def mark_artifacts(self, node: Node, opening: bytes) -> None:
+        for marked in node.marked_content():
+            self.artifacts[(marked.page, marked.mcid)] = opening
 
 
-def kids_of(element: Dictionary) -> list:
-    kids = element.get("/K")
-    if kids is None:
-        return []
-    if isinstance(kids, Array):
-        return list(kids)
-    return [kids]
+def load_tree(pdf: pikepdf.Pdf, recording: TagRecording) -> Tree:
+    page_index = {page.obj.objgen: index for index, page in enumerate(pdf.pages)}
+
+    def page_of(holder: Dictionary) -> int | None:
+        page = holder.get("/Pg")
+        return page_index.get(page.objgen) if page is not None else None
+
+    def load(obj: Dictionary, parent: Node | None) -> Node:
+        number = obj.objgen[0] if obj.is_indirect else None
+        role = str(obj.S)[1:]
+        node = Node(obj, role, page_of(obj), recording.elements.get(number) if number else None, parent=parent)
+        raw = obj.get("/K")
+        items = list(raw) if isinstance(raw, Array) else ([] if raw is None else [raw])
+        for item in items:
+            if isinstance(item, int):
+                node.kids.append(Marked(node.page if node.page is not None else -1, int(item)))
+            elif isinstance(item, Dictionary):
+                kind = item.get("/Type")
+                if kind == "/MCR":
+                    node.kids.append(Marked(page_of(item), int(item.MCID)))
+                elif kind == "/OBJR":
+                    node.kids.append(AnnotationRef(item, int(item.Obj.StructParent)))
+                elif "/S" in item:
+                    node.kids.append(load(item, node))
+        node.original_role = role
+        node.original_kids = tuple(id(kid) for kid in node.kids)
+        node.original_parent = id(parent) if parent else None
+        return node
+
+    kids = pdf.Root.StructTreeRoot.K
+    document = kids[0] if isinstance(kids, Array) else kids
+    return Tree(pdf, recording, load(document, None))
 
 
-def set_kids(element: Dictionary, kids: list) -> None:
-    element.K = Array(kids)
-
-
-def remove_kid(parent: Dictionary, kid: Dictionary) -> None:
-    set_kids(parent, [k for k in kids_of(parent) if not (is_element(k) and k.objgen == kid.objgen)])
-
-
-def is_descendant(element: Dictionary, ancestor: Dictionary) -> bool:
-    node = element.get("/P")
-    while is_element(node):
-        if node.objgen == ancestor.objgen:
-            return True
-        node = node.get("/P")
-    return False
-
-
-def adopt(parent: Dictionary, kid: object, kid_page: Dictionary | None = None) -> object:
-    """Prepare `kid` to live under `parent`: re-parent elements; an MCID from another page becomes an MCR."""
-    if is_element(kid):
-        kid.P = parent
-        return kid
-    if isinstance(kid, int) and kid_page is not None and kid_page.objgen != parent.Pg.objgen:
-        return Dictionary(Type=Name.MCR, Pg=kid_page, MCID=int(kid))
-    return kid
+def write_tree(tree: Tree) -> None:
+    """Write changed elements back: roles, kids (an MCID from another page becomes an MCR), parents, entries."""
+    pages = list(tree.pdf.pages)
+    for node in tree.walk():
+        if node.obj is None:
+            node.obj = tree.pdf.make_indirect(Dictionary(Type=Name.StructElem))
+            node.obj.S = Name("/" + node.role)
+            if node.page is not None:
+                node.obj.Pg = pages[node.page].obj
+    for node in tree.walk():
+        obj = node.obj
+        assert obj is not None
+        if node.role != node.original_role:
+            obj.S = Name("/" + node.role)
+        if node.parent is not None and id(node.parent) != node.original_parent:
+            obj.P = node.parent.obj
+        if tuple(id(kid) for kid in node.kids) != node.original_kids:
+            written: list[object] = []
+            for kid in node.kids:
+                if isinstance(kid, Node):
+                    written.append(kid.obj)
+                elif isinstance(kid, AnnotationRef):
+                    written.append(kid.objr)
+                elif kid.page == node.page:
+                    written.append(kid.mcid)
+                else:
+                    written.append(Dictionary(Type=Name.MCR, Pg=pages[kid.page].obj, MCID=kid.mcid))
+            obj.K = Array(written)
+        for key, value in node.attributes.items():
+            obj[key] = value
 
 
 def repair(data: bytes, recording: TagRecording, article: Article, options: BuildOptions) -> bytes:
     pdf = pikepdf.open(io.BytesIO(data))
-    page_index = {page.obj.objgen: index for index, page in enumerate(pdf.pages)}
-    tree = Tree(pdf, recording, page_index)
-    language = article.language
+    tree = load_tree(pdf, recording)
 
     margin_content_as_pagination_artifacts(tree)
     repeated_table_headers_as_artifacts(tree)
@@ -129,9 +193,10 @@ def repair(data: bytes, recording: TagRecording, article: Article, options: Buil
     whitespace_only_as_artifacts(tree)
     figures_as_div_with_caption(tree)
     list_items_hold_only_lbl_and_lbody(tree)
-    language_of_parts(tree, language)
+    language_of_parts(tree, article.language)
     header_cell_scope(tree)
     remove_empty_elements(tree)
+    write_tree(tree)
     id_tree(tree)
     describe_links(tree)
     rewrite_content_streams(tree)
@@ -146,7 +211,6 @@ def repair(data: bytes, recording: TagRecording, article: Article, options: Buil
         # qpdf keeps the first /ID entry (our stable identifier) and would make the second at random: derive
         # it from the content instead, so that two builds are byte-identical.
         deterministic_id=True,
-        static_id=False,
         preserve_pdfa=True,
         # pikepdf would otherwise re-serialise our XMP packet (to update an optional version field).
         fix_metadata_version=False,
@@ -157,200 +221,177 @@ def repair(data: bytes, recording: TagRecording, article: Article, options: Buil
 def margin_content_as_pagination_artifacts(tree: Tree) -> None:
     """Page numbers and running titles: WeasyPrint tags margin-box text as Spans that only the ParentTree
     reaches. Those sequences become `/Artifact <</Type /Pagination>>` and the Spans disappear."""
-    reachable = {element.objgen for element in tree.walk()}
-    nums = tree.root.ParentTree.Nums
+    reachable = {node.obj.objgen for node in tree.walk() if node.obj is not None}
+    margin = {number for number, facts in tree.recording.elements.items() if facts.in_margin}
+    nums = tree.pdf.Root.StructTreeRoot.ParentTree.Nums
     for position in range(0, len(nums), 2):
-        key, value = int(nums[position]), nums[position + 1]
+        value = nums[position + 1]
         if not isinstance(value, Array):
             continue  # an annotation's entry
-        page = key
+        page = int(nums[position])
         for mcid, parent in enumerate(value):
-            if not is_element(parent):
+            if not isinstance(parent, Dictionary):
                 continue
-            facts = tree.facts(parent)
-            if parent.objgen not in reachable or (facts is not None and facts.in_margin):
+            objgen = parent.objgen
+            if objgen not in reachable or objgen[0] in margin:
                 tree.artifacts[(page, mcid)] = PAGINATION
 
 
 def repeated_table_headers_as_artifacts(tree: Tree) -> None:
-    """A table crossing a page break gets one Table per page, each with its own THead. The header rows repeated
-    on later pages are page furniture: artifacts. Their header cells' IDs, used by the data cells on those pages,
-    are mapped to the original header cells."""
-    tables: dict[int, list[Dictionary]] = defaultdict(list)
-    for element in tree.walk():
-        facts = tree.facts(element)
-        if element.S == "/Table" and facts is not None and facts.source_key is not None:
-            tables[facts.source_key].append(element)
+    """A table crossing a page break gets one Table per page, each with its own THead. The header rows
+    repeated on later pages are page furniture: artifacts. Their header cells' IDs, used by the data cells on
+    those pages, are mapped to the original header cells."""
+    tables: dict[int, list[Node]] = defaultdict(list)
+    for node in tree.walk():
+        if node.role == "Table" and node.facts is not None and node.facts.source_key is not None:
+            tables[node.facts.source_key].append(node)
     id_map: dict[bytes, pikepdf.String] = {}
     for fragments in tables.values():
         if len(fragments) < 2:
             continue
         # The first THead met is the real one: a first fragment may hold only the caption.
-        originals: list[Dictionary] | None = None
+        originals: list[Node] | None = None
         for fragment in fragments:
-            for head in [kid for kid in kids_of(fragment) if is_element(kid) and kid.S == "/THead"]:
+            for head in [kid for kid in fragment.child_nodes() if kid.role == "THead"]:
+                cells = [cell for cell in head.walk() if cell.role == "TH"]
                 if originals is None:
-                    originals = [cell for cell in tree.walk(head) if cell.S == "/TH"]
+                    originals = cells
                     continue
-                repeated = [cell for cell in tree.walk(head) if cell.S == "/TH"]
-                for copy, original in zip(repeated, originals, strict=False):
-                    if "/ID" in copy and "/ID" in original:
-                        id_map[bytes(copy.ID)] = original.ID
+                for copy, original in zip(cells, originals, strict=False):
+                    copy_id, original_id = copy.obj.get("/ID"), original.obj.get("/ID")
+                    if copy_id is not None and original_id is not None:
+                        id_map[bytes(copy_id)] = original_id
                 tree.mark_artifacts(head, PAGINATION)
-                remove_kid(fragment, head)
+                fragment.remove(head)
     if not id_map:
         return
-    for element in tree.walk():
-        attributes = element.get("/A")
+    for node in tree.walk():
+        if node.role != "TD":
+            continue
+        attributes = node.obj.get("/A")
         if isinstance(attributes, Dictionary) and "/Headers" in attributes:
             attributes.Headers = Array([id_map.get(bytes(h), h) for h in attributes.Headers])
 
 
 def join_fragments(tree: Tree) -> None:
-    """WeasyPrint makes one structure element per page (and per line, for inline elements) of an HTML element.
-    Fragments of one HTML element become one structure element again: the first keeps the kids of the rest."""
-    # Keyed by role too: one <li> yields LI, Lbl (its marker) and LBody, which are not fragments of each other.
-    groups: dict[tuple[int, str], list[Dictionary]] = defaultdict(list)
-    order: list[tuple[int, str]] = []
-    for element in tree.walk():
-        facts = tree.facts(element)
-        if facts is None or facts.source_key is None or facts.in_margin:
-            continue
-        key = (facts.source_key, str(element.S))
-        if key not in groups:
-            order.append(key)
-        groups[key].append(element)
-    for key in order:
-        keeper, *rest = groups[key]
+    """WeasyPrint makes one structure element per page (and per line, for inline elements) of an HTML
+    element. Fragments of one HTML element become one structure element again: the first keeps the kids."""
+    # Keyed by role too: one <li> yields LI, Lbl (its marker) and LBody, not fragments of each other.
+    groups: dict[tuple[int, str], list[Node]] = defaultdict(list)
+    for node in tree.walk():
+        facts = node.facts
+        if facts is not None and facts.source_key is not None and not facts.in_margin:
+            groups[(facts.source_key, node.role)].append(node)
+    for keeper, *rest in groups.values():
         for fragment in rest:
-            if is_descendant(fragment, keeper):
+            if fragment.is_descendant_of(keeper) or fragment.parent is None:
                 continue  # an anonymous box nested in its own element's box: not a page or line fragment
-            moved = [adopt(keeper, kid, fragment.get("/Pg")) for kid in kids_of(fragment)]
-            set_kids(keeper, kids_of(keeper) + moved)
-            parent = fragment.P
-            if is_element(parent):
-                remove_kid(parent, fragment)
+            for kid in fragment.kids:
+                keeper.append(kid)
+            fragment.kids = []
+            fragment.parent.remove(fragment)
 
 
 def whitespace_only_as_artifacts(tree: Tree) -> None:
-    """Spans that draw only spaces are layout, not content: no empty or whitespace-only structure elements."""
-    for element in list(tree.walk()):
-        kids = kids_of(element)
-        if element.S != "/Span" or not kids or not all(isinstance(kid, int) for kid in kids):
+    """Spans that draw only spaces are layout, not content: no whitespace-only structure elements."""
+    texts = tree.recording.texts
+    for node in list(tree.walk()):
+        if node.role != "Span" or not node.kids or not all(isinstance(kid, Marked) for kid in node.kids):
             continue
-        page = tree.page_of(element)
-        texts = tree.recording.texts.get(page, {})
-        if all(not texts.get(int(kid), "x").strip() for kid in kids):
-            for kid in kids:
-                tree.artifacts[(page, int(kid))] = LAYOUT
-            parent = element.P
-            if is_element(parent):
-                remove_kid(parent, element)
+        marks = [kid for kid in node.kids if isinstance(kid, Marked)]
+        if all(not texts.get(mark.page, {}).get(mark.mcid, "x").strip() for mark in marks):
+            for mark in marks:
+                tree.artifacts[(mark.page, mark.mcid)] = LAYOUT
+            if node.parent is not None:
+                node.parent.remove(node)
 
 
 def figures_as_div_with_caption(tree: Tree) -> None:
-    """<figure> comes out as NonStruct around Figure and Caption. Make it a Div, so the Figure (whose /Alt
-    replaces its content) and the Caption (title, caption, credit, VIRIN) are siblings a screen reader reads."""
-    for element in tree.walk():
-        facts = tree.facts(element)
-        if facts is not None and facts.tag == "figure":
-            element.S = Name.Div
+    """<figure> comes out as NonStruct around Figure and Caption. Make it a Div, so that the Figure (whose
+    /Alt replaces its content) and the Caption (title, caption, credit, VIRIN) are siblings, both read."""
+    for node in tree.walk():
+        if node.facts is not None and node.facts.tag == "figure":
+            node.role = "Div"
 
 
 def list_items_hold_only_lbl_and_lbody(tree: Tree) -> None:
     """<li><p>…</p></li> gives LI > P; PDF/UA wants LI > (Lbl, LBody): wrap such kids in an LBody."""
-    for element in list(tree.walk()):
-        if element.S != "/LI":
-            continue
-        new_kids: list = []
-        body: Dictionary | None = None
-        for kid in kids_of(element):
-            if is_element(kid) and kid.S in LIST_ITEM_KIDS:
-                new_kids.append(kid)
-                body = kid if kid.S == "/LBody" else None
+    for item in [node for node in tree.walk() if node.role == "LI"]:
+        kids, item.kids = item.kids, []
+        body: Node | None = None
+        for kid in kids:
+            if isinstance(kid, Node) and kid.role in LIST_ITEM_KIDS:
+                item.append(kid)
+                body = kid if kid.role == "LBody" else None
                 continue
             if body is None:
-                body = tree.pdf.make_indirect(
-                    Dictionary(Type=Name.StructElem, S=Name.LBody, P=element, Pg=element.Pg, K=Array())
-                )
-                new_kids.append(body)
-            set_kids(body, kids_of(body) + [adopt(body, kid, element.get("/Pg"))])
-        set_kids(element, new_kids)
+                body = Node(None, "LBody", item.page, None)
+                item.append(body)
+            body.append(kid)
 
 
 def language_of_parts(tree: Tree, document_language: str) -> None:
-    """WeasyPrint drops `lang` on inner elements; put it back as /Lang where it differs from the document's."""
+    """WeasyPrint drops `lang` on inner elements: put it back as /Lang where it differs from the document's."""
     base = document_language.lower()
-    for element in tree.walk():
-        facts = tree.facts(element)
-        if facts is None:
-            continue
-        lang = facts.attributes.get("lang")
+    for node in tree.walk():
+        lang = node.facts.attributes.get("lang") if node.facts else None
         if lang and lang.lower() != base:
-            element.Lang = pikepdf.String(lang)
+            node.attributes["/Lang"] = pikepdf.String(lang)
 
 
 def header_cell_scope(tree: Tree) -> None:
     """Every TH gets /Scope: from its HTML scope attribute, else Column in a THead and Row elsewhere."""
-    scopes = {"row": Name.Row, "rowgroup": Name.Row, "col": Name.Column, "colgroup": Name.Column}
 
-    def visit(element: Dictionary, in_head: bool) -> None:
-        if element.S == "/TH":
-            facts = tree.facts(element)
-            scope = scopes.get((facts.attributes.get("scope", "") if facts else "").lower())
-            attributes = element.get("/A")
+    def visit(node: Node, in_head: bool) -> None:
+        if node.role == "TH":
+            scope = HEADER_SCOPES.get((node.facts.attributes.get("scope", "") if node.facts else "").lower())
+            attributes = node.obj.get("/A") if node.obj is not None else None
             if not isinstance(attributes, Dictionary):
                 attributes = Dictionary(O=Name.Table)
-                element.A = attributes
-            attributes.Scope = scope or (Name.Column if in_head else Name.Row)
-        for kid in kids_of(element):
-            if is_element(kid):
-                visit(kid, in_head or element.S == "/THead")
+                node.attributes["/A"] = attributes
+            attributes.Scope = Name("/" + (scope or ("Column" if in_head else "Row")))
+        for kid in node.child_nodes():
+            visit(kid, in_head or node.role == "THead")
 
-    visit(tree.document(), False)
+    visit(tree.document, False)
 
 
 def remove_empty_elements(tree: Tree) -> None:
     """Elements with no content left (a <br>, an empty decorative box, an emptied fragment) go, bottom-up."""
 
-    def prune(element: Dictionary) -> bool:
-        kept = []
-        for kid in kids_of(element):
-            if is_element(kid):
-                if prune(kid):
-                    kept.append(kid)
-            else:
-                kept.append(kid)
-        set_kids(element, kept)
-        return bool(kept)
+    def prune(node: Node) -> bool:
+        node.kids = [kid for kid in node.kids if not isinstance(kid, Node) or prune(kid)]
+        return bool(node.kids)
 
-    prune(tree.document())
+    prune(tree.document)
 
 
 def id_tree(tree: Tree) -> None:
-    """Structure elements with /ID (WeasyPrint writes them on TH) must be findable through the root's IDTree."""
-    entries = sorted(
-        ((bytes(element.ID), element) for element in tree.walk() if "/ID" in element), key=lambda item: item[0]
-    )
+    """Structure elements with /ID (WeasyPrint writes them on TH) must be findable through the IDTree."""
+    entries = []
+    for node in tree.walk():
+        if node.role in ("TH", "TD") and node.obj is not None and "/ID" in node.obj:
+            entries.append((bytes(node.obj.ID), node.obj))
+    root = tree.pdf.Root.StructTreeRoot
     if not entries:
-        if "/IDTree" in tree.root:
-            del tree.root["/IDTree"]
+        if "/IDTree" in root:
+            del root["/IDTree"]
         return
     names = Array()
-    for identifier, element in entries:
+    for identifier, element in sorted(entries, key=lambda entry: entry[0]):
         names.append(pikepdf.String(identifier))
         names.append(element)
-    tree.root.IDTree = tree.pdf.make_indirect(Dictionary(Names=names))
+    root.IDTree = tree.pdf.make_indirect(Dictionary(Names=names))
 
 
 def describe_links(tree: Tree) -> None:
-    """Link annotations: /Contents says what the link is (its text and where it goes), not the bare URL; and the
-    Print flag is set."""
+    """Link annotations: /Contents says what the link is (its text and where it goes), not the bare URL;
+    and the Print flag is set."""
     for page in tree.pdf.pages:
         for annotation in page.obj.get("/Annots", Array()):
             if annotation.get("/Subtype") != "/Link":
                 continue
-            annotation.F = annotation.get("/F", 0) | PRINT_FLAG
+            annotation.F = int(annotation.get("/F", 0)) | PRINT_FLAG
             facts = tree.recording.annotations.get(annotation.objgen[0]) if annotation.is_indirect else None
             text = " ".join((facts.text if facts else "").split())
             href = facts.attributes.get("href", "") if facts else ""
@@ -370,16 +411,14 @@ def rewrite_content_streams(tree: Tree) -> None:
     for (page, mcid), opening in tree.artifacts.items():
         by_page[page][mcid] = opening
     for page_number, replacements in by_page.items():
-        page = tree.pdf.pages[page_number]
-        contents = page.obj.Contents
+        contents = tree.pdf.pages[page_number].obj.Contents
         streams = list(contents) if isinstance(contents, Array) else [contents]
+
+        def replace(match: re.Match[bytes], replacements: dict[int, bytes] = replacements) -> bytes:
+            return replacements.get(int(match.group(2)), match.group(0))
+
         for stream in streams:
-            data = stream.read_bytes()
-
-            def replace(match: re.Match[bytes]) -> bytes:
-                return replacements.get(int(match.group(2)), match.group(0))
-
-            stream.write(_MARKED.sub(replace, data))
+            stream.write(_MARKED.sub(replace, stream.read_bytes()))
 
 
 def rebuild_parent_tree(tree: Tree) -> None:
@@ -387,23 +426,22 @@ def rebuild_parent_tree(tree: Tree) -> None:
     element: each page's MCIDs, and each link annotation's StructParent."""
     pages: dict[int, dict[int, Dictionary]] = defaultdict(dict)
     objects: dict[int, Dictionary] = {}
-    for element in tree.walk():
-        for kid in kids_of(element):
-            if isinstance(kid, int):
-                pages[tree.page_of(element)][int(kid)] = element
-            elif isinstance(kid, Dictionary) and kid.get("/Type") == "/MCR":
-                pages[tree.page_of(kid)][int(kid.MCID)] = element
-            elif isinstance(kid, Dictionary) and kid.get("/Type") == "/OBJR":
-                objects[int(kid.Obj.StructParent)] = element
+    for node in tree.walk():
+        for kid in node.kids:
+            if isinstance(kid, Marked):
+                pages[kid.page][kid.mcid] = node.obj
+            elif isinstance(kid, AnnotationRef):
+                objects[kid.key] = node.obj
     nums = Array()
     for index, page in enumerate(tree.pdf.pages):
         mapping = pages.get(index, {})
         page.obj.StructParents = index
         length = max(mapping) + 1 if mapping else 0
         nums.append(index)
-        nums.append(Array([mapping.get(mcid, None) for mcid in range(length)]))
+        nums.append(Array([mapping.get(mcid) for mcid in range(length)]))
     for key in sorted(objects):
         nums.append(key)
         nums.append(objects[key])
-    tree.root.ParentTree = tree.pdf.make_indirect(Dictionary(Nums=nums))
-    tree.root.ParentTreeNextKey = (max(objects) + 1) if objects else len(tree.pdf.pages)
+    root = tree.pdf.Root.StructTreeRoot
+    root.ParentTree = tree.pdf.make_indirect(Dictionary(Nums=nums))
+    root.ParentTreeNextKey = (max(objects) + 1) if objects else len(tree.pdf.pages)
