@@ -56,8 +56,28 @@ def check_language(value: str) -> str:
     return tag
 
 
+# Characters XML 1.0 cannot carry (C0 controls other than tab, newline and return; U+FFFE, U+FFFF).
+_NOT_XML_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
 class Node(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=False)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _xml_characters_only(cls, data: Any) -> Any:
+        """Every output is XML underneath (XHTML, OOXML, XMP): text that XML cannot hold is dropped here, once."""
+        if isinstance(data, dict):
+            return {key: _xml_safe(value) for key, value in data.items()}
+        return data
+
+
+def _xml_safe(value: Any) -> Any:
+    if isinstance(value, str):
+        return _NOT_XML_CHARACTERS.sub("", value)
+    if isinstance(value, list) and value and all(isinstance(item, str) for item in value):
+        return [_NOT_XML_CHARACTERS.sub("", item) for item in value]
+    return value
 
 
 # ---------------------------------------------------------------- inlines

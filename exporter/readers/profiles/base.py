@@ -422,6 +422,11 @@ class Converter:
                     result.extend(claimed)
             elif is_chrome(child):
                 pass
+            elif tag == "img" and running_text(container):
+                # An image inside running text (an icon, a tracking pixel, an emoji picture) is not a figure.
+                self.page.warnings.append(
+                    f"an image inside running text was left out: {squash(child.get('src'))[:80]!r}"
+                )
             elif tag in BLOCK_TAGS:
                 flush()
                 result.extend(self.block(child, depth + 1))
@@ -586,6 +591,12 @@ class Converter:
 
     def caption_inlines(self, element: HtmlElement | None) -> list[Inline]:
         return trim_inlines(self.inlines_of(element, links=True)) if element is not None else []
+
+
+def running_text(container: HtmlElement) -> bool:
+    """Whether a paragraph holds text besides its images (so an image in it is inline, not a figure)."""
+    tag = container.tag.lower() if isinstance(container.tag, str) else ""
+    return tag in ("p", "li", "td", "th", "dd", "figcaption") and bool(squash(container.text_content()))
 
 
 def _nearest(element: HtmlElement, tag: str) -> HtmlElement | None:

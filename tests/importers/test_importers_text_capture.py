@@ -1,0 +1,185 @@
+"""Plain-text captures: the seed and the variants the corpus README lists."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from exporter.model import Article, Figure, Heading, ListBlock, Paragraph, plain_text
+from exporter.options import BuildOptions
+from exporter.readers import ReadResult, read_document
+
+BANNER = """An official website of the United States Government
+Here's how you know
+
+Official websites use .gov
+
+.gov website belongs to an official government organization in the United States.
+
+Secure .gov websites use HTTPS
+
+A lock ( lock ) or https:// means you’ve safely connected to the .gov website. Share sensitive information only on official, secure websites.
+"""
+
+
+def capture(tmp_path: Path, text: str, **options: object) -> ReadResult:
+    path = tmp_path / "capture.txt"
+    path.write_text(text, encoding="utf-8")
+    return read_document(path, BuildOptions(**options))
+
+
+def test_seed_capture(seed_capture: Path) -> None:
+    result = read_document(seed_capture, BuildOptions())
+    article = result.document
+    assert isinstance(article, Article)
+    assert article.title == "Stoltenberg Explains Why Support to Ukraine Still Matters"
+    paragraphs = [block for block in article.body if isinstance(block, Paragraph)]
+    assert len(paragraphs) == 9
+    assert plain_text(paragraphs[0].children).startswith("A year on, support to Ukraine")
+    assert plain_text(paragraphs[-1].children).endswith("as a sovereign, independent nation,\" he said.")
+    figures = article.figures()
+    assert len(figures) == 1
+    figure = figures[0]
+    assert figure.alt == "Two men engage in conversation across a conference table as others at the table look on."
+    assert figure.title == "Meeting Time"
+    assert plain_text(figure.caption).startswith("Secretary of Defense Lloyd J. Austin III meets with NATO")
+    assert figure.credit == "Chad J. McNeeley"
+    assert figure.virin == "230214-D-TT977-0483"
+    assert figure.image == "230214-D-TT977-0483.jpg"
+    # The figure sits where the capture has it: after the second paragraph.
+    assert article.body.index(figure) == 2
+    assert result.figure_lines == [18]  # the alt-text line
+    # Banner recorded, never trusted; the capture has no URL of its own.
+    assert article.source.page_claims_official is True
+    assert article.source.url is None
+    body_text = " ".join(plain_text(p.children) for p in paragraphs)
+    for chrome in ("official website", "Here's how you know", "lock", "Related Stories"):
+        assert chrome not in body_text
+    assert not result.warnings
+
+
+def test_seed_capture_with_source_url(seed_capture: Path) -> None:
+    url = "https://www.defense.gov/News/News-Stories/Article/Article/3298480/"
+    article = read_document(seed_capture, BuildOptions(source_url=url)).document
+    assert article.source.url == url
+
+
+def test_photo_by_and_virin_on_one_line(tmp_path: Path) -> None:
+    text = BANNER + """
+Headline Here
+
+First paragraph of the story.
+
+Soldiers load a truck at the depot.
+Loading Up
+Soldiers load supplies at the depot, March 3, 2023.
+Photo by: Sgt. Jane Doe | VIRIN: 230303-A-AB123-1001.JPG
+
+Second paragraph.
+"""
+    figure = capture(tmp_path, text).document.figures()[0]
+    assert figure.credit == "Sgt. Jane Doe"
+    assert figure.virin == "230303-A-AB123-1001"
+    assert figure.title == "Loading Up"
+    assert figure.alt == "Soldiers load a truck at the depot."
+
+
+def test_agency_credit_line_and_photo_by_label(tmp_path: Path) -> None:
+    text = """Another Headline
+
+Intro paragraph.
+
+A sailor stands watch on the bridge.
+Bridge Watch
+A sailor stands watch aboard the ship in the Pacific Ocean, Jan. 5, 2024.
+Jane Roe, DOD
+VIRIN: 240105-N-XY123-1002
+
+Photo block two alt.
+Second Photo
+Caption of the second photo.
+Photo By: Petty Officer 2nd Class John Q. Public
+VIRIN: 161112-D-SW162-143B
+"""
+    figures = capture(tmp_path, text).document.figures()
+    assert [f.credit for f in figures] == ["Jane Roe, DOD", "Petty Officer 2nd Class John Q. Public"]
+    assert [f.virin for f in figures] == ["240105-N-XY123-1002", "161112-D-SW162-143B"]
+
+
+def test_slideshow_photo_without_credit_and_without_alt_warns(tmp_path: Path) -> None:
+    text = """Slideshow Story
+
+Opening paragraph.
+
+Ceremony Arrival
+Guests arrive for the ceremony.
+VIRIN: 230101-D-AB123-0001
+"""
+    result = capture(tmp_path, text)
+    figure = result.document.figures()[0]
+    assert figure.credit is None
+    assert figure.alt is None
+    assert figure.title == "Ceremony Arrival"
+    assert any("no alt-text line" in warning for warning in result.warnings)
+
+
+def test_labels_historical_notice_related_stories_and_mojibake(tmp_path: Path) -> None:
+    text = BANNER + """
+This is a historical document from our archive, no longer maintained.
+
+Immediate Release
+
+Secretary Meets Allies
+
+By Jim Garamone, DOD News
+Feb. 15, 2023
+
+The secretaryâ€™s trip began in Brussels â€” where he met allies.
+
+Key Points
+
+• Support continues
+• Talks expand
+
+Related Stories
+
+Some Other Story
+Another Story
+"""
+    result = capture(tmp_path, text)
+    article = result.document
+    assert article.title == "Secretary Meets Allies"
+    assert article.byline is not None
+    assert article.byline.people == ["Jim Garamone"] and article.byline.organization == "DOD News"
+    assert article.published == "2023-02-15"
+    first = article.body[0]
+    assert isinstance(first, Paragraph)
+    # ftfy repairs the mojibake; typographic quotes and dashes stay typographic.
+    assert plain_text(first.children) == "The secretary’s trip began in Brussels — where he met allies."
+    assert isinstance(article.body[1], Heading) and plain_text(article.body[1].children) == "Key Points"
+    assert isinstance(article.body[2], ListBlock) and len(article.body[2].items) == 2
+    assert len(article.body) == 3  # nothing after "Related Stories"
+    assert any("historical" in warning for warning in result.warnings)
+    assert any("related stories" in warning for warning in result.warnings)
+
+
+def test_capture_of_banner_only_is_refused(tmp_path: Path) -> None:
+    from exporter.errors import ExportError
+
+    with pytest.raises(ExportError, match="no headline"):
+        capture(tmp_path, BANNER)
+
+
+def test_figure_without_virin_is_named_for_images_dir(tmp_path: Path) -> None:
+    text = """Headline
+
+A photo of the base gate.
+Main Gate
+The main gate at dawn.
+Credit: Airman Alex Example
+"""
+    figure = capture(tmp_path, text).document.figures()[0]
+    assert isinstance(figure, Figure)
+    assert figure.virin is None
+    assert figure.image == "main-gate.jpg"
