@@ -132,6 +132,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="EPUB: who certifies conformance (adds dcterms:conformsTo and a11y:certifiedBy)",
     )
     build.add_argument(
+        "--check",
+        action="store_true",
+        help="validate the outputs right after writing (as `exporter check`); exit 1 when they fail",
+    )
+    build.add_argument(
         "-j",
         "--jobs",
         type=_positive,
@@ -203,6 +208,7 @@ def expand_inputs(inputs: Sequence[Path]) -> list[Path]:
 
 def command_build(args: argparse.Namespace) -> int:
     from exporter.batch import default_jobs, run_batch
+    from exporter.checks.report import STATUS_LABEL
     from exporter.pipeline import InputResult, output_stem
 
     options = _options(args)
@@ -224,6 +230,13 @@ def command_build(args: argparse.Namespace) -> int:
             print(f"error: {result.error}", file=sys.stderr)
         for path in result.outputs:
             print(f"wrote {path}")
+        for check in result.checks:
+            label = STATUS_LABEL[check.status]
+            print(f"check: {check.target}: {check.check}: {label}")
+            for finding in check.findings:
+                print(f"check: {check.target}: {check.check}: {finding}")
+            if check.reason and check.status != "passed":
+                print(f"check: {check.target}: {check.check}: {check.reason}")
 
     jobs = args.jobs or default_jobs()
     results = run_batch(inputs, options, 1 if options.debug else jobs, report)

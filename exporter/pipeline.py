@@ -39,6 +39,7 @@ class InputResult:
     outputs: list[Path] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     error: str | None = None
+    checks: list = field(default_factory=list)  # CheckResult items with --check
 
 
 def alt_looks_like_file_name(alt: str) -> bool:
@@ -142,4 +143,18 @@ def export(source: Path, options: BuildOptions) -> InputResult:
     for item in rendered.values():
         assets.update(item.assets)
     outputs = write_outputs(options.out_dir, files, {f"{stem}_files": assets} if assets else {})
-    return InputResult(source, ExitCode.OK, outputs, warnings.messages)
+    if not options.check:
+        return InputResult(source, ExitCode.OK, outputs, warnings.messages)
+    return check_outputs(InputResult(source, ExitCode.OK, outputs, warnings.messages), document)
+
+
+def check_outputs(result: InputResult, document: Article | Packet) -> InputResult:
+    """`build --check`: the same checks as `exporter check`, against the model the outputs were made from."""
+    from exporter.checks.facts import facts_of_model
+    from exporter.checks.report import overall_exit_code
+    from exporter.checks.run import check_files
+
+    checks = check_files(result.outputs, expected=facts_of_model(document))
+    result.code = max(result.code, overall_exit_code(checks))
+    result.checks = checks
+    return result

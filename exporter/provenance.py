@@ -8,6 +8,8 @@ import idna
 
 from exporter.model import Article, Source
 
+# The official-website notice (a message id: each output translates it into the article's language).
+OFFICIAL_NOTICE = "This article was published on %(host)s, an official website of the United States government."
 US_GOVERNMENT_WORK = (
     "A work of the United States Government, not subject to copyright in the United States (17 U.S.C. 105)."
 )

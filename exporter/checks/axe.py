@@ -56,7 +56,11 @@ def run_axe(pages: list[Path]) -> dict[Path, AxeResult]:
     results: dict[Path, AxeResult] = {}
     source = script.read_text(encoding="utf-8")
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=browser_path, args=CHROMIUM_FLAGS, headless=True)
+        try:
+            browser = playwright.chromium.launch(executable_path=browser_path, args=CHROMIUM_FLAGS, headless=True)
+        except Exception as error:  # noqa: BLE001 - any launch failure means "could not run", never "passed"
+            reason = f"Chromium could not start ({str(error).splitlines()[0]})"
+            return {page: AxeResult(False, reason=reason) for page in pages}
         try:
             context = browser.new_context()
             # Pages must not reach the network; their own files (images, fonts) are served from disk.

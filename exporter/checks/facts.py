@@ -7,7 +7,7 @@ import re
 from dataclasses import asdict, dataclass, field
 
 from exporter.model import Article, Figure, Packet, plain_text
-from exporter.provenance import is_official_source
+from exporter.provenance import OFFICIAL_NOTICE, is_official_source
 
 
 @dataclass
@@ -66,3 +66,12 @@ def _figure_facts(figure: Figure) -> FigureFacts:
         credit=normalize_space(figure.credit),
         virin=figure.virin,
     )
+
+
+def notice_pattern(language: str):
+    """The official notice sentence as the writers print it, in the document's language, any host."""
+    from exporter.i18n import gettext
+
+    template = gettext(language, OFFICIAL_NOTICE, host="\x00")
+    return re.compile(re.escape(normalize_space(template) or "").replace("\x00", r"\S+"))
+

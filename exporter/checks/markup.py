@@ -102,7 +102,7 @@ def article_facts(article: etree._Element, language: str | None, title: str | No
         title=_text(heading[0]) if heading else title,
         language=article.get("lang") or language,
         source_url=source_url,
-        official_notice=provenance is not None and _has_class(provenance, "official"),
+        official_notice=provenance is not None and _first(provenance, "notice") is not None,
         figures=figures,
     )
 

@@ -34,7 +34,10 @@ def _module(path: Path):
     return importlib.import_module(FORMAT_CHECKS[path.suffix.lower()])
 
 
-def check_files(paths: list[Path], against: Path | None = None, *, consistency: bool = True) -> list[CheckResult]:
+def check_files(
+    paths: list[Path], against: Path | None = None, *, expected: list[DocumentFacts] | None = None
+) -> list[CheckResult]:
+    """Validate each file; compare files sharing a stem, and with the source (`against`) or its facts."""
     results: list[CheckResult] = []
     readable: list[Path] = []
     for path in paths:
@@ -54,24 +57,22 @@ def check_files(paths: list[Path], against: Path | None = None, *, consistency: 
         by_module[FORMAT_CHECKS[path.suffix.lower()]].append(path)
     for module_name, group in by_module.items():
         module = importlib.import_module(module_name)
-        for path, file_results in module.validate(group).items():
+        for file_results in module.validate(group).values():
             results.extend(file_results)
 
-    if consistency:
-        results.extend(consistency_results(readable, against))
+    if expected is None and against is not None:
+        expected = source_facts(against)
+    results.extend(consistency_results(readable, expected))
     order = {path: index for index, path in enumerate(paths)}
     results.sort(key=lambda result: order.get(result.target, len(order)))
     return results
 
 
-def consistency_results(paths: list[Path], against: Path | None) -> list[CheckResult]:
+def consistency_results(paths: list[Path], expected: list[DocumentFacts] | None) -> list[CheckResult]:
     """Group outputs by stem; within each group, every format must say what the first says (and the source)."""
     groups: dict[str, list[Path]] = defaultdict(list)
     for path in paths:
         groups[path.stem].append(path)
-    expected: list[DocumentFacts] | None = None
-    if against is not None:
-        expected = source_facts(against)
     results: list[CheckResult] = []
     for group in groups.values():
         if len(group) < 2 and expected is None:

@@ -131,11 +131,14 @@ def max_depth(root: html.HtmlElement) -> int:
 
 def sanitize(root: html.HtmlElement) -> None:
     """Remove everything that could run or load something. (JSON-LD is read before this.)"""
-    for element in list(root.iter("script", "style", "noscript", "template", "object", "embed", "applet",
-                                  "base", "frame", "frameset")):
-        parent = element.getparent()
-        if parent is not None:
+    for element in list(root.iter("script", "style", "noscript", "template", "base")):
+        if element.getparent() is not None:
             element.drop_tree()
+    # libxml2 does not know <embed> is void and nests the rest of the page inside it (and <object>/<applet>
+    # hold fallback content): remove the element itself but keep what it wrapped.
+    for element in list(root.iter("embed", "object", "applet", "frame", "frameset", "param")):
+        if element.getparent() is not None:
+            element.drop_tag()
     for element in root.iter():
         if not isinstance(element.tag, str):
             continue

@@ -168,7 +168,7 @@ def parse_capture(text: str, options: BuildOptions, *, name: str) -> ReadResult:
 
 
 def _is_date_line(line: str) -> bool:
-    return len(line) <= 60 and iso_date(line) is not None and not line.endswith(".") or bool(
+    return (len(line) <= 60 and iso_date(line) is not None and not line.endswith(".")) or bool(
         re.fullmatch(r"(?:published|updated)?:?\s*[A-Za-z]{3,9}\.? \d{1,2}, \d{4}", line, re.IGNORECASE)
     )
 

@@ -16,7 +16,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from exporter.i18n import translations
 from exporter.model import Article, Block, BlockQuote, Figure, Heading, ListBlock, Media, plain_text
-from exporter.provenance import is_official_source, normalized_host, rights_statement
+from exporter.provenance import OFFICIAL_NOTICE, is_official_source, normalized_host, rights_statement
 from exporter.resources import templates_dir
 from exporter.urls import safe_href
 
@@ -33,6 +33,7 @@ def environment(language: str) -> Environment:
         keep_trailing_newline=True,
     )
     env.install_gettext_translations(translations(language), newstyle=True)  # type: ignore[attr-defined]
+    env.globals["OFFICIAL_NOTICE"] = OFFICIAL_NOTICE
     env.filters["safe_href"] = safe_href
     env.filters["long_date"] = lambda value: long_date(value, language)
     env.filters["duration"] = iso_duration

@@ -70,8 +70,13 @@ ACTIVE = re.compile(
     r"<script|javascript:|vbscript:|data:text|file:|\son[a-z]+\s*=|<iframe|<object|<embed|<form|<base\b|srcdoc",
     re.IGNORECASE,
 )
-LOADED_REFERENCE = re.compile(r"""(?:\ssrc|\ssrcset|\sposter|\sdata)\s*=\s*["']?\s*(?:https?:)?//|url\(\s*["']?\s*(?:https?:)?//"""
-                              r"""|<link[^>]+href\s*=\s*["']?(?:https?:)?//""", re.IGNORECASE)
+# References a browser or reading system loads by itself (rel=canonical is an identifier, not a load).
+LOADED_REFERENCE = re.compile(
+    r"""(?:\ssrc|\ssrcset|\sposter|\sdata|\sbackground)\s*=\s*["']?\s*(?:https?:)?//"""
+    r"""|url\(\s*["']?\s*(?:https?:)?//|@import"""
+    r"""|<link(?![^>]*rel=["']?canonical)[^>]+href\s*=\s*["']?(?:https?:)?//""",
+    re.IGNORECASE,
+)
 
 
 @pytest.fixture(scope="module")
@@ -96,10 +101,14 @@ def test_hostile_page_model_keeps_only_safe_content(hostile_build: tuple[Path, s
     assert [figure.image for figure in figures] == ["https://www.evil.example/news/photo.jpg"]
     assert figures[0].credit == "Photo by Someone"
     dumped = article.model_dump_json()
+    # Markup written as text on the page (&lt;script&gt;) stays text in the model; writers escape it.
+    escaped_text = "<script>alert('escaped')</script>"
+    assert escaped_text in dumped
+    dumped = dumped.replace(escaped_text, "")
     assert not ACTIVE.search(dumped), ACTIVE.search(dumped)
     assert "evil.example/assets" not in dumped  # <base> never resolves anything
     assert "template content" not in dumped and "Privacy Policy" not in dumped and "Skip to main" not in dumped
-    assert "<script>alert('escaped')</script>" in dumped.replace("\\u003c", "<").replace("\\u003e", ">")
+    assert "Styled paragraph survives as text." in dumped
     hrefs = re.findall(r'"href":"([^"]*)"', dumped)
     assert hrefs == ["https://example.org/ok"]
     # The banner and meta tags are recorded as a claim only.
@@ -112,7 +121,7 @@ def test_hostile_page_html_output_has_no_code_or_remote_loads(hostile_build: tup
     assert not ACTIVE.search(html), ACTIVE.search(html)
     assert not LOADED_REFERENCE.search(html), LOADED_REFERENCE.search(html)
     assert "Hostile Headline" in html
-    assert "&lt;script&gt;alert(&#39;escaped&#39;)&lt;/script&gt;" in html or "&lt;script&gt;" in html
+    assert "&lt;script&gt;alert(" in html
 
 
 def test_page_pretending_to_be_gov_gets_no_official_notice(hostile_build: tuple[Path, str, str]) -> None:

@@ -30,7 +30,6 @@ from exporter.model import (
     LineBreak,
     Link,
     ListBlock,
-    Media,
     Paragraph,
     RelatedLink,
     Span,
@@ -55,14 +54,11 @@ LINK_SCHEMES = frozenset({"http", "https", "mailto"})
 IMAGE_SCHEMES = frozenset({"http", "https"})
 
 BLOCK_TAGS = frozenset(
-    "address article aside blockquote center dd details dialog div dl dt fieldset figcaption figure footer form "
-    "h1 h2 h3 h4 h5 h6 header hgroup hr li main nav ol p pre section summary table tbody td tfoot th thead tr ul "
-    "picture video audio iframe img".split()
+    ["address", "article", "aside", "blockquote", "center", "dd", "details", "dialog", "div", "dl", "dt", "fieldset", "figcaption", "figure", "footer", "form", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hgroup", "hr", "li", "main", "nav", "ol", "p", "pre", "section", "summary", "table", "tbody", "td", "tfoot", "th", "thead", "tr", "ul", "picture", "video", "audio", "iframe", "img"]
 )
 # Never article content, whatever a page puts inside them.
 CHROME_TAGS = frozenset(
-    "script style noscript template nav footer aside form button input select textarea label iframe object embed "
-    "svg canvas map area link meta head title dialog menu".split()
+    ["script", "style", "noscript", "template", "nav", "footer", "aside", "form", "button", "input", "select", "textarea", "label", "iframe", "object", "embed", "svg", "canvas", "map", "area", "link", "meta", "head", "title", "dialog", "menu"]
 )
 # Class or id words that mark page chrome (share widgets, navigation, skip links, screen-reader-only helpers).
 _CHROME_WORDS = re.compile(
@@ -619,6 +615,8 @@ def append_text(result: list[Inline], text: str) -> None:
     if not cleaned:
         return
     if result and isinstance(result[-1], Text):
+        if result[-1].text.endswith(" "):
+            cleaned = cleaned.lstrip(" ")  # "a <img> b": one space, not two
         result[-1] = Text(text=result[-1].text + cleaned)
     else:
         result.append(Text(text=cleaned))

@@ -54,6 +54,7 @@ from exporter.model import (
 from exporter.model import (
     Paragraph as ParagraphBlock,
 )
+from exporter.provenance import OFFICIAL_NOTICE
 from exporter.urls import safe_href
 from exporter.writers.base import RenderContext, Rendered
 from exporter.writers.docx import oxml
@@ -65,7 +66,6 @@ PAGE_SIZES = {"letter": (Inches(8.5), Inches(11)), "a4": (Mm(210), Mm(297))}
 MARGIN = Inches(1)
 CODE_FONT = "Courier New"
 QUOTE_STYLE = "Quotations"
-OFFICIAL_NOTICE = "This article was published on %(host)s, an official website of the United States government."
 
 
 def write(context: RenderContext) -> Rendered:

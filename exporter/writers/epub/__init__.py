@@ -1,29 +1,28 @@
 """EPUB 3 with EPUB Accessibility 1.1 metadata: XHTML from the shared templates -> ebooklib -> re-packed ZIP.
 
-The book is built from a list of articles, one content document each, so a press packet (a cover document
-followed by its articles) plugs into `build_epub` without changing the layers below.
+The book is built from a list of articles, one content document each; a press packet adds a text cover
+document in front, nests the table of contents packet > article > sections, and derives its package and
+accessibility metadata across all its articles.
 """
 
 from __future__ import annotations
 
-from exporter.errors import ExitCode, ExportError
+from exporter.errors import ExportError
 from exporter.identity import build_time, document_uuid
 from exporter.model import Article, Packet
 from exporter.provenance import rights_statement
 from exporter.writers.base import RenderContext, Rendered
 from exporter.writers.epub import a11y, book, content, package
+from exporter.writers.templating import Numbering
 
 EXTENSION = "epub"
+COVER_FILE = "cover.xhtml"
 
 
 def write(context: RenderContext) -> Rendered:
     document = context.document
     if isinstance(document, Packet):
-        raise ExportError(
-            "EPUB export of press packets is not supported yet (issue 7); "
-            "export the packet's articles one by one",
-            code=ExitCode.BAD_INPUT,
-        )
+        return Rendered(build_epub(context, document.articles, packet_metadata(document), packet=document))
     return Rendered(build_epub(context, [document], article_metadata(document)))
 
 
@@ -47,18 +46,52 @@ def article_metadata(article: Article) -> book.PackageMetadata:
     )
 
 
+def packet_metadata(packet: Packet) -> book.PackageMetadata:
+    """The packet's own facts; what only its articles know is gathered from them, never invented.
+
+    The issuing office publishes the packet (the articles' agencies are named in each article's
+    provenance aside). Rights are stated for the whole book only when every article has the same
+    statement; otherwise each article's aside carries its own.
+    """
+    rights = {rights_statement(article) for article in packet.articles}
+    subjects = list(dict.fromkeys(keyword for article in packet.articles for keyword in article.keywords))
+    return book.PackageMetadata(
+        identifier=f"urn:uuid:{document_uuid(packet)}",
+        title=packet.title,
+        language=packet.language,
+        modified=build_time(packet),
+        date=packet.date,
+        publisher=packet.office,
+        rights=rights.pop() if len(rights) == 1 else None,
+        description=packet.subtitle or packet.cover_note,
+        subjects=subjects,
+    )
+
+
 def article_file_name(index: int, count: int) -> str:
     return "article.xhtml" if count == 1 else f"article-{index + 1:02d}.xhtml"
 
 
-def build_epub(context: RenderContext, articles: list[Article], metadata: book.PackageMetadata) -> bytes:
-    """Render each article to its own content document, derive the accessibility metadata, package."""
+def build_epub(
+    context: RenderContext,
+    articles: list[Article],
+    metadata: book.PackageMetadata,
+    *,
+    packet: Packet | None = None,
+) -> bytes:
+    """Render each article to its own content document, derive the accessibility metadata, package.
+
+    A `packet` adds its cover document in front and numbers figures once across all its articles.
+    """
     refuse_missing_alt(articles)
     links = content.image_links(context)
+    # One numbering for a packet (figure ids count on from article to article); per article otherwise.
+    numbering = Numbering(articles) if packet is not None else None
     documents = [
-        content.render_article(article, article_file_name(index, len(articles)), links)
+        content.render_article(article, article_file_name(index, len(articles)), links, numbering)
         for index, article in enumerate(articles)
     ]
+    cover = content.render_cover(packet, COVER_FILE) if packet is not None else None
     facts = a11y.ContentFacts()
     for article in articles:
         embedded = {id(figure) for figure in article.figures() if links.src(figure) is not None}
@@ -76,6 +109,7 @@ def build_epub(context: RenderContext, articles: list[Article], metadata: book.P
         stylesheet=content.stylesheet(metadata.language, embed_fonts=embed_fonts),
         images=images,
         fonts=content.font_files() if embed_fonts else {},
+        cover=cover,
     )
     return package.repack(raw, metadata.modified)
 

@@ -62,9 +62,19 @@ class FinishedXhtml(epub.EpubHtml):
 
 
 class AccessibleEpubWriter(epub.EpubWriter):
-    def __init__(self, name, book: epub.EpubBook, language: str, options: dict | None = None) -> None:
+    def __init__(
+        self,
+        name,
+        book: epub.EpubBook,
+        language: str,
+        options: dict | None = None,
+        document_languages: dict[str, str] | None = None,
+    ) -> None:
         super().__init__(name, book, options)
         self.language = language
+        # Content document file name -> its language, so nav entries of an article in another language
+        # than the book's are pronounced in that language.
+        self.document_languages = document_languages or {}
 
     def _write_opf_file(self, root: etree._Element) -> None:
         root.set(XML_LANG, self.language)
@@ -90,6 +100,11 @@ class AccessibleEpubWriter(epub.EpubWriter):
                 nav.set("hidden", "hidden")
                 if heading is not None:
                     heading.set("id", "landmarks-heading")
+        for link in document.iter(f"{{{XHTML_NS}}}a"):
+            language = self.document_languages.get((link.get("href") or "").partition("#")[0])
+            if language and language != self.language:
+                link.set("lang", language)
+                link.set(XML_LANG, language)
         head = document.find(f"{{{XHTML_NS}}}head")
         if head is not None and head.find(f"{{{XHTML_NS}}}meta") is None:
             meta = etree.Element(f"{{{XHTML_NS}}}meta", charset="utf-8")
@@ -129,8 +144,13 @@ def assemble(
     stylesheet: bytes,
     images: dict[str, tuple[bytes, str]],
     fonts: dict[str, bytes],
+    cover: ContentDocument | None = None,
 ) -> bytes:
-    """The EPUB as ebooklib writes it (entry order and dates still to be fixed by package.repack)."""
+    """The EPUB as ebooklib writes it (entry order and dates still to be fixed by package.repack).
+
+    With a `cover` (a press packet) the reading order is cover, contents, articles, and the table of
+    contents nests packet > article > sections under the cover's title.
+    """
     check_engine()
     language = metadata.language
     book = epub.EpubBook()
@@ -173,17 +193,29 @@ def assemble(
         chapters.append(chapter)
         children = _toc_links(document.headings, counter)
         toc.append((chapter, children) if children else chapter)
-    book.toc = toc
 
     nav_title = gettext(language, "Contents")
-    book.add_item(epub.EpubNcx())
-    book.add_item(epub.EpubNav(file_name=NAV_FILE, title=nav_title))
-    book.spine = ["nav", *chapters]
-    book.guide = [
+    guide = [
         {"type": "toc", "href": f"{NAV_FILE}#toc", "title": nav_title},
         {"type": "bodymatter", "href": documents[0].file_name,
          "title": gettext(language, "Start of content")},
     ]
+    front: list[FinishedXhtml] = []
+    if cover is not None:
+        cover_page = FinishedXhtml(uid="packet-cover", file_name=cover.file_name, title=cover.title,
+                                   lang=cover.language)
+        cover_page.content = cover.xhtml
+        book.add_item(cover_page)
+        front.append(cover_page)
+        toc = [(cover_page, toc)]
+        # EPUB 3 landmark "cover": the publication's cover, here the packet's text cover page.
+        guide.insert(0, {"type": "cover", "href": cover.file_name, "title": gettext(language, "Cover")})
+    book.toc = toc
+
+    book.add_item(epub.EpubNcx())
+    book.add_item(epub.EpubNav(file_name=NAV_FILE, title=nav_title))
+    book.spine = [*front, "nav", *chapters]
+    book.guide = guide
 
     buffer = io.BytesIO()
     writer = AccessibleEpubWriter(
@@ -198,6 +230,7 @@ def assemble(
             "mtime": metadata.modified,
             "raise_exceptions": True,
         },
+        {document.file_name: document.language for document in documents},
     )
     writer.process()
     writer.write()

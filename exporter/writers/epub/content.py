@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from lxml import etree
 
 from exporter.errors import ExportError
-from exporter.model import Article, Heading, plain_text
+from exporter.model import Article, Heading, Packet, plain_text
 from exporter.resources import fonts_dir
 from exporter.writers.base import RenderContext
 from exporter.writers.html import ImageLinks
@@ -62,8 +62,12 @@ def image_links(context: RenderContext) -> ImageLinks:
     return ImageLinks(context, IMAGES_FOLDER, embed=False, max_edge=MAX_IMAGE_EDGE)
 
 
-def render_article(article: Article, file_name: str, links: ImageLinks) -> ContentDocument:
-    numbering = Numbering([article])
+def render_article(
+    article: Article, file_name: str, links: ImageLinks, numbering: Numbering | None = None
+) -> ContentDocument:
+    """One article's content document. A packet passes one `numbering` for all its articles, so figure ids
+    count on across the book as they do in the packet's other formats."""
+    numbering = numbering or Numbering([article])
     view = provenance_view(article)
     depth = file_name.count("/")
     up = "../" * depth
@@ -86,6 +90,19 @@ def render_article(article: Article, file_name: str, links: ImageLinks) -> Conte
     ensure_well_formed(data, file_name)
     return ContentDocument(file_name, article.title, article.language, data,
                            article_headings(article, numbering, file_name))
+
+
+def render_cover(packet: Packet, file_name: str) -> ContentDocument:
+    """The packet's cover as real text (title, subtitle, issuing office, date, cover note), not a picture."""
+    xhtml = render_template(
+        "epub/cover.xhtml.j2",
+        packet.language,
+        packet=packet,
+        stylesheet="../" * file_name.count("/") + STYLESHEET,
+    )
+    data = xhtml.encode("utf-8")
+    ensure_well_formed(data, file_name)
+    return ContentDocument(file_name, packet.title, packet.language, data, [])
 
 
 def ensure_well_formed(data: bytes, file_name: str) -> None:
