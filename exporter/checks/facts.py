@@ -17,6 +17,14 @@ class FigureFacts:
     caption: str | None = None
     credit: str | None = None
     virin: str | None = None
+    # False when the format does not mark which text is the photo title and which the caption (PDF): `caption`
+    # then holds both, and they are compared together.
+    split: bool = True
+
+    def title_and_caption(self) -> str | None:
+        if not self.split:
+            return self.caption
+        return normalize_space(" ".join(part for part in (self.title, self.caption) if part))
 
 
 @dataclass

@@ -26,7 +26,7 @@ _MEDIA_KINDS = {"video": "video", "audio": "audio"}
 
 
 def record_of(data: Any) -> dict[str, Any] | None:
-    """The asset object if `data` is a DVIDS record, else None (so other JSON goes to the canonical reader)."""
+    """The asset object if `data` is a DVIDS record, else None (other JSON goes to the canonical reader)."""
     if not isinstance(data, dict):
         return None
     record = data.get("results") if isinstance(data.get("results"), dict) else data
@@ -87,15 +87,28 @@ def from_data(data: Any, options: BuildOptions, *, name: str) -> ReadResult:
     kind = match.group("kind") if match else "image"
     block: Figure | Media
     if kind in _MEDIA_KINDS:
-        block = Media(kind=_MEDIA_KINDS[kind], url=page_url, title=title,
-                      caption=[Text(text=caption)] if caption else [], credit=credit, virin=virin)
+        block = Media(
+            kind=_MEDIA_KINDS[kind],
+            url=page_url,
+            title=title,
+            caption=[Text(text=caption)] if caption else [],
+            credit=credit,
+            virin=virin,
+        )
     else:
         if not image_url:
             raise ExportError("the DVIDS record has no https image URL", file=name)
-        block = Figure(image=image_url, alt=None, title=title, caption=[Text(text=caption)] if caption else [],
-                       credit=credit, virin=virin)
+        block = Figure(
+            image=image_url,
+            alt=None,
+            title=title,
+            caption=[Text(text=caption)] if caption else [],
+            credit=credit,
+            virin=virin,
+        )
         warnings.append(
-            f"{name}: the DVIDS record has no alt text for its photo: add alt text to the imported file or build "
+            f"{name}: the DVIDS record has no alt text for its photo: add alt text to the imported file "
+            "or build "
             "with --alt-from-caption"
         )
     source = Source(
@@ -106,13 +119,16 @@ def from_data(data: Any, options: BuildOptions, *, name: str) -> ReadResult:
     try:
         article = Article(
             title=title,
-            published=iso_date(record.get("date_published")) if isinstance(record.get("date_published"), str)
+            published=iso_date(record.get("date_published"))
+            if isinstance(record.get("date_published"), str)
             else None,
             source=source,
             keywords=keywords,
             body=[block],
         )
     except ValidationError as error:
-        raise ExportError(f"the DVIDS record gave an invalid article: {error.errors()[0]['msg']}", file=name) from None
+        raise ExportError(
+            f"the DVIDS record gave an invalid article: {error.errors()[0]['msg']}", file=name
+        ) from None
     figures = article.figures()
     return ReadResult(article, figure_lines=[None] * len(figures), warnings=warnings)

@@ -2,8 +2,9 @@
 
 The page is decoded (BOM, declared charset, UTF-8, then Windows-1252, mojibake repaired with ftfy), parsed by
 lxml without network access, stripped of scripts, styles and event handlers, and handed to the first platform
-profile that recognises it (DoD DNN, NASA, Drupal, else the generic <article>/<main> reader). Profiles say where
-a platform keeps each field; `profiles.base.Converter` turns markup into model blocks the same way for all.
+profile that recognises it (DoD DNN, NASA, Drupal, else the generic <article>/<main> reader). Profiles say
+where a platform keeps each field; `profiles.base.Converter` turns markup into model blocks the same way
+for all.
 
 Safety: the page cannot run code or make the exporter fetch anything: only http(s)/mailto links survive, image
 references resolve against the declared page URL (never against <base>), and the page's own claim to be an
@@ -22,7 +23,7 @@ from lxml import etree, html
 from pydantic import ValidationError
 
 from exporter.errors import ExportError
-from exporter.model import Article, Figure, Media, Source, plain_text
+from exporter.model import Article, Figure, Source, plain_text
 from exporter.options import BuildOptions
 from exporter.readers import ReadResult
 from exporter.readers.profiles import choose_profile
@@ -36,7 +37,7 @@ _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9._:-]
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _HTTRACK = re.compile(r"<!--\s*Mirrored from \S+ by HTTrack", re.IGNORECASE)
 _OFFICIAL_BANNER = re.compile(r"an official website of the united states government", re.IGNORECASE)
-# libxml2's HTML parser (without XML_PARSE_HUGE) builds at most 256 levels; a tree reaching that depth was cut.
+# libxml2's HTML parser (without XML_PARSE_HUGE) builds at most 256 levels: a tree that deep was cut short.
 PARSER_DEPTH_LIMIT = 255
 _EVENT_ATTRIBUTE = re.compile(r"^on", re.IGNORECASE)
 
@@ -70,18 +71,33 @@ def read_url(url: str, options: BuildOptions) -> ReadResult:
     result = read_bytes(data, options, name=url, fetched_from=url)
     article = result.document
     if isinstance(article, Article) and article.source.retrieved is None:
-        article.source = article.source.model_copy(
-            update={"retrieved": datetime.now(UTC).date().isoformat()}
-        )
+        article.source = article.source.model_copy(update={"retrieved": datetime.now(UTC).date().isoformat()})
     return result
 
 
+def url_stem(url: str) -> str:
+    """An output stem for a fetched page: its last path segment as a slug ("page" when there is none)."""
+    path = urlsplit(url).path.rstrip("/")
+    last = path.rsplit("/", 1)[-1]
+    last = re.sub(r"\.(?:html?|aspx?|php)$", "", last, flags=re.IGNORECASE)
+    slug = re.sub(r"[^A-Za-z0-9._-]+", "-", last).strip("-.")[:80]
+    return slug or "page"
+
+
+def is_page_url(value: str) -> bool:
+    """Whether a command-line SOURCE is a URL rather than a file path (the CLI keeps it as text)."""
+    return urlsplit(value).scheme.lower() in ("http", "https")
+
+
 def decode_page(data: bytes) -> str:
-    """Bytes -> text: a BOM wins, then a declared charset, then UTF-8, then Windows-1252 (the web's default)."""
-    for bom, encoding in ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le"),
-                          (codecs.BOM_UTF16_BE, "utf-16-be")):
+    """Bytes -> text: a BOM wins, then a declared charset, then UTF-8, then Windows-1252 (the default)."""
+    for bom, encoding in (
+        (codecs.BOM_UTF8, "utf-8"),
+        (codecs.BOM_UTF16_LE, "utf-16-le"),
+        (codecs.BOM_UTF16_BE, "utf-16-be"),
+    ):
         if data.startswith(bom):
-            return data[len(bom):].decode(encoding, errors="replace")
+            return data[len(bom) :].decode(encoding, errors="replace")
     declared = _META_CHARSET.search(data[:4096])
     candidates = []
     if declared:
@@ -104,7 +120,11 @@ def decode_page(data: bytes) -> str:
 def parse(text: str) -> html.HtmlElement:
     """Parse without touching the network; drop scripts, styles, comments and every inline event handler."""
     parser = html.HTMLParser(
-        remove_comments=True, remove_pis=True, no_network=True, recover=True, huge_tree=False,
+        remove_comments=True,
+        remove_pis=True,
+        no_network=True,
+        recover=True,
+        huge_tree=False,
         remove_blank_text=False,
     )
     text = _CONTROL.sub("", text)
@@ -116,7 +136,8 @@ def parse(text: str) -> html.HtmlElement:
         # libxml2 stops building the tree at this depth and silently drops the rest of the page: refuse rather
         # than import a truncated article.
         raise ExportError(
-            f"markup nested {PARSER_DEPTH_LIMIT} or more levels deep: the page cannot be read completely; refused"
+            f"markup nested {PARSER_DEPTH_LIMIT} or more levels deep: the page cannot be read completely; "
+            "refused"
         )
     return root
 
@@ -143,21 +164,34 @@ def sanitize(root: html.HtmlElement) -> None:
         if not isinstance(element.tag, str):
             continue
         for attribute in list(element.attrib):
-            if _EVENT_ATTRIBUTE.match(attribute) or attribute.lower() in ("style-src", "formaction", "srcdoc"):
+            if _EVENT_ATTRIBUTE.match(attribute) or attribute.lower() in (
+                "style-src",
+                "formaction",
+                "srcdoc",
+            ):
                 del element.attrib[attribute]
 
 
 def json_ld_texts(root: html.HtmlElement) -> list[str]:
-    return [script.text or "" for script in root.iter("script")
-            if (script.get("type") or "").strip().lower() == "application/ld+json"][:20]
+    return [
+        script.text or ""
+        for script in root.iter("script")
+        if (script.get("type") or "").strip().lower() == "application/ld+json"
+    ][:20]
 
 
 def declared_url(root: html.HtmlElement) -> str | None:
     """The page's canonical link, else og:url: only absolute http(s) URLs count."""
-    candidates = [link.get("href") for link in root.iter("link")
-                  if "canonical" in (link.get("rel") or "").lower().split()]
-    candidates += [meta.get("content") or meta.get("value") for meta in root.iter("meta")
-                   if (meta.get("property") or meta.get("name") or "").lower() == "og:url"]
+    candidates = [
+        link.get("href")
+        for link in root.iter("link")
+        if "canonical" in (link.get("rel") or "").lower().split()
+    ]
+    candidates += [
+        meta.get("content") or meta.get("value")
+        for meta in root.iter("meta")
+        if (meta.get("property") or meta.get("name") or "").lower() == "og:url"
+    ]
     for candidate in candidates:
         value = squash(candidate)
         try:
@@ -182,9 +216,13 @@ def claims_official(root: html.HtmlElement) -> bool:
     return bool(_OFFICIAL_BANNER.search(" ".join(text.split())))
 
 
-def read_bytes(data: bytes, options: BuildOptions, *, name: str, fetched_from: str | None = None) -> ReadResult:
+def read_bytes(
+    data: bytes, options: BuildOptions, *, name: str, fetched_from: str | None = None
+) -> ReadResult:
     if len(data) > MAX_PAGE_BYTES:
-        raise ExportError(f"larger than the {MAX_PAGE_BYTES // (1024 * 1024)} MB limit for web pages", file=name)
+        raise ExportError(
+            f"larger than the {MAX_PAGE_BYTES // (1024 * 1024)} MB limit for web pages", file=name
+        )
     text = decode_page(data)
     if not text.strip():
         raise ExportError("the page is empty", file=name)
@@ -239,7 +277,7 @@ def read_bytes(data: bytes, options: BuildOptions, *, name: str, fetched_from: s
 
 
 def alt_warnings(article: Article, name: str) -> list[str]:
-    """Figures the page gave no alt text, or only its caption as alt: building needs alt or --alt-from-caption."""
+    """Figures without alt text, or with the caption as alt: building needs alt or --alt-from-caption."""
     messages: list[str] = []
     figures: list[Figure] = article.figures()
     for number, figure in enumerate(figures, start=1):
@@ -258,4 +296,4 @@ def alt_warnings(article: Article, name: str) -> list[str]:
     return messages
 
 
-__all__ = ["MAX_PAGE_BYTES", "Media", "read", "read_bytes", "read_url"]
+__all__ = ["MAX_PAGE_BYTES", "is_page_url", "read", "read_bytes", "read_url", "url_stem"]

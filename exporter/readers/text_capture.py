@@ -36,9 +36,12 @@ _BANNER_LINES = [
         r"^skip to main content.*$",
     )
 ]
-_LABELS = re.compile(r"^(?:immediate release|press release|news release|for immediate release)$", re.IGNORECASE)
+_LABELS = re.compile(
+    r"^(?:immediate release|press release|news release|for immediate release)$", re.IGNORECASE
+)
 _HISTORICAL = re.compile(
-    r"(?:historical (?:collection|material|document|content)|archived (?:content|page)|no longer (?:maintained|updated)"
+    r"(?:historical (?:collection|material|document|content)|archived (?:content|page)"
+    r"|no longer (?:maintained|updated)"
     r"|frozen in time)",
     re.IGNORECASE,
 )
@@ -47,10 +50,13 @@ _CHROME_LINES = re.compile(
     r"download hi-res|photo details|full size|copy link)$",
     re.IGNORECASE,
 )
-_RELATED = re.compile(r"^(?:related stories|related articles|related content|related links|related)$", re.IGNORECASE)
+_RELATED = re.compile(
+    r"^(?:related stories|related articles|related content|related links|related)$", re.IGNORECASE
+)
 _VIRIN_LINE = re.compile(r"^VIRIN\s*:\s*(?P<virin>\S+)\s*$", re.IGNORECASE)
-_CREDIT_LINE = re.compile(r"^(?:photo\s+by|credit|photo\s+credit|video\s+by|courtesy)\s*:\s*(?P<credit>.+)$",
-                          re.IGNORECASE)
+_CREDIT_LINE = re.compile(
+    r"^(?:photo\s+by|credit|photo\s+credit|video\s+by|courtesy)\s*:\s*(?P<credit>.+)$", re.IGNORECASE
+)
 _COMBINED = re.compile(
     r"^(?:photo\s+by|credit)\s*:\s*(?P<credit>.+?)\s*\|\s*VIRIN\s*:\s*(?P<virin>\S+)\s*$", re.IGNORECASE
 )
@@ -58,7 +64,7 @@ _COMBINED = re.compile(
 _AGENCY_CREDIT = re.compile(r"^[^.!?]{3,80},\s*(?:DOD|DoD|U\.S\. [A-Z][A-Za-z ]+|[A-Z]{2,6})$")
 _BYLINE = re.compile(r"^by\s+(?P<names>.+)$", re.IGNORECASE)
 _LIST_ITEM = re.compile(r"^(?:[•·▪◦*-]|\d{1,3}[.)])\s+(?P<text>.+)$")
-_TERMINAL = ("." , "!", "?", ":", ";", "”", '"', "’", "'", ")", ",")
+_TERMINAL = (".", "!", "?", ":", ";", "”", '"', "’", "'", ")", ",")
 
 
 @dataclass
@@ -123,9 +129,12 @@ def parse_capture(text: str, options: BuildOptions, *, name: str) -> ReadResult:
     published: str | None = None
     # Byline and date lines right after the headline (same group or their own short groups).
     meta_lines = list(leftover)
-    while groups and all(len(line) < 120 for line in groups[0].lines) and any(
-        _BYLINE.match(line) or _is_date_line(line) for line in groups[0].lines
-    ) and not any(_VIRIN_LINE.match(line) for line in groups[0].lines):
+    while (
+        groups
+        and all(len(line) < 120 for line in groups[0].lines)
+        and any(_BYLINE.match(line) or _is_date_line(line) for line in groups[0].lines)
+        and not any(_VIRIN_LINE.match(line) for line in groups[0].lines)
+    ):
         meta_lines.extend(groups.pop(0).lines)
     for line in meta_lines:
         match = _BYLINE.match(line)
@@ -138,11 +147,9 @@ def parse_capture(text: str, options: BuildOptions, *, name: str) -> ReadResult:
     figure_lines: list[int | None] = []
     for group in groups:
         if len(group.lines) == 1 and _RELATED.match(group.lines[0]):
-            remaining = groups[groups.index(group) + 1:]
+            remaining = groups[groups.index(group) + 1 :]
             if remaining:
-                warnings.append(
-                    f"{name}:{group.line}: related stories listed without links were left out"
-                )
+                warnings.append(f"{name}:{group.line}: related stories listed without links were left out")
             break
         lines = [line for line in group.lines if not _CHROME_LINES.match(line) and not is_banner(line)]
         if not lines:
@@ -163,7 +170,9 @@ def parse_capture(text: str, options: BuildOptions, *, name: str) -> ReadResult:
     try:
         article = Article(title=title, byline=byline, published=published, source=source, body=body)
     except ValidationError as error:
-        raise ExportError(f"the capture gave an invalid article: {error.errors()[0]['msg']}", file=name) from None
+        raise ExportError(
+            f"the capture gave an invalid article: {error.errors()[0]['msg']}", file=name
+        ) from None
     return ReadResult(article, figure_lines=figure_lines, warnings=warnings)
 
 

@@ -35,8 +35,19 @@ def seed_outputs(seed_capture: Path, tmp_path_factory: pytest.TempPathFactory) -
     # A stand-in photo, found by VIRIN through --images.
     Image.new("RGB", (1200, 800), (70, 110, 150)).save(images / f"{VIRIN}.jpg", quality=85)
     out = folder / "out"
-    result = run_exporter("build", seed_capture, "--source-url", SOURCE_URL, "--images", images,
-                          "--to", ",".join(FORMATS), "--out", out, timeout=600)
+    result = run_exporter(
+        "build",
+        seed_capture,
+        "--source-url",
+        SOURCE_URL,
+        "--images",
+        images,
+        "--to",
+        ",".join(FORMATS),
+        "--out",
+        out,
+        timeout=600,
+    )
     assert result.returncode == 0, result.stderr
     assert "photo not included" not in result.stderr.lower()
     outputs = {fmt: out / f"{seed_capture.stem}.{fmt}" for fmt in FORMATS}

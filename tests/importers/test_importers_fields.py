@@ -90,7 +90,8 @@ def test_nasa_article_metadata_media_and_source() -> None:
     assert article.published == "2024-02-12T14:26:20-05:00"
     assert article.language == "en-US"
     assert article.source.url == (
-        "https://www.nasa.gov/image-article/collins-aerospace-tests-nasa-space-station-suit-in-weightlessness/"
+        "https://www.nasa.gov/image-article/"
+        "collins-aerospace-tests-nasa-space-station-suit-in-weightlessness/"
     )
     assert article.source.agency == "NASA"
     assert article.source.page_claims_official is False
@@ -98,7 +99,9 @@ def test_nasa_article_metadata_media_and_source() -> None:
     assert video.kind == "video"
     assert plain_text(video.caption).startswith("Collins Aerospace completed a key NASA design milestone")
     assert video.credit == "Collins Aerospace"
-    links = [link for block in article.body if isinstance(block, Paragraph) for link in links_in(block.children)]
+    links = [
+        link for block in article.body if isinstance(block, Paragraph) for link in links_in(block.children)
+    ]
     assert any(link.href.startswith("https://www.nasa.gov/news-release/") for link in links)
 
 
@@ -119,14 +122,19 @@ def test_whitehouse_drupal_fields() -> None:
     assert article.published == "2011-09-10"
     lists = [block for block in article.body if isinstance(block, ListBlock)]
     assert lists and len(lists[0].items) == 4
-    links = links_in([node for item in lists[0].items for block in item for node in getattr(block, "children", [])])
+    links = links_in(
+        [node for item in lists[0].items for block in item for node in getattr(block, "children", [])]
+    )
     # Relative links resolve against the page's canonical URL.
     assert links[0].href == (
         "https://obamawhitehouse.archives.gov/blog/2011/09/09/attorney-general-eric-holder-remembering-9-11"
     )
     figure = article.figures()[0]
     assert figure.alt is None  # the page has no alt attribute: imported as missing, with a warning
-    assert figure.image == "https://obamawhitehouse.archives.gov/sites/default/files/image/9_11_email_service_0.jpg"
+    assert (
+        figure.image
+        == "https://obamawhitehouse.archives.gov/sites/default/files/image/9_11_email_service_0.jpg"
+    )
 
 
 def test_noaa_drupal_paragraphs() -> None:
@@ -140,8 +148,13 @@ def test_noaa_drupal_paragraphs() -> None:
     assert not any("Download Image" in text for text in texts)
 
 
-@pytest.mark.parametrize("name", ["afmil_07_luxembourg-us-honor-freedom-s-sacrifice-during-memorial-day.html",
-                                  "nasa_an-aurora-in-another-light.html"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "afmil_07_luxembourg-us-honor-freedom-s-sacrifice-during-memorial-day.html",
+        "nasa_an-aurora-in-another-light.html",
+    ],
+)
 def test_source_url_option_wins_over_the_page(name: str) -> None:
     url = "https://www.af.mil/News/Article-Display/Article/589842/"
     article = load(name, source_url=url)

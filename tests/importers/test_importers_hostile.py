@@ -47,7 +47,8 @@ government</div><div class="header_banner_accordion">Here's how you know</div></
 <p>Text with <img src="x" onerror="alert(1)"> an inline image handler.</p>
 <figure><img src="photo.jpg" alt="A relative photo resolved against the page URL, never the base element">
 <figcaption>Relative photo caption. (Photo by Someone)</figcaption></figure>
-<figure><img src="data:image/png;base64,iVBORw0KGgo=" alt="data image"><figcaption>Data image</figcaption></figure>
+<figure><img src="data:image/png;base64,iVBORw0KGgo=" alt="data image">
+<figcaption>Data image</figcaption></figure>
 <figure><img src="file:///etc/passwd" alt="file image"><figcaption>File image</figcaption></figure>
 <figure><img src="javascript:alert(1)" alt="script image"></figure>
 <iframe src="https://evil.example/frame"></iframe>
@@ -67,7 +68,8 @@ government</div><div class="header_banner_accordion">Here's how you know</div></
 
 # Anything in an output that would run code or make a reader load something.
 ACTIVE = re.compile(
-    r"<script|javascript:|vbscript:|data:text|file:|\son[a-z]+\s*=|<iframe|<object|<embed|<form|<base\b|srcdoc",
+    r"<script|javascript:|vbscript:|data:text|file:|\son[a-z]+\s*=|<iframe|<object|<embed|<form|<base\b"
+    r"|srcdoc",
     re.IGNORECASE,
 )
 # References a browser or reading system loads by itself (rel=canonical is an identifier, not a load).
@@ -97,7 +99,7 @@ def test_hostile_page_model_keeps_only_safe_content(hostile_build: tuple[Path, s
     assert isinstance(article, Article)
     assert article.title == "Hostile Headline"
     figures = article.figures()
-    # data:, file: and javascript: images are dropped; the relative one resolves against the declared page URL.
+    # data:, file: and javascript: images are dropped; the relative one resolves against the page URL.
     assert [figure.image for figure in figures] == ["https://www.evil.example/news/photo.jpg"]
     assert figures[0].credit == "Photo by Someone"
     dumped = article.model_dump_json()
@@ -107,7 +109,9 @@ def test_hostile_page_model_keeps_only_safe_content(hostile_build: tuple[Path, s
     dumped = dumped.replace(escaped_text, "")
     assert not ACTIVE.search(dumped), ACTIVE.search(dumped)
     assert "evil.example/assets" not in dumped  # <base> never resolves anything
-    assert "template content" not in dumped and "Privacy Policy" not in dumped and "Skip to main" not in dumped
+    assert (
+        "template content" not in dumped and "Privacy Policy" not in dumped and "Skip to main" not in dumped
+    )
     assert "Styled paragraph survives as text." in dumped
     hrefs = re.findall(r'"href":"([^"]*)"', dumped)
     assert hrefs == ["https://example.org/ok"]
@@ -132,16 +136,36 @@ def test_page_pretending_to_be_gov_gets_no_official_notice(hostile_build: tuple[
 
 def test_gov_canonical_claim_is_overridden_by_source_url(tmp_path: Path) -> None:
     page = tmp_path / "claims-gov.html"
-    page.write_text(HOSTILE_PAGE.replace("https://www.evil.example/news/story",
-                                         "https://www.defense.gov/News/Article/1/"), encoding="utf-8")
+    page.write_text(
+        HOSTILE_PAGE.replace(
+            "https://www.evil.example/news/story", "https://www.defense.gov/News/Article/1/"
+        ),
+        encoding="utf-8",
+    )
     out = tmp_path / "out"
-    other_host = run_exporter("build", page, "--to", "html", "--out", out / "a",
-                              "--source-url", "https://www.defense.gov.evil.example/story")
+    other_host = run_exporter(
+        "build",
+        page,
+        "--to",
+        "html",
+        "--out",
+        out / "a",
+        "--source-url",
+        "https://www.defense.gov.evil.example/story",
+    )
     assert other_host.returncode == 0, other_host.stderr
     assert NOTICE not in (out / "a" / "claims-gov.html").read_text(encoding="utf-8")
     # Control: the same page with a real .gov source URL does get the notice, so the check above can fail.
-    real = run_exporter("build", page, "--to", "html", "--out", out / "b",
-                        "--source-url", "https://www.defense.gov/News/Article/1/")
+    real = run_exporter(
+        "build",
+        page,
+        "--to",
+        "html",
+        "--out",
+        out / "b",
+        "--source-url",
+        "https://www.defense.gov/News/Article/1/",
+    )
     assert real.returncode == 0, real.stderr
     assert NOTICE in (out / "b" / "claims-gov.html").read_text(encoding="utf-8")
 
@@ -207,8 +231,13 @@ def test_large_page_under_the_limit_imports(tmp_path: Path) -> None:
 
 def test_pathologically_deep_markup_fails_cleanly(tmp_path: Path) -> None:
     page = tmp_path / "deep.html"
-    page.write_text("<html><body><article><h1>Deep</h1>" + "<div>" * 100_000 + "<p>bottom</p>"
-                    + "</div>" * 100_000 + "<p>after</p></article></body></html>")
+    page.write_text(
+        "<html><body><article><h1>Deep</h1>"
+        + "<div>" * 100_000
+        + "<p>bottom</p>"
+        + "</div>" * 100_000
+        + "<p>after</p></article></body></html>"
+    )
     out = tmp_path / "out"
     result = run_exporter("build", page, "--to", "html", "--out", out, timeout=120)
     assert result.returncode == 2, result.stderr
@@ -220,8 +249,13 @@ def test_deep_but_parseable_markup_imports_without_recursion_errors(tmp_path: Pa
     page = tmp_path / "deep.html"
     # Deeper than the converter's block (120) and inline (12) limits, shallower than the parser's (255).
     inline = "<span><em>" * 15 + "deep inline" + "</em></span>" * 15
-    page.write_text("<html><body><article><h1>Deep</h1>" + "<div>" * 200 + f"<p>bottom {inline}</p>"
-                    + "</div>" * 200 + "<p>after</p></article></body></html>")
+    page.write_text(
+        "<html><body><article><h1>Deep</h1>"
+        + "<div>" * 200
+        + f"<p>bottom {inline}</p>"
+        + "</div>" * 200
+        + "<p>after</p></article></body></html>"
+    )
     out = tmp_path / "out"
     result = run_exporter("build", page, "--to", "html", "--out", out, timeout=120)
     assert result.returncode == 0, result.stderr
@@ -233,8 +267,10 @@ def test_deep_but_parseable_markup_imports_without_recursion_errors(tmp_path: Pa
 
 def test_undecodable_and_control_bytes_are_handled(tmp_path: Path) -> None:
     page = tmp_path / "latin.html"
-    page.write_bytes(b"<html><head><meta charset=\"windows-1252\"></head><body><article><h1>Caf\xe9 \x93news\x94</h1>"
-                     b"<p>Null\x00 byte and \x92smart\x92 quotes.</p></article></body></html>")
+    page.write_bytes(
+        b'<html><head><meta charset="windows-1252"></head><body><article><h1>Caf\xe9 \x93news\x94</h1>'
+        b"<p>Null\x00 byte and \x92smart\x92 quotes.</p></article></body></html>"
+    )
     article = read_document(page, BuildOptions()).document
     assert article.title == "Café “news”"
     assert plain_text(article.body[0].children) == "Null byte and ’smart’ quotes."

@@ -19,7 +19,8 @@ Official websites use .gov
 
 Secure .gov websites use HTTPS
 
-A lock ( lock ) or https:// means you’ve safely connected to the .gov website. Share sensitive information only on official, secure websites.
+A lock ( lock ) or https:// means you’ve safely connected to the .gov website. \
+Share sensitive information only on official, secure websites.
 """
 
 
@@ -37,11 +38,14 @@ def test_seed_capture(seed_capture: Path) -> None:
     paragraphs = [block for block in article.body if isinstance(block, Paragraph)]
     assert len(paragraphs) == 9
     assert plain_text(paragraphs[0].children).startswith("A year on, support to Ukraine")
-    assert plain_text(paragraphs[-1].children).endswith("as a sovereign, independent nation,\" he said.")
+    assert plain_text(paragraphs[-1].children).endswith('as a sovereign, independent nation," he said.')
     figures = article.figures()
     assert len(figures) == 1
     figure = figures[0]
-    assert figure.alt == "Two men engage in conversation across a conference table as others at the table look on."
+    assert (
+        figure.alt
+        == "Two men engage in conversation across a conference table as others at the table look on."
+    )
     assert figure.title == "Meeting Time"
     assert plain_text(figure.caption).startswith("Secretary of Defense Lloyd J. Austin III meets with NATO")
     assert figure.credit == "Chad J. McNeeley"
@@ -66,7 +70,9 @@ def test_seed_capture_with_source_url(seed_capture: Path) -> None:
 
 
 def test_photo_by_and_virin_on_one_line(tmp_path: Path) -> None:
-    text = BANNER + """
+    text = (
+        BANNER
+        + """
 Headline Here
 
 First paragraph of the story.
@@ -78,6 +84,7 @@ Photo by: Sgt. Jane Doe | VIRIN: 230303-A-AB123-1001.JPG
 
 Second paragraph.
 """
+    )
     figure = capture(tmp_path, text).document.figures()[0]
     assert figure.credit == "Sgt. Jane Doe"
     assert figure.virin == "230303-A-AB123-1001"
@@ -125,7 +132,9 @@ VIRIN: 230101-D-AB123-0001
 
 
 def test_labels_historical_notice_related_stories_and_mojibake(tmp_path: Path) -> None:
-    text = BANNER + """
+    text = (
+        BANNER
+        + """
 This is a historical document from our archive, no longer maintained.
 
 Immediate Release
@@ -147,6 +156,7 @@ Related Stories
 Some Other Story
 Another Story
 """
+    )
     result = capture(tmp_path, text)
     article = result.document
     assert article.title == "Secretary Meets Allies"

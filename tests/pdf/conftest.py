@@ -1,5 +1,5 @@
-"""PDF fixtures: every sample and the generated long article, built once per session through the CLI (as a user
-would), in both profiles; plus the plain WeasyPrint rendering of the same HTML, to show each defect is real."""
+"""PDF fixtures: every sample and the generated long article, built once per session through the CLI (as a
+user would), in both profiles; plus plain WeasyPrint's rendering of the same HTML, to show each defect."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from tests.conftest import FIXED_EPOCH, SAMPLE_ARTICLES, run_exporter
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from pdf_long_article import write_long_article  # noqa: E402
+from pdf_long_article import write_long_article
 
 
 def _build(sources: list[Path], out: Path, *extra: str) -> dict[str, Path]:
@@ -44,7 +44,8 @@ def pdf_outputs(pdf_sources, tmp_path_factory) -> dict[str, Path]:
 
 @pytest.fixture(scope="session")
 def archive_outputs(pdf_sources, tmp_path_factory) -> dict[str, Path]:
-    return _build(list(pdf_sources.values()), tmp_path_factory.mktemp("pdf-archive"), "--pdf-profile", "archive")
+    folder = tmp_path_factory.mktemp("pdf-archive")
+    return _build(list(pdf_sources.values()), folder, "--pdf-profile", "archive")
 
 
 @pytest.fixture(scope="session")
@@ -84,9 +85,11 @@ def plain_weasyprint_outputs(pdf_sources, render_context_for, tmp_path_factory) 
             context = render_context_for(pdf_sources[name])
             html = print_html(context)
             path = folder / f"{name}.pdf"
-            weasyprint.HTML(
-                string=html, base_url=context.base_dir.as_uri() + "/", url_fetcher=confined_fetcher(context.confinement)
-            ).write_pdf(path, pdf_variant="pdf/ua-1")
+            base_url = context.base_dir.resolve().as_uri() + "/"
+            fetcher = confined_fetcher(context.confinement)
+            weasyprint.HTML(string=html, base_url=base_url, url_fetcher=fetcher).write_pdf(
+                path, pdf_variant="pdf/ua-1"
+            )
             outputs[name] = path
     finally:
         if previous is None:

@@ -14,7 +14,7 @@ LONG_ARTICLE_CREDIT = "NASA Johnson Space Center"
 TABLE_ROWS = 70
 
 _SENTENCES = [
-    "Ministers met again to review logistics, training and the delivery schedules agreed at the last meeting.",
+    "Ministers met again to review logistics, training and the delivery schedules agreed last time.",
     "The staff briefed them on the progress of each program and on the budget still to be spent.",
     "Each delegation reported what it had delivered since the previous session.",
     "Several programs were ahead of plan, while a few waited for parts from suppliers overseas.",

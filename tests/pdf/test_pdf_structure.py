@@ -1,14 +1,14 @@
-"""Each repair of the structure pass, proven by reading the finished file's structure tree (pikepdf) and its
-content (outloud's parser). Where WeasyPrint alone gets it wrong, a test also shows the defect in its output, so a
-passing test means the repair did something."""
+"""Each repair of the structure pass, proven by reading the finished file's structure tree (pikepdf) and
+its content (outloud's parser). Where WeasyPrint alone gets it wrong, a test also shows the defect in its
+output, so a passing test means the repair did something."""
 
 from __future__ import annotations
 
+import itertools
 import re
 
 import pikepdf
 import pytest
-
 from pdf_inspect import TaggedPdf, squash
 from pdf_long_article import LONG_ARTICLE_ALT, LONG_ARTICLE_CREDIT, LONG_ARTICLE_VIRIN, TABLE_ROWS
 
@@ -77,7 +77,7 @@ def test_table_crossing_pages_is_one_table_with_one_thead(tagged):
     later_pages = sorted(pdf.pages_of(bodies[0]) - pdf.pages_of(heads[0]))
     assert later_pages
     for page in later_pages:
-        assert header_text in pdf.artifact_text(page), f"repeated header on page {page + 1} is not an artifact"
+        assert header_text in pdf.artifact_text(page), f"repeated header on page {page + 1} is tagged"
 
 
 def test_header_cells_have_scope_and_ids_resolve_through_idtree(tagged):
@@ -165,7 +165,7 @@ def test_headings_nest_without_skipping(tagged):
     for name, pdf in tagged.items():
         levels = [element.heading_level for element in pdf.elements if element.heading_level]
         assert levels[0] == 1 and levels.count(1) == 1, name
-        for previous, current in zip(levels, levels[1:], strict=False):
+        for previous, current in itertools.pairwise(levels):
             assert current <= previous + 1, (name, levels)
 
 
@@ -184,7 +184,7 @@ def test_bookmarks_follow_headings(tagged):
     assert titles == headings
 
 
-# --- figures --------------------------------------------------------------------------------------------------
+# --- figures ------------------------------------------------------------------------------------------
 
 
 def expected_figures(context) -> list:
@@ -195,7 +195,7 @@ def expected_figures(context) -> list:
     ]
 
 
-def test_figure_alt_equals_model_and_figure_caption_are_siblings_in_a_div(tagged, pdf_sources, render_context_for):
+def test_figure_alt_equals_model_and_caption_is_its_sibling_in_a_div(tagged, pdf_sources, render_context_for):
     seen = 0
     for name, pdf in tagged.items():
         context = render_context_for(pdf_sources[name])
@@ -251,7 +251,9 @@ def test_decorative_image_is_an_artifact(tagged):
 
 def test_provenance_notice_is_tagged_body_content_on_page_one(tagged):
     pdf = tagged["stoltenberg-ukraine-support"]
-    notice = "This article was published on www.defense.gov, an official website of the United States government."
+    notice = (
+        "This article was published on www.defense.gov, an official website of the United States government."
+    )
     paragraphs = [element for element in pdf.of_type("P") if squash(pdf.text(element)) == notice]
     assert len(paragraphs) == 1
     assert pdf.pages_of(paragraphs[0]) == {0}
@@ -259,7 +261,9 @@ def test_provenance_notice_is_tagged_body_content_on_page_one(tagged):
     assert pdf.pages_of(heading) == {0}
     assert notice not in pdf.artifact_text(0)
     for name, other in tagged.items():
-        source_headings = [h for h in other.of_type("H2") if squash(other.text(h)) in ("Source", "Official source")]
+        source_headings = [
+            h for h in other.of_type("H2") if squash(other.text(h)) in ("Source", "Official source")
+        ]
         assert source_headings and other.pages_of(source_headings[0]) == {0}, name
 
 
@@ -281,7 +285,8 @@ def test_fonts_are_bundled_embedded_subset_and_no_notdef(tagged):
 def test_latin_cyrillic_greek_text_comes_back(tagged):
     pdf = tagged["torture-every-block"]
     text = squash(" ".join(pdf.text(element) for element in pdf.elements if element.parent is None))
-    for phrase in ("Віталій Кличко", "Αθήνα", "Γιώργος Παπαδόπουλος", "Olena Kovalenko", "la biblioteca abre"):
+    phrases = ("Віталій Кличко", "Αθήνα", "Γιώργος Παπαδόπουλος", "Olena Kovalenko", "la biblioteca abre")
+    for phrase in phrases:
         assert phrase in text, phrase
 
 
@@ -289,3 +294,19 @@ def test_default_page_size_is_us_letter(tagged):
     for name, pdf in tagged.items():
         box = [float(v) for v in pdf.pdf.pages[0].MediaBox]
         assert box == [0, 0, 612, 792], name
+
+
+def test_elements_split_by_a_page_break_are_one_element(tagged, plain):
+    """WeasyPrint makes one P per page for a paragraph that crosses a page break; the repair joins them."""
+    def crossing(pdf: TaggedPdf) -> list:
+        return [p for p in pdf.of_type("P") if len(pdf.pages_of(p)) > 1]
+
+    assert crossing(plain["long-article"]) == []
+    joined = crossing(tagged["long-article"])
+    assert joined, "no paragraph of the long article crosses a page break any more: adjust the generator"
+    for paragraph in joined:
+        assert pdf_text_is_one_sentence_run(tagged["long-article"].text(paragraph))
+
+
+def pdf_text_is_one_sentence_run(text: str) -> bool:
+    return text.startswith("Report ") and text.rstrip().endswith(".")

@@ -1,5 +1,5 @@
-"""Real validators on every sample and the long article: page-validation (the veraPDF PDF/UA-1 and PDF/A-3a rule
-sets) and outloud. A missing validator fails these tests; it is never a pass."""
+"""Real validators on every sample and the long article: page-validation (the veraPDF PDF/UA-1 and PDF/A-3a
+rule sets) and outloud. A missing validator fails these tests; it is never a pass."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ pytestmark = pytest.mark.slow
 # outloud warnings that were read and judged false positives for these files (see the PDF writer's notes):
 #   LNK-010: the official-website notice names the host ("www.defense.gov") as plain text; the full source URL
 #            is a real link two lines below it in the same provenance section.
-#   TBL-014: outloud only credits a /Table to the page of its /Pg; a table that crosses pages is (correctly) one
-#            Table element, so the grid on its later pages looks uncovered.
+#   TBL-014: outloud only credits a /Table to the page of its /Pg; a table that crosses pages is
+#            (correctly) one Table element, so the grid on its later pages looks uncovered.
 #   ORD-001: WeasyPrint paints list markers after the item text and block images after the text beside them;
 #            the structure tree (what assistive technology reads) has the right order.
 EXPLAINED_OUTLOUD_WARNINGS = {"LNK-010", "TBL-014", "ORD-001"}

@@ -1,5 +1,5 @@
-"""The PDF writer's contract beyond the structure tree: engine pin, metadata, profiles, page size, determinism,
-confinement of what the renderer reads, and the refusal of packets."""
+"""The PDF writer's contract beyond the structure tree: engine pin, metadata, profiles, page size,
+determinism, confinement of what the renderer reads, and the refusal of packets."""
 
 from __future__ import annotations
 
@@ -91,7 +91,7 @@ def test_archive_profile_declares_both_standards_in_one_packet(archive_outputs):
     with pikepdf.open(path) as pdf:
         assert pdf.Root.Metadata.read_raw_bytes().count(b"<?xpacket begin=") == 1
         assert "/OutputIntents" in pdf.Root
-        images = [image for page in pdf.pages for image in page.images.values()]
+        images = [image for page in pdf.pages for image in page.get_images().values()]
         assert images
         assert not any(bool(image.get("/Interpolate", False)) for image in images)
 

@@ -54,16 +54,91 @@ LINK_SCHEMES = frozenset({"http", "https", "mailto"})
 IMAGE_SCHEMES = frozenset({"http", "https"})
 
 BLOCK_TAGS = frozenset(
-    ["address", "article", "aside", "blockquote", "center", "dd", "details", "dialog", "div", "dl", "dt", "fieldset", "figcaption", "figure", "footer", "form", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hgroup", "hr", "li", "main", "nav", "ol", "p", "pre", "section", "summary", "table", "tbody", "td", "tfoot", "th", "thead", "tr", "ul", "picture", "video", "audio", "iframe", "img"]
+    [
+        "address",
+        "article",
+        "aside",
+        "blockquote",
+        "center",
+        "dd",
+        "details",
+        "dialog",
+        "div",
+        "dl",
+        "dt",
+        "fieldset",
+        "figcaption",
+        "figure",
+        "footer",
+        "form",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "header",
+        "hgroup",
+        "hr",
+        "li",
+        "main",
+        "nav",
+        "ol",
+        "p",
+        "pre",
+        "section",
+        "summary",
+        "table",
+        "tbody",
+        "td",
+        "tfoot",
+        "th",
+        "thead",
+        "tr",
+        "ul",
+        "picture",
+        "video",
+        "audio",
+        "iframe",
+        "img",
+    ]
 )
 # Never article content, whatever a page puts inside them.
 CHROME_TAGS = frozenset(
-    ["script", "style", "noscript", "template", "nav", "footer", "aside", "form", "button", "input", "select", "textarea", "label", "iframe", "object", "embed", "svg", "canvas", "map", "area", "link", "meta", "head", "title", "dialog", "menu"]
+    [
+        "script",
+        "style",
+        "noscript",
+        "template",
+        "nav",
+        "footer",
+        "aside",
+        "form",
+        "button",
+        "input",
+        "select",
+        "textarea",
+        "label",
+        "iframe",
+        "object",
+        "embed",
+        "svg",
+        "canvas",
+        "map",
+        "area",
+        "link",
+        "meta",
+        "head",
+        "title",
+        "dialog",
+        "menu",
+    ]
 )
 # Class or id words that mark page chrome (share widgets, navigation, skip links, screen-reader-only helpers).
 _CHROME_WORDS = re.compile(
     r"(?:^|[-_])(?:share|sharing|social|a2a|addtoany|breadcrumbs?|skip(?:nav|link)?|navbar|nav|menu|sidebar|"
-    r"comments?|subscribe|newsletter|sr-only|screen-reader-text|visually-hidden|visuallyhidden|edit-post-link|"
+    r"comments?|subscribe|newsletter|sr-only|screen-reader-text|visually-hidden|visuallyhidden|"
+    r"edit-post-link|"
     r"cookie|advert|ads|print-button|pager|pagination|header_banner\w*|usa-banner|modal|tags?|tag-list|"
     r"social-icons?)(?:$|[-_])",
     re.IGNORECASE,
@@ -84,9 +159,18 @@ _MONTHS = {
     name: index
     for index, names in enumerate(
         [
-            ("jan", "january"), ("feb", "february"), ("mar", "march"), ("apr", "april"), ("may",),
-            ("jun", "june"), ("jul", "july"), ("aug", "august"), ("sep", "sept", "september"),
-            ("oct", "october"), ("nov", "november"), ("dec", "december"),
+            ("jan", "january"),
+            ("feb", "february"),
+            ("mar", "march"),
+            ("apr", "april"),
+            ("may",),
+            ("jun", "june"),
+            ("jul", "july"),
+            ("aug", "august"),
+            ("sep", "sept", "september"),
+            ("oct", "october"),
+            ("nov", "november"),
+            ("dec", "december"),
         ],
         start=1,
     )
@@ -94,7 +178,8 @@ _MONTHS = {
 }
 _TEXT_DATE = re.compile(
     r"\b(?P<month>jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
-    r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?\s+(?P<day>\d{1,2}),?\s+(?P<year>\d{4})\b",
+    r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
+    r"\s+(?P<day>\d{1,2}),?\s+(?P<year>\d{4})\b",
     re.IGNORECASE,
 )
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?$")
@@ -104,7 +189,7 @@ _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?
 
 
 def clean_text(value: str | None) -> str:
-    """Mojibake repaired (ftfy), invisible characters dropped, whitespace collapsed; typographic quotes kept."""
+    """Mojibake repaired (ftfy), invisible characters dropped, whitespace collapsed; curly quotes kept."""
     if not value:
         return ""
     text = value
@@ -190,8 +275,11 @@ class Page:
         return None
 
     def find_all(self, xpath: str, context: HtmlElement | None = None) -> list[HtmlElement]:
-        return [item for item in (context if context is not None else self.root).xpath(xpath)
-                if isinstance(item, HtmlElement)]
+        return [
+            item
+            for item in (context if context is not None else self.root).xpath(xpath)
+            if isinstance(item, HtmlElement)
+        ]
 
     def meta(self, *names: str) -> str | None:
         """A <meta> value by property or name; some sites (Drupal) put it in `value` instead of `content`."""
@@ -260,7 +348,7 @@ class Page:
         return name or None
 
     def link_url(self, reference: str | None) -> str | None:
-        """A link target readers may follow: http(s) or mailto, resolved against the page URL when relative."""
+        """A link readers may follow: http(s) or mailto; relative ones resolve against the page URL."""
         if not reference:
             return None
         value = reference.strip()
@@ -285,8 +373,11 @@ class Page:
         if not self.mirrored or urlsplit(value).scheme:
             return value
         parts = [part for part in value.split("/") if part not in ("..", ".", "")]
-        if parts and re.fullmatch(r"(?:[a-z0-9-]+\.)+[a-z]{2,}", parts[0], re.IGNORECASE) \
-                and not re.search(r"\.(?:html?|aspx?|php|jpe?g|png|gif)$", parts[0], re.IGNORECASE):
+        if (
+            parts
+            and re.fullmatch(r"(?:[a-z0-9-]+\.)+[a-z]{2,}", parts[0], re.IGNORECASE)
+            and not re.search(r"\.(?:html?|aspx?|php|jpe?g|png|gif)$", parts[0], re.IGNORECASE)
+        ):
             return "http://" + "/".join(parts)
         return value
 
@@ -329,7 +420,8 @@ def valid_language(value: str | None) -> str | None:
 
 
 def split_credit(caption: str) -> tuple[str, str | None]:
-    """'... at the base. (U.S. Air Force photo/Jane Doe)' -> ('... at the base.', 'U.S. Air Force photo/Jane Doe')."""
+    """'... at the base. (U.S. Air Force photo/Jane Doe)' -> ('... at the base.',
+    'U.S. Air Force photo/Jane Doe')."""
     match = _CREDIT_SUFFIX.search(caption)
     if not match:
         return caption, None
@@ -507,7 +599,8 @@ class Converter:
         for row in rows:
             for cell in row:
                 if isinstance(cell.tag, str) and any(
-                    isinstance(node.tag, str) and node.tag in ("table", "p", "div", "img", "figure", "ul", "ol")
+                    isinstance(node.tag, str)
+                    and node.tag in ("table", "p", "div", "img", "figure", "ul", "ol")
                     for node in cell.iterdescendants()
                 ):
                     return self.blocks(element, depth)
@@ -518,12 +611,14 @@ class Converter:
             for cell in row:
                 if not isinstance(cell.tag, str) or cell.tag not in ("td", "th"):
                     continue
-                cells.append(TableCell(
-                    header=cell.tag == "th",
-                    children=trim_inlines(self.inlines_of(cell, depth + 1, keep_tail=False, links=True)),
-                    colspan=_positive_int(cell.get("colspan")),
-                    rowspan=_positive_int(cell.get("rowspan")),
-                ))
+                cells.append(
+                    TableCell(
+                        header=cell.tag == "th",
+                        children=trim_inlines(self.inlines_of(cell, depth + 1, keep_tail=False, links=True)),
+                        colspan=_positive_int(cell.get("colspan")),
+                        rowspan=_positive_int(cell.get("rowspan")),
+                    )
+                )
             if not cells:
                 continue
             in_head = _nearest(row, "thead") is not None
@@ -533,14 +628,24 @@ class Converter:
         if not body:
             return []
         caption_element = next((c for c in element if isinstance(c.tag, str) and c.tag == "caption"), None)
-        caption = trim_inlines(self.inlines_of(caption_element, depth + 1, keep_tail=False)) \
-            if caption_element is not None else []
+        caption = (
+            trim_inlines(self.inlines_of(caption_element, depth + 1, keep_tail=False))
+            if caption_element is not None
+            else []
+        )
         return [Table(caption=caption, head=head, rows=body)]
 
     # ------------------------------------------------------------ inlines
 
-    def inlines_of(self, element: HtmlElement | None, depth: int = 0, *, keep_tail: bool = False,
-                   links: bool = True, level: int = 0) -> list[Inline]:
+    def inlines_of(
+        self,
+        element: HtmlElement | None,
+        depth: int = 0,
+        *,
+        keep_tail: bool = False,
+        links: bool = True,
+        level: int = 0,
+    ) -> list[Inline]:
         """The inline content of an element (its text and children), without its tail."""
         if element is None:
             return []
@@ -578,8 +683,11 @@ class Converter:
                 return [Link(href=href, title=title, children=_without_links(children))]
             return children
         lang = valid_language(element.get("lang") or element.get("xml:lang"))
-        if lang and plain_text(children).strip() and lang.split("-")[0].lower() != \
-                self.profile.language.split("-")[0].lower():
+        if (
+            lang
+            and plain_text(children).strip()
+            and lang.split("-")[0].lower() != self.profile.language.split("-")[0].lower()
+        ):
             return [Span(lang=lang, children=children)]
         return children
 
@@ -648,9 +756,13 @@ def _without_links(nodes: list[Inline]) -> list[Inline]:
 def trim_inlines(nodes: list[Inline]) -> list[Inline]:
     """Collapse doubled spaces across nodes, drop leading/trailing whitespace and line breaks."""
     nodes = _merge_text(nodes)
-    while nodes and (isinstance(nodes[0], LineBreak) or (isinstance(nodes[0], Text) and not nodes[0].text.strip())):
+    while nodes and (
+        isinstance(nodes[0], LineBreak) or (isinstance(nodes[0], Text) and not nodes[0].text.strip())
+    ):
         nodes = nodes[1:]
-    while nodes and (isinstance(nodes[-1], LineBreak) or (isinstance(nodes[-1], Text) and not nodes[-1].text.strip())):
+    while nodes and (
+        isinstance(nodes[-1], LineBreak) or (isinstance(nodes[-1], Text) and not nodes[-1].text.strip())
+    ):
         nodes = nodes[:-1]
     if not nodes:
         return []
@@ -670,7 +782,9 @@ def trim_inlines(nodes: list[Inline]) -> list[Inline]:
             cleaned.append(Text(text=text))
         elif isinstance(node, LineBreak):
             if cleaned and isinstance(cleaned[-1], Text):
-                cleaned[-1] = Text(text=cleaned[-1].text.rstrip(" ")) if cleaned[-1].text.rstrip(" ") else cleaned[-1]
+                cleaned[-1] = (
+                    Text(text=cleaned[-1].text.rstrip(" ")) if cleaned[-1].text.rstrip(" ") else cleaned[-1]
+                )
             cleaned.append(node)
             previous_space = True
         else:
@@ -740,9 +854,17 @@ def related_links(page: Page, container: HtmlElement | None, limit: int = 20) ->
     return found
 
 
-def new_figure(page: Page, *, image: str | None, alt: str | None, title: str | None = None,
-               caption: list[Inline] | None = None, credit: str | None = None, virin: str | None = None,
-               fallback_image: str | None = None) -> Figure | None:
+def new_figure(
+    page: Page,
+    *,
+    image: str | None,
+    alt: str | None,
+    title: str | None = None,
+    caption: list[Inline] | None = None,
+    credit: str | None = None,
+    virin: str | None = None,
+    fallback_image: str | None = None,
+) -> Figure | None:
     """A figure from what the markup offers; the VIRIN falls back to the image's file name."""
     url = page.image_url(image) or page.image_url(fallback_image)
     if not url:

@@ -1,14 +1,17 @@
 """The DoD DNN platform (defense.gov, war.gov, af.mil, army.mil, navy.mil and the other .mil sites).
 
 Three layouts share the platform:
-- article pages: `.adetail` with `.maintitle`, `.subtitle`, `.body`; inline photos `.media-inline` (`.image-wrapper
-  img[alt]`, `.mtitle`, `.caption`, pop-up `.photographer`, `.virin`, `.download-link`), `.media-inline-video`
+- article pages: `.adetail` with `.maintitle`, `.subtitle`, `.body`; inline photos `.media-inline`
+  (`.image-wrapper img[alt]`, `.mtitle`, `.caption`, pop-up `.photographer`, `.virin`, `.download-link`),
+  `.media-inline-video`
   for video; related stories `.related .item`;
-- the af.mil print view: `.da_print_body` with `h1.title`, `p.da_story_info` ("By NAME, UNIT / Published DATE"),
+- the af.mil print view: `.da_print_body` with `h1.title`, `p.da_story_info`
+  ("By NAME, UNIT / Published DATE"),
   body `.da_black` (paragraphs split by <br><br>), photos `.da_media_item` (`img.da_img[alt]` then a caption
   paragraph ending "(U.S. Air Force photo/NAME)"; the hi-res file name is the VIRIN);
-- photo detail pages (ImageGallery): `.GWFDetailsTitle`/`.AF2DetailsTitle`, `...DetailsCaption`, the photographer
-  (`#author`, or the text after `#spanAuthor`), the VIRIN (`#virin`, or after `#spanFilename`), `a#aDownloadLrg`.
+- photo detail pages (ImageGallery): `.GWFDetailsTitle`/`.AF2DetailsTitle`, `...DetailsCaption`, the
+  photographer (`#author`, or the text after `#spanAuthor`), the VIRIN (`#virin`, or after `#spanFilename`),
+  `a#aDownloadLrg`.
 """
 
 from __future__ import annotations
@@ -120,8 +123,11 @@ class DnnPrintProfile(DnnBase):
         containers = self.page.find_all(f".//*[{has_class('da_black')}]", root)
         # The photo gallery follows the story (`.da_print_media` on articles, `.da_story_large_image` on fact
         # sheets): each item becomes a figure after the text.
-        containers += [item for item in self.page.find_all(f"//*[{has_class('da_media_item')}]")
-                       if not any(has_any_class(a, "da_black") for a in item.iterancestors())]
+        containers += [
+            item
+            for item in self.page.find_all(f"//*[{has_class('da_media_item')}]")
+            if not any(has_any_class(a, "da_black") for a in item.iterancestors())
+        ]
         return containers or [root]
 
     def related(self) -> list[RelatedLink]:
@@ -151,7 +157,9 @@ class DnnPrintProfile(DnnBase):
             self.page,
             image=image_source(image),
             alt=alt,
-            title=image.get("title") if image.get("title") and image.get("title") != image.get("alt") else None,
+            title=image.get("title")
+            if image.get("title") and image.get("title") != image.get("alt")
+            else None,
             caption=caption,
             credit=credit,
             fallback_image=download.get("href") if download is not None else None,
@@ -178,8 +186,9 @@ class DnnArticleProfile(DnnBase):
         )
 
     def headline_element(self) -> HtmlElement | None:
-        return either(self.page.find(f".//*[{has_class('maintitle')}]", self.article_root()),
-                      super().headline_element())
+        return either(
+            self.page.find(f".//*[{has_class('maintitle')}]", self.article_root()), super().headline_element()
+        )
 
     def dek(self) -> str | None:
         element = self.page.find(f".//*[{has_class('subtitle')}]", self.article_root())
@@ -190,8 +199,11 @@ class DnnArticleProfile(DnnBase):
 
     def byline(self) -> Byline | None:
         root = self.article_root()
-        for xpath in (f".//*[{has_class('byline')}]", f".//*[{has_class('info')}]//*[starts-with(normalize-space(.),"
-                      " 'By ')]", ".//*[@rel='author']"):
+        for xpath in (
+            f".//*[{has_class('byline')}]",
+            f".//*[{has_class('info')}]//*[starts-with(normalize-space(.), 'By ')]",
+            ".//*[@rel='author']",
+        ):
             element = self.page.find(xpath, root)
             if element is not None:
                 self.skip.add(element)
@@ -236,8 +248,10 @@ class DnnArticleProfile(DnnBase):
             found = self.page.find(f".//*[{has_class(name)}]", element)
             return element_text(found) or None if found is not None else None
 
-        download = either(self.page.find(f".//a[{has_class('download-link')}]", element),
-                          self.page.find(f".//*[{has_class('download-link')}]//a", element))
+        download = either(
+            self.page.find(f".//a[{has_class('download-link')}]", element),
+            self.page.find(f".//*[{has_class('download-link')}]//a", element),
+        )
         photographer = text("photographer")
         return {
             "title": text("mtitle") or text("title"),
@@ -247,8 +261,10 @@ class DnnArticleProfile(DnnBase):
         }
 
     def inline_photo(self, element: HtmlElement, converter: Converter) -> Figure | None:
-        image = either(self.page.find(f".//*[{has_class('image-wrapper')}]//img", element),
-                       self.page.find(".//img", element))
+        image = either(
+            self.page.find(f".//*[{has_class('image-wrapper')}]//img", element),
+            self.page.find(".//img", element),
+        )
         if image is None:
             return None
         fields = self._photo_fields(element)
@@ -272,7 +288,9 @@ class DnnArticleProfile(DnnBase):
         url = None
         poster = None
         if video is not None:
-            source = video.get("src") or next((s.get("src") for s in video.iter("source") if s.get("src")), None)
+            source = video.get("src") or next(
+                (s.get("src") for s in video.iter("source") if s.get("src")), None
+            )
             url = self.page.link_url(source)
             if video.get("poster"):
                 poster = new_figure(self.page, image=video.get("poster"), alt=None)
@@ -283,8 +301,15 @@ class DnnArticleProfile(DnnBase):
             url = self.page.link_url(anchor.get("href")) if anchor is not None else None
         caption_element = self.page.find(f".//*[{has_class('caption')}]", element)
         caption, credit = separate_credit(converter.caption_inlines(caption_element), fields["credit"])
-        return Media(kind="video", url=url, title=fields["title"], caption=caption, credit=credit,
-                     virin=clean_virin(fields["virin"]), poster=poster)
+        return Media(
+            kind="video",
+            url=url,
+            title=fields["title"],
+            caption=caption,
+            credit=credit,
+            virin=clean_virin(fields["virin"]),
+            poster=poster,
+        )
 
 
 class DnnPhotoProfile(DnnBase):
@@ -300,7 +325,11 @@ class DnnPhotoProfile(DnnBase):
         title = self.page.find("//*[@id='spanTitle']")
         if title is not None:
             root = title.getparent()
-            while root is not None and root.find(".//*[@id='aDownloadLrg']") is None and root.getparent() is not None:
+            while (
+                root is not None
+                and root.find(".//*[@id='aDownloadLrg']") is None
+                and root.getparent() is not None
+            ):
                 root = root.getparent()
             if root is not None:
                 return root
@@ -316,7 +345,7 @@ class DnnPhotoProfile(DnnBase):
         return super().published()
 
     def _after_label(self, label_id: str) -> str | None:
-        """AirForce2 template: `<span id="spanAuthor">Photo by:</span> NAME&nbsp;|&nbsp;` (text follows the span)."""
+        """AirForce2 template: `<span id="spanAuthor">Photo by:</span> NAME&nbsp;|` (the text follows)."""
         label = self.page.find(f"//*[@id='{label_id}']")
         if label is None or not label.tail:
             return None
@@ -332,7 +361,9 @@ class DnnPhotoProfile(DnnBase):
         author = self.page.find("//*[@id='author']")
         credit = element_text(author) if author is not None else self._after_label("spanAuthor")
         virin_element = self.page.find("//*[@id='virin']")
-        virin = element_text(virin_element) if virin_element is not None else self._after_label("spanFilename")
+        virin = (
+            element_text(virin_element) if virin_element is not None else self._after_label("spanFilename")
+        )
         converter = Converter(self.page, self)
         caption, credit = separate_credit(converter.caption_inlines(caption_element), credit)
         title = element_text(self.page.find("//*[@id='spanTitle']")) or None

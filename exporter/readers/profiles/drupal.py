@@ -1,5 +1,6 @@
-"""Drupal government sites: the whitehouse.gov archive (`field-name-field-forall-*` fields, `.press-article-date`,
-author pane) and NOAA NESDIS (Paragraphs: `.paragraph--type--image .image-well` + `.caption`, `.news-date`)."""
+"""Drupal government sites: the whitehouse.gov archive (`field-name-field-forall-*` fields,
+`.press-article-date`, author pane) and NOAA NESDIS (Paragraphs: `.paragraph--type--image .image-well` +
+`.caption`, `.news-date`)."""
 
 from __future__ import annotations
 
@@ -21,7 +22,12 @@ from exporter.readers.profiles.base import (
 from exporter.readers.profiles.dnn import has_class
 from exporter.readers.profiles.generic import GenericProfile
 
-_BODY_FIELDS = ("field-name-field-forall-body", "field--name-field-body", "field-name-body", "field--name-body")
+_BODY_FIELDS = (
+    "field-name-field-forall-body",
+    "field--name-field-body",
+    "field-name-body",
+    "field--name-body",
+)
 
 
 class DrupalProfile(GenericProfile):
@@ -51,7 +57,9 @@ class DrupalProfile(GenericProfile):
         return super().article_root()
 
     def dek(self) -> str | None:
-        summary = self.page.find(f"//*[{has_class('field-name-field-forall-summary')}]//*[{has_class('field-items')}]")
+        summary = self.page.find(
+            f"//*[{has_class('field-name-field-forall-summary')}]//*[{has_class('field-items')}]"
+        )
         if summary is not None:
             return element_text(summary) or None
         return None
@@ -91,12 +99,23 @@ class DrupalProfile(GenericProfile):
         image = element.find(".//img")
         if image is None:
             return []
-        caption_element = either(self.page.find(f".//*[{has_class('caption')}]", element),
-                                 element.find(".//figcaption"))
+        caption_element = either(
+            self.page.find(f".//*[{has_class('caption')}]", element), element.find(".//figcaption")
+        )
         caption, credit = separate_credit(converter.caption_inlines(caption_element), None)
         anchor = image.getparent() if image.getparent() is not None and image.getparent().tag == "a" else None
-        fallback = anchor.get("href") if anchor is not None and re.search(
-            r"\.(?:jpe?g|png|gif|webp|tiff?)(?:\?|$)", anchor.get("href") or "", re.IGNORECASE) else None
-        figure = new_figure(self.page, image=image_source(image), alt=image.get("alt"), caption=caption,
-                            credit=credit, fallback_image=fallback)
+        fallback = (
+            anchor.get("href")
+            if anchor is not None
+            and re.search(r"\.(?:jpe?g|png|gif|webp|tiff?)(?:\?|$)", anchor.get("href") or "", re.IGNORECASE)
+            else None
+        )
+        figure = new_figure(
+            self.page,
+            image=image_source(image),
+            alt=image.get("alt"),
+            caption=caption,
+            credit=credit,
+            fallback_image=fallback,
+        )
         return [figure] if figure else []

@@ -26,8 +26,12 @@ from exporter.readers.profiles.base import (
 )
 
 _BYLINE_PREFIX = re.compile(r"^\s*(?:by|written by|story by)\s*:?\s+", re.IGNORECASE)
-_CREDIT_PREFIX = re.compile(r"^\s*(?:photo|image|video|graphic)?\s*(?:credit|courtesy|by)\s*:\s*", re.IGNORECASE)
-_VIDEO_HOSTS = re.compile(r"(?:^|\.)(?:youtube\.com|youtube-nocookie\.com|youtu\.be|vimeo\.com|dvidshub\.net)$")
+_CREDIT_PREFIX = re.compile(
+    r"^\s*(?:(?:photo|image|video|graphic)(?:\s+(?:credit|by))?|credit|courtesy|by)\s*:\s*", re.IGNORECASE
+)
+_VIDEO_HOSTS = re.compile(
+    r"(?:^|\.)(?:youtube\.com|youtube-nocookie\.com|youtu\.be|vimeo\.com|dvidshub\.net)$"
+)
 
 
 class GenericProfile:
@@ -47,8 +51,14 @@ class GenericProfile:
     # ------------------------------------------------------------ where things are
 
     def article_root(self) -> HtmlElement:
-        for xpath in ("//article[.//h1]", "//main//article", "//article", "//main", "//*[@role='main']",
-                      "//*[@id='main-content' or @id='content' or @id='main']"):
+        for xpath in (
+            "//article[.//h1]",
+            "//main//article",
+            "//article",
+            "//main",
+            "//*[@role='main']",
+            "//*[@id='main-content' or @id='content' or @id='main']",
+        ):
             found = self.page.find(xpath)
             if found is not None and squash(found.text_content()):
                 return found
@@ -75,7 +85,11 @@ class GenericProfile:
 
     def byline(self) -> Byline | None:
         root = self.article_root()
-        for xpath in (".//*[@rel='author']", ".//*[contains(@class,'byline')]", ".//*[contains(@class,'author')]"):
+        for xpath in (
+            ".//*[@rel='author']",
+            ".//*[contains(@class,'byline')]",
+            ".//*[contains(@class,'author')]",
+        ):
             element = self.page.find(xpath, root)
             if element is not None:
                 text = _BYLINE_PREFIX.sub("", element_text(element))
@@ -87,8 +101,11 @@ class GenericProfile:
             return Byline(people=[author])
         for item in self.page.json_ld():
             people = item.get("author")
-            names = [p.get("name") for p in (people if isinstance(people, list) else [people])
-                     if isinstance(p, dict) and isinstance(p.get("name"), str)]
+            names = [
+                p.get("name")
+                for p in (people if isinstance(people, list) else [people])
+                if isinstance(p, dict) and isinstance(p.get("name"), str)
+            ]
             if names:
                 return Byline(people=[squash(name) for name in names if squash(name)])
         return None
@@ -109,7 +126,9 @@ class GenericProfile:
 
     def agency(self) -> str | None:
         for item in self.page.json_ld():
-            if item.get("@type") in ("Organization", "GovernmentOrganization") and isinstance(item.get("name"), str):
+            if item.get("@type") in ("Organization", "GovernmentOrganization") and isinstance(
+                item.get("name"), str
+            ):
                 return squash(item["name"]) or None
         return None
 
@@ -169,8 +188,9 @@ class GenericProfile:
         )
         return [figure] if figure else []
 
-    def caption_and_credit(self, caption_element: HtmlElement | None,
-                           converter: Converter) -> tuple[list[Inline], str | None]:
+    def caption_and_credit(
+        self, caption_element: HtmlElement | None, converter: Converter
+    ) -> tuple[list[Inline], str | None]:
         if caption_element is None:
             return [], None
         credit_element = self.page.find(
@@ -195,12 +215,15 @@ class GenericProfile:
         poster = None
         poster_url = element.get("poster")
         if poster_url:
-            poster = new_figure(self.page, image=poster_url, alt=element.get("aria-label") or element.get("title"))
+            poster = new_figure(
+                self.page, image=poster_url, alt=element.get("aria-label") or element.get("title")
+            )
         title = squash(element.get("title") or element.get("aria-label")) or None
         return Media(kind=kind, url=url, title=title, poster=poster)
 
-    def embedded_media(self, iframe: HtmlElement, caption_element: HtmlElement | None,
-                       converter: Converter) -> Media | None:
+    def embedded_media(
+        self, iframe: HtmlElement, caption_element: HtmlElement | None, converter: Converter
+    ) -> Media | None:
         url = self.page.link_url(iframe.get("src") or iframe.get("data-src"))
         if not url:
             return None
@@ -210,7 +233,9 @@ class GenericProfile:
         if not _VIDEO_HOSTS.search(host):
             return None
         caption, credit = self.caption_and_credit(caption_element, converter)
-        return Media(kind="video", url=url, title=squash(iframe.get("title")) or None, caption=caption, credit=credit)
+        return Media(
+            kind="video", url=url, title=squash(iframe.get("title")) or None, caption=caption, credit=credit
+        )
 
     def lone_caption(self, figure: Figure, following: HtmlElement | None, converter: Converter) -> None:
         """Some platforms put the caption in the element after the image; subclasses use this."""

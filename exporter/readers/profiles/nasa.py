@@ -1,8 +1,9 @@
 """nasa.gov (WordPress with the NASA Horizon Design System, `hds-` classes).
 
 Photos: a wrapper holding `figure.hds-media-inner > img[alt]` (or a <video>) and `figcaption.hds-caption` with
-`.hds-caption-text` and `.hds-credits`; carousels repeat that per slide. Byline and date in `.article-meta-item`;
-body in `.entry-content`; related links in `.hds-related-articles`. Image detail pages (`.hds-attachment-single`)
+`.hds-caption-text` and `.hds-credits`; carousels repeat that per slide. Byline and date in
+`.article-meta-item`; body in `.entry-content`; related links in `.hds-related-articles`. Image detail pages
+(`.hds-attachment-single`)
 hold one image and its title.
 """
 
@@ -83,8 +84,9 @@ class NasaProfile(GenericProfile):
         description = self.page.find(f"//*[{has_class('hds-attachment-single__description')}]")
         converter = Converter(self.page, self)
         caption, credit = separate_credit(converter.caption_inlines(description), None)
-        figure = new_figure(self.page, image=image_source(image), alt=image.get("alt"), caption=caption,
-                            credit=credit)
+        figure = new_figure(
+            self.page, image=image_source(image), alt=image.get("alt"), caption=caption, credit=credit
+        )
         return [figure] if figure else []
 
     def related(self) -> list[RelatedLink]:
@@ -102,13 +104,14 @@ class NasaProfile(GenericProfile):
 
     def _has_text_outside(self, element: HtmlElement, caption: HtmlElement) -> bool:
         for paragraph in element.iter("p", "h2", "h3", "h4", "li"):
-            if caption not in paragraph.iterancestors() and paragraph is not caption and element_text(paragraph):
-                if not any(a is caption for a in paragraph.iterancestors()):
-                    return True
+            inside_caption = paragraph is caption or any(a is caption for a in paragraph.iterancestors())
+            if not inside_caption and element_text(paragraph):
+                return True
         return False
 
-    def media_unit(self, element: HtmlElement, caption_element: HtmlElement | None,
-                   converter: Converter) -> list[Block]:
+    def media_unit(
+        self, element: HtmlElement, caption_element: HtmlElement | None, converter: Converter
+    ) -> list[Block]:
         caption: list = []
         credit = None
         if caption_element is not None:
@@ -119,15 +122,24 @@ class NasaProfile(GenericProfile):
             caption, credit = separate_credit(caption, credit)
         image = element.find(".//img")
         if image is not None:
-            figure = new_figure(self.page, image=image_source(image), alt=image.get("alt"),
-                                caption=caption, credit=credit)
+            figure = new_figure(
+                self.page, image=image_source(image), alt=image.get("alt"), caption=caption, credit=credit
+            )
             return [figure] if figure else []
         video = element.find(".//video")
         media = self.media(video, converter) if video is not None else None
         if media is None:
             return []
-        return [Media(kind=media.kind, url=media.url, title=media.title, caption=caption, credit=credit,
-                      poster=media.poster)]
+        return [
+            Media(
+                kind=media.kind,
+                url=media.url,
+                title=media.title,
+                caption=caption,
+                credit=credit,
+                poster=media.poster,
+            )
+        ]
 
 
 __all__ = ["NasaProfile", "squash"]

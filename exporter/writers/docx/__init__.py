@@ -7,8 +7,12 @@ lists are real Word lists; tables repeat their header row; links are real hyperl
 carry (source URL, agency, retrieval date, identifiers) goes into custom document properties, which survive
 editing.
 
-`DocxBuilder.add_article` can be called once per article; packets (several articles, each on a new page, one
-continuous figure numbering) only need a cover on top of it.
+A press packet is a cover (the packet title in Word's Title style, then subtitle, office, date and note), a
+real TOC field with its result filled in, then each article from a new page, headline in Heading 1 with a
+bookmark, with its own provenance block, its own language where it differs, and one continuous SEQ Figure
+numbering. The packet title is deliberately not a heading: the articles are the document's top-level
+sections (Heading 1: what the TOC field collects with its outline-level switch and Word's navigation pane
+lists), and the packet title is the document title (core property) that Word, screen readers and PDF exports announce.
 """
 
 from __future__ import annotations
@@ -26,7 +30,6 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Emu, Inches, Mm, Pt, Twips
 from docx.text.paragraph import Paragraph
 from docx.text.run import Run
-from exporter.errors import ExitCode, ExportError
 from exporter.i18n import gettext
 from exporter.identity import build_time, document_uuid
 from exporter.model import (
@@ -70,14 +73,14 @@ QUOTE_STYLE = "Quotations"
 
 def write(context: RenderContext) -> Rendered:
     document = context.document
-    if isinstance(document, Packet):
-        raise ExportError(
-            "DOCX export of packets is not supported yet: export the packet's articles one by one, "
-            "or choose --to pdf/epub/html for the packet",
-            code=ExitCode.BAD_INPUT,
-        )
     builder = DocxBuilder(context, document.language)
-    builder.add_article(document)
+    if isinstance(document, Packet):
+        builder.add_cover(document)
+        for article in document.articles:
+            builder.add_article(article)
+        builder.add_table_of_contents()
+    else:
+        builder.add_article(document)
     return Rendered(builder.finish(document))
 
 
@@ -117,6 +120,8 @@ class DocxBuilder:
         self.figure_count = 0  # one SEQ Figure numbering across every article (packets)
         self.table_count = 0
         self.articles = 0
+        self.cover_end: etree._Element | None = None  # last cover paragraph: the TOC goes after it
+        self.bookmarks = 0
         self._prepare_template()
         self.numbering = oxml.ListNumbering(self.doc.part.numbering_part.element)
 
@@ -142,6 +147,8 @@ class DocxBuilder:
         self._add_paragraph_style("Provenance", space_after=Pt(4))
         self._add_paragraph_style("Quote Attribution", base="Quote", italic=False, align=WD_ALIGN_PARAGRAPH.RIGHT)
         self._add_paragraph_style("Photo Placeholder", italic=False)
+        self._add_paragraph_style("Cover Note", space_after=Pt(6))
+        oxml.add_toc_styles(styles)
         quote = self.doc.styles["Quote"].paragraph_format
         quote.left_indent = quote.right_indent = Inches(0.5)
         # Block quotes use "Quotations", based on Word's Quote style: LibreOffice tags that name /BlockQuote,
@@ -190,11 +197,73 @@ class DocxBuilder:
 
     # ------------------------------------------------------------ article
 
+    def add_cover(self, packet: Packet) -> None:
+        """The packet's cover as real, editable text. Title style, not a heading (see the module notes)."""
+        self.doc.add_paragraph(packet.title, style="Title")
+        if packet.subtitle:
+            self.doc.add_paragraph(packet.subtitle, style="Dek")
+        if packet.office:
+            self.doc.add_paragraph(packet.office, style="Byline")
+        if packet.date:
+            from exporter.writers.templating import long_date
+
+            self.doc.add_paragraph(long_date(packet.date, self.language), style="Dateline")
+        if packet.cover_note:
+            self.doc.add_paragraph(packet.cover_note, style="Cover Note")
+        self.cover_end = self.doc.paragraphs[-1]._p
+        # The page header names the packet: a convenience only (screen readers skip headers), each
+        # article's provenance is in the body.
+        self.doc.sections[0].header.paragraphs[0].text = " · ".join(
+            part for part in (packet.title, packet.office) if part
+        )
+
+    def add_table_of_contents(self) -> None:
+        """After the cover: a TOC field listing every Heading 1 and Heading 2 (outline levels 1-2), each entry a
+        hyperlink to a bookmark on its heading. Article headlines get readable bookmark names
+        (Article_01 ...), section headings hidden ones (leading underscore, as Word's own _Toc names)."""
+        entries: list[oxml.TocEntry] = []
+        article = section = 0
+        for paragraph in self.doc.paragraphs:
+            style = paragraph.style.style_id if paragraph.style is not None else ""
+            if style == "Heading1":
+                article, section = article + 1, 0
+                name = article_bookmark(article)
+                level = 1
+            elif style == "Heading2":
+                section += 1
+                name = f"_Toc_Article_{article:02d}_{section:02d}"
+                level = 2
+            else:
+                continue
+            self.bookmarks += 1
+            oxml.add_bookmark(paragraph, self.bookmarks, name)
+            entries.append(oxml.TocEntry(level, paragraph.text, name))
+        toc = oxml.table_of_contents(self._("Contents"), entries)
+        if self.cover_end is not None:
+            self.cover_end.addnext(toc)
+        else:
+            self.doc.element.body.insert(0, toc)
+
     def add_article(self, article: Article) -> None:
+        """One article; in a packet from a new page, with fixed texts and run language in its own language."""
+        document_language = self.language
+        self.language = article.language
+        body = self.doc.element.body
+        before = len(body)
+        try:
+            self._add_article(article)
+        finally:
+            self.language = document_language
+        if article.language != document_language:
+            # The body's last child is the section properties; the new article's elements come before it.
+            new_elements = [e for e in list(body)[before - 1 :] if e.tag != oxml.qn("w:sectPr")]
+            oxml.set_language_where_unset(new_elements, article.language)
+
+    def _add_article(self, article: Article) -> None:
         first = self.articles == 0
         self.articles += 1
         headline = self.doc.add_paragraph(article.title, style="Heading 1")
-        if not first:
+        if not first or self.cover_end is not None:
             oxml.set_page_break_before(headline)
         if article.dek:
             self.doc.add_paragraph(article.dek, style="Dek")
@@ -202,7 +271,7 @@ class DocxBuilder:
             self.doc.add_paragraph(self._("By %(names)s", names=article.byline.text()), style="Byline")
         self._dateline(article)
         self._provenance(article)
-        if first:
+        if first and self.cover_end is None:
             self._page_header(article)
         for block in article.body:
             self._block(block)
@@ -534,25 +603,34 @@ class DocxBuilder:
 
     # ------------------------------------------------------------ package
 
-    def finish(self, article: Article) -> bytes:
-        when = build_time(article)
-        # Created: when the article was published (what an editor wants to see); modified: the build time
-        # (SOURCE_DATE_EPOCH, else the article's own date), so the file never depends on the clock.
-        created = parse_date(article.published) if article.published else when
+    def finish(self, document: Article | Packet) -> bytes:
+        when = build_time(document)
+        # Created: when the article was published or the packet dated (what an editor wants to see);
+        # modified: the build time (SOURCE_DATE_EPOCH, else the document's own date), so the file never
+        # depends on the clock.
+        if isinstance(document, Packet):
+            created = parse_date(document.date) if document.date else when
+            keywords = list(dict.fromkeys(k for article in document.articles for k in article.keywords))
+            core = {"title": document.title, "subject": document.subtitle, "author": document.office,
+                    "keywords": keywords}
+            properties = packet_properties(document)
+        else:
+            created = parse_date(document.published) if document.published else when
+            byline = document.byline.text() if document.byline and document.byline.text() else None
+            core = {"title": document.title, "subject": document.dek, "author": byline,
+                    "keywords": document.keywords}
+            properties = provenance_properties(document)
         oxml.write_core_properties(
             self.doc.core_properties._element,
-            title=article.title,
-            subject=article.dek,
-            author=article.byline.text() if article.byline and article.byline.text() else None,
-            keywords=article.keywords,
-            language=article.language,
+            **core,
+            language=document.language,
             created=created,
             modified=when,
         )
         package = self.doc.part.package
         oxml.replace_extended_properties(package)
         oxml.drop_template_leftovers(self.doc.part, package)
-        oxml.add_custom_properties(package, provenance_properties(article))
+        oxml.add_custom_properties(package, properties)
         buffer = io.BytesIO()
         self.doc.save(buffer)
         return oxml.deterministic_zip(buffer.getvalue(), when)
@@ -579,6 +657,28 @@ def provenance_properties(article: Article) -> dict[str, str]:
     if source.page_claims_official is not None:
         values["exporter.page_claims_official"] = "true" if source.page_claims_official else "false"
     return {name: value for name, value in values.items() if value}
+
+
+def article_bookmark(number: int) -> str:
+    """The bookmark on a packet article's headline (Word: letters, digits and underscores, <= 40 chars)."""
+    return f"Article_{number:02d}"
+
+
+def packet_properties(packet: Packet) -> dict[str, str]:
+    """The packet's identity, plus each article's provenance under `exporter.articles.N.` (1-based), so a
+    packet edited in Word or LibreOffice still says where each article came from."""
+    values: dict[str, str | None] = {
+        "exporter.document_uuid": str(document_uuid(packet)),
+        "exporter.language": packet.language,
+        "exporter.packet_office": packet.office,
+        "exporter.packet_date": packet.date,
+        "exporter.article_count": str(len(packet.articles)),
+    }
+    found = {name: value for name, value in values.items() if value}
+    for number, article in enumerate(packet.articles, start=1):
+        for name, value in provenance_properties(article).items():
+            found[f"exporter.articles.{number}.{name.removeprefix('exporter.')}"] = value
+    return found
 
 
 def parse_date(value: str) -> datetime:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 import zipfile
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from xml.sax.saxutils import escape
 
@@ -179,6 +180,36 @@ def set_run_language(run: Run, lang: str) -> None:
     language.set(qn("w:val"), lang)
 
 
+def set_language_where_unset(elements: Iterable[etree._Element], lang: str) -> None:
+    """`w:lang` on every run (and paragraph mark) in `elements` that has none of its own: a packet article
+    in another language than the packet's. Runs of foreign-language spans keep the language they have."""
+    for element in elements:
+        for run in element.iter(qn("w:r")):
+            _set_lang_if_missing(run, "w:rPr", lang)
+        for p_pr in element.iter(qn("w:pPr")):
+            # The paragraph mark's run properties: what Word applies to text typed at the end of the paragraph.
+            _set_lang_if_missing(p_pr, "w:rPr", lang)
+
+
+def _set_lang_if_missing(parent: etree._Element, rpr_tag: str, lang: str) -> None:
+    rpr = parent.find(qn(rpr_tag))
+    if rpr is None:
+        rpr = OxmlElement(rpr_tag)
+        if parent.tag == qn("w:r"):
+            parent.insert(0, rpr)
+        else:
+            # In w:pPr the paragraph mark's w:rPr comes after everything but w:sectPr and w:pPrChange.
+            tail = parent.find(qn("w:sectPr"))
+            if tail is not None:
+                tail.addprevious(rpr)
+            else:
+                parent.append(rpr)
+    if rpr.find(qn("w:lang")) is None:
+        language = OxmlElement("w:lang")
+        language.set(qn("w:val"), lang)
+        rpr.append(language)
+
+
 # ---------------------------------------------------------------- pictures
 
 
@@ -275,6 +306,91 @@ def set_keep_with_next(paragraph: Paragraph) -> None:
 def set_page_break_before(paragraph: Paragraph) -> None:
     """For packets: each article starts on a new page."""
     paragraph.paragraph_format.page_break_before = True
+
+
+def add_bookmark(paragraph: Paragraph, bookmark_id: int, name: str) -> None:
+    """A bookmark around the whole paragraph: a target for TOC hyperlinks, Word's Go To and
+    LibreOffice's navigator (and named destinations in its PDF export)."""
+    start = OxmlElement("w:bookmarkStart")
+    start.set(qn("w:id"), str(bookmark_id))
+    start.set(qn("w:name"), name)
+    end = OxmlElement("w:bookmarkEnd")
+    end.set(qn("w:id"), str(bookmark_id))
+    p = paragraph._p
+    p_pr = p.find(qn("w:pPr"))
+    # Schema order: w:pPr first, then the bookmark start, the runs, and the bookmark end.
+    if p_pr is not None:
+        p_pr.addnext(start)
+    else:
+        p.insert(0, start)
+    p.append(end)
+
+
+TOC_INSTRUCTION = ' TOC \\o "1-2" \\h \\z \\u '
+
+
+@dataclass(frozen=True)
+class TocEntry:
+    level: int  # 1 or 2
+    text: str
+    bookmark: str
+
+
+def table_of_contents(heading: str, entries: Sequence[TocEntry]) -> etree._Element:
+    """A real TOC field inside Word's "Table of Contents" building block, as Word's References > Table of
+    Contents writes it.
+
+    The field result is filled in (one hyperlinked entry per heading, pointing at its bookmark), so programs
+    that do not compute fields still show a working contents list: pandoc, and LibreOffice, which imports the
+    result as its index and converts it to a tagged PDF TOC (TOC > TOCI > Link) without recomputing it. Page
+    numbers depend on a layout the exporter does not do, so the result has none rather than wrong ones:
+    `w:dirty` asks Word to update the field (adding page numbers) when the document is opened; "Update
+    Table" in Word, or Tools > Update > Update All in LibreOffice, refreshes it at any time.
+    """
+    w = f'xmlns:w="{W_NS}"'
+    paragraphs = [
+        f'<w:p {w}><w:pPr><w:pStyle w:val="TOCHeading"/></w:pPr><w:r><w:t>{escape(heading)}</w:t></w:r></w:p>'
+    ]
+    field_start = (
+        '<w:r><w:fldChar w:fldCharType="begin" w:dirty="true"/></w:r>'
+        f'<w:r><w:instrText xml:space="preserve">{escape(TOC_INSTRUCTION)}</w:instrText></w:r>'
+        '<w:r><w:fldChar w:fldCharType="separate"/></w:r>'
+    )
+    if not entries:
+        raise ValueError("a table of contents needs at least one heading")
+    field_end = '<w:r><w:fldChar w:fldCharType="end"/></w:r>'
+    for index, entry in enumerate(entries):
+        # The field ends in the last entry's paragraph: an empty paragraph of its own would become an empty
+        # TOCI element in LibreOffice's tagged PDF.
+        paragraphs.append(
+            f'<w:p {w}><w:pPr><w:pStyle w:val="TOC{entry.level}"/></w:pPr>'
+            + (field_start if index == 0 else "")
+            + f'<w:hyperlink w:anchor="{quoteattr_value(entry.bookmark)}" w:history="1">'
+            f'<w:r><w:t xml:space="preserve">{escape(entry.text)}</w:t></w:r></w:hyperlink>'
+            + (field_end if index == len(entries) - 1 else "")
+            + "</w:p>"
+        )
+    return parse_xml(
+        f'<w:sdt {w}><w:sdtPr><w:docPartObj><w:docPartGallery w:val="Table of Contents"/>'
+        f'<w:docPartUnique/></w:docPartObj></w:sdtPr><w:sdtContent>{"".join(paragraphs)}</w:sdtContent></w:sdt>'
+    )
+
+
+def add_toc_styles(styles_element: etree._Element) -> None:
+    """Word's built-in "toc 1" and "toc 2" entry styles (python-docx's template lacks them); Word and
+    LibreOffice ("Contents 1/2") know them by these names."""
+    for level in (1, 2):
+        if style_element(styles_element, f"TOC{level}") is not None:
+            continue
+        indent = 240 * (level - 1)
+        styles_element.append(
+            parse_xml(
+                f'<w:style xmlns:w="{W_NS}" w:type="paragraph" w:styleId="TOC{level}">'
+                f'<w:name w:val="toc {level}"/><w:basedOn w:val="Normal"/><w:next w:val="Normal"/>'
+                f'<w:uiPriority w:val="39"/><w:unhideWhenUsed/>'
+                f'<w:pPr><w:spacing w:after="100"/><w:ind w:left="{indent}"/></w:pPr></w:style>'
+            )
+        )
 
 
 # ---------------------------------------------------------------- tables

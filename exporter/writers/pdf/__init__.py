@@ -1,11 +1,11 @@
-"""Tagged PDF (PDF/UA-1; with --pdf-profile archive also PDF/A-3a): the HTML templates with print CSS, rendered by
-WeasyPrint, then a structure repair pass (repair.py) and our own metadata (metadata.py)."""
+"""Tagged PDF (PDF/UA-1; with --pdf-profile archive also PDF/A-3a): the HTML templates with print CSS,
+rendered by WeasyPrint, then a structure repair pass (repair.py) and our own metadata (metadata.py)."""
 
 from __future__ import annotations
 
 from exporter.errors import ExportError
 from exporter.model import Packet
-from exporter.writers.base import Rendered, RenderContext
+from exporter.writers.base import RenderContext, Rendered
 
 EXTENSION = "pdf"
 

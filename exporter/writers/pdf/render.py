@@ -29,7 +29,9 @@ RUNNING_TITLE_LENGTH = 60
 PAGE_SIZES = {"letter": "letter", "a4": "A4"}
 # Public Sans and Merriweather are used for Latin only. Public Sans also has a few Greek letters (π as a math
 # sign): without this limit a Greek word would switch fonts mid-word. Everything else falls back to Noto Sans.
-LATIN_RANGES = "U+0000-024F, U+0259, U+02B0-02FF, U+0300-036F, U+1E00-1EFF, U+2000-206F, U+20A0-20CF, U+2100-2122"
+LATIN_RANGES = (
+    "U+0000-024F, U+0259, U+02B0-02FF, U+0300-036F, U+1E00-1EFF, U+2000-206F, U+20A0-20CF, U+2100-2122"
+)
 
 
 @dataclass
@@ -62,7 +64,9 @@ def css_string(text: str) -> Markup:
 def page_label(language: str) -> Markup:
     """CSS `content` for the page number: the translated "Page %(number)s" around counter(page)."""
     before, _, after = gettext(language, "Page %(number)s", number="\x00").partition("\x00")
-    parts = [f'"{css_string(before)}"' if before else "", "counter(page)", f'"{css_string(after)}"' if after else ""]
+    parts = [f'"{css_string(before)}"' if before else "", "counter(page)"]
+    if after:
+        parts.append(f'"{css_string(after)}"')
     return Markup(" ".join(part for part in parts if part))
 
 
@@ -130,7 +134,7 @@ def confined_fetcher(confinement: Confinement):
     from weasyprint.urls import URLFetcher, URLFetcherResponse
 
     class ConfinedFetcher(URLFetcher):
-        def fetch(self, url: str, headers=None):  # noqa: ANN001 - WeasyPrint's signature
+        def fetch(self, url: str, headers=None):
             scheme = urlsplit(url).scheme.lower()
             if scheme == "data":
                 return super().fetch(url, headers)

@@ -1,9 +1,9 @@
 """The structure repair pass: fix what WeasyPrint 70.0's tagging gets wrong, with pikepdf.
 
-Each repair is a function below, named for what it guarantees; tests/pdf/test_pdf_structure.py proves each one
-by reading the structure tree of the finished file. The facts the PDF alone does not carry (which HTML element a
-structure element came from, its `lang`, a header cell's scope, the text of each marked-content sequence) come
-from the TagRecording made while WeasyPrint tagged the document (tagging.py).
+Each repair is a function below, named for what it guarantees; tests/pdf/test_pdf_structure.py proves each
+one by reading the structure tree of the finished file. The facts the PDF alone does not carry (which HTML
+element a structure element came from, its `lang`, a header cell's scope, the text of each marked-content
+sequence) come from the TagRecording made while WeasyPrint tagged the document (tagging.py).
 
 The tree is read once into plain Python objects (`Node`), repaired there, and written back: reading pikepdf
 objects is slow, and the repairs walk the tree many times.
@@ -127,7 +127,8 @@ def load_tree(pdf: pikepdf.Pdf, recording: TagRecording) -> Tree:
     def load(obj: Dictionary, parent: Node | None) -> Node:
         number = obj.objgen[0] if obj.is_indirect else None
         role = str(obj.S)[1:]
-        node = Node(obj, role, page_of(obj), recording.elements.get(number) if number else None, parent=parent)
+        facts = recording.elements.get(number) if number else None
+        node = Node(obj, role, page_of(obj), facts, parent=parent)
         raw = obj.get("/K")
         items = list(raw) if isinstance(raw, Array) else ([] if raw is None else [raw])
         for item in items:
@@ -152,7 +153,8 @@ def load_tree(pdf: pikepdf.Pdf, recording: TagRecording) -> Tree:
 
 
 def write_tree(tree: Tree) -> None:
-    """Write changed elements back: roles, kids (an MCID from another page becomes an MCR), parents, entries."""
+    """Write changed elements back: roles, kids (an MCID from another page becomes an MCR), parents and
+    entries."""
     pages = list(tree.pdf.pages)
     for node in tree.walk():
         if node.obj is None:
@@ -331,7 +333,8 @@ def list_items_hold_only_lbl_and_lbody(tree: Tree) -> None:
 
 
 def language_of_parts(tree: Tree, document_language: str) -> None:
-    """WeasyPrint drops `lang` on inner elements: put it back as /Lang where it differs from the document's."""
+    """WeasyPrint drops `lang` on inner elements: put it back as /Lang where it differs from the
+    document's."""
     base = document_language.lower()
     for node in tree.walk():
         lang = node.facts.attributes.get("lang") if node.facts else None

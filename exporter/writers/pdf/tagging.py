@@ -1,12 +1,12 @@
 """What WeasyPrint's tagger knew and did not write down: which HTML element each structure element came from.
 
-WeasyPrint 70.0 builds the structure tree in `weasyprint.pdf.tags._build_box_tree`, a recursive generator that
-looks itself up by module name on every call. Wrapping that name lets us record, for each structure element it
-creates, the HTML element of the box (tag, lang, class, scope, link text), the page, and whether the box sits in a
-page-margin box; plus the text of every marked-content sequence. The repair pass (repair.py) needs exactly these
-facts and cannot recover them from the PDF. The wrapper is inert unless a recording is active (a context variable),
-so other users of WeasyPrint in the same process are unaffected. tests/pdf pins WeasyPrint to the version whose
-tagging this was written against.
+WeasyPrint 70.0 builds the structure tree in `weasyprint.pdf.tags._build_box_tree`, a recursive generator
+that looks itself up by module name on every call. Wrapping that name lets us record, for each structure
+element it creates, the HTML element of the box (tag, lang, class, scope, link text), the page, and whether
+the box sits in a page-margin box; plus the text of every marked-content sequence. The repair pass
+(repair.py) needs exactly these facts and cannot recover them from the PDF. The wrapper is inert unless a
+recording is active (a context variable), so other users of WeasyPrint in the same process are unaffected.
+tests/pdf pins WeasyPrint to the version whose tagging this was written against.
 """
 
 from __future__ import annotations
@@ -41,7 +41,9 @@ class TagRecording:
     annotations: dict[int, ElementFacts] = field(default_factory=dict)
 
 
-_active: contextvars.ContextVar[TagRecording | None] = contextvars.ContextVar("pdf_tag_recording", default=None)
+_active: contextvars.ContextVar[TagRecording | None] = contextvars.ContextVar(
+    "pdf_tag_recording", default=None
+)
 _margin_depth: contextvars.ContextVar[int] = contextvars.ContextVar("pdf_margin_depth", default=0)
 _installed = False
 

@@ -1,0 +1,188 @@
+"""Style and numbering definitions: what a paragraph is (heading, caption, quote, list item) comes from its
+style's name and outline level, and whether a list is numbered from the numbering part."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from lxml import etree
+
+W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+
+
+def w(tag: str) -> str:
+    return f"{{{W}}}{tag}"
+
+
+def wval(element: etree._Element | None, attribute: str = "val") -> str | None:
+    if element is None:
+        return None
+    return element.get(w(attribute))
+
+
+def is_on(element: etree._Element | None) -> bool:
+    """An OOXML on/off property: present without a value, or with true/1/on."""
+    if element is None:
+        return False
+    value = element.get(w("val"))
+    return value is None or value.lower() in ("true", "1", "on")
+
+
+MONOSPACE_FONTS = {
+    "courier new",
+    "courier",
+    "consolas",
+    "menlo",
+    "monaco",
+    "lucida console",
+    "liberation mono",
+    "dejavu sans mono",
+    "source code pro",
+    "noto sans mono",
+    "cascadia code",
+    "cascadia mono",
+}
+CODE_STYLE_WORDS = ("verbatim", "code", "source")
+
+
+@dataclass
+class Style:
+    style_id: str
+    name: str
+    kind: str
+    based_on: str | None = None
+    outline_level: int | None = None
+    bold: bool | None = None
+    italic: bool | None = None
+    code: bool = False
+    num_id: str | None = None
+    num_level: int | None = None
+
+
+@dataclass
+class Styles:
+    by_id: dict[str, Style] = field(default_factory=dict)
+    default_language: str | None = None
+
+    @classmethod
+    def parse(cls, root: etree._Element | None) -> Styles:
+        styles = cls()
+        if root is None:
+            return styles
+        defaults = root.find(f"{w('docDefaults')}/{w('rPrDefault')}/{w('rPr')}/{w('lang')}")
+        styles.default_language = wval(defaults)
+        for element in root.iter(w("style")):
+            style_id = element.get(w("styleId")) or ""
+            name = wval(element.find(w("name"))) or style_id
+            style = Style(style_id, name, element.get(w("type")) or "paragraph")
+            style.based_on = wval(element.find(w("basedOn")))
+            ppr = element.find(w("pPr"))
+            if ppr is not None:
+                level = wval(ppr.find(w("outlineLvl")))
+                if level is not None and level.isdigit() and int(level) < 9:
+                    style.outline_level = int(level) + 1
+                num_pr = ppr.find(w("numPr"))
+                if num_pr is not None:
+                    style.num_id = wval(num_pr.find(w("numId")))
+                    ilvl = wval(num_pr.find(w("ilvl")))
+                    style.num_level = int(ilvl) if ilvl and ilvl.isdigit() else 0
+            rpr = element.find(w("rPr"))
+            if rpr is not None:
+                if rpr.find(w("b")) is not None:
+                    style.bold = is_on(rpr.find(w("b")))
+                if rpr.find(w("i")) is not None:
+                    style.italic = is_on(rpr.find(w("i")))
+                fonts = rpr.find(w("rFonts"))
+                font = (wval(fonts, "ascii") or wval(fonts, "hAnsi") or "").lower()
+                style.code = font in MONOSPACE_FONTS
+            lowered = name.lower()
+            if style.kind == "character" and any(word in lowered for word in CODE_STYLE_WORDS):
+                style.code = True
+            styles.by_id[style_id] = style
+        return styles
+
+    def chain(self, style_id: str | None) -> list[Style]:
+        """The style and the styles it is based on, nearest first (cycles cut)."""
+        found: list[Style] = []
+        seen: set[str] = set()
+        while style_id and style_id in self.by_id and style_id not in seen:
+            seen.add(style_id)
+            style = self.by_id[style_id]
+            found.append(style)
+            style_id = style.based_on
+        return found
+
+    def names(self, style_id: str | None) -> list[str]:
+        """Lower-cased names along the chain, also the id (LibreOffice and Word sometimes differ in names)."""
+        names: list[str] = []
+        for style in self.chain(style_id):
+            names.append(style.name.lower())
+            names.append(style.style_id.lower())
+        if style_id and not names:
+            names.append(style_id.lower())
+        return names
+
+    def outline_level(self, style_id: str | None) -> int | None:
+        for style in self.chain(style_id):
+            if style.outline_level is not None:
+                return style.outline_level
+        return None
+
+    def character_flags(self, style_id: str | None) -> tuple[bool, bool, bool]:
+        """Bold, italic and code that a character style (Strong, Emphasis, Verbatim Char ...) gives its runs."""
+        bold = italic = code = False
+        for style in reversed(self.chain(style_id)):
+            if style.bold is not None:
+                bold = style.bold
+            if style.italic is not None:
+                italic = style.italic
+            code = code or style.code
+        return bold, italic, code
+
+    def list_of(self, style_id: str | None) -> tuple[str, int] | None:
+        for style in self.chain(style_id):
+            if style.num_id is not None:
+                return style.num_id, style.num_level or 0
+        return None
+
+
+@dataclass(frozen=True)
+class ListLevel:
+    ordered: bool
+    start: int
+
+
+class Numbering:
+    """numId -> (level -> numbered or bulleted, start number), with `w:lvlOverride` start overrides."""
+
+    def __init__(self, root: etree._Element | None) -> None:
+        self._abstract: dict[str, dict[int, ListLevel]] = {}
+        self._nums: dict[str, tuple[str, dict[int, int]]] = {}
+        if root is None:
+            return
+        for abstract in root.iter(w("abstractNum")):
+            levels: dict[int, ListLevel] = {}
+            for lvl in abstract.iter(w("lvl")):
+                index = lvl.get(w("ilvl"))
+                if index is None or not index.isdigit():
+                    continue
+                number_format = wval(lvl.find(w("numFmt"))) or "decimal"
+                start_text = wval(lvl.find(w("start"))) or "1"
+                start = int(start_text) if start_text.isdigit() else 1
+                levels[int(index)] = ListLevel(number_format not in ("bullet", "none"), start)
+            self._abstract[abstract.get(w("abstractNumId")) or ""] = levels
+        for num in root.iter(w("num")):
+            overrides: dict[int, int] = {}
+            for override in num.iter(w("lvlOverride")):
+                index = override.get(w("ilvl"))
+                start = wval(override.find(w("startOverride")))
+                if index and index.isdigit() and start and start.isdigit():
+                    overrides[int(index)] = int(start)
+            self._nums[num.get(w("numId")) or ""] = (wval(num.find(w("abstractNumId"))) or "", overrides)
+
+    def level(self, num_id: str, ilvl: int) -> ListLevel:
+        abstract_id, overrides = self._nums.get(num_id, ("", {}))
+        level = self._abstract.get(abstract_id, {}).get(ilvl, ListLevel(False, 1))
+        if ilvl in overrides:
+            return ListLevel(level.ordered, overrides[ilvl])
+        return level

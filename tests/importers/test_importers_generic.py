@@ -1,0 +1,69 @@
+"""The generic profile: any page with <article>/<main>, <h1>, <figure>/<figcaption> and <img alt>."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from exporter.model import Article, Emphasis, Heading, Link, Paragraph, Table, plain_text
+from exporter.options import BuildOptions
+from exporter.readers import read_document
+from exporter.readers.html_page import is_page_url, url_stem
+
+PAGE = """<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">
+<title>City Opens New Library | Example Town</title>
+<meta property="og:url" content="https://www.example.org/news/library">
+<script type="application/ld+json">{"@context":"https://schema.org","@type":"NewsArticle",
+ "datePublished":"2024-03-05T09:30:00-05:00","author":{"@type":"Person","name":"Pat Writer"}}</script>
+</head><body>
+<header><nav><a href="/">Home</a><a href="/news">News</a></nav></header>
+<main><article>
+<h1>City Opens New Library</h1>
+<p class="byline">By Pat Writer</p>
+<p>The new library opened on <em>Tuesday</em> with a <a href="/events">ribbon cutting</a>.</p>
+<figure><img src="/img/library.jpg" alt="The library's glass front at dusk">
+<figcaption>The library cost $12 million. <span class="credit">Photo: Sam Shooter</span></figcaption></figure>
+<h3>Hours</h3>
+<table><thead><tr><th>Day</th><th>Open</th></tr></thead><tbody><tr><td>Mon</td><td>9-5</td></tr></tbody></table>
+<p><img src="/img/icon.png" alt=""> Icons in text are not figures.</p>
+<aside class="newsletter">Subscribe to our newsletter</aside>
+</article></main>
+<footer>© Example Town · Privacy</footer>
+</body></html>
+"""
+
+
+def test_generic_article(tmp_path: Path) -> None:
+    page = tmp_path / "library.html"
+    page.write_text(PAGE, encoding="utf-8")
+    article = read_document(page, BuildOptions()).document
+    assert isinstance(article, Article)
+    assert article.title == "City Opens New Library"
+    assert article.byline is not None and article.byline.people == ["Pat Writer"]
+    assert article.published == "2024-03-05T09:30:00-05:00"
+    assert article.source.url == "https://www.example.org/news/library"
+    assert article.source.page_claims_official is False
+    first = article.body[0]
+    assert isinstance(first, Paragraph)
+    assert isinstance(first.children[1], Emphasis)
+    link = first.children[3]
+    assert isinstance(link, Link) and link.href == "https://www.example.org/events"
+    figures = article.figures()
+    assert len(figures) == 1
+    assert figures[0].image == "https://www.example.org/img/library.jpg"
+    assert figures[0].alt == "The library's glass front at dusk"
+    assert figures[0].credit == "Sam Shooter"
+    assert plain_text(figures[0].caption) == "The library cost $12 million."
+    heading = next(block for block in article.body if isinstance(block, Heading))
+    assert heading.level == 2  # h3 right after the title becomes level 2: levels never skip
+    table = next(block for block in article.body if isinstance(block, Table))
+    assert table.head[0].cells[0].header and plain_text(table.rows[0].cells[1].children) == "9-5"
+    texts = " ".join(plain_text(b.children) for b in article.body if isinstance(b, Paragraph))
+    assert "Subscribe" not in texts and "Privacy" not in texts and "Home" not in texts
+    assert "Icons in text are not figures." in texts
+
+
+def test_page_url_helpers() -> None:
+    assert is_page_url("https://www.defense.gov/News/Article/1/")
+    assert not is_page_url("pages/article.html")
+    assert url_stem("https://www.af.mil/News/Article-Display/Article/3/airmen-train.aspx") == "airmen-train"
+    assert url_stem("https://www.nasa.gov/") == "page"
