@@ -271,7 +271,7 @@ def read_bytes(
         first = error.errors()[0]
         raise ExportError(f"the page gave an invalid article: {first['msg']}", file=name) from None
 
-    warnings = list(page.warnings)
+    warnings = [f"{name}: {message}" for message in dict.fromkeys(page.warnings)]
     warnings += alt_warnings(article, name)
     return ReadResult(article, figure_lines=[None] * len(article.figures()), warnings=warnings)
 

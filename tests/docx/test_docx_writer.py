@@ -12,7 +12,6 @@ import pytest
 from lxml import etree
 from PIL import Image
 
-from exporter.errors import ExitCode, ExportError
 from exporter.model import Figure, Heading, Media, Packet, plain_text
 from exporter.writers.docx import oxml
 from tests.conftest import FIXED_EPOCH
@@ -411,18 +410,23 @@ def test_docx_export_does_not_import_weasyprint(tmp_path):
     assert (tmp_path / "a.docx").is_file()
 
 
-def test_packets_are_refused_with_a_clear_error(torture):
+def test_a_packet_gets_a_cover_a_toc_field_and_its_articles(torture):
+    """Packets are built (issue 7); tests/packets/ checks them in depth."""
+    from exporter.confine import Confinement
     from exporter.errors import Warnings
     from exporter.options import BuildOptions
     from exporter.writers import docx as docx_writer
     from exporter.writers.base import RenderContext
 
     packet = Packet(title="Press packet", articles=[torture.article])
-    context = RenderContext(packet, BuildOptions(formats=("docx",)), torture.source, None, Warnings(), "p")
-    with pytest.raises(ExportError) as raised:
-        docx_writer.write(context)
-    assert raised.value.code == ExitCode.BAD_INPUT
-    assert "packet" in raised.value.problem
+    confinement = Confinement.for_input(torture.source.parent, None)
+    context = RenderContext(packet, BuildOptions(formats=("docx",)), torture.source, confinement, Warnings(), "p")
+    with zipfile.ZipFile(io.BytesIO(docx_writer.write(context).data)) as archive:
+        body = etree.fromstring(archive.read("word/document.xml")).find("w:body", NS)
+    paragraphs = list(body.iter(w("p")))
+    assert (style_of(paragraphs[0]), text_of(paragraphs[0])) == ("Title", "Press packet")
+    assert next(t.text for t in body.iter(w("instrText"))) == ' TOC \\o "1-2" \\h \\z \\u '
+    assert [text_of(p) for p in paragraphs if style_of(p) == "Heading1"] == [torture.article.title]
 
 
 def test_only_followable_links_become_hyperlinks(tmp_path):

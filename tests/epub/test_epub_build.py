@@ -141,13 +141,17 @@ def test_the_writer_itself_refuses_a_figure_without_alt(tmp_path):
         write(context)
 
 
-def test_packets_are_refused_with_a_clear_error(tmp_path):
-    article = Article(title="One", body=[])
-    packet = Packet(title="A packet", articles=[article])
+def test_a_packet_becomes_a_cover_and_one_document_per_article(tmp_path):
+    """Packets are built (issue 7); tests/packets/ checks them in depth."""
+    articles = [Article(title=title, body=[]) for title in ("One", "Two")]
+    packet = Packet(title="A packet", articles=articles)
     context = RenderContext(packet, BuildOptions(), tmp_path / "packet.yaml", None, Warnings(), "packet")
-    with pytest.raises(ExportError, match="packets is not supported yet") as raised:
-        write(context)
-    assert raised.value.code == ExitCode.BAD_INPUT
+    path = tmp_path / "packet.epub"
+    path.write_bytes(write(context).data)
+    book = Book(path, path.read_bytes())
+    assert [href for href, _ in book.spine_documents()] == [
+        "cover.xhtml", "nav.xhtml", "article-01.xhtml", "article-02.xhtml"]
+    assert book.dc("title") == ["A packet"]
 
 
 def test_ebooklib_is_the_version_the_writer_subclass_was_tested_with():

@@ -469,7 +469,8 @@ def test_every_corpus_page_builds_to_html(tmp_path: Path) -> None:
         html = (out / f"{source.stem}.html").read_text(encoding="utf-8")
         assert not re.search(r"<script|javascript:|\son[a-z]+\s*=|<iframe", html, re.IGNORECASE), source.name
     for name in sorted(NO_ALT_SOURCE):
-        refused = run_exporter("build", CORPUS_HTML / name, "--to", "html", "--alt-from-caption",
-                               "--out", tmp_path / "refused")
+        refused = run_exporter(
+            "build", CORPUS_HTML / name, "--to", "html", "--alt-from-caption", "--out", tmp_path / "refused"
+        )
         assert refused.returncode == 2
         assert "has no alt text" in refused.stderr

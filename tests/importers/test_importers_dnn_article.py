@@ -1,5 +1,5 @@
-"""The defense.gov / war.gov article layout (no saved article page exists in the corpus; the markup follows the
-class names in ../shared/corpus/README.md, the site's 2020 style sheet and the banner snippet)."""
+"""The defense.gov / war.gov article layout (no saved article page exists in the corpus; the markup follows
+the class names in ../shared/corpus/README.md, the site's 2020 style sheet and the banner snippet)."""
 
 from __future__ import annotations
 
@@ -13,7 +13,8 @@ from tests.importers.conftest import SHARED, require
 ARTICLE = """<!DOCTYPE html>
 <html lang="en-US"><head><meta charset="utf-8">
 <title>Austin Meets Allies &gt; U.S. Department of Defense &gt; Story</title>
-<link rel="canonical" href="https://www.defense.gov/News/News-Stories/Article/Article/3298481/austin-meets-allies/">
+<link rel="canonical"
+ href="https://www.defense.gov/News/News-Stories/Article/Article/3298481/austin-meets-allies/">
 <meta property="og:site_name" content="U.S. Department of Defense">
 </head><body>
 <a class="skip-nav" href="#skip-target">Skip to main content (Press Enter).</a>
@@ -29,27 +30,35 @@ ARTICLE = """<!DOCTYPE html>
   <p><strong>BRUSSELS —</strong> Defense Secretary Lloyd J. Austin III met allies <em>today</em>, officials
   said. Read the <a href="/News/Releases/">release</a>.</p>
   <div class="media-inline media-inline-right media-inline-medium">
-   <div class="image-wrapper"><img src="https://media.defense.gov/2023/Feb/14/2003161426/825/780/0/230214-D-TT977-0483.JPG"
+   <div class="image-wrapper">
+   <img src="https://media.defense.gov/2023/Feb/14/2003161426/825/780/0/230214-D-TT977-0483.JPG"
      alt="Two men engage in conversation across a conference table as others at the table look on."></div>
    <p class="mtitle">Meeting Time</p>
-   <p class="caption">Secretary of Defense Lloyd J. Austin III meets with NATO Secretary General Jens Stoltenberg.</p>
+   <p class="caption">Secretary of Defense Lloyd J. Austin III meets with NATO Secretary General
+   Jens Stoltenberg.</p>
    <div class="popup"><span class="photographer">Photo By: Chad J. McNeeley</span>
     <span class="virin">VIRIN: 230214-D-TT977-0483.JPG</span>
-    <a class="download-link" href="https://media.defense.gov/2023/Feb/14/2003161426/-1/-1/0/230214-D-TT977-0483.JPG">Download</a></div>
+    <a class="download-link"
+     href="https://media.defense.gov/2023/Feb/14/2003161426/-1/-1/0/230214-D-TT977-0483.JPG"
+     >Download</a></div>
   </div>
   <h3>Training expands</h3>
   <p>The ministers agreed on three steps:</p>
-  <ul><li>more instructors,</li><li>new ranges, and</li><li>shared <a href="javascript:alert(1)">plans</a>.</li></ul>
+  <ul><li>more instructors,</li><li>new ranges, and</li>
+  <li>shared <a href="javascript:alert(1)">plans</a>.</li></ul>
   <blockquote><p>"We will stand together," Austin said.</p></blockquote>
   <div class="media-inline media-inline-video">
-   <video poster="https://media.defense.gov/2023/Feb/14/poster.jpg"><source src="https://media.defense.gov/2023/Feb/14/clip.mp4"></video>
+   <video poster="https://media.defense.gov/2023/Feb/14/poster.jpg">
+    <source src="https://media.defense.gov/2023/Feb/14/clip.mp4"></video>
    <p class="mtitle">Arrival Ceremony</p><p class="caption">The secretary arrives at NATO headquarters.</p>
-   <span class="photographer">Video by: Sgt. Video Person</span><span class="virin">VIRIN: 230214-D-AB123-1001</span>
+   <span class="photographer">Video by: Sgt. Video Person</span>
+   <span class="virin">VIRIN: 230214-D-AB123-1001</span>
   </div>
  </div>
  <div class="related"><h4>Related Stories</h4>
   <div class="item"><a href="/News/News-Stories/Article/Article/1/first/">First related story</a></div>
-  <div class="item"><a href="https://www.defense.gov/News/News-Stories/Article/Article/2/second/">Second related</a></div>
+  <div class="item">
+   <a href="https://www.defense.gov/News/News-Stories/Article/Article/2/second/">Second related</a></div>
  </div>
 </div>
 <footer><a href="/Privacy/">Privacy Policy</a> <a href="https://www.usa.gov">USA.gov</a></footer>
@@ -77,7 +86,9 @@ def test_defense_article_layout(tmp_path: Path) -> None:
     assert article.source.page_claims_official is True
 
     figure = article.figures()[0]
-    assert figure.alt == "Two men engage in conversation across a conference table as others at the table look on."
+    assert figure.alt == (
+        "Two men engage in conversation across a conference table as others at the table look on."
+    )
     assert figure.title == "Meeting Time"
     assert plain_text(figure.caption).startswith("Secretary of Defense Lloyd J. Austin III meets")
     assert figure.credit == "Chad J. McNeeley"
@@ -105,7 +116,16 @@ def test_defense_article_layout(tmp_path: Path) -> None:
     all_text = " ".join(
         plain_text(block.children) for block in article.body if isinstance(block, Paragraph | Heading)
     )
-    for chrome in ("Skip to main", "Share", "Print", "Privacy", "official website", "Related Stories", "News"):
+    chrome_texts = (
+        "Skip to main",
+        "Share",
+        "Print",
+        "Privacy",
+        "official website",
+        "Related Stories",
+        "News",
+    )
+    for chrome in chrome_texts:
         assert chrome not in all_text.replace("NATO", "")
     assert [link.title for link in article.related] == ["First related story", "Second related"]
     assert article.related[0].url == "https://www.defense.gov/News/News-Stories/Article/Article/1/first/"

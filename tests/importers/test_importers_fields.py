@@ -191,3 +191,60 @@ def test_canonical_json_is_not_taken_for_a_dvids_record(tmp_path: Path) -> None:
     source.write_text('{"title": "Plain article", "body": [{"type": "paragraph", "children": "Hello"}]}')
     article = read_document(source, BuildOptions()).document
     assert isinstance(article, Article) and article.title == "Plain article"
+
+
+def test_imported_page_finds_its_photo_in_images_dir_by_virin(tmp_path: Path) -> None:
+    from PIL import Image
+
+    from tests.conftest import run_exporter
+
+    images = tmp_path / "images"
+    images.mkdir()
+    Image.new("RGB", (640, 400), (40, 80, 120)).save(images / "160114-F-EX708-001.jpg")
+    out = tmp_path / "out"
+    source = require(CORPUS_HTML) / "afmil_14_gulf-war-created-need-for-better-critical-care.html"
+    result = run_exporter("build", source, "--to", "html", "--images", images, "--out", out)
+    assert result.returncode == 0, result.stderr
+    html = (out / f"{source.stem}.html").read_text(encoding="utf-8")
+    assert f'src="{source.stem}_files/160114-F-EX708-001.jpg"' in html
+    assert (out / f"{source.stem}_files" / "160114-F-EX708-001.jpg").is_file()
+    assert "Courtesy photo" in html
+
+
+def test_read_url_uses_the_fetched_url_and_records_retrieval(monkeypatch: pytest.MonkeyPatch) -> None:
+    from exporter.confine import Confinement
+    from exporter.readers.html_page import read_url
+
+    page = require(CORPUS_HTML) / "afmil_14_gulf-war-created-need-for-better-critical-care.html"
+    fetched: list[str] = []
+
+    def fake_fetch(self: Confinement, url: str) -> bytes:
+        assert self.allow_network
+        fetched.append(url)
+        return page.read_bytes()
+
+    monkeypatch.setattr(Confinement, "fetch", fake_fetch)
+    url = "https://www.af.mil/DesktopModules/ArticleCS/Print.aspx?PortalId=1&ModuleId=850&Article=643126"
+    result = read_url(url, BuildOptions(allow_network=True))
+    article = result.document
+    assert fetched == [url]
+    assert article.source.url == url
+    assert article.source.retrieved is not None and len(article.source.retrieved) == 10
+    assert article.title == "Gulf War created need for better critical care"
+
+
+def test_bold_lines_used_as_subheads_become_headings() -> None:
+    fact_sheet = load("afmil_15_air-force-bands.html")
+    headings = [plain_text(b.children) for b in fact_sheet.body if isinstance(b, Heading)]
+    assert headings == ["Mission", "Organization", "Air Force Bands and Areas of Responsibility"]
+    index = next(i for i, b in enumerate(fact_sheet.body) if isinstance(b, Heading))
+    following = fact_sheet.body[index + 1]
+    assert isinstance(following, Paragraph)
+    assert plain_text(following.children).startswith("Air Force bands support the global Air Force mission")
+    story = load("afmil_02_af-leaders-spouses-talk-improvements-in-family-programs-voic.html")
+    assert [plain_text(b.children) for b in story.body if isinstance(b, Heading)] == [
+        "Opportunities", "Making Airmen resilient", "BAH", "Struggles of a military family"
+    ]
+    # A bold dateline that runs into the text stays in its paragraph.
+    first = load("afmil_14_gulf-war-created-need-for-better-critical-care.html").body[0]
+    assert isinstance(first, Paragraph) and isinstance(first.children[0], Strong)

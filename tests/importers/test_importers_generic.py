@@ -23,7 +23,8 @@ PAGE = """<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">
 <figure><img src="/img/library.jpg" alt="The library's glass front at dusk">
 <figcaption>The library cost $12 million. <span class="credit">Photo: Sam Shooter</span></figcaption></figure>
 <h3>Hours</h3>
-<table><thead><tr><th>Day</th><th>Open</th></tr></thead><tbody><tr><td>Mon</td><td>9-5</td></tr></tbody></table>
+<table><thead><tr><th>Day</th><th>Open</th></tr></thead>
+<tbody><tr><td>Mon</td><td>9-5</td></tr></tbody></table>
 <p><img src="/img/icon.png" alt=""> Icons in text are not figures.</p>
 <aside class="newsletter">Subscribe to our newsletter</aside>
 </article></main>

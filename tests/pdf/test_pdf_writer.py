@@ -164,3 +164,33 @@ def test_running_title_and_css_strings_are_safe():
     assert len(cut) <= 61 and cut.endswith("…") and long_title.startswith(cut[:-1])
     escaped = str(css_string('a "quoted" </style> \\ title'))
     assert '"' not in escaped and "<" not in escaped and "\\22 " in escaped
+
+
+@pytest.mark.slow
+def test_spanish_article_with_hostile_title(tmp_path):
+    """Fixed text is translated ("Página"), a title with quotes and </style> cannot break the print CSS, and an
+    English phrase in a Spanish article gets /Lang en."""
+    source = tmp_path / "articulo.md"
+    source.write_text(
+        "---\n"
+        'title: "Un artículo con \\"comillas\\" y </style> en un título bastante largo para el encabezado"\n'
+        "language: es\n"
+        "---\n\n"
+        + "\n\n".join(f"Párrafo {n} con una frase en inglés: [the quick brown fox]{{lang=en}}." for n in range(60))
+        + "\n",
+        encoding="utf-8",
+    )
+    result = run_exporter("build", source, "--to", "pdf", "--out", tmp_path / "out")
+    assert result.returncode == 0, result.stderr
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).parent))
+    from pdf_inspect import TaggedPdf
+
+    pdf = TaggedPdf(tmp_path / "out" / "articulo.pdf")
+    assert pdf.doc.lang == "es"
+    assert pdf.page_count() >= 2
+    assert "Página 1" in pdf.artifact_text(0)
+    assert 'Un artículo con "comillas" y </style>' in pdf.artifact_text(1)
+    english = [element for element in pdf.elements if element.lang == "en"]
+    assert len(english) == 60

@@ -88,7 +88,9 @@ class Package:
         with archive:
             entries = archive.infolist()
             if len(entries) > MAX_ENTRIES:
-                raise _refuse(path, f"the package has {len(entries)} entries (more than {MAX_ENTRIES}): zip bomb?")
+                raise _refuse(
+                    path, f"the package has {len(entries)} entries (more than {MAX_ENTRIES}): zip bomb?"
+                )
             declared_total = 0
             seen: set[str] = set()
             for info in entries:
@@ -103,11 +105,14 @@ class Package:
                 declared_total += info.file_size
                 if info.file_size > MAX_ENTRY_BYTES:
                     raise _refuse(
-                        path, f"part {name!r} declares {info.file_size} bytes uncompressed: too large (zip bomb?)"
+                        path,
+                        f"part {name!r} declares {info.file_size} bytes uncompressed: too large (zip bomb?)",
                     )
                 self._check_ratio(info)
             if declared_total > MAX_TOTAL_BYTES:
-                raise _refuse(path, f"the package declares {declared_total} bytes uncompressed: too large (zip bomb?)")
+                raise _refuse(
+                    path, f"the package declares {declared_total} bytes uncompressed: too large (zip bomb?)"
+                )
             actual_total = 0
             for info in entries:
                 if info.is_dir():
@@ -197,7 +202,9 @@ class Package:
             joined = posixpath.join(folder, target)
         normalized = posixpath.normpath(joined)
         if normalized.startswith("../") or normalized == ".." or not safe_part_name(normalized):
-            raise _refuse(self.path, f"relationship target {target!r} points outside the package (path traversal)")
+            raise _refuse(
+                self.path, f"relationship target {target!r} points outside the package (path traversal)"
+            )
         return normalized
 
     def main_document(self) -> str:

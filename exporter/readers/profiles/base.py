@@ -16,7 +16,6 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import unquote, urljoin, urlsplit
 
-from lxml import etree
 from lxml.html import HtmlElement
 
 from exporter.model import (
@@ -311,9 +310,6 @@ class Page:
             self._json_ld = objects
         return self._json_ld
 
-    def has_class(self, name: str) -> bool:
-        return bool(self.root.xpath(f"//*[contains(concat(' ', normalize-space(@class), ' '), ' {name} ')]"))
-
     # ------------------------------------------------------------ references
 
     def image_url(self, reference: str | None) -> str | None:
@@ -476,7 +472,6 @@ class Converter:
     def __init__(self, page: Page, profile: Any) -> None:
         self.page = page
         self.profile = profile
-        self.figure_count = 0
         self._last_heading = 1
 
     # ------------------------------------------------------------ blocks
@@ -487,7 +482,8 @@ class Converter:
 
         def flush() -> None:
             nonlocal pending
-            result.extend(split_paragraphs(pending))
+            for paragraph in split_paragraphs(pending):
+                result.extend(self.bold_subhead(paragraph))
             pending = []
 
         if depth > MAX_DEPTH:
@@ -512,9 +508,7 @@ class Converter:
                 pass
             elif tag == "img" and running_text(container):
                 # An image inside running text (an icon, a tracking pixel, an emoji picture) is not a figure.
-                self.page.warnings.append(
-                    f"an image inside running text was left out: {squash(child.get('src'))[:80]!r}"
-                )
+                self.page.warnings.append("an image inside running text (an icon or pixel) was left out")
             elif tag in BLOCK_TAGS:
                 flush()
                 result.extend(self.block(child, depth + 1))
@@ -529,6 +523,26 @@ class Converter:
                 append_text(pending, child.tail)
         flush()
         return result
+
+    def bold_subhead(self, paragraph: Paragraph) -> list[Block]:
+        """Older CMS pages mark subheads as a bold line: `<strong>Mission</strong><br>Text...` or a paragraph
+        that is only bold. Such a line (short, no final punctuation) becomes a heading, so outputs tag it."""
+        children = paragraph.children
+        if not children or not isinstance(children[0], Strong):
+            return [paragraph]
+        label = plain_text(children[0].children).strip()
+        rest = children[1:]
+        if rest and not isinstance(rest[0], LineBreak):
+            return [paragraph]  # bold run-in text such as a dateline: not a subhead
+        if not label or len(label) > 80 or label.endswith((".", ",", ";", ":", "!", "?", "-", "—")):
+            return [paragraph]
+        if "\n" in label or re.match(r"(?i)by\s", label) or iso_date(label):
+            return [paragraph]  # a bold byline or date line, not a section title
+        level = self._last_heading if self._last_heading >= 2 else 2
+        self._last_heading = level
+        heading = Heading(level=level, children=trim_inlines(list(children[0].children)))
+        remainder = make_paragraph(rest[1:]) if rest else None
+        return [heading, remainder] if remainder is not None else [heading]
 
     def _claimed(self, element: HtmlElement) -> list[Block] | None:
         return self.profile.special(element, self)
@@ -568,7 +582,7 @@ class Converter:
         return self.blocks(element, depth)
 
     def heading(self, element: HtmlElement, depth: int) -> list[Block]:
-        children = trim_inlines(self.inlines_of(element, depth, keep_tail=False, links=True))
+        children = trim_inlines(self.inlines_of(element, depth, links=True))
         if not plain_text(children).strip():
             return []
         level = int(element.tag[1])
@@ -614,7 +628,7 @@ class Converter:
                 cells.append(
                     TableCell(
                         header=cell.tag == "th",
-                        children=trim_inlines(self.inlines_of(cell, depth + 1, keep_tail=False, links=True)),
+                        children=trim_inlines(self.inlines_of(cell, depth + 1, links=True)),
                         colspan=_positive_int(cell.get("colspan")),
                         rowspan=_positive_int(cell.get("rowspan")),
                     )
@@ -629,9 +643,7 @@ class Converter:
             return []
         caption_element = next((c for c in element if isinstance(c.tag, str) and c.tag == "caption"), None)
         caption = (
-            trim_inlines(self.inlines_of(caption_element, depth + 1, keep_tail=False))
-            if caption_element is not None
-            else []
+            trim_inlines(self.inlines_of(caption_element, depth + 1)) if caption_element is not None else []
         )
         return [Table(caption=caption, head=head, rows=body)]
 
@@ -642,7 +654,6 @@ class Converter:
         element: HtmlElement | None,
         depth: int = 0,
         *,
-        keep_tail: bool = False,
         links: bool = True,
         level: int = 0,
     ) -> list[Inline]:
@@ -891,7 +902,3 @@ def separate_credit(caption: list[Inline], credit: str | None) -> tuple[list[Inl
         return caption, credit
     head = [*caption[:-1], Text(text=text)] if text else list(caption[:-1])
     return trim_inlines(head), credit or found
-
-
-def serialize_for_debug(element: HtmlElement) -> str:  # pragma: no cover - a developer aid
-    return etree.tostring(element, encoding="unicode")[:500]

@@ -8,11 +8,10 @@ import re
 
 from lxml.html import HtmlElement
 
-from exporter.model import Block, Byline, Figure, Inline, Media, Paragraph, RelatedLink, Text, plain_text
+from exporter.model import Block, Byline, Inline, Media, RelatedLink
 from exporter.readers.profiles.base import (
     Converter,
     Page,
-    clean_virin,
     either,
     element_text,
     image_source,
@@ -21,7 +20,6 @@ from exporter.readers.profiles.base import (
     related_links,
     separate_credit,
     squash,
-    trim_inlines,
     valid_language,
 )
 
@@ -236,29 +234,3 @@ class GenericProfile:
         return Media(
             kind="video", url=url, title=squash(iframe.get("title")) or None, caption=caption, credit=credit
         )
-
-    def lone_caption(self, figure: Figure, following: HtmlElement | None, converter: Converter) -> None:
-        """Some platforms put the caption in the element after the image; subclasses use this."""
-        if following is None:
-            return
-        caption, credit = separate_credit(converter.caption_inlines(following), figure.credit)
-        figure.caption = caption
-        figure.credit = credit
-
-
-def first_text_paragraph(blocks: list[Block]) -> str:
-    for block in blocks:
-        if isinstance(block, Paragraph):
-            return plain_text(block.children)
-    return ""
-
-
-def text_paragraphs(blocks: list[Block]) -> list[Paragraph]:
-    return [block for block in blocks if isinstance(block, Paragraph) and plain_text(block.children).strip()]
-
-
-def text_only(text: str) -> list[Inline]:
-    return trim_inlines([Text(text=text)]) if text else []
-
-
-__all__ = ["GenericProfile", "clean_virin", "first_text_paragraph", "text_only"]

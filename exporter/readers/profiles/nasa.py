@@ -24,7 +24,6 @@ from exporter.readers.profiles.base import (
     new_figure,
     related_links,
     separate_credit,
-    squash,
 )
 from exporter.readers.profiles.dnn import has_class
 from exporter.readers.profiles.generic import GenericProfile
@@ -140,6 +139,3 @@ class NasaProfile(GenericProfile):
                 poster=media.poster,
             )
         ]
-
-
-__all__ = ["NasaProfile", "squash"]

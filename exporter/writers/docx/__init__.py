@@ -11,8 +11,9 @@ A press packet is a cover (the packet title in Word's Title style, then subtitle
 real TOC field with its result filled in, then each article from a new page, headline in Heading 1 with a
 bookmark, with its own provenance block, its own language where it differs, and one continuous SEQ Figure
 numbering. The packet title is deliberately not a heading: the articles are the document's top-level
-sections (Heading 1: what the TOC field collects with its outline-level switch and Word's navigation pane
-lists), and the packet title is the document title (core property) that Word, screen readers and PDF exports announce.
+sections (Heading 1: what the TOC field collects with its outline-level switch and Word's navigation
+pane lists), and the packet title is the document title (core property) that Word, screen readers and PDF
+exports announce.
 """
 
 from __future__ import annotations
@@ -199,6 +200,7 @@ class DocxBuilder:
 
     def add_cover(self, packet: Packet) -> None:
         """The packet's cover as real, editable text. Title style, not a heading (see the module notes)."""
+        oxml.remove_paragraph_borders(self.doc.styles.element, "Title")
         self.doc.add_paragraph(packet.title, style="Title")
         if packet.subtitle:
             self.doc.add_paragraph(packet.subtitle, style="Dek")
@@ -218,8 +220,8 @@ class DocxBuilder:
         )
 
     def add_table_of_contents(self) -> None:
-        """After the cover: a TOC field listing every Heading 1 and Heading 2 (outline levels 1-2), each entry a
-        hyperlink to a bookmark on its heading. Article headlines get readable bookmark names
+        """After the cover: a TOC field listing every Heading 1 and Heading 2 (outline levels 1-2), each
+        entry a hyperlink to a bookmark on its heading. Article headlines get readable bookmark names
         (Article_01 ...), section headings hidden ones (leading underscore, as Word's own _Toc names)."""
         entries: list[oxml.TocEntry] = []
         article = section = 0
@@ -237,7 +239,7 @@ class DocxBuilder:
                 continue
             self.bookmarks += 1
             oxml.add_bookmark(paragraph, self.bookmarks, name)
-            entries.append(oxml.TocEntry(level, paragraph.text, name))
+            entries.append(oxml.TocEntry(level, paragraph.text, name, oxml.run_language(paragraph)))
         toc = oxml.table_of_contents(self._("Contents"), entries)
         if self.cover_end is not None:
             self.cover_end.addnext(toc)

@@ -125,6 +125,14 @@ def rename_style(styles_element: etree._Element, style_id: str, name: str) -> No
         style.remove(hidden)
 
 
+def remove_paragraph_borders(styles_element: etree._Element, style_id: str) -> None:
+    """Drop a style's paragraph borders: LibreOffice 7.4's tagged PDF export draws them as untagged paths
+    (PDF/UA content-tagging failure). The template's Title style underlines the title with one."""
+    style = style_element(styles_element, style_id)
+    for borders in style.iter(qn("w:pBdr")) if style is not None else []:
+        borders.getparent().remove(borders)
+
+
 def add_character_style_xml(styles_element: etree._Element, style_id: str, name: str, rpr_xml: str) -> None:
     """A character style; Word's built-in "Hyperlink" is missing from python-docx's template."""
     if style_element(styles_element, style_id) is not None:
@@ -187,7 +195,7 @@ def set_language_where_unset(elements: Iterable[etree._Element], lang: str) -> N
         for run in element.iter(qn("w:r")):
             _set_lang_if_missing(run, "w:rPr", lang)
         for p_pr in element.iter(qn("w:pPr")):
-            # The paragraph mark's run properties: what Word applies to text typed at the end of the paragraph.
+            # The paragraph mark's run properties: what Word applies to text typed at the paragraph's end.
             _set_lang_if_missing(p_pr, "w:rPr", lang)
 
 
@@ -208,6 +216,12 @@ def _set_lang_if_missing(parent: etree._Element, rpr_tag: str, lang: str) -> Non
         language = OxmlElement("w:lang")
         language.set(qn("w:val"), lang)
         rpr.append(language)
+
+
+def run_language(paragraph: Paragraph) -> str | None:
+    """The language set directly on the paragraph's first run, if any (a packet article's own language)."""
+    found = paragraph._p.xpath("./w:r[1]/w:rPr/w:lang/@w:val")
+    return str(found[0]) if found else None
 
 
 # ---------------------------------------------------------------- pictures
@@ -334,6 +348,7 @@ class TocEntry:
     level: int  # 1 or 2
     text: str
     bookmark: str
+    lang: str | None = None  # the heading's language when it differs from the document's
 
 
 def table_of_contents(heading: str, entries: Sequence[TocEntry]) -> etree._Element:
@@ -362,11 +377,13 @@ def table_of_contents(heading: str, entries: Sequence[TocEntry]) -> etree._Eleme
     for index, entry in enumerate(entries):
         # The field ends in the last entry's paragraph: an empty paragraph of its own would become an empty
         # TOCI element in LibreOffice's tagged PDF.
+        language = f'<w:lang w:val="{quoteattr_value(entry.lang)}"/>' if entry.lang else ""
+        run_properties = f"<w:rPr>{language}</w:rPr>" if language else ""
         paragraphs.append(
             f'<w:p {w}><w:pPr><w:pStyle w:val="TOC{entry.level}"/></w:pPr>'
             + (field_start if index == 0 else "")
             + f'<w:hyperlink w:anchor="{quoteattr_value(entry.bookmark)}" w:history="1">'
-            f'<w:r><w:t xml:space="preserve">{escape(entry.text)}</w:t></w:r></w:hyperlink>'
+            f'<w:r>{run_properties}<w:t xml:space="preserve">{escape(entry.text)}</w:t></w:r></w:hyperlink>'
             + (field_end if index == len(entries) - 1 else "")
             + "</w:p>"
         )

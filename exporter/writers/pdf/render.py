@@ -181,8 +181,6 @@ def render_pdf(html: str, context: RenderContext, article: Article) -> RenderedP
             data = document.write_pdf(
                 pdf_variant=variant,
                 pdf_identifier=pdf_identifier(article),
-                # Metadata is rewritten by the repair pass; WeasyPrint's own would carry the wrong dates.
-                uncompressed_pdf=False,
             )
     finally:
         logger.removeHandler(errors)

@@ -1,0 +1,161 @@
+"""Flat runs (text with bold/italic/code/language/link) back into the model's nested inlines.
+
+Word stores formatting per run, the model as a tree. The tree is rebuilt in one fixed nesting order, link
+outermost, then language span, emphasis, strong, with code and text as leaves, so the same runs always give
+the same tree (the order the Markdown reader produces for `***both***`: emphasis around strong).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from itertools import groupby
+
+from exporter.model import Code, Emphasis, Inline, LineBreak, Link, Span, Strong, Text, check_language
+from exporter.readers.docx.scan import Atom
+from exporter.urls import safe_href
+
+
+def minimal_language(tag: str | None) -> str | None:
+    """The shortest tag with the same likely meaning (CLDR "remove likely subtags"): LibreOffice saves `uk` as
+    `uk-UA` and `en` as `en-US`; both mean the same language as before. Invalid tags give None."""
+    if not tag:
+        return None
+    import langcodes
+
+    try:
+        language = langcodes.Language.get(tag)
+        check_language(tag)
+    except (ValueError, LookupError):
+        return None
+    if language.variants or language.extlangs or not language.language:
+        return str(language)
+    full = language.maximize()
+    candidates = (
+        langcodes.Language.make(language=language.language),
+        langcodes.Language.make(language=language.language, territory=language.territory),
+        langcodes.Language.make(language=language.language, script=language.script),
+    )
+    for candidate in candidates:
+        if candidate.maximize() == full:
+            return str(candidate)
+    return str(language)
+
+
+def strip_atoms(atoms: list[Atom]) -> list[Atom]:
+    """Leading and trailing white space and line breaks of a paragraph are layout, not content."""
+    items = list(atoms)
+    while items and (items[0].kind == "break" or (items[0].kind == "text" and not items[0].text.strip())):
+        items.pop(0)
+    while items and (items[-1].kind == "break" or (items[-1].kind == "text" and not items[-1].text.strip())):
+        items.pop()
+    if items and items[0].kind == "text":
+        items[0] = _with_text(items[0], items[0].text.lstrip())
+    if items and items[-1].kind == "text":
+        items[-1] = _with_text(items[-1], items[-1].text.rstrip())
+    return items
+
+
+def _with_text(atom: Atom, text: str) -> Atom:
+    from dataclasses import replace
+
+    return replace(atom, text=text)
+
+
+def split_lines(atoms: list[Atom]) -> list[list[Atom]]:
+    lines: list[list[Atom]] = [[]]
+    for atom in atoms:
+        if atom.kind == "break":
+            lines.append([])
+        else:
+            lines[-1].append(atom)
+    return lines
+
+
+def atoms_text(atoms: list[Atom]) -> str:
+    return "".join(
+        atom.text if atom.kind == "text" else "\n" if atom.kind == "break" else "" for atom in atoms
+    )
+
+
+def drop_prefix(atoms: list[Atom], length: int) -> list[Atom]:
+    """Remove the first `length` characters (a caption's "Figure 3. ", an attribution's dash)."""
+    result: list[Atom] = []
+    remaining = length
+    for atom in atoms:
+        if remaining <= 0:
+            result.append(atom)
+            continue
+        size = len(atom.text) if atom.kind == "text" else 1 if atom.kind == "break" else 0
+        if size <= remaining:
+            remaining -= size
+            continue
+        result.append(_with_text(atom, atom.text[remaining:]))
+        remaining = 0
+    return result
+
+
+def build_inlines(atoms: list[Atom], document_language: str) -> list[Inline]:
+    """Model inlines for a run of atoms; pictures are not inlines and are skipped here."""
+    base = minimal_language(document_language) or document_language
+    prepared: list[Atom] = []
+    for atom in atoms:
+        if atom.kind == "drawing" or (atom.kind == "text" and not atom.text):
+            continue
+        lang = minimal_language(atom.lang)
+        if lang is not None and lang.lower() == base.lower():
+            lang = None
+        link = atom.link if atom.link is not None and safe_href(atom.link.href) else None
+        prepared.append(_replace(atom, lang=lang, link=link))
+    return _nest(prepared, 0)
+
+
+def _replace(atom: Atom, **changes: object) -> Atom:
+    from dataclasses import replace
+
+    return replace(atom, **changes)
+
+
+_LEVELS: tuple[Callable[[Atom], object], ...] = (
+    lambda atom: atom.link,
+    lambda atom: atom.lang,
+    lambda atom: atom.italic,
+    lambda atom: atom.bold,
+)
+
+
+def _nest(atoms: list[Atom], level: int) -> list[Inline]:
+    if level == len(_LEVELS):
+        return _leaves(atoms)
+    result: list[Inline] = []
+    for value, group in groupby(atoms, key=_LEVELS[level]):
+        children = _nest(list(group), level + 1)
+        if not children:
+            continue
+        if not value:
+            result.extend(children)
+        elif level == 0:
+            result.append(Link(href=value.href, title=value.title, children=children))  # type: ignore[union-attr]
+        elif level == 1:
+            result.append(Span(lang=str(value), children=children))
+        elif level == 2:
+            result.append(Emphasis(children=children))
+        else:
+            result.append(Strong(children=children))
+    return result
+
+
+def _leaves(atoms: list[Atom]) -> list[Inline]:
+    result: list[Inline] = []
+    for atom in atoms:
+        if atom.kind == "break":
+            result.append(LineBreak())
+        elif atom.code:
+            if result and isinstance(result[-1], Code):
+                result[-1] = Code(text=result[-1].text + atom.text)
+            else:
+                result.append(Code(text=atom.text))
+        elif result and isinstance(result[-1], Text):
+            result[-1] = Text(text=result[-1].text + atom.text)
+        else:
+            result.append(Text(text=atom.text))
+    return result

@@ -1,0 +1,110 @@
+"""Pictures out of the DOCX media, byte for byte (the resolution the DOCX stores), named by VIRIN.
+
+Nothing is written to disk here: the reader hands the bytes over in memory (`ReadResult.images`, keyed by
+each figure's `image` reference). `exporter build` renders straight from them; `exporter import` writes them
+into `<output stem>_files/` beside the imported file (`relocate_images`).
+"""
+
+from __future__ import annotations
+
+import io
+import warnings as python_warnings
+from urllib.parse import urlsplit
+
+from exporter.errors import ExportError
+from exporter.images import MAX_PIXELS
+from exporter.model import Article, Packet
+from exporter.readers.docx.blocks import FigureSource
+from exporter.readers.docx.package import Package
+
+IMAGE_FORMATS = {
+    "JPEG": "jpg",
+    "MPO": "jpg",
+    "PNG": "png",
+    "GIF": "gif",
+    "WEBP": "webp",
+    "TIFF": "tif",
+    "BMP": "bmp",
+}
+
+
+def image_extension(data: bytes, label: str) -> str | None:
+    """The file extension for a picture Pillow can read (None for EMF, WMF, SVG ...); refuses a picture
+    whose header declares more pixels than any output would use (a decompression bomb)."""
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        with python_warnings.catch_warnings():
+            python_warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(io.BytesIO(data)) as image:
+                width, height = image.size
+                image_format = image.format or ""
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise ExportError(f"refused: {label} is too large (decompression bomb)") from None
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
+        return None
+    if width * height > MAX_PIXELS:
+        raise ExportError(f"refused: {label} is {width} x {height} pixels: too large (decompression bomb?)")
+    return IMAGE_FORMATS.get(image_format)
+
+
+def extract_images(package: Package, sources: list[FigureSource], warnings: list[str]) -> dict[str, bytes]:
+    """Point every figure at its picture: an embedded one by a file name (VIRIN where known), a linked one by
+    its URL; a photo the DOCX does not hold gets a name `--images DIR` can supply it under."""
+    images: dict[str, bytes] = {}
+    for source in sources:
+        figure, drawing, number = source.figure, source.drawing, source.number
+        stem = figure.virin or f"figure-{number}"
+        label = f"figure {number}'s picture"
+        if drawing is not None and drawing.target is not None and package.has(drawing.target):
+            data = package.parts[drawing.target]
+            extension = image_extension(data, label)
+            if extension is not None:
+                name = _unique(f"{stem}.{extension}", data, images)
+                images[name] = data
+                figure.image = name
+                continue
+            warnings.append(
+                f"figure {number}: its picture ({drawing.target.rsplit('/', 1)[-1]}) is not in a format the outputs "
+                "can use (JPEG, PNG, GIF, WebP, TIFF); the figure is shown as 'photo not included'"
+            )
+        elif (
+            drawing is not None
+            and drawing.external
+            and urlsplit(drawing.external).scheme in ("http", "https")
+        ):
+            figure.image = drawing.external
+            warnings.append(
+                f"figure {number}: the picture is linked, not embedded ({drawing.external}); it is fetched only "
+                "with --allow-network"
+            )
+            continue
+        elif not figure.decorative or drawing is not None:
+            warnings.append(
+                f"figure {number}: the DOCX does not hold this photo; the figure refers to {stem}.jpg "
+                "(supply it with --images DIR)"
+            )
+        figure.image = f"{stem}.jpg"
+    return images
+
+
+def _unique(name: str, data: bytes, taken: dict[str, bytes]) -> str:
+    """The same picture used twice keeps one name; a different picture under a taken name gets a suffix."""
+    if name not in taken or taken[name] == data:
+        return name
+    stem, _, extension = name.rpartition(".")
+    counter = 2
+    while f"{stem}-{counter}.{extension}" in taken and taken[f"{stem}-{counter}.{extension}"] != data:
+        counter += 1
+    return f"{stem}-{counter}.{extension}"
+
+
+def relocate_images(document: Article | Packet, images: dict[str, bytes], folder: str) -> dict[str, bytes]:
+    """For `exporter import`: figures refer to `<folder>/<name>` (the output's `<stem>_files/`), whose files
+    are returned for the caller to write beside the output."""
+    articles = document.articles if isinstance(document, Packet) else [document]
+    for article in articles:
+        for figure in article.figures():
+            if figure.image in images:
+                figure.image = f"{folder}/{figure.image}"
+    return dict(images)
