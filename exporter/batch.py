@@ -17,7 +17,7 @@ from exporter.options import BuildOptions
 from exporter.pipeline import InputResult, export
 
 
-def export_one(source: Path, options: BuildOptions) -> InputResult:
+def export_one(source: Path | str, options: BuildOptions) -> InputResult:
     """Never raises: the outcome, good or bad, comes back as data (it crosses process boundaries)."""
     try:
         return export(source, options)
@@ -45,7 +45,7 @@ def run_batch(
 ) -> list[InputResult]:
     """Export every source; `report` is called for each finished input, in the order they finish."""
     jobs = max(1, min(jobs, len(sources)))
-    results: dict[Path, InputResult] = {}
+    results: dict[Path | str, InputResult] = {}
     with _progress(len(sources)) as advance:
         if jobs == 1:
             for source in sources:
@@ -84,7 +84,7 @@ class _progress:
             )
             self.bar.start()
             task = self.bar.add_task("", total=self.total)
-            return lambda source: self.bar.update(task, advance=1, description=source.name)
+            return lambda source: self.bar.update(task, advance=1, description=Path(source).name)
         return lambda source: None
 
     def __exit__(self, *exc: object) -> None:

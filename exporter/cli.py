@@ -88,7 +88,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="export inputs to one or more formats",
         description="Write DIR/<input stem>.<format> for every input and format.",
     )
-    build.add_argument("inputs", nargs="+", type=Path, metavar="INPUT")
+    build.add_argument("inputs", nargs="+", metavar="INPUT", help="files, folders, or page URLs (with --allow-network)")
     build.add_argument(
         "--to",
         dest="formats",
@@ -152,7 +152,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_input_options(build)
 
     importer = commands.add_parser("import", help="convert a source into canonical Markdown, JSON or YAML")
-    importer.add_argument("source", type=Path, metavar="SOURCE")
+    importer.add_argument("source", metavar="SOURCE", help="a file, or a page URL (with --allow-network)")
     importer.add_argument(
         "-o", "--output", type=Path, required=True, metavar="OUT", help="OUT.md, OUT.json or OUT.yaml"
     )
@@ -190,12 +190,18 @@ def _print_warnings(messages: Sequence[str]) -> None:
         print(f"warning: {message}", file=sys.stderr)
 
 
-def expand_inputs(inputs: Sequence[Path]) -> list[Path]:
-    """A folder stands for the article sources directly inside it (by extension), so `samples/*` works."""
+def expand_inputs(inputs: Sequence[str]) -> list[Path | str]:
+    """A folder stands for the article sources directly inside it (by extension), so `samples/*` works.
+    Page URLs stay text."""
+    from exporter.pipeline import is_url
     from exporter.readers import EXTENSIONS
 
-    expanded: list[Path] = []
-    for item in inputs:
+    expanded: list[Path | str] = []
+    for text in inputs:
+        if is_url(text):
+            expanded.append(text)
+            continue
+        item = Path(text)
         if item.is_dir():
             found = sorted(p for p in item.iterdir() if p.is_file() and p.suffix.lower() in EXTENSIONS)
             if not found:
@@ -215,7 +221,7 @@ def command_build(args: argparse.Namespace) -> int:
     inputs = expand_inputs(args.inputs)
     if not inputs:
         raise ExportError("no inputs to build")
-    stems: dict[str, Path] = {}
+    stems: dict[str, Path | str] = {}
     for source in inputs:
         stem = output_stem(source)
         if stem in stems:
@@ -253,13 +259,18 @@ def command_build(args: argparse.Namespace) -> int:
 def command_import(args: argparse.Namespace) -> int:
     from exporter.errors import Warnings
     from exporter.output import write_outputs
-    from exporter.pipeline import apply_overrides
+    from exporter.pipeline import apply_overrides, is_url
     from exporter.readers import read_document
     from exporter.serialize import serialize
 
     options = _options(args)
     output: Path = args.output
-    result = read_document(args.source, options)
+    if is_url(args.source):
+        from exporter.readers.html_page import read_url
+
+        result = read_url(args.source, options)
+    else:
+        result = read_document(Path(args.source), options)
     warnings = Warnings()
     for message in result.warnings:
         warnings.warn(message)

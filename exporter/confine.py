@@ -56,19 +56,19 @@ class Confinement:
     def fetch(self, url: str) -> bytes:
         """Download with limits; only https, only with --allow-network."""
         if not self.allow_network:
-            raise ExportError(f"{url}: network access is off (use --allow-network to fetch it)")
+            raise ExportError("network access is off (use --allow-network to fetch it)", file=url)
         if urlsplit(url).scheme.lower() != "https":
-            raise ExportError(f"{url}: only https URLs are fetched")
+            raise ExportError("only https URLs are fetched", file=url)
         import urllib.request
 
         request = urllib.request.Request(url, headers={"User-Agent": "gov-article-exporter/0.1"})
         try:
             with urllib.request.urlopen(request, timeout=DOWNLOAD_TIMEOUT_SECONDS) as response:
                 if urlsplit(response.geturl()).scheme.lower() != "https":
-                    raise ExportError(f"{url}: redirected away from https; refused")
+                    raise ExportError("redirected away from https; refused", file=url)
                 data = response.read(MAX_DOWNLOAD_BYTES + 1)
         except OSError as error:
-            raise ExportError(f"{url}: download failed ({error})") from None
+            raise ExportError(f"download failed ({error})", file=url) from None
         if len(data) > MAX_DOWNLOAD_BYTES:
-            raise ExportError(f"{url}: larger than {MAX_DOWNLOAD_BYTES // (1024 * 1024)} MB; refused")
+            raise ExportError(f"larger than {MAX_DOWNLOAD_BYTES // (1024 * 1024)} MB; refused", file=url)
         return data

@@ -9,6 +9,7 @@ import importlib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from exporter.confine import Confinement
 from exporter.errors import ExitCode, ExportError, Warnings
@@ -34,7 +35,7 @@ _FILE_NAME_ALT = re.compile(
 
 @dataclass
 class InputResult:
-    source: Path
+    source: Path | str
     code: ExitCode = ExitCode.OK
     outputs: list[Path] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
@@ -110,8 +111,19 @@ def check_alt(
         )
 
 
-def output_stem(source: Path) -> str:
-    return source.stem
+Source = Path | str  # a file, or a web page's URL (kept as text: Path would mangle "https://")
+
+
+def is_url(source: Source) -> bool:
+    return isinstance(source, str) and urlsplit(source).scheme.lower() in ("http", "https")
+
+
+def output_stem(source: Source) -> str:
+    if is_url(source):
+        from exporter.readers.html_page import url_stem
+
+        return url_stem(str(source))
+    return Path(source).stem
 
 
 def render_all(context: RenderContext, formats: tuple[str, ...]) -> dict[str, Rendered]:
@@ -122,17 +134,37 @@ def render_all(context: RenderContext, formats: tuple[str, ...]) -> dict[str, Re
     return rendered
 
 
-def export(source: Path, options: BuildOptions) -> InputResult:
+def export(source: Source, options: BuildOptions) -> InputResult:
     """Build every requested format for one input. Raises ExportError for bad input."""
+    if is_url(source):
+        return _export_url(str(source), options)
+    path = Path(source)
+    result = read_document(path, options)
+    confinement = Confinement.for_input(path.resolve().parent, options.images_dir, allow_network=options.allow_network)
+    return _build(result, path, output_stem(path), confinement, options)
+
+
+def _export_url(url: str, options: BuildOptions) -> InputResult:
+    """A page fetched with --allow-network: its relative references reach no local file (an empty folder
+    stands for its input folder)."""
+    import tempfile
+
+    from exporter.readers.html_page import read_url
+
+    result = read_url(url, options)
+    with tempfile.TemporaryDirectory(prefix="exporter-url-") as empty:
+        stem = output_stem(url)
+        confinement = Confinement.for_input(Path(empty), options.images_dir, allow_network=options.allow_network)
+        built = _build(result, Path(empty) / f"{stem}.html", stem, confinement, options)
+    built.source = url
+    return built
+
+
+def _build(result: ReadResult, source: Path, stem: str, confinement: Confinement, options: BuildOptions) -> InputResult:
     from exporter.output import write_outputs
 
     warnings = Warnings(strict=options.strict)
-    result = read_document(source, options)
     document = prepare(result, source, options, warnings)
-    confinement = Confinement.for_input(
-        source.resolve().parent, options.images_dir, allow_network=options.allow_network
-    )
-    stem = output_stem(source)
     context = RenderContext(document, options, source, confinement, warnings, stem)
     try:
         rendered = render_all(context, options.formats)

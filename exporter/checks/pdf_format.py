@@ -155,10 +155,22 @@ def facts(path: Path) -> list[DocumentFacts]:
 
 
 def _text(document, element) -> str:
-    parts = []
+    """The element's text in structure order. A piece that starts a new line counts as after a space (WeasyPrint
+    draws no space at a line break) unless the line ended in a hyphen, as text extraction by position reads it."""
+    text, previous = "", None
     for ref in _refs(element):
-        parts.append(document.content(ref.page).mcid_text.get((None, ref.mcid), ""))
-    return normalize_space(" ".join(parts)) or ""
+        content = document.content(ref.page)
+        piece = content.mcid_text.get((None, ref.mcid), "")
+        box = content.mcid_bbox.get((None, ref.mcid))
+        new_line = previous is not None and box is not None and (
+            ref.page != previous[0] or abs(box[1] - previous[1][1]) > 2
+        )
+        if new_line and text and not text.endswith((" ", "-", "\u2010")) and not piece.startswith(" "):
+            text += " "
+        text += piece
+        if box is not None:
+            previous = (ref.page, box)
+    return normalize_space(text) or ""
 
 
 def _refs(element):

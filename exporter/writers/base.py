@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from exporter.confine import Confinement, is_remote
-from exporter.errors import Warnings
+from exporter.errors import ExportError, Warnings
 from exporter.images import ProcessedImage, process_image
 from exporter.model import Article, Figure, Packet
 from exporter.options import BuildOptions
@@ -60,7 +60,10 @@ class RenderContext:
         reference = figure.image
         if is_remote(reference):
             if self.options.allow_network:
-                return self.confinement.fetch(reference), reference
+                try:
+                    return self.confinement.fetch(reference), reference
+                except ExportError as error:
+                    raise ExportError(f"image {reference}: {error.problem}", file=self.source_path) from None
             found = self._from_images_dir(figure)
             if found is None:
                 self._missing(figure, "is remote and --allow-network is off")

@@ -102,7 +102,7 @@ def test_roundtrip_edited_provenance_text_wins_over_stored_values(built_samples,
 
 
 def test_roundtrip_unchanged_dates_keep_their_stored_precision(built_samples):
-    """The dateline shows "January 20, 2025"; the stored value 2025-01-20T09:30:00+00:00 comes back exactly."""
+    """The dateline shows "January 20, 2025"; the stored 2025-01-20T09:30:00+00:00 comes back exactly."""
     article = read_docx(built_samples["torture-every-block"].path).document
     assert article.updated == "2025-01-20T09:30:00+00:00"
 

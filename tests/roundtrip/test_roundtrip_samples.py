@@ -31,7 +31,7 @@ def test_roundtrip_sample_gives_the_same_article(built_samples, stem):
 
 
 def test_roundtrip_images_are_named_by_virin_at_stored_resolution(built_samples):
-    """The torture sample's first photo has a VIRIN: its file is named by it, bytes as the DOCX stores them."""
+    """The torture sample's photo with a VIRIN: its file is named by it, bytes as the DOCX stores them."""
     import zipfile
 
     built = built_samples["torture-every-block"]

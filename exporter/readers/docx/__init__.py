@@ -1,4 +1,4 @@
-"""DOCX reader: drafts exported by us, edited in Word or LibreOffice (or written by pandoc), back into the model.
+"""DOCX reader: drafts we exported, edited in Word or LibreOffice (or written by pandoc), back into the model.
 
     exporter import edited.docx -o article.md     # images land in article_files/<VIRIN>.jpg
     exporter build edited.docx --to pdf,epub,docx # images rendered straight from the DOCX, nothing extracted
@@ -59,7 +59,7 @@ def read(path: Path, options: BuildOptions) -> ReadResult:
             file=path,
         )
     warnings = body.warnings + metadata.warnings
-    images = extract_images(package, body.figures, warnings)
+    images = extract_images(package, body.figures, warnings, metadata.decorative_digests)
     try:
         article = Article(
             id=metadata.article_id,

@@ -2,9 +2,9 @@
 set aside for `metadata` to reconcile with the stored document properties.
 
 Recognised by style name (and outline level for headings), so it reads what our writer, pandoc, Word and
-LibreOffice write: Heading 1-9 / Title, Dek / Subtitle, Byline / Author, Dateline / Date, Provenance, Caption /
-Image Caption / Table Caption, Quotations / Quote / Block Text, Quote Attribution, List Paragraph with Word
-numbering, tables with `w:tblHeader` rows, pictures with `wp:docPr` alt text.
+LibreOffice write: Heading 1-9 / Title, Dek / Subtitle, Byline / Author, Dateline / Date, Provenance,
+Caption / Image Caption / Table Caption, Quotations / Quote / Block Text, Quote Attribution, List Paragraph
+with Word numbering, tables with `w:tblHeader` rows, pictures with `wp:docPr` alt text.
 """
 
 from __future__ import annotations
@@ -404,8 +404,8 @@ class BodyReader:
         elif info.caption:
             caption = build_inlines(strip_atoms([Atom("text", info.caption)]), self.language)
             self.warnings.append(
-                f"table {plain_text(caption)!r}: no caption paragraph above it; its alt text title was used as "
-                "the caption"
+                f"table {plain_text(caption)!r}: no caption paragraph above it; its alt text title was used "
+                "as the caption"
             )
         head_count = 0
         while head_count < len(rows) and rows[head_count].header:
@@ -654,13 +654,8 @@ class BodyReader:
                 )
         elif stored_virin and stored_virin != virin and virin is None:
             self.warnings.append(
-                f"figure {number}: the picture's name holds the VIRIN {stored_virin}, but its caption no longer "
-                "does; the VIRIN was left out"
-            )
-        if drawing is not None and drawing.target is not None and alt is None and not decorative:
-            self.warnings.append(
-                f"figure {number}: the picture has no alt text; if it is decorative, mark it so again (LibreOffice "
-                "drops Word's decorative flag when it saves), otherwise add alt text"
+                f"figure {number}: the picture's name holds the VIRIN {stored_virin}, but its caption "
+                "no longer does; the VIRIN was left out"
             )
         figure = Figure(
             image=f"figure-{number}",  # replaced by the extracted image's name in `media`
@@ -684,7 +679,7 @@ class BodyReader:
         )
 
     def _placeholder(self, index: int) -> int:
-        """ "Photo not included. Description: ..." - the writer's stand-in for a photo that was not at hand."""
+        """The writer's stand-in for a photo that was not at hand: "Photo not included. Description: ..."."""
         para = self.items[index]
         assert isinstance(para, Para)
         self._close_list()
@@ -726,7 +721,8 @@ def _list_block(frame: _ListFrame) -> ListBlock:
     for item in frame.items:
         blocks: list[Block] = []
         for child in item:
-            blocks.append(_list_block(child) if isinstance(child, _ListFrame) else child)  # type: ignore[arg-type]
+            block = _list_block(child) if isinstance(child, _ListFrame) else child
+            blocks.append(block)  # type: ignore[arg-type]
         items.append(blocks)
     return ListBlock(ordered=frame.ordered, start=frame.start, items=items or [[]])
 
@@ -743,7 +739,7 @@ def _unbold(atom: Atom) -> Atom:
 
 
 def _has_row_headers(rows: list) -> bool:
-    """The writer marks row-header cells only by bold: every body row's first cell bold (and not every cell)."""
+    """The writer marks row-header cells only by bold: every body row's first cell bold, not every cell."""
     if not rows or max(len(row.cells) for row in rows) < 2:
         return False
     firsts = [row.cells[0] for row in rows]
@@ -770,7 +766,7 @@ def iso_duration(text: str) -> str | None:
     if not all(part.isdigit() for part in parts) or not 2 <= len(parts) <= 3:
         return None
     numbers = [int(part) for part in parts]
-    hours, minutes, seconds = ([0] + numbers)[-3:]
+    hours, minutes, seconds = [0, *numbers][-3:]
     result = "PT" + (f"{hours}H" if hours else "") + (f"{minutes}M" if minutes else "")
     result += f"{seconds}S" if seconds or result == "PT" else ""
     return result

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from itertools import groupby
 
 from exporter.model import Code, Emphasis, Inline, LineBreak, Link, Span, Strong, Text, check_language
-from exporter.readers.docx.scan import Atom
+from exporter.readers.docx.scan import Atom, LinkRef
 from exporter.urls import safe_href
 
 
@@ -134,7 +134,8 @@ def _nest(atoms: list[Atom], level: int) -> list[Inline]:
         if not value:
             result.extend(children)
         elif level == 0:
-            result.append(Link(href=value.href, title=value.title, children=children))  # type: ignore[union-attr]
+            link: LinkRef = value  # type: ignore[assignment]
+            result.append(Link(href=link.href, title=link.title, children=children))
         elif level == 1:
             result.append(Span(lang=str(value), children=children))
         elif level == 2:

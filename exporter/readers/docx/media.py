@@ -7,6 +7,7 @@ into `<output stem>_files/` beside the imported file (`relocate_images`).
 
 from __future__ import annotations
 
+import hashlib
 import io
 import warnings as python_warnings
 from urllib.parse import urlsplit
@@ -48,9 +49,14 @@ def image_extension(data: bytes, label: str) -> str | None:
     return IMAGE_FORMATS.get(image_format)
 
 
-def extract_images(package: Package, sources: list[FigureSource], warnings: list[str]) -> dict[str, bytes]:
+def extract_images(
+    package: Package, sources: list[FigureSource], warnings: list[str], decorative_digests: set[str]
+) -> dict[str, bytes]:
     """Point every figure at its picture: an embedded one by a file name (VIRIN where known), a linked one by
-    its URL; a photo the DOCX does not hold gets a name `--images DIR` can supply it under."""
+    its URL; a photo the DOCX does not hold gets a name `--images DIR` can supply it under.
+
+    A picture without alt text whose bytes the writer listed as decorative (`decorative_digests`) is marked
+    decorative again: LibreOffice drops Word's flag on save but keeps the picture's bytes."""
     images: dict[str, bytes] = {}
     for source in sources:
         figure, drawing, number = source.figure, source.drawing, source.number
@@ -60,13 +66,21 @@ def extract_images(package: Package, sources: list[FigureSource], warnings: list
             data = package.parts[drawing.target]
             extension = image_extension(data, label)
             if extension is not None:
+                if not figure.decorative and not figure.alt:
+                    if hashlib.sha256(data).hexdigest() in decorative_digests:
+                        figure.decorative = True
+                    else:
+                        warnings.append(
+                            f"figure {number}: the picture has no alt text; add alt text, or mark it decorative "
+                            "if it is (LibreOffice drops Word's decorative flag when it saves)"
+                        )
                 name = _unique(f"{stem}.{extension}", data, images)
                 images[name] = data
                 figure.image = name
                 continue
             warnings.append(
-                f"figure {number}: its picture ({drawing.target.rsplit('/', 1)[-1]}) is not in a format the outputs "
-                "can use (JPEG, PNG, GIF, WebP, TIFF); the figure is shown as 'photo not included'"
+                f"figure {number}: its picture ({drawing.target.rsplit('/', 1)[-1]}) is not in a format the "
+                "outputs can use (JPEG, PNG, GIF, WebP, TIFF); the figure is shown as 'photo not included'"
             )
         elif (
             drawing is not None
@@ -75,8 +89,8 @@ def extract_images(package: Package, sources: list[FigureSource], warnings: list
         ):
             figure.image = drawing.external
             warnings.append(
-                f"figure {number}: the picture is linked, not embedded ({drawing.external}); it is fetched only "
-                "with --allow-network"
+                f"figure {number}: the picture is linked, not embedded ({drawing.external}); it is fetched "
+                "only with --allow-network"
             )
             continue
         elif not figure.decorative or drawing is not None:

@@ -136,6 +136,7 @@ class Metadata:
     rights: str | None
     keywords: list[str]
     article_id: str | None
+    decorative_digests: set[str] = field(default_factory=set)
     warnings: list[str] = field(default_factory=list)
 
 
@@ -170,12 +171,13 @@ class MetadataReader:
             rights=rights,
             keywords=keywords,
             article_id=self.stored.get("article_id") or None,
+            decorative_digests=set(self._stored_list("decorative_images")),
             warnings=self.warnings,
         )
 
     def _keywords(self) -> list[str]:
-        """Core keywords (File > Properties), which LibreOffice re-joins with spaces: the stored list while the
-        same words are shown, else the shown text split at commas or semicolons."""
+        """Core keywords (File > Properties), which LibreOffice re-joins with spaces: the stored list while
+        the        same words are shown, else the shown text split at commas or semicolons."""
         shown = self.core.get("keywords", "")
         stored = self._stored_list("keywords")
         if stored and re.split(r"[\s,;]+", shown.strip()) == re.split(r"[\s,;]+", " ".join(stored).strip()):

@@ -1,7 +1,7 @@
 """A DOCX opened as untrusted input: the ZIP container and its XML parts, with limits on everything.
 
-A DOCX is a ZIP of XML parts linked by relationship files (Open Packaging Conventions). Anyone can send one, so
-before any byte is parsed: entry count, declared and actual uncompressed sizes and compression ratios are
+A DOCX is a ZIP of XML parts linked by relationship files (Open Packaging Conventions). Anyone can send one,
+sobefore any byte is parsed: entry count, declared and actual uncompressed sizes and compression ratios are
 bounded (zip bombs), part names may not climb out of the package (path traversal), relationship targets are
 resolved inside the package only, and XML is parsed without DTDs, entities or network access (entity
 expansion, external entities). Every refusal is one `ExportError` naming the problem.
@@ -40,7 +40,7 @@ def _refuse(path: Path, problem: str) -> ExportError:
 
 
 def xml_parser() -> etree.XMLParser:
-    """No DTD loading, no entity substitution, no network, no huge-tree mode (libxml2's depth and size limits)."""
+    """No DTD, no entity substitution, no network, no huge-tree mode (libxml2's depth and size limits)."""
     return etree.XMLParser(
         resolve_entities=False,
         no_network=True,
@@ -196,10 +196,7 @@ class Package:
 
     def resolve(self, folder: str, target: str) -> str:
         """An internal target relative to its source part's folder (or absolute from the package root)."""
-        if target.startswith("/"):
-            joined = target.lstrip("/")
-        else:
-            joined = posixpath.join(folder, target)
+        joined = target.lstrip("/") if target.startswith("/") else posixpath.join(folder, target)
         normalized = posixpath.normpath(joined)
         if normalized.startswith("../") or normalized == ".." or not safe_part_name(normalized):
             raise _refuse(

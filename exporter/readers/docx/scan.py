@@ -347,10 +347,8 @@ class Scanner:
                 add("text", "\u2011")
             elif tag == w("sym"):
                 char = child.get(w("char")) or ""
-                try:
+                if re.fullmatch(r"[0-9A-Fa-f]{1,6}", char) and int(char, 16) <= 0x10FFFF:
                     add("text", chr(int(char, 16)))
-                except ValueError:
-                    pass
             elif tag == w("fldChar"):
                 kind = child.get(w("fldCharType"))
                 if kind == "begin":

@@ -129,7 +129,7 @@ class Styles:
         return None
 
     def character_flags(self, style_id: str | None) -> tuple[bool, bool, bool]:
-        """Bold, italic and code that a character style (Strong, Emphasis, Verbatim Char ...) gives its runs."""
+        """Bold, italic and code a character style (Strong, Emphasis, Verbatim Char ...) gives its runs."""
         bold = italic = code = False
         for style in reversed(self.chain(style_id)):
             if style.bold is not None:

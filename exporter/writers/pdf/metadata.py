@@ -15,7 +15,7 @@ import pikepdf
 from pikepdf import Dictionary, Name
 
 from exporter.identity import build_time, document_uuid
-from exporter.model import Article
+from exporter.model import Article, Packet
 from exporter.options import BuildOptions
 from exporter.provenance import rights_statement
 
@@ -57,41 +57,73 @@ def xmp_date(moment: datetime) -> str:
     return moment.strftime("%Y-%m-%dT%H:%M:%S+00:00")
 
 
-def author_line(article: Article) -> str | None:
-    if article.byline is None:
+def author_line(document: Article | Packet) -> str | None:
+    """Info /Author and dc:creator: the byline of an article, the issuing office of a packet."""
+    if isinstance(document, Packet):
+        return document.office or None
+    if document.byline is None:
         return None
-    text = article.byline.text()
+    text = document.byline.text()
     return text or None
+
+
+def description(document: Article | Packet) -> str | None:
+    return document.subtitle if isinstance(document, Packet) else document.dek
+
+
+def keywords(document: Article | Packet) -> list[str]:
+    """An article's keywords; a packet's: those of its articles, each once, in order of appearance."""
+    if isinstance(document, Article):
+        return list(document.keywords)
+    return list(dict.fromkeys(word for article in document.articles for word in article.keywords))
+
+
+def rights(document: Article | Packet) -> str | None:
+    """The rights statement; for a packet only when every article has the same one (a single statement
+    would otherwise misstate the rights of some articles)."""
+    if isinstance(document, Article):
+        return rights_statement(document)
+    statements = {rights_statement(article) for article in document.articles}
+    return statements.pop() if len(statements) == 1 else None
+
+
+def published(document: Article | Packet) -> str | None:
+    return document.date if isinstance(document, Packet) else document.published
+
+
+def source_url(document: Article | Packet) -> str | None:
+    return document.source.url if isinstance(document, Article) else None
 
 
 def _alt(tag: str, text: str) -> str:
     return f'<{tag}><rdf:Alt><rdf:li xml:lang="x-default">{escape(text)}</rdf:li></rdf:Alt></{tag}>'
 
 
-def xmp_packet(article: Article, options: BuildOptions, producer: str) -> bytes:
-    moment = build_time(article)
-    identifier = document_uuid(article)
-    author = author_line(article)
-    rights = rights_statement(article)
-    dc: list[str] = ["<dc:format>application/pdf</dc:format>", _alt("dc:title", article.title)]
+def xmp_packet(document: Article | Packet, options: BuildOptions, producer: str) -> bytes:
+    moment = build_time(document)
+    identifier = document_uuid(document)
+    author = author_line(document)
+    rights_text = rights(document)
+    words = keywords(document)
+    dc: list[str] = ["<dc:format>application/pdf</dc:format>", _alt("dc:title", document.title)]
     if author:
         # One entry: PDF/A requires dc:creator to match the Info /Author string.
         dc.append(f"<dc:creator><rdf:Seq><rdf:li>{escape(author)}</rdf:li></rdf:Seq></dc:creator>")
-    if article.dek:
-        dc.append(_alt("dc:description", article.dek))
-    if article.source.url:
-        dc.append(f"<dc:source>{escape(article.source.url)}</dc:source>")
-    if rights:
-        dc.append(_alt("dc:rights", rights))
-    dc.append(f"<dc:language><rdf:Bag><rdf:li>{escape(article.language)}</rdf:li></rdf:Bag></dc:language>")
-    if article.published:
-        dc.append(f"<dc:date><rdf:Seq><rdf:li>{escape(article.published)}</rdf:li></rdf:Seq></dc:date>")
-    if article.keywords:
-        items = "".join(f"<rdf:li>{escape(word)}</rdf:li>" for word in article.keywords)
+    if description(document):
+        dc.append(_alt("dc:description", description(document)))
+    if source_url(document):
+        dc.append(f"<dc:source>{escape(source_url(document))}</dc:source>")
+    if rights_text:
+        dc.append(_alt("dc:rights", rights_text))
+    dc.append(f"<dc:language><rdf:Bag><rdf:li>{escape(document.language)}</rdf:li></rdf:Bag></dc:language>")
+    if published(document):
+        dc.append(f"<dc:date><rdf:Seq><rdf:li>{escape(published(document))}</rdf:li></rdf:Seq></dc:date>")
+    if words:
+        items = "".join(f"<rdf:li>{escape(word)}</rdf:li>" for word in words)
         dc.append(f"<dc:subject><rdf:Bag>{items}</rdf:Bag></dc:subject>")
     pdf_props = [f"<pdf:Producer>{escape(producer)}</pdf:Producer>"]
-    if article.keywords:
-        pdf_props.append(f"<pdf:Keywords>{escape(', '.join(article.keywords))}</pdf:Keywords>")
+    if words:
+        pdf_props.append(f"<pdf:Keywords>{escape(', '.join(words))}</pdf:Keywords>")
     ids = ["<pdfuaid:part>1</pdfuaid:part>"]
     if options.pdf_profile == "archive":
         ids += ["<pdfaid:part>3</pdfaid:part>", "<pdfaid:conformance>A</pdfaid:conformance>"]
@@ -121,29 +153,29 @@ def xmp_packet(article: Article, options: BuildOptions, producer: str) -> bytes:
     return body.encode("utf-8")
 
 
-def write_metadata(pdf: pikepdf.Pdf, article: Article, options: BuildOptions) -> None:
+def write_metadata(pdf: pikepdf.Pdf, document: Article | Packet, options: BuildOptions) -> None:
     import weasyprint
 
     producer = f"{PRODUCER_PREFIX} {weasyprint.__version__}"
-    moment = build_time(article)
+    moment = build_time(document)
     info = Dictionary(
-        Title=pikepdf.String(article.title),
+        Title=pikepdf.String(document.title),
         Creator=pikepdf.String(CREATOR_TOOL),
         Producer=pikepdf.String(producer),
         CreationDate=pikepdf.String(pdf_date(moment)),
         ModDate=pikepdf.String(pdf_date(moment)),
     )
-    author = author_line(article)
+    author = author_line(document)
     if author:
         info.Author = pikepdf.String(author)
-    if article.dek:
-        info.Subject = pikepdf.String(article.dek)
-    if article.keywords:
-        info.Keywords = pikepdf.String(", ".join(article.keywords))
+    if description(document):
+        info.Subject = pikepdf.String(description(document))
+    words = keywords(document)
+    if words:
+        info.Keywords = pikepdf.String(", ".join(words))
     pdf.trailer.Info = pdf.make_indirect(info)
-    stream = pikepdf.Stream(pdf, xmp_packet(article, options, producer))
+    stream = pikepdf.Stream(pdf, xmp_packet(document, options, producer))
     stream.Type = Name.Metadata
     stream.Subtype = Name.XML
     pdf.Root.Metadata = pdf.make_indirect(stream)
-    pdf.Root.Lang = pikepdf.String(article.language)
-
+    pdf.Root.Lang = pikepdf.String(document.language)

@@ -16,12 +16,18 @@ from exporter.confine import Confinement
 from exporter.errors import ExportError
 from exporter.i18n import gettext
 from exporter.identity import document_uuid
-from exporter.model import Article
+from exporter.model import Article, Packet
 from exporter.resources import fonts_dir
 from exporter.writers.base import RenderContext
 from exporter.writers.html import ImageLinks
 from exporter.writers.pdf.tagging import TagRecording, recording
-from exporter.writers.templating import Numbering, font_faces, provenance_view, render_template
+from exporter.writers.templating import (
+    Numbering,
+    ProvenanceView,
+    font_faces,
+    provenance_view,
+    render_template,
+)
 
 # Longest edge for photos in the PDF: a full text-width image at 300 dpi on US Letter.
 MAX_IMAGE_EDGE = 2000
@@ -77,10 +83,10 @@ def style_sheet(css: str) -> Markup:
     return Markup(css)
 
 
-def article_html(context: RenderContext, article: Article, links: ImageLinks) -> str:
+def print_css(context: RenderContext, language: str, *, running_title: str, packet: bool = False) -> Markup:
+    """The shared article CSS followed by the print rules. `running_title` is the text in the top margin: for
+    a packet the packet's title, which each article replaces with its own (CSS string-set)."""
     options = context.options
-    language = article.language
-    numbering = Numbering([article])
     faces = [
         {**face, "unicode_range": LATIN_RANGES if face["family"] != "Noto Sans" else None}
         for face in font_faces(lambda name: (fonts_dir() / name).as_uri())
@@ -91,20 +97,76 @@ def article_html(context: RenderContext, article: Article, links: ImageLinks) ->
         "pdf/print.css.j2",
         language,
         page_size=PAGE_SIZES[options.page_size],
-        running_title=css_string(short_title(article.title)),
+        running_title=css_string(short_title(running_title)),
         page_label=page_label(language),
         archive=options.pdf_profile == "archive",
+        packet=packet,
         font_faces=faces,
     )
+    return style_sheet(css)
+
+
+def article_html(context: RenderContext, article: Article, links: ImageLinks) -> str:
+    language = article.language
+    numbering = Numbering([article])
     return render_template(
         "pdf/article.html.j2",
         language,
         article=article,
         view=provenance_view(article),
-        css=style_sheet(css),
+        css=print_css(context, language, running_title=article.title),
         xhtml=False,
         target="pdf",
         heading_offset=0,
+        image_src=links.src,
+        image_size=links.size,
+        image_ratio=lambda figure: decorative_ratio(links, figure),
+        anchor=numbering.anchor,
+        figure_number=numbering.figure_number,
+    )
+
+
+@dataclass
+class PacketEntry:
+    """One article of a packet as the template sees it: its provenance view (with the article's anchor
+    prefix), its running title, and its language when it differs from the packet's (else None)."""
+
+    article: Article
+    view: ProvenanceView
+    running_title: str
+    lang: str | None
+
+    @property
+    def target(self) -> str:
+        """The fragment the contents entry and the page number point at: the article's headline."""
+        return f"#{self.view.anchor_prefix}title"
+
+
+def packet_html(context: RenderContext, packet: Packet, links: ImageLinks) -> str:
+    """The whole packet as one HTML document, rendered in one WeasyPrint pass: cover, contents, then each
+    article on a new page. Headings are shifted down one level (heading_offset=1) under the packet's H1,
+    the same outline as the HTML packet page."""
+    language = packet.language
+    prefixes = [f"article-{index + 1}-" for index in range(len(packet.articles))]
+    numbering = Numbering(packet.articles, prefixes)
+    entries = [
+        PacketEntry(
+            article,
+            provenance_view(article, prefix),
+            short_title(article.title),
+            article.language if article.language.lower() != language.lower() else None,
+        )
+        for article, prefix in zip(packet.articles, prefixes, strict=True)
+    ]
+    return render_template(
+        "pdf/packet.html.j2",
+        language,
+        packet=packet,
+        entries=entries,
+        css=print_css(context, language, running_title=packet.title, packet=True),
+        xhtml=False,
+        target="pdf",
+        heading_offset=1,
         image_src=links.src,
         image_size=links.size,
         image_ratio=lambda figure: decorative_ratio(links, figure),
@@ -123,9 +185,9 @@ def decorative_ratio(links: ImageLinks, figure) -> str:
     return f"{width} / {height}; padding-top: {height / width * 100:.4f}%"
 
 
-def pdf_identifier(article: Article) -> bytes:
+def pdf_identifier(document: Article | Packet) -> bytes:
     """Stable /ID: the document's UUID v5 (hex, as WeasyPrint writes the identifier as a string)."""
-    return document_uuid(article).hex.encode("ascii")
+    return document_uuid(document).hex.encode("ascii")
 
 
 def confined_fetcher(confinement: Confinement):
@@ -164,7 +226,7 @@ class _WeasyPrintErrors(logging.Handler):
         self.messages.append(record.getMessage())
 
 
-def render_pdf(html: str, context: RenderContext, article: Article) -> RenderedPdf:
+def render_pdf(html: str, context: RenderContext, source_document: Article | Packet) -> RenderedPdf:
     import weasyprint
 
     variant = "pdf/a-3a" if context.options.pdf_profile == "archive" else "pdf/ua-1"
@@ -180,7 +242,7 @@ def render_pdf(html: str, context: RenderContext, article: Article) -> RenderedP
         with recording() as record:
             data = document.write_pdf(
                 pdf_variant=variant,
-                pdf_identifier=pdf_identifier(article),
+                pdf_identifier=pdf_identifier(source_document),
             )
     finally:
         logger.removeHandler(errors)

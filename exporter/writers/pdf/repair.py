@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 import pikepdf
 from pikepdf import Array, Dictionary, Name
 
-from exporter.model import Article
+from exporter.model import Article, Packet
 from exporter.options import BuildOptions
 from exporter.writers.pdf.metadata import write_metadata
 from exporter.writers.pdf.tagging import ElementFacts, TagRecording
@@ -185,7 +185,7 @@ def write_tree(tree: Tree) -> None:
             obj[key] = value
 
 
-def repair(data: bytes, recording: TagRecording, article: Article, options: BuildOptions) -> bytes:
+def repair(data: bytes, recording: TagRecording, document: Article | Packet, options: BuildOptions) -> bytes:
     pdf = pikepdf.open(io.BytesIO(data))
     tree = load_tree(pdf, recording)
 
@@ -195,7 +195,7 @@ def repair(data: bytes, recording: TagRecording, article: Article, options: Buil
     whitespace_only_as_artifacts(tree)
     figures_as_div_with_caption(tree)
     list_items_hold_only_lbl_and_lbody(tree)
-    language_of_parts(tree, article.language)
+    language_of_parts(tree, document.language)
     header_cell_scope(tree)
     remove_empty_elements(tree)
     write_tree(tree)
@@ -203,7 +203,7 @@ def repair(data: bytes, recording: TagRecording, article: Article, options: Buil
     describe_links(tree)
     rewrite_content_streams(tree)
     rebuild_parent_tree(tree)
-    write_metadata(pdf, article, options)
+    write_metadata(pdf, document, options)
 
     out = io.BytesIO()
     pdf.save(
@@ -333,13 +333,17 @@ def list_items_hold_only_lbl_and_lbody(tree: Tree) -> None:
 
 
 def language_of_parts(tree: Tree, document_language: str) -> None:
-    """WeasyPrint drops `lang` on inner elements: put it back as /Lang where it differs from the
-    document's."""
-    base = document_language.lower()
-    for node in tree.walk():
+    """WeasyPrint drops `lang` on inner elements: put it back as /Lang where it differs from the language the
+    element inherits (in a packet, a Spanish article's /Lang es, and an English phrase inside it /Lang en)."""
+
+    def visit(node: Node, inherited: str) -> None:
         lang = node.facts.attributes.get("lang") if node.facts else None
-        if lang and lang.lower() != base:
+        if lang and lang.lower() != inherited.lower():
             node.attributes["/Lang"] = pikepdf.String(lang)
+        for kid in node.child_nodes():
+            visit(kid, lang or inherited)
+
+    visit(tree.document, document_language)
 
 
 def header_cell_scope(tree: Tree) -> None:
