@@ -47,6 +47,7 @@ from exporter.options import BuildOptions
 from exporter.readers import ReadResult, read_text
 from exporter.readers.canonical import parse_yaml
 from exporter.readers.locate import validation_error
+from exporter.urls import safe_href
 
 FIGURE_ATTRIBUTES = {"alt", "credit", "virin", "decorative", "rights", "id", "class"}
 MEDIA_ATTRIBUTES = {"media", "credit", "virin", "duration", "poster", "poster-alt", "id", "class"}
@@ -58,18 +59,24 @@ def parser() -> MarkdownIt:
     from mdit_py_plugins.attrs import attrs_plugin
     from mdit_py_plugins.front_matter import front_matter_plugin
 
-    return (
+    md = (
         MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
         .enable("table")
         .use(front_matter_plugin)
         .use(attrs_plugin, spans=True)
     )
+    # Every link and image reference reaches the model, so its scheme is judged in one place each: links by
+    # `safe_href` below, images by the confinement rules at build time (markdown-it would silently turn a
+    # `file:` image into text instead).
+    md.validateLink = lambda url: True
+    return md
 
 
 class _Converter:
     def __init__(self, path: Path) -> None:
         self.path = path
         self.figure_lines: list[int | None] = []
+        self.warnings: list[str] = []
 
     def fail(self, problem: str, node: SyntaxTreeNode | None) -> ExportError:
         return ExportError(problem, file=self.path, line=_line(node))
@@ -274,6 +281,12 @@ class _Converter:
                 result.append(Emphasis(children=self.inlines(node.children)))
             elif kind == "strong":
                 result.append(Strong(children=self.inlines(node.children)))
+            elif kind == "link" and safe_href(str(node.attrs["href"])) is None:
+                self.warnings.append(
+                    f"{self.path}:{_line(node)}: link to {str(node.attrs['href'])[:60]!r} dropped (only web, mail "
+                    "and telephone links are kept); its text stays"
+                )
+                result.extend(self.inlines(node.children))
             elif kind == "link":
                 title = node.attrs.get("title")
                 result.append(
@@ -364,7 +377,7 @@ def read(path: Path, options: BuildOptions) -> ReadResult:
         raise validation_error(
             error, file=path, text=tokens[0].content if front else None, line_offset=front_lines
         ) from None
-    return ReadResult(article, figure_lines=converter.figure_lines)
+    return ReadResult(article, figure_lines=converter.figure_lines, warnings=converter.warnings)
 
 
 def _check_heading_order(body: list[Block], nodes: list[SyntaxTreeNode], path: Path) -> None:

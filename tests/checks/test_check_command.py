@@ -144,7 +144,7 @@ def test_a_validator_that_cannot_run_is_incomplete_not_passed(built: Path, monke
 
 
 def test_human_report_names_file_and_place(built: Path, tmp_path: Path, exporter_cli) -> None:
-    files = copy_set(built, tmp_path, "torture-every-block")
+    copy_set(built, tmp_path, "torture-every-block")
     html = tmp_path / "torture-every-block.html"
     html.write_text(html.read_text(encoding="utf-8").replace("<html lang=\"en\">", "<html>", 1), encoding="utf-8")
     result = exporter_cli("check", html)

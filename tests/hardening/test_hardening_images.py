@@ -91,3 +91,40 @@ def test_exif_orientation_applied_and_metadata_dropped(tmp_path: Path, exporter_
         assert written.size == (30, 60)  # orientation applied
         assert not written.getexif()
         assert written.info.get("icc_profile") == profile
+
+
+@pytest.mark.slow
+def test_no_camera_metadata_in_any_format(tmp_path: Path, exporter_cli) -> None:
+    """A photo with EXIF, GPS and a maker note comes out of every format without them, orientation applied."""
+    import zipfile
+
+    import pikepdf
+
+    image = Image.new("RGB", (80, 40), (10, 120, 200))
+    exif = Image.Exif()
+    exif[0x0112] = 6
+    exif[0x010F] = "CameraMaker"
+    exif[0x8825] = {1: "N", 2: (40.0, 26.0, 46.0)}
+    image.save(tmp_path / "camera.jpg", "JPEG", exif=exif)
+    source = tmp_path / "article.md"
+    source.write_text('---\ntitle: T\n---\n\n![Cap](camera.jpg){alt="Blue box"}\n', encoding="utf-8")
+    out = tmp_path / "out"
+    result = exporter_cli("build", source, "--to", "html,pdf,epub,docx", "--out", out)
+    assert result.returncode == 0, result.stderr
+
+    found: dict[str, list[bytes]] = {"html": [(out / "article_files" / "camera.jpg").read_bytes()]}
+    for fmt, prefix in (("epub", "EPUB/images/"), ("docx", "word/media/")):
+        with zipfile.ZipFile(out / f"article.{fmt}") as package:
+            found[fmt] = [package.read(n) for n in package.namelist() if n.startswith(prefix)]
+    with pikepdf.open(out / "article.pdf") as pdf:
+        found["pdf"] = [
+            pikepdf.PdfImage(obj).read_bytes() if obj.get("/Filter") != "/DCTDecode" else obj.read_raw_bytes()
+            for page in pdf.pages
+            for obj in page.images.values()
+        ]
+    for fmt, images in found.items():
+        assert images, f"{fmt}: no image found"
+        for data in images:
+            assert b"Exif\x00\x00" not in data and b"CameraMaker" not in data, fmt
+    with Image.open(io.BytesIO(found["docx"][0])) as docx_image:
+        assert docx_image.size == (40, 80)

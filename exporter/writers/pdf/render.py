@@ -83,9 +83,37 @@ def style_sheet(css: str) -> Markup:
     return Markup(css)
 
 
-def print_css(context: RenderContext, language: str, *, running_title: str, packet: bool = False) -> Markup:
+@dataclass
+class PacketEntry:
+    """One article of a packet as the template sees it: its provenance view (with the article's anchor
+    prefix), its running title, and its language when it differs from the packet's (else None)."""
+
+    article: Article
+    view: ProvenanceView
+    running_title: str
+    lang: str | None
+    content: Markup = Markup("")  # the article's HTML, rendered in its own language
+
+    @property
+    def element_id(self) -> str:
+        """The id of the article's element (its anchor prefix without the trailing hyphen)."""
+        return self.view.anchor_prefix.rstrip("-")
+
+    @property
+    def target(self) -> str:
+        """The fragment the contents entry and the page number point at: the article's headline."""
+        return f"#{self.view.anchor_prefix}title"
+
+
+def print_css(
+    context: RenderContext,
+    language: str,
+    *,
+    running_title: str,
+    packet_entries: list[PacketEntry] | None = None,
+) -> Markup:
     """The shared article CSS followed by the print rules. `running_title` is the text in the top margin: for
-    a packet the packet's title, which each article replaces with its own (CSS string-set)."""
+    a packet the packet's title, which each article replaces with its own (CSS string-set on its element)."""
     options = context.options
     faces = [
         {**face, "unicode_range": LATIN_RANGES if face["family"] != "Noto Sans" else None}
@@ -100,7 +128,10 @@ def print_css(context: RenderContext, language: str, *, running_title: str, pack
         running_title=css_string(short_title(running_title)),
         page_label=page_label(language),
         archive=options.pdf_profile == "archive",
-        packet=packet,
+        packet=packet_entries is not None,
+        article_running_titles=[
+            (entry.element_id, css_string(entry.running_title)) for entry in packet_entries or []
+        ],
         font_faces=faces,
     )
     return style_sheet(css)
@@ -126,22 +157,6 @@ def article_html(context: RenderContext, article: Article, links: ImageLinks) ->
     )
 
 
-@dataclass
-class PacketEntry:
-    """One article of a packet as the template sees it: its provenance view (with the article's anchor
-    prefix), its running title, and its language when it differs from the packet's (else None)."""
-
-    article: Article
-    view: ProvenanceView
-    running_title: str
-    lang: str | None
-
-    @property
-    def target(self) -> str:
-        """The fragment the contents entry and the page number point at: the article's headline."""
-        return f"#{self.view.anchor_prefix}title"
-
-
 def packet_html(context: RenderContext, packet: Packet, links: ImageLinks) -> str:
     """The whole packet as one HTML document, rendered in one WeasyPrint pass: cover, contents, then each
     article on a new page. Headings are shifted down one level (heading_offset=1) under the packet's H1,
@@ -158,20 +173,28 @@ def packet_html(context: RenderContext, packet: Packet, links: ImageLinks) -> st
         )
         for article, prefix in zip(packet.articles, prefixes, strict=True)
     ]
+    blocks = {
+        "xhtml": False,
+        "target": "pdf",
+        "heading_offset": 1,
+        "image_src": links.src,
+        "image_size": links.size,
+        "image_ratio": lambda figure: decorative_ratio(links, figure),
+        "anchor": numbering.anchor,
+        "figure_number": numbering.figure_number,
+    }
+    for entry in entries:
+        # Autoescaped output of our own template: safe to insert as markup.
+        entry.content = Markup(
+            render_template("pdf/packet-article.html.j2", entry.article.language,
+                            article=entry.article, view=entry.view, **blocks)
+        )
     return render_template(
         "pdf/packet.html.j2",
         language,
         packet=packet,
         entries=entries,
-        css=print_css(context, language, running_title=packet.title, packet=True),
-        xhtml=False,
-        target="pdf",
-        heading_offset=1,
-        image_src=links.src,
-        image_size=links.size,
-        image_ratio=lambda figure: decorative_ratio(links, figure),
-        anchor=numbering.anchor,
-        figure_number=numbering.figure_number,
+        css=print_css(context, language, running_title=packet.title, packet_entries=entries),
     )
 
 
