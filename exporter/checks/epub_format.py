@@ -9,7 +9,7 @@ from pathlib import Path
 from lxml import etree
 
 from exporter.checks.facts import DocumentFacts
-from exporter.checks.markup import page_facts, parse_page
+from exporter.checks.markup import page_facts, parse_page, structure_findings
 from exporter.checks.report import CheckResult
 
 OPF = "{http://www.idpf.org/2007/opf}"
@@ -19,6 +19,7 @@ SAFE_XML = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=Fal
 
 def validate(paths: list[Path]) -> dict[Path, list[CheckResult]]:
     from exporter.checks.epub_validators import validate_epubs
+    from exporter.checks.run import UnreadableFile
 
     results: dict[Path, list[CheckResult]] = {}
     for path, outcomes in validate_epubs(paths).items():
@@ -33,10 +34,21 @@ def validate(paths: list[Path]) -> dict[Path, list[CheckResult]]:
             )
             for outcome in outcomes
         ]
+        # Our own reading of each content document: Ace accepts alt="" anywhere (it cannot know the image is
+        # not decorative); we know from the figure's markup.
+        try:
+            findings = [
+                finding
+                for name, document in content_documents(path, with_names=True)
+                for finding in structure_findings(parse_page(document, xhtml=True), page_name=name)
+            ]
+            results[path].append(CheckResult.from_findings("structure", path, findings))
+        except UnreadableFile as error:
+            results[path].append(CheckResult("structure", path, "unreadable", reason=str(error)))
     return results
 
 
-def content_documents(path: Path) -> list[bytes]:
+def content_documents(path: Path, *, with_names: bool = False) -> list:
     """The XHTML content documents in reading order, without the navigation document."""
     from exporter.checks.run import UnreadableFile
 
@@ -53,7 +65,8 @@ def content_documents(path: Path) -> list[bytes]:
                 if "nav" in (item.get("properties") or "").split():
                     continue
                 if item.get("media-type") == "application/xhtml+xml":
-                    documents.append(book.read(posixpath.join(folder, item.get("href"))))
+                    name = posixpath.join(folder, item.get("href"))
+                    documents.append((name, book.read(name)) if with_names else book.read(name))
             return documents
     except (KeyError, AttributeError, zipfile.BadZipFile, etree.XMLSyntaxError) as error:
         raise UnreadableFile(f"not a readable EPUB package ({error})") from None

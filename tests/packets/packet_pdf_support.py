@@ -1,6 +1,7 @@
-"""Helpers for the press-packet PDF tests (tests/packets/test_packet_pdf.py): building packets through the CLI,
-and reading a finished packet PDF back independently of the writer: the structure tree and marked-content text
-through outloud (tests/pdf/pdf_inspect.py), the outline, link annotations and named destinations through pikepdf.
+"""Helpers for the press-packet PDF tests (tests/packets/test_packet_pdf.py): building packets through the
+CLI, and reading a finished packet PDF back independently of the writer: the structure tree and marked-content
+text through outloud (tests/pdf/pdf_inspect.py); the outline, link annotations and named destinations through
+pikepdf.
 """
 
 from __future__ import annotations
@@ -36,12 +37,15 @@ source:
 
 El archivo reúne imágenes del puerto desde 1950. El nombre en inglés es [Harbor Photo Archive]{lang=en}.
 
-![Vista de campo profundo del telescopio espacial.](images/nasa-hubble-extreme-deep-field.jpg "Campo profundo"){alt="Miles de galaxias pequeñas sobre un fondo negro." credit="NASA, ESA" virin="120925-O-XD123-001"}
+![Vista de campo profundo del telescopio espacial.](images/{IMAGE} "Campo profundo"){ATTRS}
 
 ## Horario
 
 El archivo abre de martes a sábado.
-"""
+""".replace("{IMAGE}", "nasa-hubble-extreme-deep-field.jpg").replace(
+    "{ATTRS}",
+    '{alt="Miles de galaxias pequeñas sobre un fondo negro." credit="NASA, ESA" virin="120925-O-XD123-001"}',
+)
 
 MULTILINGUAL_PACKET = """title: Harbor and Space Packet
 subtitle: An English packet that holds an article in Spanish
@@ -189,7 +193,8 @@ def bookmarks(pdf: pikepdf.Pdf) -> list[Bookmark]:
         destination = item.destination
         if destination is None and item.action is not None:
             destination = item.action.D
-        return Bookmark(item.title, destination_page(pdf, destination), [convert(kid) for kid in item.children])
+        children = [convert(kid) for kid in item.children]
+        return Bookmark(item.title, destination_page(pdf, destination), children)
 
     with pdf.open_outline() as outline:
         return [convert(item) for item in outline.root]

@@ -10,6 +10,7 @@ A missing validator fails these tests; it is never a pass.
 
 from __future__ import annotations
 
+import itertools
 import re
 
 import pikepdf
@@ -20,6 +21,7 @@ from exporter.i18n import gettext
 from exporter.model import Article, Figure, Media, plain_text
 from exporter.provenance import is_official_source
 from exporter.writers.templating import walk_blocks
+from tests.conftest import run_exporter
 from tests.packets.packet_pdf_support import (
     SAMPLE_PACKET,
     BuiltPdfPacket,
@@ -40,8 +42,8 @@ pytestmark = pytest.mark.slow
 
 PACKETS = ["sample", "multilingual"]
 # outloud warnings read and judged for these files (the same causes as for single articles, tests/pdf):
-#   LNK-010: the official-website notice of the defense.gov article names the host ("www.defense.gov") as plain
-#            text; the full source URL is a real link two lines below it in the same provenance section.
+#   LNK-010: the official-website notice of the defense.gov article names the host ("www.defense.gov") as
+#            plain text; the full source URL is a real link two lines below it in the same provenance section.
 #   ORD-001: WeasyPrint paints list markers (the bullets of "Quick facts" and "Related stories") after the
 #            item text; the structure tree, which assistive technology reads, has Lbl before LBody.
 EXPLAINED_OUTLOUD_WARNINGS = {"LNK-010", "ORD-001"}
@@ -78,6 +80,24 @@ def page_validation_failures(path, profile: str) -> list[str]:
 @pytest.mark.parametrize("name", PACKETS)
 def test_packet_passes_pdf_ua1_with_zero_failed_rules(built, name):
     assert page_validation_failures(built[name].pdf_path, "ua1") == []
+
+
+def test_archive_profile_packet_passes_pdfa3a_and_pdfua1(tmp_path):
+    result = run_exporter("build", SAMPLE_PACKET, "--to", "pdf", "--pdf-profile", "archive", "--out", tmp_path)
+    assert result.returncode == 0, result.stderr
+    path = tmp_path / f"{SAMPLE_PACKET.stem}.pdf"
+    assert (page_validation_failures(path, "3a"), page_validation_failures(path, "ua1")) == ([], [])
+
+
+@pytest.mark.parametrize("name", PACKETS)
+def test_the_project_checker_finds_every_articles_facts(built, name):
+    """`exporter check`'s PDF checks (structure, and the facts of each Art compared with the model) pass."""
+    from exporter.checks.facts import facts_of_model
+    from exporter.checks.run import check_files
+
+    results = check_files([built[name].pdf_path], expected=facts_of_model(built[name].packet))
+    assert {r.check for r in results} >= {"page-validation PDF/UA-1", "structure", "consistency"}
+    assert [(r.check, r.status, r.findings, r.reason) for r in results if r.status != "passed"] == []
 
 
 @pytest.mark.parametrize("name", PACKETS)
@@ -144,7 +164,7 @@ def test_headings_nest_without_skips_under_the_packet_title(built, tagged, name)
     pdf, packet = tagged[name], built[name].packet
     levels = [element.heading_level for element in pdf.elements if element.is_heading]
     assert levels[0] == 1 and levels.count(1) == 1
-    assert all(after <= before + 1 for before, after in zip(levels, levels[1:], strict=False)), levels
+    assert all(after <= before + 1 for before, after in itertools.pairwise(levels)), levels
     assert [headline(part).type_raw for part in articles(pdf)] == ["H2"] * len(packet.articles)
     for part in articles(pdf):
         assert all(h.heading_level >= 3 for h in headings(part)[1:])
@@ -335,6 +355,11 @@ def test_an_article_in_another_language_carries_its_own_lang(built, tagged):
     assert [squash(pdf.text(e)) for e in english] == ["Harbor Photo Archive"]
     # The contents entry of the Spanish headline is Spanish too.
     assert [entry.language for entry in toc_entries(pdf)] == [part.lang for part in articles(pdf)]
+    # The packet's metadata names every language it contains, and describes the packet, not an article.
+    metadata = pdf.pdf.open_metadata()
+    assert set(metadata["dc:language"]) == {"en", "es"}
+    assert metadata["dc:title"] == packet.title
+    assert str(pdf.pdf.docinfo["/Author"]) == packet.office
 
 
 def test_rebuild_with_the_same_source_date_epoch_is_byte_identical(built, tmp_path):

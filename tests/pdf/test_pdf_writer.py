@@ -1,8 +1,10 @@
 """The PDF writer's contract beyond the structure tree: engine pin, metadata, profiles, page size,
-determinism, confinement of what the renderer reads, and the refusal of packets."""
+determinism, confinement of what the renderer reads, and a packet's metadata and hostile titles. (The packet
+PDF's structure is proven in tests/packets/test_packet_pdf.py.)"""
 
 from __future__ import annotations
 
+import io
 import re
 from pathlib import Path
 
@@ -145,14 +147,29 @@ def test_renderer_reads_only_confined_files_and_no_network(tmp_path):
         fetcher.fetch("ftp://example.org/image.png")
 
 
-def test_packets_are_refused_with_a_clear_error(render_context_for):
+def test_a_packet_is_one_pdf_with_packet_metadata_and_escaped_running_titles(render_context_for):
+    """Article titles reach the packet's CSS (one string-set rule per article): a title that tries to end the
+    style sheet or the CSS string stays text. The Info and XMP describe the packet, not its first article."""
     from exporter.model import Packet
     from exporter.writers import pdf
+    from exporter.writers.html import ImageLinks
+    from exporter.writers.pdf.render import packet_html
 
     context = render_context_for(SAMPLES / "community-newsletter.md")
-    context.document = Packet(title="Packet", articles=[context.document])
-    with pytest.raises(ExportError, match="packet"):
-        pdf.write(context)
+    article = context.document
+    article.title = 'Library "hours" </style><p>injected</p> \\ end'
+    context.document = Packet(title="Packet Title", subtitle="Sub", office="Desk", articles=[article])
+    html = packet_html(context, context.document, ImageLinks(context, "", embed=True, max_edge=100))
+    style = html[html.index("<style>") : html.index("</style>")]
+    assert "<p>injected" not in style and '"hours"' not in style
+    data = pdf.write(context).data
+    with pikepdf.open(io.BytesIO(data)) as document:
+        assert str(document.docinfo["/Title"]) == "Packet Title"
+        assert str(document.docinfo["/Author"]) == "Desk"
+        assert str(document.docinfo["/Subject"]) == "Sub"
+        with document.open_metadata() as meta:
+            assert meta["dc:title"] == "Packet Title"
+        assert len(document.pages) >= 3  # cover, contents, the article on a page of its own
 
 
 def test_running_title_and_css_strings_are_safe():

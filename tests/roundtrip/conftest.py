@@ -74,16 +74,17 @@ def built_samples(tmp_path_factory) -> dict[str, Built]:
 
 def flatten_inlines(nodes: list[dict], marks: tuple = ()) -> list[tuple[str, tuple]]:
     """Inlines as (text, formatting) segments, adjacent equal formatting merged: two trees that format every
-    character the same way compare equal, whatever order Emphasis and Strong were nested in."""
+    character the same way compare equal, whatever order Emphasis and Strong were nested in (and emphasis
+    inside emphasis is emphasis: a run is italic or not)."""
     segments: list[tuple[str, tuple]] = []
     for node in nodes:
         kind = node["type"]
         if kind == "text":
-            segments.append((node["text"], tuple(sorted(marks))))
+            segments.append((node["text"], tuple(sorted(set(marks)))))
         elif kind == "code":
-            segments.append((node["text"], tuple(sorted((*marks, "code")))))
+            segments.append((node["text"], tuple(sorted({*marks, "code"}))))
         elif kind == "line_break":
-            segments.append(("\n", tuple(sorted(marks))))
+            segments.append(("\n", tuple(sorted(set(marks)))))
         elif kind == "emphasis":
             segments += flatten_inlines(node["children"], (*marks, "emphasis"))
         elif kind == "strong":

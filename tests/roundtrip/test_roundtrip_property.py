@@ -15,7 +15,7 @@ import os
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
 from exporter.options import BuildOptions
@@ -31,7 +31,9 @@ from tests.roundtrip.conftest import (
 )
 
 WORD = st.text(
-    st.sampled_from("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789éßЖΩ"), min_size=1, max_size=8
+    st.sampled_from("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789éßЖΩ"),
+    min_size=1,
+    max_size=8,
 )
 WORDS = st.lists(WORD, min_size=1, max_size=5).map(" ".join)
 LANGS = st.sampled_from(["es", "uk", "el", "fr-CA", "de"])
@@ -69,7 +71,9 @@ def formatted(depth: int = 0, *, in_link: bool = False, in_span: bool = False):
     if not in_span:
         span_children = st.lists(formatted(depth + 1, in_link=in_link, in_span=True), min_size=1, max_size=2)
         options.append(
-            st.builds(lambda c, lang: {"type": "span", "lang": lang, "children": spaced(c)}, span_children, LANGS)
+            st.builds(
+                lambda c, lang: {"type": "span", "lang": lang, "children": spaced(c)}, span_children, LANGS
+            )
         )
     return st.one_of(options)
 
@@ -85,7 +89,7 @@ def spaced(nodes: list[dict]) -> list[dict]:
 
 
 INLINES = st.lists(formatted(), min_size=1, max_size=4).map(spaced)
-# Captions: no line breaks at all and no bold-only first line (the caption's bold first line is the photo title).
+# Captions: no line breaks and no bold-only first line (a caption's bold first line is the photo title).
 CAPTION = st.lists(WORDS.map(text), min_size=1, max_size=2).map(spaced)
 
 
@@ -210,25 +214,45 @@ def body(image: str):
 def with_headings(blocks: list[dict], headings: list[str]) -> list[dict]:
     result = list(blocks)
     for level, heading in enumerate(headings, start=2):
-        result.insert(min(len(result), (level - 1) * 2), {"type": "heading", "level": level, "children": [text(heading)]})
+        result.insert(
+            min(len(result), (level - 1) * 2),
+            {"type": "heading", "level": level, "children": [text(heading)]},
+        )
     return result
+
+
+def make_article(
+    title,
+    dek,
+    people,
+    organization,
+    published,
+    url,
+    agency,
+    site,
+    retrieved,
+    rights,
+    keywords,
+    related,
+    blocks,
+) -> dict:
+    return {
+        "title": title,
+        "dek": dek,
+        "byline": {"people": people, "organization": organization} if people or organization else None,
+        "published": published,
+        "language": "en",
+        "source": {"url": url, "agency": agency, "site_name": site, "retrieved": retrieved},
+        "rights": rights,
+        "keywords": keywords,
+        "related": related,
+        "body": blocks,
+    }
 
 
 def article(image: str):
     return st.builds(
-        lambda title, dek, people, organization, published, url, agency, site, retrieved, rights, keywords,
-        related, blocks: {
-            "title": title,
-            "dek": dek,
-            "byline": {"people": people, "organization": organization} if people or organization else None,
-            "published": published,
-            "language": "en",
-            "source": {"url": url, "agency": agency, "site_name": site, "retrieved": retrieved},
-            "rights": rights,
-            "keywords": keywords,
-            "related": related,
-            "body": blocks,
-        },
+        make_article,
         WORDS,
         st.none() | WORDS,
         st.lists(WORDS, max_size=2),
@@ -262,7 +286,14 @@ def drop_none(value):
 
 
 @pytest.mark.slow
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+# No shrinking: each example builds a DOCX, so shrinking a failure would take minutes; the failing example
+# is printed as generated.
+@settings(
+    max_examples=40,
+    deadline=None,
+    phases=[Phase.explicit, Phase.reuse, Phase.generate],
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
 @given(data=article("images/generated.png"), size=st.tuples(st.integers(8, 120), st.integers(8, 120)))
 def test_roundtrip_generated_articles_survive_docx(tmp_path_factory, data, size):
     folder = tmp_path_factory.mktemp("roundtrip-generated")

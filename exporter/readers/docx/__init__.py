@@ -6,7 +6,8 @@
 The file is untrusted: `package` bounds the ZIP and parses XML without DTDs or entities; `media` refuses
 decompression bombs. `scan` flattens WordprocessingML, `blocks` rebuilds the body (headings, paragraphs,
 quotes, lists, tables, figures with their caption paragraphs, media), `metadata` reconciles the visible header
-and provenance block with the custom document properties the DOCX writer stored.
+and provenance block with the custom document properties the DOCX writer stored. A press packet (a cover,
+then one Heading 1 per article, provenance per article under `exporter.articles.N.`) comes back as a Packet.
 """
 
 from __future__ import annotations
@@ -16,19 +17,23 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from exporter.errors import ExportError
-from exporter.model import Article
+from exporter.model import Article, Packet
 from exporter.options import BuildOptions
 from exporter.readers import ReadResult
-from exporter.readers.docx.blocks import BodyReader
+from exporter.readers.docx.blocks import BodyReader, FigureSource
+from exporter.readers.docx.inlines import minimal_language
 from exporter.readers.docx.media import extract_images, relocate_images
 from exporter.readers.docx.metadata import (
+    PREFIX,
     MetadataReader,
     core_properties,
     custom_properties,
     document_language,
+    long_date,
+    parse_long_date,
 )
 from exporter.readers.docx.package import Package
-from exporter.readers.docx.scan import Scanner
+from exporter.readers.docx.scan import Para, Scanner, TableInfo
 from exporter.readers.docx.styles import Numbering, Styles, w
 
 __all__ = ["read", "relocate_images"]
@@ -51,41 +56,146 @@ def read(path: Path, options: BuildOptions) -> ReadResult:
     if body_element is None:
         raise ExportError("refused: not a Word document (the main part has no body)", file=path)
     items = Scanner(package, main, styles).body_items(body_element)
-    body = BodyReader(items, numbering, language).read()
-    metadata = MetadataReader(body.header, stored, core, language).read()
-    if not metadata.title:
-        raise ExportError(
-            "the DOCX has no headline: no Heading 1 or Title paragraph at the top and no title property",
-            file=path,
-        )
-    warnings = body.warnings + metadata.warnings
-    images = extract_images(package, body.figures, warnings, metadata.decorative_digests)
+    warnings: list[str] = []
+    figures: list[FigureSource] = []
     try:
-        article = Article(
-            id=metadata.article_id,
-            title=metadata.title,
-            dek=metadata.dek,
-            byline=metadata.byline,
-            published=metadata.published,
-            updated=metadata.updated,
-            language=metadata.language,
-            source=metadata.source,
-            rights=metadata.rights,
-            keywords=metadata.keywords,
-            body=body.blocks,
-            related=body.related,
-        )
+        if is_packet(items, stored):
+            document: Article | Packet = read_packet(
+                items, numbering, stored, core, language, figures, warnings
+            )
+        else:
+            document = read_article(items, numbering, stored, core, language, PREFIX, figures, warnings)
+        decorative: set[str] = set(MetadataReader.stored_list(stored, PREFIX + "decorative_images"))
+        images = extract_images(package, figures, warnings, decorative)
     except ValidationError as error:
         first = error.errors()[0]
         where = ".".join(str(part) for part in first.get("loc", ()))
         raise ExportError(
             f"the DOCX does not make a valid article: {where}: {first.get('msg')}", file=path
         ) from None
-    result = ReadResult(article, [], [f"{path}: {message}" for message in warnings])
+    except ExportError as error:
+        raise error.located(path) from None
+    result = ReadResult(document, [], [f"{path}: {message}" for message in warnings])
     # Embedded pictures travel in memory with the model (see `media`); `ReadResult.images` once the shared
     # dataclass has the field, an attribute until then.
     result.images = images  # type: ignore[attr-defined]
     return result
+
+
+def read_article(
+    items: list[Para | TableInfo],
+    numbering: Numbering,
+    stored: dict[str, str],
+    core: dict[str, str] | None,
+    language: str,
+    prefix: str,
+    figures: list[FigureSource],
+    warnings: list[str],
+) -> Article:
+    article_language = minimal_language(stored.get(prefix + "language")) or language
+    body = BodyReader(items, numbering, article_language).read()
+    metadata = MetadataReader(body.header, stored, core, article_language, prefix).read()
+    warnings += body.warnings + metadata.warnings
+    figures += body.figures
+    if not metadata.title:
+        raise ExportError(
+            "the DOCX has no headline: no Heading 1 or Title paragraph at the top and no title property"
+        )
+    return Article(
+        id=metadata.article_id,
+        title=metadata.title,
+        dek=metadata.dek,
+        byline=metadata.byline,
+        published=metadata.published,
+        updated=metadata.updated,
+        language=metadata.language,
+        source=metadata.source,
+        rights=metadata.rights,
+        keywords=metadata.keywords,
+        body=body.blocks,
+        related=body.related,
+    )
+
+
+# ---------------------------------------------------------------- packets
+
+
+def _is_headline(item: Para | TableInfo) -> bool:
+    return isinstance(item, Para) and (
+        item.has_style("heading 1", "heading1") or (item.outline_level == 1 and not item.has_style("title"))
+    )
+
+
+def is_packet(items: list[Para | TableInfo], stored: dict[str, str]) -> bool:
+    """Our packet writer stores the article count; without it, a cover (Title, Cover Note) followed by
+    headlines that each start a new page is a packet too."""
+    if stored.get(PREFIX + "article_count"):
+        return True
+    paragraphs = [item for item in items if isinstance(item, Para)]
+    if not paragraphs or not paragraphs[0].has_style("title"):
+        return False
+    headlines = [item for item in paragraphs if _is_headline(item)]
+    has_cover_note = any(item.has_style("cover note", "covernote") for item in paragraphs)
+    return has_cover_note or (len(headlines) >= 2 and all(item.page_break_before for item in headlines))
+
+
+def read_packet(
+    items: list[Para | TableInfo],
+    numbering: Numbering,
+    stored: dict[str, str],
+    core: dict[str, str],
+    language: str,
+    figures: list[FigureSource],
+    warnings: list[str],
+) -> Packet:
+    starts = [index for index, item in enumerate(items) if _is_headline(item)]
+    if not starts:
+        raise ExportError("the packet DOCX has no articles (no Heading 1 after the cover)")
+    cover = [item for item in items[: starts[0]] if isinstance(item, Para) and item.text.strip()]
+    title = subtitle = office = shown_date = note = None
+    for para in cover:
+        text = " ".join(para.text.split())
+        if para.has_style("title") and title is None:
+            title = text
+        elif para.has_style("dek", "subtitle") and subtitle is None:
+            subtitle = text
+        elif para.has_style("byline") and office is None:
+            office = text
+        elif para.has_style("dateline") and shown_date is None:
+            shown_date = text
+        elif para.has_style("cover note", "covernote"):
+            note = text if note is None else f"{note}\n\n{text}"
+    stored_date = stored.get(PREFIX + "packet_date") or None
+    packet_date = stored_date
+    if shown_date is not None and not (stored_date and long_date(stored_date, language) == shown_date):
+        packet_date = parse_long_date(shown_date, language) or stored_date
+        if packet_date is None:
+            warnings.append(f"the packet date {shown_date!r} is not a date; left out")
+    articles: list[Article] = []
+    for number, start in enumerate(starts, start=1):
+        end = starts[number] if number < len(starts) else len(items)
+        article_warnings: list[str] = []
+        article = read_article(
+            items[start:end],
+            numbering,
+            stored,
+            None,
+            language,
+            f"{PREFIX}articles.{number}.",
+            figures,
+            article_warnings,
+        )
+        warnings += [f"article {number} ({article.title}): {message}" for message in article_warnings]
+        articles.append(article)
+    return Packet(
+        title=title or core.get("title") or articles[0].title,
+        subtitle=subtitle,
+        office=office or stored.get(PREFIX + "packet_office") or None,
+        date=packet_date,
+        language=language,
+        cover_note=note,
+        articles=articles,
+    )
 
 
 def _optional_xml(package: Package, name: str | None):

@@ -470,9 +470,7 @@ class BodyReader:
         assert isinstance(para, Para)
         atoms = drop_prefix(para.atoms, self._caption_prefix(para))
         following = self.items[index + 1] if index + 1 < len(self.items) else None
-        is_table_caption = isinstance(following, TableInfo) and (
-            "Table" in para.sequences or para.has_style("table caption", "tablecaption") or not para.sequences
-        )
+        is_table_caption = isinstance(following, TableInfo) and self._caption_kind(para) != "figure"
         if is_table_caption:
             assert isinstance(following, TableInfo)
             self._close_list()
@@ -496,15 +494,26 @@ class BodyReader:
         after = self.items[index + 1]
         if not isinstance(after, Para) or after.drawings or not self._is_caption(after):
             return None
-        if "Table" in after.sequences or after.has_style("table caption", "tablecaption"):
-            return None
-        if (
-            index + 2 < len(self.items)
-            and isinstance(self.items[index + 2], TableInfo)
-            and not after.sequences
-        ):
+        if self._caption_kind(after) == "table":
             return None
         return drop_prefix(after.atoms, self._caption_prefix(after))
+
+    def _caption_kind(self, para: Para) -> str | None:
+        """ "figure" or "table" by the SEQ field, else by the label the caption starts with, else by style."""
+        for sequence in para.sequences:
+            if sequence.lower() in {label.lower() for label in self.label_table}:
+                return "table"
+            if sequence.lower() in {label.lower() for label in self.label_figure}:
+                return "figure"
+        text = atoms_text(para.atoms).lstrip().lower()
+        for kind, options in (("table", self.label_table), ("figure", self.label_figure)):
+            if any(re.match(rf"{re.escape(label.lower())}\s*\d", text) for label in options):
+                return kind
+        if para.has_style("table caption", "tablecaption"):
+            return "table"
+        if para.has_style("image caption", "imagecaption", "figure caption"):
+            return "figure"
+        return None
 
     def _parse_caption(self, atoms: list[Atom]) -> _Caption:
         parts = _Caption()

@@ -71,8 +71,8 @@ def extract_images(
                         figure.decorative = True
                     else:
                         warnings.append(
-                            f"figure {number}: the picture has no alt text; add alt text, or mark it decorative "
-                            "if it is (LibreOffice drops Word's decorative flag when it saves)"
+                            f"figure {number}: the picture has no alt text; add alt text, or mark it "
+                            "decorative if it is (LibreOffice drops Word's decorative flag when it saves)"
                         )
                 name = _unique(f"{stem}.{extension}", data, images)
                 images[name] = data

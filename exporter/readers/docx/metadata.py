@@ -136,15 +136,28 @@ class Metadata:
     rights: str | None
     keywords: list[str]
     article_id: str | None
-    decorative_digests: set[str] = field(default_factory=set)
     warnings: list[str] = field(default_factory=list)
 
 
 class MetadataReader:
-    def __init__(self, header: Header, stored: dict[str, str], core: dict[str, str], language: str) -> None:
+    def __init__(
+        self,
+        header: Header,
+        stored: dict[str, str],
+        core: dict[str, str] | None,
+        language: str,
+        prefix: str = PREFIX,
+    ) -> None:
+        """`prefix` selects one article's stored properties (`exporter.articles.2.` in a packet); `core` is
+        None when the core properties describe something else (a packet's, not its articles')."""
         self.header = header
-        self.stored = {key[len(PREFIX) :]: value for key, value in stored.items() if key.startswith(PREFIX)}
-        self.core = core
+        self.stored = {
+            key[len(prefix) :]: value
+            for key, value in stored.items()
+            if key.startswith(prefix) and "." not in key[len(prefix) :]
+        }
+        self.core_applies = core is not None
+        self.core = core or {}
         self.language = language
         self.warnings: list[str] = []
 
@@ -171,21 +184,27 @@ class MetadataReader:
             rights=rights,
             keywords=keywords,
             article_id=self.stored.get("article_id") or None,
-            decorative_digests=set(self._stored_list("decorative_images")),
             warnings=self.warnings,
         )
 
     def _keywords(self) -> list[str]:
         """Core keywords (File > Properties), which LibreOffice re-joins with spaces: the stored list while
         the        same words are shown, else the shown text split at commas or semicolons."""
-        shown = self.core.get("keywords", "")
         stored = self._stored_list("keywords")
+        if not self.core_applies:
+            return stored
+        shown = self.core.get("keywords", "")
         if stored and re.split(r"[\s,;]+", shown.strip()) == re.split(r"[\s,;]+", " ".join(stored).strip()):
             return stored
         return [word.strip() for word in re.split(r"[,;]", shown) if word.strip()]
 
     def _stored_list(self, key: str) -> list[str]:
-        value = self.stored.get(key)
+        return self.stored_list(self.stored, key)
+
+    @staticmethod
+    def stored_list(stored: dict[str, str], key: str) -> list[str]:
+        """A property holding a JSON list of strings (byline people, keywords, picture digests)."""
+        value = stored.get(key)
         if not value:
             return []
         try:

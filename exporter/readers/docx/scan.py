@@ -76,6 +76,7 @@ class Para:
     align: str | None
     atoms: list[Atom]
     sequences: list[str]
+    page_break_before: bool = False
 
     @property
     def text(self) -> str:
@@ -147,6 +148,9 @@ class Scanner:
             elif child.tag == w("tbl"):
                 items.append(self.table(child))
             elif child.tag in (w("sdt"), w("customXml")):
+                gallery = wval(child.find(f"{w('sdtPr')}/{w('docPartObj')}/{w('docPartGallery')}"))
+                if gallery and "contents" in gallery.lower():
+                    continue  # a table of contents is generated from the headings, not content
                 content = child.find(w("sdtContent")) if child.tag == w("sdt") else child
                 if content is not None:
                     items.extend(self.body_items(content))
@@ -159,7 +163,9 @@ class Scanner:
         num: tuple[str, int] | None = None
         left = None
         align = None
+        page_break = False
         if ppr is not None:
+            page_break = is_on(ppr.find(w("pageBreakBefore")))
             level = wval(ppr.find(w("outlineLvl")))
             if level is not None and level.isdigit() and int(level) < 9:
                 outline = int(level) + 1
@@ -184,7 +190,9 @@ class Scanner:
         atoms: list[Atom] = []
         sequences: list[str] = []
         self._inline_children(element, _Format(), atoms, [], sequences)
-        return Para(style_id, self.styles.names(style_id), outline, num, left, align, atoms, sequences)
+        return Para(
+            style_id, self.styles.names(style_id), outline, num, left, align, atoms, sequences, page_break
+        )
 
     def table(self, element: etree._Element) -> TableInfo:
         caption = wval(element.find(f"{w('tblPr')}/{w('tblCaption')}"))

@@ -87,6 +87,14 @@ def rights(document: Article | Packet) -> str | None:
     return statements.pop() if len(statements) == 1 else None
 
 
+def languages(document: Article | Packet) -> list[str]:
+    """dc:language: the document's language first, then (for a packet) each other article language once."""
+    found = [document.language]
+    if isinstance(document, Packet):
+        found += [article.language for article in document.articles]
+    return list(dict.fromkeys(found))
+
+
 def published(document: Article | Packet) -> str | None:
     return document.date if isinstance(document, Packet) else document.published
 
@@ -115,7 +123,8 @@ def xmp_packet(document: Article | Packet, options: BuildOptions, producer: str)
         dc.append(f"<dc:source>{escape(source_url(document))}</dc:source>")
     if rights_text:
         dc.append(_alt("dc:rights", rights_text))
-    dc.append(f"<dc:language><rdf:Bag><rdf:li>{escape(document.language)}</rdf:li></rdf:Bag></dc:language>")
+    spoken = "".join(f"<rdf:li>{escape(language)}</rdf:li>" for language in languages(document))
+    dc.append(f"<dc:language><rdf:Bag>{spoken}</rdf:Bag></dc:language>")
     if published(document):
         dc.append(f"<dc:date><rdf:Seq><rdf:li>{escape(published(document))}</rdf:li></rdf:Seq></dc:date>")
     if words:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import mimetypes
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 from urllib.request import url2pathname
@@ -92,7 +92,7 @@ class PacketEntry:
     view: ProvenanceView
     running_title: str
     lang: str | None
-    content: Markup = Markup("")  # the article's HTML, rendered in its own language
+    content: Markup = field(default_factory=Markup)  # the article's HTML, rendered in its own language
 
     @property
     def element_id(self) -> str:
