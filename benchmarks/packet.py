@@ -189,8 +189,10 @@ def batch_rows(folder: Path, inputs: int, runs: int) -> None:
           f"(load average before: {load_before})")
     for jobs in (1, 2):
         runs_text = ", ".join(f"{t:.2f}" for t in timings[jobs])
-        print(f"  --jobs {jobs}: median {statistics.median(timings[jobs]):.2f} s wall, "
-              f"{statistics.median(cpu[jobs]):.2f} s CPU, peak {peaks[jobs]:.0f} MiB   (runs: {runs_text})")
+        wall, used = statistics.median(timings[jobs]), statistics.median(cpu[jobs])
+        # CPU seconds per wall second: how many cores the run really got (near 2 only on an idle machine).
+        print(f"  --jobs {jobs}: median {wall:.2f} s wall, {used:.2f} s CPU ({used / wall:.2f} cores busy), "
+              f"peak {peaks[jobs]:.0f} MiB   (runs: {runs_text})")
     print(f"  speed-up --jobs 2 vs --jobs 1: {one / two:.2f}x (wall-time medians)")
     print(f"  load average after: {load_average()}: other work on the machine competes for the same cores")
 

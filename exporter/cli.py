@@ -276,8 +276,14 @@ def command_import(args: argparse.Namespace) -> int:
         warnings.warn(message)
     # Import keeps what the source has (even figures without alt text): alt text is checked at build time.
     document = apply_overrides(result.document, options)
+    assets: dict[str, dict[str, bytes]] = {}
+    if result.images:
+        from exporter.readers.docx import relocate_images
+
+        folder = f"{output.stem}_files"
+        assets[folder] = relocate_images(document, result.images, folder)
     data = serialize(document, output)
-    write_outputs(output.parent if str(output.parent) else Path("."), {output.name: data}, {})
+    write_outputs(output.parent if str(output.parent) else Path("."), {output.name: data}, assets)
     _print_warnings(warnings.messages)
     print(f"wrote {output}")
     return 0

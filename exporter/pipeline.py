@@ -165,7 +165,7 @@ def _build(result: ReadResult, source: Path, stem: str, confinement: Confinement
 
     warnings = Warnings(strict=options.strict)
     document = prepare(result, source, options, warnings)
-    context = RenderContext(document, options, source, confinement, warnings, stem)
+    context = RenderContext(document, options, source, confinement, warnings, stem, result.images)
     try:
         rendered = render_all(context, options.formats)
     except ExportError as error:

@@ -48,6 +48,8 @@ class ReadResult:
     # Line in the source file of each figure, in `Article.figures()` order, where the reader knows it.
     figure_lines: list[int | None] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    # Pictures the input carries inside itself (DOCX media), by the `Figure.image` reference naming them.
+    images: dict[str, bytes] = field(default_factory=dict)
 
 
 def read_text(path: Path) -> str:

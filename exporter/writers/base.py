@@ -30,6 +30,8 @@ class RenderContext:
     confinement: Confinement
     warnings: Warnings
     stem: str
+    # Pictures that came inside the input (DOCX media), by `Figure.image`: used before any file lookup.
+    embedded_images: dict[str, bytes] = field(default_factory=dict)
     _sources: dict[int, tuple[bytes, str] | None] = field(default_factory=dict, repr=False)
 
     @property
@@ -58,6 +60,8 @@ class RenderContext:
 
     def _locate(self, figure: Figure) -> tuple[bytes, str] | None:
         reference = figure.image
+        if reference in self.embedded_images:
+            return self.embedded_images[reference], reference
         if is_remote(reference):
             if self.options.allow_network:
                 try:

@@ -69,3 +69,23 @@ def test_roundtrip_libreoffice_resave_keeps_the_article_text(built_samples, libr
         actual, _ = comparable(result.document, lambda _reference: None)
         assert_same_article(expected, actual, name)
         assert imported_image_reader(result) is not None
+
+
+def test_roundtrip_picture_without_alt_or_stored_flag_is_reported_not_guessed(libreoffice_resaved, tmp_path):
+    """Without the writer's list of decorative pictures, a picture LibreOffice saved without alt text is not
+    assumed decorative: the reader warns, and the build will ask for alt text."""
+    import re
+    import zipfile
+
+    source = libreoffice_resaved["torture-every-block"]
+    target = tmp_path / "no-decorative-list.docx"
+    with zipfile.ZipFile(source) as original, zipfile.ZipFile(target, "w") as copy:
+        for info in original.infolist():
+            data = original.read(info.filename)
+            if info.filename == "docProps/custom.xml":
+                data = re.sub(rb'<property [^>]*name="exporter\.decorative_images">.*?</property>', b"", data)
+            copy.writestr(info, data)
+    result = read_docx(target)
+    undescribed = [f for f in result.document.figures() if not f.alt]
+    assert undescribed and not any(f.decorative for f in undescribed)
+    assert any("has no alt text" in message for message in result.warnings)

@@ -127,3 +127,30 @@ def test_roundtrip_word_table_header_row_and_merged_cells(word_document):
     assert plain_text(first_row[0].children).startswith("merged") and first_row[0].rowspan == 2
     assert plain_text(first_row[1].children).startswith("wide") and first_row[1].colspan == 2
     assert len(table.rows[1].cells) == 2  # the merged cell's continuation is not a cell of its own
+
+
+def test_roundtrip_tracked_changes_read_as_accepted_and_reported(tmp_path):
+    """An editor's unaccepted tracked changes: insertions count, deletions do not, and the reader says so."""
+    from docx.oxml import parse_xml
+
+    document = docx.Document()
+    document.add_paragraph("Tracked Changes", style="Title")
+    paragraph = document.add_paragraph("Kept text, ")
+    w = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+    paragraph._p.append(
+        parse_xml(
+            f'<w:ins xmlns:w="{w}" w:id="1" w:author="Editor" w:date="2025-01-01T00:00:00Z">'
+            "<w:r><w:t>inserted text</w:t></w:r></w:ins>"
+        )
+    )
+    paragraph._p.append(
+        parse_xml(
+            f'<w:del xmlns:w="{w}" w:id="2" w:author="Editor" w:date="2025-01-01T00:00:00Z">'
+            "<w:r><w:delText> deleted text</w:delText></w:r></w:del>"
+        )
+    )
+    path = tmp_path / "tracked.docx"
+    document.save(str(path))
+    result = read_docx(path)
+    assert plain_text(result.document.body[0].children) == "Kept text, inserted text"
+    assert any("tracked changes" in message for message in result.warnings)

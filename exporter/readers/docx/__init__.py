@@ -55,8 +55,17 @@ def read(path: Path, options: BuildOptions) -> ReadResult:
     body_element = root.find(w("body"))
     if body_element is None:
         raise ExportError("refused: not a Word document (the main part has no body)", file=path)
-    items = Scanner(package, main, styles).body_items(body_element)
+    scanner = Scanner(package, main, styles)
+    items = scanner.body_items(body_element)
     warnings: list[str] = []
+    if scanner.tracked_changes:
+        warnings.append(
+            "the DOCX has tracked changes; they were read as if accepted (insertions kept, deletions dropped)"
+        )
+    if scanner.notes:
+        warnings.append(
+            f"{scanner.notes} footnote or endnote reference(s) left out: the article model has no notes"
+        )
     figures: list[FigureSource] = []
     try:
         if is_packet(items, stored):

@@ -428,6 +428,10 @@ class BodyReader:
                     if number:
                         atoms.append(Atom("break"))
                     atoms.extend(paragraph.atoms)
+                if any(atom.kind == "drawing" for atom in atoms):
+                    self.warnings.append(
+                        "a picture inside a table cell was left out: the model's table cells hold text only"
+                    )
                 if header:
                     # Header cells are bold by the writer's choice, not the author's: not Strong.
                     atoms = [_unbold(atom) for atom in atoms]

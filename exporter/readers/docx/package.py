@@ -151,8 +151,6 @@ class Package:
                         )
                     chunks.append(chunk)
         except (zipfile.BadZipFile, EOFError, NotImplementedError, ValueError, OSError) as error:
-            if isinstance(error, ExportError):
-                raise
             raise _refuse(self.path, f"part {info.filename!r} is damaged ({error})") from None
         return b"".join(chunks)
 

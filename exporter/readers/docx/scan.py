@@ -137,6 +137,9 @@ class Scanner:
         self.part_name = part_name
         self.styles = styles
         self.rels: dict[str, Relationship] = package.relationships(part_name)
+        # What the model cannot hold, counted so the reader can say what it left out.
+        self.notes = 0
+        self.tracked_changes = 0
 
     # ------------------------------------------------------------ body
 
@@ -236,7 +239,11 @@ class Scanner:
         for child in parent:
             tag = child.tag
             if not isinstance(tag, str) or tag in SKIPPED:
+                if tag in (w("del"), w("moveFrom")):
+                    self.tracked_changes += 1
                 continue
+            if tag in (w("ins"), w("moveTo")):
+                self.tracked_changes += 1
             if tag == w("r"):
                 self._run(child, fmt, atoms, fields, sequences)
             elif tag == w("hyperlink"):
@@ -351,6 +358,8 @@ class Scanner:
             elif tag in (w("br"), w("cr")):
                 if (child.get(w("type")) or "textWrapping") == "textWrapping":
                     add("break")
+            elif tag in (w("footnoteReference"), w("endnoteReference")):
+                self.notes += 1
             elif tag == w("noBreakHyphen"):
                 add("text", "\u2011")
             elif tag == w("sym"):

@@ -19,6 +19,7 @@ exports announce.
 from __future__ import annotations
 
 import io
+import json
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 
@@ -121,6 +122,7 @@ class DocxBuilder:
         self.figure_count = 0  # one SEQ Figure numbering across every article (packets)
         self.table_count = 0
         self.articles = 0
+        self.decorative_digests: set[str] = set()  # sha256 of decorative pictures (see `finish`)
         self.cover_end: etree._Element | None = None  # last cover paragraph: the TOC goes after it
         self.bookmarks = 0
         self._prepare_template()
@@ -426,6 +428,7 @@ class DocxBuilder:
             run.add_picture(io.BytesIO(image.data), width=self._picture_width(image.width))
             if figure.decorative:
                 oxml.mark_decorative(run)
+                self.decorative_digests.add(image.digest)
             else:
                 oxml.set_picture_alt(run, figure.alt or "")
             if figure.virin:
@@ -486,7 +489,8 @@ class DocxBuilder:
             caption.add_run(" · ".join(facts))
         if rights:
             new_line()
-            caption.add_run(rights)
+            # Labelled, so a reader (the DOCX reader, an editor) can tell it from a caption's last line.
+            caption.add_run(f"{self._('Rights')}: {rights}")
 
     def _media(self, media: Media) -> None:
         """Video and audio are described and linked, not embedded; a poster is a figure of its own."""
@@ -588,7 +592,8 @@ class DocxBuilder:
             oxml.set_run_style(run, "VerbatimChar")
         if fmt.lang:
             oxml.set_run_language(run, fmt.lang)
-        if target.tag == oxml.qn("w:hyperlink"):
+        if target.tag == oxml.qn("w:hyperlink") and not fmt.code:
+            # A run has one character style: code inside a link stays code (the w:hyperlink makes it a link).
             oxml.set_run_style(run, "Hyperlink")
         return run
 
@@ -632,6 +637,10 @@ class DocxBuilder:
         package = self.doc.part.package
         oxml.replace_extended_properties(package)
         oxml.drop_template_leftovers(self.doc.part, package)
+        if self.decorative_digests:
+            # LibreOffice drops Word's decorative flag when it saves; the DOCX reader restores it for pictures
+            # whose bytes (which LibreOffice keeps) are listed here.
+            properties["exporter.decorative_images"] = json.dumps(sorted(self.decorative_digests))
         oxml.add_custom_properties(package, properties)
         buffer = io.BytesIO()
         self.doc.save(buffer)
@@ -655,6 +664,13 @@ def provenance_properties(article: Article) -> dict[str, str]:
         "exporter.published": article.published,
         "exporter.updated": article.updated,
         "exporter.rights": article.rights,
+        # The byline shows "people, organisation" as one line; its structure is kept here.
+        "exporter.byline_people": json.dumps(article.byline.people, ensure_ascii=False)
+        if article.byline and article.byline.people
+        else None,
+        "exporter.byline_organization": article.byline.organization if article.byline else None,
+        # LibreOffice re-joins the keywords core property with spaces; the list itself is kept here.
+        "exporter.keywords": json.dumps(article.keywords, ensure_ascii=False) if article.keywords else None,
     }
     if source.page_claims_official is not None:
         values["exporter.page_claims_official"] = "true" if source.page_claims_official else "false"
