@@ -258,8 +258,9 @@ def command_build(args: argparse.Namespace) -> int:
 
 def command_import(args: argparse.Namespace) -> int:
     from exporter.errors import Warnings
+    from exporter.model import Packet
     from exporter.output import write_outputs
-    from exporter.pipeline import apply_overrides, is_url
+    from exporter.pipeline import apply_overrides, is_url, review_alt
     from exporter.readers import read_document
     from exporter.serialize import serialize
 
@@ -274,8 +275,11 @@ def command_import(args: argparse.Namespace) -> int:
     warnings = Warnings()
     for message in result.warnings:
         warnings.warn(message)
-    # Import keeps what the source has (even figures without alt text): alt text is checked at build time.
+    # Import keeps what the source has (even figures without alt text): alt text is required at build time.
     document = apply_overrides(result.document, options)
+    articles = document.articles if isinstance(document, Packet) else [document]
+    for number, figure in enumerate((f for a in articles for f in a.figures()), start=1):
+        review_alt(figure, number, str(args.source), warnings)
     assets: dict[str, dict[str, bytes]] = {}
     if result.images:
         from exporter.readers.docx import relocate_images

@@ -100,8 +100,19 @@ def check_alt(
             file=source,
             line=line,
         )
-    alt = figure.alt.strip()
-    if caption and alt == caption and not options.alt_from_caption:
+    review_alt(figure, number, where, warnings, caption_as_alt_expected=options.alt_from_caption)
+
+
+def review_alt(
+    figure: Figure, number: int, where: str, warnings: Warnings, *, caption_as_alt_expected: bool = False
+) -> None:
+    """Warn about alt text that does not describe: a repeat of the caption, or a file name (an error with
+    --strict). The one place these rules live; `exporter import` runs them too."""
+    if figure.decorative or not (figure.alt or "").strip():
+        return
+    alt = " ".join(figure.alt.split())
+    caption = " ".join(plain_text(figure.caption).split())
+    if caption and alt == caption and not caption_as_alt_expected:
         warnings.warn(f"{describe_figure(figure, number)}: alt text only repeats the caption", file=where)
     if alt_looks_like_file_name(alt):
         warnings.warn(

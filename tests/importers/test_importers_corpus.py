@@ -445,8 +445,14 @@ def test_figures_without_alt_text_are_reported(imported: dict[str, ReadResult]) 
 
 
 def test_afmil_alt_text_that_repeats_the_caption_is_reported(imported: dict[str, ReadResult]) -> None:
+    from exporter.errors import Warnings
+    from exporter.pipeline import review_alt
+
     result = imported["afmil_07_luxembourg-us-honor-freedom-s-sacrifice-during-memorial-day.html"]
-    assert any("only repeats the caption" in warning for warning in result.warnings)
+    warnings = Warnings()
+    for number, figure in enumerate(result.document.figures(), start=1):
+        review_alt(figure, number, "afmil_07", warnings)
+    assert any("only repeats the caption" in warning for warning in warnings.messages)
     first = result.document.figures()[0]
     # The credit suffix moved out of both caption and alt into the credit.
     assert "(U.S. Air Force photo" not in plain_text(first.caption)
