@@ -11,9 +11,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from pydantic import BaseModel
+
 from exporter.confine import Confinement
 from exporter.errors import ExitCode, ExportError, Warnings
-from exporter.model import Article, Figure, Packet, plain_text
+from exporter.model import Article, Figure, Link, Packet, plain_text
 from exporter.options import BuildOptions
 from exporter.provenance import effective_source
 from exporter.readers import ReadResult, read_document
@@ -60,7 +62,36 @@ def prepare(result: ReadResult, source: Path, options: BuildOptions, warnings: W
     for index, figure in enumerate(figures):
         line = result.figure_lines[index] if index < len(result.figure_lines) else None
         check_alt(figure, index + 1, source, line, options, warnings)
+    for article in articles:
+        unwrap_links_without_text(article, source, warnings)
     return document
+
+
+def unwrap_links_without_text(node: BaseModel, source: Path, warnings: Warnings) -> None:
+    """A link nobody can read or name (no text) is kept as its content: screen readers would announce an
+    empty link, and PDF/UA and WCAG fail it."""
+    for name in type(node).model_fields:
+        value = getattr(node, name)
+        if isinstance(value, list):
+            if any(isinstance(item, Link) for item in value):
+                setattr(node, name, _unwrapped(value, source, warnings))
+            for item in getattr(node, name):
+                for child in item if isinstance(item, list) else [item]:
+                    if isinstance(child, BaseModel):
+                        unwrap_links_without_text(child, source, warnings)
+        elif isinstance(value, BaseModel):
+            unwrap_links_without_text(value, source, warnings)
+
+
+def _unwrapped(inlines: list, source: Path, warnings: Warnings) -> list:
+    result = []
+    for item in inlines:
+        if isinstance(item, Link) and not plain_text(item.children).strip():
+            warnings.warn(f"link to {item.href[:60]} has no text: kept as plain content", file=source)
+            result.extend(item.children)
+        else:
+            result.append(item)
+    return result
 
 
 def apply_overrides(document: Article | Packet, options: BuildOptions) -> Article | Packet:

@@ -15,7 +15,7 @@ from PIL import Image
 from exporter.batch import export_one
 from exporter.errors import ExitCode
 from exporter.options import BuildOptions
-from tests.strategies import ARTICLES
+from tests.strategies import ARTICLES, COVERED_ARTICLES
 
 pytestmark = pytest.mark.slow
 
@@ -59,7 +59,20 @@ def test_generated_articles_export_or_fail_cleanly(data: dict) -> None:
         assert result.error is None, result.error
         assert result.code == ExitCode.OK
         assert {p.suffix for p in result.outputs} == {f".{fmt}" for fmt in FORMATS}
-        if len(SAMPLED) < 3:
+
+
+@settings(max_examples=6, deadline=None, suppress_health_check=list(HealthCheck))
+@given(COVERED_ARTICLES)
+def test_generated_articles_in_covered_scripts_build(data: dict) -> None:
+    """Articles in the scripts the bundled fonts cover; their outputs are validated below. (Characters no font
+    has, e.g. private-use code points, cannot pass PDF/UA's no-.notdef rule: the PDF writer warns about them.)"""
+    case = WORK / f"covered-{len(list(WORK.glob('covered-*.json')))}.json"
+    case.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    out = WORK / "out" / case.stem
+    result = export_one(case, BuildOptions(formats=FORMATS, out_dir=out))
+    if not _expected_error(data):
+        assert result.error is None, result.error
+        if len(SAMPLED) < 4:
             SAMPLED.append(out / case.stem)
 
 

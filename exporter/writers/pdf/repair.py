@@ -439,6 +439,7 @@ def rebuild_parent_tree(tree: Tree) -> None:
                 pages[kid.page][kid.mcid] = node.obj
             elif isinstance(kid, AnnotationRef):
                 objects[kid.key] = node.obj
+    drop_untagged_link_annotations(tree, {key for key, element in objects.items() if _role(element) == "Link"})
     nums = Array()
     for index, page in enumerate(tree.pdf.pages):
         mapping = pages.get(index, {})
@@ -452,3 +453,24 @@ def rebuild_parent_tree(tree: Tree) -> None:
     root = tree.pdf.Root.StructTreeRoot
     root.ParentTree = tree.pdf.make_indirect(Dictionary(Nums=nums))
     root.ParentTreeNextKey = (max(objects) + 1) if objects else len(tree.pdf.pages)
+
+
+def _role(element: Dictionary | None) -> str:
+    return str(element.get("/S", "")).lstrip("/") if element is not None else ""
+
+
+def drop_untagged_link_annotations(tree: Tree, tagged_keys: set[int]) -> None:
+    """A link annotation no Link element owns (WeasyPrint makes one per line fragment, and a fragment that
+    held only a line break keeps no content to tag) is a click area no assistive technology can reach, which
+    PDF/UA forbids: it goes. The link's text keeps its tagged annotation."""
+    for page in tree.pdf.pages:
+        annotations = page.obj.get("/Annots")
+        if annotations is None:
+            continue
+        kept = Array(
+            annotation
+            for annotation in annotations
+            if annotation.get("/Subtype") != "/Link" or int(annotation.get("/StructParent", -1)) in tagged_keys
+        )
+        if len(kept) != len(annotations):
+            page.obj.Annots = kept
