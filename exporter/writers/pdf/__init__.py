@@ -27,10 +27,9 @@ def print_html(context: RenderContext) -> str:
 
 
 def write(context: RenderContext) -> Rendered:
+    from exporter.writers.pdf.coverage import uncovered_characters
     from exporter.writers.pdf.render import render_pdf
     from exporter.writers.pdf.repair import repair
-
-    from exporter.writers.pdf.coverage import uncovered_characters
 
     html = print_html(context)
     document = context.document

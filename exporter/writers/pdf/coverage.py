@@ -10,7 +10,6 @@ from functools import cache
 from exporter.model import Article, Packet
 from exporter.resources import fonts_dir
 
-
 # Spaces, controls and format characters draw no glyph of their own.
 INVISIBLE = frozenset({"Zs", "Zl", "Zp", "Cc", "Cf"})
 
