@@ -60,7 +60,7 @@ def main() -> None:
 
     from exporter.confine import Confinement
     from exporter.errors import Warnings
-    from exporter.images import _process, process_image
+    from exporter.images import clear_cache, process_image
     from exporter.options import BuildOptions
     from exporter.pipeline import prepare, render_all
     from exporter.readers import read_document
@@ -123,7 +123,7 @@ def main() -> None:
     data = big.getvalue()
 
     def cold_image() -> None:
-        _process.cache_clear()
+        clear_cache()
         process_image(data, max_edge=1600, name="big.jpg")
 
     rows.append(("6000x4000 JPEG -> 1600 px (cold)", median_seconds(cold_image, args.repeat), None, ""))

@@ -10,6 +10,7 @@ import sys
 import traceback
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
 from exporter.errors import ExitCode, ExportError
@@ -57,7 +58,13 @@ def run_batch(
                 futures = {pool.submit(export_one, source, options): source for source in sources}
                 for future in as_completed(futures):
                     source = futures[future]
-                    results[source] = future.result()
+                    try:
+                        results[source] = future.result()
+                    except BrokenProcessPool as error:
+                        # A worker killed from outside (out of memory, a signal): that input is unfinished.
+                        results[source] = InputResult(
+                            source, ExitCode.INCOMPLETE, error=f"{source}: the worker process died ({error})"
+                        )
                     report(results[source])
                     advance(source)
     return [results[source] for source in sources]

@@ -244,6 +244,8 @@ def command_build(args: argparse.Namespace) -> int:
             if check.reason and check.status != "passed":
                 print(f"check: {check.target}: {check.check}: {check.reason}")
 
+    if options.source_url is not None and len(inputs) > 1:
+        raise ExportError("--source-url names the source of one article: give it with a single input")
     jobs = args.jobs or default_jobs()
     results = run_batch(inputs, options, 1 if options.debug else jobs, report)
     failures = [result for result in results if result.error]

@@ -59,16 +59,35 @@ class Confinement:
             raise ExportError("network access is off (use --allow-network to fetch it)", file=url)
         if urlsplit(url).scheme.lower() != "https":
             raise ExportError("only https URLs are fetched", file=url)
+        import time
         import urllib.request
 
+        class HttpsOnlyRedirects(urllib.request.HTTPRedirectHandler):
+            """Refuse a redirect to anything but https before it is followed (nothing goes out in clear)."""
+
+            def redirect_request(self, req, fp, code, msg, headers, newurl):  # type: ignore[no-untyped-def]
+                if urlsplit(newurl).scheme.lower() != "https":
+                    raise ExportError(f"redirected to {newurl[:80]}: only https is followed; refused", file=url)
+                return super().redirect_request(req, fp, code, msg, headers, newurl)
+
+        opener = urllib.request.build_opener(HttpsOnlyRedirects)
         request = urllib.request.Request(url, headers={"User-Agent": "gov-article-exporter/0.1"})
+        deadline = time.monotonic() + DOWNLOAD_TIMEOUT_SECONDS
+        chunks: list[bytes] = []
+        received = 0
         try:
-            with urllib.request.urlopen(request, timeout=DOWNLOAD_TIMEOUT_SECONDS) as response:
-                if urlsplit(response.geturl()).scheme.lower() != "https":
-                    raise ExportError("redirected away from https; refused", file=url)
-                data = response.read(MAX_DOWNLOAD_BYTES + 1)
+            with opener.open(request, timeout=DOWNLOAD_TIMEOUT_SECONDS) as response:
+                # The socket timeout bounds each read; the deadline bounds the whole download.
+                while chunk := response.read(64 * 1024):
+                    chunks.append(chunk)
+                    received += len(chunk)
+                    if received > MAX_DOWNLOAD_BYTES:
+                        break
+                    if time.monotonic() > deadline:
+                        raise ExportError(f"took longer than {DOWNLOAD_TIMEOUT_SECONDS} s; refused", file=url)
         except OSError as error:
             raise ExportError(f"download failed ({error})", file=url) from None
+        data = b"".join(chunks)
         if len(data) > MAX_DOWNLOAD_BYTES:
             raise ExportError(f"larger than {MAX_DOWNLOAD_BYTES // (1024 * 1024)} MB; refused", file=url)
         return data

@@ -7,6 +7,8 @@ Catalogs are gettext .po files under `exporter/locale/<lang>/LC_MESSAGES/message
 from __future__ import annotations
 
 import io
+import re
+from datetime import date
 from functools import cache
 from gettext import NullTranslations
 
@@ -36,3 +38,23 @@ def gettext(language: str, message: str, **values: object) -> str:
     """For writers that build text outside templates (DOCX, PDF metadata)."""
     text = translations(language).gettext(message)
     return text % values if values else text
+
+
+def long_date(value: str, language: str) -> str:
+    """An ISO date as people of that language write it in full (\"February 14, 2023\")."""
+    from babel.dates import format_date
+
+    parsed = date.fromisoformat(value[:10])
+    try:
+        return format_date(parsed, format="long", locale=language.replace("-", "_"))
+    except (ValueError, LookupError):
+        return format_date(parsed, format="long", locale="en")
+
+
+def iso_duration(value: str) -> str:
+    """PT2M30S -> 2:30 (what people read); anything else is shown as given."""
+    match = re.fullmatch(r"PT(?:(\d+)H)?(?:(\d+)M)?(?:(\d+(?:\.\d+)?)S)?", value)
+    if not match or not any(match.groups()):
+        return value
+    hours, minutes, seconds = (int(float(g)) if g else 0 for g in match.groups())
+    return f"{hours}:{minutes:02d}:{seconds:02d}" if hours else f"{minutes}:{seconds:02d}"

@@ -6,6 +6,7 @@ import os
 import uuid
 from datetime import UTC, date, datetime
 
+from exporter.errors import ExportError
 from exporter.model import Article, Packet
 
 # Used when neither SOURCE_DATE_EPOCH nor the document gives a date.
@@ -26,8 +27,10 @@ def build_time(document: Article | Packet) -> datetime:
     if epoch:
         try:
             return datetime.fromtimestamp(int(epoch), tz=UTC)
-        except (ValueError, OverflowError):
-            pass
+        except (ValueError, OverflowError, OSError):
+            raise ExportError(
+                f"SOURCE_DATE_EPOCH={epoch!r} is not a time in whole seconds since 1970 (for example 1700000000)"
+            ) from None
     own = document.date if isinstance(document, Packet) else (document.updated or document.published)
     if own is None and isinstance(document, Packet):
         dates = [a.updated or a.published for a in document.articles if a.updated or a.published]

@@ -7,7 +7,6 @@ import hashlib
 import io
 import warnings
 from dataclasses import dataclass
-from functools import lru_cache
 
 from exporter.errors import ExportError
 
@@ -36,12 +35,29 @@ class ProcessedImage:
     digest: str  # sha256 of the processed bytes
 
 
+# Processed images by (content digest, long edge): each format asks again for the same photos. Only the small
+# processed results are kept, never the originals.
+_CACHE: dict[tuple[str, int | None, str], ProcessedImage] = {}
+_CACHE_SIZE = 64
+
+
 def process_image(data: bytes, *, max_edge: int | None, name: str = "image") -> ProcessedImage:
-    return _process(hashlib.sha256(data).hexdigest(), data, max_edge, name)
+    # The name's extension is part of the key: the same bytes under a misleading name must still be refused.
+    key = (hashlib.sha256(data).hexdigest(), max_edge, name.rpartition(".")[2].lower())
+    cached = _CACHE.get(key)
+    if cached is None:
+        cached = _process(data, max_edge, name)
+        if len(_CACHE) >= _CACHE_SIZE:
+            _CACHE.pop(next(iter(_CACHE)))
+        _CACHE[key] = cached
+    return cached
 
 
-@lru_cache(maxsize=64)
-def _process(_key: str, data: bytes, max_edge: int | None, name: str) -> ProcessedImage:
+def clear_cache() -> None:
+    _CACHE.clear()
+
+
+def _process(data: bytes, max_edge: int | None, name: str) -> ProcessedImage:
     from PIL import Image, ImageOps, UnidentifiedImageError
 
     if not data:

@@ -60,23 +60,31 @@ def write_outputs(
                 _check_fault(target)
                 target.write_bytes(data)
             os.chmod(temp_dir, 0o755)
+        return _commit(staged_files, staged_dirs)
     except OSError as error:
         for temp, _ in staged_files:
             temp.unlink(missing_ok=True)
         for temp_dir, _ in staged_dirs:
             shutil.rmtree(temp_dir, ignore_errors=True)
-        reason = error.strerror or str(error)
-        raise ExportError(f"cannot write output: {reason}", file=out_dir) from None
+        raise ExportError(f"cannot write output: {error.strerror or error}", file=out_dir) from None
 
+
+def _commit(staged_files: list[tuple[Path, Path]], staged_dirs: list[tuple[Path, Path]]) -> list[Path]:
+    """Rename the staged files into place. An asset folder that cannot be swapped in is put back as it was."""
     for temp_dir, target in staged_dirs:
+        if target.exists() and not target.is_dir():
+            raise OSError(17, "a file is in the way of the asset folder", str(target))
+        old = target.with_name(f".{target.name}.old")
         if target.exists():
-            old = target.with_name(f".{target.name}.old")
             shutil.rmtree(old, ignore_errors=True)
             target.rename(old)
+        try:
             temp_dir.rename(target)
-            shutil.rmtree(old, ignore_errors=True)
-        else:
-            temp_dir.rename(target)
+        except OSError:
+            if old.exists():
+                old.rename(target)
+            raise
+        shutil.rmtree(old, ignore_errors=True)
     written = []
     for temp, target in staged_files:
         os.replace(temp, target)

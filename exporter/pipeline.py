@@ -96,6 +96,8 @@ def _unwrapped(inlines: list, source: Path, warnings: Warnings) -> list:
 
 def apply_overrides(document: Article | Packet, options: BuildOptions) -> Article | Packet:
     """`--source-url` (single articles only) and `--retrieved` replace what the input says."""
+    if options.source_url is not None and isinstance(document, Packet):
+        raise ExportError("--source-url names the source of one article; a packet's articles keep their own")
     articles = document.articles if isinstance(document, Packet) else [document]
     for article in articles:
         if options.source_url is not None and isinstance(document, Article):

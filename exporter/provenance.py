@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 import idna
@@ -19,8 +21,14 @@ def normalized_host(url: str | None) -> str | None:
     """The URL's host, IDNA-normalised and lower-cased, without userinfo or port; None if there is none."""
     if not url:
         return None
+    url = url.strip()
+    # Browsers read "\" as "/" and drop tabs and newlines, so such a URL's real host is not what urlsplit
+    # sees (https://evil.example\@www.army.mil/ goes to evil.example): it has no trustworthy host.
+    authority = re.split(r"[/?#]", url.partition("//")[2], maxsplit=1)[0]
+    if "\\" in url or any(ord(character) < 32 for character in url) or any(c.isspace() for c in authority):
+        return None
     try:
-        parts = urlsplit(url.strip())
+        parts = urlsplit(url)
     except ValueError:
         return None
     if parts.scheme.lower() not in ("http", "https"):
@@ -57,3 +65,29 @@ def rights_statement(article: Article) -> str | None:
     if is_official_source(article.source.url):
         return US_GOVERNMENT_WORK
     return None
+
+
+@dataclass
+class ProvenanceView:
+    official: bool
+    host: str | None
+    url: str | None
+    agency: str | None
+    retrieved: str | None
+    rights: str | None
+    anchor_prefix: str
+
+
+def provenance_view(article: Article, anchor_prefix: str = "") -> ProvenanceView:
+    source = article.source
+    host = normalized_host(source.url)
+    rights = rights_statement(article)
+    return ProvenanceView(
+        official=is_official_source(source.url),
+        host=host,
+        url=source.url,
+        agency=source.agency or source.site_name,
+        retrieved=source.retrieved,
+        rights=rights,
+        anchor_prefix=anchor_prefix,
+    )

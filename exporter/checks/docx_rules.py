@@ -125,11 +125,36 @@ def shade_tint(rgb: tuple[int, int, int], shade: str | None, tint: str | None) -
 
 class DocxPackage:
     def __init__(self, data: bytes) -> None:
+        # The file under check is untrusted: the DOCX reader's limits (entries, sizes, compression ratio) and
+        # its XML parser (no DTD, no entities, no network) apply here too.
+        from exporter.readers.docx.package import (
+            MAX_ENTRIES,
+            MAX_RATIO,
+            MAX_TOTAL_BYTES,
+            MAX_XML_PART_BYTES,
+            RATIO_CHECK_FROM_BYTES,
+            xml_parser,
+        )
+
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            names = set(archive.namelist())
+            infos = archive.infolist()
+            if len(infos) > MAX_ENTRIES or sum(info.file_size for info in infos) > MAX_TOTAL_BYTES:
+                raise ValueError("refused: the package is too large when unpacked (zip bomb?)")
+            sizes = {info.filename: info for info in infos}
+            parser = xml_parser()
 
             def read(name: str) -> etree._Element | None:
-                return etree.fromstring(archive.read(name)) if name in names else None
+                info = sizes.get(name)
+                if info is None:
+                    return None
+                too_big = info.file_size > MAX_XML_PART_BYTES
+                if too_big or (info.file_size >= RATIO_CHECK_FROM_BYTES
+                               and info.file_size / max(info.compress_size, 1) > MAX_RATIO):
+                    raise ValueError(f"refused: part {name!r} is too large when unpacked (zip bomb?)")
+                content = archive.read(info)[: MAX_XML_PART_BYTES + 1]
+                if b"<!DOCTYPE" in content[:4096].upper():
+                    raise ValueError(f"refused: part {name!r} declares a DOCTYPE (entity expansion?)")
+                return etree.fromstring(content, parser)
 
             self.document = read("word/document.xml")
             if self.document is None:

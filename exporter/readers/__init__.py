@@ -1,6 +1,6 @@
 """Readers turn a source file into the canonical model. None of them knows any writer.
 
-Each reader module has `read(path: Path, text: str | None, options: BuildOptions) -> ReadResult`.
+Each reader module has `read(path: Path, options: BuildOptions) -> ReadResult`.
 The input kind comes from the file's extension and documented keys (a YAML file with `articles:` is a
 packet); `--from` overrides it.
 """

@@ -84,11 +84,6 @@ def url_stem(url: str) -> str:
     return slug or "page"
 
 
-def is_page_url(value: str) -> bool:
-    """Whether a command-line SOURCE is a URL rather than a file path (the CLI keeps it as text)."""
-    return urlsplit(value).scheme.lower() in ("http", "https")
-
-
 def decode_page(data: bytes) -> str:
     """Bytes -> text: a BOM wins, then a declared charset, then UTF-8, then Windows-1252 (the default)."""
     for bom, encoding in (
@@ -291,4 +286,4 @@ def alt_warnings(article: Article, name: str) -> list[str]:
     return messages
 
 
-__all__ = ["MAX_PAGE_BYTES", "is_page_url", "read", "read_bytes", "read_url", "url_stem"]
+__all__ = ["MAX_PAGE_BYTES", "read", "read_bytes", "read_url", "url_stem"]

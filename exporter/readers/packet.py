@@ -45,6 +45,7 @@ def from_data(data: dict[str, Any], path: Path, text: str, options: BuildOptions
     articles: list[Article] = []
     figure_lines: list[int | None] = []
     warnings: list[str] = []
+    images: dict[str, bytes] = {}
     for index, entry in enumerate(entries):
         line = yaml_line(text, ("articles", index))
         if isinstance(entry, dict) and "title" in entry:
@@ -60,11 +61,13 @@ def from_data(data: dict[str, Any], path: Path, text: str, options: BuildOptions
             raise error.located(path, line) from None
         if source.resolve() == path.resolve():
             raise ExportError(f"articles[{index}]: a packet cannot include itself", file=path, line=line)
-        result = read_document(source, replace(options, input_format=None))
+        # --source-url names one article's source; in a packet each article keeps its own.
+        result = read_document(source, replace(options, input_format=None, source_url=None))
         if isinstance(result.document, Packet):
             raise ExportError(
                 f"articles[{index}]: {reference} is a packet; packets do not nest", file=path, line=line
             )
+        images.update(_claim_embedded_images(result, index))
         articles.append(_rebase_images(result.document, source.parent, folder))
         figure_lines += [None] * len(result.document.figures())
         warnings += result.warnings
@@ -73,7 +76,21 @@ def from_data(data: dict[str, Any], path: Path, text: str, options: BuildOptions
         packet = Packet.model_validate({**fields, "articles": [a.model_dump() for a in articles]})
     except ValidationError as error:
         raise validation_error(error, file=path, text=text) from None
-    return ReadResult(packet, figure_lines=figure_lines, warnings=warnings)
+    return ReadResult(packet, figure_lines=figure_lines, warnings=warnings, images=images)
+
+
+def _claim_embedded_images(result: ReadResult, index: int) -> dict[str, bytes]:
+    """Pictures an article carries inside itself (DOCX media) get names unique in the packet; its figures
+    are pointed at them (and are then left alone by the rebasing below)."""
+    claimed: dict[str, bytes] = {}
+    if not result.images or isinstance(result.document, Packet):
+        return claimed
+    for figure in result.document.figures():
+        if figure.image in result.images:
+            name = f"embedded:{index + 1}/{figure.image}"
+            claimed[name] = result.images[figure.image]
+            figure.image = name
+    return claimed
 
 
 def _rebase_images(article: Article, article_dir: Path, packet_dir: Path) -> Article:
@@ -81,6 +98,6 @@ def _rebase_images(article: Article, article_dir: Path, packet_dir: Path) -> Art
     if relative_dir == ".":
         return article
     for figure in article.figures():
-        if not is_remote(figure.image) and not figure.image.startswith(("/", "file:")):
+        if not is_remote(figure.image) and not figure.image.startswith(("/", "file:", "embedded:")):
             figure.image = posixpath.normpath(posixpath.join(relative_dir, figure.image))
     return article

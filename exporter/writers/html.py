@@ -6,16 +6,24 @@ from __future__ import annotations
 import base64
 import re
 from pathlib import PurePosixPath
+from urllib.parse import quote
 
 from exporter.i18n import gettext
 from exporter.images import ProcessedImage
 from exporter.model import Article, Figure, Packet
+from exporter.provenance import provenance_view
 from exporter.resources import fonts_dir
 from exporter.writers.base import RenderContext, Rendered
-from exporter.writers.templating import Numbering, font_faces, provenance_view, render_template
+from exporter.writers.templating import Numbering, font_faces, render_template
 
 EXTENSION = "html"
 MAX_IMAGE_EDGE = 2000
+
+
+def asset_url(*parts: str) -> str:
+    """A relative URL to a file beside the page: each part percent-encoded, so a stem such as `a #1` or one
+    with quotes stays a path (not a fragment, not the end of an attribute or a CSS string)."""
+    return "/".join(quote(part, safe="") for part in parts if part)
 
 
 def image_file_name(figure: Figure, image: ProcessedImage, used: set[str]) -> str:
@@ -66,7 +74,7 @@ class ImageLinks:
                 if name is None:
                     name = self._by_digest[image.digest] = image_file_name(figure, image, self._used)
                     self.assets[name] = image.data
-                self._sources[key] = f"{self.folder}/{name}"
+                self._sources[key] = asset_url(self.folder, name)
         return self._sources[key]
 
     def size(self, figure: Figure) -> tuple[int, int] | None:
@@ -104,7 +112,7 @@ def render_article_page(article: Article, links: ImageLinks, *, font_folder: str
     language = article.language
     numbering = Numbering([article])
     view = provenance_view(article)
-    faces = font_faces(lambda name: f"{font_folder}/fonts/{name}") if font_folder else []
+    faces = font_faces(lambda name: asset_url(font_folder, "fonts", name)) if font_folder else []
     css = render_template("css/article.css.j2", language, font_faces=faces)
     return render_template(
         "article.html.j2",

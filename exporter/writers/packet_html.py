@@ -5,15 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from exporter.model import Article, Packet
+from exporter.provenance import ProvenanceView, provenance_view
 from exporter.writers.base import RenderContext, Rendered
-from exporter.writers.html import MAX_IMAGE_EDGE, ImageLinks, font_assets
-from exporter.writers.templating import (
-    Numbering,
-    ProvenanceView,
-    font_faces,
-    provenance_view,
-    render_template,
-)
+from exporter.writers.html import MAX_IMAGE_EDGE, ImageLinks, asset_url, font_assets
+from exporter.writers.templating import Numbering, font_faces, render_template
 
 
 @dataclass
@@ -34,7 +29,7 @@ def write_packet(context: RenderContext) -> Rendered:
         PacketEntry(article, provenance_view(article, prefix))
         for article, prefix in zip(packet.articles, prefixes, strict=True)
     ]
-    faces = [] if embed else font_faces(lambda name: f"{folder}/fonts/{name}")
+    faces = [] if embed else font_faces(lambda name: asset_url(folder, "fonts", name))
     css = render_template("css/article.css.j2", packet.language, font_faces=faces)
     html = render_template(
         "packet.html.j2",

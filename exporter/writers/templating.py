@@ -7,16 +7,14 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
-from datetime import date
 from functools import cache
 from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
-from exporter.i18n import translations
+from exporter.i18n import iso_duration, long_date, translations
 from exporter.model import Article, Block, BlockQuote, Figure, Heading, ListBlock, Media, plain_text
-from exporter.provenance import OFFICIAL_NOTICE, is_official_source, normalized_host, rights_statement
+from exporter.provenance import OFFICIAL_NOTICE
 from exporter.resources import templates_dir
 from exporter.urls import safe_href
 
@@ -40,56 +38,11 @@ def environment(language: str) -> Environment:
     return env
 
 
-def long_date(value: str, language: str) -> str:
-    from babel.dates import format_date
-
-    parsed = date.fromisoformat(value[:10])
-    try:
-        return format_date(parsed, format="long", locale=language.replace("-", "_"))
-    except (ValueError, LookupError):
-        return format_date(parsed, format="long", locale="en")
-
-
-def iso_duration(value: str) -> str:
-    """PT2M30S -> 2:30 (what people read); anything else is shown as given."""
-    match = re.fullmatch(r"PT(?:(\d+)H)?(?:(\d+)M)?(?:(\d+(?:\.\d+)?)S)?", value)
-    if not match or not any(match.groups()):
-        return value
-    hours, minutes, seconds = (int(float(g)) if g else 0 for g in match.groups())
-    return f"{hours}:{minutes:02d}:{seconds:02d}" if hours else f"{minutes}:{seconds:02d}"
-
-
 def slugify(text: str) -> str:
     normalized = unicodedata.normalize("NFKD", text)
     ascii_text = normalized.encode("ascii", "ignore").decode("ascii").lower()
     slug = re.sub(r"[^a-z0-9]+", "-", ascii_text).strip("-")
     return slug or "section"
-
-
-@dataclass
-class ProvenanceView:
-    official: bool
-    host: str | None
-    url: str | None
-    agency: str | None
-    retrieved: str | None
-    rights: str | None
-    anchor_prefix: str
-
-
-def provenance_view(article: Article, anchor_prefix: str = "") -> ProvenanceView:
-    source = article.source
-    host = normalized_host(source.url)
-    rights = rights_statement(article)
-    return ProvenanceView(
-        official=is_official_source(source.url),
-        host=host,
-        url=source.url,
-        agency=source.agency or source.site_name,
-        retrieved=source.retrieved,
-        rights=rights,
-        anchor_prefix=anchor_prefix,
-    )
 
 
 def walk_blocks(blocks: list[Block]):

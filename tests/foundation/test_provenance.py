@@ -28,6 +28,9 @@ def test_official_hosts(url: str) -> None:
     [
         "https://defense.gov.example.com/",
         "https://www.defense.gov@evil.example/",
+        "https://evil.example\\@www.army.mil/x",
+        "https://evil.example\t@www.army.mil/x",
+        "https://www.army.mil\n.evil.example/",
         "https://www.example.org/newsletter",
         "https://notgov/x",
         "https://example.com/defense.gov",

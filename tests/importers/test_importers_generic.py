@@ -6,8 +6,9 @@ from pathlib import Path
 
 from exporter.model import Article, Emphasis, Heading, Link, Paragraph, Table, plain_text
 from exporter.options import BuildOptions
+from exporter.pipeline import is_url as is_page_url
 from exporter.readers import read_document
-from exporter.readers.html_page import is_page_url, url_stem
+from exporter.readers.html_page import url_stem
 
 PAGE = """<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">
 <title>City Opens New Library | Example Town</title>

@@ -12,14 +12,14 @@ from lxml import etree
 from exporter.checks.docx_rules import DocxPackage, check_docx
 from exporter.confine import Confinement
 from exporter.errors import Warnings
-from exporter.i18n import gettext
+from exporter.i18n import gettext, long_date
 from exporter.model import Article, Figure, Media
 from exporter.options import BuildOptions
-from exporter.provenance import is_official_source
+from exporter.provenance import is_official_source, provenance_view
 from exporter.writers.base import RenderContext
 from exporter.writers.docx import oxml
 from exporter.writers.docx import write as write_docx
-from exporter.writers.templating import long_date, provenance_view, walk_blocks
+from exporter.writers.templating import walk_blocks
 from tests.packets.conftest import NS, BuiltPacket, W, article_of
 from tests.packets.conftest import docx_article_ranges as article_ranges
 from tests.packets.conftest import docx_paragraphs as paragraphs

@@ -84,11 +84,8 @@ def read(path: Path, options: BuildOptions) -> ReadResult:
         ) from None
     except ExportError as error:
         raise error.located(path) from None
-    result = ReadResult(document, [], [f"{path}: {message}" for message in warnings])
-    # Embedded pictures travel in memory with the model (see `media`); `ReadResult.images` once the shared
-    # dataclass has the field, an attribute until then.
-    result.images = images  # type: ignore[attr-defined]
-    return result
+    # Embedded pictures travel in memory with the model (see `media`).
+    return ReadResult(document, [], [f"{path}: {message}" for message in warnings], images)
 
 
 def read_article(

@@ -86,7 +86,7 @@ def document_language(stored: dict[str, str], core: dict[str, str], style_defaul
 
 
 def long_date(value: str, language: str) -> str:
-    from exporter.writers.templating import long_date as format_long
+    from exporter.i18n import long_date as format_long
 
     return format_long(value, language)
 

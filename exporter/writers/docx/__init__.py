@@ -209,7 +209,7 @@ class DocxBuilder:
         if packet.office:
             self.doc.add_paragraph(packet.office, style="Byline")
         if packet.date:
-            from exporter.writers.templating import long_date
+            from exporter.i18n import long_date
 
             self.doc.add_paragraph(long_date(packet.date, self.language), style="Dateline")
         if packet.cover_note:
@@ -282,7 +282,7 @@ class DocxBuilder:
         self._related(article)
 
     def _dateline(self, article: Article) -> None:
-        from exporter.writers.templating import long_date
+        from exporter.i18n import long_date
 
         parts = []
         if article.published:
@@ -295,7 +295,8 @@ class DocxBuilder:
     def _provenance(self, article: Article) -> None:
         """The notice in the body, where screen readers and LibreOffice's PDF export find it; the same facts
         as the other formats show (`provenance_view`: the official notice only for .gov and .mil hosts)."""
-        from exporter.writers.templating import long_date, provenance_view
+        from exporter.i18n import long_date
+        from exporter.provenance import provenance_view
 
         view = provenance_view(article)
         self.doc.add_paragraph(self._("Official source") if view.official else self._("Source"), style="Heading 2")
@@ -321,7 +322,7 @@ class DocxBuilder:
 
     def _page_header(self, article: Article) -> None:
         """A convenience copy in the page header (screen readers and LibreOffice's PDF tags skip headers)."""
-        from exporter.writers.templating import provenance_view
+        from exporter.provenance import provenance_view
 
         view = provenance_view(article)
         if view.official:
@@ -497,7 +498,7 @@ class DocxBuilder:
         label = self._("Video:") if media.kind == "video" else self._("Audio:")
         extra = []
         if media.duration:
-            from exporter.writers.templating import iso_duration
+            from exporter.i18n import iso_duration
 
             extra.append(f"{self._('Duration:')} {iso_duration(media.duration)}")
         shown = self._picture_or_placeholder(media.poster) if media.poster is not None else None

@@ -13,10 +13,11 @@ from lxml import etree
 
 from exporter.errors import ExportError
 from exporter.model import Article, Heading, Packet, plain_text
+from exporter.provenance import provenance_view
 from exporter.resources import fonts_dir
 from exporter.writers.base import RenderContext
 from exporter.writers.html import ImageLinks
-from exporter.writers.templating import Numbering, font_faces, provenance_view, render_template, walk_blocks
+from exporter.writers.templating import Numbering, font_faces, render_template, walk_blocks
 
 MAX_IMAGE_EDGE = 1600
 IMAGES_FOLDER = "images"

@@ -7,8 +7,7 @@ import mimetypes
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
-from urllib.request import url2pathname
+from urllib.parse import urlsplit
 
 from markupsafe import Markup
 
@@ -17,17 +16,12 @@ from exporter.errors import ExportError
 from exporter.i18n import gettext
 from exporter.identity import document_uuid
 from exporter.model import Article, Packet
+from exporter.provenance import ProvenanceView, provenance_view
 from exporter.resources import fonts_dir
 from exporter.writers.base import RenderContext
 from exporter.writers.html import ImageLinks
 from exporter.writers.pdf.tagging import TagRecording, recording
-from exporter.writers.templating import (
-    Numbering,
-    ProvenanceView,
-    font_faces,
-    provenance_view,
-    render_template,
-)
+from exporter.writers.templating import Numbering, font_faces, render_template
 
 # Longest edge for photos in the PDF: a full text-width image at 300 dpi on US Letter.
 MAX_IMAGE_EDGE = 2000
@@ -224,9 +218,12 @@ def confined_fetcher(confinement: Confinement):
             if scheme == "data":
                 return super().fetch(url, headers)
             if scheme == "file":
-                path = Path(url2pathname(unquote(urlsplit(url).path)))
-                if not confinement.allows(path) or not path.is_file():
-                    raise ValueError(f"{url}: outside the allowed folders; refused")
+                try:
+                    path = confinement.local_path(url, Path("/"))
+                except ExportError as error:
+                    raise ValueError(error.problem) from None
+                if not path.is_file():
+                    raise ValueError(f"{url}: no such file")
                 media_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
                 return URLFetcherResponse(url, path.read_bytes(), {"Content-Type": media_type})
             if scheme in ("http", "https"):
