@@ -69,7 +69,7 @@ def prepare(result: ReadResult, source: Path, options: BuildOptions, warnings: W
 
 def unwrap_links_without_text(node: BaseModel, source: Path, warnings: Warnings) -> None:
     """A link nobody can read or name (no text) is kept as its content: screen readers would announce an
-    empty link, and PDF/UA and WCAG fail it."""
+    empty link, and PDF/UA and WCAG fail it. A link inside a link (invalid in every format) becomes its text."""
     for name in type(node).model_fields:
         value = getattr(node, name)
         if isinstance(value, list):
@@ -88,10 +88,25 @@ def _unwrapped(inlines: list, source: Path, warnings: Warnings) -> list:
     for item in inlines:
         if isinstance(item, Link) and not plain_text(item.children).strip():
             warnings.warn(f"link to {item.href[:60]} has no text: kept as plain content", file=source)
-            result.extend(item.children)
+            result.extend(_unwrapped(item.children, source, warnings))
+        elif isinstance(item, Link):
+            item.children = _without_links(item.children)
+            result.append(item)
         else:
             result.append(item)
     return result
+
+
+def _without_links(inlines: list) -> list:
+    flat = []
+    for item in inlines:
+        if isinstance(item, Link):
+            flat.extend(_without_links(item.children))
+        else:
+            if hasattr(item, "children"):
+                item.children = _without_links(item.children)
+            flat.append(item)
+    return flat
 
 
 def apply_overrides(document: Article | Packet, options: BuildOptions) -> Article | Packet:

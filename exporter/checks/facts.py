@@ -36,6 +36,9 @@ class DocumentFacts:
     source_url: str | None
     official_notice: bool
     figures: list[FigureFacts] = field(default_factory=list)
+    # False when spaces in the text are a reader's guess (PDF text extraction inserts them where glyph runs
+    # switch fonts): text is then compared without its spaces.
+    exact_spacing: bool = True
 
     def as_dict(self) -> dict:
         return asdict(self)

@@ -116,12 +116,30 @@ def structure_findings(document) -> list[str]:
             document.content(ref.page).mcid_text.get((None, ref.mcid), "")
             for ref in element.mcrefs if ref.page is not None
         ))
-        if text and PAGE_NUMBER.match(text) and element.type_raw in ("Span", "NonStruct", "P"):
-            parent_types = {ancestor.type_raw for ancestor in _ancestors(element)}
-            if not parent_types & {"L", "LI", "Lbl", "Table", "TD", "TH", "TR"}:
-                findings.append(f"page-number text {text!r} on page {_page(element)} is tagged as content, "
-                                "not marked as a pagination artifact")
+        if text and PAGE_NUMBER.match(text) and _in_page_margin(document, element):
+            findings.append(f"page-number text {text!r} on page {_page(element)} is tagged as content, "
+                            "not marked as a pagination artifact")
     return findings
+
+
+MARGIN_BAND = 0.08  # the top and bottom 8% of a page: where page numbers and running titles sit
+
+
+def _in_page_margin(document, element) -> bool:
+    """Whether all of the element's own content lies in the top or bottom margin band of its page."""
+    boxes = []
+    for ref in element.mcrefs:
+        if ref.page is None:
+            continue
+        box = document.content(ref.page).mcid_bbox.get((None, ref.mcid))
+        if box is None:
+            return False
+        media_box = [float(value) for value in document.pdf.pages[ref.page].MediaBox]
+        bottom, height = media_box[1], media_box[3] - media_box[1]
+        boxes.append(((box[1] - bottom) / height, (box[3] - bottom) / height))
+    return bool(boxes) and all(
+        high <= MARGIN_BAND or low >= 1 - MARGIN_BAND for low, high in (sorted(pair) for pair in boxes)
+    )
 
 
 def _ancestors(element):
@@ -162,8 +180,10 @@ def _text(document, element) -> str:
         content = document.content(ref.page)
         piece = content.mcid_text.get((None, ref.mcid), "")
         box = content.mcid_bbox.get((None, ref.mcid))
+        # A wrapped line starts to the left of where the last piece ended, lower down; a change of font within a
+        # line (a Cyrillic letter in Latin text) moves the box up or down a little but not back to the left.
         new_line = previous is not None and box is not None and (
-            ref.page != previous[0] or abs(box[1] - previous[1][1]) > 2
+            ref.page != previous[0] or (box[0] < previous[1][2] - 2 and abs(box[1] - previous[1][1]) > 2)
         )
         if new_line and text and not text.endswith((" ", "-", "\u2010")) and not piece.startswith(" "):
             text += " "
@@ -225,6 +245,7 @@ def _article_facts(document, article, language: str | None) -> DocumentFacts:
         source_url=source_url,
         official_notice=bool(notice_pattern(article_language or "en").search(full_text)),
         figures=figures,
+        exact_spacing=False,
     )
 
 

@@ -150,3 +150,53 @@ def test_human_report_names_file_and_place(built: Path, tmp_path: Path, exporter
     result = exporter_cli("check", html)
     assert result.returncode == 1
     assert f"{html}: structure: torture-every-block.html: <html> has no lang attribute" in result.stdout
+
+
+def test_figure_alt_removed_from_a_pdf(built: Path, tmp_path: Path, exporter_cli) -> None:
+    import pikepdf
+
+    files = copy_set(built, tmp_path, "torture-every-block")
+    pdf_path = tmp_path / "torture-every-block.pdf"
+    with pikepdf.open(pdf_path, allow_overwriting_input=True) as pdf:
+        figures = [obj for obj in pdf.objects if isinstance(obj, pikepdf.Dictionary) and obj.get("/S") == "/Figure"]
+        assert figures
+        del figures[0]["/Alt"]
+        pdf.save(pdf_path)
+    result = exporter_cli("check", files[1], pdf_path, "--json")
+    report = json.loads(result.stdout)
+    by_check = {r["check"]: r for r in report["results"] if r["file"].endswith(".pdf")}
+    assert any("figure 1 on page" in f and "has no /Alt" in f for f in by_check["structure"]["findings"])
+    assert by_check["page-validation PDF/UA-1"]["status"] == "failed"
+    assert any("figure 1: alt is None" in f for f in by_check["consistency"]["findings"])
+    assert result.returncode == 1
+
+
+def test_margin_artifact_turned_into_untagged_content(built: Path, tmp_path: Path, exporter_cli) -> None:
+    import pikepdf
+
+    copy_set(built, tmp_path, "torture-every-block")
+    pdf_path = tmp_path / "torture-every-block.pdf"
+    with pikepdf.open(pdf_path, allow_overwriting_input=True) as pdf:
+        page = pdf.pages[0]
+        data = page.Contents.read_bytes()
+        assert b"/Artifact <</Type /Pagination>> BDC" in data
+        page.Contents.write(data.replace(b"/Artifact <</Type /Pagination>> BDC", b"/Span BMC"))
+        pdf.save(pdf_path)
+    result = exporter_cli("check", pdf_path, "--json")
+    report = json.loads(result.stdout)
+    structure = next(r for r in report["results"] if r["check"] == "structure")
+    assert any("page 1: content neither tagged nor an artifact" in f for f in structure["findings"])
+    assert result.returncode == 1
+
+
+def test_descr_removed_from_a_docx(built: Path, tmp_path: Path, exporter_cli) -> None:
+    files = copy_set(built, tmp_path, "torture-every-block")
+    docx_path = tmp_path / "torture-every-block.docx"
+    alt = "Portrait of a smiling woman with short hair wearing an orange pressure suit"
+    rewrite_zip_member(docx_path, "word/document.xml",
+                       lambda text: text.replace(f'descr="{alt}', 'data-gone="', 1))
+    result = exporter_cli("check", files[1], docx_path, "--json")
+    report = json.loads(result.stdout)
+    by_check = {r["check"]: r for r in report["results"] if r["file"].endswith(".docx")}
+    assert any("DOCX-ALT-MISSING" in f for f in by_check["DOCX rules"]["findings"])
+    assert result.returncode == 1

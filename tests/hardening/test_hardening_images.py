@@ -120,7 +120,7 @@ def test_no_camera_metadata_in_any_format(tmp_path: Path, exporter_cli) -> None:
         found["pdf"] = [
             pikepdf.PdfImage(obj).read_bytes() if obj.get("/Filter") != "/DCTDecode" else obj.read_raw_bytes()
             for page in pdf.pages
-            for obj in page.images.values()
+            for obj in page.get_images().values()
         ]
     for fmt, images in found.items():
         assert images, f"{fmt}: no image found"

@@ -6,6 +6,7 @@ import logging
 import mimetypes
 import re
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -32,6 +33,32 @@ PAGE_SIZES = {"letter": "letter", "a4": "A4"}
 LATIN_RANGES = (
     "U+0000-024F, U+0259, U+02B0-02FF, U+0300-036F, U+1E00-1EFF, U+2000-206F, U+20A0-20CF, U+2100-2122"
 )
+
+
+def _parse_ranges(text: str) -> list[tuple[int, int]]:
+    ranges = []
+    for part in text.split(","):
+        low, _, high = part.strip().removeprefix("U+").partition("-")
+        ranges.append((int(low, 16), int(high or low, 16)))
+    return ranges
+
+
+@cache
+def latin_range_of(font_file: str) -> str:
+    """The unicode-range a Latin face may claim: LATIN_RANGES, less what the font has no glyph for. (A range
+    that claims a character the font lacks makes the engine draw .notdef instead of falling back.)"""
+    from fontTools.ttLib import TTFont
+
+    with TTFont(fonts_dir() / font_file, lazy=True) as font:
+        has = set(font.getBestCmap() or {})
+    points = sorted(p for low, high in _parse_ranges(LATIN_RANGES) for p in range(low, high + 1) if p in has)
+    runs: list[list[int]] = []
+    for point in points:
+        if runs and point == runs[-1][1] + 1:
+            runs[-1][1] = point
+        else:
+            runs.append([point, point])
+    return ", ".join(f"U+{low:04X}" if low == high else f"U+{low:04X}-{high:04X}" for low, high in runs)
 
 
 @dataclass
@@ -110,7 +137,7 @@ def print_css(
     a packet the packet's title, which each article replaces with its own (CSS string-set on its element)."""
     options = context.options
     faces = [
-        {**face, "unicode_range": LATIN_RANGES if face["family"] != "Noto Sans" else None}
+        {**face, "unicode_range": latin_range_of(face["file"]) if face["family"] != "Noto Sans" else None}
         for face in font_faces(lambda name: (fonts_dir() / name).as_uri())
     ]
     # The shared CSS without its @font-face rules: print.css.j2 declares the same faces with unicode-range.
