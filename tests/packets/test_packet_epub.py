@@ -9,14 +9,14 @@ import pytest
 
 from exporter.confine import Confinement
 from exporter.errors import Warnings
-from exporter.i18n import gettext
+from exporter.i18n import gettext, long_date
 from exporter.identity import document_uuid
 from exporter.model import Figure, Media, Packet, plain_text
 from exporter.options import BuildOptions
-from exporter.provenance import is_official_source
+from exporter.provenance import is_official_source, provenance_view
 from exporter.writers.base import RenderContext
 from exporter.writers.epub import write as write_epub
-from exporter.writers.templating import long_date, provenance_view, walk_blocks
+from exporter.writers.templating import walk_blocks
 from tests.conftest import FIXED_EPOCH
 from tests.epub.conftest import XML_LANG, Book
 from tests.packets.conftest import NS, SAMPLE_PACKET, BuiltPacket, article_of, load_packet, text_of
