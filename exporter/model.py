@@ -13,7 +13,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-VIRIN_PATTERN = re.compile(r"^\d{6}-[A-Z]-[A-Z0-9]{5}-\d{3,4}[A-Z]?(-[A-Z]{2})?$")
+# ASCII digits only: `\d` would also take other scripts' digits (U+1D7D0 and the like), which no VIRIN has.
+VIRIN_PATTERN = re.compile(r"^[0-9]{6}-[A-Z]-[A-Z0-9]{5}-[0-9]{3,4}[A-Z]?(-[A-Z]{2})?$")
 _IMAGE_SUFFIX = re.compile(r"\.(jpe?g|png|gif|tiff?|webp|heic|bmp)$", re.IGNORECASE)
 
 

@@ -11,7 +11,7 @@ NOT_XML = "[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]"
 
 TEXT = st.text(st.characters(blacklist_categories=("Cs",)), min_size=1, max_size=20)
 LANGS = st.sampled_from(["en", "es", "uk", "el", "fr-CA"])
-VIRINS = st.from_regex(r"\A\d{6}-[A-Z]-[A-Z0-9]{5}-\d{3,4}[A-Z]?\Z", fullmatch=True)
+VIRINS = st.from_regex(r"\A[0-9]{6}-[A-Z]-[A-Z0-9]{5}-[0-9]{3,4}[A-Z]?\Z", fullmatch=True)
 # Text in the scripts the exporter promises to render (Latin, Greek, Cyrillic, with their punctuation, as the
 # bundled fonts have them): outputs made of it must pass every validator.
 SUPPORTED_RANGES = ((0x20, 0x17F), (0x370, 0x3FF), (0x400, 0x4FF))

@@ -33,6 +33,7 @@ def environment(language: str) -> Environment:
     env.install_gettext_translations(translations(language), newstyle=True)  # type: ignore[attr-defined]
     env.globals["OFFICIAL_NOTICE"] = OFFICIAL_NOTICE
     env.filters["safe_href"] = safe_href
+    env.filters["plain_text"] = plain_text
     env.filters["long_date"] = lambda value: long_date(value, language)
     env.filters["duration"] = iso_duration
     return env

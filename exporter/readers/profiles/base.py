@@ -152,7 +152,7 @@ _CREDIT_SUFFIX = re.compile(
     r"screenshot|artwork|rendering)\b[^()]*)\)?\s*$",
     re.IGNORECASE,
 )
-_VIRIN_IN_NAME = re.compile(r"(\d{6}-[A-Z]-[A-Z0-9]{5}-\d{3,4}[A-Z]?(?:-[A-Z]{2})?)(?=\.[A-Za-z]{3,4}$|$)")
+_VIRIN_IN_NAME = re.compile(r"([0-9]{6}-[A-Z]-[A-Z0-9]{5}-[0-9]{3,4}[A-Z]?(?:-[A-Z]{2})?)(?=\.[A-Za-z]{3,4}$|$)")
 
 _MONTHS = {
     name: index
