@@ -176,27 +176,47 @@ def _text(document, element) -> str:
     """The element's text in structure order. A piece that starts a new line counts as after a space (WeasyPrint
     draws no space at a line break) unless the line ended in a hyphen, as text extraction by position reads it."""
     text, previous = "", None
-    for ref in _refs(element):
-        content = document.content(ref.page)
-        piece = content.mcid_text.get((None, ref.mcid), "")
-        box = content.mcid_bbox.get((None, ref.mcid))
+    for page, mcid in _ordered_refs(document, element.obj, element.page):
+        content = document.content(page)
+        piece = content.mcid_text.get((None, mcid), "")
+        box = content.mcid_bbox.get((None, mcid))
         # A wrapped line starts to the left of where the last piece ended, lower down; a change of font within a
         # line (a Cyrillic letter in Latin text) moves the box up or down a little but not back to the left.
         new_line = previous is not None and box is not None and (
-            ref.page != previous[0] or (box[0] < previous[1][2] - 2 and abs(box[1] - previous[1][1]) > 2)
+            page != previous[0] or (box[0] < previous[1][2] - 2 and abs(box[1] - previous[1][1]) > 2)
         )
         if new_line and text and not text.endswith((" ", "-", "\u2010")) and not piece.startswith(" "):
             text += " "
         text += piece
         if box is not None:
-            previous = (ref.page, box)
+            previous = (page, box)
     return normalize_space(text) or ""
 
 
-def _refs(element):
-    refs = [ref for ref in element.mcrefs if ref.page is not None]
-    for child in element.children:
-        refs += _refs(child)
+def _ordered_refs(document, obj, page: int | None) -> list[tuple[int, int]]:
+    """(page, MCID) of an element's content in the order of its /K array: its own marked content and its
+    children's, interleaved as the structure tree has them (reading order)."""
+    import pikepdf
+
+    if "/Pg" in obj:
+        page = document.page_index.get(obj.Pg.objgen, page)
+    kids = obj.get("/K")
+    if kids is None:
+        return []
+    if not isinstance(kids, pikepdf.Array):
+        kids = [kids]
+    refs: list[tuple[int, int]] = []
+    for kid in kids:
+        if isinstance(kid, int) or (hasattr(kid, "is_integer") and kid.is_integer):
+            if page is not None:
+                refs.append((page, int(kid)))
+        elif isinstance(kid, pikepdf.Dictionary):
+            if kid.get("/Type") == "/MCR":
+                kid_page = document.page_index.get(kid.Pg.objgen, page) if "/Pg" in kid else page
+                if kid_page is not None:
+                    refs.append((kid_page, int(kid.MCID)))
+            elif "/S" in kid:
+                refs += _ordered_refs(document, kid, page)
     return refs
 
 

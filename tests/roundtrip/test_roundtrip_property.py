@@ -38,7 +38,7 @@ WORD = st.text(
 WORDS = st.lists(WORD, min_size=1, max_size=5).map(" ".join)
 LANGS = st.sampled_from(["es", "uk", "el", "fr-CA", "de"])
 HREFS = st.sampled_from(["https://example.org/a", "https://www.defense.gov/b", "mailto:desk@example.org"])
-VIRINS = st.from_regex(r"\A\d{6}-[A-Z]-[A-Z0-9]{5}-\d{3,4}[A-Z]?\Z", fullmatch=True)
+VIRINS = st.from_regex(r"\A[0-9]{6}-[A-Z]-[A-Z0-9]{5}-[0-9]{3,4}[A-Z]?\Z", fullmatch=True)
 
 
 def text(value: str) -> dict:
