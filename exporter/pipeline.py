@@ -6,7 +6,6 @@ Every format is rendered before anything is written, so a failure leaves no outp
 from __future__ import annotations
 
 import importlib
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -28,12 +27,6 @@ WRITERS: dict[str, str] = {
     "docx": "exporter.writers.docx",
 }
 
-_FILE_NAME_ALT = re.compile(
-    r"^\s*(?:[\w\-.() ]+\.(?:jpe?g|png|gif|webp|tiff?|bmp|heic)|(?:img|dsc|dscn|pxl|photo|image)[_-]?\d+\w*"
-    r"|\d{6}-[A-Z]-[A-Z0-9]{5}-\d{3,4}\w*)\s*$",
-    re.IGNORECASE,
-)
-
 
 @dataclass
 class InputResult:
@@ -43,10 +36,6 @@ class InputResult:
     warnings: list[str] = field(default_factory=list)
     error: str | None = None
     checks: list = field(default_factory=list)  # CheckResult items with --check
-
-
-def alt_looks_like_file_name(alt: str) -> bool:
-    return bool(_FILE_NAME_ALT.match(alt))
 
 
 def prepare(result: ReadResult, source: Path, options: BuildOptions, warnings: Warnings) -> Article | Packet:
@@ -154,20 +143,16 @@ def check_alt(
 def review_alt(
     figure: Figure, number: int, where: str, warnings: Warnings, *, caption_as_alt_expected: bool = False
 ) -> None:
-    """Warn about alt text that does not describe: a repeat of the caption, or a file name (an error with
-    --strict). The one place these rules live; `exporter import` runs them too."""
+    """Warn about alt text that does not describe (the shared rules of `exporter.alt_text`); each is an error
+    with --strict. Build and `exporter import` both run this."""
+    from exporter.alt_text import review
+
     if figure.decorative or not (figure.alt or "").strip():
         return
-    alt = " ".join(figure.alt.split())
-    caption = " ".join(plain_text(figure.caption).split())
-    if caption and alt == caption and not caption_as_alt_expected:
-        warnings.warn(f"{describe_figure(figure, number)}: alt text only repeats the caption", file=where)
-    if alt_looks_like_file_name(alt):
-        warnings.warn(
-            f"{describe_figure(figure, number)}: alt text looks like a file name: {alt!r}",
-            file=where,
-            strict_error=True,
-        )
+    for problem in review(figure.alt, plain_text(figure.caption)):
+        if problem.code == "ALT-CAPTION" and caption_as_alt_expected:
+            continue
+        warnings.warn(f"{describe_figure(figure, number)}: {problem.message}", file=where, strict_error=True)
 
 
 Source = Path | str  # a file, or a web page's URL (kept as text: Path would mangle "https://")

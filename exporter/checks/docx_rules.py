@@ -18,6 +18,8 @@ from pathlib import Path
 
 from lxml import etree
 
+from exporter.alt_text import review as review_alt
+
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 NS = {
@@ -35,6 +37,8 @@ RULES: dict[str, str] = {
     "DOCX-ALT-MISSING": "every picture that is not marked decorative has alt text (wp:docPr/@descr)",
     "DOCX-ALT-FILENAME": "alt text is not a file name",
     "DOCX-ALT-CAPTION": "alt text does not merely repeat the figure's caption",
+    "DOCX-ALT-GENERIC": "alt text describes the picture, not just 'photo' or 'image'",
+    "DOCX-ALT-LONG": "alt text is at most 250 characters (the rest belongs in the caption)",
     "DOCX-HEADING-NONE": "the document uses heading styles",
     "DOCX-HEADING-FAKE": "no paragraph is made to look like a heading with direct bold formatting",
     "DOCX-HEADING-FIRST": "the first heading is level 1",
@@ -295,19 +299,10 @@ def excerpt(text: str, length: int = 40) -> str:
     return text if len(text) <= length else text[: length - 1] + "…"
 
 
-def normalize(text: str) -> str:
-    return " ".join(re.sub(r"[^\w]+", " ", text.casefold()).split())
-
-
 # ---------------------------------------------------------------- rules
 
 TYPED_MARKER = re.compile(r"^\s*(?:[•◦▪▫‣●○■□➢➤✓✔*-]|\(?\d{1,3}[.)]|\(?[a-zA-Z][.)]|\(?[ivxlcIVXLC]{1,5}[.)])\s+\S")
 BARE_URL = re.compile(r"^(?:[a-z][a-z0-9+.-]*://\S+|www\.\S+|mailto:\S+)$", re.IGNORECASE)
-FILE_NAME = re.compile(
-    r"^\s*(?:[\w\-.() ]+\.(?:jpe?g|png|gif|webp|tiff?|bmp|heic|svg|emf|wmf)"
-    r"|(?:img|dsc|dscn|pxl|photo|image|picture)[_ -]?\d+\w*|\d{6}-[A-Z]-[A-Z0-9]{5}-\d{3,4}\w*)\s*$",
-    re.IGNORECASE,
-)
 END_PUNCTUATION = tuple(".,:;!?…")
 
 
@@ -422,10 +417,8 @@ def check_pictures(package: DocxPackage) -> Iterator[Finding]:
             caption = picture_caption(package, paragraphs, index)
             if not alt:
                 yield Finding("DOCX-ALT-MISSING", "the picture has no alt text and is not marked decorative", where)
-            elif FILE_NAME.match(alt):
-                yield Finding("DOCX-ALT-FILENAME", f"the alt text is a file name: {alt!r}", where)
-            elif caption is not None and repeats(alt, paragraph_text(caption)):
-                yield Finding("DOCX-ALT-CAPTION", "the alt text only repeats the caption: describe the picture", where)
+            for problem in review_alt(alt, paragraph_text(caption) if caption is not None else ""):
+                yield Finding(f"DOCX-{problem.code}", problem.message, where)
             if caption is None:
                 yield Finding("DOCX-CAPTION", "the figure has no caption paragraph (Caption style) below it", where)
             elif package.style_name(package.paragraph_style(caption)) != "Caption":
@@ -435,14 +428,6 @@ def check_pictures(package: DocxPackage) -> Iterator[Finding]:
                     "not 'Caption': LibreOffice's PDF export will not tag it as a caption",
                     where,
                 )
-
-
-def repeats(alt: str, caption: str) -> bool:
-    """The alt text equals the caption, or is a stretch of it (a caption's sentence pasted as alt text)."""
-    alt_words, caption_words = normalize(alt), normalize(caption)
-    if not alt_words:
-        return False
-    return alt_words == caption_words or (len(alt_words.split()) >= 3 and alt_words in caption_words)
 
 
 def check_tables(package: DocxPackage) -> Iterator[Finding]:

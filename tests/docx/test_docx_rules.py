@@ -157,6 +157,13 @@ def test_alt_repeating_the_caption():
     assert rules_broken(passing) == set()
 
 
+@pytest.mark.parametrize(("alt", "rule"), [("Photo", "DOCX-ALT-GENERIC"), ("A wide view. " * 30, "DOCX-ALT-LONG")])
+def test_alt_generic_or_too_long(alt, rule):
+    failing = base_document()
+    add_picture(failing, alt)
+    assert rule in rules_broken(failing)
+
+
 # ---------------------------------------------------------------- headings
 
 

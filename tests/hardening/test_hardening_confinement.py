@@ -18,7 +18,7 @@ PHOTO = SAMPLES / "images" / "nasa-eileen-collins.png"
 
 def article(folder: Path, image: str, name: str = "article.md") -> Path:
     path = folder / name
-    path.write_text(f'---\ntitle: T\n---\n\n![Cap]({image}){{alt="A photo"}}\n', encoding="utf-8")
+    path.write_text(f'---\ntitle: T\n---\n\n![Cap]({image}){{alt="An astronaut waving"}}\n', encoding="utf-8")
     return path
 
 

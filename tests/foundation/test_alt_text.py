@@ -1,0 +1,55 @@
+"""The shared alt-text rule set: each rule fires on what it names and stays quiet on real descriptions."""
+
+from __future__ import annotations
+
+import pytest
+
+from exporter.alt_text import MAX_ALT_LENGTH, review
+
+
+def codes(alt: str, caption: str = "") -> set[str]:
+    return {problem.code for problem in review(alt, caption)}
+
+
+@pytest.mark.parametrize(
+    "alt",
+    ["IMG_2041.JPG", "DSC01234", "230214-D-TT977-0483.jpg", "photo 12", "hubble deep field.png", "PXL_20230101"],
+)
+def test_file_names_are_reported(alt: str) -> None:
+    assert codes(alt) == {"ALT-FILENAME"}
+
+
+@pytest.mark.parametrize(
+    "alt", ["image", "Photo", "a picture.", "Image at NESDIS", "photo courtesy of NASA", "Graphic by DOD", "Untitled"]
+)
+def test_generic_words_are_reported(alt: str) -> None:
+    assert codes(alt) == {"ALT-GENERIC"}
+
+
+@pytest.mark.parametrize(
+    "alt",
+    [
+        "Secretary of Defense Lloyd J. Austin III speaks with NATO Secretary General Jens Stoltenberg at the Pentagon",
+        "Photo of an astronaut in an orange launch suit waving from the crew access arm",
+        "Image of the Hubble eXtreme Deep Field, thousands of galaxies on black",
+        "A C-17 Globemaster III lands at dawn",
+    ],
+)
+def test_descriptions_pass(alt: str) -> None:
+    assert codes(alt, caption="An unrelated caption about a meeting in Brussels.") == set()
+
+
+def test_alt_repeating_the_caption_or_a_sentence_of_it() -> None:
+    caption = "Eileen Collins, the first woman to pilot the Space Shuttle. She later commanded STS-93."
+    assert codes("Eileen Collins, the first woman to pilot the Space Shuttle", caption) == {"ALT-CAPTION"}
+    assert codes(caption.upper(), caption) == {"ALT-CAPTION"}
+    # Two shared words are not a repeat.
+    assert codes("Eileen Collins", caption) == set()
+
+
+def test_long_alt_text_is_reported_with_its_length() -> None:
+    alt = "A very detailed description of the scene " * 8
+    problems = review(alt)
+    assert [problem.code for problem in problems] == ["ALT-LONG"]
+    assert str(len(" ".join(alt.split()))) in problems[0].message
+    assert codes("x" * MAX_ALT_LENGTH) == set()
