@@ -9,7 +9,8 @@ import pytest
 from exporter.model import Article, Heading, Link, ListBlock, Media, Paragraph, Strong, plain_text
 from exporter.options import BuildOptions
 from exporter.readers import read_document
-from tests.importers.conftest import CORPUS_HTML, require
+from tests.importers.conftest import PAGES as CORPUS_HTML
+from tests.importers.conftest import require
 
 
 def load(name: str, **options: object) -> Article:
