@@ -211,7 +211,7 @@ class _Converter:
             Media,
             paragraph,
             kind=attrs["media"],
-            url=str(image.attrs["src"]),
+            url=str(image.attrs["src"]) or None,
             title=str(image.attrs.get("title") or "") or None,
             caption=caption,
             credit=attrs.get("credit") or None,

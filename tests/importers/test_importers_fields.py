@@ -41,7 +41,8 @@ def test_afmil_print_view_byline_date_and_br_paragraphs() -> None:
     # <br><br> separates paragraphs in the print view: each is its own paragraph, none holds a line break.
     assert len(paragraphs) == 22
     first = paragraphs[0].children
-    assert isinstance(first[0], Strong) and plain_text(first[0].children) == "FALLS CHURCH, Va. (AFNS) -- "
+    assert isinstance(first[0], Strong) and plain_text(first[0].children) == "FALLS CHURCH, Va. (AFNS) --"
+    assert plain_text(first[1:2]).startswith(" ")  # the space after the bold dateline sits outside it
     assert plain_text(paragraphs[1].children).startswith("“We were not serving the Army")
     assert plain_text(paragraphs[-1].children).startswith("Today, CCATT is considered")
     # The photo gallery follows the text; the tag links at the end are not content.
@@ -237,7 +238,8 @@ def test_read_url_uses_the_fetched_url_and_records_retrieval(monkeypatch: pytest
 def test_bold_lines_used_as_subheads_become_headings() -> None:
     fact_sheet = load("afmil_15_air-force-bands.html")
     headings = [plain_text(b.children) for b in fact_sheet.body if isinstance(b, Heading)]
-    assert headings == ["Mission", "Organization", "Air Force Bands and Areas of Responsibility"]
+    # "History" is bold with its line break inside the bold (`<strong>History<br></strong>`): a subhead too.
+    assert headings == ["Mission", "Organization", "History", "Air Force Bands and Areas of Responsibility"]
     index = next(i for i, b in enumerate(fact_sheet.body) if isinstance(b, Heading))
     following = fact_sheet.body[index + 1]
     assert isinstance(following, Paragraph)

@@ -681,9 +681,9 @@ class Converter:
             return []
         children = self.inlines_of(element, depth, links=links, level=level + 1)
         if tag in ("em", "i", "cite", "dfn", "var"):
-            return [Emphasis(children=children)] if plain_text(children).strip() else children
+            return outside_spaces(Emphasis(children=children)) if plain_text(children).strip() else children
         if tag in ("strong", "b"):
-            return [Strong(children=children)] if plain_text(children).strip() else children
+            return outside_spaces(Strong(children=children)) if plain_text(children).strip() else children
         if tag in ("code", "kbd", "samp", "tt"):
             text = squash(" ".join(element.itertext()))
             return [Code(text=text)] if text else []
@@ -706,6 +706,37 @@ class Converter:
 
     def caption_inlines(self, element: HtmlElement | None) -> list[Inline]:
         return trim_inlines(self.inlines_of(element, links=True)) if element is not None else []
+
+
+def outside_spaces(node: Emphasis | Strong) -> list[Inline]:
+    """`<b>DATELINE -- </b>Text`, `<i>line<br></i>`: spaces and line breaks at the edges of emphasis belong outside
+    it (they look the same, and Markdown can only close emphasis that does not end in a space or a break)."""
+    children = list(node.children)
+    before: list[Inline] = []
+    after: list[Inline] = []
+    while children:
+        first = children[0]
+        if isinstance(first, LineBreak):
+            before.append(children.pop(0))
+        elif isinstance(first, Text) and first.text[:1].isspace():
+            children[0] = Text(text=first.text.lstrip())
+            before.append(Text(text=" "))
+        elif isinstance(first, Text) and not first.text:
+            children.pop(0)
+        else:
+            break
+    while children:
+        last = children[-1]
+        if isinstance(last, LineBreak):
+            after.insert(0, children.pop())
+        elif isinstance(last, Text) and last.text[-1:].isspace():
+            children[-1] = Text(text=last.text.rstrip())
+            after.insert(0, Text(text=" "))
+        elif isinstance(last, Text) and not last.text:
+            children.pop()
+        else:
+            break
+    return [*before, node.model_copy(update={"children": children}), *after] if children else before + after
 
 
 def running_text(container: HtmlElement) -> bool:
@@ -812,6 +843,7 @@ def _strip_edge(nodes: list[Inline], index: int, *, leading: bool) -> None:
     elif isinstance(node, Emphasis | Strong | Span | Link) and node.children:
         children = list(node.children)
         _strip_edge(children, 0 if leading else len(children) - 1, leading=leading)
+        children = [child for child in children if not (isinstance(child, Text) and not child.text)]
         nodes[index] = node.model_copy(update={"children": children})
 
 
