@@ -280,6 +280,12 @@ class Source(Node):
     url: str | None = None
     agency: str | None = Field(default=None, description="Publishing agency or organisation")
     site_name: str | None = None
+    url_from: Literal["given", "fetched", "saved page"] | None = Field(
+        default=None,
+        description="How the URL was found: given (--source-url or the input's own field), fetched (the page was "
+        "downloaded from it) or saved page (recorded in a saved copy: canonical link, og:url, a mirror's note, "
+        "the page's own form)",
+    )
     retrieved: str | None = Field(default=None, description="ISO 8601 date, only when really known")
     page_claims_official: bool | None = Field(
         default=None, description="The page showed a .gov banner (recorded, never trusted)"

@@ -55,7 +55,7 @@ def effective_source(source: Source, source_url: str | None) -> Source:
     """`--source-url` overrides whatever the input says."""
     if source_url is None:
         return source
-    return source.model_copy(update={"url": source_url})
+    return source.model_copy(update={"url": source_url, "url_from": "given"})
 
 
 def rights_statement(article: Article) -> str | None:
@@ -72,6 +72,8 @@ class ProvenanceView:
     official: bool
     host: str | None
     url: str | None
+    # Shown beside the URL when it was read from a saved copy rather than given or fetched.
+    url_recorded: bool
     agency: str | None
     retrieved: str | None
     rights: str | None
@@ -86,6 +88,7 @@ def provenance_view(article: Article, anchor_prefix: str = "") -> ProvenanceView
         official=is_official_source(source.url),
         host=host,
         url=source.url,
+        url_recorded=bool(source.url) and source.url_from == "saved page",
         agency=source.agency or source.site_name,
         retrieved=source.retrieved,
         rights=rights,

@@ -27,7 +27,8 @@ from exporter.model import Article, Figure, Source
 from exporter.options import BuildOptions
 from exporter.readers import ReadResult
 from exporter.readers.profiles import choose_profile
-from exporter.readers.profiles.base import Converter, Page, squash
+from exporter.readers.profiles.base import Converter, Page
+from exporter.readers.saved_url import saved_page_url
 
 # Real article pages are well under 1 MB (the corpus tops out at 240 KB); anything bigger is refused before
 # parsing so a hostile page cannot exhaust memory.
@@ -175,29 +176,6 @@ def json_ld_texts(root: html.HtmlElement) -> list[str]:
     ][:20]
 
 
-def declared_url(root: html.HtmlElement) -> str | None:
-    """The page's canonical link, else og:url: only absolute http(s) URLs count."""
-    candidates = [
-        link.get("href")
-        for link in root.iter("link")
-        if "canonical" in (link.get("rel") or "").lower().split()
-    ]
-    candidates += [
-        meta.get("content") or meta.get("value")
-        for meta in root.iter("meta")
-        if (meta.get("property") or meta.get("name") or "").lower() == "og:url"
-    ]
-    for candidate in candidates:
-        value = squash(candidate)
-        try:
-            parts = urlsplit(value)
-        except ValueError:
-            continue
-        if parts.scheme.lower() in ("http", "https") and parts.hostname:
-            return value
-    return None
-
-
 def claims_official(root: html.HtmlElement) -> bool:
     """Whether the page shows the US-government banner. Recorded only: the notice follows the URL rule."""
     for element in root.iter():
@@ -224,13 +202,16 @@ def read_bytes(
     mirrored = bool(_HTTRACK.search(text[:20_000]) or _HTTRACK.search(text[-20_000:]))
     root = parse(text)
     structured = json_ld_texts(root)
+    # The saved page's own URL is read before sanitising, which drops the forms' post-back actions.
+    page = Page(root=root, url=options.source_url or fetched_from, mirrored=mirrored, json_ld_texts=structured)
+    profile = choose_profile(page)
+    url_from = "given" if options.source_url else "fetched" if fetched_from else None
+    if page.url is None:
+        page.url = saved_page_url(root, text, folder=profile.form_folder, own_paths=profile.own_paths)
+        url_from = "saved page" if page.url else None
     sanitize(root)
-    own_url = declared_url(root)
-    page_url = options.source_url or fetched_from or own_url
-    page = Page(root=root, url=page_url, mirrored=mirrored, json_ld_texts=structured)
     official_claim = claims_official(root)
 
-    profile = choose_profile(page)
     headline = profile.headline()
     if not headline:
         raise ExportError("no headline found (no <h1>, og:title or <title>): not an article page", file=name)
@@ -246,7 +227,8 @@ def read_bytes(
     related = profile.related()
 
     source = Source(
-        url=options.source_url or fetched_from or own_url,
+        url=page.url,
+        url_from=url_from,
         agency=profile.agency(),
         site_name=profile.site_name(),
         page_claims_official=official_claim,

@@ -48,8 +48,11 @@ def test_afmil_print_view_byline_date_and_br_paragraphs() -> None:
     # The photo gallery follows the text; the tag links at the end are not content.
     assert article.body[-1].type == "figure"
     assert "aeromedical evacuation" not in plain_text(paragraphs[-1].children)
-    # No canonical link on the print view: no source URL, so no official notice later.
-    assert article.source.url is None
+    # No canonical link on the print view: its address is recovered from HTTrack's "Mirrored from" note.
+    assert article.source.url == (
+        "http://www.af.mil/DesktopModules/ArticleCS/Print.aspx?PortalId=1&ModuleId=850&Article=643126"
+    )
+    assert article.source.url_from == "saved page"
 
 
 def test_afmil_fact_sheet_keeps_its_list_and_has_no_byline() -> None:
@@ -68,10 +71,12 @@ def test_afmil_unit_only_byline() -> None:
     assert article.byline.organization == "Secretary of the Air Force Public Affairs"
 
 
-def test_dnn_photo_page_records_the_banner_but_has_no_source_url() -> None:
+def test_dnn_photo_page_records_the_banner_and_recovers_its_url_from_the_form() -> None:
     article = load("mil_igphoto_221011-F-TD231-1215.html")
     assert article.source.page_claims_official is True
-    assert article.source.url is None
+    # The post-back form's action is the page's path; the host is the one its own links use.
+    assert article.source.url == "http://www.vandenberg.spaceforce.mil/News/Photos/igphoto/2003094707/"
+    assert article.source.url_from == "saved page"
     figure = article.figures()[0]
     assert figure.title == "Gen. Raymond Visits Vandenberg"
     assert figure.image == "https://media.defense.gov/2022/Oct/12/2003094707/-1/-1/0/221011-F-TD231-1215.JPG"

@@ -314,6 +314,8 @@ class DocxBuilder:
             paragraph.add_run(view.url)
         else:
             paragraph.add_run(self._("Not recorded"))
+        if view.url_recorded:
+            paragraph.add_run(f" ({self._('as recorded in the saved page')})")
         if view.retrieved:
             retrieved = long_date(view.retrieved, self.language)
             self.doc.add_paragraph(f"{self._('Retrieved')}: {retrieved}", style="Provenance")
@@ -659,6 +661,7 @@ def provenance_properties(article: Article) -> dict[str, str]:
         "exporter.document_uuid": str(document_uuid(article)),
         "exporter.language": article.language,
         "exporter.source_url": source.url,
+        "exporter.source_url_from": source.url_from if source.url else None,
         "exporter.agency": source.agency,
         "exporter.site_name": source.site_name,
         "exporter.retrieved": source.retrieved,
