@@ -110,7 +110,11 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="use the caption as alt text for figures that have none (reported as a warning)",
     )
-    build.add_argument("--strict", action="store_true", help="treat missing images as errors")
+    build.add_argument(
+        "--strict",
+        action="store_true",
+        help="errors instead of warnings: missing images, poor alt text, Markdown read leniently",
+    )
     build.add_argument("--embed-images", action="store_true", help="HTML: embed images as data URIs")
     build.add_argument("--embed-fonts", action="store_true", help="EPUB: embed the bundled fonts")
     build.add_argument(
@@ -155,6 +159,9 @@ def build_parser() -> argparse.ArgumentParser:
     importer.add_argument("source", metavar="SOURCE", help="a file, or a page URL (with --allow-network)")
     importer.add_argument(
         "-o", "--output", type=Path, required=True, metavar="OUT", help="OUT.md, OUT.json or OUT.yaml"
+    )
+    importer.add_argument(
+        "--strict", action="store_true", help="errors instead of warnings: poor alt text, Markdown read leniently"
     )
     _add_input_options(importer)
 
@@ -274,7 +281,7 @@ def command_import(args: argparse.Namespace) -> int:
         result = read_url(args.source, options)
     else:
         result = read_document(Path(args.source), options)
-    warnings = Warnings()
+    warnings = Warnings(strict=options.strict)
     for message in result.warnings:
         warnings.warn(message)
     # Import keeps what the source has (even figures without alt text): alt text is required at build time.
