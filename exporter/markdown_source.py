@@ -64,9 +64,11 @@ def _safe_neighbour(character: str | None) -> bool:
 
 
 def tidy_inlines(nodes: list[Inline], *, edge: bool = True) -> list[Inline]:
-    """The same content in the form Markdown can spell: empty text, code and emphasis dropped, neighbouring text
-    merged, empty spans dropped, links and language spans inside links reduced to their text, line breaks moved out of the edges of emphasis (where no delimiter could close) and off the edges of
-    a block (where they show nothing). Every output renders a node and its tidy form alike."""
+    """The same content in the form Markdown can spell: empty text, code, emphasis and spans dropped,
+    neighbouring text (and code, and emphasis of one kind) merged, emphasis inside emphasis of its kind and links
+    and language spans inside links reduced to their content, line breaks moved out of the edges of emphasis
+    (where no delimiter could close) and off the edges of a block (where they show nothing). Every output renders
+    a node and its tidy form alike."""
     result: list[Inline] = []
     for node in nodes:
         if isinstance(node, Text):
@@ -191,9 +193,9 @@ def _last(pieces: list[_Piece], index: int) -> str | None:
 
 
 def _delimit(pieces: list[_Piece]) -> list[_Piece]:
-    """Make every emphasis delimiter open and close where the model says, by CommonMark's flanking rules: no two
-    runs of one character touch, no space sits just inside a run, and a run beside punctuation inside has a space, punctuation or
-    the line's edge outside. Spaces and letters that break a rule are written as character references."""
+    """Make every emphasis delimiter open and close where the model says, by CommonMark's flanking rules: no
+    space sits just inside a run, and a run with punctuation inside (or any "_" run) has a space, ASCII punctuation
+    or the line's edge outside. Spaces and letters that break a rule are written as character references."""
     for index, piece in enumerate(pieces):
         inside, outside = (index + 1, index - 1) if piece.kind == "open" else (index - 1, index + 1)
         if piece.kind not in ("open", "close"):

@@ -1,7 +1,7 @@
-"""Every real page in data/pages (the project corpus, trimmed) imports: headline, figures, the first figure's alt text, credit
-and VIRIN, and no page chrome (navigation, banner, share widgets, footers) in the article.
+"""Every real page in data/pages (the project corpus, trimmed) imports: headline, figures, the first figure's alt
+text, credit and VIRIN, and no page chrome (navigation, banner, share widgets, footers) in the article.
 
-The expected values were read off the pages themselves (the markup each platform uses is described in exporter/readers/profiles)."""
+The expected values were read off the pages themselves (each platform's markup is described in its profile)."""
 
 from __future__ import annotations
 
