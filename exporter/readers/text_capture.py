@@ -73,7 +73,13 @@ _BREADCRUMB = re.compile(r"^home\s*(?:[:>»/|]\s*\S.*)?$", re.IGNORECASE)
 # Section labels: a line made only of words pages use to name a section ("PHOTO GALLERY", "Featured News",
 # "Article Display", "Photo Information", "YEAR IN PHOTOS 2024", "Speeches / Testimony").
 _SECTION_WORDS = frozenset(
-    ["photo", "photos", "image", "images", "imagegallery", "gallery", "galleries", "news", "featured", "feature", "features", "article", "articles", "display", "information", "video", "videos", "multimedia", "press", "release", "releases", "speeches", "speech", "testimony", "commentary", "commentaries", "stories", "story", "graphics", "graphic", "photography", "top", "latest", "media", "room", "year", "in", "of", "the", "and", "week", "spotlight", "spotlights", "transcript", "transcripts", "statement", "statements", "blog", "blogs"]
+    {
+        "photo", "photos", "image", "images", "imagegallery", "gallery", "galleries", "news", "featured", "feature",
+        "features", "article", "articles", "display", "information", "video", "videos", "multimedia", "press",
+        "release", "releases", "speeches", "speech", "testimony", "commentary", "commentaries", "stories", "story",
+        "graphics", "graphic", "photography", "top", "latest", "media", "room", "year", "in", "of", "the", "and",
+        "week", "spotlight", "spotlights", "transcript", "transcripts", "statement", "statements", "blog", "blogs",
+    }
 )
 _DATE_LABEL = re.compile(r"^(?P<label>[A-Za-z][A-Za-z /&-]{1,30}?)\s*\|\s*(?P<date>[^|]{6,30})$")
 _RELATED = re.compile(
@@ -350,21 +356,28 @@ def _supported(groups: list[Group], index: int) -> bool:
 
 def _headline_index(groups: list[Group]) -> int | None:
     """The first title-like line the page supports, looked for until the second paragraph of prose after the
-    first title-like line; else that first title-like line."""
+    first title-like line; else that first title-like line. A photo block's title line (title, caption, credit)
+    is the headline only when nothing else can be: then the page is that photo's page."""
     first: int | None = None
+    photo: int | None = None
     prose = 0
     for index, group in enumerate(groups):
         line = group.lines[0]
+        if sum(not _is_credit(item) for item in group.lines) >= 2 and photo_block(group.lines) is not None:
+            if photo is None and _title_like(line):
+                photo = index
+            continue
         if _title_like(line):
             if _supported(groups, index):
                 return index
-            if first is None:
+            # In a longer group a first line without support is a wrapped line of a paragraph.
+            if first is None and len(group.lines) == 1:
                 first = index
         elif first is not None and len(group.text()) > 60 and not _caption_like(group.text()):
             prose += 1
             if prose >= 2:
                 break
-    return first
+    return first if first is not None else photo
 
 
 def _is_meta(line: str) -> bool:
