@@ -10,6 +10,13 @@ import idna
 
 from exporter.model import Article, Source
 
+# How an article's source URL was found (`Source.url_from`), in words, for the outputs' metadata.
+URL_FOUND = {
+    "given": "source URL given",
+    "fetched": "source URL fetched",
+    "saved page": "source URL as recorded in the saved page",
+}
+
 # The official-website notice (a message id: each output translates it into the article's language).
 OFFICIAL_NOTICE = "This article was published on %(host)s, an official website of the United States government."
 US_GOVERNMENT_WORK = (

@@ -202,14 +202,15 @@ def read_bytes(
     mirrored = bool(_HTTRACK.search(text[:20_000]) or _HTTRACK.search(text[-20_000:]))
     root = parse(text)
     structured = json_ld_texts(root)
-    # The saved page's own URL is read before sanitising, which drops the forms' post-back actions.
+    sanitize(root)
     page = Page(root=root, url=options.source_url or fetched_from, mirrored=mirrored, json_ld_texts=structured)
     profile = choose_profile(page)
     url_from = "given" if options.source_url else "fetched" if fetched_from else None
     if page.url is None:
+        # The profile knows where its platform keeps a relative post-back form; HTTrack's note is a comment,
+        # which the parser dropped, so it is read from the text.
         page.url = saved_page_url(root, text, folder=profile.form_folder, own_paths=profile.own_paths)
         url_from = "saved page" if page.url else None
-    sanitize(root)
     official_claim = claims_official(root)
 
     headline = profile.headline()
