@@ -251,9 +251,7 @@ def parse_capture(text: str, options: BuildOptions, *, name: str) -> ReadResult:
                 body.append(block)
                 if line is not None:
                     figure_lines.append(line)
-    for figure, line in zip(
-        (b for b in body if isinstance(b, Figure)), figure_lines, strict=False
-    ):
+    for figure, line in zip((b for b in body if isinstance(b, Figure)), figure_lines, strict=False):
         if not figure.alt:
             reading.warnings.append(
                 f"{name}:{line}: photo {figure.virin or figure.title or ''} has no alt-text line: "
@@ -261,8 +259,11 @@ def parse_capture(text: str, options: BuildOptions, *, name: str) -> ReadResult:
             )
 
     _check_kept(text, reading, title, meta, body, after)
-    source = Source(url=options.source_url, url_from="given" if options.source_url else None,
-                    page_claims_official=reading.claims_official)
+    source = Source(
+        url=options.source_url,
+        url_from="given" if options.source_url else None,
+        page_claims_official=reading.claims_official,
+    )
     try:
         article = Article(title=title, byline=meta.byline, published=published, source=source, body=body)
     except ValidationError as error:
@@ -275,10 +276,11 @@ def parse_capture(text: str, options: BuildOptions, *, name: str) -> ReadResult:
 def _without_chrome(groups: list[Group], reading: _Reading) -> list[Group]:
     """Drop banner, labels, breadcrumbs, share bars and notices; keep the dates section labels carry."""
     kept: list[Group] = []
-    after_chrome = False
+    previous_chrome = False
     for group in groups:
         lines: list[str] = []
         numbers: list[int] = []
+        follows_chrome = False
         for line, number in zip(group.lines, group.numbers, strict=True):
             labelled = date_label(line)
             if labelled:
@@ -287,12 +289,14 @@ def _without_chrome(groups: list[Group], reading: _Reading) -> list[Group]:
                 reading.claims_official = True
             if labelled or is_chrome(line):
                 reading.chrome_chars += len(line)
+                previous_chrome = True
                 continue
+            if not lines:
+                follows_chrome = previous_chrome
+            previous_chrome = False
             lines.append(line)
             numbers.append(number)
-        follows_chrome, after_chrome = after_chrome, len(lines) < len(group.lines)
         if not lines:
-            after_chrome = True
             continue
         if not kept and _HISTORICAL.search(" ".join(lines)) and len(" ".join(lines)) < 400:
             reading.warnings.append(
@@ -300,7 +304,7 @@ def _without_chrome(groups: list[Group], reading: _Reading) -> list[Group]:
             )
             reading.chrome_chars += sum(map(len, lines))
             continue
-        kept.append(Group(lines, numbers, after_chrome=follows_chrome and len(lines) == len(group.lines)))
+        kept.append(Group(lines, numbers, after_chrome=follows_chrome))
     return kept
 
 

@@ -71,22 +71,31 @@ def test_given_and_fetched_urls_say_so(tmp_path: Path) -> None:
     assert (given.url, given.url_from) == ("https://www.defense.gov/News/1/", "given")
 
 
-def test_provenance_block_says_the_url_was_recorded_in_the_saved_page(tmp_path: Path) -> None:
+def test_every_format_says_the_url_was_recorded_in_the_saved_page(tmp_path: Path) -> None:
+    import zipfile
+
+    import pikepdf
+
     from tests.conftest import run_exporter
 
     out = tmp_path / "out"
     page = PAGES / "afmil_14_gulf-war-created-need-for-better-critical-care.html"
-    result = run_exporter("build", page, "--to", "html,docx", "--alt-from-caption", "--out", out)
+    result = run_exporter("build", page, "--to", "html,docx,epub,pdf", "--alt-from-caption", "--out", out)
     assert result.returncode == 0, result.stderr
     html = (out / f"{page.stem}.html").read_text(encoding="utf-8")
     assert "(as recorded in the saved page)" in html
     assert '<meta name="exporter.source-url-from" content="saved page">' in html
     # The host is www.af.mil: the notice follows the host rule, whatever way the URL was found.
     assert "an official website of the United States government" in html
-    import zipfile
-
     with zipfile.ZipFile(out / f"{page.stem}.docx") as package:
         document = package.read("word/document.xml").decode("utf-8")
         custom = package.read("docProps/custom.xml").decode("utf-8")
     assert "as recorded in the saved page" in document
     assert "exporter.source_url_from" in custom and "saved page" in custom
+    with zipfile.ZipFile(out / f"{page.stem}.epub") as book:
+        opf = next(book.read(name).decode("utf-8") for name in book.namelist() if name.endswith(".opf"))
+        xhtml = "".join(book.read(n).decode("utf-8") for n in book.namelist() if n.endswith(".xhtml"))
+    assert '<meta property="dcterms:provenance">source URL as recorded in the saved page</meta>' in opf
+    assert "(as recorded in the saved page)" in xhtml
+    with pikepdf.open(out / f"{page.stem}.pdf") as pdf:
+        assert str(pdf.trailer.Info.SourceURLFound) == "source URL as recorded in the saved page"
