@@ -1,5 +1,10 @@
 """What an output says: title, language, provenance and, for each figure in order, its alt text, photo title,
-caption, credit and VIRIN. Extracted independently from each format, then compared (`consistency.py`)."""
+caption, credit and VIRIN. Extracted independently from each format, then compared (`consistency.py`).
+
+Each reader takes the facts from where its format keeps them: the provenance block (and the document metadata),
+never from the first link in the body. Languages go through one normalisation (`normalize_language`) whatever
+the reader, so `en`, `en-US` and `EN-us` are one language and `en-GB` another.
+"""
 
 from __future__ import annotations
 
@@ -40,6 +45,9 @@ class DocumentFacts:
     # switch fonts): text is then compared without its spaces.
     exact_spacing: bool = True
 
+    def __post_init__(self) -> None:
+        self.language = normalize_language(self.language)
+
     def as_dict(self) -> dict:
         return asdict(self)
 
@@ -49,6 +57,18 @@ def normalize_space(text: str | None) -> str | None:
         return None
     collapsed = re.sub(r"\s+", " ", text.replace("\u00ad", "")).strip()
     return collapsed or None
+
+
+def normalize_language(tag: str | None) -> str | None:
+    """A BCP 47 tag in its shortest form with the same meaning (CLDR "remove likely subtags", canonical case):
+    `en-US` and `en` are the same language, `en-GB` stays itself. A tag that is not valid BCP 47 is kept as
+    written (trimmed), so that it still shows up as a difference."""
+    from exporter.readers.docx.inlines import minimal_language
+
+    text = (tag or "").strip()
+    if not text:
+        return None
+    return minimal_language(text) or text
 
 
 def facts_of_model(document: Article | Packet) -> list[DocumentFacts]:
@@ -79,10 +99,21 @@ def _figure_facts(figure: Figure) -> FigureFacts:
     )
 
 
+def numbered_figures(found: list[DocumentFacts]) -> list[tuple[int, int | None, FigureFacts]]:
+    """(figure number through the file, article number when there are several, figure) in reading order: the
+    numbers every finding uses, whatever the format."""
+    many = len(found) > 1
+    numbered, number = [], 0
+    for article_number, article in enumerate(found, start=1):
+        for figure in article.figures:
+            number += 1
+            numbered.append((number, article_number if many else None, figure))
+    return numbered
+
+
 def notice_pattern(language: str):
     """The official notice sentence as the writers print it, in the document's language, any host."""
     from exporter.i18n import gettext
 
     template = gettext(language, OFFICIAL_NOTICE, host="\x00")
     return re.compile(re.escape(normalize_space(template) or "").replace("\x00", r"\S+"))
-
