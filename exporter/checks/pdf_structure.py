@@ -60,10 +60,18 @@ def _sample(text: str) -> str:
     return text if len(text) <= SAMPLE else text[: SAMPLE - 1] + "…"
 
 
-def _described(tagged: TaggedPdf, key: ContentKey) -> str:
-    page, _, mcid = key
-    text = _sample(tagged.content_text(key))
-    return f"page {page + 1}: marked content MCID {mcid}" + (f" ({text!r})" if text else "")
+def _described(tagged: TaggedPdf, keys: list[ContentKey]) -> str:
+    """"page 3: marked content MCIDs 18-30 ('This paragraph has emphasis...')"."""
+    page = keys[0][0]
+    numbers = sorted(key[2] for key in keys)
+    if len(numbers) == 1:
+        which = f"MCID {numbers[0]}"
+    elif numbers == list(range(numbers[0], numbers[-1] + 1)):
+        which = f"MCIDs {numbers[0]}-{numbers[-1]}"
+    else:
+        which = "MCIDs " + ", ".join(map(str, numbers[:8])) + (", ..." if len(numbers) > 8 else "")
+    text = _sample(" ".join(tagged.content_text(key) for key in keys))
+    return f"page {page + 1}: marked content {which}" + (f" ({text!r})" if text else "")
 
 
 # ---------------------------------------------------------------- completeness
@@ -98,37 +106,52 @@ def _page_findings(tagged: TaggedPdf, index: int, claims: dict[ContentKey, list[
     if marks.untagged_images or marks.untagged_paths:
         yield Finding("PDF-CONTENT-UNTAGGED", f"page {page}: {marks.untagged_images} image(s) and "
                       f"{marks.untagged_paths} drawing(s) neither tagged nor artifacts", page=page)
+    # Problems of the same kind and cause (one unlinked paragraph is a dozen spans) become one finding.
+    grouped: dict[tuple[str, str], list[ContentKey]] = defaultdict(list)
     for (form, mcid), sequence in marks.sequences.items():
         key = (index, form, mcid)
         owners = claims.get(key, [])
         if sequence.in_artifact:
             if owners:
-                yield Finding("PDF-CONTENT-IN-ARTIFACT", f"{_described(tagged, key)} lies inside an artifact, yet "
-                              f"{owners[0].place()} claims it", page=page)
+                problem = f"lies inside an artifact, yet {owners[0].place()} claims it"
+                grouped["PDF-CONTENT-IN-ARTIFACT", problem].append(key)
             continue
         status, parent = tagged.parent_of_content(key)
         owner = tagged.by_objgen.get(parent.objgen) if parent is not None else None
         if not owners:
             if owner is None and parent is not None:
-                kind = str(parent.get("/S", "/?"))[1:]
-                why = f"its ParentTree entry is a <{kind}> that is not linked into the structure tree"
+                why = f"it belongs to {_unlinked(tagged, parent)} that is not linked into the structure tree"
             elif owner is not None:
                 why = f"the ParentTree names {owner.place()}, which does not contain it"
             else:
                 why = status
-            yield Finding("PDF-CONTENT-UNREACHABLE", f"{_described(tagged, key)} is not reachable from the structure "
-                          f"tree and is not an artifact: {why}", page=page)
+            grouped["PDF-CONTENT-UNREACHABLE", f"is not reachable from the structure tree and is not an artifact: "
+                                               f"{why}"].append(key)
             continue
         if len(owners) > 1:
-            yield Finding("PDF-CONTENT-SHARED", f"{_described(tagged, key)} is claimed by {len(owners)} elements "
-                          f"({', '.join(o.place() for o in owners[:3])}): a screen reader reads it twice", page=page)
+            grouped["PDF-CONTENT-SHARED", f"is claimed by {len(owners)} elements "
+                                          f"({', '.join(o.place() for o in owners[:3])}): a screen reader reads it "
+                                          "twice"].append(key)
         if parent is None:
-            yield Finding("PDF-PARENTTREE", f"{_described(tagged, key)} of {owners[0].place()} cannot be traced back "
-                          f"to its element: {status}", page=page)
+            grouped["PDF-PARENTTREE", f"cannot be traced back to its element: {status}"].append(key)
         elif owner not in owners:
-            yield Finding("PDF-PARENTTREE", f"{_described(tagged, key)}: the ParentTree leads to "
-                          f"{owner.place() if owner else 'an element outside the tree'}, but "
-                          f"{owners[0].place()} claims it", page=page)
+            where = owner.place() if owner else "an element outside the tree"
+            grouped["PDF-PARENTTREE", f"the ParentTree leads to {where}, but {owners[0].place()} claims it"].append(
+                key)
+    for (code, problem), keys in grouped.items():
+        yield Finding(code, f"{_described(tagged, keys)} {problem}", page=page)
+
+
+def _unlinked(tagged: TaggedPdf, element: pikepdf.Dictionary) -> str:
+    """The outermost element above `element` (by /P) that the tree does not reach: what was cut off."""
+    top, seen = element, set()
+    parent = top.get("/P")
+    while isinstance(parent, pikepdf.Dictionary) and "/S" in parent and parent.objgen not in tagged.by_objgen and (
+        parent.objgen not in seen
+    ):
+        seen.add(parent.objgen)
+        top, parent = parent, parent.get("/P")
+    return f"a <{str(top.get('/S', '/?'))[1:]}>"
 
 
 # ---------------------------------------------------------------- headings, figures, links
@@ -177,17 +200,14 @@ def figure_findings(tagged: TaggedPdf, figures: list[tuple[int, Element, bool]])
 
 
 def caption_elements(figure: Element) -> list[Element]:
-    """The Caption beside a figure: a sibling in the element that groups them (a Div), looking up through
-    grouping elements that hold nothing else."""
+    """The Caption beside a figure: a sibling in the element that groups them (a Div), looking through
+    wrappers without structural meaning (NonStruct, Span), as ISO 32000 tells readers to."""
     holder = figure.parent
-    while holder is not None and holder.type not in ("Sect", "Art", "Part", "Document"):
-        captions = [child for child in holder.children if child.type == "Caption"]
-        if captions:
-            return captions
-        if len(holder.children) > 1:
-            return []
+    while holder is not None and holder.type in ("NonStruct", "Span") and holder.parent is not None:
         holder = holder.parent
-    return []
+    if holder is None or holder.type in ("Sect", "Art", "Part", "Document"):
+        return []
+    return [child for child in holder.children if child.type == "Caption"]
 
 
 def link_findings(tagged: TaggedPdf) -> Iterator[Finding]:
