@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from exporter.checks.archive import UnreadableFile
 from exporter.checks.facts import DocumentFacts, facts_of_model, normalize_space, notice_pattern
 from exporter.checks.report import CheckResult, Finding, Inspection
 
@@ -28,7 +29,7 @@ def inspect(paths: list[Path]) -> dict[Path, Inspection]:
         result = CheckResult.from_findings("DOCX rules", path, findings)
         try:
             found = facts(path)
-        except ValueError as error:
+        except UnreadableFile as error:
             inspections[path] = Inspection([result, CheckResult("facts", path, "unreadable", reason=str(error))],
                                            None)
             continue
@@ -37,6 +38,7 @@ def inspect(paths: list[Path]) -> dict[Path, Inspection]:
 
 
 def facts(path: Path) -> list[DocumentFacts]:
+    """What the document says, read back by the DOCX reader (raises UnreadableFile)."""
     from exporter.errors import ExportError
     from exporter.options import BuildOptions
     from exporter.readers import read_document
@@ -44,7 +46,7 @@ def facts(path: Path) -> list[DocumentFacts]:
     try:
         document = read_document(path, BuildOptions(input_format="docx")).document
     except ExportError as error:
-        raise ValueError(error.problem) from None
+        raise UnreadableFile(error.problem) from None
     found = facts_of_model(document)
     # Whether a notice is shown is read from the visible text, not derived from the source URL again.
     for article_facts, shown in zip(found, notices_shown(path, found), strict=False):

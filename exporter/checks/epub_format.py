@@ -13,6 +13,7 @@ from lxml import etree
 
 from exporter.checks.alt_check import alt_text_result
 from exporter.checks.archive import UnreadableFile, open_package
+from exporter.checks.facts import DocumentFacts
 from exporter.checks.markup import figure_elements, page_facts, parse_page, structure_findings
 from exporter.checks.report import CheckResult, Finding, Inspection
 from exporter.errors import ExportError
@@ -55,6 +56,11 @@ def inspect(paths: list[Path]) -> dict[Path, Inspection]:
         results.append(alt_text_result(path, FORMAT, found))
         inspections[path] = Inspection(results, found)
     return inspections
+
+
+def facts(path: Path) -> list[DocumentFacts]:
+    """What the book says, without validating it (raises UnreadableFile)."""
+    return [found for _, root in content_documents(path) for found in page_facts(root)]
 
 
 def validator_finding(validator: str, text: str) -> Finding:

@@ -60,15 +60,31 @@ def normalize_space(text: str | None) -> str | None:
 
 
 def normalize_language(tag: str | None) -> str | None:
-    """A BCP 47 tag in its shortest form with the same meaning (CLDR "remove likely subtags", canonical case):
-    `en-US` and `en` are the same language, `en-GB` stays itself. A tag that is not valid BCP 47 is kept as
-    written (trimmed), so that it still shows up as a difference."""
+    """A BCP 47 tag in its shortest form with the same meaning (CLDR "remove likely subtags" of the maximal tag,
+    canonical case): `en-US` and `en` are one language, `en-GB` another; `zh-Hant` and `zh-TW` are both `zh-TW`.
+    Variants, extensions and private use stay. `und`, and what is not valid BCP 47, are kept as written (in
+    canonical case when valid), so that they still show up as a difference."""
+    import langcodes
+
     from exporter.readers.docx.inlines import minimal_language
 
     text = (tag or "").strip()
     if not text:
         return None
-    return minimal_language(text) or text
+    try:
+        parsed = langcodes.Language.get(text)
+        canonical = langcodes.standardize_tag(text)
+    except (ValueError, LookupError):
+        return text
+    if not parsed.language or parsed.language == "und" or parsed.language.startswith("x-"):
+        return canonical
+    core = langcodes.Language.make(language=parsed.language, script=parsed.script, territory=parsed.territory)
+    # From the maximal tag, the reader's minimisation tries language, language-region, language-script: CLDR's order.
+    shortest = langcodes.Language.get(minimal_language(str(core.maximize())) or str(core))
+    return str(langcodes.Language.make(
+        language=shortest.language, script=shortest.script, territory=shortest.territory,
+        variants=parsed.variants, extensions=parsed.extensions, private=parsed.private,
+    ))
 
 
 def facts_of_model(document: Article | Packet) -> list[DocumentFacts]:

@@ -7,6 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from exporter.checks.alt_check import alt_text_result
+from exporter.checks.facts import DocumentFacts
 from exporter.checks.markup import page_facts, parse_page, structure_findings
 from exporter.checks.report import CheckResult, Finding, Inspection
 
@@ -32,6 +33,11 @@ def inspect(paths: list[Path]) -> dict[Path, Inspection]:
     for path, outcome in run_axe(pages).items():
         inspections[path].results.insert(1, axe_result(path, outcome))
     return inspections
+
+
+def facts(path: Path) -> list[DocumentFacts]:
+    """What the page says, without validating it."""
+    return page_facts(parse_page(path.read_bytes()))
 
 
 def axe_result(path: Path, outcome) -> CheckResult:

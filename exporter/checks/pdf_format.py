@@ -9,6 +9,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from exporter.checks.alt_check import alt_text_result
+from exporter.checks.archive import UnreadableFile
+from exporter.checks.facts import DocumentFacts
 from exporter.checks.report import CheckResult, Finding, Inspection
 
 FORMAT = "PDF"
@@ -42,6 +44,21 @@ def inspect_one(path: Path) -> Inspection:
         results.append(CheckResult.from_findings("structure", path, structure_findings(tagged, figures)))
     results.append(alt_text_result(path, FORMAT, found))
     return Inspection(results, found)
+
+
+def facts(path: Path) -> list[DocumentFacts]:
+    """What the PDF says, without validating it (raises UnreadableFile)."""
+    import pikepdf
+
+    from exporter.checks.pdf_facts import read_facts
+    from exporter.checks.pdf_tags import TaggedPdf
+
+    try:
+        pdf = pikepdf.open(path)
+    except Exception as error:  # noqa: BLE001 - a PDF the parser cannot open is unreadable, whatever the cause
+        raise UnreadableFile(f"not a readable PDF ({error})") from None
+    with pdf:
+        return read_facts(TaggedPdf(pdf))[0]
 
 
 def page_validation(path: Path) -> list[CheckResult]:
