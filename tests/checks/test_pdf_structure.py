@@ -28,7 +28,7 @@ def elements(pdf: pikepdf.Pdf, kind: str) -> list[pikepdf.Dictionary]:
         kids = node.get("/K")
         for kid in kids if isinstance(kids, pikepdf.Array) else [kids] if kids is not None else []:
             if isinstance(kid, pikepdf.Dictionary) and "/S" in kid:
-                if kid.S == f"/{kind}":
+                if str(kid.S) == f"/{kind}":
                     found.append(kid)
                 walk(kid)
 
