@@ -167,11 +167,13 @@ def structure_findings(root: etree._Element, *, page_name: str, prefix: str, fir
     for (before, _), (after, text) in pairwise(levels):
         if after > before + 1:
             add("HEADING-SKIP", f"heading {text!r} skips from h{before} to h{after}")
-    numbers = {id(figure): number for number, figure in enumerate(figure_elements(root), start=first_figure)}
+    # Keyed by the elements themselves: holding them keeps lxml's proxies alive, so getparent() returns the same
+    # objects (an id() of a proxy that was let go can be reused by another element).
+    numbers = {figure: number for number, figure in enumerate(figure_elements(root), start=first_figure)}
     for index, image in enumerate(root.xpath("//img"), start=1):
         alt = image.get("alt")
         holder = image.getparent()
-        number = numbers.get(id(holder)) if holder is not None else None
+        number = numbers.get(holder) if holder is not None else None
         named = f"figure {number}: image" if number else f"image {index}"
         source = (image.get("src") or "")[:60]
         if alt is None:

@@ -102,8 +102,8 @@ def test_every_sample_and_the_packet_pass_every_check(built, exporter_cli, repor
 
 def test_every_format_checks_the_same_from_another_folder_with_spaces_and_accents(tmp_path, exporter_cli,
                                                                                     report_schema):
-    """Relative paths, spaces and non-ASCII in names, run from the output folder and from beside it (DAISY Ace
-    "crashed" on relative paths: it runs in a folder of its own)."""
+    """Relative paths, spaces and non-ASCII in names, run from another folder (DAISY Ace "crashed" on relative
+    paths: it runs in a folder of its own)."""
     source_folder = tmp_path / "sources é"
     source_folder.mkdir()
     shutil.copytree(SAMPLES / "images", source_folder / "images")
@@ -111,16 +111,14 @@ def test_every_format_checks_the_same_from_another_folder_with_spaces_and_accent
     out = tmp_path / "out dir ü"
     result = exporter_cli("build", source, "--to", ALL_FORMATS, "--out", out, timeout=600)
     assert result.returncode == 0, result.stderr
-    names = [f"Übung mit Leerzeichen.{fmt}" for fmt in ALL_FORMATS.split(",")]
-    code, report = run_check(exporter_cli, report_schema, *names, cwd=out)
-    assert code == 0, [r for r in report["results"] if r["status"] != "passed"]
-    assert {r["status"] for r in report["results"]} == {"passed"}
-    assert {r["format"] for r in report["results"]} == {"HTML", "EPUB", "PDF", "DOCX"}
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
-    code, report = run_check(exporter_cli, report_schema, Path("..") / out.name / names[1], cwd=elsewhere)
-    assert code == 0, report
-    assert any(r["check"].startswith("DAISY Ace") and r["status"] == "passed" for r in report["results"])
+    names = [Path("..") / out.name / f"Übung mit Leerzeichen.{fmt}" for fmt in ALL_FORMATS.split(",")]
+    code, report = run_check(exporter_cli, report_schema, *names, cwd=elsewhere)
+    assert code == 0, [r for r in report["results"] if r["status"] != "passed"]
+    assert {r["status"] for r in report["results"]} == {"passed"}
+    checks = {r["check"].split()[0] for r in report["results"]}
+    assert {"EPUBCheck", "DAISY", "axe-core", "page-validation", "DOCX", "consistency"} <= checks
 
 
 def test_against_the_source(built, exporter_cli, report_schema):
@@ -147,22 +145,22 @@ def test_a_credit_changed_in_one_format_is_blamed_on_that_format_only(built, tmp
 
 
 def test_virin_dropped_from_an_epub_caption(built, tmp_path, exporter_cli, report_schema):
-    files = copy_set(built, tmp_path, "torture-every-block")
+    copy_set(built, tmp_path, "torture-every-block")
     epub = tmp_path / "torture-every-block.epub"
     rewrite_zip_member(epub, "EPUB/article.xhtml",
                        lambda text: text.replace('<span class="label">VIRIN:</span> 950101-O-AB123-001', ""))
-    code, report = run_check(exporter_cli, report_schema, files[0], epub, "--against", TORTURE)
+    code, report = run_check(exporter_cli, report_schema, epub, "--against", TORTURE)
     assert code == 1
     messages = [f["message"] for f in findings(report, ".epub", "consistency")]
     assert "EPUB: figure 1: virin is None, source has '950101-O-AB123-001'" in messages
 
 
 def test_img_alt_emptied_in_an_epub(built, tmp_path, exporter_cli, report_schema):
-    files = copy_set(built, tmp_path, "torture-every-block")
+    copy_set(built, tmp_path, "torture-every-block")
     epub = tmp_path / "torture-every-block.epub"
     alt = "Portrait of a smiling woman with short hair wearing an orange pressure suit, with a United States flag"
     rewrite_zip_member(epub, "EPUB/article.xhtml", lambda text: text.replace(f'alt="{alt}', 'alt="" data-x="', 1))
-    code, report = run_check(exporter_cli, report_schema, files[0], epub, "--against", TORTURE)
+    code, report = run_check(exporter_cli, report_schema, epub, "--against", TORTURE)
     # Ace takes alt="" for a decorative image; our structure check knows the figure is not decorative.
     structure = findings(report, ".epub", "structure")
     assert any(f["code"] == "EPUB-IMG-ALT-EMPTY" and f["figure"] == 1 for f in structure), structure
@@ -176,7 +174,7 @@ def test_official_notice_added_to_a_non_gov_article(built, tmp_path, exporter_cl
     fake = ('<p class="notice">This article was published on www.example.org, an official website of the United '
             'States government.</p>\n<dl class="source-facts">')
     html.write_text(html.read_text(encoding="utf-8").replace('<dl class="source-facts">', fake, 1), encoding="utf-8")
-    code, report = run_check(exporter_cli, report_schema, files[0], files[1], "--against",
+    code, report = run_check(exporter_cli, report_schema, files[0], files[3], "--against",
                              SAMPLES / "community-newsletter.md")
     messages = [f["message"] for f in findings(report, ".html", "consistency")]
     assert "HTML: official notice is True, source has False" in messages
@@ -217,7 +215,7 @@ def test_figure_alt_removed_from_a_pdf(built, tmp_path, exporter_cli, report_sch
         figures = [obj for obj in pdf.objects if isinstance(obj, pikepdf.Dictionary) and obj.get("/S") == "/Figure"]
         del figures[0]["/Alt"]
         pdf.save(pdf_path)
-    code, report = run_check(exporter_cli, report_schema, files[1], pdf_path, "--against", TORTURE)
+    code, report = run_check(exporter_cli, report_schema, files[3], pdf_path, "--against", TORTURE)
     assert any(f["code"] == "PDF-FIGURE-ALT" and f["figure"] == 1 and f["page"]
                for f in findings(report, ".pdf", "structure"))
     assert any(f["code"].startswith("PAGEVAL-") for f in findings(report, ".pdf", "page-validation"))
@@ -230,7 +228,7 @@ def test_descr_removed_from_a_docx(built, tmp_path, exporter_cli, report_schema)
     docx_path = tmp_path / "torture-every-block.docx"
     alt = "Portrait of a smiling woman with short hair wearing an orange pressure suit"
     rewrite_zip_member(docx_path, "word/document.xml", lambda text: text.replace(f'descr="{alt}', 'data-gone="', 1))
-    code, report = run_check(exporter_cli, report_schema, files[1], docx_path)
+    code, report = run_check(exporter_cli, report_schema, files[2], docx_path)
     rules = findings(report, ".docx", "DOCX rules")
     assert any(f["code"] == "DOCX-ALT-MISSING" and f["figure"] == 1 and f["field"] == "alt" for f in rules)
     assert code == 1
