@@ -7,7 +7,8 @@ enough on its own for what it covers:
   back to that origin;
 - every request is routed through us: files inside the page's folder are served from disk, anything else is
   aborted and recorded, so the check can report it (an output must not reference remote resources);
-- the page's own JavaScript is off (axe-core is evaluated through the DevTools protocol, which still works), so
+- the page's own JavaScript never runs: script execution is off while the page loads, and the policy allows
+  no script at all afterwards (axe-core is evaluated through the DevTools protocol, which no policy stops), so
   no fetch, WebSocket or WebRTC can start;
 - Chromium itself has no way out: its proxy is a local port we hold without listening (connections are refused,
   loopback included), WebRTC may only use that proxy, and host names never resolve.
@@ -24,6 +25,7 @@ from __future__ import annotations
 import os
 import posixpath
 import pwd
+import shlex
 import shutil
 import socket
 import stat
@@ -31,7 +33,7 @@ import tempfile
 from contextlib import AbstractContextManager, ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
+from urllib.parse import quote, unquote, urlsplit
 
 ORIGIN = "http://exporter-check.invalid"
 CSP_REPORT_PATH = "/.exporter-csp-report"
@@ -91,8 +93,8 @@ def offline_launcher(folder: Path, chromium: str, closed: ClosedPort) -> Path:
     """An executable that starts Chromium with the offline flags (for tools that start Chromium themselves,
     such as DAISY Ace's puppeteer)."""
     script = folder / "chromium-offline"
-    flags = " ".join(f"'{flag}'" for flag in [*BASE_FLAGS, *closed.flags()])
-    script.write_text(f'#!/bin/sh\nexec "{chromium}" {flags} "$@"\n', encoding="utf-8")
+    flags = " ".join(shlex.quote(flag) for flag in [*BASE_FLAGS, *closed.flags()])
+    script.write_text(f'#!/bin/sh\nexec {shlex.quote(chromium)} {flags} "$@"\n', encoding="utf-8")
     script.chmod(script.stat().st_mode | stat.S_IXUSR | stat.S_IXGRP | stat.S_IXOTH)
     return script
 
@@ -156,9 +158,10 @@ class OfflineBrowser(AbstractContextManager):
         (profile / "profile").mkdir()
         os.chown(profile / "profile", nobody.pw_uid, nobody.pw_gid)
         script = profile / "chromium-as-nobody"
+        home = shlex.quote(f"HOME={profile / 'profile'}")
         script.write_text(
-            f'#!/bin/sh\nexec "{setpriv}" --reuid={nobody.pw_uid} --regid={nobody.pw_gid} --clear-groups '
-            f'--inh-caps=-all env HOME="{profile / "profile"}" "{self.chromium}" "$@"\n',
+            f"#!/bin/sh\nexec {shlex.quote(setpriv)} --reuid={nobody.pw_uid} --regid={nobody.pw_gid} --clear-groups "
+            f'--inh-caps=-all env {home} {shlex.quote(self.chromium)} "$@"\n',
             encoding="utf-8",
         )
         script.chmod(0o755)
@@ -187,18 +190,19 @@ class OfflineBrowser(AbstractContextManager):
                 route.fulfill(status=200, body=page_bytes, headers=_headers(path.suffix))
                 return
             target = (folder / relative).resolve()
-            if not target.is_relative_to(folder) or not target.is_file():
-                if not target.is_relative_to(folder):
-                    loaded.blocked.append(request.url)
+            if not target.is_relative_to(folder):  # a symbolic link out of the folder
+                loaded.blocked.append(request.url)
+                route.abort("blockedbyclient")
+            elif target.is_file():
+                route.fulfill(status=200, body=target.read_bytes(), headers=_headers(target.suffix))
+            else:
                 route.fulfill(status=404, body=b"")
-                return
-            route.fulfill(status=200, body=target.read_bytes(), headers=_headers(target.suffix))
 
         page = self.context.new_page()
         page.route(lambda _url: True, handle)
         session = self.context.new_cdp_session(page)
         session.send("Emulation.setScriptExecutionDisabled", {"value": True})
-        page.goto(f"{ORIGIN}/{_quoted(name)}", wait_until="load")
+        page.goto(f"{ORIGIN}/{quote(name)}", wait_until="load")
         session.send("Emulation.setScriptExecutionDisabled", {"value": False})
         return page, loaded
 
@@ -209,12 +213,6 @@ def _headers(suffix: str) -> dict[str, str]:
         "Content-Security-Policy": CONTENT_SECURITY_POLICY,
         "X-Content-Type-Options": "nosniff",
     }
-
-
-def _quoted(name: str) -> str:
-    from urllib.parse import quote
-
-    return quote(name)
 
 
 def _violation(body: bytes | None) -> str:

@@ -65,13 +65,12 @@ class _Comparison:
 
     def run(self) -> dict[str, list[Finding]]:
         counts = {name: len(found) for name, found in self.outputs.items()}
-        vote = self.vote(counts, len(self.source) if self.source is not None else None, _always)
-        self.report_counts(vote, counts, len(self.source) if self.source is not None else None, "articles",
-                           "article(s)", article=None)
-        aligned = [name for name in self.outputs if name not in vote.disagreeing]
+        vote = self.compare_field(counts, len(self.source) if self.source is not None else None, "articles", "",
+                                  exact=_always, article=None, noun="article(s)")
         if vote.reference is None:
             return self.findings
-        total = counts[vote.reference] if vote.reference != SOURCE else len(self.source)
+        aligned = [name for name in self.outputs if name not in vote.disagreeing]
+        total = len(self.source) if vote.reference == SOURCE else counts[vote.reference]
         first_figure = 1
         for index in range(total):
             first_figure += self.compare_article(index, aligned, total > 1, first_figure)
@@ -83,25 +82,24 @@ class _Comparison:
         here = {name: self.outputs[name][index] for name in names}
         there = self.source[index] if self.source is not None else None
         prefix = f"article {article}: " if article else ""
+        exact = self.exactness(here, there)
         for field in DOCUMENT_FIELDS:
             self.compare_field({name: getattr(facts, field) for name, facts in here.items()},
-                               getattr(there, field) if there is not None else None, field, prefix,
-                               exact=self.exactness(here, there), article=article)
+                               getattr(there, field) if there is not None else None, field, prefix, exact=exact,
+                               article=article)
         counts = {name: len(facts.figures) for name, facts in here.items()}
-        expected_count = len(there.figures) if there is not None else None
-        vote = self.vote(counts, expected_count, _always)
-        self.report_counts(vote, counts, expected_count, "figures", "figure(s)", article=article, prefix=prefix)
+        vote = self.compare_field(counts, len(there.figures) if there is not None else None, "figures", prefix,
+                                  exact=_always, article=article, noun="figure(s)")
         if vote.reference is None:
             return max(counts.values(), default=0)
         aligned = [name for name in names if name not in vote.disagreeing]
-        total = counts[vote.reference] if vote.reference != SOURCE else len(there.figures)
+        total = len(there.figures) if vote.reference == SOURCE else counts[vote.reference]
         for position in range(total):
             number = first_figure + position
             figures = {name: here[name].figures[position] for name in aligned}
             expected = there.figures[position] if there is not None else None
-            self.compare_figure(figures, expected, f"{prefix}figure {number}: ",
-                                self.exactness({name: here[name] for name in aligned}, there),
-                                article=article, figure=number)
+            self.compare_figure(figures, expected, f"{prefix}figure {number}: ", exact, article=article,
+                                figure=number)
         return total
 
     def compare_figure(self, figures: dict[str, FigureFacts], expected: FigureFacts | None, prefix: str,
@@ -149,13 +147,17 @@ class _Comparison:
 
     def compare_field(self, values: dict[str, object], expected: object, field: str, prefix: str, *,
                       exact: Callable[[str], bool], article: int | None, figure: int | None = None,
-                      blame: list[str] | None = None) -> None:
+                      blame: list[str] | None = None, noun: str | None = None) -> Vote:
+        """Vote on one field and blame who differs (only those in `blame`, when given, unless nobody can be
+        right). `noun` makes it a count ("3 figure(s)") instead of a value ("credit is 'X'")."""
         if not values or (self.source is None and len(values) < 2):
-            return
+            return Vote(next(iter(values), None), list(values), [])
         vote = self.vote(values, expected, exact)
-        if not vote.disagreeing:
-            return
-        shown = field.replace("_", " ") if field != "source_url" else "source URL"
+        shown = {"source_url": "source URL"}.get(field, field.replace("_", " "))
+
+        def said(value: object) -> str:
+            return f"{value} {noun}" if noun else f"{shown} is {value!r}"
+
         for name in vote.disagreeing:
             if vote.reference is not None and blame is not None and name not in blame:
                 continue
@@ -164,30 +166,18 @@ class _Comparison:
                 others = [other for other in values if not _same(values[other], got, exact(other) and exact(name))]
                 rival = values[others[0]] if others else None
                 holders = [other for other in others if _same(values[other], rival, True)]
-                message = (f"{name}: {prefix}{shown} is {got!r}; {_names(holders)} {_have(holders)} {rival!r}: "
-                           "no majority tells which is right (check with --against SOURCE)")
+                message = (f"{name}: {prefix}{said(got)}; {_names(holders)} {_have(holders)} "
+                           f"{rival if noun else repr(rival)}: no majority tells which is right "
+                           "(check with --against SOURCE)")
                 code = "FACT-NO-MAJORITY"
             else:
                 want = expected if vote.reference == SOURCE else values[vote.reference]
                 holders = [SOURCE] if vote.reference == SOURCE else vote.agreeing
-                message = f"{name}: {prefix}{shown} is {got!r}, {_names(holders)} {_have(holders)} {want!r}"
-                code = "FACT-DIFFERS"
+                message = f"{name}: {prefix}{said(got)}, {_names(holders)} {_have(holders)} " + (
+                    str(want) if noun else repr(want))
+                code = "FACT-COUNT" if noun else "FACT-DIFFERS"
             self.findings[name].append(Finding(code, message, article=article, figure=figure, field=field))
-
-    def report_counts(self, vote: Vote, counts: dict[str, int], expected: int | None, field: str, noun: str, *,
-                      article: int | None, prefix: str = "") -> None:
-        for name in vote.disagreeing:
-            if vote.reference is None:
-                others = [other for other in counts if counts[other] != counts[name]]
-                message = (f"{name}: {prefix}{counts[name]} {noun}; {_names(others)} "
-                           f"{_have(others)} {', '.join(str(counts[o]) for o in others)}: no majority")
-                code = "FACT-NO-MAJORITY"
-            else:
-                want = expected if vote.reference == SOURCE else counts[vote.reference]
-                holders = [SOURCE] if vote.reference == SOURCE else vote.agreeing
-                message = f"{name}: {prefix}{counts[name]} {noun}, {_names(holders)} {_have(holders)} {want}"
-                code = "FACT-COUNT"
-            self.findings[name].append(Finding(code, message, article=article, field=field))
+        return vote
 
 
 def _always(_name: str) -> bool:

@@ -118,6 +118,8 @@ def _page_findings(tagged: TaggedPdf, index: int, claims: dict[ContentKey, list[
             continue
         status, parent = tagged.parent_of_content(key)
         owner = tagged.by_objgen.get(parent.objgen) if parent is not None else None
+        if not owners and not sequence.painted:
+            continue  # an empty sequence: nothing a reader could miss
         if not owners:
             if owner is None and parent is not None:
                 why = f"it belongs to {_unlinked(tagged, parent)} that is not linked into the structure tree"

@@ -41,7 +41,6 @@ class Element:
     raw_type: str
     parent: Element | None
     page: int | None  # /Pg, inherited from the nearest ancestor that has one
-    number: int  # document order, from 0
     kids: list[Element | ContentKey | ObjectRef] = field(default_factory=list)
     # /Pg names something that is not a page of this document, or an /MCR lacks its MCID
     broken_refs: list[str] = field(default_factory=list)
@@ -108,7 +107,6 @@ class Element:
 class Sequence:
     """One marked-content sequence with an MCID: what it shows, and whether it sits inside an artifact."""
 
-    tag: str
     in_artifact: bool
     pieces: list[tuple[object, object]] = field(default_factory=list)  # (font, string or TJ array) as shown
     baselines: list[float] = field(default_factory=list)
@@ -211,7 +209,7 @@ class TaggedPdf:
                 seen.add(objgen)
             raw_type = str(node.get("/S"))[1:]
             page, broken = self._page_of(node, inherited_page)
-            element = Element(node, self._role(raw_type), raw_type, parent, page, len(elements))
+            element = Element(node, self._role(raw_type), raw_type, parent, page)
             if broken:
                 element.broken_refs.append("its /Pg is not a page of this document")
             elements.append(element)
@@ -268,7 +266,7 @@ class TaggedPdf:
     def parent_of_content(self, key: ContentKey) -> tuple[str, pikepdf.Dictionary | None]:
         """Where the ParentTree leads from this content: ("ok", element dictionary) or (problem, None)."""
         page, form, mcid = key
-        holder = self.pages[page].obj if form is None else self._form(page, form)
+        holder = self.pages[page].obj if form is None else self._form(form)
         number = holder.get("/StructParents") if holder is not None else None
         if number is None:
             return "its page has no /StructParents entry", None
@@ -279,7 +277,7 @@ class TaggedPdf:
             return f"the ParentTree entry {int(number)} has no element for MCID {mcid}", None
         return "ok", parents[mcid]
 
-    def _form(self, page: int, form: tuple[int, int]):
+    def _form(self, form: tuple[int, int]):
         try:
             return self.pdf.get_object(form)
         except Exception:  # noqa: BLE001
@@ -440,7 +438,7 @@ class _ContentWalker:
         key = None
         if mcid is not None:
             key = (form, mcid)
-            self.marks.sequences.setdefault(key, Sequence(tag, in_artifact))
+            self.marks.sequences.setdefault(key, Sequence(in_artifact))
         self.stack.append((tag, key, in_artifact or tag == "Artifact"))
 
     def _show(self, piece: tuple, baseline: float, size: float) -> None:
