@@ -30,7 +30,6 @@ NS = {
     "pic": "http://schemas.openxmlformats.org/drawingml/2006/picture",
     "adec": "http://schemas.microsoft.com/office/drawing/2017/decorative",
     "dc": "http://purl.org/dc/elements/1.1/",
-    "rel": "http://schemas.openxmlformats.org/package/2006/relationships",
 }
 
 RULES: dict[str, str] = {
