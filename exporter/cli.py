@@ -173,10 +173,15 @@ def build_parser() -> argparse.ArgumentParser:
     )
     check.add_argument("files", nargs="+", type=Path, metavar="FILE")
     check.add_argument("--against", type=Path, metavar="SOURCE", help="also compare with this source's model")
-    check.add_argument("--json", action="store_true", help="print a machine-readable report")
+    check.add_argument(
+        "--json", action="store_true", help="print a machine-readable report (schema: `exporter schema --check`)"
+    )
     check.add_argument("--debug", action="store_true", help="show tracebacks")
 
-    commands.add_parser("schema", help="print the JSON Schema of the article model")
+    schema = commands.add_parser("schema", help="print the JSON Schema of the article model")
+    schema.add_argument(
+        "--check", action="store_true", help="print the JSON Schema of `exporter check --json` (every finding code)"
+    )
     return parser
 
 
@@ -306,6 +311,8 @@ def command_check(args: argparse.Namespace) -> int:
     from exporter.checks.report import as_json, overall_exit_code, print_report
     from exporter.checks.run import check_files
 
+    if args.against is not None and not args.against.is_file():
+        raise ExportError("--against: no such file", file=args.against)
     results = check_files(list(args.files), args.against)
     if args.json:
         print(as_json(results))
@@ -314,8 +321,14 @@ def command_check(args: argparse.Namespace) -> int:
     return int(overall_exit_code(results))
 
 
-def command_schema() -> int:
+def command_schema(args: argparse.Namespace) -> int:
     import json
+
+    if args.check:
+        from exporter.checks.codes import report_schema
+
+        print(json.dumps(report_schema(), indent=2, ensure_ascii=False))
+        return 0
 
     from pydantic import TypeAdapter
 
@@ -348,7 +361,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "check":
             return command_check(args)
         if args.command == "schema":
-            return command_schema()
+            return command_schema(args)
     except ExportError as error:
         if debug:
             raise
