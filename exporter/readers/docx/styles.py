@@ -46,6 +46,14 @@ CODE_STYLE_WORDS = ("verbatim", "code", "source")
 
 
 @dataclass
+class CharacterFormat:
+    bold: bool = False
+    italic: bool = False
+    code: bool = False
+    vert: str | None = None
+
+
+@dataclass
 class Style:
     style_id: str
     name: str
@@ -55,6 +63,7 @@ class Style:
     bold: bool | None = None
     italic: bool | None = None
     code: bool = False
+    vert: str | None = None  # superscript | subscript | baseline
     num_id: str | None = None
     num_level: int | None = None
 
@@ -95,6 +104,7 @@ class Styles:
                 fonts = rpr.find(w("rFonts"))
                 font = (wval(fonts, "ascii") or wval(fonts, "hAnsi") or "").lower()
                 style.code = font in MONOSPACE_FONTS
+                style.vert = wval(rpr.find(w("vertAlign")))
             lowered = name.lower()
             if style.kind == "character" and any(word in lowered for word in CODE_STYLE_WORDS):
                 style.code = True
@@ -128,16 +138,18 @@ class Styles:
                 return style.outline_level
         return None
 
-    def character_flags(self, style_id: str | None) -> tuple[bool, bool, bool]:
-        """Bold, italic and code a character style (Strong, Emphasis, Verbatim Char ...) gives its runs."""
-        bold = italic = code = False
+    def character_format(self, style_id: str | None) -> CharacterFormat:
+        """What a character style (Strong, Emphasis, Verbatim Char, Footnote Reference ...) gives its runs."""
+        found = CharacterFormat()
         for style in reversed(self.chain(style_id)):
             if style.bold is not None:
-                bold = style.bold
+                found.bold = style.bold
             if style.italic is not None:
-                italic = style.italic
-            code = code or style.code
-        return bold, italic, code
+                found.italic = style.italic
+            if style.vert is not None:
+                found.vert = style.vert if style.vert in ("superscript", "subscript") else None
+            found.code = found.code or style.code
+        return found
 
     def list_of(self, style_id: str | None) -> tuple[str, int] | None:
         for style in self.chain(style_id):
@@ -179,6 +191,12 @@ class Numbering:
                 if index and index.isdigit() and start and start.isdigit():
                     overrides[int(index)] = int(start)
             self._nums[num.get(w("numId")) or ""] = (wval(num.find(w("abstractNumId"))) or "", overrides)
+
+    def counter_key(self, num_id: str, ilvl: int) -> str:
+        """Which counter numbers this level: lists sharing an abstract definition count on together (Word's
+        "continue numbering"), unless this one restarts the level with a start override."""
+        abstract_id, overrides = self._nums.get(num_id, ("", {}))
+        return f"num {num_id}" if ilvl in overrides or not abstract_id else f"abstract {abstract_id}"
 
     def level(self, num_id: str, ilvl: int) -> ListLevel:
         abstract_id, overrides = self._nums.get(num_id, ("", {}))
