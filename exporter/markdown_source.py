@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from contextvars import ContextVar
 
 import yaml
 
@@ -14,6 +15,7 @@ from exporter.model import (
     Code,
     Emphasis,
     Figure,
+    Footnote,
     Heading,
     Inline,
     LineBreak,
@@ -23,11 +25,13 @@ from exporter.model import (
     Paragraph,
     Span,
     Strong,
+    Subscript,
+    Superscript,
     Table,
     Text,
 )
 
-_ALWAYS_ESCAPE = re.compile(r"([\\`*_\[\]{}<>|&])")
+_ALWAYS_ESCAPE = re.compile(r"([\\`*_\[\]{}<>|&^~])")
 _LINE_START = re.compile(r"^(\s*)([#>+\-=]|\d+[.)])")
 
 
@@ -37,10 +41,55 @@ def escape_text(text: str) -> str:
     return escaped
 
 
+# The footnote definitions of the document being written (`to_markdown`), in the order they are referenced.
+_notes: ContextVar[list[str] | None] = ContextVar("markdown_notes", default=None)
+
+
+def scripted(nodes: list[Inline], mark: str) -> str:
+    """Superscript (`^`) or subscript (`~`) text. Pandoc and the reader take no markup inside the marks and no
+    unescaped space, so formatting goes outside them (`*^a^*`) and spaces are escaped (`^a\\ b^`)."""
+    out: list[str] = []
+    for node in nodes:
+        if isinstance(node, Text | Code):
+            # Spaces at the edges go outside the marks (the marks may not open or close on a space).
+            lead = " " if node.text[:1].isspace() else ""
+            trail = " " if node.text[-1:].isspace() and node.text.strip() else ""
+            text = " ".join(node.text.split())
+            core = mark + escape_text(text).replace(" ", "\\ ") + mark if text else ""
+            out.append(lead + core + trail)
+        elif isinstance(node, Emphasis):
+            out.append(f"*{scripted(node.children, mark)}*")
+        elif isinstance(node, Strong):
+            out.append(f"**{scripted(node.children, mark)}**")
+        elif isinstance(node, Span):
+            out.append(f"[{scripted(node.children, mark)}]{{lang={node.lang}}}")
+        elif isinstance(node, Link):
+            out.append(f"[{scripted(node.children, mark)}](<{node.href.replace('>', '%3E')}>)")
+        elif isinstance(node, Superscript | Subscript):
+            out.append(scripted(node.children, "^" if isinstance(node, Superscript) else "~"))
+        else:
+            out.append(inlines([node]))
+    return "".join(out)
+
+
+def footnote(node: Footnote) -> str:
+    """`[^N]` here, the definition after the body; without a document being written, an inline note."""
+    notes = _notes.get()
+    paragraphs = [_paragraph_text(paragraph.children) for paragraph in node.children]
+    if notes is None:
+        return "^[" + " ".join(paragraphs) + "]"
+    notes.append("\n\n".join(paragraphs))
+    return f"[^{len(notes)}]"
+
+
 def inlines(nodes: list[Inline]) -> str:
     out: list[str] = []
     for node in nodes:
-        if isinstance(node, Text):
+        if isinstance(node, Superscript | Subscript):
+            out.append(scripted(node.children, "^" if isinstance(node, Superscript) else "~"))
+        elif isinstance(node, Footnote):
+            out.append(footnote(node))
+        elif isinstance(node, Text):
             out.append(escape_text(node.text))
         elif isinstance(node, Emphasis):
             out.append(f"*{inlines(node.children)}*")
@@ -164,4 +213,13 @@ def to_markdown(article: Article) -> str:
     if front.get("source") == {}:
         front.pop("source")
     header = yaml.safe_dump(front, allow_unicode=True, sort_keys=False, width=100)
-    return f"---\n{header}---\n\n{blocks(article.body)}\n"
+    notes: list[str] = []
+    token = _notes.set(notes)
+    try:
+        body = blocks(article.body)
+    finally:
+        _notes.reset(token)
+    definitions = "".join(
+        f"\n\n{_indent(text, '    ', f'[^{number}]: ')}" for number, text in enumerate(notes, start=1)
+    )
+    return f"---\n{header}---\n\n{body}{definitions}\n"

@@ -106,6 +106,14 @@ class Link(Node):
     title: str | None = None
     children: list[Inline]
 
+    @field_validator("children")
+    @classmethod
+    def _no_note_in_a_link(cls, children: list[Inline]) -> list[Inline]:
+        # A footnote's call is itself a link in HTML and EPUB, and links do not nest.
+        if any(isinstance(node, Footnote) for node in walk_inlines(children)):
+            raise ValueError("a footnote inside a link's text: put the footnote after the link")
+        return children
+
 
 class LineBreak(Node):
     type: Literal["line_break"] = "line_break"

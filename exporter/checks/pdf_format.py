@@ -193,9 +193,13 @@ def _text(document, element) -> str:
     return normalize_space(text) or ""
 
 
+# A footnote's call and the note beside it: not part of the sentence (or caption) they are anchored in.
+NOT_PART_OF_THE_TEXT = ("/Reference", "/Note")
+
+
 def _ordered_refs(document, obj, page: int | None) -> list[tuple[int, int]]:
     """(page, MCID) of an element's content in the order of its /K array: its own marked content and its
-    children's, interleaved as the structure tree has them (reading order)."""
+    children's, interleaved as the structure tree has them (reading order); footnotes left out."""
     import pikepdf
 
     if "/Pg" in obj:
@@ -215,7 +219,7 @@ def _ordered_refs(document, obj, page: int | None) -> list[tuple[int, int]]:
                 kid_page = document.page_index.get(kid.Pg.objgen, page) if "/Pg" in kid else page
                 if kid_page is not None:
                     refs.append((kid_page, int(kid.MCID)))
-            elif "/S" in kid:
+            elif "/S" in kid and kid.S not in NOT_PART_OF_THE_TEXT:
                 refs += _ordered_refs(document, kid, page)
     return refs
 

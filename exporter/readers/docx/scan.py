@@ -140,7 +140,7 @@ class Scanner:
         # What the model cannot hold, or holds differently, counted so the reader can say so.
         self.counts: Counter[str] = Counter()
         self.drawings = DrawingReader(package, self.rels, self.counts)
-        self._notes: dict[str, dict[str, etree._Element]] = {}
+        self._notes: dict[str, tuple[str, dict[str, etree._Element]]] = {}
         self._in_note = False
         self._floating: list[Para | TableInfo] = []  # text boxes met in the paragraph being scanned
 
@@ -463,34 +463,42 @@ class Scanner:
         if self._in_note:
             self.counts["nested_note"] += 1
             return
-        element = self._note_elements("footnotes" if footnote else "endnotes").get(note_id)
+        part, notes = self._note_elements("footnotes" if footnote else "endnotes")
+        element = notes.get(note_id)
         if element is None:
             self.counts["missing_note"] += 1
             return
         self.counts[kind] += 1
         self._in_note = True
         outer, self._floating = self._floating, []
+        # Links and pictures in a note are relationships of the notes part, not of the document.
+        document_rels = self.rels
+        self.rels = self.drawings.rels = self.package.relationships(part)
         try:
             items = self.body_items(element)
         finally:
             self._in_note = False
             self._floating = outer
+            self.rels = self.drawings.rels = document_rels
         paragraphs = [item for item in items if isinstance(item, Para)]
         if len(paragraphs) != len(items):
             self.counts["table_in_note"] += 1
+        if any(para.drawings for para in paragraphs):
+            self.counts["picture_in_note"] += 1
         atoms.append(Atom("note", note=paragraphs))
 
-    def _note_elements(self, part: str) -> dict[str, etree._Element]:
-        if part not in self._notes:
+    def _note_elements(self, kind: str) -> tuple[str, dict[str, etree._Element]]:
+        """The notes part of a kind (footnotes, endnotes) and its notes by id."""
+        if kind not in self._notes:
             found: dict[str, etree._Element] = {}
-            rel = next((rel for rel in self.rels.values() if rel.type.endswith("/" + part)), None)
-            if rel is not None and not rel.external and self.package.has(rel.target):
-                tag = w(NOTE_PARTS[part])
-                for note in self.package.xml(rel.target).iter(tag):
+            rel = next((rel for rel in self.rels.values() if rel.type.endswith("/" + kind)), None)
+            name = rel.target if rel is not None and not rel.external else ""
+            if name and self.package.has(name):
+                for note in self.package.xml(name).iter(w(NOTE_PARTS[kind])):
                     if (note.get(w("type")) or "normal") == "normal":
                         found[note.get(w("id")) or ""] = note
-            self._notes[part] = found
-        return self._notes[part]
+            self._notes[kind] = (name, found)
+        return self._notes[kind]
 
 
 def _through_wrappers(parent: etree._Element, tag: str):
