@@ -98,7 +98,7 @@ def read_article(
     """One article from its items. `title_from` (the file and the options) lets a draft without a title
     paragraph or property take one from its content, or be refused with --strict."""
     article_language = minimal_language(stored.get(prefix + "language")) or language
-    reader = BodyReader(items, numbering, article_language)
+    reader = BodyReader(items, numbering, article_language, own_document=bool(stored.get(PREFIX + "document_uuid")))
     reader.read()
     guessed: str | None = None
     if title_from is not None and not (reader.header.title or (core or {}).get("title")):

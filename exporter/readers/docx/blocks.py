@@ -70,8 +70,12 @@ class Body:
 
 
 class BodyReader:
-    def __init__(self, items: list[Para | TableInfo], numbering: Numbering, language: str) -> None:
+    def __init__(
+        self, items: list[Para | TableInfo], numbering: Numbering, language: str, *, own_document: bool = False
+    ) -> None:
         self.items = items
+        # Written by our DOCX writer: its caption numbers are the ones the writer makes again, not the author's.
+        self.own_document = own_document
         self.language = language
         self.header = Header()
         self.blocks: list[Block] = []
@@ -80,7 +84,7 @@ class BodyReader:
         self.in_header = True
         self.raw_levels: dict[int, int] = {}  # id(Heading) -> level as the document had it
         self._quote: BlockQuote | None = None
-        self.captions = Captions(language, self.warnings)
+        self.captions = Captions(language, self.warnings, self.counts)
         self.figures = FigureMaker(self._inlines, self.warnings)
         self.lists = ListBuilder(numbering, lambda para: Paragraph(children=self._inlines(para.atoms)))
         self.label_missing = labels(language, "Photo not included.")
@@ -100,12 +104,20 @@ class BodyReader:
     def finish(self) -> Body:
         self._normalise_headings()
         related = self._related()
+        if self.own_document:
+            self.counts.pop("caption_label", None)
         self.warnings += describe(self.counts)
         return Body(self.header, self.blocks, related, self.figures.sources, self.warnings)
 
-    def _emit(self, block: Block) -> None:
-        self.in_header = False
-        self.blocks.append(block)
+    def _emit(self, block: Block | None) -> None:
+        """The next block of the body; a list still open ends before it, so the order stays the document's."""
+        finished = self.lists.close()
+        if finished is not None:
+            self.in_header = False
+            self.blocks.append(finished)
+        if block is not None:
+            self.in_header = False
+            self.blocks.append(block)
 
     def _item(self, index: int) -> int:
         item = self.items[index]
@@ -295,7 +307,11 @@ class BodyReader:
     def _close_quote(self) -> None:
         if self._quote is not None:
             quote, self._quote = self._quote, None
-            if quote.children or quote.attribution:
+            if not (quote.children or quote.attribution):
+                return
+            if self.lists.open:
+                self.lists.add_block(quote)  # numbered with the list: it sits in the current item
+            else:
                 self._emit(quote)
 
     # ------------------------------------------------------------ lists
@@ -305,13 +321,12 @@ class BodyReader:
 
     def _list_item(self, para: Para) -> None:
         finished = self.lists.item(para)
-        if finished is not None:
-            self._emit(finished)
+        if finished is not None:  # the item started another list: the one it ended comes first
+            self.in_header = False
+            self.blocks.append(finished)
 
     def _close_list(self) -> None:
-        finished = self.lists.close()
-        if finished is not None:
-            self._emit(finished)
+        self._emit(None)
 
     # ------------------------------------------------------------ tables
 

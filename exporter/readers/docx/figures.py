@@ -11,6 +11,7 @@ media item's caption.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -54,8 +55,9 @@ class CaptionParts:
 class Captions:
     """Caption paragraphs read in the document's language (and English)."""
 
-    def __init__(self, language: str, warnings: list[str]) -> None:
+    def __init__(self, language: str, warnings: list[str], counts: Counter[str]) -> None:
         self.warnings = warnings
+        self.counts = counts
         self.label_figure = labels(language, "Figure")
         self.label_table = labels(language, "Table")
         self.label_video = labels(language, "Video:")
@@ -101,8 +103,13 @@ class Captions:
 
     def text_atoms(self, para: Para) -> list[Atom]:
         """The caption without its "Table 1: " label; a caption that is only its label keeps it."""
-        rest = drop_prefix(para.atoms, self.prefix_length(para))
-        return rest if atoms_text(rest).strip() else list(para.atoms)
+        length = self.prefix_length(para)
+        rest = drop_prefix(para.atoms, length)
+        if not atoms_text(rest).strip():
+            return list(para.atoms)
+        if length:
+            self.counts["caption_label"] += 1
+        return rest
 
     # ------------------------------------------------------------ parts
 

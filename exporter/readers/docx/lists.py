@@ -4,7 +4,8 @@ Word has no list element: each item is a paragraph with a numbering definition (
 (`w:ilvl`). The nesting is rebuilt from the levels, and whatever the paragraphs do, no item is lost:
 
 - a level deeper than the one before opens a sub-list in the last item, through empty items when levels are
-  skipped (Word shows them as indented bullets with nothing above);
+  skipped (Word shows them as indented bullets with nothing above), and a list that begins deeper than it goes
+  on hangs from an empty first item;
 - an empty numbered paragraph is an item only if a sub-list hangs from it;
 - another numbering definition at the same level starts a new list (top level) or a new sub-list;
 - a list resumed after other paragraphs starts at the number Word shows, counted the way Word counts
@@ -55,8 +56,14 @@ class ListBuilder:
         num_id, level = para.num[0], min(para.num[1], MAX_LEVEL - 1)
         number = self._count(num_id, level)
         finished = None
-        while self._stack and self._stack[-1].level > level:
+        while len(self._stack) > 1 and self._stack[-1].level > level:
             self._stack.pop()
+        if self._stack and self._stack[0].level > level:
+            # The list began deeper than this item (a sub-list with no item above it): what came so far becomes
+            # the sub-list of an empty first item at this level.
+            root = self._frame(num_id, level, number)
+            root.items.append([self._stack[0]])
+            self._stack = [root]
         top = self._stack[-1] if self._stack else None
         if top is not None and top.level == level and top.num_id != num_id:
             if len(self._stack) == 1:
@@ -81,6 +88,11 @@ class ListBuilder:
         while len(self._stack) > 1 and self._stack[-1].level > depth:
             self._stack.pop()
         self._stack[-1].last_item().append(self.paragraph(para))
+
+    def add_block(self, block: Block) -> None:
+        """A block that belongs to the current item (a quotation numbered as part of the list, as pandoc
+        nests one in a list item)."""
+        self._stack[-1].last_item().append(block)
 
     def close(self) -> ListBlock | None:
         """The finished list (None when nothing in it had content)."""

@@ -169,6 +169,7 @@ class Scanner:
             elif child.tag == w("sdt"):
                 gallery = wval(child.find(f"{w('sdtPr')}/{w('docPartObj')}/{w('docPartGallery')}"))
                 if gallery and "contents" in gallery.lower():
+                    self.counts["toc"] += 1
                     continue  # a table of contents is generated from the headings, not content
                 content = child.find(w("sdtContent"))
                 if content is not None:
