@@ -334,15 +334,13 @@ class _Converter:
 
     def footnote(self, reference: SyntaxTreeNode) -> Footnote:
         """The note a `[^label]` (or `^[...]`) refers to; a note holds paragraphs (and code lines) only."""
-        nodes = self.notes.get(int(reference.meta["id"]), [])
         paragraphs = []
-        for block in self.blocks(nodes):
-            if not isinstance(block, Paragraph):
-                raise self.fail(
-                    f"a footnote holds paragraphs only, not a {block.type.replace('_', ' ')}",
-                    next((node for node in nodes if node.map), reference),
-                )
-            paragraphs.append(block)
+        for node in self.notes.get(int(reference.meta["id"]), []):
+            for block in self.blocks([node]):
+                if not isinstance(block, Paragraph):
+                    kind = block.type.replace("_", " ")
+                    raise self.fail(f"a footnote holds paragraphs only, not a {kind}", node)
+                paragraphs.append(block)
         if not paragraphs:
             raise self.fail("a footnote reference whose note is empty", reference)
         return Footnote(children=paragraphs)
