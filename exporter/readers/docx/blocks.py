@@ -74,6 +74,7 @@ class BodyReader:
         self, items: list[Para | TableInfo], numbering: Numbering, language: str, *, own_document: bool = False
     ) -> None:
         self.items = items
+        self.numbering = numbering
         # Written by our DOCX writer: its caption numbers are the ones the writer makes again, not the author's.
         self.own_document = own_document
         self.language = language
@@ -160,6 +161,12 @@ class BodyReader:
             return index + 1
         if para.has_style(*QUOTE_STYLES):
             self._quote_paragraph(para)
+            return index + 1
+        if para.num is not None and self.numbering.level(*para.num).blank:
+            if self.lists.open:
+                self.lists.continuation(para, para.num[1])
+            else:
+                self._emit(Paragraph(children=self._inlines(para.atoms)))
             return index + 1
         if para.num is not None:
             self._list_item(para)

@@ -97,37 +97,43 @@ class DrawingReader:
             self._described("chart", frame_facts.descr or frame_facts.title, content)
         elif uri == DIAGRAM_NS:
             self._diagram(data, frame_facts, content)
-        else:
-            before = len(content.pictures) + len(content.text_boxes)
-            self._graphic(data, frame_facts, content, alone=True)
-            if len(content.pictures) + len(content.text_boxes) == before:
-                self.counts["shape"] += 1
+        elif not self._graphic(data, frame_facts, content, alone=True):
+            self.counts["shape"] += 1
 
-    def _graphic(self, container: etree._Element, facts: _Facts, content: DrawingContent, *, alone: bool) -> None:
-        """Pictures and text boxes in a graphic, a group or a canvas, in document order."""
+    def _graphic(self, container: etree._Element, facts: _Facts, content: DrawingContent, *, alone: bool) -> bool:
+        """Pictures and text boxes in a graphic, a group or a canvas, in document order; False when there was
+        neither (a shape)."""
+        found = False
         for child in container:
             tag = child.tag
             if tag == f"{{{PIC_NS}}}pic":
-                self._picture(child, facts, content, alone=alone)
+                found = self._picture(child, facts, content, alone=alone) or found
             elif tag == f"{{{WPS_NS}}}wsp":
                 box = child.find(f"{{{WPS_NS}}}txbx/{w('txbxContent')}")
                 if box is not None:
                     content.text_boxes.append(box)
+                    found = True
                 elif child.find(f".//{{{A_NS}}}blip") is not None:
-                    self._picture(child, facts, content, alone=alone)
+                    found = self._picture(child, facts, content, alone=alone) or found
             elif tag in (f"{{{WPG_NS}}}wgp", f"{{{WPG_NS}}}grpSp", f"{{{WPC_NS}}}wpc"):
-                self._graphic(child, facts, content, alone=False)
+                found = self._graphic(child, facts, content, alone=False) or found
+        return found
 
-    def _picture(self, element: etree._Element, facts: _Facts, content: DrawingContent, *, alone: bool) -> None:
+    def _picture(self, element: etree._Element, facts: _Facts, content: DrawingContent, *, alone: bool) -> bool:
+        """A picture (True when it was handled: read, or counted as an empty frame)."""
         blip = next(element.iter(f"{{{A_NS}}}blip"), None)
         if blip is None:
-            return
+            return False
         own = next(element.iter(f"{{{PIC_NS}}}cNvPr", f"{{{WPS_NS}}}cNvPr"), None)
         own_descr = own.get("descr") if own is not None else None
         # A picture alone in its frame is described by the frame (Word's alt text dialog writes docPr); in a
         # group each picture has its own description, the group's only when it has none.
         descr = (facts.descr or own_descr) if alone else (own_descr or facts.descr)
-        target, external = self._image_target(blip.get(f"{{{R_NS}}}embed"), blip.get(f"{{{R_NS}}}link"))
+        embed, link = blip.get(f"{{{R_NS}}}embed"), blip.get(f"{{{R_NS}}}link")
+        if not embed and not link and not (descr or "").strip():
+            self.counts["empty_picture"] += 1  # a frame with no image and no description shows nothing
+            return True
+        target, external = self._image_target(embed, link)
         content.pictures.append(
             Drawing(
                 descr=descr,
@@ -140,6 +146,7 @@ class DrawingReader:
                 height=facts.size[1],
             )
         )
+        return True
 
     def _described(self, kind: str, description: str | None, content: DrawingContent) -> None:
         """An object without a picture: its description stands for it, or it is dropped (counted either way)."""

@@ -7,9 +7,12 @@ Word has no list element: each item is a paragraph with a numbering definition (
   skipped (Word shows them as indented bullets with nothing above), and a list that begins deeper than it goes
   on hangs from an empty first item;
 - an empty numbered paragraph is an item only if a sub-list hangs from it;
-- another numbering definition at the same level starts a new list (top level) or a new sub-list;
-- a list resumed after other paragraphs starts at the number Word shows, counted the way Word counts
-  (lists that share a definition count on together unless one restarts).
+- another list at the same level starts a new list (top level) or a new sub-list, unless it shares the
+  numbering definition and does not restart it (Word shows one list);
+- a list resumed after other paragraphs starts at the number Word shows, counted the way Word counts: lists
+  that share a definition count on together, a start override restarts the count where it is first used;
+- a numbered paragraph without a visible marker continues the item above it (pandoc writes an item's second
+  paragraph that way).
 """
 
 from __future__ import annotations
@@ -45,6 +48,7 @@ class ListBuilder:
         self.paragraph = paragraph  # turns a scanned paragraph into the model's
         self._stack: list[_Frame] = []
         self._counters: dict[tuple[str, int], int] = {}
+        self._restarted: set[tuple[str, int]] = set()  # (numId, level) whose start override was applied
 
     @property
     def open(self) -> bool:
@@ -65,7 +69,7 @@ class ListBuilder:
             root.items.append([self._stack[0]])
             self._stack = [root]
         top = self._stack[-1] if self._stack else None
-        if top is not None and top.level == level and top.num_id != num_id:
+        if top is not None and top.level == level and top.num_id != num_id and not self._same_list(top, para):
             if len(self._stack) == 1:
                 finished = self.close()
             else:
@@ -82,9 +86,21 @@ class ListBuilder:
         self._stack[-1].items.append([content] if content is not None else [])
         return finished
 
-    def continuation(self, para: Para) -> None:
-        """A List Paragraph without a number continues an item, at the depth its indent shows."""
-        depth = max(0, round((para.left_indent or TWIPS_PER_LEVEL) / TWIPS_PER_LEVEL) - 1)
+    def _same_list(self, top: _Frame, para: Para) -> bool:
+        assert para.num is not None
+        num_id, level = para.num
+        numbering = self.numbering
+        return numbering.abstract_of(num_id) == numbering.abstract_of(top.num_id) and (
+            numbering.start_override(num_id, level) is None
+        )
+
+    def continuation(self, para: Para, level: int | None = None) -> None:
+        """A paragraph that continues an item: at `level` (a marker-less numbered paragraph), else at the
+        depth its indent shows (a List Paragraph without a number)."""
+        if level is not None:
+            depth = level
+        else:
+            depth = max(0, round((para.left_indent or TWIPS_PER_LEVEL) / TWIPS_PER_LEVEL) - 1)
         while len(self._stack) > 1 and self._stack[-1].level > depth:
             self._stack.pop()
         self._stack[-1].last_item().append(self.paragraph(para))
@@ -108,11 +124,15 @@ class ListBuilder:
 
     def _count(self, num_id: str, level: int) -> int:
         """The number Word shows for this item; deeper levels start again after it."""
-        key = (self.numbering.counter_key(num_id, level), level)
+        key = (self.numbering.abstract_of(num_id), level)
         start = self.numbering.level(num_id, level).start
+        override = self.numbering.start_override(num_id, level)
+        if override is not None and (num_id, level) not in self._restarted:
+            self._restarted.add((num_id, level))
+            self._counters.pop(key, None)
         self._counters[key] = self._counters.get(key, start - 1) + 1
         for deeper in range(level + 1, MAX_LEVEL):
-            self._counters.pop((self.numbering.counter_key(num_id, deeper), deeper), None)
+            self._counters.pop((key[0], deeper), None)
         return self._counters[key]
 
 

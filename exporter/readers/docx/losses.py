@@ -18,6 +18,7 @@ MESSAGES = {
     "smartart_text": "{n} SmartArt diagram(s) kept as their text, one paragraph per node",
     "smartart_described": "{n} SmartArt diagram(s) replaced by their alt text",
     "smartart_dropped": "{n} SmartArt diagram(s) dropped: no text equivalent",
+    "empty_picture": "{n} picture frame(s) with no image and no description left out",
     "shape": "{n} drawing shape(s) without text or picture left out",
     "embedded_object": "{n} embedded object(s) (OLE) left out: no text equivalent",
     "toc": "{n} table(s) of contents left out: they list the headings, which are kept",

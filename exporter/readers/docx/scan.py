@@ -71,6 +71,7 @@ class Para:
     sequences: list[str]
     page_break_before: bool = False
     drop_cap: bool = False
+    bold_style: bool = False  # its paragraph style is bold
 
     @property
     def text(self) -> str:
@@ -229,6 +230,7 @@ class Scanner:
             sequences,
             page_break,
             drop_cap,
+            self.styles.bold(style_id),
         )
 
     def table(self, element: etree._Element) -> TableInfo:

@@ -151,6 +151,13 @@ class Styles:
             found.code = found.code or style.code
         return found
 
+    def bold(self, style_id: str | None) -> bool:
+        """Whether a paragraph style sets its text in bold (LibreOffice's "Table Heading", for instance)."""
+        for style in self.chain(style_id):
+            if style.bold is not None:
+                return style.bold
+        return False
+
     def list_of(self, style_id: str | None) -> tuple[str, int] | None:
         for style in self.chain(style_id):
             if style.num_id is not None:
@@ -162,6 +169,7 @@ class Styles:
 class ListLevel:
     ordered: bool
     start: int
+    blank: bool = False  # no visible marker: the paragraph continues an item (pandoc's way), it is not one
 
 
 class Numbering:
@@ -181,7 +189,9 @@ class Numbering:
                 number_format = wval(lvl.find(w("numFmt"))) or "decimal"
                 start_text = wval(lvl.find(w("start"))) or "1"
                 start = int(start_text) if start_text.isdigit() else 1
-                levels[int(index)] = ListLevel(number_format not in ("bullet", "none"), start)
+                marker = wval(lvl.find(w("lvlText")))
+                blank = number_format == "none" or (marker is not None and not marker.strip())
+                levels[int(index)] = ListLevel(number_format not in ("bullet", "none"), start, blank)
             self._abstract[abstract.get(w("abstractNumId")) or ""] = levels
         for num in root.iter(w("num")):
             overrides: dict[int, int] = {}
@@ -192,15 +202,19 @@ class Numbering:
                     overrides[int(index)] = int(start)
             self._nums[num.get(w("numId")) or ""] = (wval(num.find(w("abstractNumId"))) or "", overrides)
 
-    def counter_key(self, num_id: str, ilvl: int) -> str:
-        """Which counter numbers this level: lists sharing an abstract definition count on together (Word's
-        "continue numbering"), unless this one restarts the level with a start override."""
-        abstract_id, overrides = self._nums.get(num_id, ("", {}))
-        return f"num {num_id}" if ilvl in overrides or not abstract_id else f"abstract {abstract_id}"
+    def abstract_of(self, num_id: str) -> str:
+        """The abstract definition a list instance uses: instances that share one count on together (Word's
+        "continue numbering")."""
+        abstract_id = self._nums.get(num_id, ("", {}))[0]
+        return f"abstract {abstract_id}" if abstract_id else f"num {num_id}"
+
+    def start_override(self, num_id: str, ilvl: int) -> int | None:
+        """The number this instance restarts the level at, where it restarts it."""
+        return self._nums.get(num_id, ("", {}))[1].get(ilvl)
 
     def level(self, num_id: str, ilvl: int) -> ListLevel:
         abstract_id, overrides = self._nums.get(num_id, ("", {}))
         level = self._abstract.get(abstract_id, {}).get(ilvl, ListLevel(False, 1))
         if ilvl in overrides:
-            return ListLevel(level.ordered, overrides[ilvl])
+            return ListLevel(level.ordered, overrides[ilvl], level.blank)
         return level

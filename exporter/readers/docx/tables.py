@@ -76,8 +76,11 @@ def _header_rows(info: TableInfo, rows: list[Row]) -> int:
 
 
 def _bold_first_row(rows: list[Row]) -> bool:
+    def bold_cell(cell: Cell) -> bool:
+        return all(para.bold_style for para in cell.paragraphs if para.text.strip()) or _all_bold(_plain_atoms(cell))
+
     def bold(row: Row) -> bool:
-        return all(_all_bold(_plain_atoms(cell)) for cell in row.cells if _plain_atoms(cell))
+        return all(bold_cell(cell) for cell in row.cells if _plain_atoms(cell))
 
     first = rows[0]
     if not any(_plain_atoms(cell) for cell in first.cells):
