@@ -257,11 +257,12 @@ class BodyReader:
         return para.outline_level
 
     def _normalise_headings(self) -> None:
-        """Body headings start at level 2 (level 1 is the headline); levels may not be skipped."""
+        """Body headings start at level 2 (level 1 is the headline), the whole outline moved up or down
+        together; levels may not be skipped."""
         headings = [block for block in self.blocks if isinstance(block, Heading)]
         if not headings:
             return
-        offset = max(0, 2 - min(self.raw_levels[id(h)] for h in headings))
+        offset = 2 - min(self.raw_levels[id(h)] for h in headings)
         previous = 1
         for heading in headings:
             wanted = self.raw_levels[id(heading)] + offset

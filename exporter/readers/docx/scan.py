@@ -252,7 +252,8 @@ class Scanner:
                 tcpr = tc.find(w("tcPr"))
                 span = wval(tcpr.find(w("gridSpan"))) if tcpr is not None else None
                 colspan = int(span) if span and span.isdigit() and int(span) > 0 else 1
-                if tcpr is not None and cells and wval(tcpr.find(w("hMerge"))) not in (None, "restart"):
+                horizontal = tcpr.find(w("hMerge")) if tcpr is not None else None
+                if horizontal is not None and cells and wval(horizontal) != "restart":
                     cells[-1].colspan += colspan  # legacy horizontal merge: part of the cell before
                     column += colspan
                     continue
@@ -346,6 +347,9 @@ class Scanner:
             italic = is_on(rpr.find(w("i")))
         if rpr.find(w("vertAlign")) is not None:
             vert = VERTICAL.get(wval(rpr.find(w("vertAlign"))) or "")
+        elif rpr.find(w("sz")) is not None and _number(wval(rpr.find(w("position")))):
+            # Raised or lowered text in a smaller size: how LibreOffice writes HTML's <sup> and <sub>.
+            vert = "superscript" if _number(wval(rpr.find(w("position")))) > 0 else "subscript"
         fonts = rpr.find(w("rFonts"))
         font = (wval(fonts, "ascii") or wval(fonts, "hAnsi") or "").lower()
         code = code or font in MONOSPACE_FONTS
@@ -525,6 +529,13 @@ def _first_row_flag(properties: etree._Element | None) -> bool:
         return flag.lower() in ("1", "true", "on")
     value = look.get(w("val")) or ""
     return bool(re.fullmatch(r"[0-9A-Fa-f]{1,4}", value)) and bool(int(value, 16) & 0x0020)
+
+
+def _number(value: str | None) -> int:
+    try:
+        return int(value or 0)
+    except ValueError:
+        return 0
 
 
 def _text_para(text: str) -> Para:
