@@ -184,7 +184,9 @@ def test_footnotes_and_endnotes_become_footnotes_where_they_are_anchored():
     assert any(isinstance(node, Footnote) for node in heading.children)
 
 
-@pytest.mark.parametrize("name", ["libreoffice-html-science.docx", "pandoc-scripts.docx", "libreoffice-odt-typography.docx"])
+@pytest.mark.parametrize(
+    "name", ["libreoffice-html-science.docx", "pandoc-scripts.docx", "libreoffice-odt-typography.docx"]
+)
 def test_superscript_and_subscript_are_kept(name):
     result = read(name)
     scripts = {plain_text(node.children) for node in nodes_of(result, Superscript | Subscript)}

@@ -5,9 +5,11 @@ file: word-level similarity of the two texts in reading order (footnotes after t
 
 prints one line per file (similarity, word counts, the reader's warnings) and a summary. Words are compared
 after NFKC normalisation and case folding (`²` is `2`), as runs of letters and digits; punctuation is not a
-word, and a superscript or subscript is a word of its own (`m²` and `m^2^` are both `m 2`). Pandoc's side is
-its JSON document: every text it read, figure captions and image descriptions included (its plain-text writer
-drops captions), math as its TeX read as text (`\\theta` is `θ`, `\\sin` is `sin`, markup is not text).
+word. Whether a superscript or subscript ends a word (`m²` as `m 2` or `m2`) is taken either way, the better
+of the two counts (pandoc's math, as TeX, always separates scripts; a script pandoc does not see, LibreOffice's
+raised text, it reads as part of the word). Pandoc's side is its JSON document: every text it read, figure
+captions and image descriptions included (its plain-text writer drops captions), math as its TeX read as text
+(`\\theta` is `θ`, `\\sin` is `sin`, markup is not text).
 """
 
 from __future__ import annotations
@@ -78,7 +80,8 @@ def similarity(ours: list[str], theirs: list[str]) -> float:
 
 
 class _PandocText:
-    def __init__(self) -> None:
+    def __init__(self, script_break: str) -> None:
+        self.script_break = script_break  # what a superscript or subscript's edges are: " " or ""
         self.parts: list[str] = []
         self.notes: list[list] = []
 
@@ -94,9 +97,9 @@ class _PandocText:
             elif kind == "Math":
                 self.parts.append(f" {tex_text(content[1])} ")
             elif kind in ("Superscript", "Subscript"):
-                self.parts.append(" ")
+                self.parts.append(self.script_break)
                 self.inlines(content)
-                self.parts.append(" ")
+                self.parts.append(self.script_break)
             elif kind in ("Emph", "Strong", "Underline", "Strikeout", "SmallCaps"):
                 self.inlines(content)
             elif kind in ("Quoted", "Cite", "Span") or kind == "Link":
@@ -183,8 +186,8 @@ class _PandocText:
         return "".join(self.parts)
 
 
-def pandoc_text(path: Path) -> str | None:
-    """Everything pandoc reads from the DOCX, or None when pandoc cannot read it."""
+def pandoc_document(path: Path) -> dict | None:
+    """Pandoc's reading of the DOCX (its JSON document), or None when pandoc cannot read it."""
     import pypandoc
 
     completed = subprocess.run(
@@ -192,10 +195,12 @@ def pandoc_text(path: Path) -> str | None:
         capture_output=True,
         timeout=120,
     )
-    if completed.returncode != 0:
-        return None
-    document = json.loads(completed.stdout)
-    reader = _PandocText()
+    return json.loads(completed.stdout) if completed.returncode == 0 else None
+
+
+def pandoc_text(document: dict, script_break: str = " ") -> str:
+    """Everything pandoc read."""
+    reader = _PandocText(script_break)
     reader.meta(document.get("meta", {}))
     reader.blocks(document.get("blocks", []))
     return reader.text()
@@ -205,7 +210,8 @@ def pandoc_text(path: Path) -> str | None:
 
 
 class _ModelText:
-    def __init__(self) -> None:
+    def __init__(self, script_break: str) -> None:
+        self.script_break = script_break
         self.parts: list[str] = []
         self.notes: list[Footnote] = []
 
@@ -218,9 +224,9 @@ class _ModelText:
             elif hasattr(node, "text"):
                 self.parts.append(node.text)
             elif isinstance(node, Superscript | Subscript):
-                self.parts.append(" ")
+                self.parts.append(self.script_break)
                 self.inlines(node.children)
-                self.parts.append(" ")
+                self.parts.append(self.script_break)
             else:
                 self.inlines(node.children)
 
@@ -274,8 +280,8 @@ class _ModelText:
         return "".join(self.parts)
 
 
-def model_text(document: Article | Packet) -> str:
-    reader = _ModelText()
+def model_text(document: Article | Packet, script_break: str = " ") -> str:
+    reader = _ModelText(script_break)
     for article in document.articles if isinstance(document, Packet) else [document]:
         reader.article(article)
     return reader.text()
@@ -325,12 +331,18 @@ def measure(path: Path) -> Measurement:
         result = read_document(path, BuildOptions(input_format="docx"))
     except ExportError as error:
         return Measurement(path, 0.0, error=str(error))
-    ours = words(model_text(result.document))
     warnings = [message.split(": ", 1)[-1] for message in result.warnings]
-    text = pandoc_text(path)
-    if text is None:
-        return Measurement(path, None, len(ours), 0, warnings)
-    theirs = words(text)
+    theirs_document = pandoc_document(path)
+    if theirs_document is None:
+        return Measurement(path, None, len(words(model_text(result.document))), 0, warnings)
+    # Scripts as separate words, or as parts of the words around them: the reading that agrees better.
+    ours, theirs = max(
+        (
+            (words(model_text(result.document, script_break)), words(pandoc_text(theirs_document, script_break)))
+            for script_break in (" ", "")
+        ),
+        key=lambda pair: similarity(*pair),
+    )
     matcher = difflib.SequenceMatcher(None, ours, theirs, autojunk=False)
     matched = sum(block.size for block in matcher.get_matching_blocks())
     missing: list[str] = []
