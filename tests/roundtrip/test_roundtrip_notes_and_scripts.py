@@ -279,3 +279,34 @@ def test_scripts_keep_formatting_in_markdown():
     written = to_markdown(Article(title="t", body=[paragraph]))
     assert "^a\\ b^*^c^*~2~" in written
     assert [type(node).__name__ for node in walk_inlines(paragraph.children)].count("Superscript") == 1
+
+
+@pytest.mark.slow
+def test_a_packet_numbers_notes_per_article_and_passes_every_check(source, tmp_path):
+    import os
+
+    from exporter.checks.facts import facts_of_model
+    from exporter.checks.run import check_files
+    from exporter.model import Packet
+    from exporter.pipeline import export
+    from tests.conftest import FIXED_EPOCH
+
+    second = dict(ARTICLE, title="A second article with notes")
+    (source.parent / "second.json").write_text(json.dumps(second), encoding="utf-8")
+    packet = source.parent / "packet.yaml"
+    packet.write_text("title: Notes packet\narticles:\n  - notes.json\n  - second.json\n", encoding="utf-8")
+    os.environ["SOURCE_DATE_EPOCH"] = FIXED_EPOCH
+    try:
+        result = export(packet, BuildOptions(formats=("html", "pdf", "epub", "docx"), out_dir=tmp_path))
+    finally:
+        os.environ.pop("SOURCE_DATE_EPOCH", None)
+    outputs = [Path(path) for path in result.outputs]
+    document = read_document(packet, BuildOptions()).document
+    checks = check_files(outputs, expected=facts_of_model(document))
+    assert not [(c.check, c.path.name, c.findings or c.reason) for c in checks if c.status != "passed"]
+    page = html_tree(next(path for path in outputs if path.suffix == ".html"))
+    ids = [element.get("id") for element in page.xpath("//aside[@role='doc-footnote']")]
+    assert ids == [f"article-{a}-fn-{n}" for a in (1, 2) for n in range(1, 7)]
+    again = read_document(next(path for path in outputs if path.suffix == ".docx"), BuildOptions()).document
+    assert isinstance(again, Packet)
+    assert [note_texts(article) for article in again.articles] == [NOTES, NOTES]
