@@ -325,7 +325,7 @@ class BodyReader:
     # ------------------------------------------------------------ lists
 
     def _continues_list(self, para: Para) -> bool:
-        return self.lists.open and para.has_style(*LIST_PARAGRAPH_STYLES) and bool(para.text.strip())
+        return self.lists.open and para.has_style(*LIST_PARAGRAPH_STYLES) and _has_content(para)
 
     def _list_item(self, para: Para) -> None:
         finished = self.lists.item(para)

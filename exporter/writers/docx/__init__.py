@@ -538,6 +538,8 @@ class DocxBuilder:
             oxml.set_table_alt_text(word_table, text, text)
         for index in range(len(table.head)):
             oxml.mark_header_row(word_table.rows[index])
+        row_headers = bool(table.rows) and all(row.cells[0].header for row in table.rows)
+        oxml.set_table_look(word_table, header_row=bool(table.head), header_column=row_headers)
         for row_index, column, cell in grid:
             target = word_table.cell(row_index, column)
             if cell.colspan > 1 or cell.rowspan > 1:

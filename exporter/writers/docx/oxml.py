@@ -523,6 +523,21 @@ def mark_header_row(row: _Row) -> None:
     tr_pr.append(header)
 
 
+def set_table_look(table: Table, *, header_row: bool, header_column: bool) -> None:
+    """`w:tblLook` says which rows and columns the table style sets apart; readers (pandoc, ours, Word's
+    accessibility checker) take its first-row flag for a header row. python-docx sets both flags on every table,
+    so they are set to what the table really has."""
+    look = table._tbl.tblPr.find(qn("w:tblLook"))
+    if look is None:
+        look = OxmlElement("w:tblLook")
+        table._tbl.tblPr.append(look)
+    look.set(qn("w:firstRow"), "1" if header_row else "0")
+    look.set(qn("w:firstColumn"), "1" if header_column else "0")
+    # The older hexadecimal form carries the same flags (0x0020 first row, 0x0080 first column).
+    value = int(look.get(qn("w:val"), "0") or "0", 16) & ~0x00A0
+    look.set(qn("w:val"), f"{value | (0x20 if header_row else 0) | (0x80 if header_column else 0):04X}")
+
+
 def set_table_alt_text(table: Table, caption: str, description: str) -> None:
     """Word 2010+ table alt text (Table Properties > Alt Text): `w:tblCaption` and `w:tblDescription`."""
     tbl_pr = table._tbl.tblPr
