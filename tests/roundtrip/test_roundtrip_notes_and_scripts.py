@@ -184,6 +184,26 @@ def test_pdf_notes_are_tagged_note_with_an_id_beside_their_reference(outputs):
         assert ids <= in_tree
 
 
+def test_pdf_scripts_keep_their_text_in_the_tags_and_notes_stay_out_of_the_sentence(outputs):
+    from outloud.model import Document
+
+    from exporter.checks.pdf_format import _text
+
+    document = Document(str(outputs["pdf"]))
+    try:
+        paragraphs = [_text(document, element).replace(" ", "") for element in document.elements
+                      if element.type_raw == "P"]
+        scripts = [element for element in document.elements
+                   if element.type_raw == "NonStruct" and _text(document, element) == "2"]
+        spans = [_text(document, element) for element in document.elements if element.type_raw == "Span"]
+    finally:
+        document.close()
+    assert "FuelcellsturnH2intopowerin40m2ofspace." in paragraphs
+    assert "Acellmakesabout0.7V." in paragraphs  # the note's own paragraph, inside its Note
+    # H₂, m² and the caption's m²: each script a Span with its text (WeasyPrint makes them NonStruct).
+    assert spans.count("2") >= 3 and scripts == []
+
+
 @pytest.mark.slow
 def test_every_format_passes_its_validators_and_the_formats_agree(outputs, source):
     from exporter.checks.facts import facts_of_model
