@@ -3,11 +3,14 @@
     exporter import edited.docx -o article.md     # images land in article_files/<VIRIN>.jpg
     exporter build edited.docx --to pdf,epub,docx # images rendered straight from the DOCX, nothing extracted
 
-The file is untrusted: `package` bounds the ZIP and parses XML without DTDs or entities; `media` refuses
-decompression bombs. `scan` flattens WordprocessingML, `blocks` rebuilds the body (headings, paragraphs,
-quotes, lists, tables, figures with their caption paragraphs, media), `metadata` reconciles the visible header
-and provenance block with the custom document properties the DOCX writer stored. A press packet (a cover,
-then one Heading 1 per article, provenance per article under `exporter.articles.N.`) comes back as a Packet.
+The file is untrusted: `package` bounds the ZIP and parses XML without DTDs or entities (`compat` renames
+Strict OOXML and resolves alternate content as each part is parsed); `media` refuses decompression bombs.
+`scan` flattens WordprocessingML into `items` (with `drawings` for pictures, text boxes and other objects and
+`omml` for equations), `blocks` rebuilds the body (headings, paragraphs, quotes, `lists`, `tables`, `figures`
+with their caption paragraphs, media) and names each kind of loss once (`losses`), `metadata` reconciles the
+visible header and provenance block with the custom document properties the DOCX writer stored. A press packet
+(a cover, then one Heading 1 per article, provenance per article under `exporter.articles.N.`) comes back as a
+Packet. Any well-formed draft imports: one without a title takes it from its text (`BodyReader.take_title`).
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ from exporter.readers import ReadResult
 from exporter.readers.docx.blocks import BodyReader
 from exporter.readers.docx.figures import FigureSource
 from exporter.readers.docx.inlines import minimal_language
+from exporter.readers.docx.items import Para, TableInfo
 from exporter.readers.docx.losses import describe
 from exporter.readers.docx.media import extract_images, relocate_images
 from exporter.readers.docx.metadata import (
@@ -35,7 +39,7 @@ from exporter.readers.docx.metadata import (
     parse_long_date,
 )
 from exporter.readers.docx.package import Package
-from exporter.readers.docx.scan import Para, Scanner, TableInfo
+from exporter.readers.docx.scan import Scanner
 from exporter.readers.docx.styles import Numbering, Styles, w
 
 __all__ = ["read", "relocate_images"]

@@ -30,10 +30,10 @@ from exporter.model import (
 from exporter.readers.docx.drawings import Drawing
 from exporter.readers.docx.figures import CaptionParts, Captions, FigureMaker, FigureSource
 from exporter.readers.docx.inlines import atoms_text, build_inlines, drop_prefix, strip_atoms
+from exporter.readers.docx.items import Atom, Para, TableInfo
 from exporter.readers.docx.labels import labels, starts_with_label
 from exporter.readers.docx.lists import ListBuilder
 from exporter.readers.docx.losses import describe
-from exporter.readers.docx.scan import Atom, Para, TableInfo
 from exporter.readers.docx.styles import Numbering
 from exporter.readers.docx.tables import build_table
 

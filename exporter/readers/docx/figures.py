@@ -18,8 +18,8 @@ from dataclasses import dataclass, field
 from exporter.model import Figure, Inline, Media, is_virin, normalize_virin
 from exporter.readers.docx.drawings import Drawing
 from exporter.readers.docx.inlines import atoms_text, drop_prefix, split_lines, strip_atoms, take_prefix
+from exporter.readers.docx.items import Atom, Para
 from exporter.readers.docx.labels import labels, starts_with_label
-from exporter.readers.docx.scan import Atom, Para
 
 CAPTION_STYLES = (
     "caption",

@@ -26,7 +26,7 @@ from exporter.model import (
     Text,
     check_language,
 )
-from exporter.readers.docx.scan import Atom, LinkRef
+from exporter.readers.docx.items import Atom, LinkRef
 from exporter.urls import safe_href
 
 

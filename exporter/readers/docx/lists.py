@@ -21,7 +21,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from exporter.model import Block, ListBlock, Paragraph
-from exporter.readers.docx.scan import Para
+from exporter.readers.docx.items import Para
 from exporter.readers.docx.styles import Numbering
 
 TWIPS_PER_LEVEL = 720  # Word and our writer indent list levels by half an inch

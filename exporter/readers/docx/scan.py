@@ -15,11 +15,12 @@ from __future__ import annotations
 import itertools
 import re
 from collections import Counter
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 
 from lxml import etree
 
 from exporter.readers.docx.drawings import Drawing, DrawingReader
+from exporter.readers.docx.items import Atom, Cell, LinkRef, Para, Row, TableInfo
 from exporter.readers.docx.omml import equation_pieces, is_equation
 from exporter.readers.docx.package import Package, Relationship
 from exporter.readers.docx.styles import MONOSPACE_FONTS, Styles, is_on, w, wval
@@ -35,81 +36,6 @@ VERTICAL = {"superscript": "superscript", "subscript": "subscript"}
 NOTE_PARTS = {"footnotes": "footnote", "endnotes": "endnote"}
 
 _link_ids = itertools.count(1)
-
-
-@dataclass(frozen=True)
-class LinkRef:
-    href: str
-    title: str | None
-    group: int  # one hyperlink: runs of the same element stay one link
-
-
-@dataclass(frozen=True)
-class Atom:
-    kind: str  # text | break | drawing | note
-    text: str = ""
-    bold: bool = False
-    italic: bool = False
-    code: bool = False
-    lang: str | None = None
-    link: LinkRef | None = None
-    seq: bool = False  # part of a SEQ field's result (a caption number)
-    vert: str | None = None  # superscript | subscript
-    drawing: Drawing | None = field(default=None, compare=False)
-    note: list[Para] | None = field(default=None, compare=False)  # a footnote's paragraphs
-
-
-@dataclass
-class Para:
-    style_id: str | None
-    names: list[str]
-    outline_level: int | None
-    num: tuple[str, int] | None
-    left_indent: int | None
-    align: str | None
-    atoms: list[Atom]
-    sequences: list[str]
-    page_break_before: bool = False
-    drop_cap: bool = False
-    bold_style: bool = False  # its paragraph style is bold
-
-    @property
-    def text(self) -> str:
-        return "".join(
-            atom.text if atom.kind == "text" else "\n" if atom.kind == "break" else "" for atom in self.atoms
-        )
-
-    @property
-    def drawings(self) -> list[Drawing]:
-        return [atom.drawing for atom in self.atoms if atom.kind == "drawing" and atom.drawing is not None]
-
-    def has_style(self, *names: str) -> bool:
-        return any(name in self.names for name in names)
-
-
-@dataclass
-class Cell:
-    items: list[Para | TableInfo]
-    colspan: int
-    merge: str | None  # vMerge: "restart", "continue" or None
-    column: int = 0
-
-    @property
-    def paragraphs(self) -> list[Para]:
-        return [item for item in self.items if isinstance(item, Para)]
-
-
-@dataclass
-class Row:
-    cells: list[Cell]
-    header: bool
-
-
-@dataclass
-class TableInfo:
-    rows: list[Row]
-    caption: str | None  # w:tblCaption (table alt text title)
-    first_row_header: bool = False  # the table style's "Header Row" option (w:tblLook firstRow)
 
 
 @dataclass

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field, replace
 
 from exporter.model import Inline, Table, TableCell, TableRow
 from exporter.readers.docx.drawings import Drawing
-from exporter.readers.docx.scan import Atom, Cell, Para, Row, TableInfo
+from exporter.readers.docx.items import Atom, Cell, Para, Row, TableInfo
 
 NESTED_CELL_SEPARATOR = " | "
 
