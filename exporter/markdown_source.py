@@ -64,7 +64,8 @@ def scripted(nodes: list[Inline], mark: str) -> str:
         elif isinstance(node, Span):
             out.append(f"[{scripted(node.children, mark)}]{{lang={node.lang}}}")
         elif isinstance(node, Link):
-            out.append(f"[{scripted(node.children, mark)}](<{node.href.replace('>', '%3E')}>)")
+            title = f' "{node.title.replace(chr(34), chr(92) + chr(34))}"' if node.title else ""
+            out.append(f"[{scripted(node.children, mark)}](<{node.href.replace('>', '%3E')}>{title})")
         elif isinstance(node, Superscript | Subscript):
             out.append(scripted(node.children, "^" if isinstance(node, Superscript) else "~"))
         else:

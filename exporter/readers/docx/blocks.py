@@ -37,8 +37,6 @@ from exporter.readers.docx.losses import describe
 from exporter.readers.docx.styles import Numbering
 from exporter.readers.docx.tables import build_table
 
-__all__ = ["BodyReader", "FigureSource", "Header", "labels", "starts_with_label"]
-
 HEADING_STYLE = re.compile(r"^heading ?([1-9])$")
 QUOTE_STYLES = ("quotations", "quote", "block text", "blocktext", "intense quote", "intensequote")
 ATTRIBUTION_STYLES = ("quote attribution", "quoteattribution")

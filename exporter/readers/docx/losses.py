@@ -6,6 +6,7 @@ from collections import Counter
 
 MESSAGES = {
     "tracked_change": "{n} tracked change(s) read as if accepted (insertions kept, deletions dropped)",
+    "hidden_text": "{n} run(s) of hidden text left out",
     "comment": "{n} comment(s) left out: the article model has no comments",
     "endnote": "{n} endnote(s) read as footnotes",
     "nested_note": "{n} note reference(s) inside a note left out: notes cannot nest",

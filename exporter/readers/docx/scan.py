@@ -318,6 +318,8 @@ class Scanner:
                 return  # inside a field instruction: not text
             current = effective()
             if current.hidden and kind == "text":
+                if text.strip():
+                    self.counts["hidden_text"] += 1
                 return
             atoms.append(
                 Atom(
