@@ -126,9 +126,10 @@ class DrawingReader:
             return False
         own = next(element.iter(f"{{{PIC_NS}}}cNvPr", f"{{{WPS_NS}}}cNvPr"), None)
         own_descr = own.get("descr") if own is not None else None
-        # A picture alone in its frame is described by the frame (Word's alt text dialog writes docPr); in a
-        # group each picture has its own description, the group's only when it has none.
-        descr = (facts.descr or own_descr) if alone else (own_descr or facts.descr)
+        # A picture alone in its frame is described by the frame (Word's alt text dialog writes docPr; pandoc
+        # puts the image's file name in the picture's own cNvPr); in a group each picture has its own
+        # description, the group's only when it has none.
+        descr = facts.descr if alone else (own_descr or facts.descr)
         embed, link = blip.get(f"{{{R_NS}}}embed"), blip.get(f"{{{R_NS}}}link")
         if not embed and not link and not (descr or "").strip():
             self.counts["empty_picture"] += 1  # a frame with no image and no description shows nothing
