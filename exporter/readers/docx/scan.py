@@ -82,8 +82,8 @@ class Scanner:
                 outer, self._floating = self._floating, []
                 para = self.paragraph(child)
                 floating, self._floating = self._floating, outer
-                if para.drop_cap:
-                    drop_cap = para  # its letter starts the next paragraph
+                if para.drop_cap and para.text.strip() and not any(c.isspace() for c in para.text.strip()):
+                    drop_cap = para  # its letter (or word) starts the next paragraph
                     items.extend(floating)
                     continue
                 if drop_cap is not None:
