@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from contextvars import ContextVar
 from dataclasses import dataclass
 
 import yaml
@@ -16,6 +17,7 @@ from exporter.model import (
     Code,
     Emphasis,
     Figure,
+    Footnote,
     Heading,
     Inline,
     LineBreak,
@@ -25,11 +27,13 @@ from exporter.model import (
     Paragraph,
     Span,
     Strong,
+    Subscript,
+    Superscript,
     Table,
     Text,
 )
 
-_ALWAYS_ESCAPE = re.compile(r"([\\`*_\[\]{}<>|&])")
+_ALWAYS_ESCAPE = re.compile(r"([\\`*_\[\]{}<>|&^~])")
 _LINE_START = re.compile(r"^([ \t]*)([#>+\-=]|\d+[.)])", re.MULTILINE)
 # Characters a line break or a table row would split on: written as character references, which CommonMark
 # and pandoc decode back into the same text.
@@ -125,7 +129,7 @@ def _without(kind: type, nodes: list[Inline]) -> list[Inline]:
     for node in nodes:
         if isinstance(node, kind):
             flat.extend(_without(kind, node.children))
-        elif isinstance(node, Emphasis | Strong | Span | Link):
+        elif isinstance(node, Emphasis | Strong | Span | Link | Superscript | Subscript):
             flat.append(node.model_copy(update={"children": _without(kind, node.children)}))
         else:
             flat.append(node)
@@ -173,6 +177,10 @@ def _pieces(nodes: list[Inline], out: list[_Piece], outer: str = "") -> None:
             out.append(_Piece("syntax", "["))
             _pieces(node.children, out, outer)
             out.append(_Piece("syntax", f"](<{node.href.replace('>', '%3E')}>{title})"))
+        elif isinstance(node, Superscript | Subscript):
+            out.append(_Piece("syntax", scripted(node.children, "^" if isinstance(node, Superscript) else "~")))
+        elif isinstance(node, Footnote):
+            out.append(_Piece("syntax", footnote(node)))
 
 
 def _spell_edge(piece: _Piece, *, first: bool) -> None:
@@ -217,6 +225,48 @@ def _delimit(pieces: list[_Piece]) -> list[_Piece]:
         if (index == len(pieces) - 1 or pieces[index + 1].kind == "break") and _is_space(piece.value[-1]):
             _spell_edge(piece, first=False)
     return pieces
+
+
+# The footnote definitions of the document being written (`to_markdown`), in the order they are referenced.
+_notes: ContextVar[list[str] | None] = ContextVar("markdown_notes", default=None)
+
+
+def scripted(nodes: list[Inline], mark: str) -> str:
+    """Superscript (`^`) or subscript (`~`) text. Pandoc and the reader take no markup inside the marks and no
+    unescaped space, so formatting goes outside them (`*^a^*`) and spaces are escaped (`^a\\ b^`)."""
+    out: list[str] = []
+    for node in nodes:
+        if isinstance(node, Text | Code):
+            # Spaces at the edges go outside the marks (the marks may not open or close on a space).
+            lead = " " if node.text[:1].isspace() else ""
+            trail = " " if node.text[-1:].isspace() and node.text.strip() else ""
+            text = " ".join(node.text.split())
+            core = mark + escape_text(text).replace(" ", "\\ ") + mark if text else ""
+            out.append(lead + core + trail)
+        elif isinstance(node, Emphasis):
+            out.append(f"*{scripted(node.children, mark)}*")
+        elif isinstance(node, Strong):
+            out.append(f"**{scripted(node.children, mark)}**")
+        elif isinstance(node, Span):
+            out.append(f"[{scripted(node.children, mark)}]{{lang={node.lang}}}")
+        elif isinstance(node, Link):
+            title = f' "{node.title.replace(chr(34), chr(92) + chr(34))}"' if node.title else ""
+            out.append(f"[{scripted(node.children, mark)}](<{node.href.replace('>', '%3E')}>{title})")
+        elif isinstance(node, Superscript | Subscript):
+            out.append(scripted(node.children, "^" if isinstance(node, Superscript) else "~"))
+        else:
+            out.append(inlines([node]))
+    return "".join(out)
+
+
+def footnote(node: Footnote) -> str:
+    """`[^N]` here, the definition after the body; without a document being written, an inline note."""
+    notes = _notes.get()
+    paragraphs = [_paragraph_text(paragraph.children) for paragraph in node.children]
+    if notes is None:
+        return "^[" + " ".join(paragraphs) + "]"
+    notes.append("\n\n".join(paragraphs))
+    return f"[^{len(notes)}]"
 
 
 def inlines(nodes: list[Inline]) -> str:
@@ -330,4 +380,13 @@ def to_markdown(article: Article) -> str:
     if front.get("source") == {}:
         front.pop("source")
     header = yaml.safe_dump(front, allow_unicode=True, sort_keys=False, width=100)
-    return f"---\n{header}---\n\n{blocks(article.body)}\n"
+    notes: list[str] = []
+    token = _notes.set(notes)
+    try:
+        body = blocks(article.body)
+    finally:
+        _notes.reset(token)
+    definitions = "".join(
+        f"\n\n{_indent(text, '    ', f'[^{number}]: ')}" for number, text in enumerate(notes, start=1)
+    )
+    return f"---\n{header}---\n\n{body}{definitions}\n"

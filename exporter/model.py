@@ -8,6 +8,7 @@ source contains can reach an output as markup.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
@@ -105,6 +106,14 @@ class Link(Node):
     title: str | None = None
     children: list[Inline]
 
+    @field_validator("children")
+    @classmethod
+    def _no_note_in_a_link(cls, children: list[Inline]) -> list[Inline]:
+        # A footnote's call is itself a link in HTML and EPUB, and links do not nest.
+        if any(isinstance(node, Footnote) for node in walk_inlines(children)):
+            raise ValueError("a footnote inside a link's text: put the footnote after the link")
+        return children
+
 
 class LineBreak(Node):
     type: Literal["line_break"] = "line_break"
@@ -125,7 +134,36 @@ class Span(Node):
     _check_lang = field_validator("lang")(lambda cls, v: check_language(v))
 
 
-Inline = Annotated[Text | Emphasis | Strong | Link | LineBreak | Code | Span, Field(discriminator="type")]
+class Superscript(Node):
+    type: Literal["superscript"] = "superscript"
+    children: list[Inline]
+
+
+class Subscript(Node):
+    type: Literal["subscript"] = "subscript"
+    children: list[Inline]
+
+
+class Footnote(Node):
+    """A note anchored at this point of the text. Writers number an article's notes in reading order and show
+    them at the page foot (PDF, DOCX) or after the article (HTML, EPUB), linked both ways."""
+
+    type: Literal["footnote"] = "footnote"
+    children: list[Paragraph] = Field(min_length=1)
+
+    @field_validator("children")
+    @classmethod
+    def _no_note_in_a_note(cls, paragraphs: list[Paragraph]) -> list[Paragraph]:
+        for paragraph in paragraphs:
+            if any(isinstance(node, Footnote) for node in walk_inlines(paragraph.children)):
+                raise ValueError("a footnote inside a footnote: notes cannot nest")
+        return paragraphs
+
+
+Inline = Annotated[
+    Text | Emphasis | Strong | Link | LineBreak | Code | Span | Superscript | Subscript | Footnote,
+    Field(discriminator="type"),
+]
 
 
 def _coerce_inlines(value: Any) -> Any:
@@ -136,7 +174,8 @@ def _coerce_inlines(value: Any) -> Any:
 
 
 def plain_text(inlines: list[Inline] | None) -> str:
-    """The text a reader would hear, without formatting."""
+    """The text a reader would hear, without formatting. A footnote's text is not part of the sentence it is
+    anchored in: it is left out (its call number is the writers' to draw)."""
     if not inlines:
         return ""
     parts: list[str] = []
@@ -145,9 +184,17 @@ def plain_text(inlines: list[Inline] | None) -> str:
             parts.append(node.text)
         elif isinstance(node, LineBreak):
             parts.append("\n")
-        else:
+        elif not isinstance(node, Footnote):
             parts.append(plain_text(node.children))
     return "".join(parts)
+
+
+def walk_inlines(inlines: list[Inline]) -> Iterator[Inline]:
+    """Every inline, depth first in reading order; a footnote's own paragraphs are not entered."""
+    for node in inlines:
+        yield node
+        if not isinstance(node, Footnote | Text | Code | LineBreak):
+            yield from walk_inlines(node.children)
 
 
 # ---------------------------------------------------------------- blocks
@@ -357,6 +404,36 @@ class Article(Node):
         walk(self.body)
         return found
 
+    def footnotes(self) -> list[Footnote]:
+        """Every footnote in reading order: the order writers number them in."""
+        return [
+            node
+            for inlines in inline_lists(self.body)
+            for node in walk_inlines(inlines)
+            if isinstance(node, Footnote)
+        ]
+
+
+def inline_lists(blocks: list[Block]) -> Iterator[list[Inline]]:
+    """Each run of inlines in the blocks (paragraphs, headings, captions, cells, attributions), in reading
+    order."""
+    for block in blocks:
+        if isinstance(block, Heading | Paragraph):
+            yield block.children
+        elif isinstance(block, BlockQuote):
+            yield from inline_lists(block.children)
+            yield block.attribution
+        elif isinstance(block, ListBlock):
+            for item in block.items:
+                yield from inline_lists(item)
+        elif isinstance(block, Figure | Media):
+            yield block.caption
+        elif isinstance(block, Table):
+            yield block.caption
+            for row in [*block.head, *block.rows]:
+                for cell in row.cells:
+                    yield cell.children
+
 
 class Packet(Node):
     """A press packet: an ordered set of articles with a cover."""
@@ -373,7 +450,7 @@ class Packet(Node):
     _check_lang = field_validator("language")(lambda cls, v: check_language(v))
 
 
-for _model in (Emphasis, Strong, Link, Span, BlockQuote, ListBlock):
+for _model in (Emphasis, Strong, Link, Span, Superscript, Subscript, Footnote, BlockQuote, ListBlock):
     _model.model_rebuild()
 
 Document = Article | Packet

@@ -42,9 +42,18 @@ def parse_page(data: bytes, *, xhtml: bool = False) -> etree._Element:
 
 
 def _text(element: etree._Element | None) -> str | None:
+    """An element's text without footnote calls: a note's number is not part of the sentence it marks."""
     if element is None:
         return None
-    return normalize_space("".join(element.itertext()))
+    return normalize_space("".join(_text_without_notes(element)))
+
+
+def _text_without_notes(element: etree._Element):
+    yield element.text or ""
+    for child in element:
+        if isinstance(child.tag, str) and child.get("role") != "doc-noteref":
+            yield from _text_without_notes(child)
+        yield child.tail or ""
 
 
 def _without_label(element: etree._Element | None) -> str | None:

@@ -26,6 +26,9 @@ MAX_FORM_DEPTH = 8
 WORD_GAP = -130
 
 
+# A footnote's call and the note beside it: not part of the sentence (or caption) they are anchored in.
+NOT_PART_OF_THE_TEXT = frozenset({"Reference", "Note"})
+
 @dataclass(frozen=True)
 class ObjectRef:
     """An /OBJR kid: the element stands for this annotation (a link's clickable area)."""
@@ -88,11 +91,13 @@ class Element:
             yield parent
             parent = parent.parent
 
-    def content_in_order(self) -> Iterator[ContentKey]:
-        """Its own marked content and its descendants', interleaved as /K orders them (reading order)."""
+    def content_in_order(self, skip: frozenset[str] = frozenset()) -> Iterator[ContentKey]:
+        """Its own marked content and its descendants', interleaved as /K orders them (reading order); the
+        subtrees of elements whose type is in `skip` left out."""
         for kid in self.kids:
             if isinstance(kid, Element):
-                yield from kid.content_in_order()
+                if kid.raw_type not in skip:
+                    yield from kid.content_in_order(skip)
             elif isinstance(kid, tuple):
                 yield kid
 
@@ -335,7 +340,7 @@ class TaggedPdf:
         if element.actual_text is not None:
             return element.actual_text
         text, previous = "", None
-        for key in element.content_in_order():
+        for key in element.content_in_order(NOT_PART_OF_THE_TEXT):
             piece = self.content_text(key)
             sequence = self.sequence(key)
             if sequence is not None and sequence.baselines:

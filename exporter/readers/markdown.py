@@ -3,7 +3,8 @@
 - The front matter holds the article's metadata (title, dek, byline, published, language, source, related...).
 - A figure is an image alone in its paragraph: `![Caption](path "Photo title"){alt="..." credit="..." virin="..."}`;
   `decorative=true` instead of `alt` for decorative images; `media=video|audio` makes it a media block.
-- A span in another language: `[Київ]{lang=uk}`.
+- A span in another language: `[Київ]{lang=uk}`; superscript `m^2^` and subscript `H~2~O`, as pandoc writes them.
+- Footnotes: `text[^1]` with `[^1]: The note.` (further paragraphs indented), or inline `^[The note.]`.
 - A block quote whose last paragraph starts with an em dash takes that paragraph as its attribution.
 - A pipe table may be followed by a caption paragraph `: Caption` (or `Table: Caption`); `{row-headers=true}` at
   its end makes the first cell of each body row a row header.
@@ -28,6 +29,7 @@ from exporter.model import (
     Code,
     Emphasis,
     Figure,
+    Footnote,
     Heading,
     Inline,
     LineBreak,
@@ -37,6 +39,8 @@ from exporter.model import (
     Paragraph,
     Span,
     Strong,
+    Subscript,
+    Superscript,
     Table,
     TableCell,
     TableRow,
@@ -57,13 +61,19 @@ ATTRIBUTION_DASHES = ("—", "--", "―")
 
 def parser() -> MarkdownIt:
     from mdit_py_plugins.attrs import attrs_plugin
+    from mdit_py_plugins.footnote import footnote_plugin
     from mdit_py_plugins.front_matter import front_matter_plugin
+    from mdit_py_plugins.subscript import sub_plugin
+    from mdit_py_plugins.superscript import superscript_plugin
 
     md = (
         MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
         .enable("table")
         .use(front_matter_plugin)
         .use(attrs_plugin, spans=True)
+        .use(footnote_plugin)
+        .use(superscript_plugin)
+        .use(sub_plugin)
     )
     # Every link and image reference reaches the model, so its scheme is judged in one place each: links by
     # `safe_href` below, images by the confinement rules at build time (markdown-it would silently turn a
@@ -82,6 +92,7 @@ class _Converter:
         # Added to every heading level when the body uses `#` for its sections.
         self.level_shift = 0
         self._last_level = 1
+        self.notes: dict[int, list[SyntaxTreeNode]] = {}  # footnote id -> its block nodes
 
     def fail(self, problem: str, node: SyntaxTreeNode | None) -> ExportError:
         return ExportError(problem, file=self.path, line=_line(node))
@@ -302,6 +313,13 @@ class _Converter:
                 result.append(Emphasis(children=self.inlines(node.children)))
             elif kind == "strong":
                 result.append(Strong(children=self.inlines(node.children)))
+            elif kind in ("sup", "sub"):
+                model = Superscript if kind == "sup" else Subscript
+                result.append(model(children=self.inlines(node.children)))
+            elif kind == "footnote_ref":
+                result.append(self.footnote(node))
+            elif kind == "link" and any(child.type == "footnote_ref" for child in _descendants(node)):
+                raise self.fail("a footnote inside a link's text: put the footnote after the link", node)
             elif kind == "link" and safe_href(str(node.attrs["href"])) is None:
                 self.warnings.append(
                     f"{self.path}:{_line(node)}: link to {str(node.attrs['href'])[:60]!r} dropped (only web, mail "
@@ -335,6 +353,20 @@ class _Converter:
             else:
                 _append_text(result, node.content)
         return result
+
+
+    def footnote(self, reference: SyntaxTreeNode) -> Footnote:
+        """The note a `[^label]` (or `^[...]`) refers to; a note holds paragraphs (and code lines) only."""
+        paragraphs = []
+        for node in self.notes.get(int(reference.meta["id"]), []):
+            for block in self.blocks([node]):
+                if not isinstance(block, Paragraph):
+                    kind = block.type.replace("_", " ")
+                    raise self.fail(f"a footnote holds paragraphs only, not a {kind}", node)
+                paragraphs.append(block)
+        if not paragraphs:
+            raise self.fail("a footnote reference whose note is empty", reference)
+        return Footnote(children=paragraphs)
 
 
 def _append_text(result: list[Inline], text: str) -> None:
@@ -426,7 +458,14 @@ def read(path: Path, options: BuildOptions) -> ReadResult:
     converter = _Converter(path, strict=options.strict)
     front = _aliases(front, converter, tokens[0] if front_lines else None)
     root = SyntaxTreeNode(body_tokens)
-    nodes = list(root.children)
+    nodes = []
+    for node in root.children:
+        if node.type == "footnote_block":
+            for note in node.children:
+                blocks = [child for child in note.children if child.type != "footnote_anchor"]
+                converter.notes[int(note.meta["id"])] = blocks
+        else:
+            nodes.append(node)
     if "title" not in front and nodes and nodes[0].type == "heading" and nodes[0].tag == "h1":
         front["title"] = plain_text(converter.inline_of(nodes[0]))
         nodes = nodes[1:]

@@ -18,6 +18,7 @@ from pathlib import Path
 from lxml import etree
 
 from exporter.errors import ExportError
+from exporter.readers.docx.compat import resolve_alternate_content, to_transitional, transitional_name
 
 MAX_ENTRIES = 2_000
 MAX_ENTRY_BYTES = 64 * 1024 * 1024  # one part, uncompressed (a 2000-pixel photo is a few MB)
@@ -73,6 +74,7 @@ class Package:
     def __init__(self, path: Path) -> None:
         self.path = path
         self.parts: dict[str, bytes] = {}
+        self.strict = False  # some part was Strict OOXML (read under its Transitional names)
         self._open()
 
     # ------------------------------------------------------------ container
@@ -160,7 +162,8 @@ class Package:
         return name in self.parts
 
     def xml(self, name: str) -> etree._Element:
-        """A part parsed as XML; a DOCTYPE anywhere is refused before parsing (entity-expansion attacks)."""
+        """A part parsed as XML; a DOCTYPE anywhere is refused before parsing (entity-expansion attacks).
+        Strict OOXML names come back as Transitional ones, alternate content as the one branch read."""
         data = self.parts[name]
         if len(data) > MAX_XML_PART_BYTES:
             raise _refuse(self.path, f"XML part {name!r} is {len(data)} bytes: too large")
@@ -173,6 +176,8 @@ class Package:
             raise _refuse(self.path, f"XML part {name!r} is not well-formed ({error})") from None
         if root is None:
             raise _refuse(self.path, f"XML part {name!r} is empty")
+        self.strict = to_transitional(root) or self.strict
+        resolve_alternate_content(root)
         return root
 
     def relationships(self, part_name: str) -> dict[str, Relationship]:
@@ -183,7 +188,8 @@ class Package:
             return {}
         found: dict[str, Relationship] = {}
         for element in self.xml(rels_name).iter(f"{{{PACKAGE_RELATIONSHIPS_NS}}}Relationship"):
-            rel_id, rel_type, target = element.get("Id"), element.get("Type", ""), element.get("Target", "")
+            rel_id, target = element.get("Id"), element.get("Target", "")
+            rel_type = transitional_name(element.get("Type", ""))
             if not rel_id:
                 continue
             external = element.get("TargetMode", "").lower() == "external"

@@ -41,6 +41,7 @@ from exporter.model import (
     Code,
     Emphasis,
     Figure,
+    Footnote,
     Heading,
     Inline,
     LineBreak,
@@ -50,6 +51,8 @@ from exporter.model import (
     Packet,
     Span,
     Strong,
+    Subscript,
+    Superscript,
     Table,
     TableCell,
     TableRow,
@@ -112,6 +115,7 @@ class RunFormat:
     italic: bool = False
     code: bool = False
     lang: str | None = None
+    vert: str | None = None  # superscript | subscript
 
 
 class DocxBuilder:
@@ -127,6 +131,7 @@ class DocxBuilder:
         self.bookmarks = 0
         self._prepare_template()
         self.numbering = oxml.ListNumbering(self.doc.part.numbering_part.element)
+        self.footnotes = oxml.Footnotes(self.doc)
 
     # ------------------------------------------------------------ template
 
@@ -535,6 +540,8 @@ class DocxBuilder:
             oxml.set_table_alt_text(word_table, text, text)
         for index in range(len(table.head)):
             oxml.mark_header_row(word_table.rows[index])
+        row_headers = bool(table.rows) and all(row.cells[0].header for row in table.rows)
+        oxml.set_table_look(word_table, header_row=bool(table.head), header_column=row_headers)
         for row_index, column, cell in grid:
             target = word_table.cell(row_index, column)
             if cell.colspan > 1 or cell.rowspan > 1:
@@ -576,6 +583,11 @@ class DocxBuilder:
                 self._inlines(paragraph, node.children, replace(fmt, bold=True), container)
             elif isinstance(node, Span):
                 self._inlines(paragraph, node.children, replace(fmt, lang=node.lang), container)
+            elif isinstance(node, Superscript | Subscript):
+                vert = "superscript" if isinstance(node, Superscript) else "subscript"
+                self._inlines(paragraph, node.children, replace(fmt, vert=vert), container)
+            elif isinstance(node, Footnote):
+                self._footnote(paragraph, node, fmt, target)
             elif isinstance(node, Link):
                 href = safe_href(node.href)
                 if href and not href.startswith("#") and container is None:
@@ -595,10 +607,23 @@ class DocxBuilder:
             oxml.set_run_style(run, "VerbatimChar")
         if fmt.lang:
             oxml.set_run_language(run, fmt.lang)
+        if fmt.vert == "superscript":
+            run.font.superscript = True
+        elif fmt.vert == "subscript":
+            run.font.subscript = True
         if target.tag == oxml.qn("w:hyperlink") and not fmt.code:
             # A run has one character style: code inside a link stays code (the w:hyperlink makes it a link).
             oxml.set_run_style(run, "Hyperlink")
         return run
+
+    def _footnote(self, paragraph: Paragraph, note: Footnote, fmt: RunFormat, target: etree._Element) -> None:
+        """A real Word footnote: the numbered reference here, the note's paragraphs in the footnotes part (in
+        the run language of where it is anchored)."""
+        part, element = self.footnotes.add(paragraph, target)
+        note_format = RunFormat(lang=fmt.lang)
+        for block in note.children:
+            note_paragraph = Paragraph(oxml.Footnotes.note_paragraph(element), part)
+            self._inlines(note_paragraph, block.children, note_format)
 
     def _link(
         self,

@@ -175,6 +175,7 @@ def article_html(context: RenderContext, article: Article, links: ImageLinks) ->
         image_ratio=lambda figure: decorative_ratio(links, figure),
         anchor=numbering.anchor,
         figure_number=numbering.figure_number,
+        footnote=numbering.footnote,
     )
 
 
@@ -203,6 +204,7 @@ def packet_html(context: RenderContext, packet: Packet, links: ImageLinks) -> st
         "image_ratio": lambda figure: decorative_ratio(links, figure),
         "anchor": numbering.anchor,
         "figure_number": numbering.figure_number,
+        "footnote": numbering.footnote,
     }
     for entry in entries:
         # Autoescaped output of our own template: safe to insert as markup.
