@@ -29,6 +29,7 @@ WORD_GAP = -130
 # A footnote's call and the note beside it: not part of the sentence (or caption) they are anchored in.
 NOT_PART_OF_THE_TEXT = frozenset({"Reference", "Note"})
 
+
 @dataclass(frozen=True)
 class ObjectRef:
     """An /OBJR kid: the element stands for this annotation (a link's clickable area)."""
