@@ -9,6 +9,7 @@ expansion, external entities). Every refusal is one `ExportError` naming the pro
 
 from __future__ import annotations
 
+import io
 import posixpath
 import re
 import zipfile
@@ -17,6 +18,7 @@ from pathlib import Path
 
 from lxml import etree
 
+from exporter.confine import read_regular_file
 from exporter.errors import ExportError
 
 MAX_ENTRIES = 2_000
@@ -28,6 +30,7 @@ MAX_XML_PART_BYTES = 32 * 1024 * 1024
 MAX_RATIO = 200
 RATIO_CHECK_FROM_BYTES = 1024 * 1024
 READ_CHUNK = 64 * 1024
+XML_DEPTH_LIMIT = 256  # libxml2's own limit without huge-tree mode
 
 PACKAGE_RELATIONSHIPS_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
 OFFICE_DOCUMENT = "/officeDocument"
@@ -79,12 +82,11 @@ class Package:
 
     def _open(self) -> None:
         path = self.path
+        data = read_regular_file(path, MAX_TOTAL_BYTES, "DOCX files")
         try:
-            archive = zipfile.ZipFile(path)
-        except zipfile.BadZipFile:
+            archive = zipfile.ZipFile(io.BytesIO(data))
+        except (zipfile.BadZipFile, ValueError, EOFError, OSError):
             raise _refuse(path, "not a DOCX (not a ZIP package)") from None
-        except OSError as error:
-            raise ExportError(f"cannot read ({error.strerror or error})", file=path) from None
         with archive:
             entries = archive.infolist()
             if len(entries) > MAX_ENTRIES:
@@ -170,6 +172,11 @@ class Package:
         try:
             root = etree.fromstring(data, xml_parser())
         except etree.XMLSyntaxError as error:
+            if "Excessive depth" in str(error):
+                # libxml2 (without huge-tree mode) stops at this depth rather than recurse further.
+                raise _refuse(
+                    self.path, f"XML part {name!r}: elements nested more than {XML_DEPTH_LIMIT} levels deep (the limit)"
+                ) from None
             raise _refuse(self.path, f"XML part {name!r} is not well-formed ({error})") from None
         if root is None:
             raise _refuse(self.path, f"XML part {name!r} is empty")
