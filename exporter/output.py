@@ -24,6 +24,7 @@ step name (`stage`, `journal`, `backup`, `install`, `committed`, `clean`, option
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import fcntl
 import json
@@ -170,9 +171,11 @@ def _swap(out_dir: Path, unit: str, names: list[str]) -> None:
         os.rename(staging / name, out_dir / name)
     _sync_folder(out_dir)
     _write_journal(journal, {"targets": targets, "committed": True})
-    _fault("committed")
-    _clean(out_dir, unit)
-    _fault("clean")
+    # Committed: the outputs are complete. What cleaning up leaves behind, the next run's recovery removes.
+    with contextlib.suppress(OSError):
+        _fault("committed")
+        _clean(out_dir, unit)
+        _fault("clean")
 
 
 def _recover(out_dir: Path, unit: str) -> None:
