@@ -14,25 +14,15 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import statistics
 import sys
 import tempfile
 import time
-from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-
-def median_seconds(action: Callable[[], object], repeat: int) -> float:
-    action()  # warm up: imports, template compilation
-    timings = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        action()
-        timings.append(time.perf_counter() - start)
-    return statistics.median(timings)
+from benchmarks.run import median_seconds, print_rows  # noqa: E402 (after the path is set)
 
 
 def table_article(rows: int) -> dict:
@@ -91,12 +81,7 @@ def main() -> None:
 
     rows.append(dribbling_download())
 
-    print(f"machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}, {args.repeat} repeats, medians")
-    print(f"{'measurement':44} {'ours (s)':>9} {'baseline (s)':>13} {'ratio':>7}  baseline")
-    for name, ours, baseline, label in rows:
-        ratio = f"{ours / baseline:7.2f}" if baseline else "      -"
-        base = f"{baseline:13.3f}" if baseline else " " * 13
-        print(f"{name:44} {ours:9.3f} {base} {ratio}  {label}")
+    print_rows(rows, args.repeat)
 
 
 def dribbling_download() -> tuple[str, float, float, str]:

@@ -23,7 +23,7 @@ def client_tls() -> ssl.SSLContext:
 
 
 class Listener:
-    """A plain TCP listener on 127.0.0.1 that accepts and counts connections and closes them."""
+    """A plain TCP listener on 127.0.0.1 that accepts and counts connections, and closes them."""
 
     def __init__(self) -> None:
         self.socket = socket.socket()
@@ -31,8 +31,7 @@ class Listener:
         self.socket.listen(16)
         self.port = self.socket.getsockname()[1]
         self.accepted = 0
-        self._thread = threading.Thread(target=self._serve, daemon=True)
-        self._thread.start()
+        threading.Thread(target=self._serve, daemon=True).start()
 
     def _serve(self) -> None:
         while True:
@@ -41,7 +40,10 @@ class Listener:
             except OSError:
                 return
             self.accepted += 1
-            connection.close()
+            self.handle(connection)
+
+    def handle(self, connection: socket.socket) -> None:
+        connection.close()
 
     def close(self) -> None:
         self.socket.close()
@@ -56,7 +58,7 @@ def closed_port() -> int:
     return port
 
 
-class HttpsPeer:
+class HttpsPeer(Listener):
     """An HTTPS server on 127.0.0.1; `respond(stream, peer)` writes the whole response after the request."""
 
     def __init__(self, respond: Callable[[ssl.SSLSocket, HttpsPeer], None], *, handshake: bool = True) -> None:
@@ -64,28 +66,17 @@ class HttpsPeer:
         self.handshake = handshake
         self.context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
         CA.issue_cert(*SERVER_NAMES).configure_cert(self.context)
-        self.socket = socket.socket()
-        self.socket.bind(("127.0.0.1", 0))
-        self.socket.listen(16)
-        self.port = self.socket.getsockname()[1]
-        self.accepted = 0
         self.answered_in_full = False  # set by a dribbling answer that reached its end
         self.stopped = threading.Event()
-        threading.Thread(target=self._serve, daemon=True).start()
+        super().__init__()
 
     def url(self, path: str = "/page.html", host: str = "127.0.0.1") -> str:
         return f"https://{host}:{self.port}{path}"
 
-    def _serve(self) -> None:
-        while True:
-            try:
-                connection, _ = self.socket.accept()
-            except OSError:
-                return
-            self.accepted += 1
-            threading.Thread(target=self._handle, args=(connection,), daemon=True).start()
+    def handle(self, connection: socket.socket) -> None:
+        threading.Thread(target=self._answer, args=(connection,), daemon=True).start()
 
-    def _handle(self, connection: socket.socket) -> None:
+    def _answer(self, connection: socket.socket) -> None:
         try:
             if not self.handshake:  # accept, then say nothing at all
                 self.stopped.wait(60)
@@ -105,7 +96,7 @@ class HttpsPeer:
 
     def close(self) -> None:
         self.stopped.set()
-        self.socket.close()
+        super().close()
 
 
 def answer(body: bytes, content_type: str = "text/html") -> Callable[[ssl.SSLSocket, HttpsPeer], None]:

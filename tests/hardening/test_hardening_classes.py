@@ -290,11 +290,24 @@ def test_an_image_that_is_a_fifo_is_refused(tmp_path: Path) -> None:
     refused(build(source, tmp_path / "out"), "not a regular file")
 
 
-def test_the_size_cap_reads_no_further_than_the_limit(tmp_path: Path) -> None:
+def test_the_size_cap_does_not_trust_the_reported_size(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A file may be bigger than the file system says (files under /proc report 0 bytes, a file can grow while it
+    is read): the cap counts the bytes read."""
+    import exporter.readers
+
     source = tmp_path / "big.md"
-    with source.open("wb") as stream:
-        stream.truncate(65 * 1024 * 1024)  # sparse: costs no disk
-    refused(build(source, tmp_path / "out"), "64 MB limit")
+    source.write_text("---\ntitle: T\n---\n\n" + "words " * 400, "utf-8")
+    monkeypatch.setattr(exporter.readers, "MAX_TEXT_INPUT_BYTES", 1000)
+
+    def small(real):
+        def reported(*args, **kwargs):
+            found = real(*args, **kwargs)
+            return os.stat_result((*found[:6], 10, *found[7:10]))
+        return reported
+
+    monkeypatch.setattr(os, "stat", small(os.stat))
+    monkeypatch.setattr(os, "fstat", small(os.fstat))
+    refused(build(source, tmp_path / "out"), "limit")
 
 
 # ------------------------------------------------------------ 4. a folder input keeps to the folder

@@ -346,7 +346,7 @@ def test_damaged_docx(paragraphs, flips, damage: str) -> None:
 # mode -> formats Pillow writes it in
 IMAGE_MODES = {
     "1": ["PNG", "TIFF", "BMP"], "L": ["PNG", "JPEG", "TIFF", "GIF"], "LA": ["PNG", "TIFF"], "P": ["PNG", "GIF"],
-    "PA": ["PNG"], "RGB": ["PNG", "JPEG", "TIFF", "WEBP", "BMP"], "RGBA": ["PNG", "TIFF", "WEBP"],
+    "RGB": ["PNG", "JPEG", "TIFF", "WEBP", "BMP"], "RGBA": ["PNG", "TIFF", "WEBP"],
     "CMYK": ["JPEG", "TIFF"], "YCbCr": ["JPEG", "TIFF"], "LAB": ["TIFF"], "I": ["PNG", "TIFF"],
     "I;16": ["PNG", "TIFF"], "I;16B": ["TIFF"], "F": ["TIFF"],
 }
