@@ -16,7 +16,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 from PIL import Image
 
@@ -314,6 +314,7 @@ def test_docx_edits_keep_every_word(paragraphs: list[tuple[str, str]], edits) ->
 @SETTINGS
 @given(DOCX_PARAGRAPHS, st.lists(st.tuples(st.integers(0, 10**6), st.integers(0, 255)), max_size=8),
        st.sampled_from(["flip", "truncate", "drop-part", "junk-xml", "deep-xml"]))
+@example([("text", "zqaa")], [(49, 0)], "flip")  # a damaged deflate stream: zlib's own error
 def test_damaged_docx(paragraphs, flips, damage: str) -> None:
     data = bytearray(_base_docx(paragraphs))
     if damage == "flip":

@@ -13,6 +13,7 @@ import io
 import posixpath
 import re
 import zipfile
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -152,7 +153,7 @@ class Package:
                             self.path, f"part {info.filename!r} expands beyond its declared size: zip bomb?"
                         )
                     chunks.append(chunk)
-        except (zipfile.BadZipFile, EOFError, NotImplementedError, ValueError, OSError) as error:
+        except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, ValueError, OSError) as error:
             raise _refuse(self.path, f"part {info.filename!r} is damaged ({error})") from None
         return b"".join(chunks)
 
