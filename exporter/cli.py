@@ -181,10 +181,10 @@ def _options(args: argparse.Namespace) -> BuildOptions:
     return BuildOptions(**values)
 
 
-def _say(kind: str, message: object, *, stream=None) -> None:
+def _say(prefix: str, message: object, *, stream=None) -> None:
     """Every line the commands print goes through here: control characters in a file name or title are shown
     escaped, so no message can forge another line or reach the terminal as an escape sequence."""
-    print(f"{kind}{one_line(str(message))}", file=stream or sys.stderr)
+    print(f"{prefix}{one_line(str(message))}", file=stream or sys.stderr)
 
 
 def _print_error(error: ExportError) -> None:

@@ -9,6 +9,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from exporter.errors import ExportError
+from exporter.model import Article, Packet
 
 # Blocks and inline markup inside each other (a paragraph in a quote in a list item...). Real articles nest a
 # handful of levels; the writers are proven at this depth in every format.
@@ -39,16 +40,11 @@ def model_depth(node: BaseModel) -> int:
     return deepest
 
 
-def check_model_depth(document: BaseModel) -> None:
-    # An article's own fields (source, byline) sit one level below it, its body blocks too: the count starts
-    # at the article, so body level 1 is depth 1.
-    if model_depth(document) > MAX_NESTING + _container_levels(document):
+def check_model_depth(document: Article | Packet) -> None:
+    # Depth counts from the article (its body blocks are level 1); a packet's articles sit one level lower.
+    allowed = MAX_NESTING + (1 if isinstance(document, Packet) else 0)
+    if model_depth(document) > allowed:
         raise nesting_error("the content is", MAX_NESTING)
-
-
-def _container_levels(document: BaseModel) -> int:
-    """Levels above the body: a packet's articles sit one level below the packet."""
-    return 1 if hasattr(document, "articles") else 0
 
 
 def data_depth(value: Any) -> int:

@@ -75,12 +75,12 @@ def write_outputs(
 def refuse_replacing_inputs(out_dir: Path, names: Iterable[str], inputs: Iterable[Path]) -> None:
     """An output that is an input (after symbolic links, hard links and case-insensitive names: the same file
     on disk), or an asset folder holding one, is refused: a build must never destroy its own source."""
-    inputs = [path for path in inputs if path.exists()]
+    existing = [path for path in inputs if path.exists()]
     for name in names:
         target = out_dir / name
         if not target.exists():
             continue
-        for source in inputs:
+        for source in existing:
             if _same_file(target, source):
                 raise ExportError(
                     f"the output {target} would replace this input (an output never replaces an input); "
