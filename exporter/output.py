@@ -84,13 +84,13 @@ def refuse_replacing_inputs(out_dir: Path, names: Iterable[str], inputs: Iterabl
             if _same_file(target, source):
                 raise ExportError(
                     f"the output {target} would replace this input (an output never replaces an input); "
-                    "write elsewhere with --out",
+                    "write the output elsewhere",
                     file=source,
                 )
             if target.is_dir() and any(_same_file(parent, target) for parent in source.resolve().parents):
                 raise ExportError(
                     f"the output folder {target} would replace the folder holding this input (an output never "
-                    "replaces an input); write elsewhere with --out",
+                    "replaces an input); write the output elsewhere",
                     file=source,
                 )
 

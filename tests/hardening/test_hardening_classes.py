@@ -62,6 +62,14 @@ def test_building_in_the_input_folder_does_not_overwrite_the_input(tmp_path: Pat
     assert not (tmp_path / f"{source.stem}.epub").exists()  # nothing written for that input
 
 
+def test_import_does_not_overwrite_its_source(tmp_path: Path, exporter_cli) -> None:
+    source = INPUT_KINDS["markdown"](tmp_path, "draft")
+    before = source.read_bytes()
+    result = exporter_cli("import", source, "-o", tmp_path / "." / source.name)
+    assert result.returncode == 2 and "never replaces an input" in result.stderr, result.stderr
+    assert source.read_bytes() == before
+
+
 @pytest.mark.parametrize("link", ["symlink", "hardlink"])
 def test_an_output_that_is_a_link_to_the_input_is_refused(tmp_path: Path, link: str) -> None:
     drafts = tmp_path / "drafts"

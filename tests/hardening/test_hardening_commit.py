@@ -142,3 +142,21 @@ def test_an_output_in_the_way_is_refused_and_nothing_changes(tmp_path: Path) -> 
     result = export_one(source, BuildOptions(formats=FORMATS, out_dir=out))
     assert result.code == ExitCode.BAD_INPUT and "in the way" in (result.error or "")
     assert snapshot(out) == {"article.docx/keep.txt": b"mine"} and temporaries(out) == []
+
+
+def test_recovery_leaves_alone_a_commit_another_process_holds(tmp_path: Path) -> None:
+    import fcntl
+    import os
+
+    staging = tmp_path / ".article.exporter-staging"
+    staging.mkdir()
+    (staging / "article.html").write_text("half")
+    lock = os.open(tmp_path / ".article.exporter-lock", os.O_RDWR | os.O_CREAT)
+    fcntl.flock(lock, fcntl.LOCK_EX)
+    try:
+        recover_folder(tmp_path)
+        assert staging.is_dir()  # still being written by its owner
+    finally:
+        os.close(lock)
+    recover_folder(tmp_path)  # the owner died: its temporaries go
+    assert temporaries(tmp_path) == []

@@ -348,7 +348,7 @@ def test_damaged_docx(paragraphs, flips, damage: str) -> None:
 IMAGE_MODES = {
     "1": ["PNG", "TIFF", "BMP"], "L": ["PNG", "JPEG", "TIFF", "GIF"], "LA": ["PNG", "TIFF"], "P": ["PNG", "GIF"],
     "RGB": ["PNG", "JPEG", "TIFF", "WEBP", "BMP"], "RGBA": ["PNG", "TIFF", "WEBP"],
-    "CMYK": ["JPEG", "TIFF"], "YCbCr": ["JPEG", "TIFF"], "LAB": ["TIFF"], "I": ["PNG", "TIFF"],
+    "CMYK": ["JPEG", "TIFF"], "YCbCr": ["JPEG", "TIFF"], "LAB": ["TIFF"], "I": ["TIFF"],
     "I;16": ["PNG", "TIFF"], "I;16B": ["TIFF"], "F": ["TIFF"],
 }
 EXTENSIONS = {"PNG": "png", "JPEG": "jpg", "TIFF": "tif", "GIF": "gif", "WEBP": "webp", "BMP": "bmp"}
