@@ -13,7 +13,7 @@ from pathlib import Path
 
 from exporter.confine import read_regular_file
 from exporter.errors import ExportError
-from exporter.limits import check_model_depth
+from exporter.limits import check_model_limits
 from exporter.model import Article, Packet
 from exporter.options import BuildOptions
 
@@ -89,7 +89,7 @@ def read_document(path: Path, options: BuildOptions) -> ReadResult:
     module = importlib.import_module(READERS[kind])
     try:
         result: ReadResult = module.read(path, options)
-        check_model_depth(result.document)
+        check_model_limits(result.document)
     except ExportError as error:
         raise error.located(path) from None
     result.inputs.insert(0, path)

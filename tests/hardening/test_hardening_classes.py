@@ -255,6 +255,9 @@ BAD_SHAPES = [
     ("huge-number.yaml", b"title: T\nbody:\n  - type: list\n    start: " + b"9" * 5000 + b"\n", [":4", "digits"]),
     ("huge-span.json", json.dumps({"title": "T", "body": [{"type": "table", "rows": [{"cells": [
         {"children": "x", "colspan": 10**8}]}]}]}).encode(), ["colspan"]),
+    ("huge-grid.json", json.dumps({"title": "T", "body": [{"type": "table", "rows": [
+        {"cells": [{"children": "wide", "colspan": 1000}]}, *[{"cells": [{"children": "x"}]}] * 100]}]}).encode(),
+     ["101000 cells", "(the limit)"]),
     ("huge-start.json", json.dumps({"title": "T", "body": [{"type": "list", "ordered": True, "start": 10**20,
                                                             "items": [[]]}]}).encode(), ["start"]),
     ("oversized-property.docx", _docx_with_property("exporter.source_url", "https://a.gov/" + "x" * 100_000),
