@@ -17,6 +17,24 @@ from exporter.options import BuildOptions
 from exporter.readers import ReadResult, read_text
 from exporter.readers.locate import validation_error
 
+# No field of the model holds a number this long; Python refuses to read numbers past 4300 digits anyway.
+MAX_NUMBER_DIGITS = 30
+
+
+class _NumberTooLong(ValueError):
+    pass
+
+
+def _too_many_digits() -> str:
+    return f"a number with more than {MAX_NUMBER_DIGITS} digits (the limit)"
+
+
+def _bounded_int(text: str) -> int:
+    """JSON's integers, refused past MAX_NUMBER_DIGITS before Python converts them."""
+    if len(text.lstrip("-")) > MAX_NUMBER_DIGITS:
+        raise _NumberTooLong(_too_many_digits())
+    return int(text)
+
 
 class StrictLoader(yaml.SafeLoader):
     """Safe YAML without the traps: duplicate keys are errors, anchors/aliases (the "billion laughs" expansion)
@@ -65,24 +83,6 @@ StrictLoader.yaml_implicit_resolvers = {
     first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
-
-# No field of the model holds a number this long; Python refuses to read numbers past 4300 digits anyway.
-MAX_NUMBER_DIGITS = 30
-
-
-def _too_many_digits() -> str:
-    return f"a number with more than {MAX_NUMBER_DIGITS} digits (the limit)"
-
-
-def _bounded_int(text: str) -> int:
-    if len(text.lstrip("-")) > MAX_NUMBER_DIGITS:
-        raise _NumberTooLong(_too_many_digits())
-    return int(text)
-
-
-class _NumberTooLong(ValueError):
-    pass
-
 
 def _no_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     result: dict[str, Any] = {}
