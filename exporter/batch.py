@@ -13,7 +13,7 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
-from exporter.errors import ExitCode, ExportError
+from exporter.errors import ExitCode, ExportError, one_line
 from exporter.options import BuildOptions
 from exporter.pipeline import InputResult, export
 
@@ -91,7 +91,7 @@ class _progress:
             )
             self.bar.start()
             task = self.bar.add_task("", total=self.total)
-            return lambda source: self.bar.update(task, advance=1, description=Path(source).name)
+            return lambda source: self.bar.update(task, advance=1, description=one_line(Path(source).name))
         return lambda source: None
 
     def __exit__(self, *exc: object) -> None:

@@ -16,6 +16,11 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 # ASCII digits only: `\d` would also take other scripts' digits (U+1D7D0 and the like), which no VIRIN has.
 VIRIN_PATTERN = re.compile(r"^[0-9]{6}-[A-Z]-[A-Z0-9]{5}-[0-9]{3,4}[A-Z]?(-[A-Z]{2})?$")
+# HTML's own limits for spans, and the largest number a Word list can start at (a 32-bit integer): a table
+# grid or list numbering past these would be built cell by cell, or rejected by the formats, for nothing.
+MAX_COLSPAN = 1000
+MAX_ROWSPAN = 65534
+MAX_LIST_START = 2**31 - 1
 _IMAGE_SUFFIX = re.compile(r"\.(jpe?g|png|gif|tiff?|webp|heic|bmp)$", re.IGNORECASE)
 
 
@@ -226,7 +231,7 @@ class BlockQuote(Node):
 class ListBlock(Node):
     type: Literal["list"] = "list"
     ordered: bool = False
-    start: int | None = Field(default=None, ge=0)
+    start: int | None = Field(default=None, ge=0, le=MAX_LIST_START)
     items: list[list[Block]] = Field(min_length=1)
 
 
@@ -274,8 +279,8 @@ class Media(Node):
 class TableCell(Node):
     header: bool = False
     children: list[Inline] = Field(default_factory=list)
-    colspan: int = Field(default=1, ge=1)
-    rowspan: int = Field(default=1, ge=1)
+    colspan: int = Field(default=1, ge=1, le=MAX_COLSPAN)
+    rowspan: int = Field(default=1, ge=1, le=MAX_ROWSPAN)
     align: Literal["left", "center", "right"] | None = None
 
     _coerce = field_validator("children", mode="before")(lambda cls, v: _coerce_inlines(v))

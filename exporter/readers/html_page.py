@@ -22,6 +22,7 @@ from urllib.parse import urlsplit
 from lxml import etree, html
 from pydantic import ValidationError
 
+from exporter.confine import read_regular_file
 from exporter.errors import ExportError
 from exporter.model import Article, Figure, Source
 from exporter.options import BuildOptions
@@ -44,19 +45,7 @@ _EVENT_ATTRIBUTE = re.compile(r"^on", re.IGNORECASE)
 
 
 def read(path: Path, options: BuildOptions) -> ReadResult:
-    try:
-        size = path.stat().st_size
-    except OSError as error:
-        raise ExportError(f"cannot read ({error.strerror})", file=path) from None
-    if path.is_dir():
-        raise ExportError("is a folder, not a file", file=path)
-    if size > MAX_PAGE_BYTES:
-        raise ExportError(
-            f"is {size / (1024 * 1024):.0f} MB: larger than the {MAX_PAGE_BYTES // (1024 * 1024)} MB limit "
-            "for web pages; refused",
-            file=path,
-        )
-    return read_bytes(path.read_bytes(), options, name=str(path))
+    return read_bytes(read_regular_file(path, MAX_PAGE_BYTES, "web pages"), options, name=str(path))
 
 
 def read_url(url: str, options: BuildOptions) -> ReadResult:

@@ -22,6 +22,7 @@ from markdown_it.tree import SyntaxTreeNode
 from pydantic import ValidationError
 
 from exporter.errors import ExportError
+from exporter.limits import MAX_NESTING, nesting_error
 from exporter.model import (
     Article,
     Block,
@@ -57,6 +58,7 @@ FIGURE_ATTRIBUTES = {"alt", "credit", "virin", "decorative", "rights", "id", "cl
 MEDIA_ATTRIBUTES = {"media", "credit", "virin", "duration", "poster", "poster-alt", "id", "class"}
 TABLE_CAPTION = re.compile(r"^(?:Table)?:\s*(?P<text>.*?)\s*(?:\{(?P<attrs>[^{}]*)\})?\s*$", re.DOTALL)
 ATTRIBUTION_DASHES = ("—", "--", "―")
+_MAX_TOKEN_LEVEL = 2 * MAX_NESTING + 2
 
 
 def parser() -> MarkdownIt:
@@ -67,7 +69,11 @@ def parser() -> MarkdownIt:
     from mdit_py_plugins.superscript import superscript_plugin
 
     md = (
-        MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
+        # markdown-it silently drops whatever nests deeper than maxNesting. A model level takes at most two
+        # token levels (list, item), so this is past the model's limit, and `read` refuses any cut.
+        MarkdownIt(
+            "commonmark", {"html": False, "linkify": False, "typographer": False, "maxNesting": _MAX_TOKEN_LEVEL}
+        )
         .enable("table")
         .use(front_matter_plugin)
         .use(attrs_plugin, spans=True)
@@ -440,6 +446,10 @@ def read(path: Path, options: BuildOptions) -> ReadResult:
     text = read_text(path)
     md = parser()
     tokens = md.parse(text)
+    deepest = max(tokens, key=lambda token: token.level, default=None)
+    if deepest is not None and deepest.level >= _MAX_TOKEN_LEVEL - 1:
+        error = nesting_error("Markdown blocks are", MAX_NESTING, line=deepest.map[0] + 1 if deepest.map else None)
+        raise error.located(path)
     front: dict[str, Any] = {}
     body_tokens = tokens
     front_lines = 0

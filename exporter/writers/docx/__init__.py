@@ -533,31 +533,51 @@ class DocxBuilder:
             caption = self._caption_start("Table")
             self._inlines(caption, table.caption)
             oxml.set_keep_with_next(caption)
-        word_table = self.doc.add_table(rows=len(rows), cols=columns)
+        word_table = self.doc.add_table(rows=0, cols=columns)
         word_table.style = self.doc.styles["Table Grid"]
         if table.caption:
             text = plain_text(table.caption)
             oxml.set_table_alt_text(word_table, text, text)
-        for index in range(len(table.head)):
-            oxml.mark_header_row(word_table.rows[index])
-        row_headers = bool(table.rows) and all(row.cells[0].header for row in table.rows)
+        row_headers = bool(table.rows) and all(row.cells and row.cells[0].header for row in table.rows)
         oxml.set_table_look(word_table, header_row=bool(table.head), header_column=row_headers)
-        for row_index, column, cell in grid:
-            target = word_table.cell(row_index, column)
-            if cell.colspan > 1 or cell.rowspan > 1:
-                corner = word_table.cell(row_index + cell.rowspan - 1, column + cell.colspan - 1)
-                target = target.merge(corner)
-            paragraph = target.paragraphs[0]
-            if cell.align:
-                paragraph.alignment = {
-                    "left": WD_ALIGN_PARAGRAPH.LEFT,
-                    "center": WD_ALIGN_PARAGRAPH.CENTER,
-                    "right": WD_ALIGN_PARAGRAPH.RIGHT,
-                }[cell.align]
-            header = cell.header or row_index < len(table.head)
-            self._inlines(paragraph, cell.children, RunFormat(bold=header))
+        widths = oxml.column_widths(word_table)
+        starts = {(row_index, column): cell for row_index, column, cell in grid}
+        # Vertical merges still open, by the column they start in: (columns spanned, rows still covered).
+        covering: dict[int, tuple[int, int]] = {}
+        for row_index in range(len(rows)):
+            row = oxml.append_row(word_table, header=row_index < len(table.head))
+            column = 0
+            while column < columns:
+                cell = starts.get((row_index, column))
+                if cell is None and column in covering:
+                    span, rows_left = covering.pop(column)
+                    if rows_left > 1:
+                        covering[column] = (span, rows_left - 1)
+                    width = sum(widths[column : column + span])
+                    oxml.append_cell(word_table, row, width, colspan=span, merge="continue")
+                elif cell is None:
+                    span = 1
+                    oxml.append_cell(word_table, row, widths[column])
+                else:
+                    span = cell.colspan
+                    if cell.rowspan > 1:
+                        covering[column] = (span, cell.rowspan - 1)
+                    width = sum(widths[column : column + span])
+                    merge = "restart" if cell.rowspan > 1 else None
+                    paragraph = oxml.append_cell(word_table, row, width, colspan=span, merge=merge)
+                    self._cell_content(paragraph, cell, header=cell.header or row_index < len(table.head))
+                column += span
         # Space after the table, so a following table or paragraph does not touch it.
         self.doc.add_paragraph()
+
+    def _cell_content(self, paragraph: Paragraph, cell: TableCell, *, header: bool) -> None:
+        if cell.align:
+            paragraph.alignment = {
+                "left": WD_ALIGN_PARAGRAPH.LEFT,
+                "center": WD_ALIGN_PARAGRAPH.CENTER,
+                "right": WD_ALIGN_PARAGRAPH.RIGHT,
+            }[cell.align]
+        self._inlines(paragraph, cell.children, RunFormat(bold=header))
 
     # ------------------------------------------------------------ inlines
 

@@ -22,7 +22,7 @@ from docx.opc.packuri import PackURI
 from docx.opc.part import Part
 from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import qn
-from docx.table import Table, _Row
+from docx.table import Table, _Cell
 from docx.text.paragraph import Paragraph
 from docx.text.run import Run
 
@@ -516,11 +516,51 @@ def add_toc_styles(styles_element: etree._Element) -> None:
 # ---------------------------------------------------------------- tables
 
 
-def mark_header_row(row: _Row) -> None:
-    """`w:tblHeader`: the row is a header row, repeated on every page (pandoc reads it as the table head)."""
-    tr_pr = row._tr.get_or_add_trPr()
-    header = OxmlElement("w:tblHeader")
-    tr_pr.append(header)
+# python-docx's `Table.add_row` and `Table.cell` rebuild the whole cell grid on every call (quadratic in the
+# table's size: a 2,000-row table took minutes); rows and cells are appended here directly, in constant time each.
+
+
+def column_widths(table: Table) -> list[int]:
+    """The width of each grid column in twips, as python-docx laid out the (empty) table."""
+    return [int(column.get(qn("w:w"))) for column in table._tbl.tblGrid.iterchildren(qn("w:gridCol"))]
+
+
+def append_row(table: Table, *, header: bool) -> etree._Element:
+    """A new last row. `header`: `w:tblHeader`, repeated on every page (pandoc reads it as the table head)."""
+    row = OxmlElement("w:tr")
+    if header:
+        properties = OxmlElement("w:trPr")
+        properties.append(OxmlElement("w:tblHeader"))
+        row.append(properties)
+    table._tbl.append(row)
+    return row
+
+
+def append_cell(
+    table: Table, row: etree._Element, width: int, *, colspan: int = 1, merge: str | None = None
+) -> Paragraph:
+    """A new last cell of `row`, `width` twips wide, spanning `colspan` grid columns; `merge` is "restart" for
+    the top of a vertically merged cell and "continue" for the cells it covers below. Returns its paragraph."""
+    cell = OxmlElement("w:tc")
+    properties = OxmlElement("w:tcPr")
+    cell_width = OxmlElement("w:tcW")
+    cell_width.set(qn("w:type"), "dxa")
+    cell_width.set(qn("w:w"), str(width))
+    properties.append(cell_width)
+    if colspan > 1:
+        span = OxmlElement("w:gridSpan")
+        span.set(qn("w:val"), str(colspan))
+        properties.append(span)
+    if merge is not None:
+        vertical = OxmlElement("w:vMerge")
+        if merge == "restart":
+            vertical.set(qn("w:val"), "restart")
+        properties.append(vertical)
+    cell.append(properties)
+    paragraph = OxmlElement("w:p")
+    cell.append(paragraph)
+    row.append(cell)
+    return Paragraph(paragraph, _Cell(cell, table))
 
 
 def set_table_look(table: Table, *, header_row: bool, header_column: bool) -> None:
