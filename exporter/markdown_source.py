@@ -20,6 +20,7 @@ from exporter.model import (
     Footnote,
     Heading,
     Inline,
+    InlineImage,
     LineBreak,
     Link,
     ListBlock,
@@ -181,6 +182,9 @@ def _pieces(nodes: list[Inline], out: list[_Piece], outer: str = "") -> None:
             out.append(_Piece("syntax", scripted(node.children, "^" if isinstance(node, Superscript) else "~")))
         elif isinstance(node, Footnote):
             out.append(_Piece("syntax", footnote(node)))
+        elif isinstance(node, InlineImage):
+            title = f' "{node.title.replace(chr(34), chr(92) + chr(34))}"' if node.title else ""
+            out.append(_Piece("syntax", f"![{escape_text(node.alt)}](<{node.image.replace('>', '%3E')}>{title})"))
 
 
 def _spell_edge(piece: _Piece, *, first: bool) -> None:

@@ -14,7 +14,7 @@ from pydantic import BaseModel
 
 from exporter.confine import Confinement
 from exporter.errors import ExitCode, ExportError, Warnings
-from exporter.model import Article, Figure, Link, Packet, plain_text
+from exporter.model import Article, Figure, InlineImage, Link, Packet, plain_text
 from exporter.options import BuildOptions
 from exporter.provenance import effective_source
 from exporter.readers import ReadResult, read_document
@@ -52,8 +52,28 @@ def prepare(result: ReadResult, source: Path, options: BuildOptions, warnings: W
         line = result.figure_lines[index] if index < len(result.figure_lines) else None
         check_alt(figure, index + 1, source, line, options, warnings)
     for article in articles:
+        for image in article.inline_images():
+            check_inline_alt(image, source, warnings)
         unwrap_links_without_text(article, source, warnings)
     return document
+
+
+def check_inline_alt(image: InlineImage, source: Path, warnings: Warnings) -> None:
+    """A picture inside a sentence is read as its alt text: without one it is decorative, which may be meant
+    (an ornament) or not, so it is said; poor alt text is reviewed as a figure's is."""
+    from exporter.alt_text import review
+
+    if not image.alt.strip():
+        warnings.warn(
+            f"the image {image.image} inside running text has no alt text: it is treated as decorative"
+            " (write what it shows in the brackets: ![what it shows](...))",
+            file=source,
+            strict_error=True,
+        )
+        return
+    for problem in review(image.alt, ""):
+        warnings.warn(f"the image {image.image} inside running text: {problem.message}", file=source,
+                      strict_error=True)
 
 
 def unwrap_links_without_text(node: BaseModel, source: Path, warnings: Warnings) -> None:
