@@ -214,6 +214,20 @@ def walk_inlines(inlines: list[Inline]) -> Iterator[Inline]:
             yield from walk_inlines(node.children)
 
 
+def without(kind: type[Node], inlines: list[Inline]) -> list[Inline]:
+    """The inlines with every `kind` node inside them replaced by its content (a link inside a link, a span
+    where spans cannot go); copies, the input stays as it was. Footnotes are not entered."""
+    flat: list[Inline] = []
+    for node in inlines:
+        if isinstance(node, kind):
+            flat.extend(without(kind, node.children))
+        elif isinstance(node, Footnote | Text | Code | LineBreak | InlineImage):
+            flat.append(node)
+        else:
+            flat.append(node.model_copy(update={"children": without(kind, node.children)}))
+    return flat
+
+
 # ---------------------------------------------------------------- blocks
 
 

@@ -14,7 +14,7 @@ from pydantic import BaseModel
 
 from exporter.confine import Confinement
 from exporter.errors import ExitCode, ExportError, Warnings
-from exporter.model import Article, Figure, InlineImage, Link, Packet, plain_text
+from exporter.model import Article, Figure, InlineImage, Link, Packet, plain_text, without
 from exporter.options import BuildOptions
 from exporter.provenance import effective_source
 from exporter.readers import ReadResult, read_document
@@ -99,23 +99,11 @@ def _unwrapped(inlines: list, source: Path, warnings: Warnings) -> list:
             warnings.warn(f"link to {item.href[:60]} has no text: kept as plain content", file=source)
             result.extend(_unwrapped(item.children, source, warnings))
         elif isinstance(item, Link):
-            item.children = _without_links(item.children)
+            item.children = without(Link, item.children)
             result.append(item)
         else:
             result.append(item)
     return result
-
-
-def _without_links(inlines: list) -> list:
-    flat = []
-    for item in inlines:
-        if isinstance(item, Link):
-            flat.extend(_without_links(item.children))
-        else:
-            if hasattr(item, "children"):
-                item.children = _without_links(item.children)
-            flat.append(item)
-    return flat
 
 
 def apply_overrides(document: Article | Packet, options: BuildOptions) -> Article | Packet:
