@@ -1,0 +1,44 @@
+"""`exporter serve`: the exporter as a small web app (Starlette on uvicorn), a front end like the CLI.
+
+Needs the `serve` extra (`pip install gov-article-exporter[serve]`).
+"""
+
+from __future__ import annotations
+
+import sys
+
+from exporter.errors import ExportError
+
+
+def run(config) -> int:
+    """Start the server and block until it is stopped (Ctrl-C). `config` is an `app.ServeConfig`."""
+    try:
+        import uvicorn
+
+        from exporter.serve.app import create_app, new_root, remove_root
+    except ImportError as error:
+        raise ExportError(
+            f"exporter serve needs the serve extra ({error.name} is missing): pip install 'gov-article-exporter[serve]'"
+        ) from None
+    from exporter.run.executors import ProcessPool
+    from exporter.serve.jobs import JobStore
+    from exporter.serve.security import is_loopback
+
+    if not is_loopback(config.host) and not config.token:
+        raise ExportError(
+            f"--host {config.host} is reachable from other machines: give --token (or EXPORTER_TOKEN) so only people "
+            "with it can use the server"
+        )
+    root = new_root(config)
+    store = JobStore(root, ProcessPool(config.workers), config.workers, config.keep_seconds, config.per_client)
+    app = create_app(config, store)
+    where = f"[{config.host}]" if ":" in config.host else config.host
+    print(f"exporter serve: http://{where}:{config.port}/ ({config.workers} workers, jobs in {root})", file=sys.stderr,
+          flush=True)
+    try:
+        uvicorn.run(app, host=config.host, port=config.port, log_level="warning", server_header=False,
+                    timeout_graceful_shutdown=5)
+    finally:
+        if config.root is None:
+            remove_root(root)
+    return 0
