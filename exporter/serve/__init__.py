@@ -15,7 +15,7 @@ def run(config) -> int:
     try:
         import uvicorn
 
-        from exporter.serve.app import create_app, new_root, remove_root
+        from exporter.serve.app import create_app, new_root
     except ImportError as error:
         raise ExportError(
             f"exporter serve needs the serve extra ({error.name} is missing): pip install 'gov-article-exporter[serve]'"
@@ -30,15 +30,15 @@ def run(config) -> int:
             "with it can use the server"
         )
     root = new_root(config)
-    store = JobStore(root, ProcessPool(config.workers), config.workers, config.keep_seconds, config.per_client)
+    store = JobStore(
+        root, ProcessPool(config.workers), config.workers, config.keep_seconds, config.per_client,
+        owns_root=config.root is None,
+    )
     app = create_app(config, store)
     where = f"[{config.host}]" if ":" in config.host else config.host
     print(f"exporter serve: http://{where}:{config.port}/ ({config.workers} workers, jobs in {root})", file=sys.stderr,
           flush=True)
-    try:
-        uvicorn.run(app, host=config.host, port=config.port, log_level="warning", server_header=False,
-                    timeout_graceful_shutdown=5)
-    finally:
-        if config.root is None:
-            remove_root(root)
+    # Stopping (Ctrl-C, SIGTERM) runs the app's shutdown: the workers finish, a temporary job folder goes.
+    uvicorn.run(app, host=config.host, port=config.port, log_level="warning", server_header=False,
+                timeout_graceful_shutdown=5)
     return 0

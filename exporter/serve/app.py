@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import shutil
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from urllib.parse import quote, urlsplit
@@ -29,7 +28,14 @@ from exporter.options import BuildOptions
 from exporter.resources import fonts_dir, templates_dir
 from exporter.serve import security
 from exporter.serve.jobs import Job, JobStore, Part, TooManyJobs
-from exporter.serve.uploads import ACCEPTED_EXTENSIONS, Upload, UploadError, find_sources, save_uploads
+from exporter.serve.uploads import (
+    ACCEPTED_EXTENSIONS,
+    Upload,
+    UploadError,
+    UploadTooLarge,
+    find_sources,
+    save_uploads,
+)
 
 FORMAT_LABELS = {"pdf": "PDF (tagged, PDF/UA-1)", "epub": "EPUB 3", "docx": "Word document (DOCX)",
                  "html": "Web page (HTML)"}
@@ -147,8 +153,7 @@ def create_app(config: ServeConfig, store: JobStore) -> Starlette:
                 sources = [(path, str(path.relative_to(job.input_dir))) for path in found]
         except UploadError as error:
             store.discard(job)
-            too_big = "size limit" in str(error)
-            return upload_page(values, {"sources": str(error)}, 413 if too_big else 400)
+            return upload_page(values, {"sources": str(error)}, 413 if isinstance(error, UploadTooLarge) else 400)
         except BaseException:
             store.discard(job)
             raise
@@ -463,7 +468,3 @@ def new_root(config: ServeConfig) -> Path:
         config.root.mkdir(parents=True, exist_ok=True)
         return config.root
     return Path(tempfile.mkdtemp(prefix="exporter-serve-"))
-
-
-def remove_root(root: Path) -> None:
-    shutil.rmtree(root, ignore_errors=True)

@@ -72,8 +72,11 @@ class TooManyJobs(Exception):
 
 
 class JobStore:
-    def __init__(self, root: Path, builds: Builds, workers: int, keep_seconds: float, per_client: int) -> None:
+    def __init__(
+        self, root: Path, builds: Builds, workers: int, keep_seconds: float, per_client: int, *, owns_root: bool
+    ) -> None:
         self.root = root
+        self._owns_root = owns_root  # a temporary folder made for this server: removed with it
         self.keep_seconds = keep_seconds
         self.per_client = per_client
         self._builds = builds
@@ -152,6 +155,8 @@ class JobStore:
             self._changed.notify_all()
         self._dispatcher.join()
         self._builds.close()
+        if self._owns_root:
+            shutil.rmtree(self.root, ignore_errors=True)
 
     # ------------------------------------------------------------ the queue
 

@@ -25,6 +25,10 @@ class UploadError(Exception):
     """One line for the person who uploaded: which file, what is wrong."""
 
 
+class UploadTooLarge(UploadError):
+    """Over the size limit (HTTP 413)."""
+
+
 @dataclass
 class Upload:
     name: str  # as the browser sent it
@@ -85,7 +89,7 @@ def _check_entry(info: zipfile.ZipInfo, name: str, budget: int) -> None:
     if info.flag_bits & 0x1:
         raise UploadError(f"{name}: entry {entry!r} is encrypted; refused")
     if info.file_size > budget:
-        raise UploadError(f"{name}: entry {entry!r} expands past the upload limit (zip bomb?); refused")
+        raise UploadTooLarge(f"{name}: entry {entry!r} expands past the upload size limit (zip bomb?); refused")
 
 
 def _write_new(target: Path, source: BinaryIO, label: str, budget: list[int], ratio_of=None) -> None:
@@ -101,7 +105,7 @@ def _write_new(target: Path, source: BinaryIO, label: str, budget: list[int], ra
             written += len(chunk)
             budget[0] -= len(chunk)
             if budget[0] < 0:
-                raise UploadError(f"{label}: the upload expands past the size limit; refused")
+                raise UploadTooLarge(f"{label}: the upload goes past the size limit; refused")
             if (
                 ratio_of is not None
                 and written > RATIO_CHECK_FROM_BYTES
