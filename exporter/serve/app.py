@@ -337,6 +337,13 @@ def create_app(config: ServeConfig, store: JobStore) -> Starlette:
         kept = common["keep_text"]
         return problem(404, "No such job", f"This job does not exist or has expired (jobs are kept {kept}).")
 
+    async def too_large(request: Request, error: Exception) -> Response:
+        """A body without a declared size that grows past the limit while a form is read."""
+        limit = common["max_upload_text"]
+        response = upload_page(default_form, {"sources": f"the upload is larger than the {limit} limit"}, 413)
+        response.headers["Connection"] = "close"
+        return response
+
     async def refuse(status: int, scope: Scope, receive: Receive, send: Send) -> None:
         """The pages for the guard's refusals: sign-in (401), the form with the size error (413), forbidden (403)."""
         if status == 401:
@@ -375,7 +382,7 @@ def create_app(config: ServeConfig, store: JobStore) -> Starlette:
         Route("/static/serve.css", stylesheet),
         Route("/static/fonts/{name}", font),
     ]
-    app = Starlette(routes=routes, lifespan=lifespan)
+    app = Starlette(routes=routes, lifespan=lifespan, exception_handlers={security.TooLarge: too_large})
     guarded = security.Guard(
         app, token=config.token, max_body=config.max_upload_bytes, refuse=refuse,
         open_paths=frozenset({"/signin", "/static/serve.css"}),

@@ -61,7 +61,7 @@ class Server:
 def make_server(tmp_path: Path, **config) -> Iterator[Server]:
     builds = config.pop("builds", None) or InProcess()
     settings = ServeConfig(**{"workers": 1, "root": tmp_path / "jobs", **config})
-    (tmp_path / "jobs").mkdir()
+    (tmp_path / "jobs").mkdir(parents=True)
     store = JobStore(
         settings.root, builds, 1, settings.keep_seconds, settings.per_client,
         owns_root=False,

@@ -192,3 +192,27 @@ def test_serve_refuses_an_open_bind_without_a_token(tmp_path):
 def test_config_defaults_are_loopback():
     assert ServeConfig().host == "127.0.0.1"
     assert Path  # keeps the import used by type hints in helpers
+
+
+def test_a_body_without_a_declared_size_is_cut_off_at_the_limit(tmp_path):
+    def body():
+        yield b'--b\r\nContent-Disposition: form-data; name="sources"; filename="story.md"\r\n\r\n'
+        for _ in range(40):
+            yield b"x" * 1000
+        yield b"\r\n--b--\r\n"
+
+    for server in make_server(tmp_path, max_upload_bytes=10_000):
+        response = server.client.post(
+            "/jobs", content=body(), headers={"Content-Type": "multipart/form-data; boundary=b"}
+        )
+        assert response.status_code == 413 and "larger than" in response.text
+        assert list(server.root.iterdir()) == []
+
+
+def test_the_address_field_exists_only_with_allow_network(tmp_path, server):
+    assert 'name="url"' not in server.client.get("/").text
+    for other in make_server(tmp_path / "net", allow_network=True):
+        assert 'name="url"' in other.client.get("/").text
+        response = other.client.post("/jobs", data={"formats": "html", "url": "http://www.defense.gov/x"})
+        assert response.status_code == 400 and 'id="url-error"' in response.text
+        assert 'aria-describedby="url-hint url-error"' in response.text
