@@ -5,22 +5,22 @@ Needs the `serve` extra (`pip install gov-article-exporter[serve]`).
 
 from __future__ import annotations
 
+import multiprocessing
 import sys
+from typing import TYPE_CHECKING
 
 from exporter.errors import ExportError
 
+if TYPE_CHECKING:
+    from exporter.serve.app import ServeConfig
 
-def run(config) -> int:
-    """Start the server and block until it is stopped (Ctrl-C). `config` is an `app.ServeConfig`."""
-    try:
-        import uvicorn
 
-        from exporter.serve.app import create_app, new_root
-    except ImportError as error:
-        raise ExportError(
-            f"exporter serve needs the serve extra ({error.name} is missing): pip install 'gov-article-exporter[serve]'"
-        ) from None
+def run(config: ServeConfig) -> int:
+    """Start the server and block until it is stopped (Ctrl-C, SIGTERM)."""
+    import uvicorn
+
     from exporter.run.executors import ProcessPool
+    from exporter.serve.app import create_app, new_root
     from exporter.serve.jobs import JobStore
     from exporter.serve.security import is_loopback
 
@@ -29,6 +29,11 @@ def run(config) -> int:
             f"--host {config.host} is reachable from other machines: give --token (or EXPORTER_TOKEN) so only people "
             "with it can use the server"
         )
+    # The server has threads (the event loop, upload copies, the dispatcher) when the pool starts its workers;
+    # forking a threaded process can copy a held lock into the child. Workers come from a clean fork server,
+    # which has imported the pipeline once, so each starts warm.
+    multiprocessing.set_start_method("forkserver", force=True)
+    multiprocessing.set_forkserver_preload(["exporter.pipeline", "exporter.run.executors"])
     root = new_root(config)
     store = JobStore(
         root, ProcessPool(config.workers), config.workers, config.keep_seconds, config.per_client,
