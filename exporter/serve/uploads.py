@@ -37,7 +37,7 @@ class Upload:
 
 def save_uploads(uploads: Iterable[Upload], folder: Path, max_bytes: int) -> None:
     """Write each upload into `folder` (unpacking zips); at most `max_bytes` in all, unpacked bytes included."""
-    budget = [max_bytes]
+    budget = [max_bytes]  # what is left, shared by every file and zip entry of this upload
     for upload in uploads:
         name = plain_file_name(upload.name)
         if Path(name).suffix.lower() == ".zip":
@@ -92,7 +92,9 @@ def _check_entry(info: zipfile.ZipInfo, name: str, budget: int) -> None:
         raise UploadTooLarge(f"{name}: entry {entry!r} expands past the upload size limit (zip bomb?); refused")
 
 
-def _write_new(target: Path, source: BinaryIO, label: str, budget: list[int], ratio_of=None) -> None:
+def _write_new(
+    target: Path, source: BinaryIO, label: str, budget: list[int], ratio_of: zipfile.ZipInfo | None = None
+) -> None:
     """Copy with the byte budget counted as bytes arrive (a zip's declared sizes are not trusted); a file that
     already exists (the same name twice) is refused."""
     try:
