@@ -48,6 +48,11 @@ def prepare(result: ReadResult, source: Path, options: BuildOptions, warnings: W
         if not article.body:
             raise ExportError(f"the article {article.title!r} has no body: nothing to export", file=source)
     figures = [figure for article in articles for figure in article.figures()]
+    for number, alt in options.alt_text.items():
+        if not 1 <= number <= len(figures):
+            raise ExportError(f"alt text given for figure {number}, but the document has {len(figures)}", file=source)
+        figures[number - 1].alt = alt
+        figures[number - 1].decorative = False
     for index, figure in enumerate(figures):
         line = result.figure_lines[index] if index < len(result.figure_lines) else None
         check_alt(figure, index + 1, source, line, options, warnings)
