@@ -11,6 +11,7 @@ import traceback
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
+from dataclasses import replace
 from pathlib import Path
 
 from exporter.errors import ExitCode, ExportError
@@ -44,7 +45,9 @@ def default_jobs() -> int:
 def run_batch(
     sources: Sequence[Path], options: BuildOptions, jobs: int, report: Callable[[InputResult], None]
 ) -> list[InputResult]:
-    """Export every source; `report` is called for each finished input, in the order they finish."""
+    """Export every source; `report` is called for each finished input, in the order they finish. With one
+    process per input, each renders its parts (a packet's PDF articles) in turn; built one at a time, an input
+    gets the `jobs` processes for its parts (options.jobs)."""
     jobs = max(1, min(jobs, len(sources)))
     results: dict[Path | str, InputResult] = {}
     with _progress(len(sources)) as advance:
@@ -55,7 +58,8 @@ def run_batch(
                 advance(source)
         else:
             with ProcessPoolExecutor(max_workers=jobs) as pool:
-                futures = {pool.submit(export_one, source, options): source for source in sources}
+                one_each = replace(options, jobs=1)
+                futures = {pool.submit(export_one, source, one_each): source for source in sources}
                 for future in as_completed(futures):
                     source = futures[future]
                     try:

@@ -246,8 +246,9 @@ def command_build(args: argparse.Namespace) -> int:
 
     if options.source_url is not None and len(inputs) > 1:
         raise ExportError("--source-url names the source of one article: give it with a single input")
-    jobs = args.jobs or default_jobs()
-    results = run_batch(inputs, options, 1 if options.debug else jobs, report)
+    # --debug builds in this process, so that a traceback shows where it failed.
+    options.jobs = 1 if options.debug else (args.jobs or default_jobs())
+    results = run_batch(inputs, options, options.jobs, report)
     failures = [result for result in results if result.error]
     if len(inputs) > 1 and failures:
         print(

@@ -27,3 +27,6 @@ class BuildOptions:
     max_image_edge: int | None = None  # overrides each format's default
     check: bool = False
     debug: bool = False
+    # Worker processes for the parts of one input (a packet's articles, in the PDF writer). The batch sets it
+    # from --jobs when it builds inputs one at a time; inputs built in parallel render their parts in turn.
+    jobs: int = 1

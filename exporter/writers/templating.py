@@ -56,14 +56,21 @@ def walk_blocks(blocks: list[Block]):
                 yield from walk_blocks(item)
 
 
+def is_numbered(block: Block) -> bool:
+    """Figures and media get a number ("Figure 3"), one sequence through a whole packet."""
+    return isinstance(block, Figure | Media)
+
+
 class Numbering:
     """Stable heading anchors and figure numbers for the templates, keyed by node identity."""
 
-    def __init__(self, articles: list[Article], prefixes: list[str] | None = None) -> None:
+    def __init__(self, articles: list[Article], prefixes: list[str] | None = None, *, figures_before: int = 0) -> None:
+        """`figures_before`: figures numbered ahead of these articles (a packet's article rendered on its own
+        continues the packet's numbering)."""
         self._anchors: dict[int, str] = {}
         self._figures: dict[int, int] = {}
         used: set[str] = set()
-        figure_count = 0
+        figure_count = figures_before
         for index, article in enumerate(articles):
             prefix = prefixes[index] if prefixes else ""
             for block in walk_blocks(article.body):
@@ -74,7 +81,7 @@ class Numbering:
                         anchor, n = f"{base}-{n}", n + 1
                     used.add(anchor)
                     self._anchors[id(block)] = anchor
-                elif isinstance(block, Figure | Media):
+                elif is_numbered(block):
                     figure_count += 1
                     self._figures[id(block)] = figure_count
 

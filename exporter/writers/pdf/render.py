@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import mimetypes
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -66,6 +66,7 @@ class RenderedPdf:
     data: bytes
     recording: TagRecording
     html: str
+    pages: int
 
 
 def short_title(title: str, limit: int = RUNNING_TITLE_LENGTH) -> str:
@@ -104,16 +105,23 @@ def style_sheet(css: str) -> Markup:
     return Markup(css)
 
 
+def article_prefix(index: int) -> str:
+    """The prefix of everything named inside a packet's article (1-based index): its element ids, heading
+    anchors, and (in the merged PDF) its structure element IDs."""
+    return f"article-{index}-"
+
+
 @dataclass
 class PacketEntry:
-    """One article of a packet as the template sees it: its provenance view (with the article's anchor
-    prefix), its running title, and its language when it differs from the packet's (else None)."""
+    """One article of a packet as the templates see it: its provenance view (with the article's anchor
+    prefix), its running title, its language when it differs from the packet's (else None), and in the front
+    document the number of pages its stand-in takes."""
 
     article: Article
     view: ProvenanceView
     running_title: str
     lang: str | None
-    content: Markup = field(default_factory=Markup)  # the article's HTML, rendered in its own language
+    pages: int = 0
 
     @property
     def element_id(self) -> str:
@@ -126,15 +134,25 @@ class PacketEntry:
         return f"#{self.view.anchor_prefix}title"
 
 
+def packet_entry(article: Article, index: int, packet_language: str, pages: int = 0) -> PacketEntry:
+    lang = article.language if article.language.lower() != packet_language.lower() else None
+    view = provenance_view(article, article_prefix(index))
+    return PacketEntry(article, view, short_title(article.title), lang, pages)
+
+
 def print_css(
     context: RenderContext,
     language: str,
     *,
     running_title: str,
     packet_entries: list[PacketEntry] | None = None,
+    packet: bool = False,
+    furniture: bool = True,
 ) -> Markup:
     """The shared article CSS followed by the print rules. `running_title` is the text in the top margin: for
-    a packet the packet's title, which each article replaces with its own (CSS string-set on its element)."""
+    a packet the packet's title, which each article replaces with its own (CSS string-set on the element of
+    each of `packet_entries`). `furniture`: page numbers and running titles in the margins (a packet's
+    article, rendered on its own, has none: the merge lays the packet's under it)."""
     options = context.options
     faces = [
         {**face, "unicode_range": latin_range_of(face["file"]) if face["family"] != "Noto Sans" else None}
@@ -149,7 +167,8 @@ def print_css(
         running_title=css_string(short_title(running_title)),
         page_label=page_label(language),
         archive=options.pdf_profile == "archive",
-        packet=packet_entries is not None,
+        packet=packet or packet_entries is not None,
+        furniture=furniture,
         article_running_titles=[
             (entry.element_id, css_string(entry.running_title)) for entry in packet_entries or []
         ],
@@ -178,38 +197,46 @@ def article_html(context: RenderContext, article: Article, links: ImageLinks) ->
     )
 
 
-def packet_html(context: RenderContext, packet: Packet, links: ImageLinks) -> str:
-    """The whole packet as one HTML document, rendered in one WeasyPrint pass: cover, contents, then each
-    article on a new page. Headings are shifted down one level (heading_offset=1) under the packet's H1,
-    the same outline as the HTML packet page."""
+def packet_part_html(
+    context: RenderContext,
+    article: Article,
+    *,
+    index: int,
+    figures_before: int,
+    packet_language: str,
+    links: ImageLinks,
+) -> str:
+    """One article of a packet (1-based `index`) as a print document of its own, rendered in the article's
+    language inside a document in the packet's: its headings one level down (heading_offset=1) under the
+    packet's H1, its figures numbered on from `figures_before`, its ids prefixed as in the packet."""
+    entry = packet_entry(article, index, packet_language)
+    numbering = Numbering([article], [entry.view.anchor_prefix], figures_before=figures_before)
+    return render_template(
+        "pdf/packet-article.html.j2",
+        article.language,
+        article=article,
+        entry=entry,
+        packet_language=packet_language,
+        css=print_css(context, packet_language, running_title=article.title, packet=True, furniture=False),
+        xhtml=False,
+        target="pdf",
+        heading_offset=1,
+        image_src=links.src,
+        image_size=links.size,
+        image_ratio=lambda figure: decorative_ratio(links, figure),
+        anchor=numbering.anchor,
+        figure_number=numbering.figure_number,
+    )
+
+
+def packet_front_html(context: RenderContext, packet: Packet, page_counts: list[int]) -> str:
+    """The packet's cover and contents, then one stand-in per article of `page_counts[i]` empty pages, which
+    carry the page numbers and running titles (see pdf/packet.html.j2)."""
     language = packet.language
-    prefixes = [f"article-{index + 1}-" for index in range(len(packet.articles))]
-    numbering = Numbering(packet.articles, prefixes)
     entries = [
-        PacketEntry(
-            article,
-            provenance_view(article, prefix),
-            short_title(article.title),
-            article.language if article.language.lower() != language.lower() else None,
-        )
-        for article, prefix in zip(packet.articles, prefixes, strict=True)
+        packet_entry(article, index, language, pages)
+        for index, (article, pages) in enumerate(zip(packet.articles, page_counts, strict=True), start=1)
     ]
-    blocks = {
-        "xhtml": False,
-        "target": "pdf",
-        "heading_offset": 1,
-        "image_src": links.src,
-        "image_size": links.size,
-        "image_ratio": lambda figure: decorative_ratio(links, figure),
-        "anchor": numbering.anchor,
-        "figure_number": numbering.figure_number,
-    }
-    for entry in entries:
-        # Autoescaped output of our own template: safe to insert as markup.
-        entry.content = Markup(
-            render_template("pdf/packet-article.html.j2", entry.article.language,
-                            article=entry.article, view=entry.view, **blocks)
-        )
     return render_template(
         "pdf/packet.html.j2",
         language,
@@ -295,4 +322,4 @@ def render_pdf(html: str, context: RenderContext, source_document: Article | Pac
         logger.removeHandler(errors)
     for message in errors.messages:
         context.warnings.warn(f"PDF renderer: {message}", file=context.source_path)
-    return RenderedPdf(data, record, html)
+    return RenderedPdf(data, record, html, len(document.pages))

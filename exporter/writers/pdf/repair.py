@@ -185,7 +185,16 @@ def write_tree(tree: Tree) -> None:
             obj[key] = value
 
 
-def repair(data: bytes, recording: TagRecording, document: Article | Packet, options: BuildOptions) -> bytes:
+def repair(
+    data: bytes,
+    recording: TagRecording,
+    document: Article | Packet,
+    options: BuildOptions,
+    *,
+    language: str | None = None,
+) -> bytes:
+    """`language`: what the document's root declares when it is not the document's own (a packet's article,
+    rendered on its own in a document in the packet's language)."""
     pdf = pikepdf.open(io.BytesIO(data))
     tree = load_tree(pdf, recording)
 
@@ -195,7 +204,7 @@ def repair(data: bytes, recording: TagRecording, document: Article | Packet, opt
     whitespace_only_as_artifacts(tree)
     figures_as_div_with_caption(tree)
     list_items_hold_only_lbl_and_lbody(tree)
-    language_of_parts(tree, document.language)
+    language_of_parts(tree, language or document.language)
     header_cell_scope(tree)
     remove_empty_elements(tree)
     write_tree(tree)
@@ -204,7 +213,10 @@ def repair(data: bytes, recording: TagRecording, document: Article | Packet, opt
     rewrite_content_streams(tree)
     rebuild_parent_tree(tree)
     write_metadata(pdf, document, options)
+    return save_pdf(pdf)
 
+
+def save_pdf(pdf: pikepdf.Pdf) -> bytes:
     out = io.BytesIO()
     pdf.save(
         out,
