@@ -1,6 +1,6 @@
-"""One tagged PDF from a packet's parts: the front (cover, contents, stand-in pages) and each article rendered as
-a tagged PDF of its own (packet.py), joined with pikepdf so that the result is as accessible as one rendered
-in a single pass.
+"""One tagged PDF from a packet's parts (packet.py): the front (cover and contents), each article rendered as a
+tagged PDF of its own, and the page furniture of the article pages; joined with pikepdf so that the result
+is as accessible as a packet rendered in a single pass.
 
 PDF merge tools (qpdf --pages, pdfunite, Ghostscript, pypdf) copy pages. What makes a PDF accessible lives
 beside the pages, in the catalog, and they drop it or keep only the first file's: the structure tree, the
@@ -12,101 +12,97 @@ merge carries all of it over:
   each object of a source to one copy: the structure elements, copied after their pages, point at the copied
   pages and annotations (/Pg, MCRs, OBJRs).
 - Each article's Art (its whole subtree) goes under one Part beside the front's cover (Sect) and contents
-  (NonStruct), in page order. An article's /Lang is already on its Art (the part was rendered inside a document
-  in the packet's language).
+  (NonStruct), in page order. An article's /Lang is already on its Art: the part was rendered inside a
+  document in the packet's language.
 - The ParentTree is rebuilt: each page's StructParents key becomes its page index, each link annotation's
   StructParent a new key after the pages', and each entry the copy of the element the part's entry named.
-- Structure element IDs (table header cells', which data cells name in /Headers) get the article's prefix
-  so they stay unique, and one IDTree lists them all. RoleMap and ClassMap entries are merged.
-- Named destinations of every part join the front's. Links name their targets, so each contents entry, which
-  led to its article's stand-in page in the front, leads to the article's headline after the merge.
+- Structure element IDs (table header cells', which data cells name in /Headers) get the article's prefix so
+  they stay unique, and one IDTree lists them all. RoleMap and ClassMap entries are merged.
+- Named destinations of every part join the front's; a part's replaces the front's of the same name. Links
+  name their targets, so each contents entry, which led to an empty anchor in the front, leads to its
+  article's headline.
 - Each article's outline is nested under the packet's top entry (packet > article > section).
-- Page furniture: the front has a stand-in page for every article page, whose page number and running title
-  are /Artifact /Pagination content. Each stand-in page becomes a form XObject drawn under the article page it
-  stands for; page labels number the pages as printed.
-- Catalog, /Lang, metadata (one XMP packet for the packet), output intent and /ID are the front's.
+- The furniture pages (page number, running title) become form XObjects drawn under the article pages they
+  belong to, marked as /Artifact /Pagination; page labels number the pages as printed.
+- Catalog, /Lang, metadata (one XMP packet, the packet's), output intent and /ID are the front's.
 
 qpdf copies stream data (fonts, images, page content) lazily, when the result is written: the parts are read
-from files, so memory holds the merged object graph, not every page's bytes. Each part keeps its own font
-subsets; identical images are not stored twice.
+from files, so memory holds the merged object graph, not every page's bytes.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import io
+import re
 import warnings
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
 import pikepdf
 from pikepdf import Array, Dictionary, Name, NameTree, NumberTree
 
 from exporter.writers.pdf.render import article_prefix
-from exporter.writers.pdf.repair import save_pdf
+from exporter.writers.pdf.repair import PAGINATION, save_pdf
 
 FURNITURE = Name("/Furniture")
+
+Source = Path | bytes
 
 
 class MergeError(RuntimeError):
     """The parts do not fit together (an internal error: the writer made them)."""
 
 
-def merge_packet(front: bytes, parts: Sequence[Path | bytes]) -> bytes:
-    """The packet as one tagged PDF: `front` (cover, contents, then one stand-in page per article page) and the
-    articles' PDFs, in packet order."""
-    with pikepdf.open(io.BytesIO(front)) as pdf:
-        # Every source stays open until the result is written: qpdf reads copied streams from them then.
-        sources = [pikepdf.open(io.BytesIO(part) if isinstance(part, bytes) else part) for part in parts]
-        try:
-            merge = _Merge(pdf, [len(source.pages) for source in sources])
-            for index, source in enumerate(sources, start=1):
-                merge.add_part(source, article_prefix(index))
-            merge.finish()
-            return save_pdf(pdf)
-        finally:
-            for source in sources:
-                source.close()
+def merge_packet(front: Source, furniture: Sequence[Source], parts: Sequence[Source]) -> bytes:
+    """The packet as one tagged PDF: `front`, then the articles' PDFs in packet order, each page with the
+    furniture page of the same place in `furniture` (runs of pages, in order) drawn under it."""
+    # Every source stays open until the result is written: qpdf reads copied streams from them then.
+    with contextlib.ExitStack() as stack:
+
+        def opened(source: Source) -> pikepdf.Pdf:
+            return stack.enter_context(pikepdf.open(io.BytesIO(source) if isinstance(source, bytes) else source))
+
+        pdf = opened(front)
+        furniture_pages = [page for source in map(opened, furniture) for page in source.pages]
+        sources = [opened(part) for part in parts]
+        article_pages = sum(len(source.pages) for source in sources)
+        if len(furniture_pages) != article_pages:
+            raise MergeError(f"{len(furniture_pages)} furniture pages for {article_pages} article pages")
+        merge = _Merge(pdf)
+        forms = iter(furniture_pages)
+        for index, source in enumerate(sources, start=1):
+            merge.add_part(source, article_prefix(index), forms)
+        merge.finish()
+        return save_pdf(pdf)
 
 
 class _Merge:
-    def __init__(self, pdf: pikepdf.Pdf, part_pages: list[int]) -> None:
+    def __init__(self, pdf: pikepdf.Pdf) -> None:
         self.pdf = pdf
-        self.front_pages = len(pdf.pages) - sum(part_pages)
-        if self.front_pages < 1 or min(part_pages, default=1) < 1:
-            raise MergeError(f"the front has {len(pdf.pages)} pages, not its own and one per article page")
         root = pdf.Root.StructTreeRoot
         self.parent_tree: dict[int, object] = {}
-        self.next_key = len(pdf.pages)  # annotation keys follow every page's
+        # Annotations get keys after every page's; the page count is only known at the end, so they are
+        # numbered from 0 here and moved then.
+        self.annotation_entries: list[tuple[Dictionary, object]] = []
         self.ids: dict[bytes, Dictionary] = {}
         self.destinations: dict[str, object] = {}
         self.outline: list[pikepdf.OutlineItem] = []
         self.role_map = Dictionary()
         self.class_map = Dictionary()
-        self.images: dict[tuple[bytes, str], pikepdf.Object] = {}
         self.ids.update((bytes(element.ID), element) for element in _elements(root) if "/ID" in element)
         front_tree = _number_tree(root)
-        stand_ins = list(pdf.pages)[self.front_pages :]
-        for page in stand_ins:
-            entry = front_tree.get(int(page.obj.get("/StructParents", -1)))
-            if page.obj.get("/Annots") or any(isinstance(item, Dictionary) for item in _items(entry)):
-                raise MergeError("a stand-in page of the front has tagged content or links")
-        # The stand-in for page i of the result is page i of the front.
-        self.stand_in = {page.obj.objgen: index for index, page in enumerate(stand_ins, start=self.front_pages)}
-        self.furniture = [page.as_form_xobject() for page in stand_ins]
-        del pdf.pages[self.front_pages :]
         for index, page in enumerate(pdf.pages):
             self._page_entries(page, index, front_tree, lambda value: value)
         self._gather_catalog(pdf, lambda value: value)
         self.document = _single(root.K)
         if not isinstance(self.document.get("/K"), Array):
-            self.document.K = Array([] if self.document.get("/K") is None else [self.document.K])
+            self.document.K = Array(_items(self.document.get("/K")))
         self.part = pdf.make_indirect(Dictionary(Type=Name.StructElem, S=Name.Part, P=self.document, K=Array()))
         self.document.K.append(self.part)
 
-    # ------------------------------------------------------------------ parts
-
-    def add_part(self, source: pikepdf.Pdf, prefix: str) -> None:
+    def add_part(self, source: pikepdf.Pdf, prefix: str, furniture: Iterator[pikepdf.Page]) -> None:
         pdf = self.pdf
         offset = len(pdf.pages)
         with warnings.catch_warnings():
@@ -117,7 +113,7 @@ class _Merge:
         tree = _number_tree(root)
         # The structure first: a ParentTree entry copied before its element would drag the element's parents,
         # up to the source's whole tree, along with it.
-        identified = list(self._prefixed_ids(root, prefix))
+        identified = list(_prefixed_ids(root, prefix))
         for article in _part_content(root):
             del article["/P"]
             copied = pdf.copy_foreign(article)
@@ -127,41 +123,27 @@ class _Merge:
         for number in range(len(source.pages)):
             page = pdf.pages[offset + number]
             self._page_entries(page, offset + number, tree, self._copy)
-            self._lay_furniture(page, self.furniture[offset + number - self.front_pages])
-            self._share_images(page)
+            self._lay_furniture(page, next(furniture))
         self._gather_catalog(source, self._copy)
         with source.open_outline() as outline:
             self.outline += [self._copied_item(item) for item in outline.root]
 
-    def _prefixed_ids(self, root: Dictionary, prefix: str) -> Iterator[Dictionary]:
-        """Give every structure element ID of a part the article's prefix, and the /Headers that name them;
-        yield the elements that have one."""
-        tag = prefix.encode()
-        for element in _elements(root):
-            for attributes in _attribute_dicts(element):
-                if "/Headers" in attributes:
-                    attributes.Headers = Array(pikepdf.String(tag + bytes(name)) for name in attributes.Headers)
-            if "/ID" in element:
-                element.ID = pikepdf.String(tag + bytes(element.ID))
-                yield element
-
     def _page_entries(self, page: pikepdf.Page, index: int, tree: dict[int, object], copy) -> None:
-        """The page's ParentTree entry under its index, and each of its annotations' under a new key."""
+        """The page's ParentTree entry under its index; its annotations' are numbered in finish()."""
         key = page.obj.get("/StructParents")
         if key is not None and int(key) in tree:
             self.parent_tree[index] = copy(tree[int(key)])
         page.obj.StructParents = index
         for annotation in page.obj.get("/Annots", Array()):
             key = annotation.get("/StructParent")
-            if key is None or int(key) not in tree:
-                continue
-            self.parent_tree[self.next_key] = copy(tree[int(key)])
-            annotation.StructParent = self.next_key
-            self.next_key += 1
+            if key is not None and int(key) in tree:
+                self.annotation_entries.append((annotation, copy(tree[int(key)])))
 
-    def _lay_furniture(self, page: pikepdf.Page, form: pikepdf.Object) -> None:
-        """Draw the stand-in page (page number, running title: artifacts) under the article page. The page gets
-        resources of its own: WeasyPrint shares one resource dictionary among all the pages of a document."""
+    def _lay_furniture(self, page: pikepdf.Page, furniture: pikepdf.Page) -> None:
+        """Draw the furniture page (page number, running title) under the article page, as a pagination
+        artifact. The page gets resources of its own: WeasyPrint shares one resource dictionary among all the
+        pages of a document."""
+        form = self.pdf.copy_foreign(furniture.as_form_xobject())
         resources = Dictionary(page.obj.get("/Resources", Dictionary()))
         xobjects = Dictionary(resources.get("/XObject", Dictionary()))
         if FURNITURE in xobjects:
@@ -169,22 +151,11 @@ class _Merge:
         xobjects[FURNITURE] = form
         resources.XObject = xobjects
         page.obj.Resources = resources
-        page.contents_add(pikepdf.Stream(self.pdf, b"q " + bytes(FURNITURE.unparse()) + b" Do Q\n"), prepend=True)
-
-    def _share_images(self, page: pikepdf.Page) -> None:
-        """An image that an earlier article already embeds (the same photo, or a logo) is stored once."""
-        xobjects = page.obj.Resources.get("/XObject", Dictionary())
-        for name, xobject in list(xobjects.items()):
-            if xobject.get("/Subtype") != Name.Image or not xobject.is_indirect:
-                continue
-            key = (hashlib.sha256(xobject.read_raw_bytes()).digest(), repr(_without_length(xobject)))
-            kept = self.images.setdefault(key, xobject)
-            if kept.objgen != xobject.objgen:
-                xobjects[name] = kept
+        drawing = PAGINATION + b" q " + FURNITURE.unparse() + b" Do Q EMC\n"
+        page.contents_add(pikepdf.Stream(self.pdf, drawing), prepend=True)
 
     def _gather_catalog(self, source: pikepdf.Pdf, copy) -> None:
-        """What a part (or the front) has beside its pages: named destinations (a part's replace the front's of
-        the same name, which lead to its stand-in), role and class maps."""
+        """What a part (or the front) has beside its pages: named destinations, role and class maps."""
         names = source.Root.get("/Names")
         if names is not None and "/Dests" in names:
             for name, destination in NameTree(names.Dests).items():
@@ -206,7 +177,7 @@ class _Merge:
         return copied
 
     def _copy(self, value):
-        """A part's object as an object of the result (qpdf's copy of an indirect object is made once)."""
+        """A part's object as an object of the result (qpdf copies an indirect object once)."""
         if isinstance(value, pikepdf.Object) and value.is_indirect:
             return self.pdf.copy_foreign(value)
         if isinstance(value, Array):
@@ -215,65 +186,123 @@ class _Merge:
             return Dictionary({key: self._copy(item) for key, item in value.items()})
         return value
 
-    # ------------------------------------------------------------------ the catalog of the result
-
     def finish(self) -> None:
+        """The catalog of the result: ParentTree, IDTree, role and class maps, destinations, outline, page
+        labels; then shared fonts and images."""
         pdf = self.pdf
         root = pdf.Root.StructTreeRoot
+        key = len(pdf.pages)
+        for annotation, element in self.annotation_entries:
+            annotation.StructParent = key
+            self.parent_tree[key] = element
+            key += 1
         parent_tree = NumberTree.new(pdf)
-        for key in sorted(self.parent_tree):
-            parent_tree[key] = self.parent_tree[key]
+        for number in sorted(self.parent_tree):
+            parent_tree[number] = self.parent_tree[number]
         root.ParentTree = parent_tree.obj
-        root.ParentTreeNextKey = self.next_key
+        root.ParentTreeNextKey = key
         if self.ids:
             id_tree = NameTree.new(pdf)
             for identifier in sorted(self.ids):
                 id_tree[identifier.decode("latin-1")] = self.ids[identifier]
             root.IDTree = id_tree.obj
-        elif "/IDTree" in root:
-            del root["/IDTree"]
-        for key, merged in (("/RoleMap", self.role_map), ("/ClassMap", self.class_map)):
+        for name, merged in (("/RoleMap", self.role_map), ("/ClassMap", self.class_map)):
             if merged:
-                root[key] = merged
-        self._retarget_front_links()
+                root[name] = merged
         destinations = NameTree.new(pdf)
         for name in sorted(self.destinations):
-            destinations[name] = self._retarget(self.destinations[name])
+            destinations[name] = self.destinations[name]
         if "/Names" not in pdf.Root:
             pdf.Root.Names = Dictionary()
         pdf.Root.Names.Dests = destinations.obj
         with pdf.open_outline() as outline:
-            for item in outline.root:
-                self._retarget_item(item)
             # The articles go under the front's last top entry: the packet's title (packet > article > section).
             (outline.root[-1].children if outline.root else outline.root).extend(self.outline)
         # The printed page numbers count every page from the cover: so do the page labels.
         pdf.Root.PageLabels = Dictionary(Nums=Array([0, Dictionary(S=Name.D)]))
+        _Resources().tidy(page.obj for page in pdf.pages)
 
-    def _retarget(self, destination):
-        """A destination on a front stand-in page leads to the article page it stood for."""
-        if isinstance(destination, Dictionary) and "/D" in destination:
-            destination.D = self._retarget(destination.D)
-        elif isinstance(destination, Array) and len(destination) and isinstance(destination[0], Dictionary):
-            index = self.stand_in.get(destination[0].objgen)
-            if index is not None:
-                return Array([self.pdf.pages[index].obj, *list(destination)[1:]])
-        return destination
 
-    def _retarget_item(self, item: pikepdf.OutlineItem) -> None:
-        if item.destination is not None:
-            item.destination = self._retarget(item.destination)
-        for child in item.children:
-            self._retarget_item(child)
+class _Resources:
+    """Fonts and images of the merged pages. Each part embeds its own font subsets, and WeasyPrint tags a
+    subset after its font, so parts' different subsets of one font would share a tag, which ISO 32000-1
+    (9.6.4) forbids: each subset is tagged after its own font program instead. An image that several parts
+    embed (the same photo, a logo) is stored once, as a single-pass rendering stores it."""
 
-    def _retarget_front_links(self) -> None:
-        for page in list(self.pdf.pages)[: self.front_pages]:
-            for annotation in page.obj.get("/Annots", Array()):
-                if "/Dest" in annotation:
-                    annotation.Dest = self._retarget(annotation.Dest)
-                action = annotation.get("/A")
-                if isinstance(action, Dictionary) and action.get("/S") == Name.GoTo:
-                    action.D = self._retarget(action.D)
+    def __init__(self) -> None:
+        self.seen: set[tuple[int, int]] = set()
+        self.images: dict[bytes, pikepdf.Object] = {}
+        self.fingerprints: dict[tuple[int, int], bytes] = {}
+
+    def tidy(self, holders: Iterable[Dictionary]) -> None:
+        for holder in holders:
+            self._visit(holder.get("/Resources"))
+
+    def _visit(self, resources) -> None:
+        if not isinstance(resources, Dictionary) or not self._first(resources):
+            return
+        for font in resources.get("/Font", Dictionary()).values():
+            if self._first(font):
+                _retag_subset(font)
+        xobjects = resources.get("/XObject", Dictionary())
+        for name, xobject in list(xobjects.items()):
+            if xobject.get("/Subtype") == Name.Image and xobject.is_indirect:
+                kept = self.images.setdefault(self._fingerprint(xobject), xobject)
+                if kept.objgen != xobject.objgen:
+                    xobjects[name] = kept
+            elif xobject.get("/Subtype") == Name.Form and self._first(xobject):
+                self._visit(xobject.get("/Resources"))
+        for pattern in resources.get("/Pattern", Dictionary()).values():
+            if self._first(pattern):
+                self._visit(pattern.get("/Resources"))
+
+    def _first(self, obj) -> bool:
+        """Whether an object is met for the first time (direct objects always are)."""
+        if not obj.is_indirect:
+            return True
+        if obj.objgen in self.seen:
+            return False
+        self.seen.add(obj.objgen)
+        return True
+
+    def _fingerprint(self, obj) -> bytes:
+        """A digest of an object's content, through the objects it refers to (an image's soft mask, its ICC
+        profile): equal digests, equal objects."""
+        if isinstance(obj, pikepdf.Object) and obj.is_indirect and obj.objgen in self.fingerprints:
+            return self.fingerprints[obj.objgen]
+        digest = hashlib.sha256()
+        if isinstance(obj, pikepdf.Stream):
+            digest.update(obj.read_raw_bytes())
+            items = [(key, value) for key, value in obj.stream_dict.items() if key != "/Length"]
+        elif isinstance(obj, Dictionary):
+            items = list(obj.items())
+        elif isinstance(obj, Array):
+            items = list(enumerate(obj))
+        else:
+            digest.update(repr(obj).encode())
+            items = []
+        for key, value in items:
+            digest.update(str(key).encode() + b"\0" + self._fingerprint(value))
+        if isinstance(obj, pikepdf.Object) and obj.is_indirect:
+            self.fingerprints[obj.objgen] = digest.digest()
+        return digest.digest()
+
+
+def _retag_subset(font: Dictionary) -> None:
+    """Name a subset font `TAG+Font` with a tag made from its font program (6 uppercase letters)."""
+    descendant = font.DescendantFonts[0] if "/DescendantFonts" in font else font
+    descriptor = descendant.get("/FontDescriptor")
+    program = None
+    if descriptor is not None:
+        program = next((descriptor[key] for key in ("/FontFile2", "/FontFile3", "/FontFile") if key in descriptor),
+                       None)
+    if program is None:
+        return
+    tag = "".join(chr(ord("A") + byte % 26) for byte in hashlib.sha256(program.read_raw_bytes()).digest()[:6])
+    for holder, key in ((font, "/BaseFont"), (descendant, "/BaseFont"), (descriptor, "/FontName")):
+        name = str(holder.get(key, ""))
+        if re.fullmatch(r"/[A-Z]{6}\+.+", name):
+            holder[key] = Name(f"/{tag}{name[7:]}")
 
 
 # ---------------------------------------------------------------------- reading a part
@@ -303,6 +332,19 @@ def _part_content(root: Dictionary) -> list[Dictionary]:
     return [kid for kid in _items(main.get("/K")) if isinstance(kid, Dictionary)]
 
 
+def _prefixed_ids(root: Dictionary, prefix: str) -> Iterator[Dictionary]:
+    """Give every structure element ID of a part the article's prefix, and the /Headers that name them;
+    yield the elements that have one."""
+    tag = prefix.encode()
+    for element in _elements(root):
+        for attributes in _attribute_dicts(element):
+            if "/Headers" in attributes:
+                attributes.Headers = Array(pikepdf.String(tag + bytes(name)) for name in attributes.Headers)
+        if "/ID" in element:
+            element.ID = pikepdf.String(tag + bytes(element.ID))
+            yield element
+
+
 def _elements(root: Dictionary) -> Iterator[Dictionary]:
     """Every structure element below the root (marked-content and object references aside)."""
     stack = _items(root.get("/K"))
@@ -316,8 +358,3 @@ def _elements(root: Dictionary) -> Iterator[Dictionary]:
 def _attribute_dicts(element: Dictionary) -> list[Dictionary]:
     """/A is one attribute dictionary or an array of them (with revision numbers between)."""
     return [item for item in _items(element.get("/A")) if isinstance(item, Dictionary)]
-
-
-
-def _without_length(stream: pikepdf.Object) -> dict[str, str]:
-    return {key: repr(value) for key, value in stream.stream_dict.items() if key != "/Length"}

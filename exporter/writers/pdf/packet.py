@@ -1,31 +1,43 @@
 """A press packet as one tagged PDF, in memory bounded by its largest article rather than by its length.
 
-Each article is rendered as a tagged PDF of its own (`render_part`, in parallel processes with --jobs) and
-waits on disk; then the packet's front: the cover, the contents and, now that every article's page count is
-known, a stand-in page for every article page, which carries the page number and running title and which
-the contents' page numbers and links point at; then merge.py joins them into one document.
+1. Each article is rendered as a tagged PDF of its own (`render_part`, in parallel processes with --jobs); the
+   rendered parts wait on disk, not in memory.
+2. Their page counts give every page its number: the front (cover and contents, whose entries show each
+   article's first page) is rendered, then the page furniture of the article pages (page numbers and
+   running titles, `render_furniture`, in parallel runs of pages).
+3. merge.py joins front, furniture and parts into one document.
 
-`render_part` is a plain function of a `PartJob`, which holds the article and the packet-wide facts it needs
-(its position, the figures numbered before it, the packet's language, the options, where its files may be
-read from). Both pickle, so a part renders in any process: this module's process pool, or any executor with
-`submit` (a Dask client). The merge is a function of the results alone.
+`render_part` and `render_furniture` are plain functions of picklable jobs that hold all they need (for an
+article: its position, the figures numbered before it, the packet's language, the options, where its files
+may be read from), so they run in any process: this module's process pool, or any executor with `submit` (a
+Dask client). The merge is a function of the results alone. The output does not depend on how many processes
+made it.
 """
 
 from __future__ import annotations
 
+import contextlib
+import dataclasses
 import tempfile
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import Executor, ProcessPoolExecutor
 from dataclasses import dataclass, field
+from itertools import accumulate
 from pathlib import Path
+from typing import Any
 
 from exporter.confine import Confinement
-from exporter.errors import Warnings
+from exporter.errors import ExportError, Warnings
 from exporter.model import Article, Packet
 from exporter.options import BuildOptions
 from exporter.writers.base import RenderContext
 from exporter.writers.templating import is_numbered, walk_blocks
+
+# Article pages per furniture run: a fixed number, so that the output does not depend on --jobs.
+FURNITURE_RUN_PAGES = 60
+# The contents' page numbers count the contents' own pages: rendered again until that count holds.
+FRONT_ATTEMPTS = 4
 
 
 @dataclass(frozen=True)
@@ -49,9 +61,19 @@ class RenderedPart:
     warnings: list[str]
 
 
+@dataclass(frozen=True)
+class FurnitureJob:
+    """The page numbers and running titles of a run of article pages."""
+
+    first_page: int  # the number printed on its first page
+    articles: tuple[tuple[str, str, int], ...]  # per article: element id, running title, pages
+    language: str  # the packet's
+    title: str  # the packet's
+    options: BuildOptions
+
+
 def part_jobs(context: RenderContext) -> list[PartJob]:
-    packet = context.document
-    assert isinstance(packet, Packet)
+    packet = _packet(context)
     jobs: list[PartJob] = []
     figures = 0
     for index, article in enumerate(packet.articles, start=1):
@@ -82,15 +104,47 @@ def render_part(job: PartJob) -> RenderedPart:
     return RenderedPart(data, rendered.pages, warnings.messages)
 
 
-def render_front(context: RenderContext, page_counts: list[int]) -> bytes:
-    """Cover, contents and the stand-in pages of the packet, for articles of `page_counts` pages."""
+def render_front(context: RenderContext, page_counts: list[int]) -> tuple[bytes, int]:
+    """Cover and contents, for articles of `page_counts` pages that follow them; and their number of pages."""
     from exporter.writers.pdf.render import packet_front_html, render_pdf
     from exporter.writers.pdf.repair import repair
 
-    packet = context.document
-    assert isinstance(packet, Packet)
-    rendered = render_pdf(packet_front_html(context, packet, page_counts), context, packet)
-    return repair(rendered.data, rendered.recording, packet, context.options)
+    packet = _packet(context)
+    front_pages = 2  # a cover and one page of contents, until the rendering says otherwise
+    for _ in range(FRONT_ATTEMPTS):
+        first_pages = list(accumulate([front_pages + 1, *page_counts[:-1]]))
+        attempt = dataclasses.replace(context, warnings=Warnings(strict=context.warnings.strict))
+        rendered = render_pdf(packet_front_html(attempt, packet, first_pages), attempt, packet)
+        if rendered.pages == front_pages:
+            context.warnings.messages.extend(attempt.warnings.messages)
+            return repair(rendered.data, rendered.recording, packet, context.options), front_pages
+        front_pages = rendered.pages
+    raise ExportError("internal error: the packet's contents do not settle on a number of pages")
+
+
+def furniture_jobs(context: RenderContext, page_counts: list[int], first_page: int) -> list[FurnitureJob]:
+    """Runs of whole articles of about FURNITURE_RUN_PAGES pages, numbered from `first_page`."""
+    from exporter.writers.pdf.render import packet_entry
+
+    packet = _packet(context)
+    jobs: list[FurnitureJob] = []
+    run: list[tuple[str, str, int]] = []
+    start = first_page
+    for index, (article, pages) in enumerate(zip(packet.articles, page_counts, strict=True), start=1):
+        entry = packet_entry(article, index, packet.language)
+        run.append((entry.element_id, entry.running_title, pages))
+        if sum(count for *_, count in run) >= FURNITURE_RUN_PAGES or index == len(packet.articles):
+            jobs.append(FurnitureJob(start, tuple(run), packet.language, packet.title, context.options))
+            start += sum(count for *_, count in run)
+            run = []
+    return jobs
+
+
+def render_furniture(job: FurnitureJob) -> bytes:
+    from exporter.writers.pdf.render import packet_furniture_html, render_untagged_pdf
+
+    html = packet_furniture_html(job.options, job.language, job.title, job.first_page, list(job.articles))
+    return render_untagged_pdf(html, job.options)
 
 
 def write_packet(context: RenderContext, executor: Executor | None = None) -> bytes:
@@ -98,31 +152,40 @@ def write_packet(context: RenderContext, executor: Executor | None = None) -> by
     from exporter.writers.pdf.merge import merge_packet
 
     jobs = part_jobs(context)
-    with tempfile.TemporaryDirectory(prefix="exporter-packet-") as folder:
-        files: list[Path] = []
+    with tempfile.TemporaryDirectory(prefix="exporter-packet-") as folder, _runner(
+        context.options.jobs, executor
+    ) as run:
+        parts: list[Path] = []
         page_counts: list[int] = []
-        for job, part in zip(jobs, rendered_parts(jobs, context.options.jobs, executor), strict=True):
+        for job, part in zip(jobs, run(render_part, jobs), strict=True):
             context.warnings.messages.extend(part.warnings)
-            files.append(Path(folder) / f"article-{job.index}.pdf")
-            files[-1].write_bytes(part.data)
+            parts.append(Path(folder) / f"article-{job.index}.pdf")
+            parts[-1].write_bytes(part.data)
             page_counts.append(part.pages)
-        return merge_packet(render_front(context, page_counts), files)
+        front, front_pages = render_front(context, page_counts)
+        furniture = list(run(render_furniture, furniture_jobs(context, page_counts, front_pages + 1)))
+        return merge_packet(front, furniture, parts)
 
 
-def rendered_parts(jobs: list[PartJob], workers: int, executor: Executor | None = None) -> Iterator[RenderedPart]:
-    """The parts, rendered, in packet order: on `executor`, in a pool of `workers` processes, or here."""
+Run = Callable[[Callable[[Any], Any], list[Any]], Iterator[Any]]
+
+
+@contextlib.contextmanager
+def _runner(workers: int, executor: Executor | None) -> Iterator[Run]:
+    """Something that maps a function over jobs and yields the results in order: on `executor`, on a pool of
+    `workers` processes, or in this process."""
     if executor is not None:
-        yield from _in_order(executor, jobs)
-    elif workers > 1 and len(jobs) > 1:
+        yield lambda function, jobs: _in_order(executor, function, jobs)
+    elif workers > 1:
         _warm_up()
-        with ProcessPoolExecutor(max_workers=min(workers, len(jobs))) as pool:
-            yield from _in_order(pool, jobs)
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            yield lambda function, jobs: _in_order(pool, function, jobs)
     else:
-        yield from map(render_part, jobs)
+        yield lambda function, jobs: map(function, jobs)
 
 
-def _in_order(executor: Executor, jobs: list[PartJob]) -> Iterator[RenderedPart]:
-    pending = deque(executor.submit(render_part, job) for job in jobs)
+def _in_order(executor: Executor, function: Callable[[Any], Any], jobs: list[Any]) -> Iterator[Any]:
+    pending = deque(executor.submit(function, job) for job in jobs)
     try:
         while pending:
             # Popped as it is read: a part's bytes are held only until they are on disk.
@@ -137,3 +200,10 @@ def _warm_up() -> None:
     from exporter.writers.pdf.tagging import install
 
     install()
+
+
+def _packet(context: RenderContext) -> Packet:
+    packet = context.document
+    if not isinstance(packet, Packet):
+        raise TypeError("a packet's PDF needs a packet")
+    return packet

@@ -17,6 +17,7 @@ from exporter.errors import ExportError
 from exporter.i18n import gettext
 from exporter.identity import document_uuid
 from exporter.model import Article, Packet
+from exporter.options import BuildOptions
 from exporter.provenance import ProvenanceView, provenance_view
 from exporter.resources import fonts_dir
 from exporter.writers.base import RenderContext
@@ -114,14 +115,14 @@ def article_prefix(index: int) -> str:
 @dataclass
 class PacketEntry:
     """One article of a packet as the templates see it: its provenance view (with the article's anchor
-    prefix), its running title, its language when it differs from the packet's (else None), and in the front
-    document the number of pages its stand-in takes."""
+    prefix), its running title, its language when it differs from the packet's (else None), and in the
+    contents the number of its first page."""
 
     article: Article
     view: ProvenanceView
     running_title: str
     lang: str | None
-    pages: int = 0
+    first_page: int = 0
 
     @property
     def element_id(self) -> str:
@@ -130,30 +131,31 @@ class PacketEntry:
 
     @property
     def target(self) -> str:
-        """The fragment the contents entry and the page number point at: the article's headline."""
+        """The fragment the contents entry points at: the article's headline."""
         return f"#{self.view.anchor_prefix}title"
 
 
-def packet_entry(article: Article, index: int, packet_language: str, pages: int = 0) -> PacketEntry:
+def packet_entry(article: Article, index: int, packet_language: str, first_page: int = 0) -> PacketEntry:
     lang = article.language if article.language.lower() != packet_language.lower() else None
     view = provenance_view(article, article_prefix(index))
-    return PacketEntry(article, view, short_title(article.title), lang, pages)
+    return PacketEntry(article, view, short_title(article.title), lang, first_page)
 
 
 def print_css(
-    context: RenderContext,
+    options: BuildOptions,
     language: str,
     *,
     running_title: str,
-    packet_entries: list[PacketEntry] | None = None,
     packet: bool = False,
     furniture: bool = True,
+    running_titles: list[tuple[str, str]] | None = None,
+    first_page_number: int | None = None,
 ) -> Markup:
     """The shared article CSS followed by the print rules. `running_title` is the text in the top margin: for
-    a packet the packet's title, which each article replaces with its own (CSS string-set on the element of
-    each of `packet_entries`). `furniture`: page numbers and running titles in the margins (a packet's
-    article, rendered on its own, has none: the merge lays the packet's under it)."""
-    options = context.options
+    a packet the packet's title, which each article replaces with its own (`running_titles`: element id and
+    title, set by CSS string-set on that element). `furniture`: page numbers and running titles in the margins
+    (a packet's article, rendered on its own, has none: the merge lays the packet's under it).
+    `first_page_number`: the page furniture of a packet's article pages, numbered on from there."""
     faces = [
         {**face, "unicode_range": latin_range_of(face["file"]) if face["family"] != "Noto Sans" else None}
         for face in font_faces(lambda name: (fonts_dir() / name).as_uri())
@@ -167,11 +169,10 @@ def print_css(
         running_title=css_string(short_title(running_title)),
         page_label=page_label(language),
         archive=options.pdf_profile == "archive",
-        packet=packet or packet_entries is not None,
+        packet=packet,
         furniture=furniture,
-        article_running_titles=[
-            (entry.element_id, css_string(entry.running_title)) for entry in packet_entries or []
-        ],
+        article_running_titles=[(element_id, css_string(title)) for element_id, title in running_titles or []],
+        first_page_number=first_page_number,
         font_faces=faces,
     )
     return style_sheet(css)
@@ -185,7 +186,7 @@ def article_html(context: RenderContext, article: Article, links: ImageLinks) ->
         language,
         article=article,
         view=provenance_view(article),
-        css=print_css(context, language, running_title=article.title),
+        css=print_css(context.options, language, running_title=article.title),
         xhtml=False,
         target="pdf",
         heading_offset=0,
@@ -217,7 +218,7 @@ def packet_part_html(
         article=article,
         entry=entry,
         packet_language=packet_language,
-        css=print_css(context, packet_language, running_title=article.title, packet=True, furniture=False),
+        css=print_css(context.options, packet_language, running_title=article.title, packet=True, furniture=False),
         xhtml=False,
         target="pdf",
         heading_offset=1,
@@ -229,20 +230,42 @@ def packet_part_html(
     )
 
 
-def packet_front_html(context: RenderContext, packet: Packet, page_counts: list[int]) -> str:
-    """The packet's cover and contents, then one stand-in per article of `page_counts[i]` empty pages, which
-    carry the page numbers and running titles (see pdf/packet.html.j2)."""
+def packet_front_html(context: RenderContext, packet: Packet, first_pages: list[int]) -> str:
+    """The packet's cover and contents; `first_pages`: the number of each article's first page."""
     language = packet.language
     entries = [
-        packet_entry(article, index, language, pages)
-        for index, (article, pages) in enumerate(zip(packet.articles, page_counts, strict=True), start=1)
+        packet_entry(article, index, language, first_page)
+        for index, (article, first_page) in enumerate(zip(packet.articles, first_pages, strict=True), start=1)
     ]
     return render_template(
         "pdf/packet.html.j2",
         language,
         packet=packet,
         entries=entries,
-        css=print_css(context, language, running_title=packet.title, packet_entries=entries),
+        css=print_css(context.options, language, running_title=packet.title, packet=True),
+    )
+
+
+def packet_furniture_html(
+    options: BuildOptions, language: str, title: str, first_page: int, articles: list[tuple[str, str, int]]
+) -> str:
+    """Page numbers and running titles for a run of a packet's article pages, the first numbered `first_page`:
+    for each article (element id, running title, pages), that many empty pages."""
+    css = print_css(
+        options,
+        language,
+        running_title=title,
+        packet=True,
+        running_titles=[(element_id, running) for element_id, running, _ in articles],
+        first_page_number=first_page,
+    )
+    return render_template(
+        "pdf/packet-furniture.html.j2",
+        language,
+        lang=language,
+        title=title,
+        css=css,
+        articles=[(element_id, pages) for element_id, _, pages in articles],
     )
 
 
@@ -298,6 +321,17 @@ class _WeasyPrintErrors(logging.Handler):
 
     def emit(self, record: logging.LogRecord) -> None:
         self.messages.append(record.getMessage())
+
+
+def render_untagged_pdf(html: str, options: BuildOptions) -> bytes:
+    """A print document that is all page furniture (a packet's page numbers and running titles): untagged, the
+    merge marks all of it as a pagination artifact. Only the bundled fonts are read."""
+    import weasyprint
+
+    fonts = Confinement((fonts_dir().resolve(),))
+    document = weasyprint.HTML(string=html, base_url=fonts_dir().as_uri() + "/", url_fetcher=confined_fetcher(fonts))
+    # PDF/A-3b: what PDF/A asks of fonts and colour, without tagging (the packet claims PDF/A-3a as a whole).
+    return document.write_pdf(pdf_variant="pdf/a-3b" if options.pdf_profile == "archive" else None)
 
 
 def render_pdf(html: str, context: RenderContext, source_document: Article | Packet) -> RenderedPdf:
