@@ -141,7 +141,8 @@ def build_parser() -> argparse.ArgumentParser:
         "--jobs",
         type=_positive,
         metavar="N",
-        help="inputs built in parallel processes (default: the number of cores)",
+        help="processes: inputs built in parallel, or a single packet's PDF articles rendered in parallel "
+        "(default: the number of cores)",
     )
     build.add_argument(
         "--max-image-edge",

@@ -57,7 +57,7 @@ def walk_blocks(blocks: list[Block]):
 
 
 def is_numbered(block: Block) -> bool:
-    """Figures and media get a number ("Figure 3"), one sequence through a whole packet."""
+    """Figures and media get a number (their ids: figure-3, media-4), one sequence through a whole packet."""
     return isinstance(block, Figure | Media)
 
 

@@ -8,9 +8,8 @@ ParentTree that maps each page's marked content and each link annotation back to
 IDTree, the role and class maps, the named destinations that links lead to, the outline, page labels. This
 merge carries all of it over:
 
-- Pages are copied with their content, resources and annotations by qpdf's foreign-object copy, which maps
-  each object of a source to one copy: the structure elements, copied after their pages, point at the copied
-  pages and annotations (/Pg, MCRs, OBJRs).
+- Pages are copied with their content, resources and annotations, each object of a part once (`_Copier`): the
+  structure elements, copied after their pages, point at the copied pages and annotations (/Pg, MCRs, OBJRs).
 - Each article's Art (its whole subtree) goes under one Part beside the front's cover (Sect) and contents
   (NonStruct), in page order. An article's /Lang is already on its Art: the part was rendered inside a
   document in the packet's language.
@@ -26,17 +25,15 @@ merge carries all of it over:
   belong to, marked as /Artifact /Pagination; page labels number the pages as printed.
 - Catalog, /Lang, metadata (one XMP packet, the packet's), output intent and /ID are the front's.
 
-qpdf copies stream data (fonts, images, page content) lazily, when the result is written: the parts are read
-from files, so memory holds the merged object graph, not every page's bytes.
+One part is open at a time and copied by value (stream data as stored, compressed), then let go: memory holds
+the result, not every part.
 """
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import io
 import re
-import warnings
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
@@ -58,24 +55,115 @@ class MergeError(RuntimeError):
 def merge_packet(front: Source, furniture: Sequence[Source], parts: Sequence[Source]) -> bytes:
     """The packet as one tagged PDF: `front`, then the articles' PDFs in packet order, each page with the
     furniture page of the same place in `furniture` (runs of pages, in order) drawn under it."""
-    # Every source stays open until the result is written: qpdf reads copied streams from them then.
-    with contextlib.ExitStack() as stack:
-
-        def opened(source: Source) -> pikepdf.Pdf:
-            return stack.enter_context(pikepdf.open(io.BytesIO(source) if isinstance(source, bytes) else source))
-
-        pdf = opened(front)
-        furniture_pages = [page for source in map(opened, furniture) for page in source.pages]
-        sources = [opened(part) for part in parts]
-        article_pages = sum(len(source.pages) for source in sources)
-        if len(furniture_pages) != article_pages:
-            raise MergeError(f"{len(furniture_pages)} furniture pages for {article_pages} article pages")
+    with _open(front) as pdf:
         merge = _Merge(pdf)
-        forms = iter(furniture_pages)
-        for index, source in enumerate(sources, start=1):
-            merge.add_part(source, article_prefix(index), forms)
+        forms = _furniture_forms(pdf, furniture)
+        for index, part in enumerate(parts, start=1):
+            with _open(part) as source:
+                merge.add_part(source, article_prefix(index), forms)
+        if next(forms, None) is not None:
+            raise MergeError("more furniture pages than article pages")
         merge.finish()
         return save_pdf(pdf)
+
+
+def _open(source: Source) -> pikepdf.Pdf:
+    return pikepdf.open(io.BytesIO(source) if isinstance(source, bytes) else source)
+
+
+def _furniture_forms(pdf: pikepdf.Pdf, sources: Sequence[Source]) -> Iterator[pikepdf.Object]:
+    """Each furniture page as a form XObject of the result, in order; one source open at a time."""
+    for source in sources:
+        with _open(source) as furniture:
+            copy = _Copier(pdf, {})
+            for page in furniture.pages:
+                yield copy(page.as_form_xobject())
+
+
+class _Copier:
+    """Copies objects of one source into the result by value, each object once (so shared objects stay shared
+    and references between copied objects lead to the copies). qpdf's foreign copy (copy_foreign,
+    pages.extend) would keep the source alive as long as the result, with every object it parsed: hundreds of
+    megabytes for a long packet. Copied by value, each part goes as soon as it is merged.
+
+    `images` (digest -> image in the result) is shared by the copiers of all parts: an image several articles
+    embed (the same photo, a logo) is stored once, as a single-pass rendering stores it."""
+
+    def __init__(self, pdf: pikepdf.Pdf, images: dict[bytes, pikepdf.Object]) -> None:
+        self.pdf = pdf
+        self.images = images
+        self.copies: dict[tuple[int, int], pikepdf.Object] = {}
+        self.digests: dict[tuple[int, int], bytes] = {}
+
+    def page(self, page: Dictionary) -> pikepdf.Page:
+        """A page, with what it inherits from its page tree, but not its place in that tree."""
+        for key in ("/Resources", "/MediaBox", "/CropBox", "/Rotate"):
+            if key not in page and (inherited := _inherited(page, key)) is not None:
+                page[key] = inherited
+        return pikepdf.Page(self(page, skip="/Parent"))
+
+    def __call__(self, value, *, skip: str = ""):
+        if not isinstance(value, pikepdf.Object):
+            return value  # a number, boolean or null, as pikepdf gives them
+        if value.is_indirect and value.objgen in self.copies:
+            return self.copies[value.objgen]
+        if isinstance(value, pikepdf.Stream):
+            return self._stream(value)
+        if isinstance(value, Dictionary | Array):
+            copy = Dictionary() if isinstance(value, Dictionary) else Array()
+            if value.is_indirect:
+                # Registered before its items are copied: an item may lead back to it (a page's annotations).
+                copy = self.pdf.make_indirect(copy)
+                self.copies[value.objgen] = copy
+            if isinstance(value, Dictionary):
+                for key, item in value.items():
+                    if key != skip:
+                        copy[key] = self(item)
+            else:
+                copy.extend(self(item) for item in value)
+            return copy
+        if value.is_indirect:
+            raise MergeError(f"an indirect {type(value).__name__} in a part: not copied")
+        return value  # a direct name or string
+
+    def _stream(self, value: pikepdf.Stream) -> pikepdf.Object:
+        digest = self._digest(value) if value.get("/Subtype") == Name.Image else None
+        if digest is not None and digest in self.images:
+            self.copies[value.objgen] = self.images[digest]
+            return self.images[digest]
+        copy = pikepdf.Stream(self.pdf, b"")
+        self.copies[value.objgen] = copy
+        # Stored as it is (compressed); the filter names are parsed anew, write() takes none of another Pdf.
+        copy.write(value.read_raw_bytes(), filter=_parsed(value.get("/Filter")),
+                   decode_parms=_parsed(value.get("/DecodeParms")))
+        for key, item in value.stream_dict.items():
+            if key not in ("/Length", "/Filter", "/DecodeParms"):
+                copy[key] = self(item)
+        if digest is not None:
+            self.images[digest] = copy
+        return copy
+
+    def _digest(self, value) -> bytes:
+        """A digest of an object's content, through the objects it refers to (an image's soft mask, its ICC
+        profile): equal digests, equal objects."""
+        if isinstance(value, pikepdf.Object) and value.is_indirect and value.objgen in self.digests:
+            return self.digests[value.objgen]
+        digest = hashlib.sha256()
+        if isinstance(value, pikepdf.Stream):
+            digest.update(value.read_raw_bytes())
+            items = [(key, item) for key, item in value.stream_dict.items() if key != "/Length"]
+        elif isinstance(value, Dictionary):
+            items = list(value.items())
+        elif isinstance(value, Array):
+            items = list(enumerate(value))
+        else:
+            digest.update(repr(value).encode())
+            items = []
+        for key, item in items:
+            digest.update(str(key).encode() + b"\0" + self._digest(item))
+        if isinstance(value, pikepdf.Object) and value.is_indirect:
+            self.digests[value.objgen] = digest.digest()
+        return digest.digest()
 
 
 class _Merge:
@@ -83,14 +171,15 @@ class _Merge:
         self.pdf = pdf
         root = pdf.Root.StructTreeRoot
         self.parent_tree: dict[int, object] = {}
-        # Annotations get keys after every page's; the page count is only known at the end, so they are
-        # numbered from 0 here and moved then.
+        # Annotations' keys follow every page's, and the page count is known only at the end: their entries
+        # wait here.
         self.annotation_entries: list[tuple[Dictionary, object]] = []
         self.ids: dict[bytes, Dictionary] = {}
         self.destinations: dict[str, object] = {}
         self.outline: list[pikepdf.OutlineItem] = []
         self.role_map = Dictionary()
         self.class_map = Dictionary()
+        self.images: dict[bytes, pikepdf.Object] = {}
         self.ids.update((bytes(element.ID), element) for element in _elements(root) if "/ID" in element)
         front_tree = _number_tree(root)
         for index, page in enumerate(pdf.pages):
@@ -102,31 +191,31 @@ class _Merge:
         self.part = pdf.make_indirect(Dictionary(Type=Name.StructElem, S=Name.Part, P=self.document, K=Array()))
         self.document.K.append(self.part)
 
-    def add_part(self, source: pikepdf.Pdf, prefix: str, furniture: Iterator[pikepdf.Page]) -> None:
+    def add_part(self, source: pikepdf.Pdf, prefix: str, furniture: Iterator[pikepdf.Object]) -> None:
         pdf = self.pdf
+        copy = _Copier(pdf, self.images)
         offset = len(pdf.pages)
-        with warnings.catch_warnings():
-            # pikepdf warns that named destinations are not carried: _gather_catalog carries them.
-            warnings.simplefilter("ignore", getattr(pikepdf, "PageCopyWarning", UserWarning))
-            pdf.pages.extend(source.pages)
+        for page in source.pages:
+            pdf.pages.append(copy.page(page.obj))
         root = source.Root.StructTreeRoot
         tree = _number_tree(root)
-        # The structure first: a ParentTree entry copied before its element would drag the element's parents,
-        # up to the source's whole tree, along with it.
         identified = list(_prefixed_ids(root, prefix))
         for article in _part_content(root):
-            del article["/P"]
-            copied = pdf.copy_foreign(article)
+            del article["/P"]  # the Part it is in is the result's
+            copied = copy(article)
             copied.P = self.part
             self.part.K.append(copied)
-        self.ids.update((bytes(element.ID), pdf.copy_foreign(element)) for element in identified)
+        self.ids.update((bytes(element.ID), copy(element)) for element in identified)
         for number in range(len(source.pages)):
             page = pdf.pages[offset + number]
-            self._page_entries(page, offset + number, tree, self._copy)
-            self._lay_furniture(page, next(furniture))
-        self._gather_catalog(source, self._copy)
+            self._page_entries(page, offset + number, tree, copy)
+            form = next(furniture, None)
+            if form is None:
+                raise MergeError("fewer furniture pages than article pages")
+            self._lay_furniture(page, form)
+        self._gather_catalog(source, copy)
         with source.open_outline() as outline:
-            self.outline += [self._copied_item(item) for item in outline.root]
+            self.outline += [_copied_item(item, copy) for item in outline.root]
 
     def _page_entries(self, page: pikepdf.Page, index: int, tree: dict[int, object], copy) -> None:
         """The page's ParentTree entry under its index; its annotations' are numbered in finish()."""
@@ -139,11 +228,10 @@ class _Merge:
             if key is not None and int(key) in tree:
                 self.annotation_entries.append((annotation, copy(tree[int(key)])))
 
-    def _lay_furniture(self, page: pikepdf.Page, furniture: pikepdf.Page) -> None:
+    def _lay_furniture(self, page: pikepdf.Page, form: pikepdf.Object) -> None:
         """Draw the furniture page (page number, running title) under the article page, as a pagination
         artifact. The page gets resources of its own: WeasyPrint shares one resource dictionary among all the
         pages of a document."""
-        form = self.pdf.copy_foreign(furniture.as_form_xobject())
         resources = Dictionary(page.obj.get("/Resources", Dictionary()))
         xobjects = Dictionary(resources.get("/XObject", Dictionary()))
         if FURNITURE in xobjects:
@@ -168,27 +256,9 @@ class _Merge:
                     raise MergeError(f"two parts map {name} differently in {key}")
                 merged[name] = value
 
-    def _copied_item(self, item: pikepdf.OutlineItem) -> pikepdf.OutlineItem:
-        destination = self._copy(item.destination) if item.destination is not None else None
-        action = self._copy(item.action) if item.action is not None else None
-        copied = pikepdf.OutlineItem(item.title, destination, action=action)
-        copied.is_closed = item.is_closed
-        copied.children = [self._copied_item(child) for child in item.children]
-        return copied
-
-    def _copy(self, value):
-        """A part's object as an object of the result (qpdf copies an indirect object once)."""
-        if isinstance(value, pikepdf.Object) and value.is_indirect:
-            return self.pdf.copy_foreign(value)
-        if isinstance(value, Array):
-            return Array(self._copy(item) for item in value)
-        if isinstance(value, Dictionary):
-            return Dictionary({key: self._copy(item) for key, item in value.items()})
-        return value
-
     def finish(self) -> None:
         """The catalog of the result: ParentTree, IDTree, role and class maps, destinations, outline, page
-        labels; then shared fonts and images."""
+        labels; and font subset tags."""
         pdf = self.pdf
         root = pdf.Root.StructTreeRoot
         key = len(pdf.pages)
@@ -220,72 +290,37 @@ class _Merge:
             (outline.root[-1].children if outline.root else outline.root).extend(self.outline)
         # The printed page numbers count every page from the cover: so do the page labels.
         pdf.Root.PageLabels = Dictionary(Nums=Array([0, Dictionary(S=Name.D)]))
-        _Resources().tidy(page.obj for page in pdf.pages)
+        _retag_subsets(page.obj for page in pdf.pages)
 
 
-class _Resources:
-    """Fonts and images of the merged pages. Each part embeds its own font subsets, and WeasyPrint tags a
-    subset after its font, so parts' different subsets of one font would share a tag, which ISO 32000-1
-    (9.6.4) forbids: each subset is tagged after its own font program instead. An image that several parts
-    embed (the same photo, a logo) is stored once, as a single-pass rendering stores it."""
+def _retag_subsets(holders: Iterable[Dictionary]) -> None:
+    """Each part embeds its own font subsets, and WeasyPrint tags a subset after its font: parts' different
+    subsets of one font would share a tag, which ISO 32000-1 (9.6.4) forbids. Each subset is tagged after its
+    own font program instead, through every resource dictionary the pages use."""
+    seen: set[tuple[int, int]] = set()
 
-    def __init__(self) -> None:
-        self.seen: set[tuple[int, int]] = set()
-        self.images: dict[bytes, pikepdf.Object] = {}
-        self.fingerprints: dict[tuple[int, int], bytes] = {}
-
-    def tidy(self, holders: Iterable[Dictionary]) -> None:
-        for holder in holders:
-            self._visit(holder.get("/Resources"))
-
-    def _visit(self, resources) -> None:
-        if not isinstance(resources, Dictionary) or not self._first(resources):
-            return
-        for font in resources.get("/Font", Dictionary()).values():
-            if self._first(font):
-                _retag_subset(font)
-        xobjects = resources.get("/XObject", Dictionary())
-        for name, xobject in list(xobjects.items()):
-            if xobject.get("/Subtype") == Name.Image and xobject.is_indirect:
-                kept = self.images.setdefault(self._fingerprint(xobject), xobject)
-                if kept.objgen != xobject.objgen:
-                    xobjects[name] = kept
-            elif xobject.get("/Subtype") == Name.Form and self._first(xobject):
-                self._visit(xobject.get("/Resources"))
-        for pattern in resources.get("/Pattern", Dictionary()).values():
-            if self._first(pattern):
-                self._visit(pattern.get("/Resources"))
-
-    def _first(self, obj) -> bool:
-        """Whether an object is met for the first time (direct objects always are)."""
+    def first(obj) -> bool:
         if not obj.is_indirect:
             return True
-        if obj.objgen in self.seen:
+        if obj.objgen in seen:
             return False
-        self.seen.add(obj.objgen)
+        seen.add(obj.objgen)
         return True
 
-    def _fingerprint(self, obj) -> bytes:
-        """A digest of an object's content, through the objects it refers to (an image's soft mask, its ICC
-        profile): equal digests, equal objects."""
-        if isinstance(obj, pikepdf.Object) and obj.is_indirect and obj.objgen in self.fingerprints:
-            return self.fingerprints[obj.objgen]
-        digest = hashlib.sha256()
-        if isinstance(obj, pikepdf.Stream):
-            digest.update(obj.read_raw_bytes())
-            items = [(key, value) for key, value in obj.stream_dict.items() if key != "/Length"]
-        elif isinstance(obj, Dictionary):
-            items = list(obj.items())
-        elif isinstance(obj, Array):
-            items = list(enumerate(obj))
-        else:
-            digest.update(repr(obj).encode())
-            items = []
-        for key, value in items:
-            digest.update(str(key).encode() + b"\0" + self._fingerprint(value))
-        if isinstance(obj, pikepdf.Object) and obj.is_indirect:
-            self.fingerprints[obj.objgen] = digest.digest()
-        return digest.digest()
+    stack = [holder.get("/Resources") for holder in holders]
+    while stack:
+        resources = stack.pop()
+        if not isinstance(resources, Dictionary) or not first(resources):
+            continue
+        for font in resources.get("/Font", Dictionary()).values():
+            if first(font):
+                _retag_subset(font)
+        for xobject in resources.get("/XObject", Dictionary()).values():
+            if xobject.get("/Subtype") == Name.Form and first(xobject):
+                stack.append(xobject.get("/Resources"))
+        for pattern in resources.get("/Pattern", Dictionary()).values():
+            if first(pattern):
+                stack.append(pattern.get("/Resources"))
 
 
 def _retag_subset(font: Dictionary) -> None:
@@ -306,6 +341,28 @@ def _retag_subset(font: Dictionary) -> None:
 
 
 # ---------------------------------------------------------------------- reading a part
+
+
+def _copied_item(item: pikepdf.OutlineItem, copy: _Copier) -> pikepdf.OutlineItem:
+    destination = copy(item.destination) if item.destination is not None else None
+    action = copy(item.action) if item.action is not None else None
+    copied = pikepdf.OutlineItem(item.title, destination, action=action)
+    copied.is_closed = item.is_closed
+    copied.children = [_copied_item(child, copy) for child in item.children]
+    return copied
+
+
+def _parsed(value):
+    return None if value is None else pikepdf.Object.parse(value.unparse())
+
+
+def _inherited(page: Dictionary, key: str):
+    node = page.get("/Parent")
+    while node is not None:
+        if key in node:
+            return node[key]
+        node = node.get("/Parent")
+    return None
 
 
 def _number_tree(root: Dictionary) -> dict[int, object]:

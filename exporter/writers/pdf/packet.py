@@ -152,9 +152,8 @@ def write_packet(context: RenderContext, executor: Executor | None = None) -> by
     from exporter.writers.pdf.merge import merge_packet
 
     jobs = part_jobs(context)
-    with tempfile.TemporaryDirectory(prefix="exporter-packet-") as folder, _runner(
-        context.options.jobs, executor
-    ) as run:
+    workers = min(context.options.jobs, len(jobs))
+    with tempfile.TemporaryDirectory(prefix="exporter-packet-") as folder, _runner(workers, executor) as run:
         parts: list[Path] = []
         page_counts: list[int] = []
         for job, part in zip(jobs, run(render_part, jobs), strict=True):
