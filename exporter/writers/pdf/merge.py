@@ -120,7 +120,9 @@ class _Copier:
                     if key != skip:
                         copy[key] = self(item)
             else:
-                copy.extend(self(item) for item in value)
+                items = list(value)
+                # Numbers (a font's glyph widths, a rectangle) are values already: no copy to make.
+                copy.extend(self(item) if isinstance(item, pikepdf.Object) else item for item in items)
             return copy
         if value.is_indirect:
             raise MergeError(f"an indirect {type(value).__name__} in a part: not copied")
