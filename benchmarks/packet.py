@@ -8,13 +8,14 @@ In a temporary folder (never committed) it writes packets of the given sizes tha
 articles (with their photos; the defense.gov sample's photo is missing on purpose and becomes the described
 placeholder), and exports each packet to each format in a fresh process:
 `python -m exporter build packet.yaml --to FORMAT --jobs 1`. Per run it prints the wall time, the peak memory
-(the process's max RSS, from wait4) and for PDF the pages, the time per page and its ratio to the smallest
-packet's time per page (flat = 1.0), and the file size. A format whose writer refuses packets is skipped with
-a printed note. A 500-article packet takes a long while: give it in --sizes and run it alone.
+(the process's max RSS, from wait4) and for PDF the pages, the time per page, the time per page added since
+the smaller packet and its ratio to the first such figure (flat = 1.0; the process's start-up is in the first
+row's time only), and the file size. A format whose writer refuses packets is skipped with a printed note. A
+500-article packet takes a long while: give it in --sizes and run it alone.
 
 Then the packet's articles in parallel: the PDF of a --parallel-size packet with `--jobs 1` and `--jobs 2`,
 runs alternating so both see the same machine, medians compared; memory here is the peak of the summed
-resident memory of the process and its workers, sampled from /proc.
+memory (proportional set size) of the process and its workers, sampled from /proc.
 
 Then the parallel batch speed-up: `exporter build` of N single-article inputs (copies of the samples) to
 every format with `--jobs 1` and with `--jobs 2`, runs alternating, medians compared.
@@ -47,14 +48,15 @@ class Run:
     seconds: float
     cpu_seconds: float  # user + system, of the process and the workers it waited for
     max_rss_mib: float  # the largest single process of the run
-    tree_rss_mib: float  # the peak of the process and its workers together (sampled)
+    tree_mib: float  # the peak of the process and its workers together (sampled)
     returncode: int
     stderr: str
 
 
 class TreeMemory:
-    """The peak of the summed resident memory of a process and all its descendants, sampled from /proc every
-    50 ms (worker processes live beside their parent: wait4 gives only the largest one)."""
+    """The peak of the summed memory of a process and all its descendants, sampled from /proc every 50 ms
+    (worker processes live beside their parent: wait4 gives only the largest one). Each process counts its
+    proportional set size: pages a forked worker still shares with its parent are counted once, not twice."""
 
     def __init__(self, pid: int) -> None:
         self.pid = pid
@@ -70,7 +72,7 @@ class TreeMemory:
 
     def _sample(self) -> None:
         while not self.done.wait(0.05):
-            self.peak_kib = max(self.peak_kib, sum(rss_kib(pid) for pid in descendants(self.pid)))
+            self.peak_kib = max(self.peak_kib, sum(pss_kib(pid) for pid in descendants(self.pid)))
 
 
 def descendants(pid: int) -> list[int]:
@@ -87,11 +89,11 @@ def descendants(pid: int) -> list[int]:
     return found
 
 
-def rss_kib(pid: int) -> int:
+def pss_kib(pid: int) -> int:
     try:
-        with open(f"/proc/{pid}/status") as status:
-            for line in status:
-                if line.startswith("VmRSS:"):
+        with open(f"/proc/{pid}/smaps_rollup") as rollup:
+            for line in rollup:
+                if line.startswith("Pss:"):
                     return int(line.split()[1])
     except OSError:
         pass
@@ -188,10 +190,13 @@ def packet_rows(folder: Path, sizes: list[int], formats: list[str], runs: int) -
         print(f"  {size} articles: {figures} figures ({at_hand} with the image at hand)")
     print()
     print(f"(load average: {load_average()}; each build with --jobs 1, {runs} run(s), median)")
+    print("(PDF: s/page counts the process's start-up too; 'added s/page' is the cost of the pages added since "
+          "the row above, and its ratio to the first such cost says whether time per page stays flat)")
     print(f"{'format':<6} {'articles':>8} {'seconds':>9} {'s/article':>10} {'peak MiB':>9} {'pages':>6} "
-          f"{'pages/article':>14} {'s/page':>7} {'vs first':>9} {'file MiB':>9}")
+          f"{'pages/article':>14} {'s/page':>7} {'added s/page':>13} {'ratio':>6} {'file MiB':>9}")
     for fmt in formats:
-        first_per_page = None
+        previous: tuple[float, int] | None = None  # seconds and pages of the row above
+        first_added = None
         for size, packet in packets.items():
             if fmt in refused:
                 break
@@ -211,15 +216,18 @@ def packet_rows(folder: Path, sizes: list[int], formats: list[str], runs: int) -
             peak = max(r.max_rss_mib for r in results)
             output = out / f"{packet.stem}.{fmt}"
             size_mib = output.stat().st_size / 2**20
-            pages_text = per_article = per_page = ratio = ""
+            pages_text = per_article = per_page = added = ratio = ""
             if fmt == "pdf":
                 pages = pdf_pages(output)
-                first_per_page = first_per_page or seconds / pages
                 pages_text = str(pages)
                 per_article, per_page = f"{pages / size:.2f}", f"{seconds / pages:.3f}"
-                ratio = f"{seconds / pages / first_per_page:.2f}"
+                if previous is not None and pages > previous[1]:
+                    added_per_page = (seconds - previous[0]) / (pages - previous[1])
+                    first_added = first_added or added_per_page
+                    added, ratio = f"{added_per_page:.3f}", f"{added_per_page / first_added:.2f}"
+                previous = (seconds, pages)
             print(f"{fmt:<6} {size:>8} {seconds:>9.2f} {seconds / size:>10.3f} {peak:>9.0f} {pages_text:>6} "
-                  f"{per_article:>14} {per_page:>7} {ratio:>9} {size_mib:>9.1f}", flush=True)
+                  f"{per_article:>14} {per_page:>7} {added:>13} {ratio:>6} {size_mib:>9.1f}", flush=True)
     for fmt, reason in refused.items():
         print(f"note: {fmt} skipped: its writer did not export a packet ({reason})")
 
@@ -249,7 +257,7 @@ def parallel_rows(folder: Path, size: int, runs: int) -> None:
         used = statistics.median(r.cpu_seconds for r in timings[jobs])
         runs_text = ", ".join(f"{r.seconds:.1f}" for r in timings[jobs])
         print(f"  --jobs {jobs}: median {wall:.1f} s wall, {used:.1f} s CPU ({used / wall:.2f} cores busy), peak "
-              f"{max(r.tree_rss_mib for r in timings[jobs]):.0f} MiB all processes   (runs: {runs_text})")
+              f"{max(r.tree_mib for r in timings[jobs]):.0f} MiB all processes   (runs: {runs_text})")
     one = statistics.median(r.seconds for r in timings[1])
     two = statistics.median(r.seconds for r in timings[2])
     print(f"  speed-up --jobs 2 vs --jobs 1: {one / two:.2f}x (wall-time medians); "

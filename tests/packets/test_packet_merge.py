@@ -11,6 +11,7 @@ is built in this process through the writer's own functions, so the parts can be
 
 from __future__ import annotations
 
+import io
 import multiprocessing
 import re
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
@@ -205,6 +206,25 @@ def test_any_executor_renders_the_same_bytes(merged):
         assert write_packet(merged.context, threads) == merged.data
     with ProcessPoolExecutor(2, mp_context=multiprocessing.get_context("spawn")) as processes:
         assert write_packet(merged.context, processes) == merged.data
+
+
+def with_role_map(part: bytes, **roles: str) -> bytes:
+    with pikepdf.open(io.BytesIO(part)) as pdf:
+        pdf.Root.StructTreeRoot.RoleMap = pikepdf.Dictionary({f"/{k}": pikepdf.Name(f"/{v}") for k, v in roles.items()})
+        out = io.BytesIO()
+        pdf.save(out)
+        return out.getvalue()
+
+
+def test_role_maps_of_the_parts_are_merged_and_must_agree(merged):
+    """WeasyPrint writes no role map today; a part that has one keeps it in the packet."""
+    front, furniture, parts = merged.pieces
+    mapped = [with_role_map(parts[0], Byline="P"), with_role_map(parts[1], Byline="P", Dateline="P"), parts[2]]
+    with pikepdf.open(io.BytesIO(merge_packet(front, furniture, mapped))) as pdf:
+        assert dict(pdf.Root.StructTreeRoot.RoleMap.items()) == {"/Byline": "/P", "/Dateline": "/P"}
+    clashing = [with_role_map(parts[0], Byline="P"), with_role_map(parts[1], Byline="Span"), parts[2]]
+    with pytest.raises(MergeError, match="/Byline"):
+        merge_packet(front, furniture, clashing)
 
 
 def test_the_merge_refuses_furniture_that_does_not_fit(merged):

@@ -159,7 +159,7 @@ def test_a_packet_is_one_pdf_with_packet_metadata_and_escaped_running_titles(ren
     article = context.document
     article.title = 'Library "hours" </style><p>injected</p> \\ end'
     context.document = Packet(title="Packet Title", subtitle="Sub", office="Desk", articles=[article])
-    html = packet_front_html(context, context.document, [2])
+    html = packet_front_html(context.options, context.document, [3])
     style = html[html.index("<style>") : html.index("</style>")]
     assert "string-set: running-title" in style
     assert "<p>injected" not in style and '"hours"' not in style

@@ -114,7 +114,7 @@ def render_front(context: RenderContext, page_counts: list[int]) -> tuple[bytes,
     for _ in range(FRONT_ATTEMPTS):
         first_pages = list(accumulate([front_pages + 1, *page_counts[:-1]]))
         attempt = dataclasses.replace(context, warnings=Warnings(strict=context.warnings.strict))
-        rendered = render_pdf(packet_front_html(attempt, packet, first_pages), attempt, packet)
+        rendered = render_pdf(packet_front_html(context.options, packet, first_pages), attempt, packet)
         if rendered.pages == front_pages:
             context.warnings.messages.extend(attempt.warnings.messages)
             return repair(rendered.data, rendered.recording, packet, context.options), front_pages

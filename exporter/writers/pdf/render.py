@@ -230,7 +230,7 @@ def packet_part_html(
     )
 
 
-def packet_front_html(context: RenderContext, packet: Packet, first_pages: list[int]) -> str:
+def packet_front_html(options: BuildOptions, packet: Packet, first_pages: list[int]) -> str:
     """The packet's cover and contents; `first_pages`: the number of each article's first page."""
     language = packet.language
     entries = [
@@ -242,7 +242,7 @@ def packet_front_html(context: RenderContext, packet: Packet, first_pages: list[
         language,
         packet=packet,
         entries=entries,
-        css=print_css(context.options, language, running_title=packet.title, packet=True),
+        css=print_css(options, language, running_title=packet.title, packet=True),
     )
 
 
