@@ -8,9 +8,9 @@ In a temporary folder (never committed) it writes packets of the given sizes tha
 articles (with their photos; the defense.gov sample's photo is missing on purpose and becomes the described
 placeholder), and exports each packet to each format in a fresh process:
 `python -m exporter build packet.yaml --to FORMAT --jobs 1`. Per run it prints the wall time, the peak memory
-(the process's max RSS, from wait4) and for PDF the pages, the time per page, the time per page added since
-the smaller packet and its ratio to the first such figure (flat = 1.0; the process's start-up is in the first
-row's time only), and the file size. A format whose writer refuses packets is skipped with a printed note. A
+(the process's max RSS, from wait4) and for PDF the pages, the time per page, the CPU time per page added
+since the smaller packet and its ratio to the first such figure (flat = 1.0; the process's start-up is in the
+first row's time only), and the file size. A format whose writer refuses packets is skipped with a printed note. A
 500-article packet takes a long while: give it in --sizes and run it alone.
 
 Then the packet's articles in parallel: the PDF of a --parallel-size packet with `--jobs 1` and `--jobs 2`,
@@ -190,12 +190,13 @@ def packet_rows(folder: Path, sizes: list[int], formats: list[str], runs: int) -
         print(f"  {size} articles: {figures} figures ({at_hand} with the image at hand)")
     print()
     print(f"(load average: {load_average()}; each build with --jobs 1, {runs} run(s), median)")
-    print("(PDF: s/page counts the process's start-up too; 'added s/page' is the cost of the pages added since "
-          "the row above, and its ratio to the first such cost says whether time per page stays flat)")
-    print(f"{'format':<6} {'articles':>8} {'seconds':>9} {'s/article':>10} {'peak MiB':>9} {'pages':>6} "
-          f"{'pages/article':>14} {'s/page':>7} {'added s/page':>13} {'ratio':>6} {'file MiB':>9}")
+    print("(PDF: s/page is wall time over pages, start-up included; 'added CPU s/page' is the CPU time of the pages\n"
+          " added since the row above, and 'ratio' its ratio to the first such figure: flat time per page = 1.00.\n"
+          " CPU time, not wall time: other work on the machine stretches wall time, not the CPU time a build uses.)")
+    print(f"{'format':<6} {'articles':>8} {'seconds':>8} {'CPU s':>8} {'peak MiB':>9} {'pages':>6} {'pages/art':>9} "
+          f"{'s/page':>7} {'added CPU s/page':>17} {'ratio':>6} {'file MiB':>9}")
     for fmt in formats:
-        previous: tuple[float, int] | None = None  # seconds and pages of the row above
+        previous: tuple[float, int] | None = None  # CPU seconds and pages of the row above
         first_added = None
         for size, packet in packets.items():
             if fmt in refused:
@@ -213,6 +214,7 @@ def packet_rows(folder: Path, sizes: list[int], formats: list[str], runs: int) -
             if fmt in refused:
                 break
             seconds = statistics.median(r.seconds for r in results)
+            cpu = statistics.median(r.cpu_seconds for r in results)
             peak = max(r.max_rss_mib for r in results)
             output = out / f"{packet.stem}.{fmt}"
             size_mib = output.stat().st_size / 2**20
@@ -222,12 +224,12 @@ def packet_rows(folder: Path, sizes: list[int], formats: list[str], runs: int) -
                 pages_text = str(pages)
                 per_article, per_page = f"{pages / size:.2f}", f"{seconds / pages:.3f}"
                 if previous is not None and pages > previous[1]:
-                    added_per_page = (seconds - previous[0]) / (pages - previous[1])
+                    added_per_page = (cpu - previous[0]) / (pages - previous[1])
                     first_added = first_added or added_per_page
                     added, ratio = f"{added_per_page:.3f}", f"{added_per_page / first_added:.2f}"
-                previous = (seconds, pages)
-            print(f"{fmt:<6} {size:>8} {seconds:>9.2f} {seconds / size:>10.3f} {peak:>9.0f} {pages_text:>6} "
-                  f"{per_article:>14} {per_page:>7} {added:>13} {ratio:>6} {size_mib:>9.1f}", flush=True)
+                previous = (cpu, pages)
+            print(f"{fmt:<6} {size:>8} {seconds:>8.1f} {cpu:>8.1f} {peak:>9.0f} {pages_text:>6} {per_article:>9} "
+                  f"{per_page:>7} {added:>17} {ratio:>6} {size_mib:>9.1f}", flush=True)
     for fmt, reason in refused.items():
         print(f"note: {fmt} skipped: its writer did not export a packet ({reason})")
 
