@@ -11,6 +11,7 @@ is built in this process through the writer's own functions, so the parts can be
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import multiprocessing
 import re
@@ -39,7 +40,7 @@ from exporter.writers.pdf.packet import (
 )
 from exporter.writers.templating import is_numbered, walk_blocks
 from tests.conftest import run_exporter
-from tests.packets.packet_pdf_support import SAMPLE_PACKET, articles, write_multilingual_packet
+from tests.packets.packet_pdf_support import SAMPLE_PACKET, articles, toc_entries, write_multilingual_packet
 from tests.pdf.pdf_inspect import TaggedPdf, squash
 
 # An English packet with a Spanish article and the torture sample (tables with header cells, figures, media).
@@ -179,6 +180,22 @@ def test_figures_are_numbered_once_through_the_packet(merged):
     expected = sum(1 for a in merged.packet.articles for block in walk_blocks(a.body) if is_numbered(block))
     assert [number for number, _ in numbered] == list(range(1, expected + 1)) and expected >= 4
     assert [page for _, page in numbered] == sorted(page for _, page in numbered)
+
+
+def test_contents_longer_than_a_page_count_their_own_pages(merged, tmp_path):
+    """The contents' page numbers are printed as text, counting the cover and the contents' own pages: with 60
+    articles the contents take more than one page, and the numbers still say where each article starts."""
+    context = merged.context
+    articles = merged.packet.articles * 20
+    context = dataclasses.replace(context, document=merged.packet.model_copy(update={"articles": articles}))
+    counts = [index % 3 + 1 for index in range(len(articles))]
+    front, front_pages = render_front(context, counts)
+    path = tmp_path / "front.pdf"
+    path.write_bytes(front)
+    pdf = TaggedPdf(path)
+    assert pdf.page_count() == front_pages >= 3
+    expected = [front_pages + 1 + sum(counts[:index]) for index in range(len(articles))]
+    assert [entry.page_label for entry in toc_entries(pdf)] == [str(number) for number in expected]
 
 
 def test_page_labels_are_the_printed_page_numbers(merged):
