@@ -251,6 +251,22 @@ def test_the_merge_refuses_furniture_that_does_not_fit(merged):
 
 
 @pytest.mark.slow
+def test_a_longer_packet_passes_the_checks_with_a_balanced_parent_tree(tmp_path):
+    """Twelve articles: the ParentTree outgrows one flat array and becomes a balanced number tree (/Kids),
+    which page-validation and `exporter check` read like the flat one."""
+    folder = write_multilingual_packet(tmp_path / "input").parent
+    names = ["eileen-collins.md", "archivo.md", "torture-every-block.md", "community-newsletter.md"] * 3
+    source = folder / "twelve.yaml"
+    source.write_text("title: Twelve Articles\nlanguage: en\narticles:\n" + "".join(f"  - {n}\n" for n in names),
+                      encoding="utf-8")
+    result = run_exporter("build", source, "--to", "pdf", "--check", "--out", tmp_path / "out")
+    assert result.returncode == 0, result.stdout + result.stderr
+    with pikepdf.open(tmp_path / "out" / "twelve.pdf") as pdf:
+        assert "/Kids" in pdf.Root.StructTreeRoot.ParentTree
+        assert len(pdf.pages) > 30
+
+
+@pytest.mark.slow
 def test_jobs_do_not_change_the_bytes(tmp_path):
     outputs = []
     for jobs in ("1", "2"):
