@@ -41,7 +41,8 @@ import pikepdf
 from pikepdf import Array, Dictionary, Name, NameTree, NumberTree
 
 from exporter.writers.pdf.render import article_prefix
-from exporter.writers.pdf.repair import PAGINATION, save_pdf
+from exporter.writers.pdf.repair import PAGINATION, Tree, load_tree, save_pdf
+from exporter.writers.pdf.tagging import TagRecording
 
 FURNITURE = Name("/Furniture")
 
@@ -182,14 +183,15 @@ class _Merge:
         self.role_map = Dictionary()
         self.class_map = Dictionary()
         self.images: dict[bytes, pikepdf.Object] = {}
-        self.ids.update((bytes(element.ID), element) for element in _elements(root) if "/ID" in element)
+        front = load_tree(pdf, TagRecording())
+        self.ids.update((bytes(node.obj.ID), node.obj) for node in front.walk() if "/ID" in node.obj)
         front_tree = _number_tree(root)
         for index, page in enumerate(pdf.pages):
             self._page_entries(page, index, front_tree, lambda value: value)
         self._gather_catalog(pdf, lambda value: value)
-        self.document = _single(root.K)
+        self.document = front.document.obj
         if not isinstance(self.document.get("/K"), Array):
-            self.document.K = Array(_items(self.document.get("/K")))
+            self.document.K = Array([] if self.document.get("/K") is None else [self.document.K])
         self.part = pdf.make_indirect(Dictionary(Type=Name.StructElem, S=Name.Part, P=self.document, K=Array()))
         self.document.K.append(self.part)
 
@@ -199,10 +201,11 @@ class _Merge:
         offset = len(pdf.pages)
         for page in source.pages:
             pdf.pages.append(copy.page(page.obj))
-        root = source.Root.StructTreeRoot
-        tree = _number_tree(root)
-        identified = list(_prefixed_ids(root, prefix))
-        for article in _part_content(root):
+        # The part's structure as the repair reads it (no recording: only the PDF's own entries are needed).
+        structure = load_tree(source, TagRecording())
+        tree = _number_tree(source.Root.StructTreeRoot)
+        identified = list(_prefixed_ids(structure, prefix))
+        for article in _part_content(structure):
             del article["/P"]  # the Part it is in is the result's
             copied = copy(article)
             copied.P = self.part
@@ -372,48 +375,24 @@ def _number_tree(root: Dictionary) -> dict[int, object]:
     return dict(NumberTree(tree).items()) if tree is not None else {}
 
 
-def _items(value) -> list:
-    return list(value) if isinstance(value, Array) else [] if value is None else [value]
-
-
-def _single(kids) -> Dictionary:
-    items = _items(kids)
-    if len(items) != 1 or not isinstance(items[0], Dictionary):
-        raise MergeError(f"expected one structure element, found {len(items)}")
-    return items[0]
-
-
-def _part_content(root: Dictionary) -> list[Dictionary]:
+def _part_content(structure: Tree) -> list[Dictionary]:
     """A part's content elements: the kids of the Part (from <main>) in its Document."""
-    main = _single(_single(root.K).get("/K"))
-    if main.get("/S") != Name.Part:
-        raise MergeError(f"an article's document holds {main.get('/S')}, not its Part")
-    return [kid for kid in _items(main.get("/K")) if isinstance(kid, Dictionary)]
+    kids = structure.document.child_nodes()
+    if [kid.role for kid in kids] != ["Part"]:
+        raise MergeError(f"an article's document holds {[kid.role for kid in kids]}, not one Part")
+    return [kid.obj for kid in kids[0].child_nodes()]
 
 
-def _prefixed_ids(root: Dictionary, prefix: str) -> Iterator[Dictionary]:
+def _prefixed_ids(structure: Tree, prefix: str) -> Iterator[Dictionary]:
     """Give every structure element ID of a part the article's prefix, and the /Headers that name them;
     yield the elements that have one."""
     tag = prefix.encode()
-    for element in _elements(root):
-        for attributes in _attribute_dicts(element):
-            if "/Headers" in attributes:
-                attributes.Headers = Array(pikepdf.String(tag + bytes(name)) for name in attributes.Headers)
+    for node in structure.walk():
+        element = node.obj
+        attributes = element.get("/A")  # one attribute dictionary, or an array of them and revision numbers
+        for owner in attributes if isinstance(attributes, Array) else [attributes]:
+            if isinstance(owner, Dictionary) and "/Headers" in owner:
+                owner.Headers = Array(pikepdf.String(tag + bytes(name)) for name in owner.Headers)
         if "/ID" in element:
             element.ID = pikepdf.String(tag + bytes(element.ID))
             yield element
-
-
-def _elements(root: Dictionary) -> Iterator[Dictionary]:
-    """Every structure element below the root (marked-content and object references aside)."""
-    stack = _items(root.get("/K"))
-    while stack:
-        item = stack.pop()
-        if isinstance(item, Dictionary) and "/S" in item:
-            yield item
-            stack.extend(_items(item.get("/K")))
-
-
-def _attribute_dicts(element: Dictionary) -> list[Dictionary]:
-    """/A is one attribute dictionary or an array of them (with revision numbers between)."""
-    return [item for item in _items(element.get("/A")) if isinstance(item, Dictionary)]
