@@ -90,7 +90,7 @@ def part_jobs(context: RenderContext) -> list[PartJob]:
 
 def render_part(job: PartJob) -> RenderedPart:
     from exporter.writers.html import ImageLinks
-    from exporter.writers.pdf.render import MAX_IMAGE_EDGE, packet_part_html, render_pdf
+    from exporter.writers.pdf.render import MAX_IMAGE_EDGE, packet_part_css, packet_part_html, render_pdf
     from exporter.writers.pdf.repair import repair
 
     warnings = Warnings(strict=job.options.strict)
@@ -99,7 +99,7 @@ def render_part(job: PartJob) -> RenderedPart:
     links = ImageLinks(context, "", embed=True, max_edge=MAX_IMAGE_EDGE)
     html = packet_part_html(context, job.article, index=job.index, figures_before=job.figures_before,
                             packet_language=job.packet_language, links=links)
-    rendered = render_pdf(html, context, job.article)
+    rendered = render_pdf(html, context, job.article, stylesheet=packet_part_css(job.options, job.packet_language))
     data = repair(rendered.data, rendered.recording, job.article, job.options, language=job.packet_language)
     return RenderedPart(data, rendered.pages, warnings.messages)
 

@@ -6,8 +6,9 @@ import logging
 import mimetypes
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 from markupsafe import Markup
@@ -209,7 +210,8 @@ def packet_part_html(
 ) -> str:
     """One article of a packet (1-based `index`) as a print document of its own, rendered in the article's
     language inside a document in the packet's: its headings one level down (heading_offset=1) under the
-    packet's H1, its figures numbered on from `figures_before`, its ids prefixed as in the packet."""
+    packet's H1, its figures numbered on from `figures_before`, its ids prefixed as in the packet. Its style
+    sheet, the same for every article of the packet, is apart: packet_part_css."""
     entry = packet_entry(article, index, packet_language)
     numbering = Numbering([article], [entry.view.anchor_prefix], figures_before=figures_before)
     return render_template(
@@ -218,7 +220,6 @@ def packet_part_html(
         article=article,
         entry=entry,
         packet_language=packet_language,
-        css=print_css(context.options, packet_language, running_title=article.title, packet=True, furniture=False),
         xhtml=False,
         target="pdf",
         heading_offset=1,
@@ -228,6 +229,11 @@ def packet_part_html(
         anchor=numbering.anchor,
         figure_number=numbering.figure_number,
     )
+
+
+def packet_part_css(options: BuildOptions, packet_language: str) -> str:
+    """The style sheet of every article of a packet (no page furniture: the merge lays the packet's under it)."""
+    return str(print_css(options, packet_language, running_title="", packet=True, furniture=False))
 
 
 def packet_front_html(options: BuildOptions, packet: Packet, first_pages: list[int]) -> str:
@@ -328,13 +334,33 @@ def render_untagged_pdf(html: str, options: BuildOptions) -> bytes:
     merge marks all of it as a pagination artifact. Only the bundled fonts are read."""
     import weasyprint
 
-    fonts = Confinement((fonts_dir().resolve(),))
-    document = weasyprint.HTML(string=html, base_url=fonts_dir().as_uri() + "/", url_fetcher=confined_fetcher(fonts))
+    document = weasyprint.HTML(string=html, base_url=fonts_dir().as_uri() + "/", url_fetcher=fonts_only())
     # PDF/A-3b: what PDF/A asks of fonts and colour, without tagging (the packet claims PDF/A-3a as a whole).
     return document.write_pdf(pdf_variant="pdf/a-3b" if options.pdf_profile == "archive" else None)
 
 
-def render_pdf(html: str, context: RenderContext, source_document: Article | Packet) -> RenderedPdf:
+@lru_cache(maxsize=2)
+def shared_stylesheet(css: str) -> tuple[Any, Any]:
+    """A style sheet that many documents of a process use (a packet's articles), parsed once, with the fonts it
+    declares: WeasyPrint's CSS and FontConfiguration are made to be reused, and the output stays the same.
+    Only the bundled fonts are read for it."""
+    import weasyprint
+    from weasyprint.text.fonts import FontConfiguration
+
+    fonts = FontConfiguration()
+    sheet = weasyprint.CSS(string=css, base_url=fonts_dir().as_uri() + "/", url_fetcher=fonts_only(), font_config=fonts)
+    return sheet, fonts
+
+
+def fonts_only():
+    """A URL fetcher for documents that need nothing but the bundled fonts."""
+    return confined_fetcher(Confinement((fonts_dir().resolve(),)))
+
+
+def render_pdf(
+    html: str, context: RenderContext, source_document: Article | Packet, *, stylesheet: str | None = None
+) -> RenderedPdf:
+    """`stylesheet`: CSS the HTML does not hold, shared with other documents (shared_stylesheet)."""
     import weasyprint
 
     variant = "pdf/a-3a" if context.options.pdf_profile == "archive" else "pdf/ua-1"
@@ -342,11 +368,15 @@ def render_pdf(html: str, context: RenderContext, source_document: Article | Pac
     errors = _WeasyPrintErrors()
     logger.addHandler(errors)
     try:
+        shared = {}
+        if stylesheet is not None:
+            css, fonts = shared_stylesheet(stylesheet)
+            shared = {"stylesheets": [css], "font_config": fonts}
         document = weasyprint.HTML(
             string=html,
             base_url=context.base_dir.resolve().as_uri() + "/",
             url_fetcher=confined_fetcher(context.confinement),
-        ).render()
+        ).render(**shared)
         with recording() as record:
             data = document.write_pdf(
                 pdf_variant=variant,
