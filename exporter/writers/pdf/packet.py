@@ -36,8 +36,10 @@ from exporter.writers.templating import is_numbered, walk_blocks
 
 # Article pages per furniture run: a fixed number, so that the output does not depend on --jobs.
 FURNITURE_RUN_PAGES = 60
-# The contents' page numbers count the contents' own pages: rendered again until that count holds.
+# The contents' page numbers count the contents' own pages: rendered again until that count holds, starting
+# from a guess of how many entries fill a page (a good guess saves a rendering, a bad one costs one).
 FRONT_ATTEMPTS = 4
+CONTENTS_ENTRIES_PER_PAGE = 24
 
 
 @dataclass(frozen=True)
@@ -110,7 +112,7 @@ def render_front(context: RenderContext, page_counts: list[int]) -> tuple[bytes,
     from exporter.writers.pdf.repair import repair
 
     packet = _packet(context)
-    front_pages = 2  # a cover and one page of contents, until the rendering says otherwise
+    front_pages = 1 + -(-len(packet.articles) // CONTENTS_ENTRIES_PER_PAGE)  # the cover, then the contents
     for _ in range(FRONT_ATTEMPTS):
         first_pages = list(accumulate([front_pages + 1, *page_counts[:-1]]))
         attempt = dataclasses.replace(context, warnings=Warnings(strict=context.warnings.strict))
