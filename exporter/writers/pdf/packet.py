@@ -1,4 +1,5 @@
-"""A press packet as one tagged PDF, in memory bounded by its largest article rather than by its length.
+"""A press packet as one tagged PDF, without laying out the whole packet at once: WeasyPrint holds one article
+at a time (per process), and the memory that grows with the packet is the finished file's objects in the merge.
 
 1. Each article is rendered as a tagged PDF of its own (`render_part`, in parallel processes with --jobs); the
    rendered parts wait on disk, not in memory.
