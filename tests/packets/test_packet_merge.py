@@ -141,7 +141,7 @@ def test_parent_tree_maps_every_marked_content_and_link_annotation_to_its_elemen
     assert len(keys) == len(set(keys)) == len(links) >= 5
     assert all(entries[int(a.StructParent)].objgen == links[a.objgen] for a in annotations)
     assert int(pdf.pdf.Root.StructTreeRoot.ParentTreeNextKey) > max(entries)
-    # Every page of the content maps to its own page's elements only.
+    # One key per page and one per link annotation, nothing else.
     assert set(entries) == set(range(len(pdf.pdf.pages))) | set(keys)
 
 
