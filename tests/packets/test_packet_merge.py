@@ -31,6 +31,7 @@ from exporter.readers import read_document
 from exporter.writers.base import RenderContext
 from exporter.writers.pdf.merge import MergeError, merge_packet
 from exporter.writers.pdf.packet import (
+    front_job,
     furniture_jobs,
     part_jobs,
     render_front,
@@ -79,7 +80,8 @@ def merged(tmp_path_factory) -> Merged:
     context = packet_context(source)
     rendered = [render_part(job) for job in part_jobs(context)]
     counts = [part.pages for part in rendered]
-    front, front_pages = render_front(context, counts)
+    front_pages = render_front(front_job(context, None)).pages
+    front = render_front(front_job(context, counts, front_pages)).data
     furniture = [render_furniture(job) for job in furniture_jobs(context, counts, front_pages + 1)]
     data = merge_packet(front, furniture, [part.data for part in rendered])
     parts = []
@@ -183,15 +185,16 @@ def test_figures_are_numbered_once_through_the_packet(merged):
 
 
 def test_contents_longer_than_a_page_count_their_own_pages(merged, tmp_path):
-    """The contents' page numbers are printed as text, counting the cover and the contents' own pages: with 60
-    articles the contents take more than one page, and the numbers still say where each article starts."""
+    """The contents' page numbers are printed as text, counting the cover and the contents' own pages, which
+    are counted first with any numbers: with 60 articles the contents take more than one page, and the numbers
+    say where each article starts."""
     context = merged.context
     articles = merged.packet.articles * 20
     context = dataclasses.replace(context, document=merged.packet.model_copy(update={"articles": articles}))
     counts = [index % 3 + 1 for index in range(len(articles))]
-    front, front_pages = render_front(context, counts)
+    front_pages = render_front(front_job(context, None)).pages
     path = tmp_path / "front.pdf"
-    path.write_bytes(front)
+    path.write_bytes(render_front(front_job(context, counts, front_pages)).data)
     pdf = TaggedPdf(path)
     assert pdf.page_count() == front_pages >= 3
     expected = [front_pages + 1 + sum(counts[:index]) for index in range(len(articles))]

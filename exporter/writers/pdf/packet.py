@@ -2,23 +2,24 @@
 at a time (per process), and the memory that grows with the packet is the finished file's objects in the merge.
 
 1. Each article is rendered as a tagged PDF of its own (`render_part`, in parallel processes with --jobs); the
-   rendered parts wait on disk, not in memory.
-2. Their page counts give every page its number: the front (cover and contents, whose entries show each
-   article's first page) is rendered, then the page furniture of the article pages (page numbers and
-   running titles, `render_furniture`, in parallel runs of pages).
+   rendered parts wait on disk, not in memory. Beside them, the front (cover and contents) is rendered once to
+   learn how many pages it takes: the contents' number column has a fixed width, so that count does not
+   depend on the numbers.
+2. The page counts give every page its number: the front is rendered with the number of each article's first
+   page, and, at the same time, the page furniture of the article pages (page numbers and running titles,
+   `render_furniture`, in runs of pages).
 3. merge.py joins front, furniture and parts into one document.
 
-`render_part` and `render_furniture` are plain functions of picklable jobs that hold all they need (for an
-article: its position, the figures numbered before it, the packet's language, the options, where its files
-may be read from), so they run in any process: this module's process pool, or any executor with `submit` (a
-Dask client). The merge is a function of the results alone. The output does not depend on how many processes
-made it.
+`render_part`, `render_front` and `render_furniture` are plain functions of picklable jobs that hold all they
+need (for an article: its position, the figures numbered before it, the packet's language, the options, where
+its files may be read from), so they run in any process: this module's process pool, or any executor with
+`submit` (a Dask client). The merge is a function of the results alone. The output does not depend on how many
+processes made it.
 """
 
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import tempfile
 from collections import deque
 from collections.abc import Callable, Iterator
@@ -37,10 +38,9 @@ from exporter.writers.templating import is_numbered, walk_blocks
 
 # Article pages per furniture run: a fixed number, so that the output does not depend on --jobs.
 FURNITURE_RUN_PAGES = 60
-# The contents' page numbers count the contents' own pages: rendered again until that count holds, starting
-# from a guess of how many entries fill a page (a good guess saves a rendering, a bad one costs one).
-FRONT_ATTEMPTS = 4
-CONTENTS_ENTRIES_PER_PAGE = 24
+# The front's page count should not change once the numbers are in (fixed-width column); if it ever does, the
+# numbers are made again from the new count, this many times at most.
+FRONT_ATTEMPTS = 3
 
 
 @dataclass(frozen=True)
@@ -60,6 +60,25 @@ class PartJob:
 @dataclass
 class RenderedPart:
     data: bytes  # the article as a repaired, tagged PDF of its own
+    pages: int
+    warnings: list[str]
+
+
+@dataclass(frozen=True)
+class FrontJob:
+    """The packet's cover and contents; `first_pages`, the number of each article's first page (None: any
+    numbers, to learn how many pages the front takes)."""
+
+    packet: Packet
+    first_pages: tuple[int, ...] | None
+    options: BuildOptions
+    source_path: Path
+    confinement: Confinement
+
+
+@dataclass
+class RenderedFront:
+    data: bytes
     pages: int
     warnings: list[str]
 
@@ -107,22 +126,24 @@ def render_part(job: PartJob) -> RenderedPart:
     return RenderedPart(data, rendered.pages, warnings.messages)
 
 
-def render_front(context: RenderContext, page_counts: list[int]) -> tuple[bytes, int]:
-    """Cover and contents, for articles of `page_counts` pages that follow them; and their number of pages."""
+def render_front(job: FrontJob) -> RenderedFront:
     from exporter.writers.pdf.render import packet_front_html, render_pdf
     from exporter.writers.pdf.repair import repair
 
+    packet = job.packet
+    warnings = Warnings(strict=job.options.strict)
+    context = RenderContext(packet, job.options, job.source_path, job.confinement, warnings, job.source_path.stem)
+    first_pages = list(job.first_pages or [0] * len(packet.articles))
+    rendered = render_pdf(packet_front_html(job.options, packet, first_pages), context, packet)
+    return RenderedFront(repair(rendered.data, rendered.recording, packet, job.options), rendered.pages,
+                         warnings.messages)
+
+
+def front_job(context: RenderContext, page_counts: list[int] | None, front_pages: int = 0) -> FrontJob:
+    """The front for articles of `page_counts` pages after `front_pages` pages of front (None: to count those)."""
     packet = _packet(context)
-    front_pages = 1 + -(-len(packet.articles) // CONTENTS_ENTRIES_PER_PAGE)  # the cover, then the contents
-    for _ in range(FRONT_ATTEMPTS):
-        first_pages = list(accumulate([front_pages + 1, *page_counts[:-1]]))
-        attempt = dataclasses.replace(context, warnings=Warnings(strict=context.warnings.strict))
-        rendered = render_pdf(packet_front_html(context.options, packet, first_pages), attempt, packet)
-        if rendered.pages == front_pages:
-            context.warnings.messages.extend(attempt.warnings.messages)
-            return repair(rendered.data, rendered.recording, packet, context.options), front_pages
-        front_pages = rendered.pages
-    raise ExportError("internal error: the packet's contents do not settle on a number of pages")
+    first_pages = tuple(accumulate([front_pages + 1, *page_counts[:-1]])) if page_counts is not None else None
+    return FrontJob(packet, first_pages, context.options, context.source_path, context.confinement)
 
 
 def furniture_jobs(context: RenderContext, page_counts: list[int], first_page: int) -> list[FurnitureJob]:
@@ -157,6 +178,7 @@ def write_packet(context: RenderContext, executor: Executor | None = None) -> by
     jobs = part_jobs(context)
     workers = min(context.options.jobs, len(jobs))
     with tempfile.TemporaryDirectory(prefix="exporter-packet-") as folder, _runner(workers, executor) as run:
+        counting = run(render_front, [front_job(context, None)])
         parts: list[Path] = []
         page_counts: list[int] = []
         for job, part in zip(jobs, run(render_part, jobs), strict=True):
@@ -164,9 +186,16 @@ def write_packet(context: RenderContext, executor: Executor | None = None) -> by
             parts.append(Path(folder) / f"article-{job.index}.pdf")
             parts[-1].write_bytes(part.data)
             page_counts.append(part.pages)
-        front, front_pages = render_front(context, page_counts)
-        furniture = list(run(render_furniture, furniture_jobs(context, page_counts, front_pages + 1)))
-        return merge_packet(front, furniture, parts)
+        front_pages = next(counting).pages
+        for _ in range(FRONT_ATTEMPTS):
+            fronts = run(render_front, [front_job(context, page_counts, front_pages)])
+            furniture = list(run(render_furniture, furniture_jobs(context, page_counts, front_pages + 1)))
+            front = next(fronts)
+            if front.pages == front_pages:
+                context.warnings.messages.extend(front.warnings)
+                return merge_packet(front.data, furniture, parts)
+            front_pages = front.pages
+        raise ExportError("internal error: the packet's contents do not settle on a number of pages")
 
 
 Run = Callable[[Callable[[Any], Any], list[Any]], Iterator[Any]]
@@ -174,8 +203,9 @@ Run = Callable[[Callable[[Any], Any], list[Any]], Iterator[Any]]
 
 @contextlib.contextmanager
 def _runner(workers: int, executor: Executor | None) -> Iterator[Run]:
-    """Something that maps a function over jobs and yields the results in order: on `executor`, on a pool of
-    `workers` processes, or in this process."""
+    """Something that maps a function over jobs and yields the results in order: on `executor` or on a pool of
+    `workers` processes (the jobs are submitted at once, so that jobs of two calls run side by side), or in
+    this process when the results are read."""
     if executor is not None:
         yield lambda function, jobs: _in_order(executor, function, jobs)
     elif workers > 1:
@@ -188,13 +218,17 @@ def _runner(workers: int, executor: Executor | None) -> Iterator[Run]:
 
 def _in_order(executor: Executor, function: Callable[[Any], Any], jobs: list[Any]) -> Iterator[Any]:
     pending = deque(executor.submit(function, job) for job in jobs)
-    try:
-        while pending:
-            # Popped as it is read: a part's bytes are held only until they are on disk.
-            yield pending.popleft().result()
-    finally:
-        for future in pending:
-            future.cancel()
+
+    def results() -> Iterator[Any]:
+        try:
+            while pending:
+                # Popped as it is read: a part's bytes are held only until they are on disk.
+                yield pending.popleft().result()
+        finally:
+            for future in pending:
+                future.cancel()
+
+    return results()
 
 
 def _warm_up() -> None:
