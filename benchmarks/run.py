@@ -50,6 +50,16 @@ def process_seconds(command: list[str], repeat: int, cwd: Path) -> float:
     return statistics.median(timings)
 
 
+def print_rows(rows: list[tuple[str, float, float | None, str]], repeat: int) -> None:
+    """(measurement, ours, baseline or None, what the baseline is) as a table, ratios against the baseline."""
+    print(f"machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}, {repeat} repeats, medians")
+    print(f"{'measurement':44} {'ours (s)':>9} {'baseline (s)':>13} {'ratio':>7}  baseline")
+    for name, ours, baseline, label in rows:
+        ratio = f"{ours / baseline:7.2f}" if baseline else "      -"
+        base = f"{baseline:13.3f}" if baseline else " " * 13
+        print(f"{name:44} {ours:9.3f} {base} {ratio}  {label}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=5)
@@ -139,12 +149,7 @@ def main() -> None:
         peak_kib = int(subprocess.run([python, "-c", code], cwd=ROOT, check=True, capture_output=True,
                                       text=True).stdout.strip().splitlines()[-1])
 
-    print(f"machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}, {args.repeat} repeats, medians")
-    print(f"{'measurement':44} {'ours (s)':>9} {'baseline (s)':>13} {'ratio':>7}  baseline")
-    for name, ours, baseline, label in rows:
-        ratio = f"{ours / baseline:7.2f}" if baseline else "      -"
-        base = f"{baseline:13.3f}" if baseline else " " * 13
-        print(f"{name:44} {ours:9.3f} {base} {ratio}  {label}")
+    print_rows(rows, args.repeat)
     print(f"peak memory, sample to all four formats: {peak_kib / 1024:.0f} MiB "
           f"(this process: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB)")
 

@@ -7,35 +7,17 @@ from __future__ import annotations
 
 import os
 import sys
-import traceback
 from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor, as_completed
-from concurrent.futures.process import BrokenProcessPool
+from concurrent.futures import Future, as_completed
 from dataclasses import replace
 from pathlib import Path
 
-from exporter.errors import ExitCode, ExportError
+from exporter.errors import one_line
 from exporter.options import BuildOptions
-from exporter.pipeline import InputResult, export
+from exporter.pipeline import InputResult
+from exporter.run.executors import export_one, local_builds
 
-
-def export_one(source: Path | str, options: BuildOptions) -> InputResult:
-    """Never raises: the outcome, good or bad, comes back as data (it crosses process boundaries)."""
-    try:
-        return export(source, options)
-    except ExportError as error:
-        if options.debug:
-            raise
-        return InputResult(source, error.code, error=str(error.located(source)))
-    except Exception as error:
-        if options.debug:
-            raise
-        detail = traceback.format_exception_only(type(error), error)[-1].strip()
-        return InputResult(
-            source,
-            ExitCode.INCOMPLETE,
-            error=f"{source}: internal error: {detail} (run with --debug for details)",
-        )
+__all__ = ["default_jobs", "export_one", "run_batch"]
 
 
 def default_jobs() -> int:
@@ -49,28 +31,28 @@ def run_batch(
     process per input, each renders its parts (a packet's PDF articles) in turn; built one at a time, an input
     gets the `jobs` processes for its parts (options.jobs)."""
     jobs = max(1, min(jobs, len(sources)))
+    builds = local_builds(jobs)
+    each = replace(options, jobs=1) if jobs > 1 else options
     results: dict[Path | str, InputResult] = {}
     with _progress(len(sources)) as advance:
-        if jobs == 1:
+        pending: dict[Future[InputResult], Path | str] = {}
+
+        def finish(future: Future[InputResult]) -> None:
+            source = pending.pop(future)
+            results[source] = future.result()
+            report(results[source])
+            advance(source)
+
+        try:
             for source in sources:
-                results[source] = export_one(source, options)
-                report(results[source])
-                advance(source)
-        else:
-            with ProcessPoolExecutor(max_workers=jobs) as pool:
-                one_each = replace(options, jobs=1)
-                futures = {pool.submit(export_one, source, one_each): source for source in sources}
-                for future in as_completed(futures):
-                    source = futures[future]
-                    try:
-                        results[source] = future.result()
-                    except BrokenProcessPool as error:
-                        # A worker killed from outside (out of memory, a signal): that input is unfinished.
-                        results[source] = InputResult(
-                            source, ExitCode.INCOMPLETE, error=f"{source}: the worker process died ({error})"
-                        )
-                    report(results[source])
-                    advance(source)
+                pending[builds.submit(source, each)] = source
+                # Builds in this process are done when submitted: report each before starting the next.
+                for future in [future for future in pending if future.done()]:
+                    finish(future)
+            for future in as_completed(list(pending)):
+                finish(future)
+        finally:
+            builds.close()
     return [results[source] for source in sources]
 
 
@@ -95,7 +77,7 @@ class _progress:
             )
             self.bar.start()
             task = self.bar.add_task("", total=self.total)
-            return lambda source: self.bar.update(task, advance=1, description=Path(source).name)
+            return lambda source: self.bar.update(task, advance=1, description=one_line(Path(source).name))
         return lambda source: None
 
     def __exit__(self, *exc: object) -> None:

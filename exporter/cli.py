@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from exporter import __version__
-from exporter.errors import ExitCode, ExportError
+from exporter.errors import ExitCode, ExportError, one_line
 from exporter.options import FORMATS, BuildOptions
 
 
@@ -110,7 +110,11 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="use the caption as alt text for figures that have none (reported as a warning)",
     )
-    build.add_argument("--strict", action="store_true", help="treat missing images as errors")
+    build.add_argument(
+        "--strict",
+        action="store_true",
+        help="errors instead of warnings: missing images, poor alt text, Markdown read leniently",
+    )
     build.add_argument("--embed-images", action="store_true", help="HTML: embed images as data URIs")
     build.add_argument("--embed-fonts", action="store_true", help="EPUB: embed the bundled fonts")
     build.add_argument(
@@ -157,6 +161,9 @@ def build_parser() -> argparse.ArgumentParser:
     importer.add_argument(
         "-o", "--output", type=Path, required=True, metavar="OUT", help="OUT.md, OUT.json or OUT.yaml"
     )
+    importer.add_argument(
+        "--strict", action="store_true", help="errors instead of warnings: poor alt text, Markdown read leniently"
+    )
     _add_input_options(importer)
 
     check = commands.add_parser(
@@ -167,10 +174,15 @@ def build_parser() -> argparse.ArgumentParser:
     )
     check.add_argument("files", nargs="+", type=Path, metavar="FILE")
     check.add_argument("--against", type=Path, metavar="SOURCE", help="also compare with this source's model")
-    check.add_argument("--json", action="store_true", help="print a machine-readable report")
+    check.add_argument(
+        "--json", action="store_true", help="print a machine-readable report (schema: `exporter schema --check`)"
+    )
     check.add_argument("--debug", action="store_true", help="show tracebacks")
 
-    commands.add_parser("schema", help="print the JSON Schema of the article model")
+    schema = commands.add_parser("schema", help="print the JSON Schema of the article model")
+    schema.add_argument(
+        "--check", action="store_true", help="print the JSON Schema of `exporter check --json` (every finding code)"
+    )
     return parser
 
 
@@ -182,88 +194,123 @@ def _options(args: argparse.Namespace) -> BuildOptions:
     return BuildOptions(**values)
 
 
+def _say(prefix: str, message: object, *, stream=None) -> None:
+    """Every line the commands print goes through here: control characters in a file name or title are shown
+    escaped, so no message can forge another line or reach the terminal as an escape sequence."""
+    print(f"{prefix}{one_line(str(message))}", file=stream or sys.stderr)
+
+
 def _print_error(error: ExportError) -> None:
-    print(f"error: {error}", file=sys.stderr)
+    _say("error: ", error)
 
 
 def _print_warnings(messages: Sequence[str]) -> None:
     for message in messages:
-        print(f"warning: {message}", file=sys.stderr)
+        _say("warning: ", message)
 
 
-def expand_inputs(inputs: Sequence[str]) -> list[Path | str]:
-    """A folder stands for the article sources directly inside it (by extension), so `samples/*` works.
-    Page URLs stay text."""
+def expand_inputs(inputs: Sequence[str]) -> tuple[list[Path | str], list[ExportError]]:
+    """A folder stands for the article sources directly inside it (by extension), so `samples/*` works; a
+    symbolic link in it that leads out of the folder is refused, as a packet refuses such an entry. Page URLs
+    stay text. Returns the inputs and the refusals."""
+    from exporter.confine import inside_folder
     from exporter.pipeline import is_url
     from exporter.readers import EXTENSIONS
 
     expanded: list[Path | str] = []
+    refused: list[ExportError] = []
     for text in inputs:
         if is_url(text):
             expanded.append(text)
             continue
         item = Path(text)
-        if item.is_dir():
-            found = sorted(p for p in item.iterdir() if p.is_file() and p.suffix.lower() in EXTENSIONS)
-            if not found:
-                print(f"note: {item}: a folder with no article sources; skipped", file=sys.stderr)
-            expanded += found
-        else:
+        if not item.is_dir():
             expanded.append(item)
-    return expanded
+            continue
+        found = sorted(p for p in item.iterdir() if p.suffix.lower() in EXTENSIONS and not p.is_dir())
+        if not found:
+            _say("note: ", f"{item}: a folder with no article sources; skipped")
+        for path in found:
+            if not inside_folder(path, item):
+                refused.append(
+                    ExportError(
+                        f"a link to {path.resolve()}, outside the folder {item}; refused", file=path
+                    )
+                )
+            else:
+                expanded.append(path)
+    return expanded, refused
+
+
+def _planned_outputs(stem: str, formats: Sequence[str]) -> list[str]:
+    return [f"{stem}.{fmt}" for fmt in formats] + ([f"{stem}_files"] if "html" in formats else [])
 
 
 def command_build(args: argparse.Namespace) -> int:
     from exporter.batch import default_jobs, run_batch
     from exporter.checks.report import STATUS_LABEL
+    from exporter.output import recover_folder, refuse_replacing_inputs
     from exporter.pipeline import InputResult, output_stem
 
     options = _options(args)
-    inputs = expand_inputs(args.inputs)
-    if not inputs:
+    inputs, refused = expand_inputs(args.inputs)
+    if not inputs and not refused:
         raise ExportError("no inputs to build")
     stems: dict[str, Path | str] = {}
     for source in inputs:
         stem = output_stem(source)
-        if stem in stems:
+        # Case-insensitive file systems would write both to one file.
+        if stem.casefold() in stems:
             raise ExportError(
-                f"{source} and {stems[stem]} would both write {stem}.*: rename one or build them apart"
+                f"{source} and {stems[stem.casefold()]} would both write {stem}.*: rename one or build them apart"
             )
-        stems[stem] = source
+        stems[stem.casefold()] = source
+    recover_folder(options.out_dir)
+    local_inputs = [source for source in inputs if isinstance(source, Path)]
+    for source in list(inputs):
+        try:
+            refuse_replacing_inputs(
+                options.out_dir, _planned_outputs(output_stem(source), options.formats), local_inputs
+            )
+        except ExportError as error:
+            inputs.remove(source)
+            refused.append(error)
 
     def report(result: InputResult) -> None:
         _print_warnings(result.warnings)
         if result.error:
-            print(f"error: {result.error}", file=sys.stderr)
+            _say("error: ", result.error)
         for path in result.outputs:
-            print(f"wrote {path}")
+            _say("wrote ", path, stream=sys.stdout)
         for check in result.checks:
             label = STATUS_LABEL[check.status]
-            print(f"check: {check.target}: {check.check}: {label}")
+            _say("check: ", f"{check.target}: {check.check}: {label}", stream=sys.stdout)
             for finding in check.findings:
-                print(f"check: {check.target}: {check.check}: {finding}")
+                _say("check: ", f"{check.target}: {check.check}: {finding}", stream=sys.stdout)
             if check.reason and check.status != "passed":
-                print(f"check: {check.target}: {check.check}: {check.reason}")
+                _say("check: ", f"{check.target}: {check.check}: {check.reason}", stream=sys.stdout)
 
-    if options.source_url is not None and len(inputs) > 1:
+    if options.source_url is not None and len(inputs) + len(refused) > 1:
         raise ExportError("--source-url names the source of one article: give it with a single input")
+    results = [InputResult(error.file or "", error.code, error=str(error)) for error in refused]
+    for result in results:
+        report(result)
     # --debug builds in this process, so that a traceback shows where it failed.
     options.jobs = 1 if options.debug else (args.jobs or default_jobs())
-    results = run_batch(inputs, options, options.jobs, report)
+    if inputs:
+        results += run_batch(inputs, options, options.jobs, report)
     failures = [result for result in results if result.error]
-    if len(inputs) > 1 and failures:
-        print(
-            f"summary: {len(inputs) - len(failures)} of {len(inputs)} inputs built; failed:", file=sys.stderr
-        )
+    if len(results) > 1 and failures:
+        _say("summary: ", f"{len(results) - len(failures)} of {len(results)} inputs built; failed:")
         for result in failures:
-            print(f"  {result.error}", file=sys.stderr)
+            _say("  ", result.error)
     return int(max((result.code for result in results), default=ExitCode.OK))
 
 
 def command_import(args: argparse.Namespace) -> int:
     from exporter.errors import Warnings
     from exporter.model import Packet
-    from exporter.output import write_outputs
+    from exporter.output import recover_folder, write_outputs
     from exporter.pipeline import apply_overrides, is_url, review_alt
     from exporter.readers import read_document
     from exporter.serialize import serialize
@@ -276,7 +323,7 @@ def command_import(args: argparse.Namespace) -> int:
         result = read_url(args.source, options)
     else:
         result = read_document(Path(args.source), options)
-    warnings = Warnings()
+    warnings = Warnings(strict=options.strict)
     for message in result.warnings:
         warnings.warn(message)
     # Import keeps what the source has (even figures without alt text): alt text is required at build time.
@@ -291,9 +338,11 @@ def command_import(args: argparse.Namespace) -> int:
         folder = f"{output.stem}_files"
         assets[folder] = relocate_images(document, result.images, folder)
     data = serialize(document, output)
-    write_outputs(output.parent if str(output.parent) else Path("."), {output.name: data}, assets)
+    out_dir = output.parent if str(output.parent) else Path(".")
+    recover_folder(out_dir)
+    write_outputs(out_dir, {output.name: data}, assets, unit=output.stem, inputs=result.inputs)
     _print_warnings(warnings.messages)
-    print(f"wrote {output}")
+    _say("wrote ", output, stream=sys.stdout)
     return 0
 
 
@@ -301,6 +350,8 @@ def command_check(args: argparse.Namespace) -> int:
     from exporter.checks.report import as_json, overall_exit_code, print_report
     from exporter.checks.run import check_files
 
+    if args.against is not None and not args.against.is_file():
+        raise ExportError("--against: no such file", file=args.against)
     results = check_files(list(args.files), args.against)
     if args.json:
         print(as_json(results))
@@ -309,8 +360,14 @@ def command_check(args: argparse.Namespace) -> int:
     return int(overall_exit_code(results))
 
 
-def command_schema() -> int:
+def command_schema(args: argparse.Namespace) -> int:
     import json
+
+    if args.check:
+        from exporter.checks.codes import report_schema
+
+        print(json.dumps(report_schema(), indent=2, ensure_ascii=False))
+        return 0
 
     from pydantic import TypeAdapter
 
@@ -343,7 +400,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "check":
             return command_check(args)
         if args.command == "schema":
-            return command_schema()
+            return command_schema(args)
     except ExportError as error:
         if debug:
             raise
@@ -355,10 +412,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as error:
         if debug:
             raise
-        print(
-            f"error: internal error: {type(error).__name__}: {error} (run with --debug for details)",
-            file=sys.stderr,
-        )
+        _say("error: ", f"internal error: {type(error).__name__}: {error} (run with --debug for details)")
         return int(ExitCode.INCOMPLETE)
     parser.error(f"unknown command {args.command}")
     return int(ExitCode.BAD_INPUT)

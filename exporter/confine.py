@@ -1,16 +1,20 @@
-"""Confinement: what readers and renderers may read. Files only under the allowed folders; the network
-only with --allow-network, https only, with size and time limits."""
+"""Confinement: what readers and renderers may read. Regular files only, under the allowed folders, with a
+size cap; the network only with --allow-network (`exporter.network`: https, public addresses, size and time
+limits)."""
 
 from __future__ import annotations
 
+import os
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from exporter.errors import ExportError
 
-MAX_DOWNLOAD_BYTES = 50 * 1024 * 1024
-DOWNLOAD_TIMEOUT_SECONDS = 20
+READ_CHUNK = 1024 * 1024
+# Local images: the same cap as a downloaded one (exporter.network.MAX_DOWNLOAD_BYTES).
+MAX_IMAGE_FILE_BYTES = 50 * 1024 * 1024
 
 
 def is_remote(reference: str) -> bool:
@@ -54,40 +58,63 @@ class Confinement:
         return candidate.resolve()
 
     def fetch(self, url: str) -> bytes:
-        """Download with limits; only https, only with --allow-network."""
+        """Download with limits (`exporter.network`); only with --allow-network."""
         if not self.allow_network:
             raise ExportError("network access is off (use --allow-network to fetch it)", file=url)
-        if urlsplit(url).scheme.lower() != "https":
-            raise ExportError("only https URLs are fetched", file=url)
-        import time
-        import urllib.request
+        from exporter.network import Fetcher
 
-        class HttpsOnlyRedirects(urllib.request.HTTPRedirectHandler):
-            """Refuse a redirect to anything but https before it is followed (nothing goes out in clear)."""
+        return Fetcher().fetch(url)
 
-            def redirect_request(self, req, fp, code, msg, headers, newurl):  # type: ignore[no-untyped-def]
-                if urlsplit(newurl).scheme.lower() != "https":
-                    raise ExportError(f"redirected to {newurl[:80]}: only https is followed; refused", file=url)
-                return super().redirect_request(req, fp, code, msg, headers, newurl)
+    def read(self, path: Path, limit: int, what: str) -> bytes:
+        """A file inside the allowed folders, read as `read_regular_file` reads it."""
+        if not self.allows(path):
+            raise ExportError(f"{path} is outside the allowed folders (the input's folder and --images); refused")
+        return read_regular_file(path, limit, what)
 
-        opener = urllib.request.build_opener(HttpsOnlyRedirects)
-        request = urllib.request.Request(url, headers={"User-Agent": "gov-article-exporter/0.1"})
-        deadline = time.monotonic() + DOWNLOAD_TIMEOUT_SECONDS
+
+def read_regular_file(path: Path, limit: int, what: str) -> bytes:
+    """The bytes of a regular file, at most `limit` of them.
+
+    A FIFO, a device or a socket could block for ever or never end, so only regular files are opened (checked
+    before opening and again on the open file). The size the file system reports is not trusted either
+    (files under /proc report 0, a growing file grows): reading stops one byte past the limit."""
+    try:
+        if not stat.S_ISREG(os.stat(path).st_mode):
+            raise _not_regular(path)
+        handle = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    except FileNotFoundError:
+        raise ExportError("no such file", file=path) from None
+    except OSError as error:
+        raise ExportError(f"cannot read ({error.strerror or error})", file=path) from None
+    try:
+        if not stat.S_ISREG(os.fstat(handle).st_mode):
+            raise _not_regular(path)
+        os.set_blocking(handle, True)
         chunks: list[bytes] = []
         received = 0
-        try:
-            with opener.open(request, timeout=DOWNLOAD_TIMEOUT_SECONDS) as response:
-                # The socket timeout bounds each read; the deadline bounds the whole download.
-                while chunk := response.read(64 * 1024):
-                    chunks.append(chunk)
-                    received += len(chunk)
-                    if received > MAX_DOWNLOAD_BYTES:
-                        break
-                    if time.monotonic() > deadline:
-                        raise ExportError(f"took longer than {DOWNLOAD_TIMEOUT_SECONDS} s; refused", file=url)
-        except OSError as error:
-            raise ExportError(f"download failed ({error})", file=url) from None
-        data = b"".join(chunks)
-        if len(data) > MAX_DOWNLOAD_BYTES:
-            raise ExportError(f"larger than {MAX_DOWNLOAD_BYTES // (1024 * 1024)} MB; refused", file=url)
-        return data
+        while chunk := os.read(handle, min(READ_CHUNK, limit + 1 - received)):
+            received += len(chunk)
+            if received > limit:
+                raise ExportError(f"larger than the {_size(limit)} limit for {what}; refused", file=path)
+            chunks.append(chunk)
+        return b"".join(chunks)
+    except OSError as error:
+        raise ExportError(f"cannot read ({error.strerror or error})", file=path) from None
+    finally:
+        os.close(handle)
+
+
+def _not_regular(path: Path) -> ExportError:
+    if path.is_dir():
+        return ExportError("is a folder, not a file", file=path)
+    return ExportError("is not a regular file (a device, pipe or socket); refused", file=path)
+
+
+def _size(limit: int) -> str:
+    return f"{limit // (1024 * 1024)} MB" if limit >= 1024 * 1024 else f"{limit} bytes"
+
+
+def inside_folder(path: Path, folder: Path) -> bool:
+    """Whether `path`, symbolic links followed, is inside `folder`: the rule for a folder given as an input and
+    for a packet's entries alike."""
+    return Confinement((folder.resolve(),)).allows(path)

@@ -2,8 +2,19 @@
 
 from __future__ import annotations
 
+import re
 from enum import IntEnum
 from pathlib import Path
+
+# What must never reach a terminal raw: C0 and C1 controls (newline, ESC, ...), DEL, the Unicode line and
+# paragraph separators, and the bidirectional overrides that make text read differently from what it is.
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def one_line(text: str) -> str:
+    """Text safe to print as (part of) one line: every control character written as a visible escape, so a
+    file name or title cannot forge an `error:` line or send escape sequences to the terminal."""
+    return _UNPRINTABLE.sub(lambda match: ascii(match.group())[1:-1], text)
 
 
 class ExitCode(IntEnum):
@@ -47,7 +58,7 @@ class ExportError(Exception):
         where = self.file or ""
         if where and self.line is not None:
             where = f"{where}:{self.line}"
-        return f"{where}: {self.problem}" if where else self.problem
+        return one_line(f"{where}: {self.problem}" if where else self.problem)
 
 
 def _rebuild_export_error(problem: str, file: str | None, line: int | None, code: ExitCode) -> ExportError:
@@ -64,4 +75,4 @@ class Warnings:
     def warn(self, message: str, *, file: str | Path | None = None, strict_error: bool = False) -> None:
         if strict_error and self.strict:
             raise ExportError(message, file=file)
-        self.messages.append(f"{file}: {message}" if file else message)
+        self.messages.append(one_line(f"{file}: {message}" if file else message))

@@ -7,8 +7,12 @@ import hashlib
 import io
 import warnings
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from exporter.errors import ExportError
+
+if TYPE_CHECKING:
+    from PIL import Image
 
 MAX_PIXELS = 100_000_000  # 10000 x 10000; more is treated as a decompression bomb
 CORE_FORMATS = {"JPEG": ("image/jpeg", "jpg"), "PNG": ("image/png", "png")}
@@ -91,20 +95,19 @@ def _process(data: bytes, max_edge: int | None, name: str) -> ProcessedImage:
     expected = FORMAT_OF_EXTENSION.get(extension)
     if expected is not None and source_format not in expected:
         raise ExportError(f"image {name} is a {source_format} file, not what its .{extension} extension says")
-    icc_profile = image.info.get("icc_profile")
     image = ImageOps.exif_transpose(image)
     if getattr(image, "n_frames", 1) > 1:
         image.seek(0)
-    has_alpha = image.mode in ("RGBA", "LA", "PA") or (image.mode == "P" and "transparency" in image.info)
-    if has_alpha:
-        image = image.convert("RGBA")
-    elif image.mode not in ("RGB", "L"):
-        image = image.convert("RGB")
+    image, icc_profile = output_pixels(image, image.info.get("icc_profile"))
+    has_alpha = image.mode in ("RGBA", "LA")
     if max_edge and max(image.size) > max_edge:
         image.thumbnail((max_edge, max_edge), Image.Resampling.LANCZOS)
 
     keep_png = has_alpha or source_format in ("PNG", "GIF")
     target = "PNG" if keep_png else "JPEG"
+    # Only the pixels and the ICC profile go out: Pillow would otherwise copy what `info` still holds (a JPEG
+    # comment, XMP, text chunks) into the new file. Orientation is already applied to the pixels.
+    image.info = {}
     buffer = io.BytesIO()
     save_args: dict[str, object] = {}
     if icc_profile:
@@ -119,3 +122,71 @@ def _process(data: bytes, max_edge: int | None, name: str) -> ProcessedImage:
     return ProcessedImage(
         output, media_type, extension, image.width, image.height, hashlib.sha256(output).hexdigest()
     )
+
+
+def output_pixels(image: Image.Image, icc_profile: bytes | None) -> tuple[Image.Image, bytes | None]:
+    """The image in a mode every output format carries (L, LA, RGB, RGBA), its tones kept, and the ICC profile
+    that still describes it (None when the pixels were converted to sRGB).
+
+    Pillow's plain `convert` is not enough: it clips 16- and 32-bit and floating-point grey to 8 bits (a 16-bit
+    scan comes out white) and converts CMYK naively, leaving a CMYK profile on RGB pixels."""
+    mode = image.mode
+    transparent = "transparency" in image.info
+    if mode.startswith("I") or mode == "F":
+        image = _grey_8bit(image)
+    elif mode in ("CMYK", "LAB"):
+        image, icc_profile = _to_srgb(image, icc_profile), None
+    elif mode in ("1", "L", "LA", "La"):
+        image = _converted(image, "LA" if transparent or mode in ("LA", "La") else "L")
+    elif mode in ("RGBA", "RGBa", "PA") or transparent:
+        image = _converted(image, "RGBA")
+    else:  # P, RGB, RGBX, YCbCr, HSV: three colour channels
+        image = _converted(image, "RGB")
+    described = "GRAY" if image.mode in ("L", "LA") else "RGB"
+    return image, icc_profile if _profile_space(icc_profile) == described else None
+
+
+def _converted(image: Image.Image, mode: str) -> Image.Image:
+    return image if image.mode == mode else image.convert(mode)
+
+
+def _grey_8bit(image: Image.Image) -> Image.Image:
+    """16-bit, 32-bit and floating-point grey to 8 bits by scaling, not clipping. 16-bit images use their full
+    range; other integer images that fit in 8 or 16 bits are read as such; floating point in [0, 1] as
+    fractions; anything else is stretched from its darkest to its lightest value."""
+    sixteen_bit = image.mode.startswith("I;16")
+    if image.mode != "F":
+        image = image.convert("I")
+    low, high = image.getextrema()
+    if sixteen_bit or (image.mode == "I" and low >= 0 and 255 < high <= 65535):
+        low, high = 0, 65535
+    elif image.mode == "F" and low >= 0 and high <= 1:
+        low, high = 0, 1
+    elif low >= 0 and high <= 255:
+        low, high = 0, 255
+    scale = 255 / (high - low) if high > low else 1
+    return image.point(lambda value: value * scale - low * scale).convert("L")
+
+
+def _to_srgb(image: Image.Image, icc_profile: bytes | None) -> Image.Image:
+    """CMYK and Lab through their ICC profile (or the built-in one for Lab) to sRGB; CMYK without a profile
+    as Pillow converts it."""
+    from PIL import ImageCms
+
+    try:
+        if icc_profile:
+            source = ImageCms.ImageCmsProfile(io.BytesIO(icc_profile))
+        elif image.mode == "LAB":
+            source = ImageCms.createProfile("LAB")
+        else:
+            return image.convert("RGB")
+        return ImageCms.profileToProfile(image, source, ImageCms.createProfile("sRGB"), outputMode="RGB")
+    except (ImageCms.PyCMSError, OSError, ValueError):
+        return image.convert("RGB")
+
+
+def _profile_space(icc_profile: bytes | None) -> str | None:
+    """The colour space an ICC profile describes ("RGB", "GRAY", "CMYK"...), from its header."""
+    if not icc_profile or len(icc_profile) < 20:
+        return None
+    return icc_profile[16:20].decode("ascii", "replace").strip()

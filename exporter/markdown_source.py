@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import re
+import unicodedata
+from contextvars import ContextVar
+from dataclasses import dataclass
 
 import yaml
 
@@ -14,6 +17,7 @@ from exporter.model import (
     Code,
     Emphasis,
     Figure,
+    Footnote,
     Heading,
     Inline,
     LineBreak,
@@ -23,41 +27,252 @@ from exporter.model import (
     Paragraph,
     Span,
     Strong,
+    Subscript,
+    Superscript,
     Table,
     Text,
 )
 
-_ALWAYS_ESCAPE = re.compile(r"([\\`*_\[\]{}<>|&])")
-_LINE_START = re.compile(r"^(\s*)([#>+\-=]|\d+[.)])")
+_ALWAYS_ESCAPE = re.compile(r"([\\`*_\[\]{}<>|&^~])")
+_LINE_START = re.compile(r"^([ \t]*)([#>+\-=]|\d+[.)])", re.MULTILINE)
+# Characters a line break or a table row would split on: written as character references, which CommonMark
+# and pandoc decode back into the same text.
+_BREAKING = re.compile(r"[\n\r\f\v\u2028\u2029\x85]")
+_ASCII_PUNCTUATION = frozenset("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
 
 
 def escape_text(text: str) -> str:
     escaped = _ALWAYS_ESCAPE.sub(r"\\\1", text)
-    escaped = escaped.replace("!", "\\!") if "![" in text else escaped
-    return escaped
+    # "!" before "[" would start an image: escape it wherever a "[" may follow (in the text or after it).
+    escaped = re.sub(r"!(?=\\\[|$)", r"\\!", escaped)
+    return _BREAKING.sub(lambda m: _reference(m.group()), escaped)
+
+
+def _reference(character: str) -> str:
+    return f"&#{ord(character)};"
+
+
+def _is_space(character: str | None) -> bool:
+    return character is not None and (character.isspace() or unicodedata.category(character) == "Zs")
+
+
+def _is_punctuation(character: str | None) -> bool:
+    """What CommonMark may count as punctuation for delimiter runs (Unicode P and S, as markdown-it does)."""
+    return character is not None and unicodedata.category(character).startswith(("P", "S"))
+
+
+def _safe_neighbour(character: str | None) -> bool:
+    """Beside a delimiter run, these let it open or close in every CommonMark reader: a line edge, an ASCII space,
+    or ASCII punctuation (pandoc and markdown-it agree on those)."""
+    return character is None or character in " \t\n" or character in _ASCII_PUNCTUATION
+
+
+def tidy_inlines(nodes: list[Inline], *, edge: bool = True) -> list[Inline]:
+    """The same content in the form Markdown can spell: empty text, code, emphasis and spans dropped,
+    neighbouring text (and code, and emphasis of one kind) merged, emphasis inside emphasis of its kind and links
+    and language spans inside links reduced to their content, line breaks moved out of the edges of emphasis
+    (where no delimiter could close) and off the edges of a block (where they show nothing). Every output renders
+    a node and its tidy form alike."""
+    result: list[Inline] = []
+    for node in nodes:
+        if isinstance(node, Text):
+            if node.text:
+                if result and isinstance(result[-1], Text):
+                    result[-1] = Text(text=result[-1].text + node.text)
+                else:
+                    result.append(node)
+        elif isinstance(node, Code):
+            text = re.sub(r"\r\n|[\r\n]", " ", node.text)  # a code span has no line breaks
+            if text and result and isinstance(result[-1], Code):
+                result[-1] = Code(text=result[-1].text + text)  # two touching code spans are one
+            elif text:
+                result.append(Code(text=text))
+        elif isinstance(node, Emphasis | Strong):
+            # Emphasis inside emphasis (strong inside strong) looks the same as once: the inner one is its content.
+            children = tidy_inlines(_without(type(node), node.children), edge=False)
+            leading: list[Inline] = []
+            trailing: list[Inline] = []
+            while children and isinstance(children[0], LineBreak):
+                leading.append(children.pop(0))
+            while children and isinstance(children[-1], LineBreak):
+                trailing.insert(0, children.pop())
+            result.extend(leading)
+            if children and not leading and result and type(result[-1]) is type(node):
+                # Two touching emphases are one emphasis.
+                merged = tidy_inlines([*result[-1].children, *children], edge=False)
+                result[-1] = node.model_copy(update={"children": merged})
+            elif children:
+                result.append(node.model_copy(update={"children": children}))
+            result.extend(trailing)
+        elif isinstance(node, Link):
+            # A link inside a link is invalid everywhere: the inner one is its text (as the build makes it). A
+            # language span inside link text is its text too: markdown-it's span syntax cannot sit in a link.
+            children = tidy_inlines(_without(Span, _without(Link, node.children)), edge=False)
+            result.append(node.model_copy(update={"children": children}))
+        elif isinstance(node, Span):
+            children = tidy_inlines(node.children, edge=False)
+            if children:  # an empty span shows nothing
+                result.append(node.model_copy(update={"children": children}))
+        else:
+            result.append(node)
+    if edge:
+        while result and isinstance(result[0], LineBreak):
+            result.pop(0)
+        while result and isinstance(result[-1], LineBreak):
+            result.pop()
+    return result
+
+
+def _without(kind: type, nodes: list[Inline]) -> list[Inline]:
+    """The nodes with every `kind` node inside them replaced by its content."""
+    flat: list[Inline] = []
+    for node in nodes:
+        if isinstance(node, kind):
+            flat.extend(_without(kind, node.children))
+        elif isinstance(node, Emphasis | Strong | Span | Link | Superscript | Subscript):
+            flat.append(node.model_copy(update={"children": _without(kind, node.children)}))
+        else:
+            flat.append(node)
+    return flat
+
+
+@dataclass
+class _Piece:
+    """A stretch of written Markdown: `text` may be re-spelled with character references, the others not."""
+
+    kind: str  # "text", "syntax", "open", "close", "break"
+    value: str
+
+
+def _pieces(nodes: list[Inline], out: list[_Piece], outer: str = "") -> None:
+    for node in nodes:
+        if isinstance(node, Text):
+            out.append(_Piece("text", escape_text(node.text)))
+        elif isinstance(node, Emphasis | Strong):
+            # Tidy content nests at most emphasis in strong or strong in emphasis, and no two emphases of one
+            # kind touch: a run whose character differs from the enclosing run and from a run it touches can
+            # only ever match its own partner.
+            touching = out[-1].value[0] if out and out[-1].kind == "close" else ""
+            character = next(c for c in "*_" if c not in (outer, touching))
+            marker = character if isinstance(node, Emphasis) else character * 2
+            out.append(_Piece("open", marker))
+            _pieces(node.children, out, character)
+            out.append(_Piece("close", marker))
+        elif isinstance(node, Code):
+            fence = "`" * (max((len(m) for m in re.findall(r"`+", node.text)), default=0) + 1)
+            # CommonMark strips one space from each end of a code span that has both (and is not all spaces).
+            padded = node.text.startswith("`") or node.text.endswith("`") or (
+                node.text[:1] == " " and node.text[-1:] == " " and node.text.strip(" ")
+            )
+            pad = " " if padded else ""
+            out.append(_Piece("syntax", f"{fence}{pad}{node.text}{pad}{fence}"))
+        elif isinstance(node, LineBreak):
+            out.append(_Piece("break", "\\\n"))
+        elif isinstance(node, Span):
+            out.append(_Piece("syntax", "["))
+            _pieces(node.children, out, outer)
+            out.append(_Piece("syntax", f"]{{lang={node.lang}}}"))
+        elif isinstance(node, Link):
+            title = f' "{node.title.replace(chr(34), chr(92) + chr(34))}"' if node.title else ""
+            out.append(_Piece("syntax", "["))
+            _pieces(node.children, out, outer)
+            out.append(_Piece("syntax", f"](<{node.href.replace('>', '%3E')}>{title})"))
+        elif isinstance(node, Superscript | Subscript):
+            out.append(_Piece("syntax", scripted(node.children, "^" if isinstance(node, Superscript) else "~")))
+        elif isinstance(node, Footnote):
+            out.append(_Piece("syntax", footnote(node)))
+
+
+def _spell_edge(piece: _Piece, *, first: bool) -> None:
+    """Write a text piece's first (or last) character as a character reference: punctuation to CommonMark."""
+    value = piece.value
+    if first:
+        piece.value = _reference(value[0]) + value[1:]
+    else:
+        piece.value = value[:-1] + _reference(value[-1])
+
+
+def _first(pieces: list[_Piece], index: int) -> str | None:
+    return pieces[index].value[0] if 0 <= index < len(pieces) else None
+
+
+def _last(pieces: list[_Piece], index: int) -> str | None:
+    return pieces[index].value[-1] if 0 <= index < len(pieces) else None
+
+
+def _delimit(pieces: list[_Piece]) -> list[_Piece]:
+    """Make every emphasis delimiter open and close where the model says, by CommonMark's flanking rules: no
+    space sits just inside a run, and a run with punctuation inside (or any "_" run) has a space, ASCII punctuation
+    or the line's edge outside. Spaces and letters that break a rule are written as character references."""
+    for index, piece in enumerate(pieces):
+        inside, outside = (index + 1, index - 1) if piece.kind == "open" else (index - 1, index + 1)
+        if piece.kind not in ("open", "close"):
+            continue
+        read_inside = _first if piece.kind == "open" else _last
+        read_outside = _last if piece.kind == "open" else _first
+        if _is_space(read_inside(pieces, inside)) and pieces[inside].kind == "text":
+            _spell_edge(pieces[inside], first=piece.kind == "open")
+        # "_" never opens or closes between two letters; "*" not where punctuation inside meets a letter outside.
+        needs_break = piece.value[0] == "_" or _is_punctuation(read_inside(pieces, inside))
+        if needs_break and not _safe_neighbour(read_outside(pieces, outside)) and pieces[outside].kind == "text":
+            _spell_edge(pieces[outside], first=piece.kind == "close")
+    # Spaces at a block's edges or beside a hard line break would be stripped: keep them as references.
+    for index, piece in enumerate(pieces):
+        if piece.kind != "text":
+            continue
+        if (index == 0 or pieces[index - 1].kind == "break") and _is_space(piece.value[0]):
+            _spell_edge(piece, first=True)
+        if (index == len(pieces) - 1 or pieces[index + 1].kind == "break") and _is_space(piece.value[-1]):
+            _spell_edge(piece, first=False)
+    return pieces
+
+
+# The footnote definitions of the document being written (`to_markdown`), in the order they are referenced.
+_notes: ContextVar[list[str] | None] = ContextVar("markdown_notes", default=None)
+
+
+def scripted(nodes: list[Inline], mark: str) -> str:
+    """Superscript (`^`) or subscript (`~`) text. Pandoc and the reader take no markup inside the marks and no
+    unescaped space, so formatting goes outside them (`*^a^*`) and spaces are escaped (`^a\\ b^`)."""
+    out: list[str] = []
+    for node in nodes:
+        if isinstance(node, Text | Code):
+            # Spaces at the edges go outside the marks (the marks may not open or close on a space).
+            lead = " " if node.text[:1].isspace() else ""
+            trail = " " if node.text[-1:].isspace() and node.text.strip() else ""
+            text = " ".join(node.text.split())
+            core = mark + escape_text(text).replace(" ", "\\ ") + mark if text else ""
+            out.append(lead + core + trail)
+        elif isinstance(node, Emphasis):
+            out.append(f"*{scripted(node.children, mark)}*")
+        elif isinstance(node, Strong):
+            out.append(f"**{scripted(node.children, mark)}**")
+        elif isinstance(node, Span):
+            out.append(f"[{scripted(node.children, mark)}]{{lang={node.lang}}}")
+        elif isinstance(node, Link):
+            title = f' "{node.title.replace(chr(34), chr(92) + chr(34))}"' if node.title else ""
+            out.append(f"[{scripted(node.children, mark)}](<{node.href.replace('>', '%3E')}>{title})")
+        elif isinstance(node, Superscript | Subscript):
+            out.append(scripted(node.children, "^" if isinstance(node, Superscript) else "~"))
+        else:
+            out.append(inlines([node]))
+    return "".join(out)
+
+
+def footnote(node: Footnote) -> str:
+    """`[^N]` here, the definition after the body; without a document being written, an inline note."""
+    notes = _notes.get()
+    paragraphs = [_paragraph_text(paragraph.children) for paragraph in node.children]
+    if notes is None:
+        return "^[" + " ".join(paragraphs) + "]"
+    notes.append("\n\n".join(paragraphs))
+    return f"[^{len(notes)}]"
 
 
 def inlines(nodes: list[Inline]) -> str:
-    out: list[str] = []
-    for node in nodes:
-        if isinstance(node, Text):
-            out.append(escape_text(node.text))
-        elif isinstance(node, Emphasis):
-            out.append(f"*{inlines(node.children)}*")
-        elif isinstance(node, Strong):
-            out.append(f"**{inlines(node.children)}**")
-        elif isinstance(node, Code):
-            fence = "`" * (max((len(m) for m in re.findall(r"`+", node.text)), default=0) + 1)
-            pad = " " if node.text.startswith("`") or node.text.endswith("`") else ""
-            out.append(f"{fence}{pad}{node.text}{pad}{fence}")
-        elif isinstance(node, LineBreak):
-            out.append("\\\n")
-        elif isinstance(node, Span):
-            out.append(f"[{inlines(node.children)}]{{lang={node.lang}}}")
-        elif isinstance(node, Link):
-            title = f' "{node.title.replace(chr(34), chr(92) + chr(34))}"' if node.title else ""
-            out.append(f"[{inlines(node.children)}](<{node.href.replace('>', '%3E')}>{title})")
-    return "".join(out)
+    pieces: list[_Piece] = []
+    _pieces(tidy_inlines(nodes), pieces)
+    return "".join(piece.value for piece in _delimit(pieces))
 
 
 def _paragraph_text(nodes: list[Inline]) -> str:
@@ -128,7 +343,8 @@ def _indent(text: str, prefix: str, first: str) -> str:
 
 def block(node: Block) -> str:
     if isinstance(node, Heading):
-        return "#" * node.level + " " + inlines(node.children)
+        # A closing run of "#" would be read as the heading's end marker, not its text.
+        return "#" * node.level + " " + re.sub(r"#$", r"\\#", inlines(node.children))
     if isinstance(node, Paragraph):
         return _paragraph_text(node.children)
     if isinstance(node, Figure):
@@ -164,4 +380,13 @@ def to_markdown(article: Article) -> str:
     if front.get("source") == {}:
         front.pop("source")
     header = yaml.safe_dump(front, allow_unicode=True, sort_keys=False, width=100)
-    return f"---\n{header}---\n\n{blocks(article.body)}\n"
+    notes: list[str] = []
+    token = _notes.set(notes)
+    try:
+        body = blocks(article.body)
+    finally:
+        _notes.reset(token)
+    definitions = "".join(
+        f"\n\n{_indent(text, '    ', f'[^{number}]: ')}" for number, text in enumerate(notes, start=1)
+    )
+    return f"---\n{header}---\n\n{body}{definitions}\n"

@@ -8,6 +8,7 @@ source contains can reach an output as markup.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
@@ -15,6 +16,11 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 # ASCII digits only: `\d` would also take other scripts' digits (U+1D7D0 and the like), which no VIRIN has.
 VIRIN_PATTERN = re.compile(r"^[0-9]{6}-[A-Z]-[A-Z0-9]{5}-[0-9]{3,4}[A-Z]?(-[A-Z]{2})?$")
+# HTML's own limits for spans, and the largest number a Word list can start at (a 32-bit integer): a table
+# grid or list numbering past these would be built cell by cell, or rejected by the formats, for nothing.
+MAX_COLSPAN = 1000
+MAX_ROWSPAN = 65534
+MAX_LIST_START = 2**31 - 1
 _IMAGE_SUFFIX = re.compile(r"\.(jpe?g|png|gif|tiff?|webp|heic|bmp)$", re.IGNORECASE)
 
 
@@ -105,6 +111,14 @@ class Link(Node):
     title: str | None = None
     children: list[Inline]
 
+    @field_validator("children")
+    @classmethod
+    def _no_note_in_a_link(cls, children: list[Inline]) -> list[Inline]:
+        # A footnote's call is itself a link in HTML and EPUB, and links do not nest.
+        if any(isinstance(node, Footnote) for node in walk_inlines(children)):
+            raise ValueError("a footnote inside a link's text: put the footnote after the link")
+        return children
+
 
 class LineBreak(Node):
     type: Literal["line_break"] = "line_break"
@@ -125,7 +139,36 @@ class Span(Node):
     _check_lang = field_validator("lang")(lambda cls, v: check_language(v))
 
 
-Inline = Annotated[Text | Emphasis | Strong | Link | LineBreak | Code | Span, Field(discriminator="type")]
+class Superscript(Node):
+    type: Literal["superscript"] = "superscript"
+    children: list[Inline]
+
+
+class Subscript(Node):
+    type: Literal["subscript"] = "subscript"
+    children: list[Inline]
+
+
+class Footnote(Node):
+    """A note anchored at this point of the text. Writers number an article's notes in reading order and show
+    them at the page foot (PDF, DOCX) or after the article (HTML, EPUB), linked both ways."""
+
+    type: Literal["footnote"] = "footnote"
+    children: list[Paragraph] = Field(min_length=1)
+
+    @field_validator("children")
+    @classmethod
+    def _no_note_in_a_note(cls, paragraphs: list[Paragraph]) -> list[Paragraph]:
+        for paragraph in paragraphs:
+            if any(isinstance(node, Footnote) for node in walk_inlines(paragraph.children)):
+                raise ValueError("a footnote inside a footnote: notes cannot nest")
+        return paragraphs
+
+
+Inline = Annotated[
+    Text | Emphasis | Strong | Link | LineBreak | Code | Span | Superscript | Subscript | Footnote,
+    Field(discriminator="type"),
+]
 
 
 def _coerce_inlines(value: Any) -> Any:
@@ -136,7 +179,8 @@ def _coerce_inlines(value: Any) -> Any:
 
 
 def plain_text(inlines: list[Inline] | None) -> str:
-    """The text a reader would hear, without formatting."""
+    """The text a reader would hear, without formatting. A footnote's text is not part of the sentence it is
+    anchored in: it is left out (its call number is the writers' to draw)."""
     if not inlines:
         return ""
     parts: list[str] = []
@@ -145,9 +189,17 @@ def plain_text(inlines: list[Inline] | None) -> str:
             parts.append(node.text)
         elif isinstance(node, LineBreak):
             parts.append("\n")
-        else:
+        elif not isinstance(node, Footnote):
             parts.append(plain_text(node.children))
     return "".join(parts)
+
+
+def walk_inlines(inlines: list[Inline]) -> Iterator[Inline]:
+    """Every inline, depth first in reading order; a footnote's own paragraphs are not entered."""
+    for node in inlines:
+        yield node
+        if not isinstance(node, Footnote | Text | Code | LineBreak):
+            yield from walk_inlines(node.children)
 
 
 # ---------------------------------------------------------------- blocks
@@ -179,7 +231,7 @@ class BlockQuote(Node):
 class ListBlock(Node):
     type: Literal["list"] = "list"
     ordered: bool = False
-    start: int | None = Field(default=None, ge=0)
+    start: int | None = Field(default=None, ge=0, le=MAX_LIST_START)
     items: list[list[Block]] = Field(min_length=1)
 
 
@@ -227,8 +279,8 @@ class Media(Node):
 class TableCell(Node):
     header: bool = False
     children: list[Inline] = Field(default_factory=list)
-    colspan: int = Field(default=1, ge=1)
-    rowspan: int = Field(default=1, ge=1)
+    colspan: int = Field(default=1, ge=1, le=MAX_COLSPAN)
+    rowspan: int = Field(default=1, ge=1, le=MAX_ROWSPAN)
     align: Literal["left", "center", "right"] | None = None
 
     _coerce = field_validator("children", mode="before")(lambda cls, v: _coerce_inlines(v))
@@ -280,6 +332,12 @@ class Source(Node):
     url: str | None = None
     agency: str | None = Field(default=None, description="Publishing agency or organisation")
     site_name: str | None = None
+    url_from: Literal["given", "fetched", "saved page"] | None = Field(
+        default=None,
+        description="How the URL was found: given (--source-url or the input's own field), fetched (the page was "
+        "downloaded from it) or saved page (recorded in a saved copy: canonical link, og:url, a mirror's note, "
+        "the page's own form)",
+    )
     retrieved: str | None = Field(default=None, description="ISO 8601 date, only when really known")
     page_claims_official: bool | None = Field(
         default=None, description="The page showed a .gov banner (recorded, never trusted)"
@@ -351,6 +409,36 @@ class Article(Node):
         walk(self.body)
         return found
 
+    def footnotes(self) -> list[Footnote]:
+        """Every footnote in reading order: the order writers number them in."""
+        return [
+            node
+            for inlines in inline_lists(self.body)
+            for node in walk_inlines(inlines)
+            if isinstance(node, Footnote)
+        ]
+
+
+def inline_lists(blocks: list[Block]) -> Iterator[list[Inline]]:
+    """Each run of inlines in the blocks (paragraphs, headings, captions, cells, attributions), in reading
+    order."""
+    for block in blocks:
+        if isinstance(block, Heading | Paragraph):
+            yield block.children
+        elif isinstance(block, BlockQuote):
+            yield from inline_lists(block.children)
+            yield block.attribution
+        elif isinstance(block, ListBlock):
+            for item in block.items:
+                yield from inline_lists(item)
+        elif isinstance(block, Figure | Media):
+            yield block.caption
+        elif isinstance(block, Table):
+            yield block.caption
+            for row in [*block.head, *block.rows]:
+                for cell in row.cells:
+                    yield cell.children
+
 
 class Packet(Node):
     """A press packet: an ordered set of articles with a cover."""
@@ -367,7 +455,7 @@ class Packet(Node):
     _check_lang = field_validator("language")(lambda cls, v: check_language(v))
 
 
-for _model in (Emphasis, Strong, Link, Span, BlockQuote, ListBlock):
+for _model in (Emphasis, Strong, Link, Span, Superscript, Subscript, Footnote, BlockQuote, ListBlock):
     _model.model_rebuild()
 
 Document = Article | Packet

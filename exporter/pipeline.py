@@ -218,7 +218,13 @@ def _build(result: ReadResult, source: Path, stem: str, confinement: Confinement
     assets: dict[str, bytes] = {}
     for item in rendered.values():
         assets.update(item.assets)
-    outputs = write_outputs(options.out_dir, files, {f"{stem}_files": assets} if assets else {})
+    outputs = write_outputs(
+        options.out_dir,
+        files,
+        {f"{stem}_files": assets} if assets else {},
+        unit=stem,
+        inputs=[*result.inputs, *context.files_read],
+    )
     if not options.check:
         return InputResult(source, ExitCode.OK, outputs, warnings.messages)
     return check_outputs(InputResult(source, ExitCode.OK, outputs, warnings.messages), document)

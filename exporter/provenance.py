@@ -10,6 +10,13 @@ import idna
 
 from exporter.model import Article, Source
 
+# How an article's source URL was found (`Source.url_from`), in words, for the outputs' metadata.
+URL_FOUND = {
+    "given": "source URL given",
+    "fetched": "source URL fetched",
+    "saved page": "source URL as recorded in the saved page",
+}
+
 # The official-website notice (a message id: each output translates it into the article's language).
 OFFICIAL_NOTICE = "This article was published on %(host)s, an official website of the United States government."
 US_GOVERNMENT_WORK = (
@@ -55,7 +62,7 @@ def effective_source(source: Source, source_url: str | None) -> Source:
     """`--source-url` overrides whatever the input says."""
     if source_url is None:
         return source
-    return source.model_copy(update={"url": source_url})
+    return source.model_copy(update={"url": source_url, "url_from": "given"})
 
 
 def rights_statement(article: Article) -> str | None:
@@ -72,6 +79,8 @@ class ProvenanceView:
     official: bool
     host: str | None
     url: str | None
+    # Shown beside the URL when it was read from a saved copy rather than given or fetched.
+    url_recorded: bool
     agency: str | None
     retrieved: str | None
     rights: str | None
@@ -86,6 +95,7 @@ def provenance_view(article: Article, anchor_prefix: str = "") -> ProvenanceView
         official=is_official_source(source.url),
         host=host,
         url=source.url,
+        url_recorded=bool(source.url) and source.url_from == "saved page",
         agency=source.agency or source.site_name,
         retrieved=source.retrieved,
         rights=rights,

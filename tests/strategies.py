@@ -59,12 +59,18 @@ def article_strategy(TEXT):
                     st.lists(children, max_size=3),
                     LANGS,
                 ),
+                st.builds(lambda c: {"type": "superscript", "children": c}, st.lists(children, max_size=2)),
+                st.builds(lambda c: {"type": "subscript", "children": c}, st.lists(children, max_size=2)),
             ),
             max_leaves=8,
         )
 
-
-    INLINES = st.lists(inline_strategy(), max_size=4)
+    # A footnote sits in running text, never in a link or another note: notes hold paragraphs of inlines.
+    FOOTNOTE = st.builds(
+        lambda paragraphs: {"type": "footnote", "children": [{"type": "paragraph", "children": p} for p in paragraphs]},
+        st.lists(st.lists(inline_strategy(), min_size=1, max_size=3), min_size=1, max_size=2),
+    )
+    INLINES = st.lists(st.one_of(inline_strategy(), FOOTNOTE), max_size=4)
 
     FIGURE = st.builds(
         lambda alt, title, caption, credit, virin, decorative: {

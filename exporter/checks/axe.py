@@ -1,23 +1,14 @@
-"""axe-core in headless Chromium, for HTML pages. Reports "not available" distinctly from "passed"."""
+"""axe-core in an offline headless Chromium (`browser.py`), for HTML pages. Reports "not available" distinctly
+from "passed", and every request the page tried to make outside its own folder."""
 
 from __future__ import annotations
 
 import os
-import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from exporter.checks.browser import OfflineBrowser, find_chromium
 from exporter.resources import _PACKAGE
-
-CHROMIUM_FLAGS = [
-    "--no-sandbox",  # CI runs as root
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 
 
 @dataclass
@@ -25,6 +16,8 @@ class AxeResult:
     available: bool
     violations: list[dict] = field(default_factory=list)
     reason: str = ""
+    remote: list[str] = field(default_factory=list)  # requests outside the page's folder, blocked
+    notes: list[str] = field(default_factory=list)
 
     @property
     def passed(self) -> bool:
@@ -39,48 +32,40 @@ def find_axe_script() -> Path | None:
     return next((Path(c) for c in candidates if c and Path(c).is_file()), None)
 
 
-def find_chromium() -> str | None:
-    return os.environ.get("CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
-
-
 def run_axe(pages: list[Path]) -> dict[Path, AxeResult]:
-    """Run axe-core on each page (file paths) in one browser session."""
+    """Run axe-core on each page in one browser session."""
     script, browser_path = find_axe_script(), find_chromium()
     if script is None or browser_path is None:
         missing = "axe-core (npm)" if script is None else "Chromium"
         return {page: AxeResult(False, reason=f"{missing} is not installed") for page in pages}
     try:
-        from playwright.sync_api import sync_playwright
+        import playwright.sync_api  # noqa: F401
     except ImportError:
         return {page: AxeResult(False, reason="playwright (Python) is not installed") for page in pages}
-    results: dict[Path, AxeResult] = {}
     source = script.read_text(encoding="utf-8")
-    with sync_playwright() as playwright:
-        try:
-            browser = playwright.chromium.launch(executable_path=browser_path, args=CHROMIUM_FLAGS, headless=True)
-        except Exception as error:  # noqa: BLE001 - any launch failure means "could not run", never "passed"
-            reason = f"Chromium could not start ({str(error).splitlines()[0]})"
-            return {page: AxeResult(False, reason=reason) for page in pages}
-        try:
-            context = browser.new_context()
-            # Pages must not reach the network; their own files (images, fonts) are served from disk.
-            context.route("http*://**", lambda route: route.abort())
-            for page_path in pages:
-                page = context.new_page()
-                page.goto(page_path.resolve().as_uri(), wait_until="load")
-                page.add_script_tag(content=source)
-                report = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
-                violations = [
-                    {
-                        "id": v["id"],
-                        "impact": v.get("impact"),
-                        "help": v["help"],
-                        "targets": [n["target"] for n in v["nodes"]],
-                    }
-                    for v in report["violations"]
-                ]
-                results[page_path] = AxeResult(True, violations)
-                page.close()
-        finally:
-            browser.close()
+    results: dict[Path, AxeResult] = {}
+    try:
+        with OfflineBrowser(browser_path) as browser:
+            notes = [browser.sandbox_note] if browser.sandbox_note else []
+            for path in pages:
+                results[path] = _check_page(browser, path, source, notes)
+    except Exception as error:  # noqa: BLE001 - any browser failure means "could not run", never "passed"
+        reason = f"Chromium could not run ({(str(error).strip().splitlines() or [type(error).__name__])[0]})"
+        return {page: results.get(page) or AxeResult(False, reason=reason) for page in pages}
     return results
+
+
+def _check_page(browser: OfflineBrowser, path: Path, source: str, notes: list[str]) -> AxeResult:
+    page, loaded = browser.open(path)
+    try:
+        # Evaluated through the DevTools protocol: it runs although the page's CSP allows no script at all.
+        page.evaluate(source)
+        report = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+    finally:
+        page.close()
+    violations = [
+        {"id": v["id"], "impact": v.get("impact"), "help": v["help"], "targets": [n["target"] for n in v["nodes"]]}
+        for v in report["violations"]
+    ]
+    remote = list(dict.fromkeys([*loaded.blocked, *loaded.refused]))
+    return AxeResult(True, violations, remote=remote, notes=list(notes))

@@ -1,30 +1,44 @@
-"""Checks of DOCX files: our rule checker (Word accessibility checker and Section 508 rules); facts read back by
-the DOCX reader, the same code that imports edited drafts."""
+"""Checks of DOCX files: our rule checker (Word accessibility checker and Section 508 rules, including the shared
+alt-text rules as DOCX-ALT-*); facts read back by the DOCX reader, the same code that imports edited drafts."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from exporter.checks.facts import DocumentFacts, facts_of_model
-from exporter.checks.report import CheckResult
+from exporter.checks.archive import UnreadableFile
+from exporter.checks.facts import DocumentFacts, facts_of_model, normalize_space, notice_pattern
+from exporter.checks.report import CheckResult, Finding, Inspection
+
+FORMAT = "DOCX"
 
 
-def validate(paths: list[Path]) -> dict[Path, list[CheckResult]]:
+def inspect(paths: list[Path]) -> dict[Path, Inspection]:
     from exporter.checks.docx_rules import check_docx
 
-    results: dict[Path, list[CheckResult]] = {}
+    inspections: dict[Path, Inspection] = {}
     for path in paths:
         try:
-            findings = [str(finding) for finding in check_docx(path)]
+            findings = [
+                Finding(rule.rule, f"{rule.place}: {rule.message}", figure=rule.figure, field=rule.field,
+                        location=rule.place)
+                for rule in check_docx(path)
+            ]
         except ValueError as error:
-            results[path] = [CheckResult("DOCX rules", path, "unreadable", reason=str(error))]
+            inspections[path] = Inspection([CheckResult("DOCX rules", path, "unreadable", reason=str(error))], None)
             continue
-        results[path] = [CheckResult.from_findings("DOCX rules", path, findings)]
-    return results
+        result = CheckResult.from_findings("DOCX rules", path, findings)
+        try:
+            found = facts(path)
+        except UnreadableFile as error:
+            inspections[path] = Inspection([result, CheckResult("facts", path, "unreadable", reason=str(error))],
+                                           None)
+            continue
+        inspections[path] = Inspection([result], found)
+    return inspections
 
 
 def facts(path: Path) -> list[DocumentFacts]:
-    from exporter.checks.run import UnreadableFile
+    """What the document says, read back by the DOCX reader (raises UnreadableFile)."""
     from exporter.errors import ExportError
     from exporter.options import BuildOptions
     from exporter.readers import read_document
@@ -43,8 +57,6 @@ def facts(path: Path) -> list[DocumentFacts]:
 def notices_shown(path: Path, found: list[DocumentFacts]) -> list[bool]:
     """For each article (a Heading 1 section), whether its body shows the official notice sentence."""
     import docx
-
-    from exporter.checks.facts import normalize_space, notice_pattern
 
     sections: list[list[str]] = []
     for paragraph in docx.Document(str(path)).paragraphs:

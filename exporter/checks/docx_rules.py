@@ -30,7 +30,6 @@ NS = {
     "pic": "http://schemas.openxmlformats.org/drawingml/2006/picture",
     "adec": "http://schemas.microsoft.com/office/drawing/2017/decorative",
     "dc": "http://purl.org/dc/elements/1.1/",
-    "rel": "http://schemas.openxmlformats.org/package/2006/relationships",
 }
 
 RULES: dict[str, str] = {
@@ -60,6 +59,8 @@ class Finding:
     rule: str
     message: str
     place: str
+    figure: int | None = None  # counted as every format counts figures: pictures not decorative, and placeholders
+    field: str | None = None
 
     def __str__(self) -> str:
         return f"{self.place}: {self.rule}: {self.message}"
@@ -129,48 +130,22 @@ def shade_tint(rgb: tuple[int, int, int], shade: str | None, tint: str | None) -
 
 class DocxPackage:
     def __init__(self, data: bytes) -> None:
-        # The file under check is untrusted: the DOCX reader's limits (entries, sizes, compression ratio) and
-        # its XML parser (no DTD, no entities, no network) apply here too.
-        from exporter.readers.docx.package import (
-            MAX_ENTRIES,
-            MAX_RATIO,
-            MAX_TOTAL_BYTES,
-            MAX_XML_PART_BYTES,
-            RATIO_CHECK_FROM_BYTES,
-            xml_parser,
-        )
+        """Raises ExportError when the package is refused or is not a Word document."""
+        # The file under check is untrusted: it is opened exactly as the DOCX reader opens it (entry count,
+        # expanded sizes, compression ratio, part names, XML without DTD, entities or network).
+        from exporter.readers.docx.package import Package
 
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            infos = archive.infolist()
-            if len(infos) > MAX_ENTRIES or sum(info.file_size for info in infos) > MAX_TOTAL_BYTES:
-                raise ValueError("refused: the package is too large when unpacked (zip bomb?)")
-            sizes = {info.filename: info for info in infos}
-            parser = xml_parser()
+        package = Package(io.BytesIO(data))
+        main = package.main_document()
 
-            def read(name: str) -> etree._Element | None:
-                info = sizes.get(name)
-                if info is None:
-                    return None
-                too_big = info.file_size > MAX_XML_PART_BYTES
-                if too_big or (info.file_size >= RATIO_CHECK_FROM_BYTES
-                               and info.file_size / max(info.compress_size, 1) > MAX_RATIO):
-                    raise ValueError(f"refused: part {name!r} is too large when unpacked (zip bomb?)")
-                content = archive.read(info)[: MAX_XML_PART_BYTES + 1]
-                if b"<!DOCTYPE" in content[:4096].upper():
-                    raise ValueError(f"refused: part {name!r} declares a DOCTYPE (entity expansion?)")
-                return etree.fromstring(content, parser)
+        def read(name: str) -> etree._Element | None:
+            return package.xml(name) if package.has(name) else None
 
-            self.document = read("word/document.xml")
-            if self.document is None:
-                raise ValueError("not a Word document: word/document.xml is missing")
-            self.styles = read("word/styles.xml")
-            self.core = read("docProps/core.xml")
-            self.theme = read("word/theme/theme1.xml")
-            rels = read("word/_rels/document.xml.rels")
-        self.relationships = {
-            rel.get("Id"): rel.get("Target", "")
-            for rel in (rels.iterfind("rel:Relationship", NS) if rels is not None else [])
-        }
+        self.document = package.xml(main)
+        self.styles = read("word/styles.xml")
+        self.core = read("docProps/core.xml")
+        self.theme = read("word/theme/theme1.xml")
+        self.relationships = {rel.id: rel.target for rel in package.relationships(main).values()}
         self._styles = {}
         self.default_paragraph_style: str | None = None
         self.default_character_style: str | None = None
@@ -308,13 +283,15 @@ END_PUNCTUATION = tuple(".,:;!?…")
 
 def check_docx(source: Path | str | bytes) -> list[Finding]:
     """All findings for one DOCX (a path or its bytes). Raises ValueError when it is not a Word document."""
+    from exporter.errors import ExportError
+
     data = source if isinstance(source, bytes) else Path(source).read_bytes()
+    if not zipfile.is_zipfile(io.BytesIO(data)):
+        raise ValueError("not a DOCX file: it is not a ZIP package")
     try:
         package = DocxPackage(data)
-    except zipfile.BadZipFile:
-        raise ValueError("not a DOCX file: it is not a ZIP package") from None
-    except etree.XMLSyntaxError as error:
-        raise ValueError(f"damaged DOCX: {error}") from None
+    except ExportError as error:
+        raise ValueError(error.problem) from None
     findings: list[Finding] = []
     findings += check_properties(package)
     findings += check_headings(package)
@@ -327,7 +304,8 @@ def check_docx(source: Path | str | bytes) -> list[Finding]:
 
 def check_properties(package: DocxPackage) -> Iterator[Finding]:
     if not package.core_value("dc:title"):
-        yield Finding("DOCX-TITLE", "the document has no title (File > Properties > Title)", "docProps/core.xml")
+        yield Finding("DOCX-TITLE", "the document has no title (File > Properties > Title)", "docProps/core.xml",
+                      field="title")
     language = None
     if package.styles is not None:
         language = package.styles.find("w:docDefaults/w:rPrDefault/w:rPr/w:lang", NS)
@@ -336,6 +314,7 @@ def check_properties(package: DocxPackage) -> Iterator[Finding]:
             "DOCX-LANGUAGE",
             "no document language: set w:lang in the default run properties",
             "word/styles.xml",
+            field="language",
         )
 
 
@@ -393,10 +372,15 @@ def picture_caption(package: DocxPackage, paragraphs: list[etree._Element], inde
     return None
 
 
+PLACEHOLDER_STYLE = "photo placeholder"  # the writer's described stand-in for a photo that was not at hand
+
+
 def check_pictures(package: DocxPackage) -> Iterator[Finding]:
     paragraphs = package.paragraphs()
-    number = 0
+    number = figure = 0
     for index, paragraph in enumerate(paragraphs):
+        if package.style_name(package.paragraph_style(paragraph)).lower() == PLACEHOLDER_STYLE:
+            figure += 1
         for drawing in paragraph.iter(w("drawing")):
             frame = drawing[0] if len(drawing) else None
             if frame is None or frame.find(".//pic:pic", NS) is None:
@@ -413,20 +397,25 @@ def check_pictures(package: DocxPackage) -> Iterator[Finding]:
             )
             if decorative:
                 continue
+            figure += 1
             alt = (doc_pr.get("descr", "") if doc_pr is not None else "").strip()
             caption = picture_caption(package, paragraphs, index)
             if not alt:
-                yield Finding("DOCX-ALT-MISSING", "the picture has no alt text and is not marked decorative", where)
+                yield Finding("DOCX-ALT-MISSING", "the picture has no alt text and is not marked decorative", where,
+                              figure, "alt")
             for problem in review_alt(alt, paragraph_text(caption) if caption is not None else ""):
-                yield Finding(f"DOCX-{problem.code}", problem.message, where)
+                yield Finding(f"DOCX-{problem.code}", problem.message, where, figure, "alt")
             if caption is None:
-                yield Finding("DOCX-CAPTION", "the figure has no caption paragraph (Caption style) below it", where)
+                yield Finding("DOCX-CAPTION", "the figure has no caption paragraph (Caption style) below it", where,
+                              figure, "caption")
             elif package.style_name(package.paragraph_style(caption)) != "Caption":
                 yield Finding(
                     "DOCX-CAPTION-STYLE",
                     f"the caption style is named {package.style_name(package.paragraph_style(caption))!r}, "
                     "not 'Caption': LibreOffice's PDF export will not tag it as a caption",
                     where,
+                    figure,
+                    "caption",
                 )
 
 

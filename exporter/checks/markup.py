@@ -1,19 +1,33 @@
 """HTML pages and EPUB content documents: structural accessibility checks and fact extraction.
 
-Both come from the same templates (`templates/blocks.j2`), so one reading of the markup serves both.
+Both come from the same templates (`templates/blocks.j2`), so one reading of the markup serves both; findings
+carry the format's prefix (HTML-..., EPUB-...) and the figure numbers the facts use.
 """
 
 from __future__ import annotations
 
+import re
 from itertools import pairwise
+from urllib.parse import urlsplit
 
 from lxml import etree
 from lxml import html as lxml_html
 
 from exporter.checks.facts import DocumentFacts, FigureFacts, normalize_space
+from exporter.checks.report import Finding
 from exporter.model import check_language
 
 XHTML = "{http://www.w3.org/1999/xhtml}"
+# Attributes whose value the browser fetches while showing the page (links to follow are not among them).
+RESOURCE_ATTRIBUTES = {
+    "img": ("src", "srcset"), "source": ("src", "srcset"), "script": ("src",), "iframe": ("src",),
+    "frame": ("src",), "embed": ("src",), "object": ("data",), "audio": ("src",), "video": ("src", "poster"),
+    "track": ("src",), "input": ("src",), "image": ("href", "{http://www.w3.org/1999/xlink}href"),
+    "use": ("href", "{http://www.w3.org/1999/xlink}href"),
+}  # fmt: skip
+FETCHED_LINKS = {"stylesheet", "icon", "preload", "prefetch", "preconnect", "dns-prefetch", "modulepreload",
+                 "manifest", "apple-touch-icon", "prerender"}
+CSS_URL = re.compile(r"""url\(\s*['"]?([^'")\s]+)|@import\s+['"]([^'"]+)""", re.IGNORECASE)
 
 
 def parse_page(data: bytes, *, xhtml: bool = False) -> etree._Element:
@@ -28,9 +42,18 @@ def parse_page(data: bytes, *, xhtml: bool = False) -> etree._Element:
 
 
 def _text(element: etree._Element | None) -> str | None:
+    """An element's text without footnote calls: a note's number is not part of the sentence it marks."""
     if element is None:
         return None
-    return normalize_space("".join(element.itertext()))
+    return normalize_space("".join(_text_without_notes(element)))
+
+
+def _text_without_notes(element: etree._Element):
+    yield element.text or ""
+    for child in element:
+        if isinstance(child.tag, str) and child.get("role") != "doc-noteref":
+            yield from _text_without_notes(child)
+        yield child.tail or ""
 
 
 def _without_label(element: etree._Element | None) -> str | None:
@@ -54,13 +77,22 @@ def _first(element: etree._Element, class_name: str) -> etree._Element | None:
     return found[0] if found else None
 
 
+def figure_elements(scope: etree._Element) -> list[etree._Element]:
+    """The figures the facts count, in reading order: every non-decorative figure, and each media block that
+    shows a poster (only its alt text is a figure's)."""
+    def counted(figure: etree._Element) -> bool:
+        if _has_class(figure, "media"):
+            return figure.find("img") is not None or _first(figure, "photo-placeholder") is not None
+        return _has_class(figure, "figure") and not _has_class(figure, "decorative")
+
+    return [figure for figure in scope.xpath(".//figure") if counted(figure)]
+
+
 def figure_facts(figure: etree._Element) -> FigureFacts:
     image = figure.find("img")
-    if image is not None:
-        alt = image.get("alt")
-    else:
-        placeholder = _first(figure, "photo-placeholder")
-        alt = _placeholder_alt(placeholder)
+    alt = image.get("alt") if image is not None else _placeholder_alt(_first(figure, "photo-placeholder"))
+    if _has_class(figure, "media"):
+        return FigureFacts(alt=normalize_space(alt))  # a media poster: the caption belongs to the video or audio
     caption = figure.find("figcaption")
     return FigureFacts(
         alt=normalize_space(alt),
@@ -84,72 +116,115 @@ def _placeholder_alt(placeholder: etree._Element | None) -> str | None:
     return normalize_space(described)
 
 
+def _source_url(provenance: etree._Element) -> str | None:
+    """The provenance list's source: its link, or the text of a URL shown without one."""
+    for definition in provenance.xpath(".//dl[contains(concat(' ', normalize-space(@class), ' '), ' source-facts ')]"
+                                       "/dd"):
+        links = definition.xpath("./a/@href")
+        if links:
+            return links[0]
+        text = _text(definition)
+        if text and "://" in text:
+            return text
+    return None
+
+
 def article_facts(article: etree._Element, language: str | None, title: str | None) -> DocumentFacts:
     provenance = _first(article, "provenance")
-    source_url = None
-    if provenance is not None:
-        links = provenance.xpath(".//dd/a/@href")
-        source_url = links[0] if links else None
-    figures = []
-    for figure in article.xpath(".//figure"):
-        if _has_class(figure, "figure") and not _has_class(figure, "decorative"):
-            figures.append(figure_facts(figure))
-        elif _has_class(figure, "media") and (figure.find("img") is not None or _first(figure, "photo-placeholder")):
-            # A media block's poster carries only alt text; the caption belongs to the video or audio.
-            figures.append(FigureFacts(alt=figure_facts(figure).alt))
     heading = article.xpath(".//header[contains(@class, 'article-header')]/*[self::h1 or self::h2][1]")
     return DocumentFacts(
         title=_text(heading[0]) if heading else title,
-        language=article.get("lang") or language,
-        source_url=source_url,
+        language=article.get("lang") or article.get("{http://www.w3.org/XML/1998/namespace}lang") or language,
+        source_url=_source_url(provenance) if provenance is not None else None,
         official_notice=provenance is not None and _first(provenance, "notice") is not None,
-        figures=figures,
+        figures=[figure_facts(figure) for figure in figure_elements(article)],
     )
 
 
+def document_language(root: etree._Element) -> str | None:
+    return root.get("lang") or root.get("{http://www.w3.org/XML/1998/namespace}lang")
+
+
 def page_facts(root: etree._Element) -> list[DocumentFacts]:
-    language = root.get("lang") or root.get("{http://www.w3.org/XML/1998/namespace}lang")
+    language = document_language(root)
     articles = root.xpath("//article")
     return [article_facts(article, language, normalize_space(root.findtext(".//title"))) for article in articles]
 
 
-def structure_findings(root: etree._Element, *, page_name: str) -> list[str]:
-    """Problems a person using assistive technology would meet, one line each with the place."""
-    findings: list[str] = []
-    language = root.get("lang") or root.get("{http://www.w3.org/XML/1998/namespace}lang")
+def structure_findings(root: etree._Element, *, page_name: str, prefix: str, first_figure: int = 1) -> list[Finding]:
+    """Problems a person using assistive technology would meet, one line each with the place. `prefix` is the
+    format (HTML or EPUB); `first_figure` the number of this document's first figure in the whole file."""
+    findings: list[Finding] = []
+
+    def add(code: str, message: str, **place) -> None:
+        findings.append(Finding(f"{prefix}-{code}", f"{page_name}: {message}", location=page_name, **place))
+
+    language = document_language(root)
     if not language:
-        findings.append(f"{page_name}: <html> has no lang attribute")
+        add("LANG", "<html> has no lang attribute", field="language")
     else:
         try:
             check_language(language)
         except ValueError as error:
-            findings.append(f"{page_name}: <html lang>: {error}")
+            add("LANG", f"<html lang>: {error}", field="language")
     if not normalize_space(root.findtext(".//title")):
-        findings.append(f"{page_name}: the page has no <title>")
+        add("TITLE", "the page has no <title>", field="title")
     h1_count = len(root.xpath("//h1"))
     if h1_count != 1:
-        findings.append(f"{page_name}: {h1_count} h1 headings (expected exactly one)")
+        add("H1", f"{h1_count} h1 headings (expected exactly one)")
     levels = [(int(h.tag[1]), _text(h)) for h in root.xpath("//h1|//h2|//h3|//h4|//h5|//h6")]
     for (before, _), (after, text) in pairwise(levels):
         if after > before + 1:
-            findings.append(f"{page_name}: heading {text!r} skips from h{before} to h{after}")
-    for number, image in enumerate(root.xpath("//img"), start=1):
+            add("HEADING-SKIP", f"heading {text!r} skips from h{before} to h{after}")
+    # Keyed by the elements themselves: holding them keeps lxml's proxies alive, so getparent() returns the same
+    # objects (an id() of a proxy that was let go can be reused by another element).
+    numbers = {figure: number for number, figure in enumerate(figure_elements(root), start=first_figure)}
+    for index, image in enumerate(root.xpath("//img"), start=1):
         alt = image.get("alt")
-        figure = image.getparent()
-        decorative = figure is not None and _has_class(figure, "decorative")
+        holder = image.getparent()
+        number = numbers.get(holder) if holder is not None else None
+        named = f"figure {number}: image" if number else f"image {index}"
+        source = (image.get("src") or "")[:60]
         if alt is None:
-            findings.append(f"{page_name}: image {number} ({image.get('src', '')[:60]}) has no alt attribute")
-        elif not alt.strip() and not decorative:
-            findings.append(f"{page_name}: image {number} ({image.get('src', '')[:60]}) has empty alt text")
+            add("IMG-ALT-MISSING", f"{named} ({source}) has no alt attribute", figure=number, field="alt")
+        elif not alt.strip() and number is not None:
+            add("IMG-ALT-EMPTY", f"{named} ({source}) has empty alt text", figure=number, field="alt")
     ids = {element.get("id") for element in root.xpath("//*[@id]")}
     for region in root.xpath("//section|//aside|//nav"):
         labels = (region.get("aria-labelledby") or "").split()
         if not labels and not region.get("aria-label"):
-            findings.append(f"{page_name}: <{region.tag} class={region.get('class')!r}> has no accessible label")
+            add("REGION-LABEL", f"<{region.tag} class={region.get('class')!r}> has no accessible label")
         for label in labels:
             if label not in ids:
-                findings.append(f"{page_name}: aria-labelledby points to a missing id {label!r}")
+                add("LABEL-TARGET", f"aria-labelledby points to a missing id {label!r}")
     for number, link in enumerate(root.xpath("//a[@href]"), start=1):
         if not _text(link) and not link.xpath(".//img[@alt!='']"):
-            findings.append(f"{page_name}: link {number} ({link.get('href')[:60]}) has no text")
+            add("LINK-TEXT", f"link {number} ({link.get('href')[:60]}) has no text")
+    for reference in remote_references(root):
+        add("REMOTE-RESOURCE", f"loads {reference[:100]!r} from outside its own files: an output must not "
+            "reference remote resources")
     return findings
+
+
+def remote_references(root: etree._Element) -> list[str]:
+    """Addresses the page would fetch (images, scripts, styles, frames, media, CSS url()) that are not its own
+    files: anything with a scheme or host (data: URIs are part of the file)."""
+    found: list[str] = []
+    for element in root.iter():
+        if not isinstance(element.tag, str):
+            continue
+        tag = etree.QName(element).localname.lower() if "}" in element.tag else element.tag.lower()
+        values = [element.get(name) for name in RESOURCE_ATTRIBUTES.get(tag, ())]
+        if tag == "link" and FETCHED_LINKS & set((element.get("rel") or "").lower().split()):
+            values.append(element.get("href"))
+        if tag == "source" or tag == "img":
+            values = [part.split()[0] for value in values if value for part in value.split(",") if part.split()]
+        css = (element.get("style") or "") + ((element.text or "") if tag == "style" else "")
+        values += [match.group(1) or match.group(2) for match in CSS_URL.finditer(css)]
+        found += [value for value in values if value and _is_remote(value)]
+    return list(dict.fromkeys(found))
+
+
+def _is_remote(reference: str) -> bool:
+    parts = urlsplit(reference.strip())
+    return bool(parts.netloc) or parts.scheme.lower() not in ("", "data")

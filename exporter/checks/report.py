@@ -1,6 +1,8 @@
-"""The outcome of checking files: per file, each check that ran (or could not), and the exit code.
+"""The outcome of checking files: per file, each check that ran (or could not), its findings, and the exit code.
 
-A check that could not run is "incomplete" and is never shown or counted as passed.
+A check that could not run is "incomplete" and is never shown or counted as passed. Every finding has a stable
+code (`exporter schema --check` lists them) and names, where they apply, the article, figure, field and page;
+the file and its format come from the result it belongs to.
 """
 
 from __future__ import annotations
@@ -10,9 +12,44 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
+from exporter.checks.facts import DocumentFacts
 from exporter.errors import ExitCode
 
 Status = Literal["passed", "failed", "not_installed", "crashed", "unreadable"]
+REPORT_VERSION = 1
+FORMAT_NAMES = {".pdf": "PDF", ".epub": "EPUB", ".docx": "DOCX", ".html": "HTML", ".htm": "HTML"}
+
+
+def format_name(path: Path) -> str | None:
+    """PDF, EPUB, DOCX or HTML, from the file's extension; None for a type `exporter check` does not know."""
+    return FORMAT_NAMES.get(path.suffix.lower())
+
+
+@dataclass(frozen=True)
+class Finding:
+    code: str  # stable: e.g. "PDF-CONTENT-UNREACHABLE", "FACT-DIFFERS", "EPUBCHECK-RSC-005"
+    message: str  # one line for people; it already names the place
+    article: int | None = None  # 1-based, when the file holds several articles (a packet)
+    figure: int | None = None  # 1-based, counted through the whole file as every format numbers them
+    field: str | None = None  # e.g. "alt", "credit", "language", "source_url"
+    page: int | None = None  # PDF page, 1-based
+    location: str | None = None  # a place inside the file the numbers above do not give (XHTML part, paragraph)
+
+    def __str__(self) -> str:
+        return f"{self.code}: {self.message}"
+
+    def as_dict(self, target: Path) -> dict:
+        return {
+            "code": self.code,
+            "message": self.message,
+            "file": str(target),
+            "format": format_name(target),
+            "article": self.article,
+            "figure": self.figure,
+            "field": self.field,
+            "page": self.page,
+            "location": self.location,
+        }
 
 
 @dataclass
@@ -20,7 +57,7 @@ class CheckResult:
     check: str  # e.g. "EPUBCheck 5.3.0", "page-validation PDF/UA-1", "structure", "consistency"
     target: Path
     status: Status
-    findings: list[str] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     reason: str = ""
 
@@ -33,8 +70,28 @@ class CheckResult:
         }.get(self.status, ExitCode.INCOMPLETE)
 
     @classmethod
-    def from_findings(cls, check: str, target: Path, findings: list[str], notes: list[str] | None = None):
-        return cls(check, target, "failed" if findings else "passed", findings, notes or [])
+    def from_findings(cls, check: str, target: Path, findings: list[Finding], notes: list[str] | None = None):
+        return cls(check, target, "failed" if findings else "passed", list(findings), notes or [])
+
+    def as_dict(self) -> dict:
+        return {
+            "file": str(self.target),
+            "format": format_name(self.target),
+            "check": self.check,
+            "status": self.status,
+            "findings": [finding.as_dict(self.target) for finding in self.findings],
+            "notes": self.notes,
+            "reason": self.reason,
+        }
+
+
+@dataclass
+class Inspection:
+    """What one format module learned about one file: its check results, and the facts it read (None when the
+    file could not be read; a result then says why)."""
+
+    results: list[CheckResult]
+    facts: list[DocumentFacts] | None
 
 
 def overall_exit_code(results: list[CheckResult]) -> ExitCode:
@@ -49,28 +106,28 @@ STATUS_LABEL = {
     "crashed": "NOT RUN (could not run)",
     "unreadable": "UNREADABLE",
 }
+VERDICT = {
+    ExitCode.OK: "all checks passed",
+    ExitCode.CHECK_FAILED: "some checks FAILED",
+    ExitCode.BAD_INPUT: "some files could not be read",
+    ExitCode.INCOMPLETE: "checks INCOMPLETE: some validators could not run",
+}
 
 
 def as_json(results: list[CheckResult]) -> str:
+    """The report `exporter check --json` prints; its JSON Schema is `exporter schema --check`."""
+    code = overall_exit_code(results)
     payload = {
-        "exit_code": int(overall_exit_code(results)),
-        "results": [
-            {
-                "file": str(result.target),
-                "check": result.check,
-                "status": result.status,
-                "findings": result.findings,
-                "notes": result.notes,
-                "reason": result.reason,
-            }
-            for result in results
-        ],
+        "report_version": REPORT_VERSION,
+        "exit_code": int(code),
+        "verdict": VERDICT[code],
+        "results": [result.as_dict() for result in results],
     }
     return json.dumps(payload, indent=2, ensure_ascii=False)
 
 
 def print_report(results: list[CheckResult]) -> None:
-    """A table per person: one row per check, then one line per finding naming the file and the place."""
+    """A table per person: one row per check, then one line per finding naming the file, the check and the code."""
     from rich.console import Console
     from rich.table import Table
 
@@ -92,8 +149,4 @@ def print_report(results: list[CheckResult]) -> None:
         if result.status in ("not_installed", "crashed", "unreadable") and result.reason:
             console.print(f"{result.target}: {result.check}: {STATUS_LABEL[result.status]}: {result.reason}",
                           markup=False)
-    code = overall_exit_code(results)
-    verdict = {ExitCode.OK: "all checks passed", ExitCode.CHECK_FAILED: "some checks FAILED",
-               ExitCode.BAD_INPUT: "some files could not be read",
-               ExitCode.INCOMPLETE: "checks INCOMPLETE: some validators could not run"}[code]
-    console.print(verdict, markup=False)
+    console.print(VERDICT[overall_exit_code(results)], markup=False)

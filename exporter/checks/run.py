@@ -1,8 +1,12 @@
 """`exporter check FILE...`: validate each file by its type, then prove the formats made from one source agree.
 
-Per type: PDF (page-validation PDF/UA-1, PDF/A when claimed, structure checks), EPUB (EPUBCheck, DAISY Ace),
-DOCX (our rule checker), HTML (structure checks, axe-core). Files that share a stem are compared with each other
-and, with `--against SOURCE`, with the source model.
+Per type: PDF (page-validation PDF/UA-1, PDF/A when claimed, structure checks), EPUB (EPUBCheck, DAISY Ace,
+structure checks), DOCX (our rule checker), HTML (structure checks, axe-core in an offline browser); for every
+type the alt-text rules on the figures read back. Files that share a stem are compared with each other and, with
+`--against SOURCE`, with the source model.
+
+Paths are used as given in the report and made absolute for every validator, so a check runs the same from any
+working directory.
 """
 
 from __future__ import annotations
@@ -12,11 +16,12 @@ import zipfile
 from collections import defaultdict
 from pathlib import Path
 
-from exporter.checks.consistency import compare
+from exporter.checks.archive import UnreadableFile, open_package
+from exporter.checks.consistency import consistency_results
 from exporter.checks.facts import DocumentFacts, facts_of_model
-from exporter.checks.report import CheckResult
+from exporter.checks.report import CheckResult, Inspection
 
-# Each format module has `validate(paths) -> dict[Path, list[CheckResult]]` and `facts(path) -> list[DocumentFacts]`.
+# Each format module has `inspect(paths) -> dict[Path, Inspection]`: its check results and the facts it read.
 FORMAT_CHECKS: dict[str, str] = {
     ".html": "exporter.checks.html_format",
     ".htm": "exporter.checks.html_format",
@@ -24,14 +29,7 @@ FORMAT_CHECKS: dict[str, str] = {
     ".pdf": "exporter.checks.pdf_format",
     ".docx": "exporter.checks.docx_format",
 }
-
-
-class UnreadableFile(Exception):
-    """The file is not what its extension says, or is damaged."""
-
-
-def _module(path: Path):
-    return importlib.import_module(FORMAT_CHECKS[path.suffix.lower()])
+PACKAGES = (".epub", ".docx")
 
 
 def check_files(
@@ -41,63 +39,44 @@ def check_files(
     results: list[CheckResult] = []
     readable: list[Path] = []
     for path in paths:
-        if not path.is_file():
-            results.append(CheckResult("read", path, "unreadable", reason="no such file"))
-        elif path.suffix.lower() not in FORMAT_CHECKS:
-            results.append(CheckResult("read", path, "unreadable",
-                                       reason=f"unknown file type {path.suffix!r} (pdf, epub, docx, html)"))
-        elif path.suffix.lower() in (".epub", ".docx") and not zipfile.is_zipfile(path):
-            results.append(CheckResult("read", path, "unreadable", reason="not a ZIP package: damaged or not "
-                                                                          f"a {path.suffix[1:].upper()} file"))
+        problem = unreadable_reason(path)
+        if problem:
+            results.append(CheckResult("read", path, "unreadable", reason=problem))
         else:
             readable.append(path)
 
     by_module: dict[str, list[Path]] = defaultdict(list)
     for path in readable:
         by_module[FORMAT_CHECKS[path.suffix.lower()]].append(path)
+    inspections: dict[Path, Inspection] = {}
     for module_name, group in by_module.items():
-        module = importlib.import_module(module_name)
-        for file_results in module.validate(group).values():
-            results.extend(file_results)
+        inspections.update(importlib.import_module(module_name).inspect(group))
+    for path in readable:
+        results.extend(inspections[path].results)
 
     if expected is None and against is not None:
         expected = source_facts(against)
-    results.extend(consistency_results(readable, expected))
+    results.extend(consistency_results({path: inspections[path].facts for path in readable}, expected))
     order = {path: index for index, path in enumerate(paths)}
     results.sort(key=lambda result: order.get(result.target, len(order)))
     return results
 
 
-def consistency_results(paths: list[Path], expected: list[DocumentFacts] | None) -> list[CheckResult]:
-    """Group outputs by stem; within each group, every format must say what the first says (and the source)."""
-    groups: dict[str, list[Path]] = defaultdict(list)
-    for path in paths:
-        groups[path.stem].append(path)
-    results: list[CheckResult] = []
-    for group in groups.values():
-        if len(group) < 2 and expected is None:
-            continue
-        extracted: dict[Path, list[DocumentFacts]] = {}
-        for path in group:
-            try:
-                extracted[path] = _module(path).facts(path)
-            except UnreadableFile as error:
-                results.append(CheckResult("consistency", path, "unreadable", reason=str(error)))
-        if not extracted:
-            continue
-        if expected is not None:
-            reference_name, reference = "source", expected
-            compared = list(extracted)
-        else:
-            first = next(iter(extracted))
-            reference_name, reference = first.suffix[1:].upper(), extracted[first]
-            compared = [path for path in extracted if path != first]
-            others = ", ".join(path.suffix[1:].upper() for path in compared) or "nothing"
-            results.append(CheckResult("consistency", first, "passed", notes=[f"reference; compared with {others}"]))
-        for path in compared:
-            problems = compare(reference_name, reference, path.suffix[1:].upper(), extracted[path])
-            results.append(CheckResult.from_findings("consistency", path, problems))
-    return results
+def unreadable_reason(path: Path) -> str | None:
+    """Why the file cannot be checked at all (missing, unknown type, not a package, refused), or None."""
+    suffix = path.suffix.lower()
+    if not path.is_file():
+        return "no such file"
+    if suffix not in FORMAT_CHECKS:
+        return f"unknown file type {path.suffix!r} (pdf, epub, docx, html)"
+    if suffix in PACKAGES:
+        if not zipfile.is_zipfile(path):
+            return f"not a ZIP package: damaged or not a {suffix[1:].upper()} file"
+        try:
+            open_package(path)
+        except UnreadableFile as error:
+            return str(error)
+    return None
 
 
 def source_facts(source: Path) -> list[DocumentFacts]:

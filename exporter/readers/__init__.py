@@ -11,7 +11,9 @@ import importlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from exporter.confine import read_regular_file
 from exporter.errors import ExportError
+from exporter.limits import check_model_limits
 from exporter.model import Article, Packet
 from exporter.options import BuildOptions
 
@@ -50,23 +52,13 @@ class ReadResult:
     warnings: list[str] = field(default_factory=list)
     # Pictures the input carries inside itself (DOCX media), by the `Figure.image` reference naming them.
     images: dict[str, bytes] = field(default_factory=dict)
+    # Every local file the document was read from (the input, a packet's entries): no output may replace one.
+    inputs: list[Path] = field(default_factory=list)
 
 
 def read_text(path: Path) -> str:
     """Read a text source as UTF-8 (a BOM is allowed); anything else is one clear error."""
-    try:
-        size = path.stat().st_size
-    except FileNotFoundError:
-        raise ExportError("no such file", file=path) from None
-    except OSError as error:
-        raise ExportError(f"cannot read ({error.strerror})", file=path) from None
-    if path.is_dir():
-        raise ExportError("is a folder, not a file", file=path)
-    if size > MAX_TEXT_INPUT_BYTES:
-        raise ExportError(
-            f"is {size // (1024 * 1024)} MB: larger than the 64 MB limit for text input", file=path
-        )
-    data = path.read_bytes()
+    data = read_regular_file(path, MAX_TEXT_INPUT_BYTES, "text input")
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
@@ -96,6 +88,9 @@ def read_document(path: Path, options: BuildOptions) -> ReadResult:
     kind = detect_kind(path, options)
     module = importlib.import_module(READERS[kind])
     try:
-        return module.read(path, options)
+        result: ReadResult = module.read(path, options)
+        check_model_limits(result.document)
     except ExportError as error:
         raise error.located(path) from None
+    result.inputs.insert(0, path)
+    return result

@@ -22,12 +22,14 @@ from urllib.parse import urlsplit
 from lxml import etree, html
 from pydantic import ValidationError
 
+from exporter.confine import read_regular_file
 from exporter.errors import ExportError
 from exporter.model import Article, Figure, Source
 from exporter.options import BuildOptions
 from exporter.readers import ReadResult
 from exporter.readers.profiles import choose_profile
-from exporter.readers.profiles.base import Converter, Page, squash
+from exporter.readers.profiles.base import Converter, Page
+from exporter.readers.saved_url import saved_page_url
 
 # Real article pages are well under 1 MB (the corpus tops out at 240 KB); anything bigger is refused before
 # parsing so a hostile page cannot exhaust memory.
@@ -43,19 +45,7 @@ _EVENT_ATTRIBUTE = re.compile(r"^on", re.IGNORECASE)
 
 
 def read(path: Path, options: BuildOptions) -> ReadResult:
-    try:
-        size = path.stat().st_size
-    except OSError as error:
-        raise ExportError(f"cannot read ({error.strerror})", file=path) from None
-    if path.is_dir():
-        raise ExportError("is a folder, not a file", file=path)
-    if size > MAX_PAGE_BYTES:
-        raise ExportError(
-            f"is {size / (1024 * 1024):.0f} MB: larger than the {MAX_PAGE_BYTES // (1024 * 1024)} MB limit "
-            "for web pages; refused",
-            file=path,
-        )
-    return read_bytes(path.read_bytes(), options, name=str(path))
+    return read_bytes(read_regular_file(path, MAX_PAGE_BYTES, "web pages"), options, name=str(path))
 
 
 def read_url(url: str, options: BuildOptions) -> ReadResult:
@@ -175,29 +165,6 @@ def json_ld_texts(root: html.HtmlElement) -> list[str]:
     ][:20]
 
 
-def declared_url(root: html.HtmlElement) -> str | None:
-    """The page's canonical link, else og:url: only absolute http(s) URLs count."""
-    candidates = [
-        link.get("href")
-        for link in root.iter("link")
-        if "canonical" in (link.get("rel") or "").lower().split()
-    ]
-    candidates += [
-        meta.get("content") or meta.get("value")
-        for meta in root.iter("meta")
-        if (meta.get("property") or meta.get("name") or "").lower() == "og:url"
-    ]
-    for candidate in candidates:
-        value = squash(candidate)
-        try:
-            parts = urlsplit(value)
-        except ValueError:
-            continue
-        if parts.scheme.lower() in ("http", "https") and parts.hostname:
-            return value
-    return None
-
-
 def claims_official(root: html.HtmlElement) -> bool:
     """Whether the page shows the US-government banner. Recorded only: the notice follows the URL rule."""
     for element in root.iter():
@@ -225,12 +192,16 @@ def read_bytes(
     root = parse(text)
     structured = json_ld_texts(root)
     sanitize(root)
-    own_url = declared_url(root)
-    page_url = options.source_url or fetched_from or own_url
-    page = Page(root=root, url=page_url, mirrored=mirrored, json_ld_texts=structured)
+    page = Page(root=root, url=options.source_url or fetched_from, mirrored=mirrored, json_ld_texts=structured)
+    profile = choose_profile(page)
+    url_from = "given" if options.source_url else "fetched" if fetched_from else None
+    if page.url is None:
+        # The profile knows where its platform keeps a relative post-back form; HTTrack's note is a comment,
+        # which the parser dropped, so it is read from the text.
+        page.url = saved_page_url(root, text, folder=profile.form_folder, own_paths=profile.own_paths)
+        url_from = "saved page" if page.url else None
     official_claim = claims_official(root)
 
-    profile = choose_profile(page)
     headline = profile.headline()
     if not headline:
         raise ExportError("no headline found (no <h1>, og:title or <title>): not an article page", file=name)
@@ -246,7 +217,8 @@ def read_bytes(
     related = profile.related()
 
     source = Source(
-        url=options.source_url or fetched_from or own_url,
+        url=page.url,
+        url_from=url_from,
         agency=profile.agency(),
         site_name=profile.site_name(),
         page_claims_official=official_claim,

@@ -3,7 +3,8 @@
 - The front matter holds the article's metadata (title, dek, byline, published, language, source, related...).
 - A figure is an image alone in its paragraph: `![Caption](path "Photo title"){alt="..." credit="..." virin="..."}`;
   `decorative=true` instead of `alt` for decorative images; `media=video|audio` makes it a media block.
-- A span in another language: `[Київ]{lang=uk}`.
+- A span in another language: `[Київ]{lang=uk}`; superscript `m^2^` and subscript `H~2~O`, as pandoc writes them.
+- Footnotes: `text[^1]` with `[^1]: The note.` (further paragraphs indented), or inline `^[The note.]`.
 - A block quote whose last paragraph starts with an em dash takes that paragraph as its attribution.
 - A pipe table may be followed by a caption paragraph `: Caption` (or `Table: Caption`); `{row-headers=true}` at
   its end makes the first cell of each body row a row header.
@@ -21,6 +22,7 @@ from markdown_it.tree import SyntaxTreeNode
 from pydantic import ValidationError
 
 from exporter.errors import ExportError
+from exporter.limits import MAX_NESTING, nesting_error
 from exporter.model import (
     Article,
     Block,
@@ -28,6 +30,7 @@ from exporter.model import (
     Code,
     Emphasis,
     Figure,
+    Footnote,
     Heading,
     Inline,
     LineBreak,
@@ -37,6 +40,8 @@ from exporter.model import (
     Paragraph,
     Span,
     Strong,
+    Subscript,
+    Superscript,
     Table,
     TableCell,
     TableRow,
@@ -53,17 +58,28 @@ FIGURE_ATTRIBUTES = {"alt", "credit", "virin", "decorative", "rights", "id", "cl
 MEDIA_ATTRIBUTES = {"media", "credit", "virin", "duration", "poster", "poster-alt", "id", "class"}
 TABLE_CAPTION = re.compile(r"^(?:Table)?:\s*(?P<text>.*?)\s*(?:\{(?P<attrs>[^{}]*)\})?\s*$", re.DOTALL)
 ATTRIBUTION_DASHES = ("—", "--", "―")
+_MAX_TOKEN_LEVEL = 2 * MAX_NESTING + 2
 
 
 def parser() -> MarkdownIt:
     from mdit_py_plugins.attrs import attrs_plugin
+    from mdit_py_plugins.footnote import footnote_plugin
     from mdit_py_plugins.front_matter import front_matter_plugin
+    from mdit_py_plugins.subscript import sub_plugin
+    from mdit_py_plugins.superscript import superscript_plugin
 
     md = (
-        MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
+        # markdown-it silently drops whatever nests deeper than maxNesting. A model level takes at most two
+        # token levels (list, item), so this is past the model's limit, and `read` refuses any cut.
+        MarkdownIt(
+            "commonmark", {"html": False, "linkify": False, "typographer": False, "maxNesting": _MAX_TOKEN_LEVEL}
+        )
         .enable("table")
         .use(front_matter_plugin)
         .use(attrs_plugin, spans=True)
+        .use(footnote_plugin)
+        .use(superscript_plugin)
+        .use(sub_plugin)
     )
     # Every link and image reference reaches the model, so its scheme is judged in one place each: links by
     # `safe_href` below, images by the confinement rules at build time (markdown-it would silently turn a
@@ -73,13 +89,25 @@ def parser() -> MarkdownIt:
 
 
 class _Converter:
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, *, strict: bool = False) -> None:
         self.path = path
+        # Without --strict, what pandoc reads and whose intent is clear is read with a warning, not refused.
+        self.strict = strict
         self.figure_lines: list[int | None] = []
         self.warnings: list[str] = []
+        # Added to every heading level when the body uses `#` for its sections.
+        self.level_shift = 0
+        self._last_level = 1
+        self.notes: dict[int, list[SyntaxTreeNode]] = {}  # footnote id -> its block nodes
 
     def fail(self, problem: str, node: SyntaxTreeNode | None) -> ExportError:
         return ExportError(problem, file=self.path, line=_line(node))
+
+    def lenient(self, problem: str, node: SyntaxTreeNode | None, reading: str) -> None:
+        """Refuse with --strict; otherwise warn, saying how the source is read."""
+        if self.strict:
+            raise self.fail(problem, node)
+        self.warnings.append(f"{self.path}:{_line(node)}: {problem}; {reading}")
 
     # ------------------------------------------------------------ blocks
 
@@ -102,13 +130,7 @@ class _Converter:
     def block(self, node: SyntaxTreeNode) -> Block | None:
         kind = node.type
         if kind == "heading":
-            level = int(node.tag[1])
-            if level == 1:
-                raise self.fail(
-                    "a level-1 heading in the body: the title comes from the front matter; use ## for sections",
-                    node,
-                )
-            return self.build(Heading, node, level=level, children=self.inline_of(node))
+            return self.heading(node)
         if kind == "paragraph":
             return self.paragraph(node)
         if kind == "blockquote":
@@ -130,6 +152,20 @@ class _Converter:
         if kind == "hr":
             return None
         raise self.fail(f"unsupported Markdown element: {kind}", node)
+
+    def heading(self, node: SyntaxTreeNode) -> Heading:
+        written = int(node.tag[1])
+        level = min(written + self.level_shift, 6)
+        if level > self._last_level + 1:
+            self.lenient(
+                f"heading level {written} follows level {self._last_level - self.level_shift}: heading levels "
+                "may not be skipped",
+                node,
+                f"read as level {self._last_level + 1 - self.level_shift}",
+            )
+            level = self._last_level + 1
+        self._last_level = level
+        return self.build(Heading, node, level=level, children=self.inline_of(node))
 
     def build(self, model: type, node: SyntaxTreeNode, **fields: Any) -> Any:
         try:
@@ -158,10 +194,12 @@ class _Converter:
             )
         for child in _descendants(inline):
             if child.type == "image":
-                raise self.fail(
-                    "an image inside running text: put it alone in its own paragraph to make it a figure",
+                self.lenient(
+                    "an image inside running text (a figure stands alone in its paragraph)",
                     node,
+                    "kept in the text as its alt text, since outputs place pictures only as figures",
                 )
+                break
         return self.build(Paragraph, node, children=self.inlines(inline.children))
 
     def figure(self, image: SyntaxTreeNode, paragraph: SyntaxTreeNode) -> Block:
@@ -211,7 +249,7 @@ class _Converter:
             Media,
             paragraph,
             kind=attrs["media"],
-            url=str(image.attrs["src"]),
+            url=str(image.attrs["src"]) or None,
             title=str(image.attrs.get("title") or "") or None,
             caption=caption,
             credit=attrs.get("credit") or None,
@@ -281,6 +319,13 @@ class _Converter:
                 result.append(Emphasis(children=self.inlines(node.children)))
             elif kind == "strong":
                 result.append(Strong(children=self.inlines(node.children)))
+            elif kind in ("sup", "sub"):
+                model = Superscript if kind == "sup" else Subscript
+                result.append(model(children=self.inlines(node.children)))
+            elif kind == "footnote_ref":
+                result.append(self.footnote(node))
+            elif kind == "link" and any(child.type == "footnote_ref" for child in _descendants(node)):
+                raise self.fail("a footnote inside a link's text: put the footnote after the link", node)
             elif kind == "link" and safe_href(str(node.attrs["href"])) is None:
                 self.warnings.append(
                     f"{self.path}:{_line(node)}: link to {str(node.attrs['href'])[:60]!r} dropped (only web, mail "
@@ -308,10 +353,26 @@ class _Converter:
                         else:
                             result.append(child)
             elif kind == "image":
-                raise self.fail("an image inside running text: put it alone in its own paragraph", node)
+                # Reached only without --strict (the paragraph warned): the picture's words stay in the text.
+                alt = _unescape(node.attrs.get("alt") or "") or plain_text(self.inlines(node.children))
+                _append_text(result, alt)
             else:
                 _append_text(result, node.content)
         return result
+
+
+    def footnote(self, reference: SyntaxTreeNode) -> Footnote:
+        """The note a `[^label]` (or `^[...]`) refers to; a note holds paragraphs (and code lines) only."""
+        paragraphs = []
+        for node in self.notes.get(int(reference.meta["id"]), []):
+            for block in self.blocks([node]):
+                if not isinstance(block, Paragraph):
+                    kind = block.type.replace("_", " ")
+                    raise self.fail(f"a footnote holds paragraphs only, not a {kind}", node)
+                paragraphs.append(block)
+        if not paragraphs:
+            raise self.fail("a footnote reference whose note is empty", reference)
+        return Footnote(children=paragraphs)
 
 
 def _append_text(result: list[Inline], text: str) -> None:
@@ -344,10 +405,51 @@ def _source_text(paragraph: SyntaxTreeNode) -> str:
     return paragraph.children[0].content if paragraph.children else ""
 
 
+# Front-matter keys pandoc templates and static-site generators use, and the model field each stands for.
+FRONT_MATTER_ALIASES = {
+    "author": "byline",
+    "authors": "byline",
+    "date": "published",
+    "lang": "language",
+    "subtitle": "dek",
+    "description": "dek",
+}
+
+
+def _aliases(front: dict[str, Any], converter: _Converter, token: Any) -> dict[str, Any]:
+    """`author`/`authors` (a name or a list of names), `date`, `lang`, `subtitle` and `description` mean the
+    model's byline, published, language and dek. With --strict they stay unknown fields (refused)."""
+    if converter.strict:
+        return front
+    line = token.map[0] + 1 if token is not None and token.map else None
+    result = dict(front)
+    for alias, field_name in FRONT_MATTER_ALIASES.items():
+        if alias not in result:
+            continue
+        value = result.pop(alias)
+        if field_name in result:
+            converter.warnings.append(
+                f"{converter.path}:{line}: front matter has both '{alias}' and '{field_name}': '{alias}' is ignored"
+            )
+            continue
+        if field_name == "byline":
+            names = [value] if isinstance(value, str) else value
+            if isinstance(names, list) and all(isinstance(name, str) for name in names):
+                value = {"people": [name.strip() for name in names if name.strip()]}
+        elif field_name == "published" and not isinstance(value, str):
+            value = str(value)  # YAML reads an unquoted 2023-02-14 as a date
+        result[field_name] = value
+    return result
+
+
 def read(path: Path, options: BuildOptions) -> ReadResult:
     text = read_text(path)
     md = parser()
     tokens = md.parse(text)
+    deepest = max(tokens, key=lambda token: token.level, default=None)
+    if deepest is not None and deepest.level >= _MAX_TOKEN_LEVEL - 1:
+        error = nesting_error("Markdown blocks are", MAX_NESTING, line=deepest.map[0] + 1 if deepest.map else None)
+        raise error.located(path)
     front: dict[str, Any] = {}
     body_tokens = tokens
     front_lines = 0
@@ -363,14 +465,29 @@ def read(path: Path, options: BuildOptions) -> ReadResult:
             "'body' may not be set in the front matter: the body is the Markdown text", file=path
         )
 
-    converter = _Converter(path)
+    converter = _Converter(path, strict=options.strict)
+    front = _aliases(front, converter, tokens[0] if front_lines else None)
     root = SyntaxTreeNode(body_tokens)
-    nodes = list(root.children)
+    nodes = []
+    for node in root.children:
+        if node.type == "footnote_block":
+            for note in node.children:
+                blocks = [child for child in note.children if child.type != "footnote_anchor"]
+                converter.notes[int(note.meta["id"])] = blocks
+        else:
+            nodes.append(node)
     if "title" not in front and nodes and nodes[0].type == "heading" and nodes[0].tag == "h1":
         front["title"] = plain_text(converter.inline_of(nodes[0]))
         nodes = nodes[1:]
+    first_h1 = next((node for node in nodes if node.type == "heading" and node.tag == "h1"), None)
+    if first_h1 is not None:
+        converter.lenient(
+            "a level-1 heading in the body: the title comes from the front matter; use ## for sections",
+            first_h1,
+            "every heading is read one level lower (# as ##)",
+        )
+        converter.level_shift = 1
     body = converter.blocks(nodes)
-    _check_heading_order(body, nodes, path)
     try:
         article = Article.model_validate({**front, "body": body})
     except ValidationError as error:
@@ -378,16 +495,3 @@ def read(path: Path, options: BuildOptions) -> ReadResult:
             error, file=path, text=tokens[0].content if front else None, line_offset=front_lines
         ) from None
     return ReadResult(article, figure_lines=converter.figure_lines, warnings=converter.warnings)
-
-
-def _check_heading_order(body: list[Block], nodes: list[SyntaxTreeNode], path: Path) -> None:
-    previous = 1
-    headings = [n for n in nodes if n.type == "heading"]
-    for block, node in zip((b for b in body if isinstance(b, Heading)), headings, strict=False):
-        if block.level > previous + 1:
-            raise ExportError(
-                f"heading level {block.level} follows level {previous}: heading levels may not be skipped",
-                file=path,
-                line=_line(node),
-            )
-        previous = block.level

@@ -46,6 +46,7 @@ def from_data(data: dict[str, Any], path: Path, text: str, options: BuildOptions
     figure_lines: list[int | None] = []
     warnings: list[str] = []
     images: dict[str, bytes] = {}
+    inputs: list[Path] = []
     for index, entry in enumerate(entries):
         line = yaml_line(text, ("articles", index))
         if isinstance(entry, dict) and "title" in entry:
@@ -71,12 +72,13 @@ def from_data(data: dict[str, Any], path: Path, text: str, options: BuildOptions
         articles.append(_rebase_images(result.document, source.parent, folder))
         figure_lines += [None] * len(result.document.figures())
         warnings += result.warnings
+        inputs += result.inputs
     fields = {key: value for key, value in data.items() if key != "articles"}
     try:
         packet = Packet.model_validate({**fields, "articles": [a.model_dump() for a in articles]})
     except ValidationError as error:
         raise validation_error(error, file=path, text=text) from None
-    return ReadResult(packet, figure_lines=figure_lines, warnings=warnings, images=images)
+    return ReadResult(packet, figure_lines=figure_lines, warnings=warnings, images=images, inputs=inputs)
 
 
 def _claim_embedded_images(result: ReadResult, index: int) -> dict[str, bytes]:

@@ -1,25 +1,37 @@
-"""Plain-text captures of published pages (copied from a browser, the seed's format).
+"""Plain-text captures of published pages: what a browser's select-all and copy (or `lynx -dump`) gives.
 
-A capture reads, top to bottom: the .gov/.mil banner lines, optional labels ("Immediate Release", a
-historical-collection notice), the headline, an optional byline and date, body paragraphs separated by blank
-lines, and photo blocks: consecutive lines holding the alt text, the photo title, the caption, a credit line
-("Credit: NAME", "Photo By: NAME", or "NAME, DOD") and "VIRIN: YYMMDD-S-XXXXX-NNNN" (or one "Photo by: NAME |
-VIRIN: ..." line). "Related Stories" ends the article. Text is repaired with ftfy (mojibake) and whitespace is
-normalised; typographic quotes are kept.
+A capture holds the page's chrome as text: the .gov/.mil banner, breadcrumbs ("Home : Media : News"), section
+labels ("PHOTO GALLERY", "NEWS | May 5, 2020"), share and download bars, site descriptions. The reader drops
+those by general rules, finds the headline among what is left (the first title-like line that the page supports
+with a byline, a date, a credit or a caption, else the first title-like line), reads the meta lines under it
+(By/From lines, "Published", "28 Jul 2011 | NAME", run-in "By NAMEMarch 12, 2013") and turns the rest into
+body blocks and photo blocks:
 
-A capture names no image file, so a photo's image is `<VIRIN>.jpg`: `--images DIR` supplies it by VIRIN.
+- a photo block ends in credit or VIRIN lines ("Credit: NAME", "Photo By: NAME", "NAME, DOD", "VIRIN: ...",
+  "Photo by: NAME | VIRIN: ...", "VIRIN.JPG Photo By: NAME"): alt text, photo title and caption come before;
+- a caption paragraph ends in a photo credit ("(U.S. Army photo by NAME/Released)", "Navy photo by NAME") or
+  starts with a VIRIN ("191108-N-PH222-0050 SAN DIEGO (Nov. 8, 2019) ...");
+- slideshow lines read "1 / 4 Show Caption + Hide Caption – CAPTION (Photo Credit: NAME) VIEW ORIGINAL";
+- a photo-detail page is a headline with only a caption (and its credit) around it: one figure whose title is
+  the headline, whose alt text is the short description line just before it.
+
+"Related Stories" ends the article. Text is repaired with ftfy (mojibake) and whitespace is normalised. A
+capture names no image file, so a photo's image is `<VIRIN>.jpg` (`--images DIR` supplies it by VIRIN).
+
+The reader never drops the body quietly: when what it kept is less than half of the capture's text that is not
+recognised page chrome, it refuses with a line that says so.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from pydantic import ValidationError
 
 from exporter.errors import ExportError
-from exporter.model import Article, Block, Byline, Figure, Heading, ListBlock, Paragraph, Source, Text
+from exporter.model import Article, Block, Byline, Figure, Heading, ListBlock, Paragraph, Source, Text, plain_text
 from exporter.options import BuildOptions
 from exporter.readers import ReadResult, read_text
 from exporter.readers.profiles.base import clean_virin, iso_date, split_credit, squash
@@ -33,7 +45,7 @@ _BANNER_LINES = [
         r"^(?:an? )?\.(?:gov|mil) website belongs to an official .*$",
         r"^secure \.(?:gov|mil) websites use https$",
         r"^an? lock \(.*\) or https:// means you['’]ve safely connected to the \.(?:gov|mil) website.*$",
-        r"^skip to main content.*$",
+        r"^skip to (?:main )?content.*$",
     )
 ]
 _LABELS = re.compile(
@@ -45,34 +57,108 @@ _HISTORICAL = re.compile(
     r"|frozen in time)",
     re.IGNORECASE,
 )
+# Share, print and download bars, slideshow and viewer controls, navigation bars ("< | Archive | Index | ... >").
 _CHROME_LINES = re.compile(
     r"^(?:share|print|e-?mail|facebook|x|twitter|linkedin|subscribe|hide|download|comments?|"
-    r"download hi-res|photo details|full size|copy link)$",
+    r"download hi-res|photo details|full size|copy link|photo gallery|image gallery|video gallery|"
+    r"view original|show caption|hide caption|suggested searches|toggle navigation|back to top|"
+    r"download image:.*|download photo\b.*|download (?:full|hi-?res).*|"
+    r".*\bclick(?:ing)? (?:on )?the (?:picture|image|photo)\b.*|the highest resolution version available\.?|"
+    r"tomorrow['’]s picture:.*|this photograph is considered public domain.*)$",
     re.IGNORECASE,
 )
+_NAV_BAR = re.compile(r"^[<>\s]*(?:[^|]{1,25}\|){3,}[^|]{0,25}[<>\s]*$")
+# "Home : Media : News : News Article View", "Home > News", "Home » Articles".
+_BREADCRUMB = re.compile(r"^home\s*(?:[:>»/|]\s*\S.*)?$", re.IGNORECASE)
+# Section labels: a line made only of words pages use to name a section ("PHOTO GALLERY", "Featured News",
+# "Article Display", "Photo Information", "YEAR IN PHOTOS 2024", "Speeches / Testimony").
+_SECTION_WORDS = frozenset(
+    {
+        "photo", "photos", "image", "images", "imagegallery", "gallery", "galleries", "news", "featured", "feature",
+        "features", "article", "articles", "display", "information", "video", "videos", "multimedia", "press",
+        "release", "releases", "speeches", "speech", "testimony", "commentary", "commentaries", "stories", "story",
+        "graphics", "graphic", "photography", "top", "latest", "media", "room", "year", "in", "of", "the", "and",
+        "week", "spotlight", "spotlights", "transcript", "transcripts", "statement", "statements", "blog", "blogs",
+    }
+)
+_DATE_LABEL = re.compile(r"^(?P<label>[A-Za-z][A-Za-z /&-]{1,30}?)\s*\|\s*(?P<date>[^|]{6,30})$")
 _RELATED = re.compile(
     r"^(?:related stories|related articles|related content|related links|related)$", re.IGNORECASE
 )
+_VIRIN = r"[0-9]{6}-[A-Z]-[A-Z0-9]{5}-[0-9]{3,4}[A-Z]?(?:-[A-Z]{2})?"
 _VIRIN_LINE = re.compile(r"^VIRIN\s*:\s*(?P<virin>\S+)\s*$", re.IGNORECASE)
 _CREDIT_LINE = re.compile(
-    r"^(?:photo\s+by|credit|photo\s+credit|video\s+by|courtesy)\s*:\s*(?P<credit>.+)$", re.IGNORECASE
+    r"^(?:(?:photo|video|image)\s+by\s*:?|(?:photo\s+|image\s+)?credits?\s*:|courtesy\s*:)\s*(?P<credit>.+)$",
+    re.IGNORECASE,
 )
 _COMBINED = re.compile(
-    r"^(?:photo\s+by|credit)\s*:\s*(?P<credit>.+?)\s*\|\s*VIRIN\s*:\s*(?P<virin>\S+)\s*$", re.IGNORECASE
+    rf"^(?:(?:photo|video)\s+by|credit)\s*:?\s*(?P<credit>.+?)\s*\|?\s*VIRIN\s*:\s*(?P<virin>\S+)\s*$"
+    rf"|^(?P<virin2>{_VIRIN})(?:\.[A-Za-z]{{3,4}})?\s+(?:photo|video)\s+by\s*:?\s*(?P<credit2>.+)$",
+    re.IGNORECASE,
 )
 # "Chad J. McNeeley, DOD" / "Navy Petty Officer 1st Class Jane Doe, U.S. Navy": a credit line without a label.
 _AGENCY_CREDIT = re.compile(r"^[^.!?]{3,80},\s*(?:DOD|DoD|U\.S\. [A-Z][A-Za-z ]+|[A-Z]{2,6})$")
-_BYLINE = re.compile(r"^by\s+(?P<names>.+)$", re.IGNORECASE)
+# A caption's credit without parentheses: "... the students. DoD photo by Marvin Lynchard".
+_CREDIT_TAIL = re.compile(
+    r"(?<=[.!?”\"’)])\s+(?P<credit>(?:(?:U\.S\.|DoD|DOD|Army|Navy|Air Force|Marine Corps|Coast Guard|Space Force|"
+    r"National Guard|Air National Guard|Army Reserve|NASA)\s+)*(?:photo|photograph|photo illustration|video|graphic)"
+    r"\s+(?:by|courtesy of)\s+[^()]{3,80}?)\s*$",
+    re.IGNORECASE,
+)
+_LEADING_VIRIN = re.compile(rf"^(?P<virin>{_VIRIN})\s+")
+_SLIDE = re.compile(
+    r"^(?:\d+\s*/\s*\d+\s*)?show caption\s*\+\s*hide caption\s*[–—-]\s*(?P<caption>.*?)\s*"
+    r"(?:\(photo credit:\s*(?P<credit>[^()]*)\))?\s*(?:view original)?$",
+    re.IGNORECASE,
+)
+_BYLINE = re.compile(r"^(?:by|from)\s+(?P<names>.+)$", re.IGNORECASE)
+_RUN_IN_BYLINE = re.compile(
+    r"^by\s+(?P<names>.+?)\s*(?P<date>(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d{1,2},\s+\d{4})$",
+    re.IGNORECASE,
+)
+_PUBLISHED = re.compile(r"^(?:published|updated|posted|released)\b\s*:?\s*(?P<date>.*)$", re.IGNORECASE)
+_DATE_AND_NAMES = re.compile(r"^(?P<date>[^|]{6,30}?)\s*\|\s*(?P<names>.+)$")
+_BULLET = re.compile(r"^[•·▪◦*]\s*")
+# An author organisation shown alone under the headline: "U.S. Indo-Pacific Command", "DOD News".
+_ORGANIZATION = re.compile(
+    r"^(?:[A-Z0-9][\w.'’&-]*\s+){0,7}(?:Command|Affairs|Office|Agency|News|Wing|Group|Division|Department|Center|"
+    r"Headquarters|Service|Squadron|Battalion|Brigade|Regiment|Fleet|Forces?|Corps|Guard|Reserve|Staff|Activity)$"
+)
 _LIST_ITEM = re.compile(r"^(?:[•·▪◦*-]|\d{1,3}[.)])\s+(?P<text>.+)$")
 _TERMINAL = (".", "!", "?", ":", ";", "”", '"', "’", "'", ")", ",")
+_HAS_DATE = re.compile(
+    r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?,?\s+\d{1,2}\b|\b(?:19|20)\d{2}\b", re.IGNORECASE
+)
+# The kept text must cover at least this share of the capture's text that is not recognised chrome.
+MIN_KEPT_SHARE = 0.5
 
 
 @dataclass
 class Group:
-    """Consecutive non-blank lines; `line` is the 1-based number of the first."""
+    """Consecutive non-blank lines; `numbers` are their 1-based line numbers."""
 
     lines: list[str]
-    line: int
+    numbers: list[int]
+    # Right after page chrome (a section label, a banner): a sentence here describes the section, not a photo.
+    after_chrome: bool = False
+
+    @property
+    def line(self) -> int:
+        return self.numbers[0]
+
+    def text(self) -> str:
+        return " ".join(self.lines)
+
+
+@dataclass
+class _Reading:
+    """What the reader has decided so far, and the text it accounts for."""
+
+    name: str
+    warnings: list[str] = field(default_factory=list)
+    claims_official: bool = False
+    chrome_chars: int = 0
+    dates: list[str] = field(default_factory=list)
 
 
 def read(path: Path, options: BuildOptions) -> ReadResult:
@@ -81,19 +167,17 @@ def read(path: Path, options: BuildOptions) -> ReadResult:
 
 def groups_of(text: str) -> list[Group]:
     groups: list[Group] = []
-    current: list[str] = []
-    start = 0
+    current = Group([], [])
     for number, raw in enumerate(text.splitlines(), start=1):
         line = squash(raw)
         if line:
-            if not current:
-                start = number
-            current.append(line)
-        elif current:
-            groups.append(Group(current, start))
-            current = []
-    if current:
-        groups.append(Group(current, start))
+            current.lines.append(line)
+            current.numbers.append(number)
+        elif current.lines:
+            groups.append(current)
+            current = Group([], [])
+    if current.lines:
+        groups.append(current)
     return groups
 
 
@@ -101,85 +185,282 @@ def is_banner(line: str) -> bool:
     return any(pattern.match(line) for pattern in _BANNER_LINES)
 
 
+def is_section_label(line: str) -> bool:
+    words = re.findall(r"[A-Za-z]+|\d+", line)
+    if not words or len(words) > 6 or re.search(r"[.!?,;]$", line):
+        return False
+    return all(word.lower() in _SECTION_WORDS or (word.isdigit() and len(word) == 4) for word in words)
+
+
+def is_chrome(line: str) -> bool:
+    bare = _BULLET.sub("", line)
+    return bool(
+        is_banner(bare)
+        or _CHROME_LINES.match(bare)
+        or _LABELS.match(bare)
+        or _BREADCRUMB.match(bare)
+        or _NAV_BAR.match(bare)
+        or is_section_label(bare)
+    )
+
+
+def date_label(line: str) -> str | None:
+    """'NEWS | April 30, 2021': a section label with the date."""
+    match = _DATE_LABEL.match(line)
+    if match and is_section_label(match.group("label")):
+        return iso_date(match.group("date"))
+    return None
+
+
 def parse_capture(text: str, options: BuildOptions, *, name: str) -> ReadResult:
-    groups = groups_of(text)
-    warnings: list[str] = []
-    claims_official = False
-    # Banner lines and labels before the headline.
-    while groups:
-        group = groups[0]
-        kept = [line for line in group.lines if not is_banner(line)]
-        if len(kept) != len(group.lines):
-            claims_official = True
-        kept = [line for line in kept if not _LABELS.match(line) and not _CHROME_LINES.match(line)]
-        if kept and _HISTORICAL.search(" ".join(kept)) and len(" ".join(kept)) < 400:
-            warnings.append(f"{name}:{group.line}: historical-collection notice left out of the article")
-            kept = []
-        if kept:
-            groups[0] = Group(kept, group.line + len(group.lines) - len(kept))
-            break
-        groups.pop(0)
+    reading = _Reading(name)
+    groups = _without_chrome(groups_of(text), reading)
     if not groups:
         raise ExportError("no headline: the capture holds only banner lines or nothing", file=name, line=1)
-    headline_group = groups.pop(0)
+    groups = _merge_credit_groups(groups)
+    index = _headline_index(groups)
+    if index is None:
+        raise ExportError(
+            "no headline: no line reads as a title (short, without final punctuation)", file=name, line=groups[0].line
+        )
+    before, headline_group, after = groups[:index], groups[index], groups[index + 1 :]
     title = headline_group.lines[0]
-    leftover = headline_group.lines[1:]
-
-    byline: Byline | None = None
-    published: str | None = None
-    # Byline and date lines right after the headline (same group or their own short groups).
-    meta_lines = list(leftover)
-    while (
-        groups
-        and all(len(line) < 120 for line in groups[0].lines)
-        and any(_BYLINE.match(line) or _is_date_line(line) for line in groups[0].lines)
-        and not any(_VIRIN_LINE.match(line) for line in groups[0].lines)
-    ):
-        meta_lines.extend(groups.pop(0).lines)
-    for line in meta_lines:
-        match = _BYLINE.match(line)
-        if match and byline is None:
-            byline = _byline(match.group("names"))
-        elif _is_date_line(line) and published is None:
-            published = iso_date(line)
+    rest = Group(headline_group.lines[1:], headline_group.numbers[1:])
+    meta = _Meta()
+    after = _read_meta([rest, *after] if rest.lines else after, meta)
 
     body: list[Block] = []
     figure_lines: list[int | None] = []
-    for group in groups:
-        if len(group.lines) == 1 and _RELATED.match(group.lines[0]):
-            remaining = groups[groups.index(group) + 1 :]
-            if remaining:
-                warnings.append(f"{name}:{group.line}: related stories listed without links were left out")
-            break
-        lines = [line for line in group.lines if not _CHROME_LINES.match(line) and not is_banner(line)]
-        if not lines:
-            continue
-        figure = photo_block(lines)
-        if figure is not None:
-            body.append(figure)
-            figure_lines.append(group.line)
-            if not figure.alt:
-                warnings.append(
-                    f"{name}:{group.line}: photo {figure.virin or figure.title or ''} has no alt-text line: "
-                    "add alt text to the imported file or build with --alt-from-caption"
-                )
-            continue
-        body.extend(text_blocks(lines, body))
+    leading = _leading(before, reading)
+    published = meta.published or next(iter(reading.dates), None)
+    for figure, line in leading.figures:
+        body.append(figure)
+        figure_lines.append(line)
+    if meta.title_credit is not None:
+        body.append(_figure(title=title, credit=meta.title_credit))
+        figure_lines.append(headline_group.line)
+    after = _until_related(after, reading)
+    photo_page = _photo_page(title, leading, after, reading)
+    if photo_page is not None:
+        figure, line = photo_page
+        body.append(figure)
+        figure_lines.append(line)
+    else:
+        for group in after:
+            for block, line in _blocks(group, body, reading):
+                body.append(block)
+                if line is not None:
+                    figure_lines.append(line)
+    for figure, line in zip((b for b in body if isinstance(b, Figure)), figure_lines, strict=False):
+        if not figure.alt:
+            reading.warnings.append(
+                f"{name}:{line}: photo {figure.virin or figure.title or ''} has no alt-text line: "
+                "add alt text to the imported file or build with --alt-from-caption"
+            )
 
-    source = Source(url=options.source_url, page_claims_official=claims_official)
+    _check_kept(text, reading, title, meta, body, after)
+    source = Source(
+        url=options.source_url,
+        url_from="given" if options.source_url else None,
+        page_claims_official=reading.claims_official,
+    )
     try:
-        article = Article(title=title, byline=byline, published=published, source=source, body=body)
+        article = Article(title=title, byline=meta.byline, published=published, source=source, body=body)
     except ValidationError as error:
         raise ExportError(
             f"the capture gave an invalid article: {error.errors()[0]['msg']}", file=name
         ) from None
-    return ReadResult(article, figure_lines=figure_lines, warnings=warnings)
+    return ReadResult(article, figure_lines=figure_lines, warnings=reading.warnings)
+
+
+def _without_chrome(groups: list[Group], reading: _Reading) -> list[Group]:
+    """Drop banner, labels, breadcrumbs, share bars and notices; keep the dates section labels carry."""
+    kept: list[Group] = []
+    previous_chrome = False
+    for group in groups:
+        lines: list[str] = []
+        numbers: list[int] = []
+        follows_chrome = False
+        for line, number in zip(group.lines, group.numbers, strict=True):
+            labelled = date_label(line)
+            if labelled:
+                reading.dates.append(labelled)
+            if is_banner(_BULLET.sub("", line)):
+                reading.claims_official = True
+            if labelled or is_chrome(line):
+                reading.chrome_chars += len(line)
+                previous_chrome = True
+                continue
+            if not lines:
+                follows_chrome = previous_chrome
+            previous_chrome = False
+            lines.append(line)
+            numbers.append(number)
+        if not lines:
+            continue
+        if not kept and _HISTORICAL.search(" ".join(lines)) and len(" ".join(lines)) < 400:
+            reading.warnings.append(
+                f"{reading.name}:{numbers[0]}: historical-collection notice left out of the article"
+            )
+            reading.chrome_chars += sum(map(len, lines))
+            continue
+        kept.append(Group(lines, numbers, after_chrome=follows_chrome))
+    return kept
+
+
+def _is_credit(line: str) -> bool:
+    bare = _BULLET.sub("", line)
+    return bool(_COMBINED.match(bare) or _VIRIN_LINE.match(bare) or _CREDIT_LINE.match(bare))
+
+
+def _merge_credit_groups(groups: list[Group]) -> list[Group]:
+    """A group of credit and VIRIN lines alone belongs to the caption before it."""
+    merged: list[Group] = []
+    for group in groups:
+        if merged and all(_is_credit(line) for line in group.lines):
+            merged[-1] = Group(merged[-1].lines + group.lines, merged[-1].numbers + group.numbers)
+        else:
+            merged.append(group)
+    return merged
+
+
+def _title_like(line: str) -> bool:
+    words = line.split()
+    return (
+        2 <= len(line) <= 160
+        and len(words) <= 25
+        and not line.endswith((".", ":", ";", ",", "”", '"', ")"))
+        and not line[:1].islower()
+        and not _is_credit(line)
+        and not _is_meta(line)
+        and not _SLIDE.match(line)
+        and not _LIST_ITEM.match(line)
+    )
+
+
+def _caption_like(text: str) -> bool:
+    """A photo caption: long enough, and dated, credited or led by a VIRIN."""
+    return len(text) >= 80 and bool(
+        _HAS_DATE.search(text) or split_credit(text)[1] or _CREDIT_TAIL.search(text) or _LEADING_VIRIN.match(text)
+    )
+
+
+def _supported(groups: list[Group], index: int) -> bool:
+    """Whether the page backs the title-like first line of `groups[index]` as its headline: a byline, date,
+    credit, slideshow or caption right under it, or a caption right before it with nothing but chrome after."""
+    group = groups[index]
+    following = group.lines[1:] or (groups[index + 1].lines if index + 1 < len(groups) else [])
+    if following:
+        first = following[0]
+        if _is_meta(first) or _is_credit(first) or _SLIDE.match(first) or _caption_like(" ".join(following)):
+            return True
+    previous = groups[index - 1].text() if index > 0 else ""
+    return bool(previous) and _caption_like(previous) and index + 1 >= len(groups)
+
+
+def _headline_index(groups: list[Group]) -> int | None:
+    """The first title-like line the page supports, looked for until the second paragraph of prose after the
+    first title-like line; else that first title-like line. A photo block's title line (title, caption, credit)
+    is the headline only when nothing else can be: then the page is that photo's page."""
+    first: int | None = None
+    photo: int | None = None
+    prose = 0
+    for index, group in enumerate(groups):
+        line = group.lines[0]
+        if sum(not _is_credit(item) for item in group.lines) >= 2 and photo_block(group.lines) is not None:
+            if photo is None and _title_like(line):
+                photo = index
+            continue
+        if _title_like(line):
+            if _supported(groups, index):
+                return index
+            # In a longer group a first line without support is a wrapped line of a paragraph.
+            if first is None and len(group.lines) == 1:
+                first = index
+        elif first is not None and len(group.text()) > 60 and not _caption_like(group.text()):
+            prose += 1
+            if prose >= 2:
+                break
+    return first if first is not None else photo
+
+
+def _is_meta(line: str) -> bool:
+    bare = _BULLET.sub("", line)
+    return bool(
+        _RUN_IN_BYLINE.match(bare)
+        or (_BYLINE.match(bare) and len(bare) < 160)
+        or _PUBLISHED.match(bare)
+        or _date_and_names(bare)
+        or _is_date_line(bare)
+    )
+
+
+def _date_and_names(line: str) -> tuple[str, str] | None:
+    match = _DATE_AND_NAMES.match(line)
+    if match:
+        found = iso_date(match.group("date"))
+        if found:
+            return found, match.group("names")
+    return None
 
 
 def _is_date_line(line: str) -> bool:
-    return (len(line) <= 60 and iso_date(line) is not None and not line.endswith(".")) or bool(
-        re.fullmatch(r"(?:published|updated)?:?\s*[A-Za-z]{3,9}\.? \d{1,2}, \d{4}", line, re.IGNORECASE)
-    )
+    return len(line) <= 40 and iso_date(line) is not None and not line.endswith(".")
+
+
+@dataclass
+class _Meta:
+    byline: Byline | None = None
+    published: str | None = None
+    # A credit line right under the headline: the headline names a photo (an image page).
+    title_credit: str | None = None
+
+
+def _read_meta(groups: list[Group], meta: _Meta) -> list[Group]:
+    """Consume the byline, date and credit lines under the headline; the rest of their group is body."""
+    remaining = list(groups)
+    previous_was_byline = False
+    while remaining:
+        group = remaining[0]
+        consumed = 0
+        for line in group.lines:
+            first_line = group is groups[0] and consumed == 0
+            bare = _BULLET.sub("", line)
+            bulleted = bare != line
+            run_in = _RUN_IN_BYLINE.match(bare)
+            dated = _date_and_names(bare)
+            published = _PUBLISHED.match(bare)
+            credit = _CREDIT_LINE.match(bare)
+            if run_in and meta.byline is None:
+                meta.byline = _byline(run_in.group("names"))
+                meta.published = meta.published or iso_date(run_in.group("date"))
+            elif dated and meta.byline is None:
+                meta.published = meta.published or dated[0]
+                meta.byline = _byline(dated[1])
+            elif published:
+                meta.published = meta.published or iso_date(published.group("date"))
+            elif _BYLINE.match(bare) and meta.byline is None and len(bare) < 160:
+                meta.byline = _byline(_BYLINE.match(bare).group("names"))  # type: ignore[union-attr]
+                previous_was_byline = True
+                consumed += 1
+                continue
+            elif _is_date_line(bare) and meta.published is None:
+                meta.published = iso_date(bare)
+            elif credit and first_line and meta.title_credit is None:
+                meta.title_credit = squash(credit.group("credit"))
+            elif first_line and meta.byline is None and _ORGANIZATION.match(bare):
+                meta.byline = Byline(organization=bare)
+            elif bulleted and previous_was_byline and meta.byline and not meta.byline.organization:
+                meta.byline = Byline(people=meta.byline.people, organization=bare)
+            else:
+                break
+            previous_was_byline = False
+            consumed += 1
+        if consumed < len(group.lines):
+            remaining[0] = Group(group.lines[consumed:], group.numbers[consumed:])
+            break
+        remaining.pop(0)
+    return remaining
 
 
 def _byline(names: str) -> Byline:
@@ -189,21 +470,127 @@ def _byline(names: str) -> Byline:
     return Byline(people=people, organization=organization)
 
 
-def photo_block(lines: list[str]) -> Figure | None:
+@dataclass
+class _Leading:
+    """What comes before the headline: photo blocks, a caption (caption-first photo pages), an alt-text line."""
+
+    figures: list[tuple[Figure, int]] = field(default_factory=list)
+    caption: Group | None = None
+    alt: str | None = None
+
+
+def _leading(groups: list[Group], reading: _Reading) -> _Leading:
+    leading = _Leading()
+    for position, group in enumerate(groups):
+        figure = photo_block(group.lines)
+        if figure is not None:
+            leading.figures.append((figure, group.line))
+        elif len(group.lines) == 1 and _is_date_line(group.lines[0]):
+            reading.dates.append(iso_date(group.lines[0]) or "")
+        elif _caption_like(group.text()):
+            leading.caption = group
+        elif (
+            position == len(groups) - 1
+            and len(group.lines) == 1
+            and group.lines[0].endswith(".")
+            and len(group.lines[0]) <= 250
+            and not group.after_chrome
+        ):
+            leading.alt = group.lines[0]
+        else:
+            reading.warnings.append(
+                f"{reading.name}:{group.line}: text before the headline left out ({group.text()[:50]!r})"
+            )
+    return leading
+
+
+def _until_related(groups: list[Group], reading: _Reading) -> list[Group]:
+    for index, group in enumerate(groups):
+        if len(group.lines) == 1 and _RELATED.match(group.lines[0]):
+            if groups[index + 1 :]:
+                reading.warnings.append(
+                    f"{reading.name}:{group.line}: related stories listed without links were left out"
+                )
+            reading.chrome_chars += sum(len(g.text()) for g in groups[index:])
+            return groups[:index]
+    return groups
+
+
+def _photo_page(title: str, leading: _Leading, after: list[Group], reading: _Reading) -> tuple[Figure, int] | None:
+    """A photo-detail page: the headline with one caption around it (repeats allowed) and its credit lines."""
+    captions = [group for group in after if not all(_is_credit(line) for line in group.lines)]
+    texts = {_caption_text(group.lines) for group in captions}
+    if leading.caption is not None:
+        texts.add(_caption_text(leading.caption.lines))
+    if leading.figures or len(texts) > 1:
+        return None
+    group = captions[0] if captions else leading.caption
+    # A caption the page shows twice (before and after the photo title) is read once.
+    reading.chrome_chars += sum(len(g.text()) for g in captions[1:]) + (
+        len(leading.caption.text()) if leading.caption is not None and captions else 0
+    )
+    if group is None or not _caption_like(_caption_text(group.lines)):
+        return None
+    credits = [line for g in after for line in g.lines if _is_credit(line)]
+    figure = photo_block([*group.lines, *[c for c in credits if c not in group.lines]], alt=leading.alt)
+    if figure is None:
+        figure = _caption_figure(group.lines, alt=leading.alt)
+    virin = clean_virin(title)
+    # A headline that is itself a VIRIN (some gallery pages title a photo by it) is the VIRIN, not a title.
+    virin = figure.virin or virin
+    figure = figure.model_copy(update={"title": None if clean_virin(title) else title, "virin": virin,
+                                       "image": _image(virin, title)})
+    return figure, (leading.caption or group).line
+
+
+def _caption_text(lines: list[str]) -> str:
+    return " ".join(line for line in lines if not _is_credit(line))
+
+
+def _blocks(group: Group, previous: list[Block], reading: _Reading) -> list[tuple[Block, int | None]]:
+    lines = group.lines
+    if any(_SLIDE.match(line) for line in lines):
+        return [(figure, group.line) for figure in _slides(lines)]
+    figure = photo_block(lines)
+    if figure is not None:
+        return [(figure, group.line)]
+    if _caption_like(group.text()) and (split_credit(group.text())[1] or _LEADING_VIRIN.match(group.text())):
+        return [(_caption_figure(lines), group.line)]
+    return [(block, None) for block in text_blocks(lines, previous)]
+
+
+def _slides(lines: list[str]) -> list[Figure]:
+    """army.mil slideshows: a photo title line, then "N / M Show Caption + Hide Caption – CAPTION (Photo Credit:
+    NAME) VIEW ORIGINAL"."""
+    figures: list[Figure] = []
+    title: str | None = None
+    for line in lines:
+        match = _SLIDE.match(line)
+        if match is None:
+            title = line
+            continue
+        caption = squash(match.group("caption")) or None
+        figures.append(_figure(title=title, caption=caption, credit=squash(match.group("credit")) or None))
+        title = None
+    return figures
+
+
+def photo_block(lines: list[str], *, alt: str | None = None) -> Figure | None:
     """A photo block: its last lines are the credit and VIRIN (either may be missing, not both)."""
     rest = list(lines)
     virin: str | None = None
     credit: str | None = None
-    # Read from the end: VIRIN, credit, or the combined "Photo by: NAME | VIRIN: ..." line.
+    # Read from the end: VIRIN, credit, or a combined "Photo by: NAME | VIRIN: ..." line.
     for _ in range(3):
         if not rest:
             break
-        last = rest[-1]
+        last = _BULLET.sub("", rest[-1])
         combined = _COMBINED.match(last)
         virin_match = _VIRIN_LINE.match(last)
         credit_match = _CREDIT_LINE.match(last)
         if combined and virin is None and credit is None:
-            virin, credit = combined.group("virin"), combined.group("credit")
+            virin = combined.group("virin") or combined.group("virin2")
+            credit = combined.group("credit") or combined.group("credit2")
         elif virin_match and virin is None:
             virin = virin_match.group("virin")
         elif credit_match and credit is None:
@@ -213,11 +600,8 @@ def photo_block(lines: list[str]) -> Figure | None:
         else:
             break
         rest.pop()
-    if virin is None and credit is None:
+    if (virin is None and credit is None) or not rest:
         return None
-    if not rest:
-        return None
-    alt: str | None = None
     title: str | None = None
     if len(rest) >= 3:
         alt, title, caption_lines = rest[0], rest[1], rest[2:]
@@ -229,19 +613,50 @@ def photo_block(lines: list[str]) -> Figure | None:
             title, caption_lines = rest[0], rest[1:]
     else:
         caption_lines = rest
-    caption_text = " ".join(caption_lines)
-    caption_text, suffix_credit = split_credit(caption_text)
-    credit = squash(credit) if credit else suffix_credit
-    virin_value = clean_virin(virin) if virin else None
-    image = f"{virin_value}.jpg" if virin_value else f"{_slug(title or caption_text)}.jpg"
+    return _caption_figure(caption_lines, alt=alt, title=title, credit=credit, virin=virin)
+
+
+def _caption_figure(
+    lines: list[str],
+    *,
+    alt: str | None = None,
+    title: str | None = None,
+    credit: str | None = None,
+    virin: str | None = None,
+) -> Figure:
+    """A figure from caption lines: a trailing credit ("(U.S. Army photo by NAME)", "Navy photo by NAME") moves
+    into the credit unless a credit line gave one; a leading VIRIN is the figure's VIRIN."""
+    caption = " ".join(line for line in lines if not _is_credit(line))
+    caption, suffix = split_credit(caption)
+    if suffix is None:
+        tail = _CREDIT_TAIL.search(caption)
+        if tail:
+            caption, suffix = caption[: tail.start()].rstrip(), squash(tail.group("credit"))
+    leading = _LEADING_VIRIN.match(caption)
+    found_virin = clean_virin(virin) or (clean_virin(leading.group("virin")) if leading else None)
+    return _figure(alt=alt, title=title, caption=caption or None, credit=squash(credit) or suffix, virin=found_virin)
+
+
+def _figure(
+    *,
+    alt: str | None = None,
+    title: str | None = None,
+    caption: str | None = None,
+    credit: str | None = None,
+    virin: str | None = None,
+) -> Figure:
     return Figure(
-        image=image,
-        alt=alt,
-        title=title,
-        caption=[Text(text=caption_text)] if caption_text else [],
+        image=_image(virin, title or caption or "photo"),
+        alt=alt or None,
+        title=title or None,
+        caption=[Text(text=caption)] if caption else [],
         credit=credit or None,
-        virin=virin_value,
+        virin=virin,
     )
+
+
+def _image(virin: str | None, fallback: str) -> str:
+    return f"{virin}.jpg" if virin else f"{_slug(fallback)}.jpg"
 
 
 def text_blocks(lines: list[str], previous: list[Block]) -> list[Block]:
@@ -267,6 +682,34 @@ def _looks_like_subhead(line: str) -> bool:
         and len(line.split()) <= 12
         and not _VIRIN_LINE.match(line)
     )
+
+
+def _check_kept(text: str, reading: _Reading, title: str, meta: _Meta, body: list[Block], after: list[Group]) -> None:
+    """Refuse rather than return an article that dropped most of the capture's text without a reason."""
+    total = sum(len(squash(line)) for line in text.splitlines()) - reading.chrome_chars
+    kept = len(title) + len(meta.byline.text() if meta.byline else "") + _block_chars(body)
+    if total > 400 and kept < MIN_KEPT_SHARE * total:
+        first_lost = after[0].line if after else 1
+        raise ExportError(
+            f"only {100 * kept // total}% of the capture's text was read as the article: its layout was not "
+            "recognised, so the body would be lost; refused (check the headline and the blank lines between "
+            "paragraphs)",
+            file=reading.name,
+            line=first_lost,
+        )
+
+
+def _block_chars(blocks: list[Block]) -> int:
+    count = 0
+    for block in blocks:
+        if isinstance(block, Figure):
+            count += sum(len(part or "") for part in (block.alt, block.title, block.credit, block.virin))
+            count += len(plain_text(block.caption))
+        elif isinstance(block, ListBlock):
+            count += sum(_block_chars(item) for item in block.items)
+        else:
+            count += len(plain_text(getattr(block, "children", [])))
+    return count
 
 
 def _slug(text: str) -> str:

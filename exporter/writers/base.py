@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from exporter.confine import Confinement, is_remote
+from exporter.confine import MAX_IMAGE_FILE_BYTES, Confinement, is_remote
 from exporter.errors import ExportError, Warnings
 from exporter.images import ProcessedImage, process_image
 from exporter.model import Article, Figure, Packet
@@ -33,6 +33,8 @@ class RenderContext:
     # Pictures that came inside the input (DOCX media), by `Figure.image`: used before any file lookup.
     embedded_images: dict[str, bytes] = field(default_factory=dict)
     _sources: dict[int, tuple[bytes, str] | None] = field(default_factory=dict, repr=False)
+    # Local files read while rendering (images): inputs too, which no output may replace.
+    files_read: list[Path] = field(default_factory=list)
 
     @property
     def base_dir(self) -> Path:
@@ -73,8 +75,8 @@ class RenderContext:
                 self._missing(figure, "is remote and --allow-network is off")
             return found
         path = self.confinement.local_path(reference, self.base_dir)
-        if path.is_file():
-            return path.read_bytes(), reference
+        if path.exists():
+            return self._read(path), reference
         found = self._from_images_dir(figure)
         if found is None:
             self._missing(figure, "was not found")
@@ -93,9 +95,13 @@ class RenderContext:
             names.append(basename)
         for name in names:
             candidate = folder / name
-            if candidate.is_file() and self.confinement.allows(candidate):
-                return candidate.read_bytes(), str(candidate)
+            if candidate.exists() and self.confinement.allows(candidate):
+                return self._read(candidate), str(candidate)
         return None
+
+    def _read(self, path: Path) -> bytes:
+        self.files_read.append(path)
+        return self.confinement.read(path, MAX_IMAGE_FILE_BYTES, "images")
 
     def _missing(self, figure: Figure, why: str) -> None:
         self.warnings.warn(

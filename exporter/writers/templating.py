@@ -7,13 +7,14 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from exporter.i18n import iso_duration, long_date, translations
-from exporter.model import Article, Block, BlockQuote, Figure, Heading, ListBlock, Media, plain_text
+from exporter.model import Article, Block, BlockQuote, Figure, Footnote, Heading, ListBlock, Media, plain_text
 from exporter.provenance import OFFICIAL_NOTICE
 from exporter.resources import templates_dir
 from exporter.urls import safe_href
@@ -61,18 +62,31 @@ def is_numbered(block: Block) -> bool:
     return isinstance(block, Figure | Media)
 
 
+@dataclass(frozen=True)
+class FootnoteRef:
+    """A footnote's number in its article and the ids of its call and of the note."""
+
+    number: int
+    call_id: str
+    note_id: str
+
+
 class Numbering:
-    """Stable heading anchors and figure numbers for the templates, keyed by node identity."""
+    """Stable heading anchors, figure numbers and footnote numbers for the templates, keyed by node identity.
+    Footnotes are numbered per article, in reading order."""
 
     def __init__(self, articles: list[Article], prefixes: list[str] | None = None, *, figures_before: int = 0) -> None:
         """`figures_before`: figures numbered ahead of these articles (a packet's article rendered on its own
         continues the packet's numbering)."""
         self._anchors: dict[int, str] = {}
         self._figures: dict[int, int] = {}
+        self._footnotes: dict[int, FootnoteRef] = {}
         used: set[str] = set()
         figure_count = figures_before
         for index, article in enumerate(articles):
             prefix = prefixes[index] if prefixes else ""
+            for number, note in enumerate(article.footnotes(), start=1):
+                self._footnotes[id(note)] = FootnoteRef(number, f"{prefix}fnref-{number}", f"{prefix}fn-{number}")
             for block in walk_blocks(article.body):
                 if isinstance(block, Heading):
                     base = prefix + slugify(plain_text(block.children))
@@ -90,6 +104,9 @@ class Numbering:
 
     def figure_number(self, block: Figure | Media) -> int:
         return self._figures[id(block)]
+
+    def footnote(self, note: Footnote) -> FootnoteRef:
+        return self._footnotes[id(note)]
 
 
 def render_template(name: str, language: str, **context: Any) -> str:

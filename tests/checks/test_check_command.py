@@ -1,4 +1,6 @@
-"""`exporter check`: validators per format, cross-format consistency, and damage that must be caught."""
+"""`exporter check` end to end (slow: EPUBCheck, Ace, Chromium): every sample passes every validator from any
+working directory; damage in one format is named, with the right format blamed; the JSON report follows its
+documented schema."""
 
 from __future__ import annotations
 
@@ -10,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from exporter.checks import epub_validators
+from exporter.checks.codes import is_known
 from exporter.checks.report import overall_exit_code
 from exporter.checks.run import check_files
 from tests.conftest import SAMPLES
@@ -17,6 +20,8 @@ from tests.conftest import SAMPLES
 pytestmark = pytest.mark.slow
 
 ALL_FORMATS = "html,epub,pdf,docx"
+SAMPLE_STEMS = [path.stem for path in sorted(SAMPLES.glob("*.md"))] + ["press-packet"]
+TORTURE = SAMPLES / "torture-every-block.md"
 
 
 @pytest.fixture(scope="module")
@@ -26,6 +31,17 @@ def built(tmp_path_factory, exporter_cli) -> Path:
     result = exporter_cli("build", *sources, "--to", ALL_FORMATS, "--out", out, timeout=900)
     assert result.returncode == 0, result.stderr
     return out
+
+
+@pytest.fixture(scope="module")
+def report_schema(exporter_cli) -> dict:
+    import jsonschema
+
+    result = exporter_cli("schema", "--check")
+    assert result.returncode == 0, result.stderr
+    schema = json.loads(result.stdout)
+    jsonschema.Draft202012Validator.check_schema(schema)
+    return schema
 
 
 def outputs(folder: Path, stem: str, formats: str = ALL_FORMATS) -> list[Path]:
@@ -52,92 +68,128 @@ def rewrite_zip_member(path: Path, member: str, edit) -> None:
             new.writestr(info, data)
 
 
-SAMPLE_STEMS = [path.stem for path in sorted(SAMPLES.glob("*.md"))] + ["press-packet"]
+def run_check(exporter_cli, schema: dict, *args, cwd: Path | None = None) -> tuple[int, dict]:
+    """`exporter check ARGS --json`; the report must follow the published schema and use known codes only."""
+    import jsonschema
 
-
-def test_every_sample_and_the_packet_pass_every_check(built: Path, exporter_cli) -> None:
-    files = []
-    for stem in SAMPLE_STEMS:
-        files += outputs(built, stem)
-    result = exporter_cli("check", *files, "--json", timeout=900)
+    result = exporter_cli("check", *args, "--json", cwd=cwd, timeout=900)
+    assert "Traceback" not in result.stderr, result.stderr
     report = json.loads(result.stdout)
+    jsonschema.validate(report, schema)
+    unknown = {f["code"] for r in report["results"] for f in r["findings"] if not is_known(f["code"])}
+    assert not unknown, unknown
+    assert report["exit_code"] == result.returncode
+    return result.returncode, report
+
+
+def findings(report: dict, suffix: str, check: str) -> list[dict]:
+    return [f for r in report["results"] if r["file"].endswith(suffix) and r["check"].startswith(check)
+            for f in r["findings"]]
+
+
+def test_every_sample_and_the_packet_pass_every_check(built, exporter_cli, report_schema):
+    files = [path for stem in SAMPLE_STEMS for path in outputs(built, stem)]
+    code, report = run_check(exporter_cli, report_schema, *files)
     failing = [r for r in report["results"] if r["status"] != "passed"]
-    assert result.returncode == 0 and not failing, failing
-    checks = {(Path(r["file"]).suffix, r["check"].split()[0]) for r in report["results"]}
-    for expected in [(".html", "axe-core"), (".html", "structure"), (".epub", "EPUBCheck"), (".epub", "DAISY"),
-                     (".docx", "DOCX"), (".pdf", "page-validation"), (".pdf", "structure")]:
+    assert code == 0 and not failing, failing
+    checks = {(r["format"], r["check"].split()[0]) for r in report["results"]}
+    for expected in [("HTML", "axe-core"), ("HTML", "structure"), ("HTML", "alt"), ("EPUB", "EPUBCheck"),
+                     ("EPUB", "DAISY"), ("EPUB", "structure"), ("EPUB", "alt"), ("DOCX", "DOCX"),
+                     ("PDF", "page-validation"), ("PDF", "structure"), ("PDF", "alt")]:
         assert expected in checks, expected
     assert sum(1 for r in report["results"] if r["check"] == "consistency") == 4 * len(SAMPLE_STEMS)
 
 
-def test_against_the_source(built: Path, exporter_cli) -> None:
-    source = SAMPLES / "torture-every-block.md"
-    result = exporter_cli("check", *outputs(built, "torture-every-block", "html,epub"), "--against", source,
-                          "--json")
-    report = json.loads(result.stdout)
-    assert result.returncode == 0, report
+def test_every_format_checks_the_same_from_another_folder_with_spaces_and_accents(tmp_path, exporter_cli,
+                                                                                    report_schema):
+    """Relative paths, spaces and non-ASCII in names, run from another folder (DAISY Ace "crashed" on relative
+    paths: it runs in a folder of its own)."""
+    source_folder = tmp_path / "sources é"
+    source_folder.mkdir()
+    shutil.copytree(SAMPLES / "images", source_folder / "images")
+    source = shutil.copy(TORTURE, source_folder / "Übung mit Leerzeichen.md")
+    out = tmp_path / "out dir ü"
+    result = exporter_cli("build", source, "--to", ALL_FORMATS, "--out", out, timeout=600)
+    assert result.returncode == 0, result.stderr
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    names = [Path("..") / out.name / f"Übung mit Leerzeichen.{fmt}" for fmt in ALL_FORMATS.split(",")]
+    code, report = run_check(exporter_cli, report_schema, *names, cwd=elsewhere)
+    assert code == 0, [r for r in report["results"] if r["status"] != "passed"]
+    assert {r["status"] for r in report["results"]} == {"passed"}
+    checks = {r["check"].split()[0] for r in report["results"]}
+    assert {"EPUBCheck", "DAISY", "axe-core", "page-validation", "DOCX", "consistency"} <= checks
+
+
+def test_against_the_source(built, exporter_cli, report_schema):
+    code, report = run_check(exporter_cli, report_schema, *outputs(built, "torture-every-block", "html,epub"),
+                             "--against", TORTURE)
+    assert code == 0, report
     consistency = [r for r in report["results"] if r["check"] == "consistency"]
     assert len(consistency) == 2 and all(r["status"] == "passed" for r in consistency)
 
 
-def test_credit_changed_in_one_format_is_named(built: Path, tmp_path: Path, exporter_cli) -> None:
+def test_a_credit_changed_in_one_format_is_blamed_on_that_format_only(built, tmp_path, exporter_cli,
+                                                                        report_schema):
     files = copy_set(built, tmp_path, "torture-every-block")
     html = tmp_path / "torture-every-block.html"
     html.write_text(html.read_text(encoding="utf-8").replace("</span> NASA</span>", "</span> Someone Else</span>", 1),
                     encoding="utf-8")
-    result = exporter_cli("check", files[1], files[0])
-    assert result.returncode == 1
-    assert "HTML: figure 1: credit is 'Someone Else', EPUB has 'NASA'" in result.stdout.replace("\n", " ")
+    code, report = run_check(exporter_cli, report_schema, *files)
+    assert code == 1
+    [finding] = findings(report, ".html", "consistency")
+    assert finding["message"] == "HTML: figure 1: credit is 'Someone Else', EPUB, PDF and DOCX have 'NASA'"
+    assert (finding["code"], finding["format"], finding["figure"], finding["field"]) == (
+        "FACT-DIFFERS", "HTML", 1, "credit")
+    assert [f for suffix in (".epub", ".pdf", ".docx") for f in findings(report, suffix, "consistency")] == []
 
 
-def test_virin_dropped_from_an_epub_caption(built: Path, tmp_path: Path, exporter_cli) -> None:
-    files = copy_set(built, tmp_path, "torture-every-block")
+def test_virin_dropped_from_an_epub_caption(built, tmp_path, exporter_cli, report_schema):
+    copy_set(built, tmp_path, "torture-every-block")
     epub = tmp_path / "torture-every-block.epub"
     rewrite_zip_member(epub, "EPUB/article.xhtml",
                        lambda text: text.replace('<span class="label">VIRIN:</span> 950101-O-AB123-001', ""))
-    result = exporter_cli("check", files[0], epub, "--json")
-    report = json.loads(result.stdout)
-    found = [f for r in report["results"] if r["check"] == "consistency" for f in r["findings"]]
-    assert "EPUB: figure 1: virin is None, HTML has '950101-O-AB123-001'" in found
-    assert result.returncode == 1
+    code, report = run_check(exporter_cli, report_schema, epub, "--against", TORTURE)
+    assert code == 1
+    messages = [f["message"] for f in findings(report, ".epub", "consistency")]
+    assert "EPUB: figure 1: virin is None, source has '950101-O-AB123-001'" in messages
 
 
-def test_img_alt_emptied_in_an_epub(built: Path, tmp_path: Path, exporter_cli) -> None:
-    files = copy_set(built, tmp_path, "torture-every-block")
+def test_img_alt_emptied_in_an_epub(built, tmp_path, exporter_cli, report_schema):
+    copy_set(built, tmp_path, "torture-every-block")
     epub = tmp_path / "torture-every-block.epub"
     alt = "Portrait of a smiling woman with short hair wearing an orange pressure suit, with a United States flag"
     rewrite_zip_member(epub, "EPUB/article.xhtml", lambda text: text.replace(f'alt="{alt}', 'alt="" data-x="', 1))
-    result = exporter_cli("check", files[0], epub, "--json")
-    report = json.loads(result.stdout)
-    by_check = {r["check"].split()[0]: r for r in report["results"] if r["file"].endswith(".epub")}
+    code, report = run_check(exporter_cli, report_schema, epub, "--against", TORTURE)
     # Ace takes alt="" for a decorative image; our structure check knows the figure is not decorative.
-    assert any("image 1" in f and "has empty alt text" in f for f in by_check["structure"]["findings"])
-    assert any("figure 1: alt is None" in f for f in by_check["consistency"]["findings"])
-    assert result.returncode == 1
+    structure = findings(report, ".epub", "structure")
+    assert any(f["code"] == "EPUB-IMG-ALT-EMPTY" and f["figure"] == 1 for f in structure), structure
+    assert any(f["field"] == "alt" and f["figure"] == 1 for f in findings(report, ".epub", "consistency"))
+    assert code == 1
 
 
-def test_official_notice_added_to_a_non_gov_article(built: Path, tmp_path: Path, exporter_cli) -> None:
+def test_official_notice_added_to_a_non_gov_article(built, tmp_path, exporter_cli, report_schema):
     files = copy_set(built, tmp_path, "community-newsletter")
     html = tmp_path / "community-newsletter.html"
     fake = ('<p class="notice">This article was published on www.example.org, an official website of the United '
             'States government.</p>\n<dl class="source-facts">')
     html.write_text(html.read_text(encoding="utf-8").replace('<dl class="source-facts">', fake, 1), encoding="utf-8")
-    result = exporter_cli("check", files[0], files[1], "--against", SAMPLES / "community-newsletter.md", "--json")
-    report = json.loads(result.stdout)
-    found = [f for r in report["results"] if r["check"] == "consistency" for f in r["findings"]]
-    assert "HTML: official_notice is True, source has False" in found
-    assert result.returncode == 1
+    code, report = run_check(exporter_cli, report_schema, files[0], files[3], "--against",
+                             SAMPLES / "community-newsletter.md")
+    messages = [f["message"] for f in findings(report, ".html", "consistency")]
+    assert "HTML: official notice is True, source has False" in messages
+    assert code == 1
 
 
-def test_unreadable_file_exits_2(tmp_path: Path, exporter_cli) -> None:
+def test_unreadable_file_exits_2(tmp_path, exporter_cli, report_schema):
     fake = tmp_path / "broken.epub"
     fake.write_bytes(b"not a zip at all")
-    result = exporter_cli("check", fake, "--json")
-    assert result.returncode == 2
-    assert json.loads(result.stdout)["results"][0]["status"] == "unreadable"
+    code, report = run_check(exporter_cli, report_schema, fake)
+    assert code == 2
+    assert report["results"][0]["status"] == "unreadable"
 
 
-def test_a_validator_that_cannot_run_is_incomplete_not_passed(built: Path, monkeypatch) -> None:
+def test_a_validator_that_cannot_run_is_incomplete_not_passed(built, monkeypatch):
     monkeypatch.setattr(epub_validators, "find_ace", lambda: None)
     results = check_files([built / "community-newsletter.epub"])
     ace = [r for r in results if r.check.startswith("DAISY") or "Ace" in r.check]
@@ -145,60 +197,38 @@ def test_a_validator_that_cannot_run_is_incomplete_not_passed(built: Path, monke
     assert overall_exit_code(results) == 3
 
 
-def test_human_report_names_file_and_place(built: Path, tmp_path: Path, exporter_cli) -> None:
+def test_human_report_names_file_check_code_and_place(built, tmp_path, exporter_cli):
     copy_set(built, tmp_path, "torture-every-block")
     html = tmp_path / "torture-every-block.html"
     html.write_text(html.read_text(encoding="utf-8").replace("<html lang=\"en\">", "<html>", 1), encoding="utf-8")
     result = exporter_cli("check", html)
     assert result.returncode == 1
-    assert f"{html}: structure: torture-every-block.html: <html> has no lang attribute" in result.stdout
+    assert f"{html}: structure: HTML-LANG: torture-every-block.html: <html> has no lang attribute" in result.stdout
 
 
-def test_figure_alt_removed_from_a_pdf(built: Path, tmp_path: Path, exporter_cli) -> None:
+def test_figure_alt_removed_from_a_pdf(built, tmp_path, exporter_cli, report_schema):
     import pikepdf
 
     files = copy_set(built, tmp_path, "torture-every-block")
     pdf_path = tmp_path / "torture-every-block.pdf"
     with pikepdf.open(pdf_path, allow_overwriting_input=True) as pdf:
         figures = [obj for obj in pdf.objects if isinstance(obj, pikepdf.Dictionary) and obj.get("/S") == "/Figure"]
-        assert figures
         del figures[0]["/Alt"]
         pdf.save(pdf_path)
-    result = exporter_cli("check", files[1], pdf_path, "--json")
-    report = json.loads(result.stdout)
-    by_check = {r["check"]: r for r in report["results"] if r["file"].endswith(".pdf")}
-    assert any("figure 1 on page" in f and "has no /Alt" in f for f in by_check["structure"]["findings"])
-    assert by_check["page-validation PDF/UA-1"]["status"] == "failed"
-    assert any("figure 1: alt is None" in f for f in by_check["consistency"]["findings"])
-    assert result.returncode == 1
+    code, report = run_check(exporter_cli, report_schema, files[3], pdf_path, "--against", TORTURE)
+    assert any(f["code"] == "PDF-FIGURE-ALT" and f["figure"] == 1 and f["page"]
+               for f in findings(report, ".pdf", "structure"))
+    assert any(f["code"].startswith("PAGEVAL-") for f in findings(report, ".pdf", "page-validation"))
+    assert any(f["field"] == "alt" and f["figure"] == 1 for f in findings(report, ".pdf", "consistency"))
+    assert code == 1
 
 
-def test_margin_artifact_turned_into_untagged_content(built: Path, tmp_path: Path, exporter_cli) -> None:
-    import pikepdf
-
-    copy_set(built, tmp_path, "torture-every-block")
-    pdf_path = tmp_path / "torture-every-block.pdf"
-    with pikepdf.open(pdf_path, allow_overwriting_input=True) as pdf:
-        page = pdf.pages[0]
-        data = page.Contents.read_bytes()
-        assert b"/Artifact <</Type /Pagination>> BDC" in data
-        page.Contents.write(data.replace(b"/Artifact <</Type /Pagination>> BDC", b"/Span BMC"))
-        pdf.save(pdf_path)
-    result = exporter_cli("check", pdf_path, "--json")
-    report = json.loads(result.stdout)
-    structure = next(r for r in report["results"] if r["check"] == "structure")
-    assert any("page 1: content neither tagged nor an artifact" in f for f in structure["findings"])
-    assert result.returncode == 1
-
-
-def test_descr_removed_from_a_docx(built: Path, tmp_path: Path, exporter_cli) -> None:
+def test_descr_removed_from_a_docx(built, tmp_path, exporter_cli, report_schema):
     files = copy_set(built, tmp_path, "torture-every-block")
     docx_path = tmp_path / "torture-every-block.docx"
     alt = "Portrait of a smiling woman with short hair wearing an orange pressure suit"
-    rewrite_zip_member(docx_path, "word/document.xml",
-                       lambda text: text.replace(f'descr="{alt}', 'data-gone="', 1))
-    result = exporter_cli("check", files[1], docx_path, "--json")
-    report = json.loads(result.stdout)
-    by_check = {r["check"]: r for r in report["results"] if r["file"].endswith(".docx")}
-    assert any("DOCX-ALT-MISSING" in f for f in by_check["DOCX rules"]["findings"])
-    assert result.returncode == 1
+    rewrite_zip_member(docx_path, "word/document.xml", lambda text: text.replace(f'descr="{alt}', 'data-gone="', 1))
+    code, report = run_check(exporter_cli, report_schema, files[2], docx_path)
+    rules = findings(report, ".docx", "DOCX rules")
+    assert any(f["code"] == "DOCX-ALT-MISSING" and f["figure"] == 1 and f["field"] == "alt" for f in rules)
+    assert code == 1

@@ -1,7 +1,7 @@
-"""Every real page in ../shared/corpus/html imports: headline, figures, the first figure's alt text, credit
-and VIRIN, and no page chrome (navigation, banner, share widgets, footers) in the article.
+"""Every real page in data/pages (the project corpus, trimmed) imports: headline, figures, the first figure's alt
+text, credit and VIRIN, and no page chrome (navigation, banner, share widgets, footers) in the article.
 
-The expected values were read off the pages themselves (see ../shared/corpus/README.md for the markup)."""
+The expected values were read off the pages themselves (each platform's markup is described in its profile)."""
 
 from __future__ import annotations
 
@@ -16,7 +16,8 @@ from exporter.model import Article, Figure, Media, Paragraph, plain_text
 from exporter.options import BuildOptions
 from exporter.readers import ReadResult, read_document
 from exporter.serialize import to_json
-from tests.importers.conftest import CORPUS_HTML, require
+from tests.importers.conftest import PAGES as CORPUS_HTML
+from tests.importers.conftest import require
 
 
 @dataclass(frozen=True)

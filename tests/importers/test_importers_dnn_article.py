@@ -1,5 +1,5 @@
 """The defense.gov / war.gov article layout (no saved article page exists in the corpus; the markup follows
-the class names in ../shared/corpus/README.md, the site's 2020 style sheet and the banner snippet)."""
+the class names the project corpus documents, the site's 2020 style sheet and the banner snippet)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from pathlib import Path
 from exporter.model import Article, BlockQuote, Heading, ListBlock, Media, Paragraph, plain_text
 from exporter.options import BuildOptions
 from exporter.readers import read_document
-from tests.importers.conftest import SHARED, require
+from tests.importers.conftest import DATA, require
 
 ARTICLE = """<!DOCTYPE html>
 <html lang="en-US"><head><meta charset="utf-8">
@@ -67,7 +67,7 @@ ARTICLE = """<!DOCTYPE html>
 
 
 def article_page(tmp_path: Path) -> Path:
-    banner = require(SHARED / "corpus" / "markup_snippet_mil_banner.html").read_text(encoding="utf-8")
+    banner = require(DATA / "markup_snippet_mil_banner.html").read_text(encoding="utf-8")
     page = tmp_path / "defense-article.html"
     page.write_text(ARTICLE.replace("{banner}", banner), encoding="utf-8")
     return page

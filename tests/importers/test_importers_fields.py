@@ -9,7 +9,8 @@ import pytest
 from exporter.model import Article, Heading, Link, ListBlock, Media, Paragraph, Strong, plain_text
 from exporter.options import BuildOptions
 from exporter.readers import read_document
-from tests.importers.conftest import CORPUS_HTML, require
+from tests.importers.conftest import PAGES as CORPUS_HTML
+from tests.importers.conftest import require
 
 
 def load(name: str, **options: object) -> Article:
@@ -40,14 +41,18 @@ def test_afmil_print_view_byline_date_and_br_paragraphs() -> None:
     # <br><br> separates paragraphs in the print view: each is its own paragraph, none holds a line break.
     assert len(paragraphs) == 22
     first = paragraphs[0].children
-    assert isinstance(first[0], Strong) and plain_text(first[0].children) == "FALLS CHURCH, Va. (AFNS) -- "
+    assert isinstance(first[0], Strong) and plain_text(first[0].children) == "FALLS CHURCH, Va. (AFNS) --"
+    assert plain_text(first[1:2]).startswith(" ")  # the space after the bold dateline sits outside it
     assert plain_text(paragraphs[1].children).startswith("“We were not serving the Army")
     assert plain_text(paragraphs[-1].children).startswith("Today, CCATT is considered")
     # The photo gallery follows the text; the tag links at the end are not content.
     assert article.body[-1].type == "figure"
     assert "aeromedical evacuation" not in plain_text(paragraphs[-1].children)
-    # No canonical link on the print view: no source URL, so no official notice later.
-    assert article.source.url is None
+    # No canonical link on the print view: its address is recovered from HTTrack's "Mirrored from" note.
+    assert article.source.url == (
+        "http://www.af.mil/DesktopModules/ArticleCS/Print.aspx?PortalId=1&ModuleId=850&Article=643126"
+    )
+    assert article.source.url_from == "saved page"
 
 
 def test_afmil_fact_sheet_keeps_its_list_and_has_no_byline() -> None:
@@ -66,10 +71,12 @@ def test_afmil_unit_only_byline() -> None:
     assert article.byline.organization == "Secretary of the Air Force Public Affairs"
 
 
-def test_dnn_photo_page_records_the_banner_but_has_no_source_url() -> None:
+def test_dnn_photo_page_records_the_banner_and_recovers_its_url_from_the_form() -> None:
     article = load("mil_igphoto_221011-F-TD231-1215.html")
     assert article.source.page_claims_official is True
-    assert article.source.url is None
+    # The post-back form's action is the page's path; the host is the one its own links use.
+    assert article.source.url == "http://www.vandenberg.spaceforce.mil/News/Photos/igphoto/2003094707/"
+    assert article.source.url_from == "saved page"
     figure = article.figures()[0]
     assert figure.title == "Gen. Raymond Visits Vandenberg"
     assert figure.image == "https://media.defense.gov/2022/Oct/12/2003094707/-1/-1/0/221011-F-TD231-1215.JPG"
@@ -236,7 +243,8 @@ def test_read_url_uses_the_fetched_url_and_records_retrieval(monkeypatch: pytest
 def test_bold_lines_used_as_subheads_become_headings() -> None:
     fact_sheet = load("afmil_15_air-force-bands.html")
     headings = [plain_text(b.children) for b in fact_sheet.body if isinstance(b, Heading)]
-    assert headings == ["Mission", "Organization", "Air Force Bands and Areas of Responsibility"]
+    # "History" is bold with its line break inside the bold (`<strong>History<br></strong>`): a subhead too.
+    assert headings == ["Mission", "Organization", "History", "Air Force Bands and Areas of Responsibility"]
     index = next(i for i, b in enumerate(fact_sheet.body) if isinstance(b, Heading))
     following = fact_sheet.body[index + 1]
     assert isinstance(following, Paragraph)

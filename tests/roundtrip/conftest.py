@@ -20,7 +20,8 @@ from exporter.pipeline import export, prepare
 from exporter.readers import ReadResult, read_document
 from tests.conftest import FIXED_EPOCH, SAMPLE_ARTICLES
 
-INLINE_TYPES = {"text", "emphasis", "strong", "link", "line_break", "code", "span"}
+INLINE_TYPES = {"text", "emphasis", "strong", "link", "line_break", "code", "span", "superscript", "subscript",
+                "footnote"}
 
 
 @dataclass
@@ -91,6 +92,12 @@ def flatten_inlines(nodes: list[dict], marks: tuple = ()) -> list[tuple[str, tup
             segments += flatten_inlines(node["children"], (*marks, "strong"))
         elif kind == "span":
             segments += flatten_inlines(node["children"], (*marks, f"lang={node['lang']}"))
+        elif kind in ("superscript", "subscript"):
+            segments += flatten_inlines(node["children"], (*marks, kind))
+        elif kind == "footnote":
+            # A note is one opaque segment: its paragraphs compared flattened, whatever formatting surrounds it.
+            note = [flatten_inlines(paragraph["children"]) for paragraph in node["children"]]
+            segments.append(("\x00note:" + repr(note), ()))
         elif kind == "link":
             mark = f"link={node['href']} title={node.get('title')}"
             segments += flatten_inlines(node["children"], (*marks, mark))

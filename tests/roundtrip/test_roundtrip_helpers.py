@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from exporter.readers.docx.blocks import iso_duration
+from exporter.readers.docx.figures import iso_duration
 from exporter.readers.docx.inlines import minimal_language
 from exporter.readers.docx.metadata import long_date, parse_long_date
 

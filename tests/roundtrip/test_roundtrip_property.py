@@ -2,9 +2,10 @@
 
 The strategy stays inside what the DOCX format can express unambiguously, and each exclusion names why:
 text has no white space at paragraph edges (Word keeps it, but it is layout, and the reader trims it); links
-do not nest and spans do not nest (a run has one link and one language); every list item starts with a
-paragraph (the paragraph carries the item's number); header cells hold no strong text (header cells are bold
-as a whole); adjacent block quotes are separated (Word has no boundary between two quotes in a row).
+do not nest and spans do not nest (a run has one link and one language), scripts do not nest (a run is raised
+or lowered), footnotes sit in running text; every list item starts with a paragraph (the paragraph carries the
+item's number); header cells hold no strong text (header cells are bold as a whole); adjacent block quotes are
+separated (Word has no boundary between two quotes in a row).
 """
 
 from __future__ import annotations
@@ -45,19 +46,36 @@ def text(value: str) -> dict:
     return {"type": "text", "text": value}
 
 
-def formatted(depth: int = 0, *, in_link: bool = False, in_span: bool = False):
+def formatted(depth: int = 0, *, in_link: bool = False, in_span: bool = False, in_script: bool = False):
     """One inline that starts and ends with a word (so a paragraph never starts or ends with white space)."""
     leaf = st.one_of(WORDS.map(text), WORDS.map(lambda t: {"type": "code", "text": t}))
     if depth >= 2:
         return leaf
-    children = st.lists(formatted(depth + 1, in_link=in_link, in_span=in_span), min_size=1, max_size=2).map(
-        spaced
-    )
+    children = st.lists(
+        formatted(depth + 1, in_link=in_link, in_span=in_span, in_script=in_script), min_size=1, max_size=2
+    ).map(spaced)
     options = [
         leaf,
         children.map(lambda c: {"type": "emphasis", "children": c}),
         children.map(lambda c: {"type": "strong", "children": c}),
     ]
+    if not in_script:
+        # A run is raised or lowered, not both: no script inside a script.
+        script_children = st.lists(
+            formatted(depth + 1, in_link=in_link, in_span=in_span, in_script=True), min_size=1, max_size=2
+        ).map(spaced)
+        options += [
+            script_children.map(lambda c: {"type": "superscript", "children": c}),
+            script_children.map(lambda c: {"type": "subscript", "children": c}),
+        ]
+    if depth == 0 and not in_link:
+        # A footnote where running text is: Word's note reference, the note's paragraphs in the notes part.
+        note_paragraph = st.lists(WORDS.map(text), min_size=1, max_size=2).map(
+            lambda c: {"type": "paragraph", "children": spaced(c)}
+        )
+        options.append(
+            st.lists(note_paragraph, min_size=1, max_size=2).map(lambda p: {"type": "footnote", "children": p})
+        )
     if not in_link:
         link_children = st.lists(formatted(depth + 1, in_link=True, in_span=in_span), min_size=1, max_size=2)
         options.append(

@@ -3,11 +3,14 @@
     exporter import edited.docx -o article.md     # images land in article_files/<VIRIN>.jpg
     exporter build edited.docx --to pdf,epub,docx # images rendered straight from the DOCX, nothing extracted
 
-The file is untrusted: `package` bounds the ZIP and parses XML without DTDs or entities; `media` refuses
-decompression bombs. `scan` flattens WordprocessingML, `blocks` rebuilds the body (headings, paragraphs,
-quotes, lists, tables, figures with their caption paragraphs, media), `metadata` reconciles the visible header
-and provenance block with the custom document properties the DOCX writer stored. A press packet (a cover,
-then one Heading 1 per article, provenance per article under `exporter.articles.N.`) comes back as a Packet.
+The file is untrusted: `package` bounds the ZIP and parses XML without DTDs or entities (`compat` renames
+Strict OOXML and resolves alternate content as each part is parsed); `media` refuses decompression bombs.
+`scan` flattens WordprocessingML into `items` (with `drawings` for pictures, text boxes and other objects and
+`omml` for equations), `blocks` rebuilds the body (headings, paragraphs, quotes, `lists`, `tables`, `figures`
+with their caption paragraphs, media) and names each kind of loss once (`losses`), `metadata` reconciles the
+visible header and provenance block with the custom document properties the DOCX writer stored. A press packet
+(a cover, then one Heading 1 per article, provenance per article under `exporter.articles.N.`) comes back as a
+Packet. Any well-formed draft imports: one without a title takes it from its text (`BodyReader.take_title`).
 """
 
 from __future__ import annotations
@@ -20,8 +23,11 @@ from exporter.errors import ExportError
 from exporter.model import Article, Packet
 from exporter.options import BuildOptions
 from exporter.readers import ReadResult
-from exporter.readers.docx.blocks import BodyReader, FigureSource
+from exporter.readers.docx.blocks import BodyReader
+from exporter.readers.docx.figures import FigureSource
 from exporter.readers.docx.inlines import minimal_language
+from exporter.readers.docx.items import Para, TableInfo
+from exporter.readers.docx.losses import describe
 from exporter.readers.docx.media import extract_images, relocate_images
 from exporter.readers.docx.metadata import (
     PREFIX,
@@ -33,7 +39,7 @@ from exporter.readers.docx.metadata import (
     parse_long_date,
 )
 from exporter.readers.docx.package import Package
-from exporter.readers.docx.scan import Para, Scanner, TableInfo
+from exporter.readers.docx.scan import Scanner
 from exporter.readers.docx.styles import Numbering, Styles, w
 
 __all__ = ["read", "relocate_images"]
@@ -57,15 +63,7 @@ def read(path: Path, options: BuildOptions) -> ReadResult:
         raise ExportError("refused: not a Word document (the main part has no body)", file=path)
     scanner = Scanner(package, main, styles)
     items = scanner.body_items(body_element)
-    warnings: list[str] = []
-    if scanner.tracked_changes:
-        warnings.append(
-            "the DOCX has tracked changes; they were read as if accepted (insertions kept, deletions dropped)"
-        )
-    if scanner.notes:
-        warnings.append(
-            f"{scanner.notes} footnote or endnote reference(s) left out: the article model has no notes"
-        )
+    warnings: list[str] = describe(scanner.counts)
     figures: list[FigureSource] = []
     try:
         if is_packet(items, stored):
@@ -73,7 +71,9 @@ def read(path: Path, options: BuildOptions) -> ReadResult:
                 items, numbering, stored, core, language, figures, warnings
             )
         else:
-            document = read_article(items, numbering, stored, core, language, PREFIX, figures, warnings)
+            document = read_article(
+                items, numbering, stored, core, language, PREFIX, figures, warnings, title_from=(path, options)
+            )
         decorative: set[str] = set(MetadataReader.stored_list(stored, PREFIX + "decorative_images"))
         images = extract_images(package, figures, warnings, decorative)
     except ValidationError as error:
@@ -97,11 +97,30 @@ def read_article(
     prefix: str,
     figures: list[FigureSource],
     warnings: list[str],
+    title_from: tuple[Path, BuildOptions] | None = None,
 ) -> Article:
+    """One article from its items. `title_from` (the file and the options) lets a draft without a title
+    paragraph or property take one from its content, or be refused with --strict."""
     article_language = minimal_language(stored.get(prefix + "language")) or language
-    body = BodyReader(items, numbering, article_language).read()
+    reader = BodyReader(items, numbering, article_language, own_document=bool(stored.get(PREFIX + "document_uuid")))
+    reader.read()
+    guessed: str | None = None
+    if title_from is not None and not (reader.header.title or (core or {}).get("title")):
+        path, options = title_from
+        if options.strict:
+            raise ExportError(
+                "the DOCX has no title: no Title or Heading 1 paragraph at the top and no title property "
+                "(--strict does not take one from the text)"
+            )
+        title, source = reader.take_title(path.stem)
+        reader.header.title = title
+        guessed = (
+            f"the DOCX has no title paragraph (Title or Heading 1 at the top) or title property: the title "
+            f"{title!r} was taken from {source}"
+        )
+    body = reader.finish()
     metadata = MetadataReader(body.header, stored, core, article_language, prefix).read()
-    warnings += body.warnings + metadata.warnings
+    warnings += ([guessed] if guessed else []) + body.warnings + metadata.warnings
     figures += body.figures
     if not metadata.title:
         raise ExportError(

@@ -3,74 +3,45 @@ set aside for `metadata` to reconcile with the stored document properties.
 
 Recognised by style name (and outline level for headings), so it reads what our writer, pandoc, Word and
 LibreOffice write: Heading 1-9 / Title, Dek / Subtitle, Byline / Author, Dateline / Date, Provenance,
-Caption / Image Caption / Table Caption, Quotations / Quote / Block Text, Quote Attribution, List Paragraph
-with Word numbering, tables with `w:tblHeader` rows, pictures with `wp:docPr` alt text.
+Quotations / Quote / Block Text, Quote Attribution, lists (`lists`), tables (`tables`), and pictures with
+their caption paragraphs (`figures`). A draft with no title paragraph gets one from its first heading or
+first short paragraph (`take_title`).
 """
 
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 
-from exporter.i18n import gettext
 from exporter.model import (
     Block,
     BlockQuote,
-    Figure,
+    Footnote,
     Heading,
     Inline,
     Link,
     ListBlock,
-    Media,
     Paragraph,
     RelatedLink,
-    Table,
-    TableCell,
-    TableRow,
-    is_virin,
-    normalize_virin,
     plain_text,
+    walk_inlines,
 )
-from exporter.readers.docx.inlines import (
-    atoms_text,
-    build_inlines,
-    drop_prefix,
-    split_lines,
-    strip_atoms,
-)
-from exporter.readers.docx.scan import Atom, Drawing, Para, TableInfo
+from exporter.readers.docx.drawings import Drawing
+from exporter.readers.docx.figures import CaptionParts, Captions, FigureMaker, FigureSource
+from exporter.readers.docx.inlines import atoms_text, build_inlines, drop_prefix, strip_atoms
+from exporter.readers.docx.items import Atom, Para, TableInfo
+from exporter.readers.docx.labels import labels, starts_with_label
+from exporter.readers.docx.lists import ListBuilder
+from exporter.readers.docx.losses import describe
 from exporter.readers.docx.styles import Numbering
+from exporter.readers.docx.tables import build_table
 
 HEADING_STYLE = re.compile(r"^heading ?([1-9])$")
-CAPTION_STYLES = (
-    "caption",
-    "image caption",
-    "imagecaption",
-    "figure caption",
-    "table caption",
-    "tablecaption",
-)
 QUOTE_STYLES = ("quotations", "quote", "block text", "blocktext", "intense quote", "intensequote")
 ATTRIBUTION_STYLES = ("quote attribution", "quoteattribution")
 LIST_PARAGRAPH_STYLES = ("list paragraph", "listparagraph")
-TWIPS_PER_LEVEL = 720  # the writer indents list levels by half an inch
-
-
-def labels(language: str, *messages: str) -> set[str]:
-    """A fixed text in the document's language and in English (an edited draft may mix them)."""
-    found = set()
-    for message in messages:
-        found.add(message)
-        found.add(gettext(language, message))
-    return found
-
-
-def starts_with_label(text: str, options: set[str]) -> str | None:
-    stripped = text.lstrip()
-    for label in sorted(options, key=len, reverse=True):
-        if stripped.lower().startswith(label.lower()):
-            return stripped[len(label) :].strip()
-    return None
+SHORT_TITLE = 120  # characters: a first paragraph this short (one line) can stand as the title
 
 
 @dataclass
@@ -88,15 +59,6 @@ class Header:
 
 
 @dataclass
-class FigureSource:
-    """Where a figure's picture came from, for `media` to extract (or to report as not included)."""
-
-    figure: Figure
-    drawing: Drawing | None
-    number: int
-
-
-@dataclass
 class Body:
     header: Header
     blocks: list[Block]
@@ -105,76 +67,63 @@ class Body:
     warnings: list[str]
 
 
-@dataclass
-class _ListFrame:
-    num_id: str
-    level: int
-    ordered: bool
-    start: int | None
-    items: list[list[object]] = field(default_factory=list)
-
-
-@dataclass
-class _Caption:
-    title: str | None = None
-    caption: list[Atom] = field(default_factory=list)
-    credit: str | None = None
-    virin: str | None = None
-    rights: str | None = None
-    duration: str | None = None
-    media_kind: str | None = None
-    url: str | None = None
-
-
 class BodyReader:
-    def __init__(self, items: list[Para | TableInfo], numbering: Numbering, language: str) -> None:
+    def __init__(
+        self, items: list[Para | TableInfo], numbering: Numbering, language: str, *, own_document: bool = False
+    ) -> None:
         self.items = items
         self.numbering = numbering
+        # Written by our DOCX writer: its caption numbers are the ones the writer makes again, not the author's.
+        self.own_document = own_document
         self.language = language
         self.header = Header()
         self.blocks: list[Block] = []
-        self.figures: list[FigureSource] = []
         self.warnings: list[str] = []
+        self.counts: Counter[str] = Counter()
         self.in_header = True
         self.raw_levels: dict[int, int] = {}  # id(Heading) -> level as the document had it
-        self._lists: list[_ListFrame] = []
         self._quote: BlockQuote | None = None
-        self._root_list: _ListFrame | None = None
-        self.label_figure = labels(language, "Figure")
-        self.label_table = labels(language, "Table")
-        self.label_video = labels(language, "Video:")
-        self.label_audio = labels(language, "Audio:")
-        self.label_credit = labels(language, "Credit:")
-        self.label_virin = labels(language, "VIRIN:")
-        self.label_duration = labels(language, "Duration:")
-        self.label_rights = {f"{label}:" for label in labels(language, "Rights")}
+        self.captions = Captions(language, self.warnings, self.counts)
+        self.figures = FigureMaker(self._inlines, self.warnings)
+        self.lists = ListBuilder(numbering, lambda para: Paragraph(children=self._inlines(para.atoms)))
         self.label_missing = labels(language, "Photo not included.")
         self.label_description = labels(language, "Description:")
         self.label_source_headings = labels(language, "Source", "Official source")
 
     # ------------------------------------------------------------ driver
 
-    def read(self) -> Body:
+    def read(self) -> None:
+        """Every item into blocks; `finish` completes the body once the title is settled."""
         index = 0
         while index < len(self.items):
             index = self._item(index)
         self._close_list()
         self._close_quote()
+
+    def finish(self) -> Body:
         self._normalise_headings()
         related = self._related()
-        return Body(self.header, self.blocks, related, self.figures, self.warnings)
+        if self.own_document:
+            self.counts.pop("caption_label", None)
+        self.warnings += describe(self.counts)
+        return Body(self.header, self.blocks, related, self.figures.sources, self.warnings)
 
-    def _emit(self, block: Block) -> None:
-        self.in_header = False
-        self.blocks.append(block)
+    def _emit(self, block: Block | None) -> None:
+        """The next block of the body; a list still open ends before it, so the order stays the document's."""
+        finished = self.lists.close()
+        if finished is not None:
+            self.in_header = False
+            self.blocks.append(finished)
+        if block is not None:
+            self.in_header = False
+            self.blocks.append(block)
 
     def _item(self, index: int) -> int:
         item = self.items[index]
         if isinstance(item, TableInfo):
             self._close_list()
             self._close_quote()
-            self._table(item, None)
-            return index + 1
+            return self._table(index, None)
         para = item
         if para.num is None and not self._continues_list(para):
             self._close_list()
@@ -182,22 +131,27 @@ class BodyReader:
             self._close_quote()
         if para.drawings:
             return self._picture_paragraph(index)
-        text = para.text.strip()
-        if not text:
+        level = self._heading_level(para)
+        if not _has_content(para):
+            if para.num is not None and level is None:
+                self._list_item(para)  # an empty item: kept when a sub-list hangs from it
             return index + 1
         if self.in_header and self._header_paragraph(para):
             return index + 1
         if para.has_style("provenance"):
             self.header.provenance.append(para)
             return index + 1
-        level = self._heading_level(para)
         if level is not None:
-            return self._heading(para, level, index)
-        if self._is_caption(para):
+            self._close_list()
+            heading = Heading(level=2, children=self._inlines(para.atoms))
+            self.raw_levels[id(heading)] = level
+            self._emit(heading)
+            return index + 1
+        if self.captions.is_caption(para):
             return self._caption_paragraph(index)
         if self._is_placeholder(para):
             return self._placeholder(index)
-        if self._media_label(para.atoms) is not None:
+        if self.captions.media_label(para.atoms) is not None:
             self._media(para.atoms)
             return index + 1
         if para.has_style(*ATTRIBUTION_STYLES):  # before quotes: the attribution style is based on Quote
@@ -206,11 +160,17 @@ class BodyReader:
         if para.has_style(*QUOTE_STYLES):
             self._quote_paragraph(para)
             return index + 1
+        if para.num is not None and self.numbering.level(*para.num).blank:
+            if self.lists.open:
+                self.lists.continuation(para, para.num[1])
+            else:
+                self._emit(Paragraph(children=self._inlines(para.atoms)))
+            return index + 1
         if para.num is not None:
             self._list_item(para)
             return index + 1
-        if self._lists:
-            self._continuation(para)
+        if self.lists.open:
+            self.lists.continuation(para)
             return index + 1
         self._emit(Paragraph(children=self._inlines(para.atoms)))
         return index + 1
@@ -218,7 +178,7 @@ class BodyReader:
     def _inlines(self, atoms: list[Atom]) -> list[Inline]:
         return build_inlines(strip_atoms(atoms), self.language)
 
-    # ------------------------------------------------------------ header
+    # ------------------------------------------------------------ header and title
 
     def _header_paragraph(self, para: Para) -> bool:
         header = self.header
@@ -260,6 +220,29 @@ class BodyReader:
             return True
         return False
 
+    def take_title(self, file_stem: str) -> tuple[str, str]:
+        """A title for a draft that names none: (title, where it came from). The first heading, else the first
+        paragraph when it is short, else the file name. The block leaves the body when it opened it (the title
+        shows it) and holds no footnote."""
+        headings = [block for block in self.blocks if isinstance(block, Heading)]
+        paragraphs = [block for block in self.blocks if isinstance(block, Paragraph)]
+        candidate: Heading | Paragraph | None = None
+        source = ""
+        if headings and plain_text(headings[0].children).strip():
+            candidate, source = headings[0], "its first heading"
+        elif paragraphs:
+            text = plain_text(paragraphs[0].children).strip()
+            if text and len(text) <= SHORT_TITLE and "\n" not in text:
+                candidate, source = paragraphs[0], "its first paragraph"
+        if candidate is None:
+            title = " ".join(re.sub(r"[_]+", " ", file_stem).split()) or file_stem
+            return title, "its file name"
+        title = " ".join(plain_text(candidate.children).split())
+        holds_note = any(isinstance(node, Footnote) for node in walk_inlines(candidate.children))
+        if self.blocks and self.blocks[0] is candidate and not holds_note:
+            self.blocks.pop(0)
+        return title, source
+
     # ------------------------------------------------------------ headings
 
     def _heading_level(self, para: Para) -> int | None:
@@ -271,19 +254,13 @@ class BodyReader:
             return 1
         return para.outline_level
 
-    def _heading(self, para: Para, level: int, index: int) -> int:
-        self._close_list()
-        heading = Heading(level=2, children=self._inlines(para.atoms))
-        self.raw_levels[id(heading)] = level
-        self._emit(heading)
-        return index + 1
-
     def _normalise_headings(self) -> None:
-        """Body headings start at level 2 (level 1 is the headline); levels may not be skipped."""
+        """Body headings start at level 2 (level 1 is the headline), the whole outline moved up or down
+        together; levels may not be skipped."""
         headings = [block for block in self.blocks if isinstance(block, Heading)]
         if not headings:
             return
-        offset = max(0, 2 - min(self.raw_levels[id(h)] for h in headings))
+        offset = 2 - min(self.raw_levels[id(h)] for h in headings)
         previous = 1
         for heading in headings:
             wanted = self.raw_levels[id(heading)] + offset
@@ -336,152 +313,74 @@ class BodyReader:
     def _close_quote(self) -> None:
         if self._quote is not None:
             quote, self._quote = self._quote, None
-            if quote.children or quote.attribution:
+            if not (quote.children or quote.attribution):
+                return
+            if self.lists.open:
+                self.lists.add_block(quote)  # numbered with the list: it sits in the current item
+            else:
                 self._emit(quote)
 
     # ------------------------------------------------------------ lists
 
     def _continues_list(self, para: Para) -> bool:
-        return bool(self._lists) and para.has_style(*LIST_PARAGRAPH_STYLES) and bool(para.text.strip())
+        return self.lists.open and para.has_style(*LIST_PARAGRAPH_STYLES) and _has_content(para)
 
     def _list_item(self, para: Para) -> None:
-        assert para.num is not None
-        num_id, ilvl = para.num
-        level_def = self.numbering.level(num_id, ilvl)
-        while self._lists and self._lists[-1].level > ilvl:
-            self._lists.pop()
-        top = self._lists[-1] if self._lists else None
-        if top is not None and top.level == ilvl and top.num_id != num_id:
-            # Another list definition at the same depth: a separate list (top level) or sub-list.
-            if ilvl == 0:
-                self._close_list()
-            else:
-                self._lists.pop()
-            top = self._lists[-1] if self._lists else None
-        if top is None or top.level < ilvl:
-            frame = _ListFrame(
-                num_id, ilvl, level_def.ordered, level_def.start if level_def.ordered else None
-            )
-            if top is not None and top.items:
-                top.items[-1].append(frame)
-            elif top is not None:
-                top.items.append([frame])
-            else:
-                self._root_list = frame
-            self._lists.append(frame)
-            top = frame
-        top.items.append([Paragraph(children=self._inlines(para.atoms))])
-
-    def _continuation(self, para: Para) -> None:
-        """A List Paragraph without a number continues an item, at the depth its indent shows."""
-        depth = max(0, round((para.left_indent or TWIPS_PER_LEVEL) / TWIPS_PER_LEVEL) - 1)
-        while len(self._lists) > 1 and self._lists[-1].level > depth:
-            self._lists.pop()
-        frame = self._lists[-1]
-        paragraph = Paragraph(children=self._inlines(para.atoms))
-        if frame.items:
-            frame.items[-1].append(paragraph)
-        else:
-            frame.items.append([paragraph])
+        finished = self.lists.item(para)
+        if finished is not None:  # the item started another list: the one it ended comes first
+            self.in_header = False
+            self.blocks.append(finished)
 
     def _close_list(self) -> None:
-        if not self._lists:
-            return
-        self._lists = []
-        if self._root_list is not None:
-            self._emit(_list_block(self._root_list))
-        self._root_list = None
+        self._emit(None)
 
     # ------------------------------------------------------------ tables
 
-    def _table(self, info: TableInfo, caption_atoms: list[Atom] | None) -> None:
-        rows = [row for row in info.rows if row.cells]
-        if not rows:
-            return
+    def _table(self, index: int, caption_atoms: list[Atom] | None) -> int:
+        """The table at `index`, with its caption: given (the paragraph above), else the caption paragraph
+        right below it, else its alt-text title. Pictures that sat in its cells follow it as figures."""
+        info = self.items[index]
+        assert isinstance(info, TableInfo)
+        consumed = index + 1
+        following = self.items[index + 1] if index + 1 < len(self.items) else None
+        if (
+            caption_atoms is None
+            and isinstance(following, Para)
+            and not following.drawings
+            and self.captions.is_caption(following)
+            and self.captions.kind(following) != "figure"
+        ):
+            caption_atoms = self.captions.text_atoms(following)
+            consumed += 1
         caption: list[Inline] = []
         if caption_atoms is not None:
             caption = self._inlines(caption_atoms)
         elif info.caption:
             caption = build_inlines(strip_atoms([Atom("text", info.caption)]), self.language)
             self.warnings.append(
-                f"table {plain_text(caption)!r}: no caption paragraph above it; its alt text title was used "
-                "as the caption"
+                f"table {plain_text(caption)!r}: no caption paragraph above or below it; its alt text title was "
+                "used as the caption"
             )
-        head_count = 0
-        while head_count < len(rows) and rows[head_count].header:
-            head_count += 1
-        if head_count == len(rows):
-            head_count = 0  # only header rows: the model needs body rows, so read them as body
-        body_rows = rows[head_count:]
-        row_headers = _has_row_headers(body_rows)
-        model_rows: list[TableRow] = []
-        origins: dict[int, TableCell] = {}
-        for row_index, row in enumerate(rows):
-            cells: list[TableCell] = []
-            for cell in row.cells:
-                if cell.merge == "continue" and cell.column in origins:
-                    origins[cell.column].rowspan += 1
-                    continue
-                header = row_index < head_count or (row_headers and cell.column == 0)
-                atoms: list[Atom] = []
-                for number, paragraph in enumerate(cell.paragraphs):
-                    if number:
-                        atoms.append(Atom("break"))
-                    atoms.extend(paragraph.atoms)
-                if any(atom.kind == "drawing" for atom in atoms):
-                    self.warnings.append(
-                        "a picture inside a table cell was left out: the model's table cells hold text only"
-                    )
-                if header:
-                    # Header cells are bold by the writer's choice, not the author's: not Strong.
-                    atoms = [_unbold(atom) for atom in atoms]
-                align = _alignment(cell.paragraphs[0].align if cell.paragraphs else None)
-                model = TableCell(
-                    header=header, children=self._inlines(atoms), colspan=cell.colspan, align=align
-                )
-                cells.append(model)
-                if cell.merge == "restart":
-                    origins[cell.column] = model
-                else:
-                    origins.pop(cell.column, None)
-            if cells:
-                model_rows.append(TableRow(cells=cells))
-        head = model_rows[:head_count]
-        body = model_rows[head_count:]
-        if not body:
-            return
-        self._emit(Table(caption=caption, head=head, rows=body))
+        result = build_table(info, caption, self._inlines)
+        self.counts.update(result.counts)
+        if result.table is not None:
+            self._emit(result.table)
+        for drawing in result.pictures:
+            self._emit(self.figures.figure(drawing, None, with_caption=False))
+        return consumed
 
-    # ------------------------------------------------------------ captions
-
-    def _is_caption(self, para: Para) -> bool:
-        if para.has_style(*CAPTION_STYLES):
-            return True
-        return bool(para.sequences) and bool(self._caption_prefix(para))
-
-    def _caption_prefix(self, para: Para) -> int:
-        """Length of "Figure 3. " / "Table 1: " at the start of a caption (0 when there is none)."""
-        text = atoms_text(para.atoms)
-        names = "|".join(re.escape(label) for label in sorted(self.label_figure | self.label_table, key=len))
-        pattern = rf"^\s*(?:{names})\s*\d+\s*[.:\u2013\u2014-]?\s*"
-        if para.sequences:
-            pattern = rf"^\s*(?:{names}|\S+)?\s*\d+\s*[.:\u2013\u2014-]?\s*"
-        match = re.match(pattern, text, flags=re.IGNORECASE)
-        return match.end() if match else 0
+    # ------------------------------------------------------------ captions, figures and media
 
     def _caption_paragraph(self, index: int) -> int:
         para = self.items[index]
         assert isinstance(para, Para)
-        atoms = drop_prefix(para.atoms, self._caption_prefix(para))
+        atoms = self.captions.text_atoms(para)
         following = self.items[index + 1] if index + 1 < len(self.items) else None
-        is_table_caption = isinstance(following, TableInfo) and self._caption_kind(para) != "figure"
-        if is_table_caption:
-            assert isinstance(following, TableInfo)
+        if isinstance(following, TableInfo) and self.captions.kind(para) != "figure":
             self._close_list()
             self._close_quote()
-            self._table(following, atoms)
-            return index + 2
-        if self._media_label(atoms) is not None:
+            return self._table(index + 1, atoms)
+        if self.captions.media_label(atoms) is not None:
             self._media(atoms)
             return index + 1
         # A figure caption without its picture: the editor deleted the picture but kept the caption.
@@ -496,119 +395,11 @@ class BodyReader:
         if index + 1 >= len(self.items):
             return None
         after = self.items[index + 1]
-        if not isinstance(after, Para) or after.drawings or not self._is_caption(after):
+        if not isinstance(after, Para) or after.drawings or not self.captions.is_caption(after):
             return None
-        if self._caption_kind(after) == "table":
+        if self.captions.kind(after) == "table":
             return None
-        return drop_prefix(after.atoms, self._caption_prefix(after))
-
-    def _caption_kind(self, para: Para) -> str | None:
-        """ "figure" or "table" by the SEQ field, else by the label the caption starts with, else by style."""
-        for sequence in para.sequences:
-            if sequence.lower() in {label.lower() for label in self.label_table}:
-                return "table"
-            if sequence.lower() in {label.lower() for label in self.label_figure}:
-                return "figure"
-        text = atoms_text(para.atoms).lstrip().lower()
-        for kind, options in (("table", self.label_table), ("figure", self.label_figure)):
-            if any(re.match(rf"{re.escape(label.lower())}\s*\d", text) for label in options):
-                return kind
-        if para.has_style("table caption", "tablecaption"):
-            return "table"
-        if para.has_style("image caption", "imagecaption", "figure caption"):
-            return "figure"
-        return None
-
-    def _parse_caption(self, atoms: list[Atom]) -> _Caption:
-        parts = _Caption()
-        lines = [strip_atoms(line) for line in split_lines(strip_atoms(atoms))]
-        lines = [line for line in lines if atoms_text(line).strip()]
-        if lines:
-            kind = self._media_label(lines[0])
-            if kind is not None:
-                parts.media_kind = kind[0]
-                lines[0] = strip_atoms(drop_prefix(lines[0], kind[1]))
-                if not atoms_text(lines[0]).strip():
-                    lines.pop(0)
-        if lines and _all_bold(lines[0]):
-            parts.title = " ".join(atoms_text(lines[0]).split())
-            lines.pop(0)
-        if (
-            parts.media_kind
-            and lines
-            and all(atom.link is not None for atom in lines[-1] if atom.kind == "text")
-        ):
-            first_link = next((atom.link for atom in lines[-1] if atom.link is not None), None)
-            if first_link is not None:
-                parts.url = first_link.href
-                lines.pop()
-        facts_at = None
-        for position in range(len(lines) - 1, -1, -1):
-            if self._facts(atoms_text(lines[position]), parts, dry_run=True):
-                facts_at = position
-                break
-        caption_lines = lines
-        if facts_at is not None:
-            self._facts(atoms_text(lines[facts_at]), parts, dry_run=False)
-            rights = [" ".join(atoms_text(line).split()) for line in lines[facts_at + 1 :]]
-            parts.rights = " ".join(rights) or None
-            caption_lines = lines[:facts_at]
-        kept: list[list[Atom]] = []
-        for line in caption_lines:
-            rights = starts_with_label(atoms_text(line), self.label_rights)
-            if rights:
-                parts.rights = rights
-            else:
-                kept.append(line)
-        for number, line in enumerate(kept):
-            if number:
-                parts.caption.append(Atom("break"))
-            parts.caption.extend(line)
-        if parts.rights:
-            rights = starts_with_label(parts.rights, self.label_rights)
-            parts.rights = rights or parts.rights
-        return parts
-
-    def _facts(self, text: str, parts: _Caption, *, dry_run: bool) -> bool:
-        """ "Credit: NASA · VIRIN: 230214-D-TT977-0483 · Duration: 2:30", each part optional."""
-        pieces = [piece.strip() for piece in text.split("\u00b7") if piece.strip()]
-        if not pieces:
-            return False
-        for piece in pieces:
-            credit = starts_with_label(piece, self.label_credit)
-            virin = starts_with_label(piece, self.label_virin)
-            duration = starts_with_label(piece, self.label_duration)
-            if credit is None and virin is None and duration is None:
-                return False
-            if dry_run:
-                continue
-            if credit is not None:
-                parts.credit = credit or None
-            elif virin is not None:
-                value = normalize_virin(virin)
-                if is_virin(value):
-                    parts.virin = value
-                elif value:
-                    self.warnings.append(
-                        f"{value!r} in a caption is not a VIRIN (YYMMDD-S-XXXXX-NNNN); left out"
-                    )
-            elif duration is not None:
-                parts.duration = iso_duration(duration)
-        return True
-
-    def _media_label(self, atoms: list[Atom]) -> tuple[str, int] | None:
-        """("video"|"audio", label length) when the text opens with the bold "Video:" or "Audio:" label."""
-        stripped = strip_atoms(atoms)
-        if not stripped or stripped[0].kind != "text" or not stripped[0].bold:
-            return None
-        text = atoms_text(stripped)
-        for kind, options in (("video", self.label_video), ("audio", self.label_audio)):
-            for label in options:
-                if text.startswith(label):
-                    return kind, len(atoms_text(atoms)) - len(text) + len(label)
-        return None
-
-    # ------------------------------------------------------------ figures and media
+        return self.captions.text_atoms(after)
 
     def _picture_paragraph(self, index: int) -> int:
         para = self.items[index]
@@ -616,7 +407,7 @@ class BodyReader:
         self._close_list()
         self._close_quote()
         before: list[Atom] = []
-        drawings: list[Drawing] = []
+        drawings = []
         after: list[Atom] = []
         for atom in para.atoms:
             if atom.kind == "drawing" and atom.drawing is not None:
@@ -625,63 +416,22 @@ class BodyReader:
                 after.append(atom)
             else:
                 before.append(atom)
-        if atoms_text(before).strip():
+        if _has_content_atoms(before):
             self._emit(Paragraph(children=self._inlines(before)))
         caption_atoms = self._following_caption(index)
         consumed = index + 1 + (caption_atoms is not None)
         for position, drawing in enumerate(drawings):
             last = position == len(drawings) - 1
-            caption = self._parse_caption(caption_atoms) if (last and caption_atoms is not None) else None
+            caption = self.captions.parse(caption_atoms) if (last and caption_atoms is not None) else None
             if caption is not None and caption.media_kind:
-                self._emit_media(caption, self._figure(drawing, None, with_caption=False, poster=True))
+                poster = self.figures.figure(drawing, None, with_caption=False, poster=True)
+                self._emit(self.figures.media(caption, poster))
             else:
-                self._emit(self._figure(drawing, caption, with_caption=caption_atoms is not None and last))
-        if atoms_text(after).strip():
+                with_caption = caption_atoms is not None and last
+                self._emit(self.figures.figure(drawing, caption, with_caption=with_caption))
+        if _has_content_atoms(after):
             self._emit(Paragraph(children=self._inlines(after)))
         return consumed
-
-    def _figure(
-        self, drawing: Drawing | None, caption: _Caption | None, *, with_caption: bool, poster: bool = False
-    ) -> Figure:
-        number = len(self.figures) + 1
-        alt = drawing.descr.strip() if drawing and drawing.descr and drawing.descr.strip() else None
-        stored_title = drawing.title.strip() if drawing and drawing.title and drawing.title.strip() else None
-        decorative = bool(drawing and drawing.decorative and not alt)
-        stored_virin = None
-        if drawing and drawing.name and is_virin(drawing.name):
-            stored_virin = normalize_virin(drawing.name)
-        # pandoc (and Word's older alt-text "Title") keep the photo title in docPr/@title; our writer shows it
-        # as the caption's bold first line, and never writes @title.
-        title = (caption.title if caption else None) or stored_title
-        virin = caption.virin if caption else None
-        if poster:
-            # A video's poster: the caption belongs to the video; the writer names the picture by its VIRIN.
-            title, virin = None, stored_virin
-        elif caption is None and not with_caption:
-            title = stored_title
-            if stored_virin and drawing is not None and not decorative:
-                virin = stored_virin
-                self.warnings.append(
-                    f"figure {number}: no caption paragraph below the picture; its VIRIN {stored_virin} was "
-                    "recovered from the picture's name"
-                )
-        elif stored_virin and stored_virin != virin and virin is None:
-            self.warnings.append(
-                f"figure {number}: the picture's name holds the VIRIN {stored_virin}, but its caption "
-                "no longer does; the VIRIN was left out"
-            )
-        figure = Figure(
-            image=f"figure-{number}",  # replaced by the extracted image's name in `media`
-            alt=None if decorative else alt,
-            decorative=decorative,
-            title=title,
-            caption=self._inlines(caption.caption) if caption else [],
-            credit=caption.credit if caption else None,
-            virin=virin,
-            rights=caption.rights if caption else None,
-        )
-        self.figures.append(FigureSource(figure, drawing, number))
-        return figure
 
     def _is_placeholder(self, para: Para) -> bool:
         if para.has_style("photo placeholder", "photoplaceholder"):
@@ -701,85 +451,26 @@ class BodyReader:
         rest = starts_with_label(text, self.label_missing)
         alt = starts_with_label(rest or "", self.label_description)
         caption_atoms = self._following_caption(index)
-        caption = self._parse_caption(caption_atoms) if caption_atoms is not None else None
+        caption = self.captions.parse(caption_atoms) if caption_atoms is not None else None
         drawing = Drawing(alt or None, None, None, False, None, None, 0, 0)
         if caption is not None and caption.media_kind:
-            self._emit_media(caption, self._figure(drawing, None, with_caption=False, poster=True))
+            poster = self.figures.figure(drawing, None, with_caption=False, poster=True)
+            self._emit(self.figures.media(caption, poster))
         else:
-            self._emit(self._figure(drawing, caption, with_caption=caption_atoms is not None))
+            self._emit(self.figures.figure(drawing, caption, with_caption=caption_atoms is not None))
         return index + 1 + (caption_atoms is not None)
 
     def _media(self, atoms: list[Atom]) -> None:
         """A video or audio item without a poster: a described paragraph with a link."""
         self._close_list()
         self._close_quote()
-        self._emit_media(self._parse_caption(atoms), None)
-
-    def _emit_media(self, caption: _Caption, poster: Figure | None) -> None:
-        media = Media(
-            kind=caption.media_kind or "video",
-            url=caption.url,
-            title=caption.title,
-            caption=self._inlines(caption.caption),
-            credit=caption.credit,
-            virin=caption.virin,
-            duration=caption.duration,
-            poster=poster,
-        )
-        self._emit(media)
+        parts: CaptionParts = self.captions.parse(atoms)
+        self._emit(self.figures.media(parts, None))
 
 
-def _list_block(frame: _ListFrame) -> ListBlock:
-    items: list[list[Block]] = []
-    for item in frame.items:
-        blocks: list[Block] = []
-        for child in item:
-            block = _list_block(child) if isinstance(child, _ListFrame) else child
-            blocks.append(block)  # type: ignore[arg-type]
-        items.append(blocks)
-    return ListBlock(ordered=frame.ordered, start=frame.start, items=items or [[]])
+def _has_content_atoms(atoms: list[Atom]) -> bool:
+    return bool(atoms_text(atoms).strip()) or any(atom.kind == "note" for atom in atoms)
 
 
-def _all_bold(atoms: list[Atom]) -> bool:
-    texts = [atom for atom in atoms if atom.kind == "text" and atom.text.strip()]
-    return bool(texts) and all(atom.bold for atom in texts) and not any(atom.link for atom in texts)
-
-
-def _unbold(atom: Atom) -> Atom:
-    from dataclasses import replace
-
-    return replace(atom, bold=False)
-
-
-def _has_row_headers(rows: list) -> bool:
-    """The writer marks row-header cells only by bold: every body row's first cell bold, not every cell."""
-    if not rows or max(len(row.cells) for row in rows) < 2:
-        return False
-    firsts = [row.cells[0] for row in rows]
-    if not all(
-        cell.column == 0 and _all_bold([a for p in cell.paragraphs for a in p.atoms]) for cell in firsts
-    ):
-        return False
-    others = [cell for row in rows for cell in row.cells[1:]]
-    return not all(_all_bold([a for p in cell.paragraphs for a in p.atoms]) for cell in others)
-
-
-def _alignment(value: str | None) -> str | None:
-    return {"left": "left", "start": "left", "center": "center", "right": "right", "end": "right"}.get(
-        value or ""
-    )
-
-
-def iso_duration(text: str) -> str | None:
-    """ "2:30" or "1:02:03" (how the writer shows durations) back to ISO 8601 (PT2M30S, PT1H2M3S)."""
-    value = text.strip()
-    if value.upper().startswith("PT"):
-        return value.upper()
-    parts = value.split(":")
-    if not all(part.isdigit() for part in parts) or not 2 <= len(parts) <= 3:
-        return None
-    numbers = [int(part) for part in parts]
-    hours, minutes, seconds = [0, *numbers][-3:]
-    result = "PT" + (f"{hours}H" if hours else "") + (f"{minutes}M" if minutes else "")
-    result += f"{seconds}S" if seconds or result == "PT" else ""
-    return result
+def _has_content(para: Para) -> bool:
+    return _has_content_atoms(para.atoms)

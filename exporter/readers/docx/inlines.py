@@ -1,8 +1,9 @@
 """Flat runs (text with bold/italic/code/language/link) back into the model's nested inlines.
 
 Word stores formatting per run, the model as a tree. The tree is rebuilt in one fixed nesting order, link
-outermost, then language span, emphasis, strong, with code and text as leaves, so the same runs always give
-the same tree (the order the Markdown reader produces for `***both***`: emphasis around strong).
+outermost, then language span, emphasis, strong, superscript or subscript, with code, text and footnotes as
+leaves, so the same runs always give the same tree (the order the Markdown reader produces for `***both***`:
+emphasis around strong). A footnote is never inside a link or a superscript: its call is the writers' to draw.
 """
 
 from __future__ import annotations
@@ -10,8 +11,22 @@ from __future__ import annotations
 from collections.abc import Callable
 from itertools import groupby
 
-from exporter.model import Code, Emphasis, Inline, LineBreak, Link, Span, Strong, Text, check_language
-from exporter.readers.docx.scan import Atom, LinkRef
+from exporter.model import (
+    Code,
+    Emphasis,
+    Footnote,
+    Inline,
+    LineBreak,
+    Link,
+    Paragraph,
+    Span,
+    Strong,
+    Subscript,
+    Superscript,
+    Text,
+    check_language,
+)
+from exporter.readers.docx.items import Atom, LinkRef
 from exporter.urls import safe_href
 
 
@@ -94,6 +109,23 @@ def drop_prefix(atoms: list[Atom], length: int) -> list[Atom]:
     return result
 
 
+def take_prefix(atoms: list[Atom], length: int) -> list[Atom]:
+    """The first `length` characters (what `drop_prefix` removes)."""
+    result: list[Atom] = []
+    remaining = length
+    for atom in atoms:
+        if remaining <= 0:
+            break
+        size = len(atom.text) if atom.kind == "text" else 1 if atom.kind == "break" else 0
+        if size <= remaining:
+            result.append(atom)
+            remaining -= size
+        else:
+            result.append(_with_text(atom, atom.text[:remaining]))
+            remaining = 0
+    return result
+
+
 def build_inlines(atoms: list[Atom], document_language: str) -> list[Inline]:
     """Model inlines for a run of atoms; pictures are not inlines and are skipped here."""
     base = minimal_language(document_language) or document_language
@@ -105,8 +137,11 @@ def build_inlines(atoms: list[Atom], document_language: str) -> list[Inline]:
         if lang is not None and lang.lower() == base.lower():
             lang = None
         link = atom.link if atom.link is not None and safe_href(atom.link.href) else None
+        if atom.kind == "note":
+            link = None
+            atom = _replace(atom, vert=None)
         prepared.append(_replace(atom, lang=lang, link=link))
-    return _nest(prepared, 0)
+    return _nest(prepared, 0, document_language)
 
 
 def _replace(atom: Atom, **changes: object) -> Atom:
@@ -120,15 +155,16 @@ _LEVELS: tuple[Callable[[Atom], object], ...] = (
     lambda atom: atom.lang,
     lambda atom: atom.italic,
     lambda atom: atom.bold,
+    lambda atom: atom.vert,
 )
 
 
-def _nest(atoms: list[Atom], level: int) -> list[Inline]:
+def _nest(atoms: list[Atom], level: int, document_language: str) -> list[Inline]:
     if level == len(_LEVELS):
-        return _leaves(atoms)
+        return _leaves(atoms, document_language)
     result: list[Inline] = []
     for value, group in groupby(atoms, key=_LEVELS[level]):
-        children = _nest(list(group), level + 1)
+        children = _nest(list(group), level + 1, document_language)
         if not children:
             continue
         if not value:
@@ -140,15 +176,33 @@ def _nest(atoms: list[Atom], level: int) -> list[Inline]:
             result.append(Span(lang=str(value), children=children))
         elif level == 2:
             result.append(Emphasis(children=children))
-        else:
+        elif level == 3:
             result.append(Strong(children=children))
+        elif value == "superscript":
+            result.append(Superscript(children=children))
+        else:
+            result.append(Subscript(children=children))
     return result
 
 
-def _leaves(atoms: list[Atom]) -> list[Inline]:
+def note_paragraphs(paragraphs: list, document_language: str) -> list[Paragraph]:
+    """A footnote's paragraphs (scanned `Para`s), the empty ones left out."""
+    found = []
+    for para in paragraphs:
+        children = build_inlines(strip_atoms(para.atoms), document_language)
+        if children:
+            found.append(Paragraph(children=children))
+    return found
+
+
+def _leaves(atoms: list[Atom], document_language: str) -> list[Inline]:
     result: list[Inline] = []
     for atom in atoms:
-        if atom.kind == "break":
+        if atom.kind == "note":
+            paragraphs = note_paragraphs(atom.note or [], document_language)
+            if paragraphs:
+                result.append(Footnote(children=paragraphs))
+        elif atom.kind == "break":
             result.append(LineBreak())
         elif atom.code:
             if result and isinstance(result[-1], Code):

@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 from exporter.errors import ExportError
 from exporter.images import MAX_PIXELS
 from exporter.model import Article, Packet
-from exporter.readers.docx.blocks import FigureSource
+from exporter.readers.docx.figures import FigureSource
 from exporter.readers.docx.package import Package
 
 IMAGE_FORMATS = {

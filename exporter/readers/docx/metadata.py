@@ -15,13 +15,15 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
+from exporter.errors import ExportError
 from exporter.i18n import gettext
 from exporter.model import Byline, Source, check_iso8601
 from exporter.provenance import US_GOVERNMENT_WORK
-from exporter.readers.docx.blocks import Header, labels, starts_with_label
+from exporter.readers.docx.blocks import Header
 from exporter.readers.docx.inlines import minimal_language
+from exporter.readers.docx.items import Para
+from exporter.readers.docx.labels import labels, starts_with_label
 from exporter.readers.docx.package import Package
-from exporter.readers.docx.scan import Para
 
 CUSTOM_PROPS_NS = "http://schemas.openxmlformats.org/officeDocument/2006/custom-properties"
 CORE_NS = {
@@ -29,6 +31,8 @@ CORE_NS = {
     "cp": "http://schemas.openxmlformats.org/package/2006/metadata/core-properties",
 }
 PREFIX = "exporter."
+# What the writer stores is a URL, a date, a short list: far below this. Longer values are refused, not parsed.
+MAX_PROPERTY_CHARS = 64 * 1024
 _URL = re.compile(r"(?:https?|mailto):[^\s()<>]+", re.IGNORECASE)
 
 
@@ -47,7 +51,14 @@ def custom_properties(package: Package) -> dict[str, str]:
     found: dict[str, str] = {}
     for prop in package.xml(name).iter(f"{{{CUSTOM_PROPS_NS}}}property"):
         value = next(iter(prop), None)
-        found[prop.get("name", "")] = (value.text or "") if value is not None else ""
+        text = (value.text or "") if value is not None else ""
+        if len(text) > MAX_PROPERTY_CHARS:
+            raise ExportError(
+                f"refused: custom property {prop.get('name', '')[:60]!r} holds {len(text)} characters "
+                f"(the limit is {MAX_PROPERTY_CHARS})",
+                file=package.path,
+            )
+        found[prop.get("name", "")] = text
     return found
 
 
@@ -209,7 +220,7 @@ class MetadataReader:
             return []
         try:
             items = json.loads(value)
-        except ValueError:
+        except (ValueError, RecursionError):  # not JSON, or nested deep enough to exhaust the parser
             return []
         return [str(item) for item in items if str(item).strip()] if isinstance(items, list) else []
 

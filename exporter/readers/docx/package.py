@@ -9,15 +9,19 @@ expansion, external entities). Every refusal is one `ExportError` naming the pro
 
 from __future__ import annotations
 
+import io
 import posixpath
 import re
 import zipfile
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
 from lxml import etree
 
+from exporter.confine import read_regular_file
 from exporter.errors import ExportError
+from exporter.readers.docx.compat import resolve_alternate_content, to_transitional, transitional_name
 
 MAX_ENTRIES = 2_000
 MAX_ENTRY_BYTES = 64 * 1024 * 1024  # one part, uncompressed (a 2000-pixel photo is a few MB)
@@ -28,6 +32,7 @@ MAX_XML_PART_BYTES = 32 * 1024 * 1024
 MAX_RATIO = 200
 RATIO_CHECK_FROM_BYTES = 1024 * 1024
 READ_CHUNK = 64 * 1024
+XML_DEPTH_LIMIT = 256  # libxml2's own limit without huge-tree mode
 
 PACKAGE_RELATIONSHIPS_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
 OFFICE_DOCUMENT = "/officeDocument"
@@ -73,18 +78,18 @@ class Package:
     def __init__(self, path: Path) -> None:
         self.path = path
         self.parts: dict[str, bytes] = {}
+        self.strict = False  # some part was Strict OOXML (read under its Transitional names)
         self._open()
 
     # ------------------------------------------------------------ container
 
     def _open(self) -> None:
         path = self.path
+        data = read_regular_file(path, MAX_TOTAL_BYTES, "DOCX files")
         try:
-            archive = zipfile.ZipFile(path)
-        except zipfile.BadZipFile:
+            archive = zipfile.ZipFile(io.BytesIO(data))
+        except (zipfile.BadZipFile, ValueError, EOFError, OSError):
             raise _refuse(path, "not a DOCX (not a ZIP package)") from None
-        except OSError as error:
-            raise ExportError(f"cannot read ({error.strerror or error})", file=path) from None
         with archive:
             entries = archive.infolist()
             if len(entries) > MAX_ENTRIES:
@@ -150,7 +155,7 @@ class Package:
                             self.path, f"part {info.filename!r} expands beyond its declared size: zip bomb?"
                         )
                     chunks.append(chunk)
-        except (zipfile.BadZipFile, EOFError, NotImplementedError, ValueError, OSError) as error:
+        except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, ValueError, OSError) as error:
             raise _refuse(self.path, f"part {info.filename!r} is damaged ({error})") from None
         return b"".join(chunks)
 
@@ -160,7 +165,8 @@ class Package:
         return name in self.parts
 
     def xml(self, name: str) -> etree._Element:
-        """A part parsed as XML; a DOCTYPE anywhere is refused before parsing (entity-expansion attacks)."""
+        """A part parsed as XML; a DOCTYPE anywhere is refused before parsing (entity-expansion attacks).
+        Strict OOXML names come back as Transitional ones, alternate content as the one branch read."""
         data = self.parts[name]
         if len(data) > MAX_XML_PART_BYTES:
             raise _refuse(self.path, f"XML part {name!r} is {len(data)} bytes: too large")
@@ -170,9 +176,16 @@ class Package:
         try:
             root = etree.fromstring(data, xml_parser())
         except etree.XMLSyntaxError as error:
+            if "Excessive depth" in str(error):
+                # libxml2 (without huge-tree mode) stops at this depth rather than recurse further.
+                raise _refuse(
+                    self.path, f"XML part {name!r}: elements nested more than {XML_DEPTH_LIMIT} levels deep (the limit)"
+                ) from None
             raise _refuse(self.path, f"XML part {name!r} is not well-formed ({error})") from None
         if root is None:
             raise _refuse(self.path, f"XML part {name!r} is empty")
+        self.strict = to_transitional(root) or self.strict
+        resolve_alternate_content(root)
         return root
 
     def relationships(self, part_name: str) -> dict[str, Relationship]:
@@ -183,7 +196,8 @@ class Package:
             return {}
         found: dict[str, Relationship] = {}
         for element in self.xml(rels_name).iter(f"{{{PACKAGE_RELATIONSHIPS_NS}}}Relationship"):
-            rel_id, rel_type, target = element.get("Id"), element.get("Type", ""), element.get("Target", "")
+            rel_id, target = element.get("Id"), element.get("Target", "")
+            rel_type = transitional_name(element.get("Type", ""))
             if not rel_id:
                 continue
             external = element.get("TargetMode", "").lower() == "external"

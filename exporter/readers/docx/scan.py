@@ -1,115 +1,41 @@
-"""Paragraphs and tables of WordprocessingML flattened into what the model needs: runs of text with their
-formatting (bold, italic, code, language, link), line breaks and pictures, plus the paragraph's style,
-outline level, list membership and caption fields.
+"""WordprocessingML flattened into what the model needs: paragraphs as runs of text with their formatting
+(bold, italic, code, superscript/subscript, language, link), line breaks, pictures and footnotes, plus the
+paragraph's style, outline level, list membership and caption fields; and tables as rows of cells.
 
 Formatting is read the way Word and LibreOffice write it: direct run properties, character styles (Strong,
-Emphasis, Verbatim Char), `w:hyperlink` elements and HYPERLINK fields; tracked deletions and hidden text are
-not text; SEQ field results are marked so caption numbers can be recognised and dropped.
+Emphasis, Verbatim Char, Footnote Reference), `w:hyperlink` elements and HYPERLINK fields; tracked deletions
+and hidden text are not text; a field's result is its text, and SEQ field results are marked so caption
+numbers can be recognised. Content controls, smart tags and custom XML are transparent. Text boxes come out as
+blocks right after the paragraph that anchors them; a drop cap joins the paragraph it starts; equations become
+their linear text (`omml`). What the model cannot hold is counted in `counts` for the reader to report.
 """
 
 from __future__ import annotations
 
 import itertools
 import re
-from dataclasses import dataclass, field, replace
+from collections import Counter
+from dataclasses import dataclass, replace
 
 from lxml import etree
 
+from exporter.readers.docx.drawings import Drawing, DrawingReader
+from exporter.readers.docx.items import Atom, Cell, LinkRef, Para, Row, TableInfo
+from exporter.readers.docx.omml import equation_pieces, is_equation
 from exporter.readers.docx.package import Package, Relationship
 from exporter.readers.docx.styles import MONOSPACE_FONTS, Styles, is_on, w, wval
 
 R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
-WP_NS = "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"
-A_NS = "http://schemas.openxmlformats.org/drawingml/2006/main"
-MC_NS = "http://schemas.openxmlformats.org/markup-compatibility/2006"
-V_NS = "urn:schemas-microsoft-com:vml"
-ADEC_NS = "http://schemas.microsoft.com/office/drawing/2017/decorative"
 BROWSER_FRAMES = {"_blank", "_self", "_parent", "_top", ""}
 _HYPERLINK_FIELD = re.compile(r'^\s*HYPERLINK\s+(?:\\[a-z]\s+"[^"]*"\s+)*"([^"]+)"', re.IGNORECASE)
 _SEQ_FIELD = re.compile(r"^\s*SEQ\s+(\S+)", re.IGNORECASE)
-# Containers whose children are read as if they were the paragraph's own.
+# Containers whose children are read as if they were their parent's own.
 TRANSPARENT = {w("ins"), w("moveTo"), w("smartTag"), w("customXml"), w("bdo"), w("dir"), w("sdtContent")}
-SKIPPED = {w("del"), w("moveFrom"), w("pPr"), w("rPr")}
+SKIPPED = {w("del"), w("moveFrom"), w("pPr"), w("rPr"), w("sdtPr"), w("sdtEndPr")}
+VERTICAL = {"superscript": "superscript", "subscript": "subscript"}
+NOTE_PARTS = {"footnotes": "footnote", "endnotes": "endnote"}
 
 _link_ids = itertools.count(1)
-
-
-@dataclass(frozen=True)
-class LinkRef:
-    href: str
-    title: str | None
-    group: int  # one hyperlink: runs of the same element stay one link
-
-
-@dataclass
-class Drawing:
-    descr: str | None
-    title: str | None
-    name: str | None
-    decorative: bool
-    target: str | None  # package part name of the image
-    external: str | None  # a linked (not embedded) image's URL
-    width: int
-    height: int
-
-
-@dataclass(frozen=True)
-class Atom:
-    kind: str  # text | break | drawing
-    text: str = ""
-    bold: bool = False
-    italic: bool = False
-    code: bool = False
-    lang: str | None = None
-    link: LinkRef | None = None
-    seq: bool = False  # part of a SEQ field's result (a caption number)
-    drawing: Drawing | None = field(default=None, compare=False)
-
-
-@dataclass
-class Para:
-    style_id: str | None
-    names: list[str]
-    outline_level: int | None
-    num: tuple[str, int] | None
-    left_indent: int | None
-    align: str | None
-    atoms: list[Atom]
-    sequences: list[str]
-    page_break_before: bool = False
-
-    @property
-    def text(self) -> str:
-        return "".join(
-            atom.text if atom.kind == "text" else "\n" if atom.kind == "break" else "" for atom in self.atoms
-        )
-
-    @property
-    def drawings(self) -> list[Drawing]:
-        return [atom.drawing for atom in self.atoms if atom.kind == "drawing" and atom.drawing is not None]
-
-    def has_style(self, *names: str) -> bool:
-        return any(name in self.names for name in names)
-
-
-@dataclass
-class Cell:
-    paragraphs: list[Para]
-    colspan: int
-    merge: str | None  # vMerge: "restart", "continue" or None
-    column: int = 0
-
-
-@dataclass
-class Row:
-    cells: list[Cell]
-    header: bool
-
-
-@dataclass
-class TableInfo:
-    rows: list[Row]
-    caption: str | None  # w:tblCaption (table alt text title)
 
 
 @dataclass
@@ -121,6 +47,7 @@ class _Format:
     link: LinkRef | None = None
     seq: bool = False
     hidden: bool = False
+    vert: str | None = None
 
 
 @dataclass
@@ -137,26 +64,49 @@ class Scanner:
         self.part_name = part_name
         self.styles = styles
         self.rels: dict[str, Relationship] = package.relationships(part_name)
-        # What the model cannot hold, counted so the reader can say what it left out.
-        self.notes = 0
-        self.tracked_changes = 0
+        # What the model cannot hold, or holds differently, counted so the reader can say so.
+        self.counts: Counter[str] = Counter()
+        self.drawings = DrawingReader(package, self.rels, self.counts)
+        self._notes: dict[str, tuple[str, dict[str, etree._Element]]] = {}
+        self._in_note = False
+        self._floating: list[Para | TableInfo] = []  # text boxes met in the paragraph being scanned
 
-    # ------------------------------------------------------------ body
+    # ------------------------------------------------------------ blocks
 
-    def body_items(self, body: etree._Element) -> list[Para | TableInfo]:
+    def body_items(self, container: etree._Element) -> list[Para | TableInfo]:
+        """The paragraphs and tables of a body, cell, text box, note or content control, in reading order."""
         items: list[Para | TableInfo] = []
-        for child in body:
+        drop_cap: Para | None = None
+        for child in container:
             if child.tag == w("p"):
-                items.append(self.paragraph(child))
+                outer, self._floating = self._floating, []
+                para = self.paragraph(child)
+                floating, self._floating = self._floating, outer
+                if para.drop_cap and para.text.strip() and not any(c.isspace() for c in para.text.strip()):
+                    drop_cap = para  # its letter (or word) starts the next paragraph
+                    items.extend(floating)
+                    continue
+                if drop_cap is not None:
+                    para.atoms = drop_cap.atoms + para.atoms
+                    drop_cap = None
+                items.append(para)
+                items.extend(floating)
             elif child.tag == w("tbl"):
                 items.append(self.table(child))
-            elif child.tag in (w("sdt"), w("customXml")):
+            elif child.tag == w("sdt"):
                 gallery = wval(child.find(f"{w('sdtPr')}/{w('docPartObj')}/{w('docPartGallery')}"))
                 if gallery and "contents" in gallery.lower():
+                    self.counts["toc"] += 1
                     continue  # a table of contents is generated from the headings, not content
-                content = child.find(w("sdtContent")) if child.tag == w("sdt") else child
+                content = child.find(w("sdtContent"))
                 if content is not None:
                     items.extend(self.body_items(content))
+            elif child.tag in TRANSPARENT:
+                items.extend(self.body_items(child))
+            elif child.tag == w("altChunk"):
+                self.counts["alt_chunk"] += 1
+        if drop_cap is not None:
+            items.append(drop_cap)
         return items
 
     def paragraph(self, element: etree._Element) -> Para:
@@ -167,8 +117,10 @@ class Scanner:
         left = None
         align = None
         page_break = False
+        drop_cap = False
         if ppr is not None:
             page_break = is_on(ppr.find(w("pageBreakBefore")))
+            drop_cap = (wval(ppr.find(w("framePr")), "dropCap") or "none") != "none"
             level = wval(ppr.find(w("outlineLvl")))
             if level is not None and level.isdigit() and int(level) < 9:
                 outline = int(level) + 1
@@ -194,37 +146,51 @@ class Scanner:
         sequences: list[str] = []
         self._inline_children(element, _Format(), atoms, [], sequences)
         return Para(
-            style_id, self.styles.names(style_id), outline, num, left, align, atoms, sequences, page_break
+            style_id,
+            self.styles.names(style_id),
+            outline,
+            num,
+            left,
+            align,
+            atoms,
+            sequences,
+            page_break,
+            drop_cap,
+            self.styles.bold(style_id),
         )
 
     def table(self, element: etree._Element) -> TableInfo:
-        caption = wval(element.find(f"{w('tblPr')}/{w('tblCaption')}"))
+        properties = element.find(w("tblPr"))
+        caption = wval(properties.find(w("tblCaption"))) if properties is not None else None
         rows: list[Row] = []
-        for tr in element.iter(w("tr")):
-            if tr.getparent() is not element and tr.getparent().tag != w("sdtContent"):
-                continue  # rows of nested tables belong to their own cell
+        for tr in _through_wrappers(element, w("tr")):
             trpr = tr.find(w("trPr"))
+            if trpr is not None and trpr.find(w("del")) is not None:
+                self.counts["tracked_change"] += 1
+                continue  # a row deleted with changes tracked
             header = trpr is not None and is_on(trpr.find(w("tblHeader")))
             column = 0
             if trpr is not None:
                 before = wval(trpr.find(w("gridBefore")))
                 column = int(before) if before and before.isdigit() else 0
             cells: list[Cell] = []
-            for tc in tr.iter(w("tc")):
-                if tc.getparent() is not tr:
-                    continue
+            for tc in _through_wrappers(tr, w("tc")):
                 tcpr = tc.find(w("tcPr"))
                 span = wval(tcpr.find(w("gridSpan"))) if tcpr is not None else None
                 colspan = int(span) if span and span.isdigit() and int(span) > 0 else 1
+                horizontal = tcpr.find(w("hMerge")) if tcpr is not None else None
+                if horizontal is not None and cells and wval(horizontal) != "restart":
+                    cells[-1].colspan += colspan  # legacy horizontal merge: part of the cell before
+                    column += colspan
+                    continue
                 merge = None
                 if tcpr is not None and tcpr.find(w("vMerge")) is not None:
                     merge = "restart" if wval(tcpr.find(w("vMerge"))) == "restart" else "continue"
-                paragraphs = [self.paragraph(p) for p in tc.iter(w("p"))]
-                cells.append(Cell(paragraphs, colspan, merge, column))
+                cells.append(Cell(self.body_items(tc), colspan, merge, column))
                 column += colspan
             if cells:
                 rows.append(Row(cells, header))
-        return TableInfo(rows, caption)
+        return TableInfo(rows, caption, _first_row_flag(properties))
 
     # ------------------------------------------------------------ inlines
 
@@ -240,10 +206,10 @@ class Scanner:
             tag = child.tag
             if not isinstance(tag, str) or tag in SKIPPED:
                 if tag in (w("del"), w("moveFrom")):
-                    self.tracked_changes += 1
+                    self.counts["tracked_change"] += 1
                 continue
             if tag in (w("ins"), w("moveTo")):
-                self.tracked_changes += 1
+                self.counts["tracked_change"] += 1
             if tag == w("r"):
                 self._run(child, fmt, atoms, fields, sequences)
             elif tag == w("hyperlink"):
@@ -260,10 +226,18 @@ class Scanner:
                     self._inline_children(content, fmt, atoms, fields, sequences)
             elif tag in TRANSPARENT:
                 self._inline_children(child, fmt, atoms, fields, sequences)
-            elif tag == f"{{{MC_NS}}}AlternateContent":
-                choice = child.find(f"{{{MC_NS}}}Choice")
-                if choice is not None:
-                    self._inline_children(choice, fmt, atoms, fields, sequences)
+            elif is_equation(child):
+                self.counts["equation"] += 1
+                self._equation(child, fmt, atoms)
+
+    def _equation(self, element: etree._Element, fmt: _Format, atoms: list[Atom]) -> None:
+        for piece in equation_pieces(element):
+            if piece.line_break:
+                atoms.append(Atom("break"))
+            else:
+                atoms.append(
+                    Atom("text", piece.text, fmt.bold, fmt.italic, False, fmt.lang, fmt.link, vert=piece.vert)
+                )
 
     def _hyperlink(self, element: etree._Element) -> LinkRef | None:
         rel_id = element.get(f"{{{R_NS}}}id")
@@ -291,11 +265,17 @@ class Scanner:
         rpr = run.find(w("rPr"))
         if rpr is None:
             return fmt
-        bold, italic, code = self.styles.character_flags(wval(rpr.find(w("rStyle"))))
+        style = self.styles.character_format(wval(rpr.find(w("rStyle"))))
+        bold, italic, code, vert = style.bold, style.italic, style.code, style.vert
         if rpr.find(w("b")) is not None:
             bold = is_on(rpr.find(w("b")))
         if rpr.find(w("i")) is not None:
             italic = is_on(rpr.find(w("i")))
+        if rpr.find(w("vertAlign")) is not None:
+            vert = VERTICAL.get(wval(rpr.find(w("vertAlign"))) or "")
+        elif rpr.find(w("sz")) is not None and _number(wval(rpr.find(w("position")))):
+            # Raised or lowered text in a smaller size: how LibreOffice writes HTML's <sup> and <sub>.
+            vert = "superscript" if _number(wval(rpr.find(w("position")))) > 0 else "subscript"
         fonts = rpr.find(w("rFonts"))
         font = (wval(fonts, "ascii") or wval(fonts, "hAnsi") or "").lower()
         code = code or font in MONOSPACE_FONTS
@@ -308,6 +288,7 @@ class Scanner:
             code=code or fmt.code,
             lang=lang,
             hidden=hidden,
+            vert=vert or fmt.vert,
         )
 
     def _run(
@@ -329,11 +310,16 @@ class Scanner:
                     current = replace(current, seq=True)
             return current
 
+        def in_instruction() -> bool:
+            return bool(fields) and not fields[-1].in_result
+
         def add(kind: str, text: str = "", drawing: Drawing | None = None) -> None:
-            if fields and not fields[-1].in_result:
+            if in_instruction():
                 return  # inside a field instruction: not text
             current = effective()
             if current.hidden and kind == "text":
+                if text.strip():
+                    self.counts["hidden_text"] += 1
                 return
             atoms.append(
                 Atom(
@@ -345,21 +331,30 @@ class Scanner:
                     current.lang,
                     current.link,
                     current.seq,
+                    current.vert,
                     drawing,
                 )
             )
 
+        custom_mark = False
         for child in run:
             tag = child.tag
             if tag == w("t"):
+                if custom_mark:
+                    custom_mark = False  # the note's own mark ("*"): the writers number notes themselves
+                    continue
                 add("text", child.text or "")
-            elif tag == w("tab"):
+            elif tag in (w("tab"), w("ptab")):
                 add("text", "\t")
             elif tag in (w("br"), w("cr")):
                 if (child.get(w("type")) or "textWrapping") == "textWrapping":
                     add("break")
             elif tag in (w("footnoteReference"), w("endnoteReference")):
-                self.notes += 1
+                if not in_instruction():
+                    custom_mark = (child.get(w("customMarkFollows")) or "").lower() in ("1", "true", "on")
+                    self._note(tag == w("footnoteReference"), child.get(w("id")) or "", atoms)
+            elif tag == w("commentReference"):
+                self.counts["comment"] += 1
             elif tag == w("noBreakHyphen"):
                 add("text", "\u2011")
             elif tag == w("sym"):
@@ -381,70 +376,96 @@ class Scanner:
                 if fields and not fields[-1].in_result:
                     fields[-1].instruction += child.text or ""
             elif tag in (w("drawing"), w("pict"), w("object")):
-                for drawing in self._drawings(child):
+                if in_instruction():
+                    continue
+                content = self.drawings.read(child)
+                for drawing in content.pictures:
                     add("drawing", drawing=drawing)
-            elif tag == f"{{{MC_NS}}}AlternateContent":
-                choice = child.find(f"{{{MC_NS}}}Choice")
-                if choice is not None:
-                    for drawing in self._drawings(choice):
-                        add("drawing", drawing=drawing)
+                for text in content.texts:
+                    self._floating.append(_text_para(text))
+                for box in content.text_boxes:
+                    self._floating.extend(self.body_items(box))
+            elif tag == w("ruby"):
+                base = child.find(w("rubyBase"))  # the text; the pronunciation guide above it is not
+                if base is not None:
+                    self._inline_children(base, run_fmt, atoms, fields, sequences)
 
-    # ------------------------------------------------------------ pictures
+    # ------------------------------------------------------------ notes
 
-    def _drawings(self, container: etree._Element) -> list[Drawing]:
-        found: list[Drawing] = []
-        for frame in container.iter(f"{{{WP_NS}}}inline", f"{{{WP_NS}}}anchor"):
-            doc_pr = frame.find(f"{{{WP_NS}}}docPr")
-            blip = next(frame.iter(f"{{{A_NS}}}blip"), None)
-            if blip is None:
-                continue  # a chart, shape or text box: not a picture
-            extent = frame.find(f"{{{WP_NS}}}extent")
-            decorative = any(
-                (element.get("val") or "").lower() in ("1", "true")
-                for element in frame.iter(f"{{{ADEC_NS}}}decorative")
-            )
-            target, external = self._image_target(blip.get(f"{{{R_NS}}}embed"), blip.get(f"{{{R_NS}}}link"))
-            found.append(
-                Drawing(
-                    descr=doc_pr.get("descr") if doc_pr is not None else None,
-                    title=doc_pr.get("title") if doc_pr is not None else None,
-                    name=doc_pr.get("name") if doc_pr is not None else None,
-                    decorative=decorative,
-                    target=target,
-                    external=external,
-                    width=_int(extent.get("cx")) if extent is not None else 0,
-                    height=_int(extent.get("cy")) if extent is not None else 0,
-                )
-            )
-        for image in container.iter(f"{{{V_NS}}}imagedata"):  # legacy VML pictures (Word 2003 files)
-            shape = image.getparent()
-            target, external = self._image_target(image.get(f"{{{R_NS}}}id"), None)
-            found.append(
-                Drawing(
-                    descr=shape.get("alt") if shape is not None else None,
-                    title=image.get(f"{{{'urn:schemas-microsoft-com:office:office'}}}title"),
-                    name=None,
-                    decorative=False,
-                    target=target,
-                    external=external,
-                    width=0,
-                    height=0,
-                )
-            )
-        return found
+    def _note(self, footnote: bool, note_id: str, atoms: list[Atom]) -> None:
+        """A footnote or endnote reference: the note's paragraphs, read once, travel with the atom."""
+        kind = "footnote" if footnote else "endnote"
+        if self._in_note:
+            self.counts["nested_note"] += 1
+            return
+        part, notes = self._note_elements("footnotes" if footnote else "endnotes")
+        element = notes.get(note_id)
+        if element is None:
+            self.counts["missing_note"] += 1
+            return
+        self.counts[kind] += 1
+        self._in_note = True
+        outer, self._floating = self._floating, []
+        # Links and pictures in a note are relationships of the notes part, not of the document.
+        document_rels = self.rels
+        self.rels = self.drawings.rels = self.package.relationships(part)
+        try:
+            items = self.body_items(element)
+        finally:
+            self._in_note = False
+            self._floating = outer
+            self.rels = self.drawings.rels = document_rels
+        paragraphs = [item for item in items if isinstance(item, Para)]
+        if len(paragraphs) != len(items):
+            self.counts["table_in_note"] += 1
+        if any(para.drawings for para in paragraphs):
+            self.counts["picture_in_note"] += 1
+        atoms.append(Atom("note", note=paragraphs))
 
-    def _image_target(self, embed: str | None, link: str | None) -> tuple[str | None, str | None]:
-        for rel_id in (embed, link):
-            if rel_id and rel_id in self.rels:
-                rel = self.rels[rel_id]
-                if rel.external:
-                    return None, rel.target
-                return rel.target, None
-        return None, None
+    def _note_elements(self, kind: str) -> tuple[str, dict[str, etree._Element]]:
+        """The notes part of a kind (footnotes, endnotes) and its notes by id."""
+        if kind not in self._notes:
+            found: dict[str, etree._Element] = {}
+            rel = next((rel for rel in self.rels.values() if rel.type.endswith("/" + kind)), None)
+            name = rel.target if rel is not None and not rel.external else ""
+            if name and self.package.has(name):
+                for note in self.package.xml(name).iter(w(NOTE_PARTS[kind])):
+                    if (note.get(w("type")) or "normal") == "normal":
+                        found[note.get(w("id")) or ""] = note
+            self._notes[kind] = (name, found)
+        return self._notes[kind]
 
 
-def _int(value: str | None) -> int:
+def _through_wrappers(parent: etree._Element, tag: str):
+    """Children with `tag`, also those wrapped in content controls or custom XML (not in nested tables)."""
+    for child in parent:
+        if child.tag == tag:
+            yield child
+        elif child.tag in (w("sdt"), w("customXml"), w("ins"), w("moveTo")):
+            inner = child.find(w("sdtContent")) if child.tag == w("sdt") else child
+            if inner is not None:
+                yield from _through_wrappers(inner, tag)
+
+
+def _first_row_flag(properties: etree._Element | None) -> bool:
+    """`w:tblLook`: the firstRow attribute, or bit 0x0020 of the older hexadecimal `w:val`."""
+    look = properties.find(w("tblLook")) if properties is not None else None
+    if look is None:
+        return False
+    flag = look.get(w("firstRow"))
+    if flag is not None:
+        return flag.lower() in ("1", "true", "on")
+    value = look.get(w("val")) or ""
+    return bool(re.fullmatch(r"[0-9A-Fa-f]{1,4}", value)) and bool(int(value, 16) & 0x0020)
+
+
+def _number(value: str | None) -> int:
     try:
         return int(value or 0)
     except ValueError:
         return 0
+
+
+def _text_para(text: str) -> Para:
+    """A paragraph that stands for an object without a picture (a chart's alt text, a SmartArt node)."""
+    return Para(None, [], None, None, None, None, [Atom("text", text)], [])

@@ -46,6 +46,14 @@ CODE_STYLE_WORDS = ("verbatim", "code", "source")
 
 
 @dataclass
+class CharacterFormat:
+    bold: bool = False
+    italic: bool = False
+    code: bool = False
+    vert: str | None = None
+
+
+@dataclass
 class Style:
     style_id: str
     name: str
@@ -55,6 +63,7 @@ class Style:
     bold: bool | None = None
     italic: bool | None = None
     code: bool = False
+    vert: str | None = None  # superscript | subscript | baseline
     num_id: str | None = None
     num_level: int | None = None
 
@@ -95,6 +104,7 @@ class Styles:
                 fonts = rpr.find(w("rFonts"))
                 font = (wval(fonts, "ascii") or wval(fonts, "hAnsi") or "").lower()
                 style.code = font in MONOSPACE_FONTS
+                style.vert = wval(rpr.find(w("vertAlign")))
             lowered = name.lower()
             if style.kind == "character" and any(word in lowered for word in CODE_STYLE_WORDS):
                 style.code = True
@@ -128,16 +138,25 @@ class Styles:
                 return style.outline_level
         return None
 
-    def character_flags(self, style_id: str | None) -> tuple[bool, bool, bool]:
-        """Bold, italic and code a character style (Strong, Emphasis, Verbatim Char ...) gives its runs."""
-        bold = italic = code = False
+    def character_format(self, style_id: str | None) -> CharacterFormat:
+        """What a character style (Strong, Emphasis, Verbatim Char, Footnote Reference ...) gives its runs."""
+        found = CharacterFormat()
         for style in reversed(self.chain(style_id)):
             if style.bold is not None:
-                bold = style.bold
+                found.bold = style.bold
             if style.italic is not None:
-                italic = style.italic
-            code = code or style.code
-        return bold, italic, code
+                found.italic = style.italic
+            if style.vert is not None:
+                found.vert = style.vert if style.vert in ("superscript", "subscript") else None
+            found.code = found.code or style.code
+        return found
+
+    def bold(self, style_id: str | None) -> bool:
+        """Whether a paragraph style sets its text in bold (LibreOffice's "Table Heading", for instance)."""
+        for style in self.chain(style_id):
+            if style.bold is not None:
+                return style.bold
+        return False
 
     def list_of(self, style_id: str | None) -> tuple[str, int] | None:
         for style in self.chain(style_id):
@@ -150,6 +169,7 @@ class Styles:
 class ListLevel:
     ordered: bool
     start: int
+    blank: bool = False  # no visible marker: the paragraph continues an item (pandoc's way), it is not one
 
 
 class Numbering:
@@ -169,7 +189,9 @@ class Numbering:
                 number_format = wval(lvl.find(w("numFmt"))) or "decimal"
                 start_text = wval(lvl.find(w("start"))) or "1"
                 start = int(start_text) if start_text.isdigit() else 1
-                levels[int(index)] = ListLevel(number_format not in ("bullet", "none"), start)
+                marker = wval(lvl.find(w("lvlText")))
+                blank = number_format == "none" or (marker is not None and not marker.strip())
+                levels[int(index)] = ListLevel(number_format not in ("bullet", "none"), start, blank)
             self._abstract[abstract.get(w("abstractNumId")) or ""] = levels
         for num in root.iter(w("num")):
             overrides: dict[int, int] = {}
@@ -180,9 +202,19 @@ class Numbering:
                     overrides[int(index)] = int(start)
             self._nums[num.get(w("numId")) or ""] = (wval(num.find(w("abstractNumId"))) or "", overrides)
 
+    def abstract_of(self, num_id: str) -> str:
+        """The abstract definition a list instance uses: instances that share one count on together (Word's
+        "continue numbering")."""
+        abstract_id = self._nums.get(num_id, ("", {}))[0]
+        return f"abstract {abstract_id}" if abstract_id else f"num {num_id}"
+
+    def start_override(self, num_id: str, ilvl: int) -> int | None:
+        """The number this instance restarts the level at, where it restarts it."""
+        return self._nums.get(num_id, ("", {}))[1].get(ilvl)
+
     def level(self, num_id: str, ilvl: int) -> ListLevel:
         abstract_id, overrides = self._nums.get(num_id, ("", {}))
         level = self._abstract.get(abstract_id, {}).get(ilvl, ListLevel(False, 1))
         if ilvl in overrides:
-            return ListLevel(level.ordered, overrides[ilvl])
+            return ListLevel(level.ordered, overrides[ilvl], level.blank)
         return level

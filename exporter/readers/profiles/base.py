@@ -152,6 +152,8 @@ _CREDIT_SUFFIX = re.compile(
     r"screenshot|artwork|rendering)\b[^()]*)\)?\s*$",
     re.IGNORECASE,
 )
+_RELEASED_AFTER = re.compile(r"\s*\(released\)[\s,.]*$|(?<=\))[\s,.]+$", re.IGNORECASE)
+_RELEASED_INSIDE = re.compile(r"\s*/\s*released\s*$", re.IGNORECASE)
 _VIRIN_IN_NAME = re.compile(r"([0-9]{6}-[A-Z]-[A-Z0-9]{5}-[0-9]{3,4}[A-Z]?(?:-[A-Z]{2})?)(?=\.[A-Za-z]{3,4}$|$)")
 
 _MONTHS = {
@@ -181,6 +183,13 @@ _TEXT_DATE = re.compile(
     r"\s+(?P<day>\d{1,2}),?\s+(?P<year>\d{4})\b",
     re.IGNORECASE,
 )
+_MONTH_NAME = (
+    r"(?P<month>jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
+    r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
+)
+# "28 Jul 2011", "01 July 2016" (marines.mil, navy.mil) and "2009 October 5" (APOD).
+_DAY_MONTH_YEAR = re.compile(rf"\b(?P<day>\d{{1,2}})\s+{_MONTH_NAME}\s+(?P<year>\d{{4}})\b", re.IGNORECASE)
+_YEAR_MONTH_DAY = re.compile(rf"\b(?P<year>\d{{4}})\s+{_MONTH_NAME}\s+(?P<day>\d{{1,2}})\b", re.IGNORECASE)
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?$")
 
 
@@ -396,7 +405,7 @@ def iso_date(value: str | None) -> str | None:
             return candidate
         except ValueError:
             return None
-    match = _TEXT_DATE.search(text)
+    match = _TEXT_DATE.search(text) or _DAY_MONTH_YEAR.search(text) or _YEAR_MONTH_DAY.search(text)
     if not match:
         return None
     month = _MONTHS[match.group("month").lower().rstrip(".")]
@@ -417,11 +426,12 @@ def valid_language(value: str | None) -> str | None:
 
 def split_credit(caption: str) -> tuple[str, str | None]:
     """'... at the base. (U.S. Air Force photo/Jane Doe)' -> ('... at the base.',
-    'U.S. Air Force photo/Jane Doe')."""
-    match = _CREDIT_SUFFIX.search(caption)
+    'U.S. Air Force photo/Jane Doe'). A release marker after the credit ('/Released', '(Released)') is not part
+    of it."""
+    match = _CREDIT_SUFFIX.search(_RELEASED_AFTER.sub("", caption))
     if not match:
         return caption, None
-    credit = squash(match.group("credit"))
+    credit = _RELEASED_INSIDE.sub("", squash(match.group("credit")))
     return caption[: match.start()].rstrip(), credit or None
 
 
@@ -681,9 +691,9 @@ class Converter:
             return []
         children = self.inlines_of(element, depth, links=links, level=level + 1)
         if tag in ("em", "i", "cite", "dfn", "var"):
-            return [Emphasis(children=children)] if plain_text(children).strip() else children
+            return outside_spaces(Emphasis(children=children)) if plain_text(children).strip() else children
         if tag in ("strong", "b"):
-            return [Strong(children=children)] if plain_text(children).strip() else children
+            return outside_spaces(Strong(children=children)) if plain_text(children).strip() else children
         if tag in ("code", "kbd", "samp", "tt"):
             text = squash(" ".join(element.itertext()))
             return [Code(text=text)] if text else []
@@ -706,6 +716,37 @@ class Converter:
 
     def caption_inlines(self, element: HtmlElement | None) -> list[Inline]:
         return trim_inlines(self.inlines_of(element, links=True)) if element is not None else []
+
+
+def outside_spaces(node: Emphasis | Strong) -> list[Inline]:
+    """`<b>DATELINE -- </b>Text`, `<i>line<br></i>`: spaces and line breaks at the edges of emphasis belong outside
+    it (they look the same, and Markdown can only close emphasis that does not end in a space or a break)."""
+    children = list(node.children)
+    before: list[Inline] = []
+    after: list[Inline] = []
+    while children:
+        first = children[0]
+        if isinstance(first, LineBreak):
+            before.append(children.pop(0))
+        elif isinstance(first, Text) and first.text[:1].isspace():
+            children[0] = Text(text=first.text.lstrip())
+            before.append(Text(text=" "))
+        elif isinstance(first, Text) and not first.text:
+            children.pop(0)
+        else:
+            break
+    while children:
+        last = children[-1]
+        if isinstance(last, LineBreak):
+            after.insert(0, children.pop())
+        elif isinstance(last, Text) and last.text[-1:].isspace():
+            children[-1] = Text(text=last.text.rstrip())
+            after.insert(0, Text(text=" "))
+        elif isinstance(last, Text) and not last.text:
+            children.pop()
+        else:
+            break
+    return [*before, node.model_copy(update={"children": children}), *after] if children else before + after
 
 
 def running_text(container: HtmlElement) -> bool:
@@ -812,6 +853,7 @@ def _strip_edge(nodes: list[Inline], index: int, *, leading: bool) -> None:
     elif isinstance(node, Emphasis | Strong | Span | Link) and node.children:
         children = list(node.children)
         _strip_edge(children, 0 if leading else len(children) - 1, leading=leading)
+        children = [child for child in children if not (isinstance(child, Text) and not child.text)]
         nodes[index] = node.model_copy(update={"children": children})
 
 

@@ -66,6 +66,8 @@ def parse_byline(text: str) -> Byline | None:
 
 class DnnBase(GenericProfile):
     name = "dnn"
+    # DNN page addresses: /tabid/N/, /Article/N/, /igphoto/N/, the portal's files under /Portals/.
+    own_paths = re.compile(r"/(?:tabid|Article|igphoto|Portals)/", re.IGNORECASE)
 
     def agency(self) -> str | None:
         return None
@@ -78,6 +80,8 @@ class DnnPrintProfile(DnnBase):
     """af.mil ArticleCS print view."""
 
     name = "dnn-print"
+    # The ArticleCS module serves its print view from its own folder.
+    form_folder = "/DesktopModules/ArticleCS/"
 
     @classmethod
     def matches(cls, page: Page) -> bool:

@@ -34,6 +34,10 @@ _VIDEO_HOSTS = re.compile(
 
 class GenericProfile:
     name = "generic"
+    # Where a saved page's relative post-back form action lives (None: unknown), and which link paths belong to
+    # the platform's own site: what `saved_url` needs to recover the address of a page saved without one.
+    form_folder: str | None = None
+    own_paths: re.Pattern[str] | None = None
 
     def __init__(self, page: Page) -> None:
         self.page = page

@@ -41,6 +41,7 @@ from exporter.model import (
     Code,
     Emphasis,
     Figure,
+    Footnote,
     Heading,
     Inline,
     LineBreak,
@@ -50,6 +51,8 @@ from exporter.model import (
     Packet,
     Span,
     Strong,
+    Subscript,
+    Superscript,
     Table,
     TableCell,
     TableRow,
@@ -112,6 +115,7 @@ class RunFormat:
     italic: bool = False
     code: bool = False
     lang: str | None = None
+    vert: str | None = None  # superscript | subscript
 
 
 class DocxBuilder:
@@ -127,6 +131,7 @@ class DocxBuilder:
         self.bookmarks = 0
         self._prepare_template()
         self.numbering = oxml.ListNumbering(self.doc.part.numbering_part.element)
+        self.footnotes = oxml.Footnotes(self.doc)
 
     # ------------------------------------------------------------ template
 
@@ -314,6 +319,8 @@ class DocxBuilder:
             paragraph.add_run(view.url)
         else:
             paragraph.add_run(self._("Not recorded"))
+        if view.url_recorded:
+            paragraph.add_run(f" ({self._('as recorded in the saved page')})")
         if view.retrieved:
             retrieved = long_date(view.retrieved, self.language)
             self.doc.add_paragraph(f"{self._('Retrieved')}: {retrieved}", style="Provenance")
@@ -526,29 +533,51 @@ class DocxBuilder:
             caption = self._caption_start("Table")
             self._inlines(caption, table.caption)
             oxml.set_keep_with_next(caption)
-        word_table = self.doc.add_table(rows=len(rows), cols=columns)
+        word_table = self.doc.add_table(rows=0, cols=columns)
         word_table.style = self.doc.styles["Table Grid"]
         if table.caption:
             text = plain_text(table.caption)
             oxml.set_table_alt_text(word_table, text, text)
-        for index in range(len(table.head)):
-            oxml.mark_header_row(word_table.rows[index])
-        for row_index, column, cell in grid:
-            target = word_table.cell(row_index, column)
-            if cell.colspan > 1 or cell.rowspan > 1:
-                corner = word_table.cell(row_index + cell.rowspan - 1, column + cell.colspan - 1)
-                target = target.merge(corner)
-            paragraph = target.paragraphs[0]
-            if cell.align:
-                paragraph.alignment = {
-                    "left": WD_ALIGN_PARAGRAPH.LEFT,
-                    "center": WD_ALIGN_PARAGRAPH.CENTER,
-                    "right": WD_ALIGN_PARAGRAPH.RIGHT,
-                }[cell.align]
-            header = cell.header or row_index < len(table.head)
-            self._inlines(paragraph, cell.children, RunFormat(bold=header))
+        row_headers = bool(table.rows) and all(row.cells and row.cells[0].header for row in table.rows)
+        oxml.set_table_look(word_table, header_row=bool(table.head), header_column=row_headers)
+        widths = oxml.column_widths(word_table)
+        starts = {(row_index, column): cell for row_index, column, cell in grid}
+        # Vertical merges still open, by the column they start in: (columns spanned, rows still covered).
+        covering: dict[int, tuple[int, int]] = {}
+        for row_index in range(len(rows)):
+            row = oxml.append_row(word_table, header=row_index < len(table.head))
+            column = 0
+            while column < columns:
+                cell = starts.get((row_index, column))
+                if cell is None and column in covering:
+                    span, rows_left = covering.pop(column)
+                    if rows_left > 1:
+                        covering[column] = (span, rows_left - 1)
+                    width = sum(widths[column : column + span])
+                    oxml.append_cell(word_table, row, width, colspan=span, merge="continue")
+                elif cell is None:
+                    span = 1
+                    oxml.append_cell(word_table, row, widths[column])
+                else:
+                    span = cell.colspan
+                    if cell.rowspan > 1:
+                        covering[column] = (span, cell.rowspan - 1)
+                    width = sum(widths[column : column + span])
+                    merge = "restart" if cell.rowspan > 1 else None
+                    paragraph = oxml.append_cell(word_table, row, width, colspan=span, merge=merge)
+                    self._cell_content(paragraph, cell, header=cell.header or row_index < len(table.head))
+                column += span
         # Space after the table, so a following table or paragraph does not touch it.
         self.doc.add_paragraph()
+
+    def _cell_content(self, paragraph: Paragraph, cell: TableCell, *, header: bool) -> None:
+        if cell.align:
+            paragraph.alignment = {
+                "left": WD_ALIGN_PARAGRAPH.LEFT,
+                "center": WD_ALIGN_PARAGRAPH.CENTER,
+                "right": WD_ALIGN_PARAGRAPH.RIGHT,
+            }[cell.align]
+        self._inlines(paragraph, cell.children, RunFormat(bold=header))
 
     # ------------------------------------------------------------ inlines
 
@@ -574,6 +603,11 @@ class DocxBuilder:
                 self._inlines(paragraph, node.children, replace(fmt, bold=True), container)
             elif isinstance(node, Span):
                 self._inlines(paragraph, node.children, replace(fmt, lang=node.lang), container)
+            elif isinstance(node, Superscript | Subscript):
+                vert = "superscript" if isinstance(node, Superscript) else "subscript"
+                self._inlines(paragraph, node.children, replace(fmt, vert=vert), container)
+            elif isinstance(node, Footnote):
+                self._footnote(paragraph, node, fmt, target)
             elif isinstance(node, Link):
                 href = safe_href(node.href)
                 if href and not href.startswith("#") and container is None:
@@ -593,10 +627,23 @@ class DocxBuilder:
             oxml.set_run_style(run, "VerbatimChar")
         if fmt.lang:
             oxml.set_run_language(run, fmt.lang)
+        if fmt.vert == "superscript":
+            run.font.superscript = True
+        elif fmt.vert == "subscript":
+            run.font.subscript = True
         if target.tag == oxml.qn("w:hyperlink") and not fmt.code:
             # A run has one character style: code inside a link stays code (the w:hyperlink makes it a link).
             oxml.set_run_style(run, "Hyperlink")
         return run
+
+    def _footnote(self, paragraph: Paragraph, note: Footnote, fmt: RunFormat, target: etree._Element) -> None:
+        """A real Word footnote: the numbered reference here, the note's paragraphs in the footnotes part (in
+        the run language of where it is anchored)."""
+        part, element = self.footnotes.add(paragraph, target)
+        note_format = RunFormat(lang=fmt.lang)
+        for block in note.children:
+            note_paragraph = Paragraph(oxml.Footnotes.note_paragraph(element), part)
+            self._inlines(note_paragraph, block.children, note_format)
 
     def _link(
         self,
@@ -659,6 +706,7 @@ def provenance_properties(article: Article) -> dict[str, str]:
         "exporter.document_uuid": str(document_uuid(article)),
         "exporter.language": article.language,
         "exporter.source_url": source.url,
+        "exporter.source_url_from": source.url_from if source.url else None,
         "exporter.agency": source.agency,
         "exporter.site_name": source.site_name,
         "exporter.retrieved": source.retrieved,

@@ -1,9 +1,9 @@
 """Every piece of hand-written OOXML the DOCX writer needs and python-docx 1.2 has no API for.
 
 Kept in one module so the rest of the writer speaks python-docx only, and so each feature has one place (and
-one test): picture alt text and the decorative flag, hyperlinks, SEQ caption fields, table header rows and
-table alt text, document and run language, list numbering definitions, style colours with enough contrast,
-core, extended and custom document properties, and the deterministic ZIP re-pack.
+one test): picture alt text and the decorative flag, hyperlinks, SEQ caption fields, footnotes, table header
+rows and table alt text, document and run language, list numbering definitions, style colours with enough
+contrast, core, extended and custom document properties, and the deterministic ZIP re-pack.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from docx.opc.packuri import PackURI
 from docx.opc.part import Part
 from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import qn
-from docx.table import Table, _Row
+from docx.table import Table, _Cell
 from docx.text.paragraph import Paragraph
 from docx.text.run import Run
 
@@ -313,6 +313,109 @@ def append_seq_field(paragraph: Paragraph, sequence: str, number: int) -> None:
     field_char("end")
 
 
+FOOTNOTES_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml"
+FOOTNOTE_TEXT_STYLE = "FootnoteText"
+FOOTNOTE_REFERENCE_STYLE = "FootnoteReference"
+
+
+class Footnotes:
+    """Real Word footnotes (python-docx has none): a footnotes part made on first use, with Word's separator and
+    continuation separator, Word's "footnote text" and "footnote reference" styles, and one `w:footnote` per
+    note, its first paragraph opening with the automatic number (`w:footnoteRef`)."""
+
+    def __init__(self, document) -> None:
+        self.document = document
+        self.part: Part | None = None
+        self._next_id = 1
+
+    def add(self, paragraph: Paragraph, container: etree._Element) -> tuple[Part, etree._Element]:
+        """A reference run at the end of `container` (a paragraph or hyperlink of `paragraph`) and a new note;
+        returns the footnotes part and the note, to which the caller adds paragraphs (`note_paragraph`)."""
+        part = self._ensure_part()
+        note_id = self._next_id
+        self._next_id += 1
+        reference = new_run(container, paragraph)
+        set_run_style(reference, FOOTNOTE_REFERENCE_STYLE)
+        mark = OxmlElement("w:footnoteReference")
+        mark.set(qn("w:id"), str(note_id))
+        reference._r.append(mark)
+        note = OxmlElement("w:footnote")
+        note.set(qn("w:id"), str(note_id))
+        part.element.append(note)
+        return part, note
+
+    @staticmethod
+    def note_paragraph(note: etree._Element) -> etree._Element:
+        """A new paragraph in the note; the first one starts with the note's number and a space."""
+        first = len(note) == 0
+        paragraph = parse_xml(
+            f'<w:p xmlns:w="{W_NS}"><w:pPr><w:pStyle w:val="{FOOTNOTE_TEXT_STYLE}"/></w:pPr></w:p>'
+        )
+        if first:
+            paragraph.append(
+                parse_xml(
+                    f'<w:r xmlns:w="{W_NS}"><w:rPr><w:rStyle w:val="{FOOTNOTE_REFERENCE_STYLE}"/></w:rPr>'
+                    '<w:footnoteRef/></w:r>'
+                )
+            )
+            paragraph.append(parse_xml(f'<w:r xmlns:w="{W_NS}"><w:t xml:space="preserve"> </w:t></w:r>'))
+        note.append(paragraph)
+        return paragraph
+
+    def _ensure_part(self) -> Part:
+        if self.part is not None:
+            return self.part
+        from docx.opc.part import XmlPart
+
+        separators = "".join(
+            f'<w:footnote w:type="{kind}" w:id="{number}"><w:p><w:pPr><w:spacing w:after="0" w:line="240" '
+            f'w:lineRule="auto"/></w:pPr><w:r><w:{kind}/></w:r></w:p></w:footnote>'
+            for kind, number in (("separator", -1), ("continuationSeparator", 0))
+        )
+        element = parse_xml(f'<w:footnotes xmlns:w="{W_NS}">{separators}</w:footnotes>')
+        document_part = self.document.part
+        self.part = XmlPart(PackURI("/word/footnotes.xml"), FOOTNOTES_TYPE, element, document_part.package)
+        document_part.relate_to(self.part, RT.FOOTNOTES)
+        _add_footnote_styles(self.document.styles.element)
+        _add_footnote_settings(self.document.settings.element)
+        return self.part
+
+
+def _add_footnote_styles(styles_element: etree._Element) -> None:
+    if style_element(styles_element, FOOTNOTE_TEXT_STYLE) is None:
+        styles_element.append(
+            parse_xml(
+                f'<w:style xmlns:w="{W_NS}" w:type="paragraph" w:styleId="{FOOTNOTE_TEXT_STYLE}">'
+                '<w:name w:val="footnote text"/><w:basedOn w:val="Normal"/><w:uiPriority w:val="99"/>'
+                '<w:unhideWhenUsed/><w:pPr><w:spacing w:after="0" w:line="240" w:lineRule="auto"/></w:pPr>'
+                '<w:rPr><w:sz w:val="20"/><w:szCs w:val="20"/></w:rPr></w:style>'
+            )
+        )
+    add_character_style_xml(
+        styles_element, FOOTNOTE_REFERENCE_STYLE, "footnote reference", '<w:vertAlign w:val="superscript"/>'
+    )
+
+
+def _add_footnote_settings(settings: etree._Element) -> None:
+    """`w:footnotePr` naming the separators, where Word writes it (before `w:endnotePr`, `w:compat` ...)."""
+    if settings.find(qn("w:footnotePr")) is not None:
+        return
+    footnote_pr = parse_xml(
+        f'<w:footnotePr xmlns:w="{W_NS}"><w:footnote w:id="-1"/><w:footnote w:id="0"/></w:footnotePr>'
+    )
+    successors = ("w:endnotePr", "w:compat", "w:docVars", "w:rsids", "m:mathPr", "w:attachedSchema",
+                  "w:themeFontLang", "w:clrSchemeMapping", "w:doNotIncludeSubdocsInStats",
+                  "w:doNotAutoCompressPictures", "w:forceUpgrade", "w:captions", "w:readModeInkLockDown",
+                  "w:smartTagType", "sl:schemaLibrary", "w:shapeDefaults", "w:doNotEmbedSmartTags",
+                  "w:decimalSymbol", "w:listSeparator")
+    tags = {qn(name) for name in successors}
+    following = next((child for child in settings if child.tag in tags), None)
+    if following is not None:
+        following.addprevious(footnote_pr)
+    else:
+        settings.append(footnote_pr)
+
+
 def set_keep_with_next(paragraph: Paragraph) -> None:
     paragraph.paragraph_format.keep_with_next = True
 
@@ -413,11 +516,66 @@ def add_toc_styles(styles_element: etree._Element) -> None:
 # ---------------------------------------------------------------- tables
 
 
-def mark_header_row(row: _Row) -> None:
-    """`w:tblHeader`: the row is a header row, repeated on every page (pandoc reads it as the table head)."""
-    tr_pr = row._tr.get_or_add_trPr()
-    header = OxmlElement("w:tblHeader")
-    tr_pr.append(header)
+# python-docx's `Table.add_row` and `Table.cell` rebuild the whole cell grid on every call (quadratic in the
+# table's size: a 2,000-row table took minutes); rows and cells are appended here directly, in constant time each.
+
+
+def column_widths(table: Table) -> list[int]:
+    """The width of each grid column in twips, as python-docx laid out the (empty) table."""
+    return [int(column.get(qn("w:w"))) for column in table._tbl.tblGrid.iterchildren(qn("w:gridCol"))]
+
+
+def append_row(table: Table, *, header: bool) -> etree._Element:
+    """A new last row. `header`: `w:tblHeader`, repeated on every page (pandoc reads it as the table head)."""
+    row = OxmlElement("w:tr")
+    if header:
+        properties = OxmlElement("w:trPr")
+        properties.append(OxmlElement("w:tblHeader"))
+        row.append(properties)
+    table._tbl.append(row)
+    return row
+
+
+def append_cell(
+    table: Table, row: etree._Element, width: int, *, colspan: int = 1, merge: str | None = None
+) -> Paragraph:
+    """A new last cell of `row`, `width` twips wide, spanning `colspan` grid columns; `merge` is "restart" for
+    the top of a vertically merged cell and "continue" for the cells it covers below. Returns its paragraph."""
+    cell = OxmlElement("w:tc")
+    properties = OxmlElement("w:tcPr")
+    cell_width = OxmlElement("w:tcW")
+    cell_width.set(qn("w:type"), "dxa")
+    cell_width.set(qn("w:w"), str(width))
+    properties.append(cell_width)
+    if colspan > 1:
+        span = OxmlElement("w:gridSpan")
+        span.set(qn("w:val"), str(colspan))
+        properties.append(span)
+    if merge is not None:
+        vertical = OxmlElement("w:vMerge")
+        if merge == "restart":
+            vertical.set(qn("w:val"), "restart")
+        properties.append(vertical)
+    cell.append(properties)
+    paragraph = OxmlElement("w:p")
+    cell.append(paragraph)
+    row.append(cell)
+    return Paragraph(paragraph, _Cell(cell, table))
+
+
+def set_table_look(table: Table, *, header_row: bool, header_column: bool) -> None:
+    """`w:tblLook` says which rows and columns the table style sets apart; readers (pandoc, ours, Word's
+    accessibility checker) take its first-row flag for a header row. python-docx sets both flags on every table,
+    so they are set to what the table really has."""
+    look = table._tbl.tblPr.find(qn("w:tblLook"))
+    if look is None:
+        look = OxmlElement("w:tblLook")
+        table._tbl.tblPr.append(look)
+    look.set(qn("w:firstRow"), "1" if header_row else "0")
+    look.set(qn("w:firstColumn"), "1" if header_column else "0")
+    # The older hexadecimal form carries the same flags (0x0020 first row, 0x0080 first column).
+    value = int(look.get(qn("w:val"), "0") or "0", 16) & ~0x00A0
+    look.set(qn("w:val"), f"{value | (0x20 if header_row else 0) | (0x80 if header_column else 0):04X}")
 
 
 def set_table_alt_text(table: Table, caption: str, description: str) -> None:

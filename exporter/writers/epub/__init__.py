@@ -10,7 +10,7 @@ from __future__ import annotations
 from exporter.errors import ExportError
 from exporter.identity import build_time, document_uuid
 from exporter.model import Article, Packet
-from exporter.provenance import rights_statement
+from exporter.provenance import URL_FOUND, rights_statement
 from exporter.writers.base import RenderContext, Rendered
 from exporter.writers.epub import a11y, book, content, package
 from exporter.writers.templating import Numbering
@@ -40,6 +40,7 @@ def article_metadata(article: Article) -> book.PackageMetadata:
         date=article.published or article.updated,
         publisher=article.source.agency or article.source.site_name,
         source=article.source.url,
+        source_found=URL_FOUND.get(article.source.url_from or ""),
         rights=rights_statement(article),
         description=article.dek,
         subjects=list(article.keywords),

@@ -46,6 +46,8 @@ class PackageMetadata:
     date: str | None = None
     publisher: str | None = None
     source: str | None = None
+    # How the source URL was found, in words (`provenance.URL_FOUND`).
+    source_found: str | None = None
     rights: str | None = None
     description: str | None = None
     subjects: list[str] = field(default_factory=list)
@@ -171,6 +173,8 @@ def assemble(
             book.add_metadata("DC", name, value)
     for subject in metadata.subjects:
         book.add_metadata("DC", "subject", subject)
+    if metadata.source and metadata.source_found:
+        book.add_metadata(None, "meta", metadata.source_found, {"property": "dcterms:provenance"})
     _add_a11y(book, a11y)
 
     css = epub.EpubItem(uid="style", file_name=STYLESHEET, media_type="text/css", content=stylesheet)

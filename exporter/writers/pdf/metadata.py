@@ -17,7 +17,7 @@ from pikepdf import Dictionary, Name
 from exporter.identity import build_time, document_uuid
 from exporter.model import Article, Packet
 from exporter.options import BuildOptions
-from exporter.provenance import rights_statement
+from exporter.provenance import URL_FOUND, rights_statement
 
 PRODUCER_PREFIX = "WeasyPrint"
 CREATOR_TOOL = "gov-article-exporter"
@@ -182,6 +182,10 @@ def write_metadata(pdf: pikepdf.Pdf, document: Article | Packet, options: BuildO
     words = keywords(document)
     if words:
         info.Keywords = pikepdf.String(", ".join(words))
+    found = URL_FOUND.get(document.source.url_from or "") if isinstance(document, Article) else None
+    if found and source_url(document):
+        # A custom entry (no XMP counterpart is defined for it, so PDF/A asks for none).
+        info[Name("/SourceURLFound")] = pikepdf.String(found)
     pdf.trailer.Info = pdf.make_indirect(info)
     stream = pikepdf.Stream(pdf, xmp_packet(document, options, producer))
     stream.Type = Name.Metadata

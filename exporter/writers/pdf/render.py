@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 
 from markupsafe import Markup
 
-from exporter.confine import Confinement
+from exporter.confine import MAX_IMAGE_FILE_BYTES, Confinement
 from exporter.errors import ExportError
 from exporter.i18n import gettext
 from exporter.identity import document_uuid
@@ -196,6 +196,7 @@ def article_html(context: RenderContext, article: Article, links: ImageLinks) ->
         image_ratio=lambda figure: decorative_ratio(links, figure),
         anchor=numbering.anchor,
         figure_number=numbering.figure_number,
+        footnote=numbering.footnote,
     )
 
 
@@ -228,6 +229,7 @@ def packet_part_html(
         image_ratio=lambda figure: decorative_ratio(links, figure),
         anchor=numbering.anchor,
         figure_number=numbering.figure_number,
+        footnote=numbering.footnote,
     )
 
 
@@ -305,10 +307,12 @@ def confined_fetcher(confinement: Confinement):
                     path = confinement.local_path(url, Path("/"))
                 except ExportError as error:
                     raise ValueError(error.problem) from None
-                if not path.is_file():
-                    raise ValueError(f"{url}: no such file")
+                try:
+                    data = confinement.read(path, MAX_IMAGE_FILE_BYTES, "files")
+                except ExportError as error:
+                    raise ValueError(error.problem) from None
                 media_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-                return URLFetcherResponse(url, path.read_bytes(), {"Content-Type": media_type})
+                return URLFetcherResponse(url, data, {"Content-Type": media_type})
             if scheme in ("http", "https"):
                 data = confinement.fetch(url)  # raises when the network is off
                 media_type = mimetypes.guess_type(urlsplit(url).path)[0] or "application/octet-stream"

@@ -64,6 +64,7 @@ class Node:
     parent: Node | None = None
     attributes: dict[str, object] = field(default_factory=dict)  # entries to set on the element
     original_role: str = ""
+    references: Node | None = None  # the element this one refers to (a footnote call's Note)
     original_kids: tuple[int, ...] = ()
     original_parent: int | None = None
 
@@ -183,6 +184,10 @@ def write_tree(tree: Tree) -> None:
             obj.K = Array(written)
         for key, value in node.attributes.items():
             obj[key] = value
+    for node in tree.walk():
+        if node.references is not None and node.references.obj is not None:
+            # PDF 2.0's /Ref (what the call refers to); readers of PDF 1.7 ignore the key.
+            node.obj.Ref = Array([node.references.obj])
 
 
 def repair(
@@ -203,6 +208,8 @@ def repair(
     join_fragments(tree)
     whitespace_only_as_artifacts(tree)
     figures_as_div_with_caption(tree)
+    footnotes_as_notes(tree)
+    scripts_as_spans(tree)
     list_items_hold_only_lbl_and_lbody(tree)
     language_of_parts(tree, language or document.language)
     header_cell_scope(tree)
@@ -290,12 +297,13 @@ def repeated_table_headers_as_artifacts(tree: Tree) -> None:
 def join_fragments(tree: Tree) -> None:
     """WeasyPrint makes one structure element per page (and per line, for inline elements) of an HTML
     element. Fragments of one HTML element become one structure element again: the first keeps the kids."""
-    # Keyed by role too: one <li> yields LI, Lbl (its marker) and LBody, not fragments of each other.
-    groups: dict[tuple[int, str], list[Node]] = defaultdict(list)
+    # Keyed by role and tag too: one <li> yields LI, Lbl (its marker) and LBody, and a footnote its call and its
+    # marker (pseudo-elements of the note's element), which are not fragments of each other.
+    groups: dict[tuple[int, str, str | None], list[Node]] = defaultdict(list)
     for node in tree.walk():
         facts = node.facts
         if facts is not None and facts.source_key is not None and not facts.in_margin:
-            groups[(facts.source_key, node.role)].append(node)
+            groups[(facts.source_key, node.role, facts.tag)].append(node)
     for keeper, *rest in groups.values():
         for fragment in rest:
             if fragment.is_descendant_of(keeper) or fragment.parent is None:
@@ -326,6 +334,48 @@ def figures_as_div_with_caption(tree: Tree) -> None:
     for node in tree.walk():
         if node.facts is not None and node.facts.tag == "figure":
             node.role = "Div"
+
+
+def footnotes_as_notes(tree: Tree) -> None:
+    """WeasyPrint tags a footnote's call (`::footnote-call`) as a NonStruct in the text, and the note, laid out
+    at the page foot, as Spans under a NonStruct of its own, far from where it is referenced. PDF/UA wants a
+    Note with a unique /ID: the note's element becomes a Note (its marker a Lbl, its paragraphs P) and moves
+    right after its call, which becomes a Reference whose /Ref names the Note. Read in order, the sentence,
+    then the note, then the rest of the sentence: what a screen reader announces for a footnote."""
+    notes: dict[int, Node] = {}
+    calls: dict[int, Node] = {}
+    for node in tree.walk():
+        facts = node.facts
+        if facts is None or facts.source_key is None or not facts.tag:
+            continue
+        classes = facts.attributes.get("class", "").split()
+        if facts.tag == "span" and "footnote" in classes:
+            notes.setdefault(facts.source_key, node)  # the outermost box: inner ones are its lines
+        elif facts.tag.endswith("::footnote-call"):
+            calls.setdefault(facts.source_key, node)
+        elif facts.tag.endswith("::footnote-marker"):
+            node.role = "Lbl"
+        elif facts.tag == "span" and "footnote-paragraph" in classes:
+            node.role = "P"
+    for key, note in notes.items():
+        note.role = "Note"
+        note.attributes["/ID"] = pikepdf.String(note.facts.attributes.get("id", f"note-{key}"))
+        call = calls.get(key)
+        if call is None or call.parent is None or note.parent is None:
+            continue
+        call.role = "Reference"
+        note.parent.remove(note)
+        parent = call.parent
+        parent.kids.insert(parent.kids.index(call) + 1, note)
+        note.parent = parent
+        call.references = note
+
+
+def scripts_as_spans(tree: Tree) -> None:
+    """<sup> and <sub> come out as NonStruct: a Span keeps their text in the structure like any other run."""
+    for node in tree.walk():
+        if node.facts is not None and node.facts.tag in ("sup", "sub") and node.role == "NonStruct":
+            node.role = "Span"
 
 
 def list_items_hold_only_lbl_and_lbody(tree: Tree) -> None:
@@ -386,10 +436,11 @@ def remove_empty_elements(tree: Tree) -> None:
 
 
 def id_tree(tree: Tree) -> None:
-    """Structure elements with /ID (WeasyPrint writes them on TH) must be findable through the IDTree."""
+    """Structure elements with /ID (WeasyPrint writes them on TH, the footnote repair on Note) must be findable
+    through the IDTree."""
     entries = []
     for node in tree.walk():
-        if node.role in ("TH", "TD") and node.obj is not None and "/ID" in node.obj:
+        if node.obj is not None and "/ID" in node.obj:
             entries.append((bytes(node.obj.ID), node.obj))
     root = tree.pdf.Root.StructTreeRoot
     if not entries:

@@ -1,0 +1,151 @@
+"""Word's numbered paragraphs back into nested lists.
+
+Word has no list element: each item is a paragraph with a numbering definition (`w:numId`) and a level
+(`w:ilvl`). The nesting is rebuilt from the levels, and whatever the paragraphs do, no item is lost:
+
+- a level deeper than the one before opens a sub-list in the last item, through empty items when levels are
+  skipped (Word shows them as indented bullets with nothing above), and a list that begins deeper than it goes
+  on hangs from an empty first item;
+- an empty numbered paragraph is an item only if a sub-list hangs from it;
+- another list at the same level starts a new list (top level) or a new sub-list, unless it shares the
+  numbering definition and does not restart it (Word shows one list);
+- a list resumed after other paragraphs starts at the number Word shows, counted the way Word counts: lists
+  that share a definition count on together, a start override restarts the count where it is first used;
+- a numbered paragraph without a visible marker continues the item above it (pandoc writes an item's second
+  paragraph that way).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from exporter.model import Block, ListBlock, Paragraph
+from exporter.readers.docx.items import Para
+from exporter.readers.docx.styles import Numbering
+
+TWIPS_PER_LEVEL = 720  # Word and our writer indent list levels by half an inch
+MAX_LEVEL = 9
+
+
+@dataclass
+class _Frame:
+    num_id: str
+    level: int
+    ordered: bool
+    start: int | None
+    items: list[list[Block | _Frame]] = field(default_factory=list)
+
+    def last_item(self) -> list[Block | _Frame]:
+        if not self.items:
+            self.items.append([])
+        return self.items[-1]
+
+
+class ListBuilder:
+    def __init__(self, numbering: Numbering, paragraph: Callable[[Para], Paragraph]) -> None:
+        self.numbering = numbering
+        self.paragraph = paragraph  # turns a scanned paragraph into the model's
+        self._stack: list[_Frame] = []
+        self._counters: dict[tuple[str, int], int] = {}
+        self._restarted: set[tuple[str, int]] = set()  # (numId, level) whose start override was applied
+
+    @property
+    def open(self) -> bool:
+        return bool(self._stack)
+
+    def item(self, para: Para) -> ListBlock | None:
+        """Add a numbered paragraph; returns the list it finished, when it starts another one."""
+        assert para.num is not None
+        num_id, level = para.num[0], min(para.num[1], MAX_LEVEL - 1)
+        number = self._count(num_id, level)
+        finished = None
+        while len(self._stack) > 1 and self._stack[-1].level > level:
+            self._stack.pop()
+        if self._stack and self._stack[0].level > level:
+            # The list began deeper than this item (a sub-list with no item above it): what came so far becomes
+            # the sub-list of an empty first item at this level.
+            root = self._frame(num_id, level, number)
+            root.items.append([self._stack[0]])
+            self._stack = [root]
+        top = self._stack[-1] if self._stack else None
+        if top is not None and top.level == level and top.num_id != num_id and not self._same_list(top, para):
+            if len(self._stack) == 1:
+                finished = self.close()
+            else:
+                self._stack.pop()
+            top = self._stack[-1] if self._stack else None
+        if top is None:
+            self._stack.append(self._frame(num_id, level, number))
+        else:
+            for depth in range(top.level + 1, level + 1):
+                frame = self._frame(num_id, depth, number if depth == level else 1)
+                self._stack[-1].last_item().append(frame)
+                self._stack.append(frame)
+        content = self.paragraph(para) if para.text.strip() or any(a.kind == "note" for a in para.atoms) else None
+        self._stack[-1].items.append([content] if content is not None else [])
+        return finished
+
+    def _same_list(self, top: _Frame, para: Para) -> bool:
+        assert para.num is not None
+        num_id, level = para.num
+        numbering = self.numbering
+        return numbering.abstract_of(num_id) == numbering.abstract_of(top.num_id) and (
+            numbering.start_override(num_id, level) is None
+        )
+
+    def continuation(self, para: Para, level: int | None = None) -> None:
+        """A paragraph that continues an item: at `level` (a marker-less numbered paragraph), else at the
+        depth its indent shows (a List Paragraph without a number)."""
+        if level is not None:
+            depth = level
+        else:
+            depth = max(0, round((para.left_indent or TWIPS_PER_LEVEL) / TWIPS_PER_LEVEL) - 1)
+        while len(self._stack) > 1 and self._stack[-1].level > depth:
+            self._stack.pop()
+        self._stack[-1].last_item().append(self.paragraph(para))
+
+    def add_block(self, block: Block) -> None:
+        """A block that belongs to the current item (a quotation numbered as part of the list, as pandoc
+        nests one in a list item)."""
+        self._stack[-1].last_item().append(block)
+
+    def close(self) -> ListBlock | None:
+        """The finished list (None when nothing in it had content)."""
+        if not self._stack:
+            return None
+        root = self._stack[0]
+        self._stack = []
+        return _list_block(root)
+
+    def _frame(self, num_id: str, level: int, number: int) -> _Frame:
+        definition = self.numbering.level(num_id, level)
+        return _Frame(num_id, level, definition.ordered, number if definition.ordered else None)
+
+    def _count(self, num_id: str, level: int) -> int:
+        """The number Word shows for this item; deeper levels start again after it."""
+        key = (self.numbering.abstract_of(num_id), level)
+        start = self.numbering.level(num_id, level).start
+        override = self.numbering.start_override(num_id, level)
+        if override is not None and (num_id, level) not in self._restarted:
+            self._restarted.add((num_id, level))
+            self._counters.pop(key, None)
+        self._counters[key] = self._counters.get(key, start - 1) + 1
+        for deeper in range(level + 1, MAX_LEVEL):
+            self._counters.pop((key[0], deeper), None)
+        return self._counters[key]
+
+
+def _list_block(frame: _Frame) -> ListBlock | None:
+    items: list[list[Block]] = []
+    for item in frame.items:
+        blocks: list[Block] = []
+        for child in item:
+            block = _list_block(child) if isinstance(child, _Frame) else child
+            if block is not None:
+                blocks.append(block)  # type: ignore[arg-type]
+        if blocks:
+            items.append(blocks)
+    if not items:
+        return None
+    return ListBlock(ordered=frame.ordered, start=frame.start, items=items)

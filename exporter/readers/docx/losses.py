@@ -1,0 +1,37 @@
+"""What the reader converted or left out, said once per kind with a count: nothing is lost without a word."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+MESSAGES = {
+    "tracked_change": "{n} tracked change(s) read as if accepted (insertions kept, deletions dropped)",
+    "hidden_text": "{n} run(s) of hidden text left out",
+    "comment": "{n} comment(s) left out: the article model has no comments",
+    "endnote": "{n} endnote(s) read as footnotes",
+    "nested_note": "{n} note reference(s) inside a note left out: notes cannot nest",
+    "missing_note": "{n} note reference(s) point to no note; left out",
+    "table_in_note": "{n} note(s) held a table, left out of the note: notes hold paragraphs",
+    "picture_in_note": "{n} note(s) held a picture, left out of the note: notes hold text",
+    "equation": "{n} equation(s) kept as text (their linear form, superscripts and subscripts kept)",
+    "chart_described": "{n} chart(s) replaced by their alt text",
+    "chart_dropped": "{n} chart(s) dropped: no text equivalent (give the chart alt text to keep a description)",
+    "smartart_text": "{n} SmartArt diagram(s) kept as their text, one paragraph per node",
+    "smartart_described": "{n} SmartArt diagram(s) replaced by their alt text",
+    "smartart_dropped": "{n} SmartArt diagram(s) dropped: no text equivalent",
+    "empty_picture": "{n} picture frame(s) with no image and no description left out",
+    "shape": "{n} drawing shape(s) without text or picture left out",
+    "embedded_object": "{n} embedded object(s) (OLE) left out: no text equivalent",
+    "toc": "{n} table(s) of contents left out: they list the headings, which are kept",
+    "caption_label": "{n} caption number(s) such as \"Figure 1:\" left out of the caption text: the DOCX output "
+    "numbers figures and tables itself, the other formats do not number them",
+    "alt_chunk": "{n} imported document chunk(s) (altChunk) left out: open and save the file in Word first",
+    "nested_table": "{n} nested table(s) kept as lines of text in their cell: the model's cells hold text",
+    "list_in_cell": "{n} list item(s) in table cells kept as lines of text: the model's cells hold text",
+    "picture_in_cell": "{n} picture(s) in table cells moved after their table: the model's cells hold text",
+}
+
+
+def describe(counts: Counter[str]) -> list[str]:
+    """One warning per kind that occurred, in a fixed order."""
+    return [message.format(n=counts[kind]) for kind, message in MESSAGES.items() if counts.get(kind)]

@@ -1,0 +1,87 @@
+"""Where builds run: one small interface for every front end.
+
+A `Builds` takes an input and the build options and returns a future of its `InputResult`, in the style of
+`concurrent.futures.Executor`. The CLI's `--jobs`, a cluster and the web server's warm workers are each one
+`Builds`; the pipeline never knows which one runs it. A future never raises: every outcome, a worker that died
+included, comes back as an `InputResult`, so front ends report failures the same way whatever ran them.
+"""
+
+from __future__ import annotations
+
+import traceback
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from pathlib import Path
+from typing import Protocol
+
+from exporter.errors import ExitCode, ExportError
+from exporter.options import BuildOptions
+from exporter.pipeline import InputResult, export
+
+
+def export_one(source: Path | str, options: BuildOptions) -> InputResult:
+    """Never raises (except with --debug): the outcome, good or bad, comes back as data that crosses processes."""
+    try:
+        return export(source, options)
+    except ExportError as error:
+        if options.debug:
+            raise
+        return InputResult(source, error.code, error=str(error.located(source)))
+    except Exception as error:
+        if options.debug:
+            raise
+        detail = traceback.format_exception_only(type(error), error)[-1].strip()
+        return InputResult(
+            source,
+            ExitCode.INCOMPLETE,
+            error=f"{source}: internal error: {detail} (run with --debug for details)",
+        )
+
+
+class Builds(Protocol):
+    def submit(self, source: Path | str, options: BuildOptions) -> Future[InputResult]: ...
+
+    def close(self) -> None:
+        """Wait for what was submitted, then release the workers."""
+
+
+class InProcess:
+    """Each build runs in the calling process when it is submitted (`--jobs 1`, `--debug`: tracebacks stay whole)."""
+
+    def submit(self, source: Path | str, options: BuildOptions) -> Future[InputResult]:
+        future: Future[InputResult] = Future()
+        future.set_result(export_one(source, options))
+        return future
+
+    def close(self) -> None:
+        pass
+
+
+class ProcessPool:
+    """`workers` processes started once and reused for many inputs."""
+
+    def __init__(self, workers: int) -> None:
+        self._pool = ProcessPoolExecutor(max_workers=workers)
+
+    def submit(self, source: Path | str, options: BuildOptions) -> Future[InputResult]:
+        outcome: Future[InputResult] = Future()
+
+        def settle(done: Future[InputResult]) -> None:
+            try:
+                outcome.set_result(done.result())
+            except BrokenProcessPool as error:
+                # A worker killed from outside (out of memory, a signal): that input is unfinished.
+                outcome.set_result(
+                    InputResult(source, ExitCode.INCOMPLETE, error=f"{source}: the worker process died ({error})")
+                )
+
+        self._pool.submit(export_one, source, options).add_done_callback(settle)
+        return outcome
+
+    def close(self) -> None:
+        self._pool.shutdown(wait=True)
+
+
+def local_builds(jobs: int) -> Builds:
+    """The builds of one machine: in this process for one job, else a pool of `jobs` worker processes."""
+    return InProcess() if jobs <= 1 else ProcessPool(jobs)

@@ -1,0 +1,398 @@
+"""How much of a DOCX's text the DOCX reader brings into the model, measured against pandoc's reading of the same
+file: word-level similarity of the two texts in reading order (footnotes after the body on both sides).
+
+    .venv/bin/python -m tests.docx.corpus.similarity [FILE_OR_FOLDER ...]   # default: the corpus
+
+prints one line per file (similarity, word counts, the reader's warnings) and a summary. Words are compared
+after NFKC normalisation and case folding (`²` is `2`), as runs of letters and digits; punctuation is not a
+word. Whether a superscript or subscript ends a word (`m²` as `m 2` or `m2`) is taken either way, the better
+of the two counts (pandoc's math, as TeX, always separates scripts; a script pandoc does not see, LibreOffice's
+raised text, it reads as part of the word). Pandoc's side is its JSON document: every text it read, figure
+captions and image descriptions included (its plain-text writer drops captions), math as its TeX read as text
+(`\\theta` is `θ`, `\\sin` is `sin`, markup is not text).
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import re
+import subprocess
+import sys
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from exporter.errors import ExportError
+from exporter.model import (
+    Article,
+    Block,
+    BlockQuote,
+    Figure,
+    Footnote,
+    Heading,
+    Inline,
+    LineBreak,
+    ListBlock,
+    Media,
+    Packet,
+    Paragraph,
+    Subscript,
+    Superscript,
+    Table,
+)
+from exporter.readers.docx.losses import MESSAGES
+
+CORPUS = Path(__file__).resolve().parent / "docx"
+THRESHOLD = 0.98
+_WORD = re.compile(r"[^\W_]+")
+_TEX_ENVIRONMENT = re.compile(r"\\(?:begin|end)\{[^}]*\}")
+_TEX_CONTROL = re.compile(r"\\([A-Za-z]+)")
+TEX_WORDS = {"sin", "cos", "tan", "log", "ln", "exp", "lim", "max", "min", "det", "sup", "inf", "mod"}
+
+
+def tex_text(tex: str) -> str:
+    """TeX math as the words it shows: Greek letters as letters, function names as names, markup as space."""
+
+    def control(match: re.Match[str]) -> str:
+        name = match.group(1)
+        if name in TEX_WORDS:
+            return f" {name} "
+        try:
+            return unicodedata.lookup(f"GREEK {'CAPITAL' if name[0].isupper() else 'SMALL'} LETTER {name.upper()}")
+        except KeyError:
+            return " "
+
+    return re.sub(r"[\^_{}]", " ", _TEX_CONTROL.sub(control, _TEX_ENVIRONMENT.sub(" ", tex)))
+
+
+def words(text: str) -> list[str]:
+    return _WORD.findall(unicodedata.normalize("NFKC", text).casefold())
+
+
+def similarity(ours: list[str], theirs: list[str]) -> float:
+    if not ours and not theirs:
+        return 1.0
+    return difflib.SequenceMatcher(None, ours, theirs, autojunk=False).ratio()
+
+
+# ---------------------------------------------------------------- pandoc's reading
+
+
+class _PandocText:
+    def __init__(self, script_break: str) -> None:
+        self.script_break = script_break  # what a superscript or subscript's edges are: " " or ""
+        self.parts: list[str] = []
+        self.notes: list[list] = []
+
+    def inlines(self, nodes: list) -> None:
+        for node in nodes:
+            kind, content = node["t"], node.get("c")
+            if kind == "Str":
+                self.parts.append(content)
+            elif kind in ("Space", "SoftBreak", "LineBreak"):
+                self.parts.append(" ")
+            elif kind in ("Code",):
+                self.parts.append(f" {content[1]} ")
+            elif kind == "Math":
+                self.parts.append(f" {tex_text(content[1])} ")
+            elif kind in ("Superscript", "Subscript"):
+                self.parts.append(self.script_break)
+                self.inlines(content)
+                self.parts.append(self.script_break)
+            elif kind in ("Emph", "Strong", "Underline", "Strikeout", "SmallCaps"):
+                self.inlines(content)
+            elif kind in ("Quoted", "Cite", "Span") or kind == "Link":
+                self.inlines(content[1])
+            elif kind == "Image":
+                self.parts.append(" ")
+                self.inlines(content[1])
+                self.parts.append(f" {content[2][1]} ")
+            elif kind == "Note":
+                self.notes.append(content)
+
+    def blocks(self, nodes: list) -> None:
+        for node in nodes:
+            kind, content = node["t"], node.get("c")
+            self.parts.append(" ")
+            if kind in ("Plain", "Para"):
+                self.inlines(content)
+            elif kind == "LineBlock":
+                for line in content:
+                    self.inlines(line)
+                    self.parts.append(" ")
+            elif kind == "CodeBlock":
+                self.parts.append(content[1])
+            elif kind == "Header":
+                self.inlines(content[2])
+            elif kind in ("BlockQuote",):
+                self.blocks(content)
+            elif kind == "Div":
+                self.blocks(content[1])
+            elif kind == "BulletList":
+                for item in content:
+                    self.blocks(item)
+            elif kind == "OrderedList":
+                for item in content[1]:
+                    self.blocks(item)
+            elif kind == "DefinitionList":
+                for term, definitions in content:
+                    self.inlines(term)
+                    for definition in definitions:
+                        self.blocks(definition)
+            elif kind == "Figure":
+                self.blocks(content[2])
+                self.blocks(content[1][1])
+            elif kind == "Table":
+                self.table(content)
+            self.parts.append(" ")
+
+    def table(self, content: list) -> None:
+        _attr, caption, _columns, head, bodies, foot = content
+        self.blocks(caption[1])
+        rows = list(head[1])
+        for body in bodies:
+            rows += body[2] + body[3]
+        rows += foot[1]
+        for row in rows:
+            for cell in row[1]:
+                self.blocks(cell[4])
+
+    def meta(self, meta: dict) -> None:
+        for key in ("title", "subtitle", "author", "date", "abstract"):
+            if key in meta:
+                self.meta_value(meta[key])
+                self.parts.append(" ")
+
+    def meta_value(self, value: dict) -> None:
+        kind, content = value["t"], value.get("c")
+        if kind == "MetaInlines":
+            self.inlines(content)
+        elif kind == "MetaBlocks":
+            self.blocks(content)
+        elif kind == "MetaList":
+            for item in content:
+                self.meta_value(item)
+                self.parts.append(" ")
+        elif kind == "MetaString":
+            self.parts.append(content)
+
+    def text(self) -> str:
+        index = 0
+        while index < len(self.notes):  # notes found in notes are read too
+            note = self.notes[index]
+            self.blocks(note)
+            index += 1
+        return "".join(self.parts)
+
+
+def pandoc_document(path: Path) -> dict | None:
+    """Pandoc's reading of the DOCX (its JSON document), or None when pandoc cannot read it."""
+    import pypandoc
+
+    completed = subprocess.run(
+        [pypandoc.get_pandoc_path(), "-f", "docx", "-t", "json", str(path)],
+        capture_output=True,
+        timeout=120,
+    )
+    return json.loads(completed.stdout) if completed.returncode == 0 else None
+
+
+def pandoc_text(document: dict, script_break: str = " ") -> str:
+    """Everything pandoc read."""
+    reader = _PandocText(script_break)
+    reader.meta(document.get("meta", {}))
+    reader.blocks(document.get("blocks", []))
+    return reader.text()
+
+
+# ---------------------------------------------------------------- our reading
+
+
+class _ModelText:
+    def __init__(self, script_break: str) -> None:
+        self.script_break = script_break
+        self.parts: list[str] = []
+        self.notes: list[Footnote] = []
+
+    def inlines(self, nodes: list[Inline]) -> None:
+        for node in nodes:
+            if isinstance(node, Footnote):
+                self.notes.append(node)
+            elif isinstance(node, LineBreak):
+                self.parts.append(" ")
+            elif hasattr(node, "text"):
+                self.parts.append(node.text)
+            elif isinstance(node, Superscript | Subscript):
+                self.parts.append(self.script_break)
+                self.inlines(node.children)
+                self.parts.append(self.script_break)
+            else:
+                self.inlines(node.children)
+
+    def blocks(self, blocks: list[Block]) -> None:
+        for block in blocks:
+            self.parts.append(" ")
+            if isinstance(block, Paragraph | Heading):
+                self.inlines(block.children)
+            elif isinstance(block, BlockQuote):
+                self.blocks(block.children)
+                self.inlines(block.attribution)
+            elif isinstance(block, ListBlock):
+                for item in block.items:
+                    self.blocks(item)
+            elif isinstance(block, Figure):
+                self.figure(block)
+            elif isinstance(block, Media):
+                self.parts.append(f" {block.title or ''} ")
+                self.inlines(block.caption)
+            elif isinstance(block, Table):
+                self.inlines(block.caption)
+                for row in [*block.head, *block.rows]:
+                    for cell in row.cells:
+                        self.parts.append(" ")
+                        self.inlines(cell.children)
+            self.parts.append(" ")
+
+    def figure(self, figure: Figure) -> None:
+        """As the outputs show it: alt text (the picture), photo title, caption, credit and VIRIN, rights."""
+        for part in (figure.alt, figure.title):
+            self.parts.append(f" {part or ''} ")
+        self.inlines(figure.caption)
+        if figure.credit:
+            self.parts.append(f" Credit: {figure.credit} ")
+        if figure.virin:
+            self.parts.append(f" VIRIN: {figure.virin} ")
+        if figure.rights:
+            self.parts.append(f" {figure.rights} ")
+
+    def article(self, article: Article) -> None:
+        self.parts.append(f" {article.title} {article.dek or ''} ")
+        if article.byline:
+            self.parts.append(f" {article.byline.text()} ")
+        if article.published:
+            self.parts.append(f" {article.published} ")
+        self.blocks(article.body)
+
+    def text(self) -> str:
+        for note in self.notes:
+            self.blocks(list(note.children))
+        return "".join(self.parts)
+
+
+def model_text(document: Article | Packet, script_break: str = " ") -> str:
+    reader = _ModelText(script_break)
+    for article in document.articles if isinstance(document, Packet) else [document]:
+        reader.article(article)
+    return reader.text()
+
+
+# ---------------------------------------------------------------- the measure
+
+
+@dataclass
+class Measurement:
+    path: Path
+    similarity: float | None  # None: pandoc could not read the file
+    ours: int = 0
+    pandoc: int = 0
+    warnings: list[str] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)  # words pandoc read that we did not (a sample)
+    extra: list[str] = field(default_factory=list)  # words we read that pandoc did not (a sample)
+    recall: float | None = None  # the share of pandoc's words found, in order, in ours
+    error: str | None = None
+
+    @property
+    def explained(self) -> str | None:
+        """Why the file is below the threshold, when it is: nothing pandoc read is missing (we read more), or
+        the reader said what it converted or left out; None when the shortfall is unexplained."""
+        if self.similarity is None or self.similarity >= THRESHOLD:
+            return None
+        if self.recall is not None and self.recall >= THRESHOLD:
+            return "nothing pandoc read is missing: the difference is text pandoc leaves out"
+        reported = [warning for warning in self.warnings if any(_said(warning, kind) for kind in LOSS_KINDS)]
+        return f"reported: {reported[0]}" if reported else None
+
+
+LOSS_KINDS = tuple(MESSAGES.values())
+
+
+def _said(warning: str, message: str) -> bool:
+    """Whether a warning is one of the reader's loss messages (its fixed text around the count)."""
+    pattern = re.escape(message).replace(re.escape("{n}"), r"\d+")
+    return re.fullmatch(pattern, warning) is not None
+
+
+def measure(path: Path) -> Measurement:
+    from exporter.options import BuildOptions
+    from exporter.readers import read_document
+
+    try:
+        result = read_document(path, BuildOptions(input_format="docx"))
+    except ExportError as error:
+        return Measurement(path, 0.0, error=str(error))
+    warnings = [message.split(": ", 1)[-1] for message in result.warnings]
+    theirs_document = pandoc_document(path)
+    if theirs_document is None:
+        return Measurement(path, None, len(words(model_text(result.document))), 0, warnings)
+    # Scripts as separate words, or as parts of the words around them: the reading that agrees better.
+    ours, theirs = max(
+        (
+            (words(model_text(result.document, script_break)), words(pandoc_text(theirs_document, script_break)))
+            for script_break in (" ", "")
+        ),
+        key=lambda pair: similarity(*pair),
+    )
+    matcher = difflib.SequenceMatcher(None, ours, theirs, autojunk=False)
+    matched = sum(block.size for block in matcher.get_matching_blocks())
+    missing: list[str] = []
+    extra: list[str] = []
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag in ("replace", "delete"):
+            extra += ours[i1:i2]
+        if tag in ("replace", "insert"):
+            missing += theirs[j1:j2]
+    recall = matched / len(theirs) if theirs else 1.0
+    return Measurement(
+        path, similarity(ours, theirs), len(ours), len(theirs), warnings, missing[:12], extra[:12], recall
+    )
+
+
+def files_in(arguments: list[str]) -> list[Path]:
+    found: list[Path] = []
+    for argument in arguments or [str(CORPUS)]:
+        path = Path(argument)
+        found += sorted(path.glob("*.docx")) if path.is_dir() else [path]
+    return found
+
+
+def main(arguments: list[str]) -> int:
+    results = [measure(path) for path in files_in(arguments)]
+    for result in results:
+        shown = "pandoc cannot read" if result.similarity is None else f"{result.similarity:.3f}"
+        print(f"{shown:>18}  {result.ours:5d} / {result.pandoc:5d} words  {result.path.name}")
+        if result.error:
+            print(f"{'':>20}refused: {result.error}")
+        if result.similarity is not None and result.similarity < THRESHOLD:
+            print(f"{'':>20}pandoc only: {' '.join(result.missing)}")
+            print(f"{'':>20}ours only:   {' '.join(result.extra)}")
+            print(f"{'':>20}explained:   {result.explained or 'NOT EXPLAINED'} (recall {result.recall:.3f})")
+        for warning in result.warnings:
+            print(f"{'':>20}warning: {warning}")
+    measured = [result for result in results if result.similarity is not None]
+    passing = [result for result in measured if result.similarity >= THRESHOLD]
+    refused = [result for result in results if result.error]
+    complete = [result for result in measured if (result.recall or 0) >= THRESHOLD]
+    unexplained = [result for result in measured if result.similarity < THRESHOLD and not result.explained]
+    print(
+        f"\n{len(results)} files, {len(measured)} also read by pandoc: similarity {THRESHOLD} or more on "
+        f"{len(passing)} ({len(passing) / max(len(measured), 1):.1%}), mean "
+        f"{sum(result.similarity for result in measured) / max(len(measured), 1):.3f}; pandoc's words found on "
+        f"{len(complete)} ({len(complete) / max(len(measured), 1):.1%}); {len(unexplained)} shortfalls unexplained; "
+        f"{len(refused)} refused"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,292 @@
+"""Done when (issue 14, items 1, 2, 4, 5): any well-formed Word draft imports, nothing is lost without a word,
+tables keep their headers, spans and captions, and Strict OOXML is read.
+
+The drafts are the corpus files (tests/docx/corpus: written by pandoc, LibreOffice and in Word's idiom), so each
+test reads what a real writer wrote.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import docx
+import pytest
+
+from exporter.model import (
+    BlockQuote,
+    Figure,
+    Footnote,
+    Heading,
+    ListBlock,
+    Paragraph,
+    Subscript,
+    Superscript,
+    Table,
+    plain_text,
+    walk_inlines,
+)
+from exporter.options import BuildOptions
+from exporter.readers import ReadResult, read_document
+from tests.conftest import run_exporter
+from tests.docx.corpus.similarity import CORPUS
+
+
+def read(name: str) -> ReadResult:
+    return read_document(CORPUS / name, BuildOptions())
+
+
+def texts(blocks) -> list[str]:
+    return [plain_text(block.children) for block in blocks if isinstance(block, Paragraph | Heading)]
+
+
+def warned(result: ReadResult, fragment: str) -> bool:
+    return any(fragment in message for message in result.warnings)
+
+
+def nodes_of(result: ReadResult, kind) -> list:
+    from exporter.model import inline_lists
+
+    return [node for inlines in inline_lists(result.document.body) for node in walk_inlines(inlines)
+            if isinstance(node, kind)]
+
+
+# ---------------------------------------------------------------- item 1: any draft imports, a title found
+
+
+def test_title_from_the_first_heading_which_leaves_the_body():
+    result = read("pandoc-no-title-heading.docx")
+    assert result.document.title == "Quarterly update from the district"
+    assert "Quarterly update from the district" not in texts(result.document.body)
+    assert [b.level for b in result.document.body if isinstance(b, Heading)] == [2, 2]
+    assert warned(result, "the title 'Quarterly update from the district' was taken from its first heading")
+
+
+def test_title_from_a_short_first_paragraph():
+    result = read("libreoffice-rtf-plain.docx")
+    assert result.document.title == "Short opening line"
+    assert texts(result.document.body)[0].startswith("A plain memo without any title style.")
+    assert warned(result, "was taken from its first paragraph")
+
+
+def long_paragraph_draft(tmp_path: Path) -> Path:
+    document = docx.Document()
+    document.add_paragraph("This draft opens with a long paragraph, far longer than any title, " * 3)
+    path = tmp_path / "field_report_2024.docx"
+    document.save(str(path))
+    return path
+
+
+def test_title_from_the_file_name_when_the_text_offers_none(tmp_path):
+    result = read_document(long_paragraph_draft(tmp_path), BuildOptions())
+    assert result.document.title == "field report 2024"
+    assert len(result.document.body) == 1
+    assert warned(result, "was taken from its file name")
+
+
+def test_strict_refuses_to_guess_a_title(tmp_path):
+    out = tmp_path / "out"
+    completed = run_exporter("build", long_paragraph_draft(tmp_path), "--to", "html", "--out", out, "--strict")
+    assert completed.returncode == 2
+    errors = [line for line in completed.stderr.splitlines() if line.startswith("error: ")]
+    assert len(errors) == 1 and "has no title" in errors[0] and "--strict" in errors[0]
+    assert "Traceback" not in completed.stderr
+    assert not list(out.glob("*.html"))
+
+
+# ---------------------------------------------------------------- item 2: nothing lost without a word
+
+
+def test_text_boxes_come_in_reading_order_and_alternate_content_once():
+    result = read("word-textboxes.docx")
+    body = result.document.body
+    assert texts(body) == ["The site report follows.", "A sidebar:", "Sidebar text in a box.", "The end of the report."]
+    [figure] = [block for block in body if isinstance(block, Figure)]
+    # The picture and its caption sat in a text box (with a VML copy as fallback): read once, caption attached.
+    assert figure.alt == "A radar dish against a clear sky." and figure.virin == "230214-D-TT977-0483"
+    assert plain_text(figure.caption) == "The radar site at Thule." and len(result.images) == 1
+
+
+def test_content_controls_are_transparent_around_runs_paragraphs_cells_and_rows():
+    result = read("word-content-controls.docx")
+    assert "Prepared by the duty officer." in texts(result.document.body)
+    assert "A paragraph inside a block content control." in texts(result.document.body)
+    [table] = [block for block in result.document.body if isinstance(block, Table)]
+    rows = [[plain_text(cell.children) for cell in row.cells] for row in table.rows]
+    assert rows == [["Jane Doe", "Captain", "3rd Wing"], ["John Roe", "Major", "5th Wing"]]
+    assert warned(result, "1 table(s) of contents left out")
+
+
+def test_a_drop_cap_joins_its_paragraph():
+    assert texts(read("word-drop-cap.docx").document.body) == [
+        "Once upon a time, a squadron flew north for the winter exercise.",
+        "The second paragraph has no drop cap.",
+        "When the snow came, the crews were ready.",
+    ]
+
+
+def test_fields_keep_their_result_text():
+    body = texts(read("libreoffice-odt-fields.docx").document.body)
+    assert body[0].startswith("Written by Jane Doe on 5/1/24")
+    assert body[1].startswith("This is page 1 of 1")
+
+
+def test_equations_become_linear_text_with_scripts_and_a_warning():
+    result = read("word-math.docx")
+    body = texts(result.document.body)
+    assert body[0] == "The roots are x=(-b±√(b2-4ac))/2a."
+    assert body[1] == "∑i=1n xi"
+    assert "a matrix (a b; c d), a function sin θ" in body[2].lower()
+    assert [plain_text(node.children) for node in nodes_of(result, Superscript)] == ["2", "n", "14"]
+    assert warned(result, "7 equation(s) kept as text")
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("word-objects.docx", ["1 chart(s) replaced by their alt text", "1 chart(s) dropped: no text equivalent",
+                               "1 SmartArt diagram(s) kept as their text", "1 drawing shape(s) without text",
+                               "1 embedded object(s) (OLE) left out"]),
+        ("libreoffice-odt-tracked.docx", ["3 tracked change(s) read as if accepted", "2 comment(s) left out"]),
+        ("libreoffice-odt-notes.docx", ["1 endnote(s) read as footnotes"]),
+    ],
+)
+def test_each_kind_of_loss_is_named_once_with_a_count(name, expected):
+    result = read(name)
+    for fragment in expected:
+        assert sum(fragment in message for message in result.warnings) == 1, (fragment, result.warnings)
+
+
+def test_charts_and_smartart_keep_the_text_they_have():
+    body = texts(read("word-objects.docx").document.body)
+    assert "Bar chart: sorties rose from 40 in January to 65 in March." in body
+    assert body[body.index("The process, as a SmartArt diagram:") + 1 :][:3] == [
+        "Plan the mission", "Brief the crews", "Fly"
+    ]
+
+
+def test_tracked_changes_read_as_accepted():
+    body = texts(read("libreoffice-odt-tracked.docx").document.body)
+    assert "The unit has twelve aircraft on the line." in body
+    assert "A whole inserted sentence. A sentence already there." in body
+
+
+def test_footnotes_and_endnotes_become_footnotes_where_they_are_anchored():
+    result = read("libreoffice-odt-notes.docx")
+    notes = result.document.footnotes()
+    assert [" / ".join(plain_text(p.children) for p in note.children) for note in notes] == [
+        "Sites were chosen at random from the register.",
+        "North, Central and South. / The regions follow the 2020 map.",
+        "A note on a heading.",
+        "An endnote about the visits.",
+        "Including two islands.",
+    ]
+    heading = next(block for block in result.document.body if isinstance(block, Heading))
+    assert any(isinstance(node, Footnote) for node in heading.children)
+
+
+@pytest.mark.parametrize(
+    "name", ["libreoffice-html-science.docx", "pandoc-scripts.docx", "libreoffice-odt-typography.docx"]
+)
+def test_superscript_and_subscript_are_kept(name):
+    result = read(name)
+    scripts = {plain_text(node.children) for node in nodes_of(result, Superscript | Subscript)}
+    assert "2" in scripts
+
+
+def test_raised_smaller_text_is_a_superscript():
+    # LibreOffice writes HTML's <sup> as a raised position with a smaller size, not as vertAlign.
+    result = read("libreoffice-html-science.docx")
+    assert [plain_text(n.children) for n in nodes_of(result, Superscript)] == ["−1", "8", "st"]
+    assert [plain_text(n.children) for n in nodes_of(result, Subscript)] == ["2", "2", "2"]
+
+
+# ---------------------------------------------------------------- lists
+
+
+def test_lists_keep_items_after_empty_ones_and_skipped_levels():
+    lists = [b for b in read("libreoffice-odt-lists.docx").document.body if isinstance(b, ListBlock)]
+    empty_item = lists[3]
+    assert [plain_text(item[0].children) if isinstance(item[0], Paragraph) else "(sub-list)"
+            for item in empty_item.items] == ["Apples", "(sub-list)", "Pears", "Plums"]
+    assert [plain_text(p.children) for [p] in empty_item.items[1][0].items] == ["Green", "Red"]
+    starts_deeper = lists[4]
+    assert isinstance(starts_deeper.items[0][0], ListBlock)
+    assert plain_text(starts_deeper.items[1][0].children) == "Back at the first level"
+
+
+def test_lists_number_as_word_shows_them():
+    lists = [b for b in read("libreoffice-odt-lists.docx").document.body if isinstance(b, ListBlock)]
+    assert [(block.start, len(block.items)) for block in lists[:3]] == [(1, 3), (4, 2), (1, 2)]
+    word = [b for b in read("word-lists.docx").document.body if isinstance(b, ListBlock)]
+    assert [block.start for block in word if block.ordered] == [1, 3, 5, 1]
+    jump = word[0].items[0][1]
+    assert isinstance(jump, ListBlock) and isinstance(jump.items[0][0], ListBlock)
+
+
+def test_an_items_second_paragraph_and_a_quote_stay_in_the_item():
+    lists = [b for b in read("pandoc-lists.docx").document.body if isinstance(b, ListBlock)]
+    assert [plain_text(p.children) for p in lists[-1].items[0]] == [
+        "The first item has two paragraphs.", "This is the second paragraph of the first item."
+    ]
+    nested = [b for b in read("pandoc-nested.docx").document.body if isinstance(b, ListBlock)]
+    assert isinstance(nested[1].items[0][1], BlockQuote)
+
+
+# ---------------------------------------------------------------- item 4: tables
+
+
+def tables_of(name: str) -> list[Table]:
+    return [block for block in read(name).document.body if isinstance(block, Table)]
+
+
+def test_header_rows_from_repeat_flag_style_flag_hex_flag_and_bold_first_row():
+    heads = [[plain_text(c.children) for c in table.head[0].cells] if table.head else [] for table in
+             tables_of("word-tables.docx")]
+    assert heads == [["Month", "Liters"], ["Base", "State"], ["Name", "Post"], ["Unit", "A", "B"], []]
+    assert tables_of("libreoffice-html-science.docx")[0].head  # LibreOffice's bold "Table Heading" style
+
+
+def test_merged_cells_keep_their_spans():
+    table = tables_of("word-tables.docx")[3]
+    first, second, third = table.rows
+    assert (first.cells[0].rowspan, first.cells[1].colspan) == (2, 2)
+    assert [plain_text(c.children) for c in second.cells] == ["Left", "Right"]
+    assert third.cells[0].colspan == 2 and plain_text(third.cells[0].children) == "Old-style merge"
+
+
+def test_nested_tables_and_lists_in_cells_kept_as_lines_and_named():
+    result = read("libreoffice-odt-tables.docx")
+    table = [b for b in result.document.body if isinstance(b, Table)][1]
+    assert plain_text(table.rows[0].cells[1].children) == "Site 1 | Open\nSite 2 | Closed"
+    assert plain_text(table.rows[1].cells[1].children) == "Site 3\nSite 4"
+    assert warned(result, "1 nested table(s) kept as lines of text")
+    assert warned(result, "2 list item(s) in table cells kept as lines of text")
+
+
+def test_table_captions_attach_above_and_below_and_a_bare_number_is_kept():
+    captions = [plain_text(t.caption) for t in tables_of("libreoffice-odt-tables.docx")]
+    assert captions == ["Readiness by unit", "Sites by area", "Table 3"]
+    assert [plain_text(t.caption) for t in tables_of("word-tables.docx")] == ["Fuel by month", "", "", "", "Table 2"]
+    result = read("libreoffice-odt-tables.docx")
+    assert not warned(result, "has no picture above it")
+    assert warned(result, "2 caption number(s)")
+
+
+# ---------------------------------------------------------------- item 5: Strict OOXML
+
+
+def test_strict_ooxml_is_read():
+    result = read("word-strict.docx")
+    assert result.document.title == "A Strict Open XML document"
+    [note] = result.document.footnotes()
+    assert plain_text(note.children[0].children) == "A footnote in a Strict file."
+    [listed] = [b for b in result.document.body if isinstance(b, ListBlock)]
+    assert listed.ordered and len(listed.items) == 2
+
+
+def test_our_own_drafts_do_not_report_their_caption_numbers(tmp_path):
+    from tests.conftest import SAMPLES
+    from tests.roundtrip.conftest import build_docx
+
+    result = read_document(build_docx(SAMPLES / "eileen-collins.md", tmp_path), BuildOptions())
+    assert not warned(result, "caption number")

@@ -1,0 +1,87 @@
+"""Markdown that pandoc reads is read, with a warning where the exporter's own syntax differs; --strict refuses."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from exporter.errors import ExportError
+from exporter.model import Article, Heading, Paragraph, plain_text
+from exporter.options import BuildOptions
+from exporter.readers import read_document
+from tests.conftest import run_exporter
+
+PANDOC_STYLE = """---
+title: Pandoc Style
+author: [Jane Doe, John Roe]
+date: 2023-02-14
+lang: en-US
+subtitle: The dek
+---
+
+# First section
+
+Text with ![a tiny seal](seal.png) in it.
+
+### Skipped to three
+
+# Second section
+"""
+
+
+def read(tmp_path: Path, text: str, **options: object):
+    path = tmp_path / "article.md"
+    path.write_text(text, encoding="utf-8")
+    return read_document(path, BuildOptions(**options))
+
+
+def test_pandoc_style_markdown_is_read_with_warnings(tmp_path: Path) -> None:
+    result = read(tmp_path, PANDOC_STYLE)
+    article = result.document
+    assert isinstance(article, Article)
+    assert article.byline is not None and article.byline.people == ["Jane Doe", "John Roe"]
+    assert (article.published, article.language, article.dek) == ("2023-02-14", "en-US", "The dek")
+    headings = [(block.level, plain_text(block.children)) for block in article.body if isinstance(block, Heading)]
+    # `#` sections shift one level down; the skipped level is kept as the next level down.
+    assert headings == [(2, "First section"), (3, "Skipped to three"), (2, "Second section")]
+    paragraph = next(block for block in article.body if isinstance(block, Paragraph))
+    assert plain_text(paragraph.children) == "Text with a tiny seal in it."
+    assert not article.figures()
+    warnings = "\n".join(result.warnings)
+    assert ":9: a level-1 heading in the body" in warnings
+    assert ":11: an image inside running text" in warnings
+    assert ":13: heading level 3 follows level 1" in warnings
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("---\ntitle: T\n---\n\n# Section\n", "level-1 heading"),
+        ("---\ntitle: T\n---\n\n## A\n\n#### C\n", "may not be skipped"),
+        ("---\ntitle: T\n---\n\nText ![inline](p.jpg) more\n", "inside running text"),
+        ("---\ntitle: T\nauthor: Jane Doe\n---\n\nBody\n", "unknown field"),
+    ],
+)
+def test_strict_keeps_the_refusals(tmp_path: Path, text: str, message: str) -> None:
+    read(tmp_path, text)  # read without --strict
+    with pytest.raises(ExportError, match=message):
+        read(tmp_path, text, strict=True)
+
+
+def test_alias_beside_its_field_is_ignored_with_a_warning(tmp_path: Path) -> None:
+    result = read(tmp_path, "---\ntitle: T\ndek: Kept\ndescription: Dropped\n---\n\nBody\n")
+    assert result.document.dek == "Kept"
+    assert any("'description' is ignored" in warning for warning in result.warnings)
+
+
+def test_cli_import_and_build_warn_and_strict_refuses(tmp_path: Path) -> None:
+    source = tmp_path / "article.md"
+    source.write_text(PANDOC_STYLE.replace("![a tiny seal](seal.png) ", ""), encoding="utf-8")
+    built = run_exporter("build", source, "--to", "html", "--out", tmp_path / "out")
+    assert built.returncode == 0, built.stderr
+    assert "level-1 heading in the body" in built.stderr
+    refused = run_exporter("import", source, "-o", tmp_path / "again.md", "--strict")
+    assert refused.returncode == 2
+    assert refused.stderr.strip().splitlines()[-1].startswith(f"error: {source}:9: a level-1 heading")
+    assert not (tmp_path / "again.md").exists()
