@@ -17,6 +17,7 @@ import multiprocessing
 import re
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass
+from itertools import pairwise
 from pathlib import Path
 
 import pikepdf
@@ -226,6 +227,49 @@ def test_any_executor_renders_the_same_bytes(merged):
         assert write_packet(merged.context, threads) == merged.data
     with ProcessPoolExecutor(2, mp_context=multiprocessing.get_context("spawn")) as processes:
         assert write_packet(merged.context, processes) == merged.data
+
+
+NOTED_ARTICLE = """---
+title: {title}
+language: en
+source:
+  url: https://www.defense.gov/News/Article/1/
+---
+
+Fuel cells turn H~2~ into power.[^cell] A second claim.[^site]
+
+## Results[^may]
+
+Done.
+
+[^cell]: A cell makes about 0.7 V.
+[^site]: See [the energy site](https://www.energy.gov/).
+[^may]: Measured in May.
+"""
+
+
+def test_notes_keep_their_reference_and_one_id_per_article(tmp_path):
+    """Footnotes of two articles: each Note follows its Reference, which points at it, in the merged tree; the
+    Note IDs (made from the HTML ids, which carry the article's prefix already) are unique and in the IDTree."""
+    for name in ("first", "second"):
+        (tmp_path / f"{name}.md").write_text(NOTED_ARTICLE.format(title=f"The {name} article"), encoding="utf-8")
+    source = tmp_path / "notes.yaml"
+    source.write_text("title: Notes\nlanguage: en\narticles:\n  - first.md\n  - second.md\n", encoding="utf-8")
+    path = tmp_path / "notes.pdf"
+    path.write_bytes(write_packet(packet_context(source)))
+    pdf = TaggedPdf(path)
+    notes = []
+    for element in pdf.elements:
+        for before, after in pairwise(element.children):
+            if before.type_raw == "Reference":
+                assert after.type_raw == "Note"
+                assert before.obj.Ref[0].objgen == after.obj.objgen
+                notes.append(after)
+    assert [note.id for note in notes] == [f"article-{a}-fn-{n}" for a in (1, 2) for n in (1, 2, 3)]
+    id_tree = dict(pikepdf.NameTree(pdf.pdf.Root.StructTreeRoot.IDTree).items())
+    assert all(id_tree[note.id].objgen == note.obj.objgen for note in notes)
+    assert [squash(pdf.text(note)) for note in notes[:3]] == [
+        "1. A cell makes about 0.7 V.", "2. See the energy site.", "3. Measured in May."]
 
 
 def with_role_map(part: bytes, **roles: str) -> bytes:

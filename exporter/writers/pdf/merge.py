@@ -15,8 +15,8 @@ merge carries all of it over:
   document in the packet's language.
 - The ParentTree is rebuilt: each page's StructParents key becomes its page index, each link annotation's
   StructParent a new key after the pages', and each entry the copy of the element the part's entry named.
-- Structure element IDs (table header cells', which data cells name in /Headers) get the article's prefix so
-  they stay unique, and one IDTree lists them all. RoleMap and ClassMap entries are merged.
+- Structure element IDs (table header cells', which data cells name in /Headers; notes') get the article's
+  prefix so they stay unique, and one IDTree lists them all. RoleMap and ClassMap entries are merged.
 - Named destinations of every part join the front's; a part's replaces the front's of the same name. Links
   name their targets, so each contents entry, which led to an empty anchor in the front, leads to its
   article's headline.
@@ -385,14 +385,20 @@ def _part_content(structure: Tree) -> list[Dictionary]:
 
 def _prefixed_ids(structure: Tree, prefix: str) -> Iterator[Dictionary]:
     """Give every structure element ID of a part the article's prefix, and the /Headers that name them;
-    yield the elements that have one."""
+    yield the elements that have one. IDs made from the part's HTML ids (a Note's) carry the prefix already,
+    as every id of a packet's article does; WeasyPrint's own (a TH's, "228-0-1") are unique in their part only."""
     tag = prefix.encode()
+
+    def scoped(name) -> pikepdf.String:
+        name = bytes(name)
+        return pikepdf.String(name if name.startswith(tag) else tag + name)
+
     for node in structure.walk():
         element = node.obj
         attributes = element.get("/A")  # one attribute dictionary, or an array of them and revision numbers
         for owner in attributes if isinstance(attributes, Array) else [attributes]:
             if isinstance(owner, Dictionary) and "/Headers" in owner:
-                owner.Headers = Array(pikepdf.String(tag + bytes(name)) for name in owner.Headers)
+                owner.Headers = Array(scoped(name) for name in owner.Headers)
         if "/ID" in element:
-            element.ID = pikepdf.String(tag + bytes(element.ID))
+            element.ID = scoped(element.ID)
             yield element
