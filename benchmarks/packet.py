@@ -49,6 +49,7 @@ class Run:
     cpu_seconds: float  # user + system, of the process and the workers it waited for
     max_rss_mib: float  # the largest single process of the run
     tree_mib: float  # the peak of the process and its workers together (sampled)
+    own_cpu_seconds: float  # the main process's own CPU time, workers' not included (sampled)
     returncode: int
     stderr: str
 
@@ -56,11 +57,13 @@ class Run:
 class TreeMemory:
     """The peak of the summed memory of a process and all its descendants, sampled from /proc every 50 ms
     (worker processes live beside their parent: wait4 gives only the largest one). Each process counts its
-    proportional set size: pages a forked worker still shares with its parent are counted once, not twice."""
+    proportional set size: pages a forked worker still shares with its parent are counted once, not twice.
+    Also the main process's own CPU time at the last sample (wait4 adds its workers' to it)."""
 
     def __init__(self, pid: int) -> None:
         self.pid = pid
         self.peak_kib = 0
+        self.own_cpu_seconds = 0.0
         self.done = threading.Event()
         self.thread = threading.Thread(target=self._sample, daemon=True)
         self.thread.start()
@@ -73,6 +76,7 @@ class TreeMemory:
     def _sample(self) -> None:
         while not self.done.wait(0.05):
             self.peak_kib = max(self.peak_kib, sum(pss_kib(pid) for pid in descendants(self.pid)))
+            self.own_cpu_seconds = max(self.own_cpu_seconds, own_cpu_seconds(self.pid))
 
 
 def descendants(pid: int) -> list[int]:
@@ -87,6 +91,16 @@ def descendants(pid: int) -> list[int]:
         except OSError:
             continue  # the process ended between two reads
     return found
+
+
+def own_cpu_seconds(pid: int) -> float:
+    """utime + stime of the process itself (fields 14 and 15 of /proc/PID/stat; its children's are apart)."""
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            fields = stat.read().rsplit(")", 1)[1].split()
+    except (OSError, IndexError):
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def pss_kib(pid: int) -> int:
@@ -123,8 +137,8 @@ def run_exporter(args: list[str], cwd: Path) -> Run:
         message = stderr.read().decode("utf-8", "replace")
     # Linux reports ru_maxrss in KiB.
     max_rss = usage.ru_maxrss / 1024
-    return Run(elapsed, usage.ru_utime + usage.ru_stime, max_rss, max(tree_peak, max_rss), process.returncode,
-               message)
+    return Run(elapsed, usage.ru_utime + usage.ru_stime, max_rss, max(tree_peak, max_rss), memory.own_cpu_seconds,
+               process.returncode, message)
 
 
 def load_average() -> str:
@@ -264,6 +278,15 @@ def parallel_rows(folder: Path, size: int, runs: int) -> None:
     two = statistics.median(r.seconds for r in timings[2])
     print(f"  speed-up --jobs 2 vs --jobs 1: {one / two:.2f}x (wall-time medians); "
           f"the two PDFs are {'byte-identical' if same else 'DIFFERENT'}")
+    # On a loaded machine the wall-time ratio says how many cores the run got, not what the build can do.
+    # From CPU time instead: the main process's own work (reading, writing the parts, the merge) counted as
+    # serial, the workers' shared by two cores.
+    serial = statistics.median(r.own_cpu_seconds for r in timings[2])
+    workers = statistics.median(r.cpu_seconds - r.own_cpu_seconds for r in timings[2])
+    single = statistics.median(r.cpu_seconds for r in timings[1])
+    print(f"  CPU: --jobs 1 {single:.1f} s; --jobs 2 {serial:.1f} s in the main process + {workers:.1f} s in "
+          f"workers (extra work of parallelism: {(serial + workers) / single - 1:+.0%}); on two idle cores: "
+          f"{single:.1f} / ({serial:.1f} + {workers:.1f} / 2) = {single / (serial + workers / 2):.2f}x")
     print(f"  load average after: {load_average()}")
 
 
