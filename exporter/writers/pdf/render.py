@@ -188,16 +188,23 @@ def article_html(context: RenderContext, article: Article, links: ImageLinks) ->
         article=article,
         view=provenance_view(article),
         css=print_css(context.options, language, running_title=article.title),
-        xhtml=False,
-        target="pdf",
         heading_offset=0,
-        image_src=links.src,
-        image_size=links.size,
-        image_ratio=lambda figure: decorative_ratio(links, figure),
-        anchor=numbering.anchor,
-        figure_number=numbering.figure_number,
-        footnote=numbering.footnote,
+        **_body_arguments(links, numbering),
     )
+
+
+def _body_arguments(links: ImageLinks, numbering: Numbering) -> dict:
+    """What the article body templates (blocks.j2) need in a print document: images, anchors, numbers."""
+    return {
+        "xhtml": False,
+        "target": "pdf",
+        "image_src": links.src,
+        "image_size": links.size,
+        "image_ratio": lambda figure: decorative_ratio(links, figure),
+        "anchor": numbering.anchor,
+        "figure_number": numbering.figure_number,
+        "footnote": numbering.footnote,
+    }
 
 
 def packet_part_html(
@@ -221,15 +228,8 @@ def packet_part_html(
         article=article,
         entry=entry,
         packet_language=packet_language,
-        xhtml=False,
-        target="pdf",
         heading_offset=1,
-        image_src=links.src,
-        image_size=links.size,
-        image_ratio=lambda figure: decorative_ratio(links, figure),
-        anchor=numbering.anchor,
-        figure_number=numbering.figure_number,
-        footnote=numbering.footnote,
+        **_body_arguments(links, numbering),
     )
 
 
