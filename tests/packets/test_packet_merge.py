@@ -222,11 +222,17 @@ def test_a_part_fonts_subsets_are_tagged_apart(merged):
 
 def test_any_executor_renders_the_same_bytes(merged):
     """Parts and furniture are plain functions of picklable jobs: threads, or fresh processes that inherit
-    nothing (spawn), give the bytes of the in-process build."""
+    nothing (spawn), give the bytes of the in-process build. The images the workers read come back as inputs
+    of the build (no output may replace them)."""
     with ThreadPoolExecutor(2) as threads:
         assert write_packet(merged.context, threads) == merged.data
+    context = dataclasses.replace(merged.context, files_read=[])
     with ProcessPoolExecutor(2, mp_context=multiprocessing.get_context("spawn")) as processes:
-        assert write_packet(merged.context, processes) == merged.data
+        assert write_packet(context, processes) == merged.data
+    folder = context.source_path.parent
+    at_hand = {(folder / figure.image).resolve() for article in merged.packet.articles
+               for figure in article.figures() if (folder / figure.image).is_file()}
+    assert len(at_hand) >= 2 and at_hand <= {path.resolve() for path in context.files_read}
 
 
 NOTED_ARTICLE = """---
