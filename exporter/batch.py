@@ -9,6 +9,7 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, as_completed
+from dataclasses import replace
 from pathlib import Path
 
 from exporter.errors import one_line
@@ -26,8 +27,12 @@ def default_jobs() -> int:
 def run_batch(
     sources: Sequence[Path], options: BuildOptions, jobs: int, report: Callable[[InputResult], None]
 ) -> list[InputResult]:
-    """Export every source; `report` is called for each finished input, in the order they finish."""
-    builds = local_builds(max(1, min(jobs, len(sources))))
+    """Export every source; `report` is called for each finished input, in the order they finish. With one
+    process per input, each renders its parts (a packet's PDF articles) in turn; built one at a time, an input
+    gets the `jobs` processes for its parts (options.jobs)."""
+    jobs = max(1, min(jobs, len(sources)))
+    builds = local_builds(jobs)
+    each = replace(options, jobs=1) if jobs > 1 else options
     results: dict[Path | str, InputResult] = {}
     with _progress(len(sources)) as advance:
         pending: dict[Future[InputResult], Path | str] = {}
@@ -40,7 +45,7 @@ def run_batch(
 
         try:
             for source in sources:
-                pending[builds.submit(source, options)] = source
+                pending[builds.submit(source, each)] = source
                 # Builds in this process are done when submitted: report each before starting the next.
                 for future in [future for future in pending if future.done()]:
                     finish(future)

@@ -173,7 +173,8 @@ def build_parser() -> argparse.ArgumentParser:
         "--jobs",
         type=_positive,
         metavar="N",
-        help="inputs built in parallel processes (default: the number of cores)",
+        help="processes: inputs built in parallel, or a single packet's PDF articles rendered in parallel "
+        "(default: the number of cores)",
     )
     build.add_argument(
         "--max-image-edge",
@@ -356,9 +357,10 @@ def command_build(args: argparse.Namespace) -> int:
     results = [InputResult(error.file or "", error.code, error=str(error)) for error in refused]
     for result in results:
         report(result)
-    jobs = args.jobs or default_jobs()
+    # --debug builds in this process, so that a traceback shows where it failed.
+    options.jobs = 1 if options.debug else (args.jobs or default_jobs())
     if inputs:
-        results += run_batch(inputs, options, 1 if options.debug else jobs, report)
+        results += run_batch(inputs, options, options.jobs, report)
     failures = [result for result in results if result.error]
     if len(results) > 1 and failures:
         _say("summary: ", f"{len(results) - len(failures)} of {len(results)} inputs built; failed:")
