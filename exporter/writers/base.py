@@ -12,6 +12,9 @@ from exporter.model import Article, Figure, Packet
 from exporter.options import BuildOptions
 
 IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".webp", ".gif", ".tif", ".tiff")
+# Longest edge of photos in each format, in pixels. Known before any writer runs, so that a build decodes each
+# photo once, at the largest size any of its formats needs, and makes every format's size from those pixels.
+IMAGE_EDGES = {"html": 2000, "pdf": 2000, "docx": 2000, "epub": 1600}
 
 
 @dataclass
@@ -57,8 +60,10 @@ class RenderContext:
         if found is None:
             return None
         data, name = found
-        edge = self.options.max_image_edge or max_edge
-        return process_image(data, max_edge=edge, name=name)
+        if self.options.max_image_edge:
+            return process_image(data, max_edge=self.options.max_image_edge, name=name)
+        others = [IMAGE_EDGES[fmt] for fmt in self.options.formats if fmt in IMAGE_EDGES]
+        return process_image(data, max_edge=max_edge, name=name, other_edges=others)
 
     def _locate(self, figure: Figure) -> tuple[bytes, str] | None:
         reference = figure.image

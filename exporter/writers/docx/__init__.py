@@ -64,11 +64,11 @@ from exporter.model import (
 )
 from exporter.provenance import OFFICIAL_NOTICE
 from exporter.urls import safe_href
-from exporter.writers.base import RenderContext, Rendered
+from exporter.writers.base import IMAGE_EDGES, RenderContext, Rendered
 from exporter.writers.docx import oxml
 
 EXTENSION = "docx"
-MAX_IMAGE_EDGE = 2000  # pixels: large enough to print, small enough to edit comfortably
+MAX_IMAGE_EDGE = IMAGE_EDGES["docx"]  # pixels: large enough to print, small enough to edit comfortably
 EMU_PER_PIXEL = 9525  # at 96 dpi
 PAGE_SIZES = {"letter": (Inches(8.5), Inches(11)), "a4": (Mm(210), Mm(297))}
 MARGIN = Inches(1)
