@@ -265,9 +265,9 @@ def set_picture_name(run: Run, name: str) -> None:
 # ---------------------------------------------------------------- hyperlinks and fields
 
 
-def add_hyperlink(paragraph: Paragraph, url: str, tooltip: str | None = None) -> etree._Element:
-    """An external `w:hyperlink` with its relationship; the caller fills it with runs."""
-    relationship_id = paragraph.part.relate_to(url, RT.HYPERLINK, is_external=True)
+def add_hyperlink(paragraph: Paragraph, relationship_id: str, tooltip: str | None = None) -> etree._Element:
+    """A `w:hyperlink` to the target of the external relationship `relationship_id`; the caller fills it with
+    runs."""
     hyperlink = OxmlElement("w:hyperlink")
     hyperlink.set(qn("r:id"), relationship_id)
     if tooltip:
