@@ -17,6 +17,19 @@ IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".webp", ".gif", ".tif", ".tiff")
 IMAGE_EDGES = {"html": 2000, "pdf": 2000, "docx": 2000, "epub": 1600}
 
 
+# Entries of the DOCX and EPUB containers that are compressed already: stored, since deflating them again costs
+# time and saves next to nothing. Not PNG: a PNG passed on as its source wrote it may be weakly compressed
+# (the sample photo deflates from 791 to about 450 KB).
+COMPRESSED_SUFFIXES = (".jpg", ".jpeg", ".woff", ".woff2")
+
+
+def zip_compression(name: str) -> int:
+    """How a container entry is written: stored when its data is compressed already, else deflated."""
+    import zipfile
+
+    return zipfile.ZIP_STORED if name.lower().endswith(COMPRESSED_SUFFIXES) else zipfile.ZIP_DEFLATED
+
+
 @dataclass
 class Rendered:
     """A writer's result: the main file and, for HTML, the files that go in `<stem>_files/`."""

@@ -655,7 +655,7 @@ class DocxBuilder:
         fmt: RunFormat | None = None,
         tooltip: str | None = None,
     ) -> None:
-        relationship = self.linear.relate(RT.HYPERLINK, href, external=True)
+        relationship = self.linear.relate(paragraph.part, RT.HYPERLINK, href, external=True)
         hyperlink = oxml.add_hyperlink(paragraph, relationship, tooltip)
         self._inlines(paragraph, children, fmt, container=hyperlink)
 

@@ -24,6 +24,7 @@ from docx.text.paragraph import Paragraph
 
 if TYPE_CHECKING:
     from docx.document import Document
+    from docx.opc.part import Part
     from docx.oxml.xmlchemy import BaseOxmlElement
     from docx.styles.style import BaseStyle
     from docx.text.run import Run
@@ -42,11 +43,7 @@ class LinearDocument:
         self._pictures: dict[str, tuple[str, Image]] = {}
         self._image_parts = self.part.package.image_parts
         self._next_shape_id = self._largest_shape_id() + 1
-        self._relationships = {
-            (rel.reltype, rel.target_ref if rel.is_external else rel.target_part, rel.is_external): rel.rId
-            for rel in self.part.rels.values()
-        }
-        self._rid_number = 1
+        self._relations: dict[int, PartRelations] = {}
 
     def paragraph(self, text: str = "", style: str | BaseStyle | None = None) -> Paragraph:
         """`Document.add_paragraph(text, style)`."""
@@ -89,29 +86,46 @@ class LinearDocument:
             partname = PackURI(f"/word/media/image{len(self._image_parts) + 1}.{image.ext}")
             image_part = ImagePart.from_image(image, partname)
             self._image_parts.append(image_part)
-            found = self._pictures[digest] = (self.relate(RT.IMAGE, image_part), image)
+            found = self._pictures[digest] = (self.relate(self.part, RT.IMAGE, image_part), image)
         rid, image = found
         cx, cy = image.scaled_dimensions(width, None)
         inline = CT_Inline.new_pic_inline(self._next_shape_id, rid, image.filename, cx, cy)
         self._next_shape_id += 1
         run._r.add_drawing(inline)
 
-    def relate(self, reltype: str, target: object, *, external: bool = False) -> str:
-        """The relationship id from the document part to `target` (a part, or a URL when `external`), added
-        with the lowest free rId unless one exists: `Part.relate_to`."""
-        key = (reltype, target, external)
-        rid = self._relationships.get(key)
-        if rid is None:
-            rels = self.part.rels
-            while f"rId{self._rid_number}" in rels:
-                self._rid_number += 1
-            rid = f"rId{self._rid_number}"
-            rels.add_relationship(reltype, target, rid, is_external=external)
-            self._relationships[key] = rid
-        return rid
+    def relate(self, part: Part, reltype: str, target: object, *, external: bool = False) -> str:
+        """`part.relate_to(target, reltype, is_external=external)`: the id of the relationship from `part` (the
+        document, or its footnotes) to `target` (a part, or a URL when `external`)."""
+        relations = self._relations.get(id(part))
+        if relations is None:
+            relations = self._relations[id(part)] = PartRelations(part)
+        return relations.relate(reltype, target, external)
 
     def _largest_shape_id(self) -> int:
         """What python-docx's `next_id` starts from: the largest unqualified `id` in the document."""
         ids = (element.get("id") for element in self.part.element.iter() if element.get("id") is not None)
         return max((int(value) for value in ids if value.isdigit()), default=0)
 
+
+class PartRelations:
+    """One part's relationships by what they point to, and where the search for a free rId stands."""
+
+    def __init__(self, part: Part) -> None:
+        self.rels = part.rels
+        self.ids = {
+            (rel.reltype, rel.target_ref if rel.is_external else rel.target_part, rel.is_external): rel.rId
+            for rel in self.rels.values()
+        }
+        self.number = 1
+
+    def relate(self, reltype: str, target: object, external: bool) -> str:
+        """The existing relationship, or a new one with the lowest free rId (as python-docx numbers them)."""
+        key = (reltype, target, external)
+        rid = self.ids.get(key)
+        if rid is None:
+            while f"rId{self.number}" in self.rels:
+                self.number += 1
+            rid = f"rId{self.number}"
+            self.rels.add_relationship(reltype, target, rid, is_external=external)
+            self.ids[key] = rid
+        return rid
