@@ -11,6 +11,7 @@ shared machine disturbs far less than wall time; the machine and its load are pr
 - Warm, in-process, with the image cache cleared before each run (every run processes its photos) and, for the
   PDF, also with the cache kept; the share of the PDF's time spent in the structure repair pass.
 - Images: the sample photos and a 6000 x 4000 JPEG (cold, then from the content-hash cache).
+- Peak memory (max RSS) of a fresh process exporting the sample to every format.
 - DOCX packets of 10 to 200 articles: cost per added article (aim: flat within 20%); a 2,000-row table to DOCX
   (aim: under 5 s) against the same table to HTML.
 
@@ -150,8 +151,10 @@ def main() -> None:
         rows += image_rows(args.repeat)
         rows += docx_packet_rows(folder, args.packet_runs)
         rows += table_rows(folder, max(1, args.packet_runs))
+        peak = peak_memory_mib(folder)
     header = (f"machine: {machine()}; load average {load_before} before, {load()} after "
-              f"(1, 5, 15 min); medians of {args.repeat} runs ({args.packet_runs} for packets and the table)")
+              f"(1, 5, 15 min); medians of {args.repeat} runs ({args.packet_runs} for packets and the table); "
+              f"peak memory exporting the sample to all four formats in one process: {peak:.0f} MiB")
     table = markdown_table(rows)
     print(header)
     print(table)
@@ -358,6 +361,15 @@ def table_rows(folder: Path, runs: int) -> list[Row]:
     docx_seconds, html_seconds = paired(lambda: render_all(context_for(source, ("docx",)), ("docx",)),
                                         lambda: render_all(context_for(source, ("html",)), ("html",)), runs)
     return [Row("2,000-row table to DOCX, warm", docx_seconds, html_seconds, "the same table to HTML", "< 5 s")]
+
+
+def peak_memory_mib(folder: Path) -> float:
+    """Max RSS of a fresh process exporting the sample to every format."""
+    command = [sys.executable, "-m", "exporter", "build", str(SAMPLE), "--to", "html,pdf,epub,docx", "--out",
+               str(folder / "all")]
+    process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    _, _, usage = os.wait4(process.pid, 0)
+    return usage.ru_maxrss / 1024  # Linux reports KiB
 
 
 def markdown_table(rows: list[Row]) -> str:
