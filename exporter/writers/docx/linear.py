@@ -31,6 +31,9 @@ if TYPE_CHECKING:
 
 
 class LinearDocument:
+    """One python-docx document grown through these calls (and python-docx's own for everything inside a
+    paragraph or table)."""
+
     def __init__(self, doc: Document) -> None:
         self.doc = doc
         self.part = doc.part
