@@ -1,38 +1,64 @@
-"""Benchmark: medians and ratios measured in the same run, on this machine.
+"""Benchmark: medians and CPU-time ratios against baselines measured in the same run, on this machine.
 
-    python benchmarks/run.py [--repeat N]
+    python benchmarks/run.py [--repeat N] [--packet-runs N] [--write-readme]
 
-Rows:
-- one article to each format, warm and in-process, against pandoc converting the same Markdown to the same format
-  (pandoc from the PyPI package pypandoc-binary; pandoc's time includes its process start, ours does not, which is
-  why the cold CLI rows are printed too);
-- PDF against plain WeasyPrint rendering the same HTML with pdf/ua-1 (the cost of our repair pass and metadata);
-- cold start-up of `exporter --help` and of a DOCX-only export, as separate processes;
-- processing a 6000 x 4000 JPEG (decode, orient, resize, encode), cold and from the content-hash cache;
-- peak memory (max RSS) of a process exporting the sample to every format.
+Every ratio compares CPU time (user + system) of ours and of a baseline run alternately in the same run, which a
+shared machine disturbs far less than wall time; the machine and its load are printed with them.
+
+- Fresh processes: `exporter build` of one article to PDF against plain WeasyPrint (`pdf/ua-1`) rendering the
+  same print HTML in its own fresh process; to DOCX and EPUB against the pandoc CLI on the same Markdown;
+  `exporter --help` (aim: under 0.1 s).
+- Warm, in-process, with the image cache cleared before each run (every run processes its photos) and, for the
+  PDF, also with the cache kept; the share of the PDF's time spent in the structure repair pass.
+- Images: the sample photos and a 6000 x 4000 JPEG (cold, then from the content-hash cache).
+- Peak memory (max RSS) of a fresh process exporting the sample to every format.
+- DOCX packets of 10 to 200 articles: cost per added article (aim: flat within 20%); a 2,000-row table to DOCX
+  (aim: under 5 s) against the same table to HTML.
+
+`--write-readme` replaces the table between the benchmark markers in README.md with this run's.
 """
 
 from __future__ import annotations
 
 import argparse
 import io
+import itertools
+import json
 import os
-import resource
+import platform
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 SAMPLE = ROOT / "samples" / "eileen-collins.md"
+README_BEGIN = "<!-- benchmarks/run.py table: begin -->"
+README_END = "<!-- benchmarks/run.py table: end -->"
+PACKET_SIZES = (10, 50, 100, 200)
+
+
+@dataclass
+class Row:
+    name: str
+    ours: float  # CPU seconds (median)
+    baseline: float | None
+    label: str
+    target: str = ""
+
+    @property
+    def ratio(self) -> float | None:
+        return self.ours / self.baseline if self.baseline else None
 
 
 def median_seconds(action: Callable[[], object], repeat: int) -> float:
-    action()  # warm up: imports, template compilation, caches
+    """Median wall time of `repeat` runs after a warm-up run (used by benchmarks/hardening.py)."""
+    action()
     timings = []
     for _ in range(repeat):
         start = time.perf_counter()
@@ -41,18 +67,9 @@ def median_seconds(action: Callable[[], object], repeat: int) -> float:
     return statistics.median(timings)
 
 
-def process_seconds(command: list[str], repeat: int, cwd: Path) -> float:
-    timings = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        subprocess.run(command, cwd=cwd, check=True, capture_output=True)
-        timings.append(time.perf_counter() - start)
-    return statistics.median(timings)
-
-
 def print_rows(rows: list[tuple[str, float, float | None, str]], repeat: int) -> None:
     """(measurement, ours, baseline or None, what the baseline is) as a table, ratios against the baseline."""
-    print(f"machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}, {repeat} repeats, medians")
+    print(f"machine: {machine()}, load average {load()}, {repeat} repeats, medians")
     print(f"{'measurement':44} {'ours (s)':>9} {'baseline (s)':>13} {'ratio':>7}  baseline")
     for name, ours, baseline, label in rows:
         ratio = f"{ours / baseline:7.2f}" if baseline else "      -"
@@ -60,98 +77,319 @@ def print_rows(rows: list[tuple[str, float, float | None, str]], repeat: int) ->
         print(f"{name:44} {ours:9.3f} {base} {ratio}  {label}")
 
 
+def cpu_seconds(action: Callable[[], object]) -> float:
+    start = time.process_time()
+    action()
+    return time.process_time() - start
+
+
+def paired(ours: Callable[[], object], baseline: Callable[[], object] | None, repeat: int,
+           measure: Callable[[Callable[[], object]], float] = cpu_seconds) -> tuple[float, float | None]:
+    """Medians of `repeat` alternating runs of ours and the baseline, after one warm-up run of each."""
+    ours()
+    if baseline:
+        baseline()
+    mine, theirs = [], []
+    for _ in range(repeat):
+        mine.append(measure(ours))
+        if baseline:
+            theirs.append(measure(baseline))
+    return statistics.median(mine), statistics.median(theirs) if theirs else None
+
+
+def process_cpu(command: list[str]) -> Callable[[], float]:
+    """A fresh process; returns its CPU seconds (user + system, from wait4)."""
+
+    def run() -> float:
+        env = {**os.environ, "PYTHONPATH": str(ROOT)}
+        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        _, status, usage = os.wait4(process.pid, 0)
+        if os.waitstatus_to_exitcode(status) != 0:
+            raise SystemExit(f"failed: {' '.join(command)}: {process.stderr.read().decode()[-500:]}")
+        process.stderr.close()
+        return usage.ru_utime + usage.ru_stime
+
+    return run
+
+
+def fresh_pair(ours: list[str], baseline: list[str] | None, repeat: int) -> tuple[float, float | None]:
+    mine, theirs = process_cpu(ours), process_cpu(baseline) if baseline else None
+    return paired(mine, theirs, repeat, measure=lambda run: run())
+
+
+def machine() -> str:
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+        memory = next(line for line in Path("/proc/meminfo").read_text().splitlines() if line.startswith("MemTotal"))
+        gib = int(memory.split()[1]) / 1024 / 1024
+    except (OSError, StopIteration):
+        gib = 0
+    return f"{os.cpu_count()} cores ({cpu}), {gib:.0f} GiB, Python {sys.version.split()[0]}, {platform.system()}"
+
+
+def load() -> str:
+    return " ".join(f"{value:.1f}" for value in os.getloadavg())
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--packet-runs", type=int, default=3)
+    parser.add_argument("--write-readme", action="store_true")
     args = parser.parse_args()
     os.environ.setdefault("SOURCE_DATE_EPOCH", "1700000000")
+    load_before = load()
+    rows: list[Row] = []
+    with tempfile.TemporaryDirectory() as scratch:
+        folder = Path(scratch)
+        rows += fresh_process_rows(folder, args.repeat)
+        rows += warm_rows(args.repeat)
+        rows += image_rows(args.repeat)
+        rows += docx_packet_rows(folder, args.packet_runs)
+        rows += table_rows(folder, max(1, args.packet_runs))
+        peak = peak_memory_mib(folder)
+    header = (f"machine: {machine()}; load average {load_before} before, {load()} after "
+              f"(1, 5, 15 min); medians of {args.repeat} runs ({args.packet_runs} for packets and the table); "
+              f"peak memory exporting the sample to all four formats in one process: {peak:.0f} MiB")
+    table = markdown_table(rows)
+    print(header)
+    print(table)
+    if args.write_readme:
+        write_readme(header, table)
 
+
+def fresh_process_rows(folder: Path, repeat: int) -> list[Row]:
     import pypandoc
 
+    python = sys.executable
+    out = folder / "out"
+    page = folder / "print.html"
+    page.write_text(print_html(), encoding="utf-8")
+    plain = (
+        "import weasyprint, sys; weasyprint.HTML(filename=sys.argv[1], base_url=sys.argv[2])"
+        ".write_pdf(sys.argv[3], pdf_variant='pdf/ua-1')"
+    )
+    pdf = fresh_pair([python, "-m", "exporter", "build", str(SAMPLE), "--to", "pdf", "--out", str(out)],
+                     [python, "-c", plain, str(page), SAMPLE.parent.as_uri() + "/", str(folder / "plain.pdf")],
+                     repeat)
+    rows = [Row("PDF, one article, fresh process", *pdf, "plain WeasyPrint `pdf/ua-1`, same print HTML, fresh process",
+                "≤ 1.25")]
+    pandoc = pypandoc.get_pandoc_path()
+    for fmt in ("docx", "epub"):
+        ours, theirs = fresh_pair(
+            [python, "-m", "exporter", "build", str(SAMPLE), "--to", fmt, "--out", str(out)],
+            [pandoc, str(SAMPLE), "-o", str(folder / f"pandoc.{fmt}"), f"--resource-path={SAMPLE.parent}"], repeat)
+        rows.append(Row(f"{fmt.upper()}, one article, fresh process", ours, theirs, "pandoc CLI, same Markdown",
+                        "≤ 2"))
+    help_cpu, _ = fresh_pair([python, "-m", "exporter", "--help"], None, repeat)
+    walls = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        subprocess.run([python, "-m", "exporter", "--help"], cwd=ROOT, check=True, capture_output=True)
+        walls.append(time.perf_counter() - start)
+    rows.append(Row("`exporter --help` (CPU)", help_cpu, None, f"wall time {statistics.median(walls):.3f} s",
+                    "< 0.1 s"))
+    return rows
+
+
+def context_for(source: Path, formats: tuple[str, ...] = ("pdf",)):
     from exporter.confine import Confinement
     from exporter.errors import Warnings
-    from exporter.images import clear_cache, process_image
     from exporter.options import BuildOptions
-    from exporter.pipeline import prepare, render_all
+    from exporter.pipeline import prepare
     from exporter.readers import read_document
     from exporter.writers.base import RenderContext
 
-    options = BuildOptions()
-    rows: list[tuple[str, float, float | None, str]] = []
+    options = BuildOptions(formats=formats)
+    warnings = Warnings()
+    document = prepare(read_document(source, options), source, options, warnings)
+    return RenderContext(document, options, source, Confinement.for_input(source.resolve().parent), warnings,
+                         source.stem)
 
-    def context() -> RenderContext:
-        result = read_document(SAMPLE, options)
-        warnings = Warnings()
-        document = prepare(result, SAMPLE, options, warnings)
-        return RenderContext(document, options, SAMPLE, Confinement.for_input(SAMPLE.parent), warnings, SAMPLE.stem)
 
-    pandoc_formats = {"html": "html5", "epub": "epub3", "docx": "docx"}
+def print_html() -> str:
+    from exporter.writers.pdf import print_html as html_of
+
+    return html_of(context_for(SAMPLE))
+
+
+def warm_rows(repeat: int) -> list[Row]:
+    import pypandoc
+    from weasyprint import HTML
+
+    from exporter.images import clear_cache
+    from exporter.pipeline import render_all
+    from exporter.writers.pdf import repair as repair_module
+    from exporter.writers.pdf.render import confined_fetcher, pdf_identifier
+
+    page = print_html()
+    context = context_for(SAMPLE)
+    fetcher = confined_fetcher(context.confinement)
+    base_url = SAMPLE.parent.resolve().as_uri() + "/"
+
+    def plain() -> None:
+        HTML(string=page, base_url=base_url, url_fetcher=fetcher).write_pdf(
+            pdf_variant="pdf/ua-1", pdf_identifier=pdf_identifier(context.document))
+
+    def ours(fmt: str, cold: bool) -> Callable[[], object]:
+        def run() -> None:
+            if cold:
+                clear_cache()
+            render_all(context_for(SAMPLE, (fmt,)), (fmt,))
+
+        return run
+
+    rows = [
+        Row("PDF, warm, image cache cleared", *paired(ours("pdf", True), plain, repeat),
+            "plain WeasyPrint, same print HTML", "≤ 1.10"),
+        Row("PDF, warm, images cached", *paired(ours("pdf", False), plain, repeat), "same"),
+    ]
+    # The structure repair pass's share of a warm PDF export.
+    spent: list[float] = []
+    real_repair = repair_module.repair
+
+    def timed_repair(*args, **kwargs):
+        start = time.process_time()
+        try:
+            return real_repair(*args, **kwargs)
+        finally:
+            spent.append(time.process_time() - start)
+
+    repair_module.repair = timed_repair
+    try:
+        total, _ = paired(ours("pdf", True), None, repeat)
+    finally:
+        repair_module.repair = real_repair
+    rows.append(Row("PDF structure repair pass", statistics.median(spent), total, "the whole warm PDF export"))
+    pandoc_format = {"html": "html5", "epub": "epub3", "docx": "docx"}
     with tempfile.TemporaryDirectory() as scratch:
-        for fmt in ("html", "epub", "docx", "pdf"):
-            ours = median_seconds(lambda fmt=fmt: render_all(context(), (fmt,)), args.repeat)
-            baseline = None
-            label = "pandoc"
-            if fmt in pandoc_formats:
-                target = Path(scratch) / f"pandoc.{fmt}"
-                extra = ["--standalone"] if fmt == "html" else []
+        for fmt, target in pandoc_format.items():
+            output = str(Path(scratch) / f"pandoc.{fmt}")
+            extra = ["--standalone"] if fmt == "html" else []
 
-                def run_pandoc(fmt: str = fmt, target: Path = target, extra: list[str] = extra) -> None:
-                    pypandoc.convert_file(str(SAMPLE), pandoc_formats[fmt], format="markdown",
-                                          outputfile=str(target), extra_args=[f"--resource-path={SAMPLE.parent}",
-                                                                              *extra])
+            def run_pandoc(target: str = target, output: str = output, extra: list[str] = extra) -> None:
+                pypandoc.convert_file(str(SAMPLE), target, format="markdown", outputfile=output,
+                                      extra_args=[f"--resource-path={SAMPLE.parent}", *extra])
 
-                baseline = median_seconds(run_pandoc, args.repeat)
-            else:
-                from weasyprint import HTML
+            # pandoc runs as a child process: its CPU time is the children's.
+            rows.append(Row(f"{fmt.upper()}, warm, image cache cleared", *paired(ours(fmt, True), run_pandoc, repeat,
+                                                                                   measure=all_cpu_seconds),
+                            "pandoc (its process start included)"))
+    return rows
 
-                from exporter.writers.pdf import print_html
 
-                page = print_html(context())  # exactly the HTML our PDF writer gives WeasyPrint
-                label = "plain WeasyPrint pdf/ua-1, same HTML"
+def all_cpu_seconds(action: Callable[[], object]) -> float:
+    """CPU seconds of this process and of the child processes it waited for."""
 
-                def plain_weasyprint(page: str = page) -> None:
-                    HTML(string=page, base_url=str(SAMPLE.parent)).write_pdf(pdf_variant="pdf/ua-1")
+    def now() -> float:
+        own, children = os.times()[:2], os.times()[2:4]
+        return sum(own) + sum(children)
 
-                baseline = median_seconds(plain_weasyprint, args.repeat)
-            rows.append((f"article -> {fmt} (warm, in-process)", ours, baseline, label))
+    start = now()
+    action()
+    return now() - start
 
-    python = sys.executable
-    help_time = process_seconds([python, "-m", "exporter", "--help"], args.repeat, ROOT)
-    rows.append(("cold start: exporter --help", help_time, None, "aim < 0.3 s"))
-    with tempfile.TemporaryDirectory() as out:
-        docx_cold = process_seconds([python, "-m", "exporter", "build", str(SAMPLE), "--to", "docx", "--out", out],
-                                    max(3, args.repeat // 2), ROOT)
-        pandoc_cold = process_seconds(
-            [pypandoc.get_pandoc_path(), str(SAMPLE), "-o", str(Path(out) / "p.docx"),
-             f"--resource-path={SAMPLE.parent}"], max(3, args.repeat // 2), ROOT)
-    rows.append(("cold CLI: DOCX-only export", docx_cold, pandoc_cold, "pandoc CLI, same Markdown"))
 
+def image_rows(repeat: int) -> list[Row]:
     from PIL import Image
 
+    from exporter.images import clear_cache, process_image
+
+    photos = sorted((ROOT / "samples" / "images").glob("*.[jp][pn]g"))
+    rows = []
+    for photo in photos:
+        data = photo.read_bytes()
+
+        def cold(data: bytes = data, name: str = photo.name) -> None:
+            clear_cache()
+            process_image(data, max_edge=2000, name=name, other_edges=[1600])
+
+        def cached(data: bytes = data, name: str = photo.name) -> None:
+            process_image(data, max_edge=2000, name=name, other_edges=[1600])
+
+        with Image.open(photo) as opened:
+            size = f"{opened.width} x {opened.height} {opened.format}"
+        rows.append(Row(f"{photo.name} ({size}) for 2000 and 1600 px, cold", *paired(cold, None, repeat), ""))
+        rows.append(Row("  the same from the content-hash cache", *paired(cached, None, repeat), ""))
     big = io.BytesIO()
     Image.effect_noise((6000, 4000), 60).convert("RGB").save(big, "JPEG", quality=90)
     data = big.getvalue()
 
-    def cold_image() -> None:
+    def big_cold() -> None:
         clear_cache()
-        process_image(data, max_edge=1600, name="big.jpg")
+        process_image(data, max_edge=2000, name="big.jpg", other_edges=[1600])
 
-    rows.append(("6000x4000 JPEG -> 1600 px (cold)", median_seconds(cold_image, args.repeat), None, ""))
-    rows.append(("same image again (content-hash cache)",
-                 median_seconds(lambda: process_image(data, max_edge=1600, name="big.jpg"), args.repeat), None, ""))
+    rows.append(Row("6000 x 4000 JPEG for 2000 and 1600 px, cold", *paired(big_cold, None, repeat), ""))
+    return rows
 
-    with tempfile.TemporaryDirectory() as out:
-        code = (
-            "import resource, sys; from exporter.cli import main; "
-            f"main(['build', {str(SAMPLE)!r}, '--to', 'html,pdf,epub,docx', '--out', {out!r}]); "
-            "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)"
-        )
-        peak_kib = int(subprocess.run([python, "-c", code], cwd=ROOT, check=True, capture_output=True,
-                                      text=True).stdout.strip().splitlines()[-1])
 
-    print_rows(rows, args.repeat)
-    print(f"peak memory, sample to all four formats: {peak_kib / 1024:.0f} MiB "
-          f"(this process: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB)")
+def docx_packet_rows(folder: Path, runs: int) -> list[Row]:
+    from benchmarks.packet import copy_samples, write_packet
+    from exporter.images import clear_cache
+    from exporter.pipeline import render_all
+
+    articles = copy_samples(folder / "packet")
+    seconds: dict[int, float] = {}
+    for size in PACKET_SIZES:
+        packet = write_packet(folder / "packet", articles, size)
+
+        def build(packet: Path = packet) -> None:
+            clear_cache()
+            render_all(context_for(packet, ("docx",)), ("docx",))
+
+        seconds[size], _ = paired(build, None, runs)
+    steps = list(itertools.pairwise(PACKET_SIZES))
+    per_article = {(a, b): (seconds[b] - seconds[a]) / (b - a) for a, b in steps}
+    first = per_article[steps[0]]
+    rows = [Row(f"DOCX packet of {size} articles", seconds[size], None, "") for size in PACKET_SIZES]
+    rows += [Row(f"DOCX packet, per added article, {a} -> {b}", cost, first,
+                 f"per added article, {steps[0][0]} -> {steps[0][1]}", "flat: within 0.8-1.2")
+             for (a, b), cost in per_article.items()]
+    return rows
+
+
+def table_rows(folder: Path, runs: int) -> list[Row]:
+    from benchmarks.hardening import table_article
+    from exporter.pipeline import render_all
+
+    source = folder / "table-2000.json"
+    source.write_text(json.dumps(table_article(2000)), encoding="utf-8")
+    docx_seconds, html_seconds = paired(lambda: render_all(context_for(source, ("docx",)), ("docx",)),
+                                        lambda: render_all(context_for(source, ("html",)), ("html",)), runs)
+    return [Row("2,000-row table to DOCX, warm", docx_seconds, html_seconds, "the same table to HTML", "< 5 s")]
+
+
+def peak_memory_mib(folder: Path) -> float:
+    """Max RSS of a fresh process exporting the sample to every format."""
+    command = [sys.executable, "-m", "exporter", "build", str(SAMPLE), "--to", "html,pdf,epub,docx", "--out",
+               str(folder / "all")]
+    process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    _, _, usage = os.wait4(process.pid, 0)
+    return usage.ru_maxrss / 1024  # Linux reports KiB
+
+
+def markdown_table(rows: list[Row]) -> str:
+    lines = ["| measurement | ours (CPU s) | baseline (CPU s) | ratio | target | baseline |",
+             "| --- | ---: | ---: | ---: | --- | --- |"]
+    for row in rows:
+        baseline = f"{row.baseline:.3f}" if row.baseline else ""
+        ratio = f"{row.ratio:.2f}" if row.ratio is not None else ""
+        lines.append(f"| {row.name} | {row.ours:.3f} | {baseline} | {ratio} | {row.target} | {row.label} |")
+    return "\n".join(lines)
+
+
+def write_readme(header: str, table: str) -> None:
+    readme = ROOT / "README.md"
+    text = readme.read_text(encoding="utf-8")
+    before, found, rest = text.partition(README_BEGIN)
+    _, found_end, after = rest.partition(README_END)
+    if not (found and found_end):
+        raise SystemExit(f"README.md has no {README_BEGIN} ... {README_END} markers")
+    readme.write_text(f"{before}{README_BEGIN}\n{header}\n\n{table}\n{README_END}{after}", encoding="utf-8")
 
 
 if __name__ == "__main__":

@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import io
 import warnings
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -27,6 +28,9 @@ FORMAT_OF_EXTENSION = {
     "tiff": {"TIFF"},
     "bmp": {"BMP"},
 }
+ORIENTATION = 0x0112  # the EXIF tag
+# IHDR bit depth 8 with colour type grey, RGB, grey + alpha or RGBA: what output_pixels keeps as it is.
+_PLAIN_PNG = {bytes((8, colour_type)) for colour_type in (0, 2, 4, 6)}
 
 
 @dataclass(frozen=True)
@@ -39,21 +43,32 @@ class ProcessedImage:
     digest: str  # sha256 of the processed bytes
 
 
-# Processed images by (content digest, long edge): each format asks again for the same photos. Only the small
-# processed results are kept, never the originals.
+# Processed images by (content digest, long edge, extension): each format asks again for the same photos. Only
+# the small processed results are kept, never the originals or their pixels.
 _CACHE: dict[tuple[str, int | None, str], ProcessedImage] = {}
 _CACHE_SIZE = 64
 
 
-def process_image(data: bytes, *, max_edge: int | None, name: str = "image") -> ProcessedImage:
+def process_image(
+    data: bytes, *, max_edge: int | None, name: str = "image", other_edges: Iterable[int | None] = ()
+) -> ProcessedImage:
+    """The image as it goes into an output whose photos are at most `max_edge` pixels on their long side.
+
+    `other_edges` are the sizes other formats of the same build will ask for: the source is decoded once (at
+    the largest of them) and every size is made from those pixels and cached, so a later request costs nothing.
+    """
+    digest = hashlib.sha256(data).hexdigest()
     # The name's extension is part of the key: the same bytes under a misleading name must still be refused.
-    key = (hashlib.sha256(data).hexdigest(), max_edge, name.rpartition(".")[2].lower())
-    cached = _CACHE.get(key)
+    extension = name.rpartition(".")[2].lower()
+    cached = _CACHE.get((digest, max_edge, extension))
     if cached is None:
-        cached = _process(data, max_edge, name)
-        if len(_CACHE) >= _CACHE_SIZE:
-            _CACHE.pop(next(iter(_CACHE)))
-        _CACHE[key] = cached
+        edges = [max_edge, *(edge for edge in other_edges if edge != max_edge)]
+        wanted = [edge for edge in dict.fromkeys(edges) if (digest, edge, extension) not in _CACHE]
+        for edge, processed in zip(wanted, _process(data, wanted, name), strict=True):
+            if len(_CACHE) >= _CACHE_SIZE:
+                _CACHE.pop(next(iter(_CACHE)))
+            _CACHE[(digest, edge, extension)] = processed
+        cached = _CACHE[(digest, max_edge, extension)]
     return cached
 
 
@@ -61,7 +76,12 @@ def clear_cache() -> None:
     _CACHE.clear()
 
 
-def _process(data: bytes, max_edge: int | None, name: str) -> ProcessedImage:
+def _largest(edges: list[int | None]) -> int | None:
+    return None if None in edges else max(edge for edge in edges if edge is not None)
+
+
+def _process(data: bytes, edges: list[int | None], name: str) -> list[ProcessedImage]:
+    """One decode of `data`, one output per long-edge limit in `edges` (None: no limit)."""
     from PIL import Image, ImageOps, UnidentifiedImageError
 
     if not data:
@@ -75,6 +95,7 @@ def _process(data: bytes, max_edge: int | None, name: str) -> ProcessedImage:
                 raise ExportError(
                     f"image {name} is {width} x {height} pixels: too large (decompression bomb?)"
                 )
+            _draft(image, _largest(edges))
             image.load()
     except ExportError:
         raise
@@ -95,33 +116,70 @@ def _process(data: bytes, max_edge: int | None, name: str) -> ProcessedImage:
     expected = FORMAT_OF_EXTENSION.get(extension)
     if expected is not None and source_format not in expected:
         raise ExportError(f"image {name} is a {source_format} file, not what its .{extension} extension says")
-    image = ImageOps.exif_transpose(image)
-    if getattr(image, "n_frames", 1) > 1:
+    decoded_size = image.size
+    single_frame = getattr(image, "n_frames", 1) == 1
+    source_icc = image.info.get("icc_profile")
+    # exif_transpose copies the whole image even when there is nothing to turn: ask first.
+    upright = image.getexif().get(ORIENTATION) not in range(2, 9)
+    if not upright:
+        image = ImageOps.exif_transpose(image)
+    if not single_frame:
         image.seek(0)
-    image, icc_profile = output_pixels(image, image.info.get("icc_profile"))
-    has_alpha = image.mode in ("RGBA", "LA")
-    if max_edge and max(image.size) > max_edge:
-        image.thumbnail((max_edge, max_edge), Image.Resampling.LANCZOS)
+    converted, icc_profile = output_pixels(image, source_icc)
+    unchanged = upright and single_frame and converted is image and decoded_size == (width, height)
+    keep_png = converted.mode in ("RGBA", "LA") or source_format in ("PNG", "GIF")
+    results: list[ProcessedImage] = []
+    for edge in edges:
+        fits = not edge or max(converted.size) <= edge
+        stripped = _stripped(data, source_format, keep_icc=icc_profile is not None) if fits and unchanged else None
+        if stripped is not None:
+            media_type, suffix = CORE_FORMATS["JPEG" if source_format == "JPEG" else "PNG"]
+            results.append(_result(stripped, media_type, suffix, converted.width, converted.height))
+            continue
+        pixels = converted
+        if not fits:
+            pixels = converted.copy() if edge != edges[-1] else converted
+            pixels.thumbnail((edge, edge), Image.Resampling.LANCZOS)
+        results.append(_encoded(pixels, "PNG" if keep_png else "JPEG", icc_profile))
+    return results
 
-    keep_png = has_alpha or source_format in ("PNG", "GIF")
-    target = "PNG" if keep_png else "JPEG"
+
+def _draft(image: Image.Image, edge: int | None) -> None:
+    """Let a JPEG decode straight at a reduced scale (1/2, 1/4, 1/8) no smaller than the largest size asked
+    for: a 6000 px photo for a 2000 px output is decoded at 3000 px, not in full."""
+    if edge is None or image.format not in ("JPEG", "MPO") or max(image.size) <= edge:
+        return
+    scale = edge / max(image.size)
+    image.draft(None, (max(1, round(image.width * scale)), max(1, round(image.height * scale))))
+
+
+def _stripped(data: bytes, source_format: str, *, keep_icc: bool) -> bytes | None:
+    from exporter.image_strip import strip_jpeg, strip_png
+
+    if source_format == "JPEG":
+        return strip_jpeg(data, keep_icc=keep_icc)
+    if source_format == "PNG" and data[24:26] in _PLAIN_PNG:
+        return strip_png(data, keep_icc=keep_icc)
+    return None
+
+
+def _encoded(image: Image.Image, target: str, icc_profile: bytes | None) -> ProcessedImage:
     # Only the pixels and the ICC profile go out: Pillow would otherwise copy what `info` still holds (a JPEG
     # comment, XMP, text chunks) into the new file. Orientation is already applied to the pixels.
     image.info = {}
     buffer = io.BytesIO()
-    save_args: dict[str, object] = {}
+    save_args: dict[str, object] = {"optimize": True}
     if icc_profile:
         save_args["icc_profile"] = icc_profile
     if target == "JPEG":
-        save_args.update(quality=88, optimize=True)
-    else:
-        save_args.update(optimize=True)
+        save_args["quality"] = 88
     image.save(buffer, format=target, **save_args)
     media_type, extension = CORE_FORMATS[target]
-    output = buffer.getvalue()
-    return ProcessedImage(
-        output, media_type, extension, image.width, image.height, hashlib.sha256(output).hexdigest()
-    )
+    return _result(buffer.getvalue(), media_type, extension, image.width, image.height)
+
+
+def _result(data: bytes, media_type: str, extension: str, width: int, height: int) -> ProcessedImage:
+    return ProcessedImage(data, media_type, extension, width, height, hashlib.sha256(data).hexdigest())
 
 
 def output_pixels(image: Image.Image, icc_profile: bytes | None) -> tuple[Image.Image, bytes | None]:

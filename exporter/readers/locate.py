@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 
 import yaml
@@ -30,12 +31,19 @@ UNION_TAGS = frozenset(
 )
 
 
-def yaml_line(text: str, path: tuple[Any, ...]) -> int | None:
-    """1-based line of the node at `path` in a YAML (or JSON) document, or of its nearest parent."""
+@lru_cache(maxsize=4)
+def _composed(text: str) -> yaml.Node | None:
+    """The document's node tree, None when it does not parse. Kept for the next call: a packet asks for the
+    line of each of its entries (re-parsing per entry made reading a packet quadratic)."""
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        return yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.YAMLError:
         return None
+
+
+def yaml_line(text: str, path: tuple[Any, ...]) -> int | None:
+    """1-based line of the node at `path` in a YAML (or JSON) document, or of its nearest parent."""
+    node = _composed(text)
     line = node.start_mark.line + 1 if node is not None else None
     for key in path:
         if isinstance(node, yaml.MappingNode):

@@ -9,8 +9,7 @@ included, comes back as an `InputResult`, so front ends report failures the same
 from __future__ import annotations
 
 import traceback
-from concurrent.futures import Future, ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
+from concurrent.futures import Future
 from pathlib import Path
 from typing import Protocol
 
@@ -61,10 +60,15 @@ class ProcessPool:
     """`workers` processes started once and reused for many inputs."""
 
     def __init__(self, workers: int) -> None:
+        # Imported here: multiprocessing costs every single-input build start-up time it never uses.
+        from concurrent.futures import ProcessPoolExecutor
+
         self._pool = ProcessPoolExecutor(max_workers=workers)
 
     def submit(self, source: Path | str, options: BuildOptions) -> Future[InputResult]:
         outcome: Future[InputResult] = Future()
+
+        from concurrent.futures.process import BrokenProcessPool
 
         def settle(done: Future[InputResult]) -> None:
             try:

@@ -15,6 +15,22 @@ from exporter.options import BuildOptions
 Picture = Figure | InlineImage
 
 IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".webp", ".gif", ".tif", ".tiff")
+# Longest edge of photos in each format, in pixels. Known before any writer runs, so that a build decodes each
+# photo once, at the largest size any of its formats needs, and makes every format's size from those pixels.
+IMAGE_EDGES = {"html": 2000, "pdf": 2000, "docx": 2000, "epub": 1600}
+
+
+# Entries of the DOCX and EPUB containers that are compressed already: stored, since deflating them again costs
+# time and saves next to nothing. Not PNG: a PNG passed on as its source wrote it may be weakly compressed
+# (the sample photo deflates from 791 to about 450 KB).
+COMPRESSED_SUFFIXES = (".jpg", ".jpeg", ".woff", ".woff2")
+
+
+def zip_compression(name: str) -> int:
+    """How a container entry is written: stored when its data is compressed already, else deflated."""
+    import zipfile
+
+    return zipfile.ZIP_STORED if name.lower().endswith(COMPRESSED_SUFFIXES) else zipfile.ZIP_DEFLATED
 
 
 @dataclass
@@ -60,8 +76,10 @@ class RenderContext:
         if found is None:
             return None
         data, name = found
-        edge = self.options.max_image_edge or max_edge
-        return process_image(data, max_edge=edge, name=name)
+        if self.options.max_image_edge:
+            return process_image(data, max_edge=self.options.max_image_edge, name=name)
+        others = [IMAGE_EDGES[fmt] for fmt in self.options.formats if fmt in IMAGE_EDGES]
+        return process_image(data, max_edge=max_edge, name=name, other_edges=others)
 
     def _locate(self, figure: Picture) -> tuple[bytes, str] | None:
         reference = figure.image

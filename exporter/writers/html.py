@@ -13,11 +13,11 @@ from exporter.images import ProcessedImage
 from exporter.model import Article, Figure, Packet
 from exporter.provenance import provenance_view
 from exporter.resources import fonts_dir
-from exporter.writers.base import Picture, RenderContext, Rendered
+from exporter.writers.base import IMAGE_EDGES, Picture, RenderContext, Rendered
 from exporter.writers.templating import Numbering, font_faces, render_template
 
 EXTENSION = "html"
-MAX_IMAGE_EDGE = 2000
+MAX_IMAGE_EDGE = IMAGE_EDGES["html"]
 
 
 def asset_url(*parts: str) -> str:

@@ -29,6 +29,7 @@ import docx
 from docx.document import Document as DocxDocument
 from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.shared import Emu, Inches, Mm, Pt, Twips
 from docx.text.paragraph import Paragraph
 from docx.text.run import Run
@@ -65,11 +66,12 @@ from exporter.model import (
 )
 from exporter.provenance import OFFICIAL_NOTICE
 from exporter.urls import safe_href
-from exporter.writers.base import RenderContext, Rendered
+from exporter.writers.base import IMAGE_EDGES, RenderContext, Rendered
 from exporter.writers.docx import oxml
+from exporter.writers.docx.linear import LinearDocument
 
 EXTENSION = "docx"
-MAX_IMAGE_EDGE = 2000  # pixels: large enough to print, small enough to edit comfortably
+MAX_IMAGE_EDGE = IMAGE_EDGES["docx"]  # pixels: large enough to print, small enough to edit comfortably
 EMU_PER_PIXEL = 9525  # at 96 dpi
 # A picture inside running text is a line high (the reader takes a picture this small in a sentence for one).
 INLINE_PICTURE_HEIGHT = Pt(13)
@@ -133,6 +135,10 @@ class DocxBuilder:
         self.cover_end: etree._Element | None = None  # last cover paragraph: the TOC goes after it
         self.bookmarks = 0
         self._prepare_template()
+        self.linear = LinearDocument(self.doc)
+        section = self.doc.sections[0]
+        # Fixed once the template is prepared; python-docx finds the sections by a search of the whole body.
+        self.text_width = Emu(section.page_width - section.left_margin - section.right_margin)
         self.numbering = oxml.ListNumbering(self.doc.part.numbering_part.element)
         self.footnotes = oxml.Footnotes(self.doc)
 
@@ -194,11 +200,6 @@ class DocxBuilder:
         if align is not None:
             style.paragraph_format.alignment = align
 
-    @property
-    def text_width(self) -> Emu:
-        section = self.doc.sections[0]
-        return Emu(section.page_width - section.left_margin - section.right_margin)
-
     def _picture_width(self, pixels: int) -> Emu:
         """Natural size at 96 dpi, never wider than the text column; the height follows the aspect ratio."""
         return Emu(min(self.text_width, pixels * EMU_PER_PIXEL))
@@ -211,17 +212,17 @@ class DocxBuilder:
     def add_cover(self, packet: Packet) -> None:
         """The packet's cover as real, editable text. Title style, not a heading (see the module notes)."""
         oxml.remove_paragraph_borders(self.doc.styles.element, "Title")
-        self.doc.add_paragraph(packet.title, style="Title")
+        self.linear.paragraph(packet.title, style="Title")
         if packet.subtitle:
-            self.doc.add_paragraph(packet.subtitle, style="Dek")
+            self.linear.paragraph(packet.subtitle, style="Dek")
         if packet.office:
-            self.doc.add_paragraph(packet.office, style="Byline")
+            self.linear.paragraph(packet.office, style="Byline")
         if packet.date:
             from exporter.i18n import long_date
 
-            self.doc.add_paragraph(long_date(packet.date, self.language), style="Dateline")
+            self.linear.paragraph(long_date(packet.date, self.language), style="Dateline")
         if packet.cover_note:
-            self.doc.add_paragraph(packet.cover_note, style="Cover Note")
+            self.linear.paragraph(packet.cover_note, style="Cover Note")
         self.cover_end = self.doc.paragraphs[-1]._p
         # The page header names the packet: a convenience only (screen readers skip headers), each
         # article's provenance is in the body.
@@ -236,7 +237,8 @@ class DocxBuilder:
         entries: list[oxml.TocEntry] = []
         article = section = 0
         for paragraph in self.doc.paragraphs:
-            style = paragraph.style.style_id if paragraph.style is not None else ""
+            # The style id as written (`paragraph.style` would resolve it through every style, per paragraph).
+            style = paragraph._p.style or ""
             if style == "Heading1":
                 article, section = article + 1, 0
                 name = article_bookmark(article)
@@ -274,13 +276,13 @@ class DocxBuilder:
     def _add_article(self, article: Article) -> None:
         first = self.articles == 0
         self.articles += 1
-        headline = self.doc.add_paragraph(article.title, style="Heading 1")
+        headline = self.linear.paragraph(article.title, style="Heading 1")
         if not first or self.cover_end is not None:
             oxml.set_page_break_before(headline)
         if article.dek:
-            self.doc.add_paragraph(article.dek, style="Dek")
+            self.linear.paragraph(article.dek, style="Dek")
         if article.byline and article.byline.text():
-            self.doc.add_paragraph(self._("By %(names)s", names=article.byline.text()), style="Byline")
+            self.linear.paragraph(self._("By %(names)s", names=article.byline.text()), style="Byline")
         self._dateline(article)
         self._provenance(article)
         if first and self.cover_end is None:
@@ -298,7 +300,7 @@ class DocxBuilder:
         if article.updated:
             parts.append(f"{self._('Updated')} {long_date(article.updated, self.language)}")
         if parts:
-            self.doc.add_paragraph(" · ".join(parts), style="Dateline")
+            self.linear.paragraph(" · ".join(parts), style="Dateline")
 
     def _provenance(self, article: Article) -> None:
         """The notice in the body, where screen readers and LibreOffice's PDF export find it; the same facts
@@ -307,12 +309,12 @@ class DocxBuilder:
         from exporter.provenance import provenance_view
 
         view = provenance_view(article)
-        self.doc.add_paragraph(self._("Official source") if view.official else self._("Source"), style="Heading 2")
+        self.linear.paragraph(self._("Official source") if view.official else self._("Source"), style="Heading 2")
         if view.official:
-            self.doc.add_paragraph(self._(OFFICIAL_NOTICE, host=view.host), style="Provenance")
+            self.linear.paragraph(self._(OFFICIAL_NOTICE, host=view.host), style="Provenance")
         if view.agency:
-            self.doc.add_paragraph(f"{self._('Published by')}: {view.agency}", style="Provenance")
-        paragraph = self.doc.add_paragraph(f"{self._('Source')}: ", style="Provenance")
+            self.linear.paragraph(f"{self._('Published by')}: {view.agency}", style="Provenance")
+        paragraph = self.linear.paragraph(f"{self._('Source')}: ", style="Provenance")
         href = safe_href(view.url)
         if view.url and href and view.host:
             # Link text that says where it goes; the address itself follows as plain text for print.
@@ -326,9 +328,9 @@ class DocxBuilder:
             paragraph.add_run(f" ({self._('as recorded in the saved page')})")
         if view.retrieved:
             retrieved = long_date(view.retrieved, self.language)
-            self.doc.add_paragraph(f"{self._('Retrieved')}: {retrieved}", style="Provenance")
+            self.linear.paragraph(f"{self._('Retrieved')}: {retrieved}", style="Provenance")
         if view.rights:
-            self.doc.add_paragraph(f"{self._('Rights')}: {view.rights}", style="Provenance")
+            self.linear.paragraph(f"{self._('Rights')}: {view.rights}", style="Provenance")
 
     def _page_header(self, article: Article) -> None:
         """A convenience copy in the page header (screen readers and LibreOffice's PDF tags skip headers)."""
@@ -346,10 +348,10 @@ class DocxBuilder:
     def _related(self, article: Article) -> None:
         if not article.related:
             return
-        self.doc.add_paragraph(self._("Related stories"), style="Heading 2")
+        self.linear.paragraph(self._("Related stories"), style="Heading 2")
         num_id = self.numbering.new_list([False])
         for link in article.related:
-            paragraph = self.doc.add_paragraph(style="List Paragraph")
+            paragraph = self.linear.paragraph(style="List Paragraph")
             oxml.set_list_item(paragraph, num_id, 0)
             href = safe_href(link.url)
             if href:
@@ -368,10 +370,10 @@ class DocxBuilder:
         shared: SharedList | None = None,
     ) -> None:
         if isinstance(block, Heading):
-            paragraph = self.doc.add_paragraph(style=f"Heading {block.level}")
+            paragraph = self.linear.paragraph(style=f"Heading {block.level}")
             self._inlines(paragraph, block.children)
         elif isinstance(block, ParagraphBlock):
-            paragraph = self.doc.add_paragraph(style=style)
+            paragraph = self.linear.paragraph(style=style)
             if list_level is not None:
                 paragraph.paragraph_format.left_indent = Twips(oxml.ListNumbering.indent_for(list_level))
             self._inlines(paragraph, block.children)
@@ -393,7 +395,7 @@ class DocxBuilder:
             else:
                 self._block(child)
         if quote.attribution:
-            paragraph = self.doc.add_paragraph("— ", style="Quote Attribution")
+            paragraph = self.linear.paragraph("— ", style="Quote Attribution")
             self._inlines(paragraph, quote.attribution)
 
     def _list(self, block: ListBlock, *, level: int, shared: SharedList | None = None) -> None:
@@ -411,7 +413,7 @@ class DocxBuilder:
         assert shared is not None
         for item in block.items:
             rest = list(item)
-            paragraph = self.doc.add_paragraph(style="List Paragraph")
+            paragraph = self.linear.paragraph(style="List Paragraph")
             oxml.set_list_item(paragraph, shared.num_id, level)
             if rest and isinstance(rest[0], ParagraphBlock):
                 self._inlines(paragraph, rest.pop(0).children)
@@ -434,9 +436,9 @@ class DocxBuilder:
         is not at hand; nothing for a missing decorative image (it carried no information)."""
         image = self.context.image_for(figure, MAX_IMAGE_EDGE)
         if image is not None:
-            paragraph = self.doc.add_paragraph()
+            paragraph = self.linear.paragraph()
             run = paragraph.add_run()
-            run.add_picture(io.BytesIO(image.data), width=self._picture_width(image.width))
+            self.linear.picture(run, image.data, image.digest, self._picture_width(image.width))
             if figure.decorative:
                 oxml.mark_decorative(run)
                 self.decorative_digests.add(image.digest)
@@ -447,7 +449,7 @@ class DocxBuilder:
             return paragraph
         if figure.decorative:
             return None
-        paragraph = self.doc.add_paragraph(style="Photo Placeholder")
+        paragraph = self.linear.paragraph(style="Photo Placeholder")
         paragraph.add_run(self._("Photo not included.")).bold = True
         paragraph.add_run(f" {self._('Description:')} {figure.alt or ''}")
         return paragraph
@@ -459,7 +461,7 @@ class DocxBuilder:
         else:
             self.table_count += 1
             number, label = self.table_count, self._("Table")
-        caption = self.doc.add_paragraph(f"{label} ", style=self.caption_style)
+        caption = self.linear.paragraph(f"{label} ", style=self.caption_style)
         oxml.append_seq_field(caption, sequence, number)
         caption.add_run(". ")
         return caption
@@ -517,7 +519,7 @@ class DocxBuilder:
             description = self._caption_start("Figure")
         else:
             # No picture: a described paragraph, not a caption (there is nothing for it to caption).
-            description = self.doc.add_paragraph()
+            description = self.linear.paragraph()
         description.add_run(label + " ").bold = True
         self._caption_parts(description, media.title, media.caption, media.credit, media.virin, None, extra)
         href = safe_href(media.url)
@@ -536,7 +538,7 @@ class DocxBuilder:
             caption = self._caption_start("Table")
             self._inlines(caption, table.caption)
             oxml.set_keep_with_next(caption)
-        word_table = self.doc.add_table(rows=0, cols=columns)
+        word_table = self.linear.table(columns, self.text_width)
         word_table.style = self.doc.styles["Table Grid"]
         if table.caption:
             text = plain_text(table.caption)
@@ -571,7 +573,7 @@ class DocxBuilder:
                     self._cell_content(paragraph, cell, header=cell.header or row_index < len(table.head))
                 column += span
         # Space after the table, so a following table or paragraph does not touch it.
-        self.doc.add_paragraph()
+        self.linear.paragraph()
 
     def _cell_content(self, paragraph: Paragraph, cell: TableCell, *, header: bool) -> None:
         if cell.align:
@@ -649,7 +651,7 @@ class DocxBuilder:
                 self._run(target, paragraph, node.alt, fmt)
             return
         run = oxml.new_run(target, paragraph)
-        run.add_picture(io.BytesIO(image.data), height=INLINE_PICTURE_HEIGHT)
+        self.linear.picture(run, image.data, image.digest, None, INLINE_PICTURE_HEIGHT)
         if node.alt:
             oxml.set_picture_alt(run, node.alt)
         else:
@@ -672,7 +674,8 @@ class DocxBuilder:
         fmt: RunFormat | None = None,
         tooltip: str | None = None,
     ) -> None:
-        hyperlink = oxml.add_hyperlink(paragraph, href, tooltip)
+        relationship = self.linear.relate(paragraph.part, RT.HYPERLINK, href, external=True)
+        hyperlink = oxml.add_hyperlink(paragraph, relationship, tooltip)
         self._inlines(paragraph, children, fmt, container=hyperlink)
 
     # ------------------------------------------------------------ package

@@ -25,6 +25,7 @@ from docx.oxml.ns import qn
 from docx.table import Table, _Cell
 from docx.text.paragraph import Paragraph
 from docx.text.run import Run
+from exporter.writers.base import zip_compression
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 WP_NS = "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"
@@ -265,9 +266,9 @@ def set_picture_name(run: Run, name: str) -> None:
 # ---------------------------------------------------------------- hyperlinks and fields
 
 
-def add_hyperlink(paragraph: Paragraph, url: str, tooltip: str | None = None) -> etree._Element:
-    """An external `w:hyperlink` with its relationship; the caller fills it with runs."""
-    relationship_id = paragraph.part.relate_to(url, RT.HYPERLINK, is_external=True)
+def add_hyperlink(paragraph: Paragraph, relationship_id: str, tooltip: str | None = None) -> etree._Element:
+    """A `w:hyperlink` to the target of the external relationship `relationship_id`; the caller fills it with
+    runs."""
     hyperlink = OxmlElement("w:hyperlink")
     hyperlink.set(qn("r:id"), relationship_id)
     if tooltip:
@@ -786,7 +787,7 @@ def deterministic_zip(data: bytes, when: datetime) -> bytes:
     with zipfile.ZipFile(output, "w") as target:
         for name, blob in entries:
             info = zipfile.ZipInfo(name, date_time=stamp)
-            info.compress_type = zipfile.ZIP_DEFLATED
+            info.compress_type = zip_compression(name)
             info.create_system = 0
             info.external_attr = 0
             target.writestr(info, blob, compresslevel=9)

@@ -15,11 +15,11 @@ from exporter.errors import ExportError
 from exporter.model import Article, Heading, Packet, plain_text
 from exporter.provenance import provenance_view
 from exporter.resources import fonts_dir
-from exporter.writers.base import RenderContext
+from exporter.writers.base import IMAGE_EDGES, RenderContext
 from exporter.writers.html import ImageLinks
 from exporter.writers.templating import Numbering, font_faces, render_template, walk_blocks
 
-MAX_IMAGE_EDGE = 1600
+MAX_IMAGE_EDGE = IMAGE_EDGES["epub"]  # pixels: e-reader screens
 IMAGES_FOLDER = "images"
 FONTS_FOLDER = "fonts"
 STYLESHEET = "style/book.css"

@@ -21,13 +21,13 @@ from exporter.model import Article, Packet
 from exporter.options import BuildOptions
 from exporter.provenance import ProvenanceView, provenance_view
 from exporter.resources import fonts_dir
-from exporter.writers.base import RenderContext
+from exporter.writers.base import IMAGE_EDGES, RenderContext
 from exporter.writers.html import ImageLinks
 from exporter.writers.pdf.tagging import TagRecording, recording
 from exporter.writers.templating import Numbering, font_faces, render_template
 
-# Longest edge for photos in the PDF: a full text-width image at 300 dpi on US Letter.
-MAX_IMAGE_EDGE = 2000
+# Longest edge for photos in the PDF (2000 px): a full text-width image at 300 dpi on US Letter.
+MAX_IMAGE_EDGE = IMAGE_EDGES["pdf"]
 RUNNING_TITLE_LENGTH = 60
 PAGE_SIZES = {"letter": "letter", "a4": "A4"}
 # Public Sans and Merriweather are used for Latin only. Public Sans also has a few Greek letters (π as a math
