@@ -7,14 +7,14 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import Future, as_completed
 from pathlib import Path
 
 from exporter.errors import one_line
 from exporter.options import BuildOptions
 from exporter.pipeline import InputResult
-from exporter.run.executors import export_one, local_builds
+from exporter.run.executors import Builds, export_one, local_builds
 
 __all__ = ["default_jobs", "export_one", "run_batch"]
 
@@ -24,10 +24,20 @@ def default_jobs() -> int:
 
 
 def run_batch(
-    sources: Sequence[Path], options: BuildOptions, jobs: int, report: Callable[[InputResult], None]
+    sources: Sequence[Path | str],
+    options: BuildOptions,
+    jobs: int,
+    report: Callable[[InputResult], None],
+    *,
+    builds: Builds | None = None,
+    options_for: Mapping[Path | str, BuildOptions] | None = None,
 ) -> list[InputResult]:
-    """Export every source; `report` is called for each finished input, in the order they finish."""
-    builds = local_builds(max(1, min(jobs, len(sources))))
+    """Export every source; `report` is called for each finished input, in the order they finish. `builds`:
+    where they run (default: `jobs` local processes; closed here either way); `options_for`: an input's own
+    options (an incremental build asks only for the formats that are out of date)."""
+    if builds is None:
+        builds = local_builds(max(1, min(jobs, len(sources))))
+    options_for = options_for or {}
     results: dict[Path | str, InputResult] = {}
     with _progress(len(sources)) as advance:
         pending: dict[Future[InputResult], Path | str] = {}
@@ -40,7 +50,7 @@ def run_batch(
 
         try:
             for source in sources:
-                pending[builds.submit(source, options)] = source
+                pending[builds.submit(source, options_for.get(source, options))] = source
                 # Builds in this process are done when submitted: report each before starting the next.
                 for future in [future for future in pending if future.done()]:
                     finish(future)

@@ -36,6 +36,11 @@ class InputResult:
     warnings: list[str] = field(default_factory=list)
     error: str | None = None
     checks: list = field(default_factory=list)  # CheckResult items with --check
+    # What the build depended on, for incremental builds: every local file it read (the input, a packet's
+    # entries, images), and every file it looked for and did not find (adding one must rebuild the input).
+    files_used: list[Path] = field(default_factory=list)
+    files_missing: list[Path] = field(default_factory=list)
+    seconds: float = 0.0  # time spent building it, wherever it was built
 
 
 def prepare(result: ReadResult, source: Path, options: BuildOptions, warnings: Warnings) -> Article | Packet:
@@ -218,16 +223,13 @@ def _build(result: ReadResult, source: Path, stem: str, confinement: Confinement
     assets: dict[str, bytes] = {}
     for item in rendered.values():
         assets.update(item.assets)
+    used = list(dict.fromkeys([*result.inputs, *context.files_read]))
     outputs = write_outputs(
-        options.out_dir,
-        files,
-        {f"{stem}_files": assets} if assets else {},
-        unit=stem,
-        inputs=[*result.inputs, *context.files_read],
+        options.out_dir, files, {f"{stem}_files": assets} if assets else {}, unit=stem, inputs=used
     )
-    if not options.check:
-        return InputResult(source, ExitCode.OK, outputs, warnings.messages)
-    return check_outputs(InputResult(source, ExitCode.OK, outputs, warnings.messages), document)
+    built = InputResult(source, ExitCode.OK, outputs, warnings.messages, files_used=used,
+                        files_missing=list(dict.fromkeys(context.files_missing)))
+    return check_outputs(built, document) if options.check else built
 
 
 def check_outputs(result: InputResult, document: Article | Packet) -> InputResult:

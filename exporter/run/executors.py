@@ -8,6 +8,7 @@ included, comes back as an `InputResult`, so front ends report failures the same
 
 from __future__ import annotations
 
+import time
 import traceback
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -21,6 +22,13 @@ from exporter.pipeline import InputResult, export
 
 def export_one(source: Path | str, options: BuildOptions) -> InputResult:
     """Never raises (except with --debug): the outcome, good or bad, comes back as data that crosses processes."""
+    start = time.perf_counter()
+    result = _export_one(source, options)
+    result.seconds = time.perf_counter() - start
+    return result
+
+
+def _export_one(source: Path | str, options: BuildOptions) -> InputResult:
     try:
         return export(source, options)
     except ExportError as error:
