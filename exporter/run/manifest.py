@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from exporter.errors import ExitCode
+from exporter.errors import ExitCode, ExportError
 from exporter.options import BuildOptions
 from exporter.pipeline import InputResult, Source, is_url
 
@@ -126,10 +126,27 @@ class Deleted:
 
 
 class Manifest:
+    """The manifest of `out_dir`. It is created with the first output recorded: a build that writes nothing
+    leaves nothing behind, not even a manifest."""
+
     def __init__(self, out_dir: Path) -> None:
         self.out_dir = out_dir
-        out_dir.mkdir(parents=True, exist_ok=True)
-        self._db = sqlite3.connect(out_dir / MANIFEST_NAME, timeout=60, isolation_level=None)
+        self._db: sqlite3.Connection | None = None
+        if (out_dir / MANIFEST_NAME).exists():
+            self._open()
+        self._file_checks: dict[str, bool] = {}
+
+    def _open(self) -> None:
+        try:
+            self._connect()
+        except (OSError, sqlite3.Error) as error:
+            self.close()
+            raise ExportError(
+                f"cannot open the build manifest: {error}", file=self.out_dir / MANIFEST_NAME
+            ) from None
+
+    def _connect(self) -> None:
+        self._db = sqlite3.connect(self.out_dir / MANIFEST_NAME, timeout=60, isolation_level=None)
         # Write-ahead log: a killed process loses at most the transaction it was in, never the database.
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=NORMAL")
@@ -144,10 +161,11 @@ class Manifest:
                 self._db.execute("DELETE FROM outputs")
                 self._db.execute("DELETE FROM dependencies")
                 self._db.execute("UPDATE meta SET value = ? WHERE key = 'schema'", (SCHEMA_VERSION,))
-        self._file_checks: dict[str, bool] = {}
 
     def close(self) -> None:
-        self._db.close()
+        if self._db is not None:
+            self._db.close()
+            self._db = None
 
     def __enter__(self) -> Manifest:
         return self
@@ -163,7 +181,7 @@ class Manifest:
     def stale_formats(self, source: Source, options: BuildOptions) -> tuple[str, ...]:
         """The formats of `source` that must be built: all of them unless the manifest shows them current.
         A page URL is always built (its content is not a file the manifest can see)."""
-        if is_url(source):
+        if is_url(source) or self._db is None:
             return options.formats
         key = source_key(source)
         rows = {
@@ -205,8 +223,10 @@ class Manifest:
 
     def record(self, result: InputResult, options: BuildOptions) -> None:
         """Record one input's outcome for the formats it was built to; one transaction."""
-        if is_url(result.source):
+        if is_url(result.source) or (self._db is None and not result.outputs):
             return
+        if self._db is None:
+            self._open()
         key = source_key(result.source)
         dependencies = [_file_state(path) for path in result.files_used]
         dependencies += [_file_state(path) for path in result.files_missing]
@@ -240,6 +260,8 @@ class Manifest:
     def deleted(self) -> list[Deleted]:
         """Recorded inputs that are no longer on disk, with the outputs recorded for them that still exist and
         that no input still on disk has written since (a renamed input's new outputs are not the old ones)."""
+        if self._db is None:
+            return []
         rows = self._db.execute("SELECT source, output FROM outputs ORDER BY source, format").fetchall()
         live = {source: is_url(source) or Path(source).exists() for source in {source for source, _ in rows}}
         claimed = {output for source, output in rows if live[source]}
