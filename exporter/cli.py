@@ -11,10 +11,15 @@ import sys
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from exporter import __version__
 from exporter.errors import ExitCode, ExportError, one_line
 from exporter.options import FORMATS, BuildOptions
+
+if TYPE_CHECKING:
+    from exporter.run.executors import Builds
+    from exporter.run.manifest import Manifest
 
 
 def _formats(value: str) -> tuple[str, ...]:
@@ -269,6 +274,10 @@ def command_build(args: argparse.Namespace) -> int:
     from exporter.run.manifest import Manifest, plan
 
     options = _options(args)
+    if args.scheduler:
+        from exporter.run.cluster import check_scheduler
+
+        check_scheduler(args.scheduler)
     inputs, refused = expand_inputs(args.inputs)
     if not inputs and not refused:
         raise ExportError("no inputs to build")
@@ -325,7 +334,7 @@ def command_build(args: argparse.Namespace) -> int:
             results += run_batch(
                 list(options_for), options, jobs, report_and_record, builds=builds, options_for=options_for
             )
-        gone = _report_deleted(manifest, args.prune, {output_stem(source) for source in inputs})
+        gone = _report_deleted(manifest, args.prune)
     failures = [result for result in results if result.error]
     if unchanged or gone or len(results) > 1:
         counts = f"{len(unchanged)} unchanged, {len(results) - len(failures)} rebuilt, {len(failures)} failed"
@@ -339,20 +348,21 @@ def command_build(args: argparse.Namespace) -> int:
     return int(max((result.code for result in results), default=ExitCode.OK))
 
 
-def _cluster_builds(address: str | None):
+def _cluster_builds(address: str | None) -> Builds | None:
     """A Dask cluster's builds for --scheduler / EXPORTER_SCHEDULER, else None (this machine's processes)."""
     if not address:
         return None
+    from exporter.run.cluster import DaskBuilds
+
     try:
-        from exporter.run.cluster import DaskBuilds, check_scheduler
+        return DaskBuilds(address)
     except ImportError as error:
         raise ExportError(
             f"--scheduler needs Dask ({error.name} is missing): pip install 'gov-article-exporter[cluster]'"
         ) from None
-    return DaskBuilds(check_scheduler(address))
 
 
-def _report_deleted(manifest, prune: bool, building: set[str]) -> int:
+def _report_deleted(manifest: Manifest, prune: bool) -> int:
     """Inputs recorded in the manifest that are gone: their outputs are named, and removed with --prune.
     Returns how many."""
     deleted = manifest.deleted()
@@ -361,7 +371,7 @@ def _report_deleted(manifest, prune: bool, building: set[str]) -> int:
             listed = ", ".join(str(path) for path in gone.outputs) or "none left"
             _say("note: ", f"{gone.source} no longer exists; its outputs are kept (--prune removes them): {listed}")
             continue
-        kept = manifest.prune(gone, keep=building)
+        kept = manifest.prune(gone)
         for path in gone.outputs:
             if path not in kept:
                 _say("removed ", path, stream=sys.stdout)

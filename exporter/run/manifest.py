@@ -21,7 +21,7 @@ import json
 import os
 import shutil
 import sqlite3
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -278,9 +278,9 @@ class Manifest:
                 outputs.append(assets)
         return [Deleted(source, outputs) for source, outputs in found.items()]
 
-    def prune(self, gone: Deleted, keep: Iterable[str] = ()) -> list[Path]:
-        """Remove a deleted input's outputs (those still as recorded; one changed since is kept and returned
-        among the kept) and forget it. `keep`: stems another input builds now, whose outputs stay."""
+    def prune(self, gone: Deleted) -> list[Path]:
+        """Remove a deleted input's outputs and forget it. An output changed since it was built is kept, and
+        returned."""
         kept: list[Path] = []
         recorded = {
             output: (size, mtime_ns, sha)
@@ -290,12 +290,8 @@ class Manifest:
             )
             if output is not None
         }
-        keep = set(keep)
         for path in gone.outputs:
-            stem = path.name.removesuffix("_files") if path.is_dir() else path.stem
-            if stem in keep:
-                kept.append(path)
-            elif path.is_dir():
+            if path.is_dir():
                 shutil.rmtree(path)
             elif path.name in recorded and _same_content(path, *recorded[path.name]):
                 path.unlink()

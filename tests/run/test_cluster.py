@@ -149,3 +149,26 @@ def test_an_archive_survives_a_dead_worker_and_reruns_as_nothing_to_do(cluster: 
     assert second.returncode == 0, second.stderr
     assert summary(second) == "200 unchanged, 0 rebuilt, 0 failed"
     assert second.stdout == ""
+
+
+def test_a_scheduler_that_is_not_an_address_is_a_usage_error(tmp_path: Path) -> None:
+    for value, env in (("localhost", {}), ("local:0", {}), (None, {"EXPORTER_SCHEDULER": "http://host"})):
+        result = run_exporter(
+            "build", SAMPLES / "eileen-collins.md", "--out", tmp_path / "out",
+            *(["--scheduler", value] if value else []), env=env,
+        )
+        assert result.returncode == 2
+        assert result.stderr.count("\n") == 1 and "expected tcp://HOST:PORT or local:N" in result.stderr
+        assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.slow
+def test_an_unreachable_scheduler_is_one_line_and_nothing_is_written(tmp_path: Path) -> None:
+    result = run_exporter(
+        "build", SAMPLES / "eileen-collins.md", "--out", tmp_path / "out",
+        "--scheduler", f"tcp://127.0.0.1:{_free_port()}",
+    )
+    assert result.returncode == 2
+    assert result.stderr.startswith("error: --scheduler tcp://127.0.0.1:") and result.stderr.count("\n") == 1
+    assert "cannot reach the Dask scheduler" in result.stderr
+    assert not (tmp_path / "out").exists()
