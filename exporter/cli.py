@@ -269,7 +269,7 @@ def _planned_outputs(stem: str, formats: Sequence[str]) -> list[str]:
 def command_build(args: argparse.Namespace) -> int:
     from exporter.batch import default_jobs, run_batch
     from exporter.checks.report import STATUS_LABEL
-    from exporter.output import recover_folder, refuse_replacing_inputs
+    from exporter.output import InputFiles, recover_folder, refuse_replacing_inputs
     from exporter.pipeline import InputResult, output_stem
     from exporter.run.manifest import Manifest, plan
 
@@ -291,7 +291,7 @@ def command_build(args: argparse.Namespace) -> int:
             )
         stems[stem.casefold()] = source
     recover_folder(options.out_dir)
-    local_inputs = [source for source in inputs if isinstance(source, Path)]
+    local_inputs = InputFiles(source for source in inputs if isinstance(source, Path))
     for source in list(inputs):
         try:
             refuse_replacing_inputs(
