@@ -9,6 +9,7 @@ import os
 import sys
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import Future, as_completed
+from dataclasses import replace
 from pathlib import Path
 
 from exporter.errors import one_line
@@ -34,9 +35,12 @@ def run_batch(
 ) -> list[InputResult]:
     """Export every source; `report` is called for each finished input, in the order they finish. `builds`:
     where they run (default: `jobs` local processes; closed here either way); `options_for`: an input's own
-    options (an incremental build asks only for the formats that are out of date)."""
+    options (an incremental build asks only for the formats that are out of date). With one process per input,
+    each renders its parts (a packet's PDF articles) in turn; built one at a time, an input gets the `jobs`
+    processes for its parts (options.jobs)."""
+    jobs = max(1, min(jobs, len(sources)))
     if builds is None:
-        builds = local_builds(max(1, min(jobs, len(sources))))
+        builds = local_builds(jobs)
     options_for = options_for or {}
     results: dict[Path | str, InputResult] = {}
     with _progress(len(sources)) as advance:
@@ -50,7 +54,8 @@ def run_batch(
 
         try:
             for source in sources:
-                pending[builds.submit(source, options_for.get(source, options))] = source
+                each = options_for.get(source, options)
+                pending[builds.submit(source, replace(each, jobs=1) if jobs > 1 else each)] = source
                 # Builds in this process are done when submitted: report each before starting the next.
                 for future in [future for future in pending if future.done()]:
                     finish(future)

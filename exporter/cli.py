@@ -1,4 +1,4 @@
-"""Command line: `exporter build`, `exporter import`, `exporter schema`.
+"""Command line: `exporter build`, `exporter import`, `exporter check`, `exporter schema`, `exporter serve`.
 
 Start-up stays light: argparse only; readers, writers and their engines are imported when a command runs.
 """
@@ -46,6 +46,34 @@ def _positive(value: str) -> int:
     if number <= 0:
         raise argparse.ArgumentTypeError("must be a positive number")
     return number
+
+
+def _duration(value: str) -> float:
+    """`90s`, `30m`, `1h`, `2d` or plain seconds."""
+    units = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+    text = value.strip().lower()
+    number, unit = (text[:-1], units[text[-1]]) if text and text[-1] in units else (text, 1)
+    try:
+        seconds = float(number) * unit
+    except ValueError:
+        raise argparse.ArgumentTypeError("a duration such as 90s, 30m, 1h or 2d") from None
+    if seconds <= 0:
+        raise argparse.ArgumentTypeError("must be longer than nothing")
+    return seconds
+
+
+def _byte_size(value: str) -> int:
+    """`50MB`, `500kB` or plain bytes."""
+    units = {"kb": 1024, "mb": 1024**2, "gb": 1024**3}
+    text = value.strip().lower()
+    unit = next((name for name in units if text.endswith(name)), None)
+    try:
+        size = int(float(text[: -len(unit)] if unit else text) * (units[unit] if unit else 1))
+    except ValueError:
+        raise argparse.ArgumentTypeError("a size such as 50MB, 500kB or 1000000") from None
+    if size <= 0:
+        raise argparse.ArgumentTypeError("must be a positive size")
+    return size
 
 
 def _add_input_options(parser: argparse.ArgumentParser) -> None:
@@ -151,7 +179,8 @@ def build_parser() -> argparse.ArgumentParser:
         "--jobs",
         type=_positive,
         metavar="N",
-        help="inputs built in parallel processes (default: the number of cores)",
+        help="processes: inputs built in parallel, or a single packet's PDF articles rendered in parallel "
+        "(default: the number of cores)",
     )
     build.add_argument(
         "--scheduler",
@@ -198,6 +227,40 @@ def build_parser() -> argparse.ArgumentParser:
         "--json", action="store_true", help="print a machine-readable report (schema: `exporter schema --check`)"
     )
     check.add_argument("--debug", action="store_true", help="show tracebacks")
+
+    serve = commands.add_parser(
+        "serve",
+        help="a web page to upload drafts and download the four formats with their check report",
+        description="Start the web app (needs the serve extra). Loopback only unless --token is given.",
+    )
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
+    serve.add_argument("--port", type=int, default=8000, help="port (default: 8000)")
+    serve.add_argument(
+        "--workers", type=_positive, metavar="N", help="warm worker processes building at once (default: the cores)"
+    )
+    serve.add_argument(
+        "--token",
+        default=os.environ.get("EXPORTER_TOKEN") or None,
+        help="access token every request must carry (default: $EXPORTER_TOKEN); required off loopback",
+    )
+    serve.add_argument(
+        "--keep", type=_duration, default=3600.0, metavar="TIME",
+        help="delete jobs and their files this long after their last build (default: 1h)",
+    )
+    serve.add_argument(
+        "--max-upload", type=_byte_size, default=50 * 1024 * 1024, metavar="SIZE",
+        help="largest upload, unpacked zips included; larger ones get 413 (default: 50MB)",
+    )
+    serve.add_argument(
+        "--per-client", type=_positive, default=4, metavar="N", help="unfinished jobs per client address (default: 4)"
+    )
+    serve.add_argument(
+        "--data", type=Path, metavar="DIR", help="folder for jobs (default: a new temporary folder, removed on exit)"
+    )
+    serve.add_argument(
+        "--allow-network", action="store_true", help="let people paste a page address (https, public addresses only)"
+    )
+    serve.add_argument("--debug", action="store_true", help="show tracebacks")
 
     schema = commands.add_parser("schema", help="print the JSON Schema of the article model")
     schema.add_argument(
@@ -320,7 +383,8 @@ def command_build(args: argparse.Namespace) -> int:
     results = [InputResult(error.file or "", error.code, error=str(error)) for error in refused]
     for result in results:
         report(result)
-    jobs = 1 if options.debug else (args.jobs or default_jobs())
+    # --debug builds in this process, so that a traceback shows where it failed.
+    options.jobs = 1 if options.debug else (args.jobs or default_jobs())
     with Manifest(options.out_dir) as manifest:
         to_build, unchanged = plan(manifest, inputs, options, args.force)
         options_for = {source: replace(options, formats=formats) for source, formats in to_build}
@@ -332,7 +396,7 @@ def command_build(args: argparse.Namespace) -> int:
         if to_build:
             builds = None if options.debug else _cluster_builds(args.scheduler)
             results += run_batch(
-                list(options_for), options, jobs, report_and_record, builds=builds, options_for=options_for
+                list(options_for), options, options.jobs, report_and_record, builds=builds, options_for=options_for
             )
         gone = _report_deleted(manifest, args.prune)
     failures = [result for result in results if result.error]
@@ -458,6 +522,24 @@ def command_schema(args: argparse.Namespace) -> int:
     return 0
 
 
+def command_serve(args: argparse.Namespace) -> int:
+    from exporter.batch import default_jobs
+    from exporter.serve import run
+
+    try:
+        from exporter.serve.app import ServeConfig
+    except ImportError as error:
+        raise ExportError(
+            f"exporter serve needs the serve extra ({error.name} is missing): pip install 'gov-article-exporter[serve]'"
+        ) from None
+    config = ServeConfig(
+        host=args.host, port=args.port, workers=args.workers or default_jobs(), token=args.token,
+        keep_seconds=args.keep, max_upload_bytes=args.max_upload, per_client=args.per_client,
+        allow_network=args.allow_network, root=args.data,
+    )
+    return run(config)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
@@ -474,6 +556,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return command_check(args)
         if args.command == "schema":
             return command_schema(args)
+        if args.command == "serve":
+            return command_serve(args)
     except ExportError as error:
         if debug:
             raise

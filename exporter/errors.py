@@ -41,6 +41,11 @@ class ExportError(Exception):
         self.line = line
         self.code = code
 
+    def __reduce__(self):
+        # Raised in a worker process (a packet's article rendered in parallel), it crosses back whole: place
+        # and exit code included, which the default pickling of exceptions (args only) would drop.
+        return _rebuild_export_error, (self.problem, self.file, self.line, self.code)
+
     def located(self, file: str | Path | None, line: int | None = None) -> ExportError:
         """Fill in the place when the code that raised did not know it."""
         if self.file is None and file is not None:
@@ -54,6 +59,10 @@ class ExportError(Exception):
         if where and self.line is not None:
             where = f"{where}:{self.line}"
         return one_line(f"{where}: {self.problem}" if where else self.problem)
+
+
+def _rebuild_export_error(problem: str, file: str | None, line: int | None, code: ExitCode) -> ExportError:
+    return ExportError(problem, file=file, line=line, code=code)
 
 
 class Warnings:

@@ -20,6 +20,7 @@ from exporter.model import (
     Footnote,
     Heading,
     Inline,
+    InlineImage,
     LineBreak,
     Link,
     ListBlock,
@@ -31,6 +32,7 @@ from exporter.model import (
     Superscript,
     Table,
     Text,
+    without,
 )
 
 _ALWAYS_ESCAPE = re.compile(r"([\\`*_\[\]{}<>|&^~])")
@@ -89,7 +91,7 @@ def tidy_inlines(nodes: list[Inline], *, edge: bool = True) -> list[Inline]:
                 result.append(Code(text=text))
         elif isinstance(node, Emphasis | Strong):
             # Emphasis inside emphasis (strong inside strong) looks the same as once: the inner one is its content.
-            children = tidy_inlines(_without(type(node), node.children), edge=False)
+            children = tidy_inlines(without(type(node), node.children), edge=False)
             leading: list[Inline] = []
             trailing: list[Inline] = []
             while children and isinstance(children[0], LineBreak):
@@ -107,7 +109,7 @@ def tidy_inlines(nodes: list[Inline], *, edge: bool = True) -> list[Inline]:
         elif isinstance(node, Link):
             # A link inside a link is invalid everywhere: the inner one is its text (as the build makes it). A
             # language span inside link text is its text too: markdown-it's span syntax cannot sit in a link.
-            children = tidy_inlines(_without(Span, _without(Link, node.children)), edge=False)
+            children = tidy_inlines(without(Span, without(Link, node.children)), edge=False)
             result.append(node.model_copy(update={"children": children}))
         elif isinstance(node, Span):
             children = tidy_inlines(node.children, edge=False)
@@ -121,19 +123,6 @@ def tidy_inlines(nodes: list[Inline], *, edge: bool = True) -> list[Inline]:
         while result and isinstance(result[-1], LineBreak):
             result.pop()
     return result
-
-
-def _without(kind: type, nodes: list[Inline]) -> list[Inline]:
-    """The nodes with every `kind` node inside them replaced by its content."""
-    flat: list[Inline] = []
-    for node in nodes:
-        if isinstance(node, kind):
-            flat.extend(_without(kind, node.children))
-        elif isinstance(node, Emphasis | Strong | Span | Link | Superscript | Subscript):
-            flat.append(node.model_copy(update={"children": _without(kind, node.children)}))
-        else:
-            flat.append(node)
-    return flat
 
 
 @dataclass
@@ -181,6 +170,9 @@ def _pieces(nodes: list[Inline], out: list[_Piece], outer: str = "") -> None:
             out.append(_Piece("syntax", scripted(node.children, "^" if isinstance(node, Superscript) else "~")))
         elif isinstance(node, Footnote):
             out.append(_Piece("syntax", footnote(node)))
+        elif isinstance(node, InlineImage):
+            title = f' "{node.title.replace(chr(34), chr(92) + chr(34))}"' if node.title else ""
+            out.append(_Piece("syntax", f"![{escape_text(node.alt)}](<{node.image.replace('>', '%3E')}>{title})"))
 
 
 def _spell_edge(piece: _Piece, *, first: bool) -> None:

@@ -165,8 +165,18 @@ class Footnote(Node):
         return paragraphs
 
 
+class InlineImage(Node):
+    """A picture inside running text (an icon, a symbol, a signature): part of the sentence, read as its alt
+    text; not a figure (no caption, credit or number). An empty alt makes it decorative."""
+
+    type: Literal["image"] = "image"
+    image: str = Field(min_length=1, description="Path relative to the source file, or an https URL")
+    alt: str = ""
+    title: str | None = None
+
+
 Inline = Annotated[
-    Text | Emphasis | Strong | Link | LineBreak | Code | Span | Superscript | Subscript | Footnote,
+    Text | Emphasis | Strong | Link | LineBreak | Code | Span | Superscript | Subscript | Footnote | InlineImage,
     Field(discriminator="type"),
 ]
 
@@ -189,6 +199,8 @@ def plain_text(inlines: list[Inline] | None) -> str:
             parts.append(node.text)
         elif isinstance(node, LineBreak):
             parts.append("\n")
+        elif isinstance(node, InlineImage):
+            parts.append(node.alt)
         elif not isinstance(node, Footnote):
             parts.append(plain_text(node.children))
     return "".join(parts)
@@ -198,8 +210,22 @@ def walk_inlines(inlines: list[Inline]) -> Iterator[Inline]:
     """Every inline, depth first in reading order; a footnote's own paragraphs are not entered."""
     for node in inlines:
         yield node
-        if not isinstance(node, Footnote | Text | Code | LineBreak):
+        if not isinstance(node, Footnote | Text | Code | LineBreak | InlineImage):
             yield from walk_inlines(node.children)
+
+
+def without(kind: type[Node], inlines: list[Inline]) -> list[Inline]:
+    """The inlines with every `kind` node inside them replaced by its content (a link inside a link, a span
+    where spans cannot go); copies, the input stays as it was. Footnotes are not entered."""
+    flat: list[Inline] = []
+    for node in inlines:
+        if isinstance(node, kind):
+            flat.extend(without(kind, node.children))
+        elif isinstance(node, Footnote | Text | Code | LineBreak | InlineImage):
+            flat.append(node)
+        else:
+            flat.append(node.model_copy(update={"children": without(kind, node.children)}))
+    return flat
 
 
 # ---------------------------------------------------------------- blocks
@@ -408,6 +434,12 @@ class Article(Node):
 
         walk(self.body)
         return found
+
+    def inline_images(self) -> list[InlineImage]:
+        """Every picture inside running text, in reading order (footnotes' text included)."""
+        notes = [paragraph.children for note in self.footnotes() for paragraph in note.children]
+        runs = [*inline_lists(self.body), *notes]
+        return [node for inlines in runs for node in walk_inlines(inlines) if isinstance(node, InlineImage)]
 
     def footnotes(self) -> list[Footnote]:
         """Every footnote in reading order: the order writers number them in."""

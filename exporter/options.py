@@ -27,3 +27,9 @@ class BuildOptions:
     max_image_edge: int | None = None  # overrides each format's default
     check: bool = False
     debug: bool = False
+    # Alt text a person wrote for figures, by figure number through the document (1-based, as errors number them):
+    # the web app's fix form. It replaces what the source says for those figures.
+    alt_text: dict[int, str] = field(default_factory=dict)
+    # Worker processes for the parts of one input (a packet's articles, in the PDF writer). The batch sets it
+    # from --jobs when it builds inputs one at a time; inputs built in parallel render their parts in turn.
+    jobs: int = 1

@@ -14,7 +14,7 @@ from pydantic import BaseModel
 
 from exporter.confine import Confinement
 from exporter.errors import ExitCode, ExportError, Warnings
-from exporter.model import Article, Figure, Link, Packet, plain_text
+from exporter.model import Article, Figure, InlineImage, Link, Packet, plain_text, without
 from exporter.options import BuildOptions
 from exporter.provenance import effective_source
 from exporter.readers import ReadResult, read_document
@@ -53,12 +53,37 @@ def prepare(result: ReadResult, source: Path, options: BuildOptions, warnings: W
         if not article.body:
             raise ExportError(f"the article {article.title!r} has no body: nothing to export", file=source)
     figures = [figure for article in articles for figure in article.figures()]
+    for number, alt in options.alt_text.items():
+        if not 1 <= number <= len(figures):
+            raise ExportError(f"alt text given for figure {number}, but the document has {len(figures)}", file=source)
+        figures[number - 1].alt = alt
+        figures[number - 1].decorative = False
     for index, figure in enumerate(figures):
         line = result.figure_lines[index] if index < len(result.figure_lines) else None
         check_alt(figure, index + 1, source, line, options, warnings)
     for article in articles:
+        for image in article.inline_images():
+            check_inline_alt(image, source, warnings)
         unwrap_links_without_text(article, source, warnings)
     return document
+
+
+def check_inline_alt(image: InlineImage, source: Path, warnings: Warnings) -> None:
+    """A picture inside a sentence is read as its alt text: without one it is decorative, which may be meant
+    (an ornament) or not, so it is said; poor alt text is reviewed as a figure's is."""
+    from exporter.alt_text import review
+
+    if not image.alt.strip():
+        warnings.warn(
+            f"the image {image.image} inside running text has no alt text: it is treated as decorative"
+            " (write what it shows in the brackets: ![what it shows](...))",
+            file=source,
+            strict_error=True,
+        )
+        return
+    for problem in review(image.alt, ""):
+        warnings.warn(f"the image {image.image} inside running text: {problem.message}", file=source,
+                      strict_error=True)
 
 
 def unwrap_links_without_text(node: BaseModel, source: Path, warnings: Warnings) -> None:
@@ -84,23 +109,11 @@ def _unwrapped(inlines: list, source: Path, warnings: Warnings) -> list:
             warnings.warn(f"link to {item.href[:60]} has no text: kept as plain content", file=source)
             result.extend(_unwrapped(item.children, source, warnings))
         elif isinstance(item, Link):
-            item.children = _without_links(item.children)
+            item.children = without(Link, item.children)
             result.append(item)
         else:
             result.append(item)
     return result
-
-
-def _without_links(inlines: list) -> list:
-    flat = []
-    for item in inlines:
-        if isinstance(item, Link):
-            flat.extend(_without_links(item.children))
-        else:
-            if hasattr(item, "children"):
-                item.children = _without_links(item.children)
-            flat.append(item)
-    return flat
 
 
 def apply_overrides(document: Article | Packet, options: BuildOptions) -> Article | Packet:

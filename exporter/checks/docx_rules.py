@@ -135,7 +135,7 @@ class DocxPackage:
         # expanded sizes, compression ratio, part names, XML without DTD, entities or network).
         from exporter.readers.docx.package import Package
 
-        package = Package(io.BytesIO(data))
+        package = Package(data)
         main = package.main_document()
 
         def read(name: str) -> etree._Element | None:
@@ -375,6 +375,15 @@ def picture_caption(package: DocxPackage, paragraphs: list[etree._Element], inde
 PLACEHOLDER_STYLE = "photo placeholder"  # the writer's described stand-in for a photo that was not at hand
 
 
+def in_running_text(frame: etree._Element, paragraph: etree._Element) -> bool:
+    """The DOCX reader's rule (`INLINE_PICTURE_MAX_HEIGHT`): a small picture in a paragraph with text."""
+    from exporter.readers.docx.blocks import INLINE_PICTURE_MAX_HEIGHT
+
+    extent = frame.find("wp:extent", NS)
+    height = int(extent.get("cy", "0")) if extent is not None and extent.get("cy", "").isdigit() else 0
+    return 0 < height <= INLINE_PICTURE_MAX_HEIGHT and bool(paragraph_text(paragraph).strip())
+
+
 def check_pictures(package: DocxPackage) -> Iterator[Finding]:
     paragraphs = package.paragraphs()
     number = figure = 0
@@ -397,8 +406,16 @@ def check_pictures(package: DocxPackage) -> Iterator[Finding]:
             )
             if decorative:
                 continue
-            figure += 1
             alt = (doc_pr.get("descr", "") if doc_pr is not None else "").strip()
+            if in_running_text(frame, paragraph):
+                # A picture inside a sentence is read as its alt text: no figure, no caption.
+                if not alt:
+                    yield Finding("DOCX-ALT-MISSING", "the picture has no alt text and is not marked decorative",
+                                  where, None, "alt")
+                for problem in review_alt(alt, ""):
+                    yield Finding(f"DOCX-{problem.code}", problem.message, where, None, "alt")
+                continue
+            figure += 1
             caption = picture_caption(package, paragraphs, index)
             if not alt:
                 yield Finding("DOCX-ALT-MISSING", "the picture has no alt text and is not marked decorative", where,
@@ -437,7 +454,9 @@ def check_tables(package: DocxPackage) -> Iterator[Finding]:
 def check_links(package: DocxPackage) -> Iterator[Finding]:
     for index, paragraph in enumerate(package.paragraphs()):
         for link in paragraph.iter(w("hyperlink")):
-            text = "".join(t.text or "" for t in link.iter(w("t"))).strip()
+            # A picture inside the link speaks its alt text.
+            alts = [doc_pr.get("descr", "") for doc_pr in link.iterfind(".//wp:docPr", NS)]
+            text = " ".join(["".join(t.text or "" for t in link.iter(w("t"))), *alts]).strip()
             target = package.relationships.get(link.get(f"{{{R}}}id", ""), "")
             where = f"link to {target or '#' + link.get(w('anchor'), '')} in {place(index, paragraph)}"
             if not text:

@@ -112,11 +112,27 @@ def link_uri(tagged: TaggedPdf, link: Element) -> str | None:
     return None
 
 
+# Elements that hold running text: a Figure inside one is a picture inside a sentence (the model's InlineImage).
+TEXT_ELEMENTS = {"P", "H", "H1", "H2", "H3", "H4", "H5", "H6", "Link", "Span", "TD", "TH", "Lbl", "Caption", "Quote",
+                 "Note", "Reference"}
+
+
+def in_running_text(element: Element) -> bool:
+    holder = element.parent
+    while holder is not None:
+        if holder.type in TEXT_ELEMENTS:
+            return True
+        holder = holder.parent
+    return False
+
+
 def figure_slots(tagged: TaggedPdf, scope: list[Element], labels: Labels) -> list[tuple[Element, bool]]:
     """Figures in reading order: each Figure element, and each described placeholder of a photo that was not
     at hand (a group with a Caption and no Figure, whose text starts "Photo not included.")."""
     slots: list[tuple[Element, bool]] = []
     for element in scope:
+        if element.type == "Figure" and in_running_text(element):
+            continue  # a picture inside a sentence: part of the text, not one of the figures
         if element.type == "Figure":
             slots.append((element, True))
         elif element.type not in GROUPS and any(child.type == "Caption" for child in element.children) and not any(

@@ -3,6 +3,7 @@
 - The front matter holds the article's metadata (title, dek, byline, published, language, source, related...).
 - A figure is an image alone in its paragraph: `![Caption](path "Photo title"){alt="..." credit="..." virin="..."}`;
   `decorative=true` instead of `alt` for decorative images; `media=video|audio` makes it a media block.
+  An image inside running text stays there, part of the sentence: `the ![NASA](meatball.png) logo`.
 - A span in another language: `[Київ]{lang=uk}`; superscript `m^2^` and subscript `H~2~O`, as pandoc writes them.
 - Footnotes: `text[^1]` with `[^1]: The note.` (further paragraphs indented), or inline `^[The note.]`.
 - A block quote whose last paragraph starts with an em dash takes that paragraph as its attribution.
@@ -33,6 +34,7 @@ from exporter.model import (
     Footnote,
     Heading,
     Inline,
+    InlineImage,
     LineBreak,
     Link,
     ListBlock,
@@ -192,14 +194,8 @@ class _Converter:
                 "values in double quotes, without { or } inside",
                 node,
             )
-        for child in _descendants(inline):
-            if child.type == "image":
-                self.lenient(
-                    "an image inside running text (a figure stands alone in its paragraph)",
-                    node,
-                    "kept in the text as its alt text, since outputs place pictures only as figures",
-                )
-                break
+        if self.strict and any(child.type == "image" for child in _descendants(inline)):
+            raise self.fail("an image inside running text (a figure stands alone in its paragraph)", node)
         return self.build(Paragraph, node, children=self.inlines(inline.children))
 
     def figure(self, image: SyntaxTreeNode, paragraph: SyntaxTreeNode) -> Block:
@@ -353,9 +349,10 @@ class _Converter:
                         else:
                             result.append(child)
             elif kind == "image":
-                # Reached only without --strict (the paragraph warned): the picture's words stay in the text.
+                # Inside running text: part of the sentence, not a figure (a figure stands alone in its paragraph).
                 alt = _unescape(node.attrs.get("alt") or "") or plain_text(self.inlines(node.children))
-                _append_text(result, alt)
+                title = str(node.attrs.get("title") or "") or None
+                result.append(self.build(InlineImage, node, image=str(node.attrs["src"]), alt=alt, title=title))
             else:
                 _append_text(result, node.content)
         return result

@@ -8,8 +8,11 @@ from pathlib import Path
 from exporter.confine import MAX_IMAGE_FILE_BYTES, Confinement, is_remote
 from exporter.errors import ExportError, Warnings
 from exporter.images import ProcessedImage, process_image
-from exporter.model import Article, Figure, Packet
+from exporter.model import Article, Figure, InlineImage, Packet
 from exporter.options import BuildOptions
+
+# A figure's picture, or a picture inside running text: both name their file in `image`.
+Picture = Figure | InlineImage
 
 IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".webp", ".gif", ".tif", ".tiff")
 
@@ -42,7 +45,7 @@ class RenderContext:
     def base_dir(self) -> Path:
         return self.source_path.parent
 
-    def image_source(self, figure: Figure) -> tuple[bytes, str] | None:
+    def image_source(self, figure: Picture) -> tuple[bytes, str] | None:
         """The original image file and the name it was found under, or None when it is not at hand
         (the figure then becomes a placeholder)."""
         key = id(figure)
@@ -50,11 +53,11 @@ class RenderContext:
             self._sources[key] = self._locate(figure)
         return self._sources[key]
 
-    def image_bytes(self, figure: Figure) -> bytes | None:
+    def image_bytes(self, figure: Picture) -> bytes | None:
         found = self.image_source(figure)
         return found[0] if found else None
 
-    def image_for(self, figure: Figure, max_edge: int | None) -> ProcessedImage | None:
+    def image_for(self, figure: Picture, max_edge: int | None) -> ProcessedImage | None:
         found = self.image_source(figure)
         if found is None:
             return None
@@ -62,7 +65,7 @@ class RenderContext:
         edge = self.options.max_image_edge or max_edge
         return process_image(data, max_edge=edge, name=name)
 
-    def _locate(self, figure: Figure) -> tuple[bytes, str] | None:
+    def _locate(self, figure: Picture) -> tuple[bytes, str] | None:
         reference = figure.image
         if reference in self.embedded_images:
             return self.embedded_images[reference], reference
@@ -85,13 +88,13 @@ class RenderContext:
             self._missing(figure, "was not found")
         return found
 
-    def _from_images_dir(self, figure: Figure) -> tuple[bytes, str] | None:
+    def _from_images_dir(self, figure: Picture) -> tuple[bytes, str] | None:
         """`--images DIR` supplies photos by VIRIN (`DIR/<VIRIN>.jpg`) or by file name."""
         folder = self.options.images_dir
         if folder is None:
             return None
         names: list[str] = []
-        if figure.virin:
+        if isinstance(figure, Figure) and figure.virin:
             names += [figure.virin + suffix for suffix in IMAGE_SUFFIXES]
         basename = figure.image.rstrip("/").rsplit("/", 1)[-1].split("?", 1)[0]
         if basename:
@@ -107,9 +110,10 @@ class RenderContext:
         self.files_read.append(path)
         return self.confinement.read(path, MAX_IMAGE_FILE_BYTES, "images")
 
-    def _missing(self, figure: Figure, why: str) -> None:
+    def _missing(self, figure: Picture, why: str) -> None:
+        shown = "the figure is shown as 'photo not included'" if isinstance(figure, Figure) else "its alt text is shown"
         self.warnings.warn(
-            f"image {figure.image} {why}: the figure is shown as 'photo not included'",
+            f"image {figure.image} {why}: {shown}",
             file=self.source_path,
             strict_error=True,
         )

@@ -13,7 +13,7 @@ from exporter.images import ProcessedImage
 from exporter.model import Article, Figure, Packet
 from exporter.provenance import provenance_view
 from exporter.resources import fonts_dir
-from exporter.writers.base import RenderContext, Rendered
+from exporter.writers.base import Picture, RenderContext, Rendered
 from exporter.writers.templating import Numbering, font_faces, render_template
 
 EXTENSION = "html"
@@ -26,9 +26,9 @@ def asset_url(*parts: str) -> str:
     return "/".join(quote(part, safe="") for part in parts if part)
 
 
-def image_file_name(figure: Figure, image: ProcessedImage, used: set[str]) -> str:
+def image_file_name(figure: Picture, image: ProcessedImage, used: set[str]) -> str:
     """A readable, unique file name: the VIRIN when there is one, else the source file's name."""
-    if figure.virin:
+    if isinstance(figure, Figure) and figure.virin:
         base = figure.virin
     else:
         base = PurePosixPath(figure.image.split("?", 1)[0]).stem or "image"
@@ -54,13 +54,13 @@ class ImageLinks:
         self._used: set[str] = set()
         self._by_digest: dict[str, str] = {}
 
-    def image(self, figure: Figure) -> ProcessedImage | None:
+    def image(self, figure: Picture) -> ProcessedImage | None:
         key = id(figure)
         if key not in self._images:
             self._images[key] = self.context.image_for(figure, self.max_edge)
         return self._images[key]
 
-    def src(self, figure: Figure) -> str | None:
+    def src(self, figure: Picture) -> str | None:
         key = id(figure)
         if key not in self._sources:
             image = self.image(figure)
@@ -77,11 +77,11 @@ class ImageLinks:
                 self._sources[key] = asset_url(self.folder, name)
         return self._sources[key]
 
-    def size(self, figure: Figure) -> tuple[int, int] | None:
+    def size(self, figure: Picture) -> tuple[int, int] | None:
         image = self.image(figure)
         return (image.width, image.height) if image else None
 
-    def ratio(self, figure: Figure) -> str:
+    def ratio(self, figure: Picture) -> str:
         image = self.image(figure)
         return f"{image.width} / {image.height}" if image else "auto"
 

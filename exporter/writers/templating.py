@@ -57,6 +57,11 @@ def walk_blocks(blocks: list[Block]):
                 yield from walk_blocks(item)
 
 
+def is_numbered(block: Block) -> bool:
+    """Figures and media get a number (their ids: figure-3, media-4), one sequence through a whole packet."""
+    return isinstance(block, Figure | Media)
+
+
 @dataclass(frozen=True)
 class FootnoteRef:
     """A footnote's number in its article and the ids of its call and of the note."""
@@ -70,12 +75,14 @@ class Numbering:
     """Stable heading anchors, figure numbers and footnote numbers for the templates, keyed by node identity.
     Footnotes are numbered per article, in reading order."""
 
-    def __init__(self, articles: list[Article], prefixes: list[str] | None = None) -> None:
+    def __init__(self, articles: list[Article], prefixes: list[str] | None = None, *, figures_before: int = 0) -> None:
+        """`figures_before`: figures numbered ahead of these articles (a packet's article rendered on its own
+        continues the packet's numbering)."""
         self._anchors: dict[int, str] = {}
         self._figures: dict[int, int] = {}
         self._footnotes: dict[int, FootnoteRef] = {}
         used: set[str] = set()
-        figure_count = 0
+        figure_count = figures_before
         for index, article in enumerate(articles):
             prefix = prefixes[index] if prefixes else ""
             for number, note in enumerate(article.footnotes(), start=1):
@@ -88,7 +95,7 @@ class Numbering:
                         anchor, n = f"{base}-{n}", n + 1
                     used.add(anchor)
                     self._anchors[id(block)] = anchor
-                elif isinstance(block, Figure | Media):
+                elif is_numbered(block):
                     figure_count += 1
                     self._figures[id(block)] = figure_count
 

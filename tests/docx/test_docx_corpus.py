@@ -126,7 +126,6 @@ PICTURES = {
         ("Two airmen carry a stretcher across a snowy field.", None, "Medical evacuation training.",
          "Staff Sgt. Ann Lee", "230214-D-TT977-0483"),
         (None, None, "A caption in the Caption style, with a credit on its own line.", "Navy photo", None),
-        ("A small icon.", None, None, None, None),
     ],
     "libreoffice-html-pictures.docx": [(None, None, None, None, None), (None, None, None, None, None)],
     "word-textboxes.docx": [
@@ -138,6 +137,10 @@ PICTURES = {
          "230214-D-TT977-0483")
     ],
 }
+
+
+# Pictures anchored as characters inside a sentence: part of the text, not figures.
+IN_TEXT = {"libreoffice-odt-pictures.docx": ["A small icon."]}
 
 
 def normal(text: str | None) -> str | None:
@@ -152,8 +155,11 @@ def test_every_picture_keeps_alt_caption_credit_and_virin(name):
         for f in result.document.figures()
     ]
     assert found == PICTURES[name]
-    # Every picture the file holds comes out, named by its VIRIN where it has one, each exactly once.
-    assert len(result.images) == len({f.image for f in result.document.figures()})
+    # Every picture the file holds comes out, named by its VIRIN where it has one, each exactly once; a picture
+    # inside a sentence stays there (`IN_TEXT`).
+    inline = [image.alt for image in result.document.inline_images()]
+    assert inline == IN_TEXT.get(name, [])
+    assert len(result.images) == len({f.image for f in result.document.figures()}) + len(inline)
 
 
 def test_no_other_corpus_file_has_pictures():

@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -160,9 +158,10 @@ def test_folder_inputs_expand_to_their_sources(tmp_path: Path, exporter_cli) -> 
     }
 
 
-def test_help_is_fast_and_imports_no_engine() -> None:
+def test_help_imports_no_engine() -> None:
+    """What makes `--help` fast: no engine is imported (benchmarks/run.py measures its time)."""
     code = (
-        "import sys, time; t = time.perf_counter(); from exporter.cli import main, build_parser; "
+        "import sys; from exporter.cli import main, build_parser; "
         "build_parser().format_help(); "
         "heavy = [m for m in ('weasyprint', 'ebooklib', 'docx', 'pydantic', 'PIL', 'lxml', 'jinja2') "
         "if m in sys.modules]; print(heavy)"
@@ -171,16 +170,3 @@ def test_help_is_fast_and_imports_no_engine() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO_ROOT, check=True
     )
     assert result.stdout.strip() == "[]"
-    timings = []
-    for _ in range(5):
-        start = time.perf_counter()
-        subprocess.run(
-            [sys.executable, "-m", "exporter", "--help"],
-            capture_output=True,
-            check=True,
-            cwd=REPO_ROOT,
-            env={**os.environ},
-        )
-        timings.append(time.perf_counter() - start)
-    # Generous bound on a shared machine; the benchmark reports the real figure.
-    assert sorted(timings)[2] < 0.5, timings

@@ -164,6 +164,24 @@ def _inside(node: StructElem, ancestor: StructElem) -> bool:
     return False
 
 
+def drawn_content(page: pikepdf.Page) -> bytes:
+    """Everything a page draws: its content streams and, in a merged packet, the form XObjects they draw (the
+    page furniture laid under each article page)."""
+    content = b"\n".join(stream.read_bytes() for stream in _streams(page.obj.Contents))
+    return content + b"".join(_form_content(xobject) for xobject in page.Resources.get("/XObject", {}).values())
+
+
+def _streams(contents) -> list:
+    return list(contents) if isinstance(contents, pikepdf.Array) else [contents]
+
+
+def _form_content(xobject) -> bytes:
+    if xobject.get("/Subtype") != "/Form":
+        return b""
+    inner = xobject.get("/Resources", {}).get("/XObject", {})
+    return b"\n" + xobject.read_bytes() + b"".join(_form_content(child) for child in inner.values())
+
+
 # ---------------------------------------------------------------- outline, links, destinations
 
 

@@ -71,10 +71,9 @@ class TaggedPdf:
         return {element.objgen for element in self.elements}
 
     def parent_tree(self) -> dict[int, pikepdf.Object]:
-        """ParentTree key -> value (flat Nums array, as WeasyPrint and our repair write it)."""
-        root = self.pdf.Root.StructTreeRoot
-        nums = root.ParentTree.Nums
-        return {int(nums[i]): nums[i + 1] for i in range(0, len(nums), 2)}
+        """ParentTree key -> value (a flat Nums array, as WeasyPrint and our repair write it, or a balanced
+        number tree, as the packet merge writes it)."""
+        return dict(pikepdf.NumberTree(self.pdf.Root.StructTreeRoot.ParentTree).items())
 
 
 def squash(text: str) -> str:

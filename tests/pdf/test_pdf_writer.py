@@ -148,19 +148,20 @@ def test_renderer_reads_only_confined_files_and_no_network(tmp_path):
 
 
 def test_a_packet_is_one_pdf_with_packet_metadata_and_escaped_running_titles(render_context_for):
-    """Article titles reach the packet's CSS (one string-set rule per article): a title that tries to end the
-    style sheet or the CSS string stays text. The Info and XMP describe the packet, not its first article."""
+    """Article titles reach the CSS of the packet's front (one string-set rule per article): a title that tries
+    to end the style sheet or the CSS string stays text. The Info and XMP describe the packet, not its first
+    article."""
     from exporter.model import Packet
     from exporter.writers import pdf
-    from exporter.writers.html import ImageLinks
-    from exporter.writers.pdf.render import packet_html
+    from exporter.writers.pdf.render import packet_front_html
 
     context = render_context_for(SAMPLES / "community-newsletter.md")
     article = context.document
     article.title = 'Library "hours" </style><p>injected</p> \\ end'
     context.document = Packet(title="Packet Title", subtitle="Sub", office="Desk", articles=[article])
-    html = packet_html(context, context.document, ImageLinks(context, "", embed=True, max_edge=100))
+    html = packet_front_html(context.options, context.document, [3])
     style = html[html.index("<style>") : html.index("</style>")]
+    assert "string-set: running-title" in style
     assert "<p>injected" not in style and '"hours"' not in style
     data = pdf.write(context).data
     with pikepdf.open(io.BytesIO(data)) as document:

@@ -404,6 +404,12 @@ class BodyReader:
     def _picture_paragraph(self, index: int) -> int:
         para = self.items[index]
         assert isinstance(para, Para)
+        if _pictures_in_text(para):
+            self._close_list()
+            self._close_quote()
+            self._emit(Paragraph(children=build_inlines(strip_atoms(para.atoms), self.language,
+                                                        self.figures.inline_image)))
+            return index + 1
         self._close_list()
         self._close_quote()
         before: list[Atom] = []
@@ -466,6 +472,20 @@ class BodyReader:
         self._close_quote()
         parts: CaptionParts = self.captions.parse(atoms)
         self._emit(self.figures.media(parts, None))
+
+
+# A picture no taller than this (in EMU: about three lines of text) in a paragraph with text is part of the
+# sentence (an icon, a symbol), not a figure.
+INLINE_PICTURE_MAX_HEIGHT = 457_200
+
+
+def _pictures_in_text(para: Para) -> bool:
+    drawings = [atom.drawing for atom in para.atoms if atom.kind == "drawing" and atom.drawing is not None]
+    return (
+        bool(drawings)
+        and all(0 < drawing.height <= INLINE_PICTURE_MAX_HEIGHT for drawing in drawings)
+        and bool(atoms_text(para.atoms).strip())
+    )
 
 
 def _has_content_atoms(atoms: list[Atom]) -> bool:

@@ -15,7 +15,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from exporter.model import Figure, Inline, Media, is_virin, normalize_virin
+from exporter.model import Figure, Inline, InlineImage, Media, is_virin, normalize_virin
 from exporter.readers.docx.drawings import Drawing
 from exporter.readers.docx.inlines import atoms_text, drop_prefix, split_lines, strip_atoms, take_prefix
 from exporter.readers.docx.items import Atom, Para
@@ -35,7 +35,7 @@ CAPTION_STYLES = (
 class FigureSource:
     """Where a figure's picture came from, for `media` to extract (or to report as not included)."""
 
-    figure: Figure
+    figure: Figure | InlineImage
     drawing: Drawing | None
     number: int
 
@@ -261,6 +261,15 @@ class FigureMaker:
         )
         self.sources.append(FigureSource(figure, drawing, number))
         return figure
+
+    def inline_image(self, drawing: Drawing) -> InlineImage:
+        """A picture inside running text; `media` points it at its picture as it does a figure's."""
+        number = len(self.sources) + 1
+        alt = "" if drawing.decorative else " ".join((drawing.descr or "").split())
+        title = " ".join((drawing.title or "").split()) or None
+        image = InlineImage(image=f"image-{number}", alt=alt, title=title)
+        self.sources.append(FigureSource(image, drawing, number))
+        return image
 
     def media(self, caption: CaptionParts, poster: Figure | None) -> Media:
         return Media(

@@ -26,6 +26,7 @@ from exporter.model import (
     Text,
     check_language,
 )
+from exporter.readers.docx.drawings import Drawing
 from exporter.readers.docx.items import Atom, LinkRef
 from exporter.urls import safe_href
 
@@ -126,12 +127,19 @@ def take_prefix(atoms: list[Atom], length: int) -> list[Atom]:
     return result
 
 
-def build_inlines(atoms: list[Atom], document_language: str) -> list[Inline]:
-    """Model inlines for a run of atoms; pictures are not inlines and are skipped here."""
+# Makes the model's picture inside running text from a drawing (the figure reader numbers and keeps it).
+Pictures = Callable[[Drawing], Inline]
+
+
+def build_inlines(atoms: list[Atom], document_language: str, pictures: Pictures | None = None) -> list[Inline]:
+    """Model inlines for a run of atoms. Pictures are figures, not inlines, and are skipped, unless `pictures`
+    is given: then each is a picture inside the text."""
     base = minimal_language(document_language) or document_language
     prepared: list[Atom] = []
     for atom in atoms:
-        if atom.kind == "drawing" or (atom.kind == "text" and not atom.text):
+        if (atom.kind == "drawing" and (pictures is None or atom.drawing is None)) or (
+            atom.kind == "text" and not atom.text
+        ):
             continue
         lang = minimal_language(atom.lang)
         if lang is not None and lang.lower() == base.lower():
@@ -141,7 +149,7 @@ def build_inlines(atoms: list[Atom], document_language: str) -> list[Inline]:
             link = None
             atom = _replace(atom, vert=None)
         prepared.append(_replace(atom, lang=lang, link=link))
-    return _nest(prepared, 0, document_language)
+    return _nest(prepared, 0, document_language, pictures)
 
 
 def _replace(atom: Atom, **changes: object) -> Atom:
@@ -159,12 +167,12 @@ _LEVELS: tuple[Callable[[Atom], object], ...] = (
 )
 
 
-def _nest(atoms: list[Atom], level: int, document_language: str) -> list[Inline]:
+def _nest(atoms: list[Atom], level: int, document_language: str, pictures: Pictures | None) -> list[Inline]:
     if level == len(_LEVELS):
-        return _leaves(atoms, document_language)
+        return _leaves(atoms, document_language, pictures)
     result: list[Inline] = []
     for value, group in groupby(atoms, key=_LEVELS[level]):
-        children = _nest(list(group), level + 1, document_language)
+        children = _nest(list(group), level + 1, document_language, pictures)
         if not children:
             continue
         if not value:
@@ -195,10 +203,12 @@ def note_paragraphs(paragraphs: list, document_language: str) -> list[Paragraph]
     return found
 
 
-def _leaves(atoms: list[Atom], document_language: str) -> list[Inline]:
+def _leaves(atoms: list[Atom], document_language: str, pictures: Pictures | None) -> list[Inline]:
     result: list[Inline] = []
     for atom in atoms:
-        if atom.kind == "note":
+        if atom.kind == "drawing" and pictures is not None and atom.drawing is not None:
+            result.append(pictures(atom.drawing))
+        elif atom.kind == "note":
             paragraphs = note_paragraphs(atom.note or [], document_language)
             if paragraphs:
                 result.append(Footnote(children=paragraphs))

@@ -14,7 +14,8 @@ from urllib.parse import urlsplit
 
 from exporter.errors import ExportError
 from exporter.images import MAX_PIXELS
-from exporter.model import Article, Packet
+from exporter.model import Article, InlineImage, Packet
+from exporter.readers.docx.drawings import Drawing
 from exporter.readers.docx.figures import FigureSource
 from exporter.readers.docx.package import Package
 
@@ -60,6 +61,9 @@ def extract_images(
     images: dict[str, bytes] = {}
     for source in sources:
         figure, drawing, number = source.figure, source.drawing, source.number
+        if isinstance(figure, InlineImage):
+            _point_inline(package, figure, drawing, number, images, warnings)
+            continue
         stem = figure.virin or f"figure-{number}"
         label = f"figure {number}'s picture"
         if drawing is not None and drawing.target is not None and package.has(drawing.target):
@@ -102,6 +106,23 @@ def extract_images(
     return images
 
 
+def _point_inline(
+    package: Package, image: InlineImage, drawing: Drawing | None, number: int, images: dict[str, bytes],
+    warnings: list[str],
+) -> None:
+    """A picture inside the text: the embedded picture, else its alt text stands in the sentence."""
+    label = f"picture {number} (inside the text)"
+    if drawing is not None and drawing.target is not None and package.has(drawing.target):
+        data = package.parts[drawing.target]
+        extension = image_extension(data, label)
+        if extension is not None:
+            name = _unique(f"image-{number}.{extension}", data, images)
+            images[name] = data
+            image.image = name
+            return
+    warnings.append(f"{label}: the DOCX does not hold it in a format the outputs can use; its alt text is shown")
+
+
 def _unique(name: str, data: bytes, taken: dict[str, bytes]) -> str:
     """The same picture used twice keeps one name; a different picture under a taken name gets a suffix."""
     if name not in taken or taken[name] == data:
@@ -118,7 +139,7 @@ def relocate_images(document: Article | Packet, images: dict[str, bytes], folder
     are returned for the caller to write beside the output."""
     articles = document.articles if isinstance(document, Packet) else [document]
     for article in articles:
-        for figure in article.figures():
-            if figure.image in images:
-                figure.image = f"{folder}/{figure.image}"
+        for picture in [*article.figures(), *article.inline_images()]:
+            if picture.image in images:
+                picture.image = f"{folder}/{picture.image}"
     return dict(images)

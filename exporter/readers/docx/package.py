@@ -75,17 +75,21 @@ class Relationship:
 class Package:
     """The checked parts of one DOCX, read into memory (limits above keep that small)."""
 
-    def __init__(self, path: Path) -> None:
-        self.path = path
+    def __init__(self, source: Path | bytes) -> None:
+        """`source`: the DOCX file, or its bytes already read (a checker holding the file under check)."""
+        self.path = source if isinstance(source, Path) else Path("<docx>")
         self.parts: dict[str, bytes] = {}
         self.strict = False  # some part was Strict OOXML (read under its Transitional names)
-        self._open()
+        self._open(source if isinstance(source, bytes) else None)
 
     # ------------------------------------------------------------ container
 
-    def _open(self) -> None:
+    def _open(self, data: bytes | None) -> None:
         path = self.path
-        data = read_regular_file(path, MAX_TOTAL_BYTES, "DOCX files")
+        if data is None:
+            data = read_regular_file(path, MAX_TOTAL_BYTES, "DOCX files")
+        elif len(data) > MAX_TOTAL_BYTES:
+            raise _refuse(path, f"the package is larger than {MAX_TOTAL_BYTES} bytes")
         try:
             archive = zipfile.ZipFile(io.BytesIO(data))
         except (zipfile.BadZipFile, ValueError, EOFError, OSError):

@@ -41,6 +41,7 @@ from exporter.model import (
     is_virin,
     normalize_virin,
     plain_text,
+    without,
 )
 
 # Deeper markup than this is read as plain text: real articles nest a few dozen levels, hostile pages nest
@@ -701,7 +702,7 @@ class Converter:
             href = self.page.link_url(element.get("href")) if links else None
             if href and plain_text(children).strip():
                 title = squash(element.get("title")) or None
-                return [Link(href=href, title=title, children=_without_links(children))]
+                return [Link(href=href, title=title, children=_merge_text(without(Link, children)))]
             return children
         lang = valid_language(element.get("lang") or element.get("xml:lang"))
         if (
@@ -790,19 +791,6 @@ def _merge_text(nodes: list[Inline]) -> list[Inline]:
         elif not (isinstance(node, Text) and not node.text):
             merged.append(node)
     return merged
-
-
-def _without_links(nodes: list[Inline]) -> list[Inline]:
-    """Links may not nest: inner links keep only their text."""
-    result: list[Inline] = []
-    for node in nodes:
-        if isinstance(node, Link):
-            result.extend(_without_links(node.children))
-        elif isinstance(node, Emphasis | Strong | Span):
-            result.append(node.model_copy(update={"children": _without_links(node.children)}))
-        else:
-            result.append(node)
-    return _merge_text(result)
 
 
 def trim_inlines(nodes: list[Inline]) -> list[Inline]:

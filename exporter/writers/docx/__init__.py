@@ -44,6 +44,7 @@ from exporter.model import (
     Footnote,
     Heading,
     Inline,
+    InlineImage,
     LineBreak,
     Link,
     ListBlock,
@@ -70,6 +71,8 @@ from exporter.writers.docx import oxml
 EXTENSION = "docx"
 MAX_IMAGE_EDGE = 2000  # pixels: large enough to print, small enough to edit comfortably
 EMU_PER_PIXEL = 9525  # at 96 dpi
+# A picture inside running text is a line high (the reader takes a picture this small in a sentence for one).
+INLINE_PICTURE_HEIGHT = Pt(13)
 PAGE_SIZES = {"letter": (Inches(8.5), Inches(11)), "a4": (Mm(210), Mm(297))}
 MARGIN = Inches(1)
 CODE_FONT = "Courier New"
@@ -608,6 +611,8 @@ class DocxBuilder:
                 self._inlines(paragraph, node.children, replace(fmt, vert=vert), container)
             elif isinstance(node, Footnote):
                 self._footnote(paragraph, node, fmt, target)
+            elif isinstance(node, InlineImage):
+                self._inline_picture(target, paragraph, node, fmt)
             elif isinstance(node, Link):
                 href = safe_href(node.href)
                 if href and not href.startswith("#") and container is None:
@@ -635,6 +640,20 @@ class DocxBuilder:
             # A run has one character style: code inside a link stays code (the w:hyperlink makes it a link).
             oxml.set_run_style(run, "Hyperlink")
         return run
+
+    def _inline_picture(self, target: etree._Element, paragraph: Paragraph, node: InlineImage, fmt: RunFormat) -> None:
+        """A picture inside the sentence, a line high; its alt text in its place when the image is not at hand."""
+        image = self.context.image_for(node, MAX_IMAGE_EDGE)
+        if image is None:
+            if node.alt:
+                self._run(target, paragraph, node.alt, fmt)
+            return
+        run = oxml.new_run(target, paragraph)
+        run.add_picture(io.BytesIO(image.data), height=INLINE_PICTURE_HEIGHT)
+        if node.alt:
+            oxml.set_picture_alt(run, node.alt)
+        else:
+            oxml.mark_decorative(run)
 
     def _footnote(self, paragraph: Paragraph, note: Footnote, fmt: RunFormat, target: etree._Element) -> None:
         """A real Word footnote: the numbered reference here, the note's paragraphs in the footnotes part (in

@@ -1,8 +1,10 @@
 """Tagged PDF (PDF/UA-1; with --pdf-profile archive also PDF/A-3a): the HTML templates with print CSS,
 rendered by WeasyPrint, then a structure repair pass (repair.py) and our own metadata (metadata.py).
 
-A packet is rendered as one HTML document in one WeasyPrint pass (cover, contents, articles), so that its
-links, page numbers, bookmarks and structure tree come out whole; merging per-article PDFs would lose them."""
+A packet is rendered one article at a time, each as a tagged PDF of its own (in parallel with --jobs), then
+its cover and contents, and merged into one document (packet.py, merge.py): memory stays that of the largest
+article, and the merge keeps the structure tree, link annotations, named destinations, bookmarks, page labels
+and languages of every part, as one WeasyPrint pass over the whole packet would have made them."""
 
 from __future__ import annotations
 
@@ -13,25 +15,22 @@ EXTENSION = "pdf"
 
 
 def print_html(context: RenderContext) -> str:
-    """The HTML that WeasyPrint renders (also used by benchmarks/pdf.py to time plain WeasyPrint on it)."""
+    """The HTML that WeasyPrint renders for an article (also used by benchmarks/pdf.py to time plain
+    WeasyPrint on it)."""
     from exporter.writers.html import ImageLinks
-    from exporter.writers.pdf.render import MAX_IMAGE_EDGE, article_html, packet_html
+    from exporter.writers.pdf.render import MAX_IMAGE_EDGE, article_html
 
     document = context.document
+    assert not isinstance(document, Packet), "a packet is rendered article by article (packet.py)"
     # Images go in as data: URLs of the processed bytes (oriented, EXIF stripped, resized): the renderer never
     # opens the original files.
     links = ImageLinks(context, "", embed=True, max_edge=MAX_IMAGE_EDGE)
-    if isinstance(document, Packet):
-        return packet_html(context, document, links)
     return article_html(context, document, links)
 
 
 def write(context: RenderContext) -> Rendered:
     from exporter.writers.pdf.coverage import uncovered_characters
-    from exporter.writers.pdf.render import render_pdf
-    from exporter.writers.pdf.repair import repair
 
-    html = print_html(context)
     document = context.document
     missing = uncovered_characters(document)
     if missing:
@@ -41,5 +40,12 @@ def write(context: RenderContext) -> Rendered:
             f"which PDF/UA does not allow: {listed}",
             file=context.source_path,
         )
-    rendered = render_pdf(html, context, document)
+    if isinstance(document, Packet):
+        from exporter.writers.pdf.packet import write_packet
+
+        return Rendered(write_packet(context))
+    from exporter.writers.pdf.render import render_pdf
+    from exporter.writers.pdf.repair import repair
+
+    rendered = render_pdf(print_html(context), context, document)
     return Rendered(repair(rendered.data, rendered.recording, document, context.options))

@@ -5,9 +5,10 @@ from __future__ import annotations
 import logging
 import mimetypes
 import re
-from dataclasses import dataclass, field
-from functools import cache
+from dataclasses import dataclass
+from functools import cache, lru_cache
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 from markupsafe import Markup
@@ -17,6 +18,7 @@ from exporter.errors import ExportError
 from exporter.i18n import gettext
 from exporter.identity import document_uuid
 from exporter.model import Article, Packet
+from exporter.options import BuildOptions
 from exporter.provenance import ProvenanceView, provenance_view
 from exporter.resources import fonts_dir
 from exporter.writers.base import RenderContext
@@ -66,6 +68,7 @@ class RenderedPdf:
     data: bytes
     recording: TagRecording
     html: str
+    pages: int
 
 
 def short_title(title: str, limit: int = RUNNING_TITLE_LENGTH) -> str:
@@ -104,16 +107,23 @@ def style_sheet(css: str) -> Markup:
     return Markup(css)
 
 
+def article_prefix(index: int) -> str:
+    """The prefix of everything named inside a packet's article (1-based index): its element ids, heading
+    anchors, and (in the merged PDF) its structure element IDs."""
+    return f"article-{index}-"
+
+
 @dataclass
 class PacketEntry:
-    """One article of a packet as the template sees it: its provenance view (with the article's anchor
-    prefix), its running title, and its language when it differs from the packet's (else None)."""
+    """One article of a packet as the templates see it: its provenance view (with the article's anchor
+    prefix), its running title, its language when it differs from the packet's (else None), and in the
+    contents the number of its first page."""
 
     article: Article
     view: ProvenanceView
     running_title: str
     lang: str | None
-    content: Markup = field(default_factory=Markup)  # the article's HTML, rendered in its own language
+    first_page: int = 0
 
     @property
     def element_id(self) -> str:
@@ -122,20 +132,31 @@ class PacketEntry:
 
     @property
     def target(self) -> str:
-        """The fragment the contents entry and the page number point at: the article's headline."""
+        """The fragment the contents entry points at: the article's headline."""
         return f"#{self.view.anchor_prefix}title"
 
 
+def packet_entry(article: Article, index: int, packet_language: str, first_page: int = 0) -> PacketEntry:
+    lang = article.language if article.language.lower() != packet_language.lower() else None
+    view = provenance_view(article, article_prefix(index))
+    return PacketEntry(article, view, short_title(article.title), lang, first_page)
+
+
 def print_css(
-    context: RenderContext,
+    options: BuildOptions,
     language: str,
     *,
     running_title: str,
-    packet_entries: list[PacketEntry] | None = None,
+    packet: bool = False,
+    furniture: bool = True,
+    running_titles: list[tuple[str, str]] | None = None,
+    first_page_number: int | None = None,
 ) -> Markup:
     """The shared article CSS followed by the print rules. `running_title` is the text in the top margin: for
-    a packet the packet's title, which each article replaces with its own (CSS string-set on its element)."""
-    options = context.options
+    a packet the packet's title, which each article replaces with its own (`running_titles`: element id and
+    title, set by CSS string-set on that element). `furniture`: page numbers and running titles in the margins
+    (a packet's article, rendered on its own, has none: the merge lays the packet's under it).
+    `first_page_number`: the page furniture of a packet's article pages, numbered on from there."""
     faces = [
         {**face, "unicode_range": latin_range_of(face["file"]) if face["family"] != "Noto Sans" else None}
         for face in font_faces(lambda name: (fonts_dir() / name).as_uri())
@@ -149,10 +170,10 @@ def print_css(
         running_title=css_string(short_title(running_title)),
         page_label=page_label(language),
         archive=options.pdf_profile == "archive",
-        packet=packet_entries is not None,
-        article_running_titles=[
-            (entry.element_id, css_string(entry.running_title)) for entry in packet_entries or []
-        ],
+        packet=packet,
+        furniture=furniture,
+        article_running_titles=[(element_id, css_string(title)) for element_id, title in running_titles or []],
+        first_page_number=first_page_number,
         font_faces=faces,
     )
     return style_sheet(css)
@@ -166,39 +187,17 @@ def article_html(context: RenderContext, article: Article, links: ImageLinks) ->
         language,
         article=article,
         view=provenance_view(article),
-        css=print_css(context, language, running_title=article.title),
-        xhtml=False,
-        target="pdf",
+        css=print_css(context.options, language, running_title=article.title),
         heading_offset=0,
-        image_src=links.src,
-        image_size=links.size,
-        image_ratio=lambda figure: decorative_ratio(links, figure),
-        anchor=numbering.anchor,
-        figure_number=numbering.figure_number,
-        footnote=numbering.footnote,
+        **_body_arguments(links, numbering),
     )
 
 
-def packet_html(context: RenderContext, packet: Packet, links: ImageLinks) -> str:
-    """The whole packet as one HTML document, rendered in one WeasyPrint pass: cover, contents, then each
-    article on a new page. Headings are shifted down one level (heading_offset=1) under the packet's H1,
-    the same outline as the HTML packet page."""
-    language = packet.language
-    prefixes = [f"article-{index + 1}-" for index in range(len(packet.articles))]
-    numbering = Numbering(packet.articles, prefixes)
-    entries = [
-        PacketEntry(
-            article,
-            provenance_view(article, prefix),
-            short_title(article.title),
-            article.language if article.language.lower() != language.lower() else None,
-        )
-        for article, prefix in zip(packet.articles, prefixes, strict=True)
-    ]
-    blocks = {
+def _body_arguments(links: ImageLinks, numbering: Numbering) -> dict:
+    """What the article body templates (blocks.j2) need in a print document: images, anchors, numbers."""
+    return {
         "xhtml": False,
         "target": "pdf",
-        "heading_offset": 1,
         "image_src": links.src,
         "image_size": links.size,
         "image_ratio": lambda figure: decorative_ratio(links, figure),
@@ -206,18 +205,75 @@ def packet_html(context: RenderContext, packet: Packet, links: ImageLinks) -> st
         "figure_number": numbering.figure_number,
         "footnote": numbering.footnote,
     }
-    for entry in entries:
-        # Autoescaped output of our own template: safe to insert as markup.
-        entry.content = Markup(
-            render_template("pdf/packet-article.html.j2", entry.article.language,
-                            article=entry.article, view=entry.view, **blocks)
-        )
+
+
+def packet_part_html(
+    context: RenderContext,
+    article: Article,
+    *,
+    index: int,
+    figures_before: int,
+    packet_language: str,
+    links: ImageLinks,
+) -> str:
+    """One article of a packet (1-based `index`) as a print document of its own, rendered in the article's
+    language inside a document in the packet's: its headings one level down (heading_offset=1) under the
+    packet's H1, its figures numbered on from `figures_before`, its ids prefixed as in the packet. Its style
+    sheet, the same for every article of the packet, is apart: packet_part_css."""
+    entry = packet_entry(article, index, packet_language)
+    numbering = Numbering([article], [entry.view.anchor_prefix], figures_before=figures_before)
+    return render_template(
+        "pdf/packet-article.html.j2",
+        article.language,
+        article=article,
+        entry=entry,
+        packet_language=packet_language,
+        heading_offset=1,
+        **_body_arguments(links, numbering),
+    )
+
+
+def packet_part_css(options: BuildOptions, packet_language: str) -> str:
+    """The style sheet of every article of a packet (no page furniture: the merge lays the packet's under it)."""
+    return str(print_css(options, packet_language, running_title="", packet=True, furniture=False))
+
+
+def packet_front_html(options: BuildOptions, packet: Packet, first_pages: list[int]) -> str:
+    """The packet's cover and contents; `first_pages`: the number of each article's first page."""
+    language = packet.language
+    entries = [
+        packet_entry(article, index, language, first_page)
+        for index, (article, first_page) in enumerate(zip(packet.articles, first_pages, strict=True), start=1)
+    ]
     return render_template(
         "pdf/packet.html.j2",
         language,
         packet=packet,
         entries=entries,
-        css=print_css(context, language, running_title=packet.title, packet_entries=entries),
+        css=print_css(options, language, running_title=packet.title, packet=True),
+    )
+
+
+def packet_furniture_html(
+    options: BuildOptions, language: str, title: str, first_page: int, articles: list[tuple[str, str, int]]
+) -> str:
+    """Page numbers and running titles for a run of a packet's article pages, the first numbered `first_page`:
+    for each article (element id, running title, pages), that many empty pages."""
+    css = print_css(
+        options,
+        language,
+        running_title=title,
+        packet=True,
+        running_titles=[(element_id, running) for element_id, running, _ in articles],
+        first_page_number=first_page,
+    )
+    return render_template(
+        "pdf/packet-furniture.html.j2",
+        language,
+        lang=language,
+        title=title,
+        css=css,
+        articles=[(element_id, pages) for element_id, _, pages in articles],
     )
 
 
@@ -277,7 +333,38 @@ class _WeasyPrintErrors(logging.Handler):
         self.messages.append(record.getMessage())
 
 
-def render_pdf(html: str, context: RenderContext, source_document: Article | Packet) -> RenderedPdf:
+def render_untagged_pdf(html: str, options: BuildOptions) -> bytes:
+    """A print document that is all page furniture (a packet's page numbers and running titles): untagged, the
+    merge marks all of it as a pagination artifact. Only the bundled fonts are read."""
+    import weasyprint
+
+    document = weasyprint.HTML(string=html, base_url=fonts_dir().as_uri() + "/", url_fetcher=fonts_only())
+    # PDF/A-3b: what PDF/A asks of fonts and colour, without tagging (the packet claims PDF/A-3a as a whole).
+    return document.write_pdf(pdf_variant="pdf/a-3b" if options.pdf_profile == "archive" else None)
+
+
+@lru_cache(maxsize=2)
+def shared_stylesheet(css: str) -> tuple[Any, Any]:
+    """A style sheet that many documents of a process use (a packet's articles), parsed once, with the fonts it
+    declares: WeasyPrint's CSS and FontConfiguration are made to be reused, and the output stays the same.
+    Only the bundled fonts are read for it."""
+    import weasyprint
+    from weasyprint.text.fonts import FontConfiguration
+
+    fonts = FontConfiguration()
+    sheet = weasyprint.CSS(string=css, base_url=fonts_dir().as_uri() + "/", url_fetcher=fonts_only(), font_config=fonts)
+    return sheet, fonts
+
+
+def fonts_only():
+    """A URL fetcher for documents that need nothing but the bundled fonts."""
+    return confined_fetcher(Confinement((fonts_dir().resolve(),)))
+
+
+def render_pdf(
+    html: str, context: RenderContext, source_document: Article | Packet, *, stylesheet: str | None = None
+) -> RenderedPdf:
+    """`stylesheet`: CSS the HTML does not hold, shared with other documents (shared_stylesheet)."""
     import weasyprint
 
     variant = "pdf/a-3a" if context.options.pdf_profile == "archive" else "pdf/ua-1"
@@ -285,11 +372,15 @@ def render_pdf(html: str, context: RenderContext, source_document: Article | Pac
     errors = _WeasyPrintErrors()
     logger.addHandler(errors)
     try:
+        shared = {}
+        if stylesheet is not None:
+            css, fonts = shared_stylesheet(stylesheet)
+            shared = {"stylesheets": [css], "font_config": fonts}
         document = weasyprint.HTML(
             string=html,
             base_url=context.base_dir.resolve().as_uri() + "/",
             url_fetcher=confined_fetcher(context.confinement),
-        ).render()
+        ).render(**shared)
         with recording() as record:
             data = document.write_pdf(
                 pdf_variant=variant,
@@ -299,4 +390,4 @@ def render_pdf(html: str, context: RenderContext, source_document: Article | Pac
         logger.removeHandler(errors)
     for message in errors.messages:
         context.warnings.warn(f"PDF renderer: {message}", file=context.source_path)
-    return RenderedPdf(data, record, html)
+    return RenderedPdf(data, record, html, len(document.pages))

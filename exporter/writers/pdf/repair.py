@@ -190,7 +190,16 @@ def write_tree(tree: Tree) -> None:
             node.obj.Ref = Array([node.references.obj])
 
 
-def repair(data: bytes, recording: TagRecording, document: Article | Packet, options: BuildOptions) -> bytes:
+def repair(
+    data: bytes,
+    recording: TagRecording,
+    document: Article | Packet,
+    options: BuildOptions,
+    *,
+    language: str | None = None,
+) -> bytes:
+    """`language`: what the document's root declares when it is not the document's own (a packet's article,
+    rendered on its own in a document in the packet's language)."""
     pdf = pikepdf.open(io.BytesIO(data))
     tree = load_tree(pdf, recording)
 
@@ -202,7 +211,7 @@ def repair(data: bytes, recording: TagRecording, document: Article | Packet, opt
     footnotes_as_notes(tree)
     scripts_as_spans(tree)
     list_items_hold_only_lbl_and_lbody(tree)
-    language_of_parts(tree, document.language)
+    language_of_parts(tree, language or document.language)
     header_cell_scope(tree)
     remove_empty_elements(tree)
     write_tree(tree)
@@ -211,7 +220,10 @@ def repair(data: bytes, recording: TagRecording, document: Article | Packet, opt
     rewrite_content_streams(tree)
     rebuild_parent_tree(tree)
     write_metadata(pdf, document, options)
+    return save_pdf(pdf)
 
+
+def save_pdf(pdf: pikepdf.Pdf) -> bytes:
     out = io.BytesIO()
     pdf.save(
         out,

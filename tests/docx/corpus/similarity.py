@@ -32,6 +32,7 @@ from exporter.model import (
     Footnote,
     Heading,
     Inline,
+    InlineImage,
     LineBreak,
     ListBlock,
     Media,
@@ -221,6 +222,8 @@ class _ModelText:
                 self.notes.append(node)
             elif isinstance(node, LineBreak):
                 self.parts.append(" ")
+            elif isinstance(node, InlineImage):
+                continue  # a picture, as figures are: not part of the compared text
             elif hasattr(node, "text"):
                 self.parts.append(node.text)
             elif isinstance(node, Superscript | Subscript):

@@ -1,0 +1,247 @@
+"""A press packet as one tagged PDF, without laying out the whole packet at once: WeasyPrint holds one article
+at a time (per process), and the memory that grows with the packet is the finished file's objects in the merge.
+
+1. Each article is rendered as a tagged PDF of its own (`render_part`, in parallel processes with --jobs); the
+   rendered parts wait on disk, not in memory. Beside them, the front (cover and contents) is rendered once to
+   learn how many pages it takes: the contents' number column has a fixed width, so that count does not
+   depend on the numbers.
+2. The page counts give every page its number: the front is rendered with the number of each article's first
+   page, and, at the same time, the page furniture of the article pages (page numbers and running titles,
+   `render_furniture`, in runs of pages).
+3. merge.py joins front, furniture and parts into one document.
+
+`render_part`, `render_front` and `render_furniture` are plain functions of picklable jobs that hold all they
+need (for an article: its position, the figures numbered before it, the packet's language, the options, where
+its files may be read from), so they run in any process: this module's process pool, or any executor with
+`submit` (a Dask client). The merge is a function of the results alone. The output does not depend on how many
+processes made it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import tempfile
+from collections import deque
+from collections.abc import Callable, Iterator
+from concurrent.futures import Executor, ProcessPoolExecutor
+from dataclasses import dataclass, field
+from itertools import accumulate
+from pathlib import Path
+from typing import Any
+
+from exporter.confine import Confinement
+from exporter.errors import ExportError, Warnings
+from exporter.model import Article, Packet
+from exporter.options import BuildOptions
+from exporter.writers.base import RenderContext
+from exporter.writers.templating import is_numbered, walk_blocks
+
+# Article pages per furniture run: a fixed number, so that the output does not depend on --jobs.
+FURNITURE_RUN_PAGES = 60
+# The front's page count should not change once the numbers are in (fixed-width column); if it ever does, the
+# numbers are made again from the new count, this many times at most.
+FRONT_ATTEMPTS = 3
+
+
+@dataclass(frozen=True)
+class PartJob:
+    """One article of a packet and what it needs to be rendered on its own, in any process."""
+
+    article: Article
+    index: int  # 1-based position in the packet
+    figures_before: int  # figures and media numbered in the articles before it
+    packet_language: str
+    options: BuildOptions
+    source_path: Path  # the packet file: relative image paths start from its folder
+    confinement: Confinement
+    embedded_images: dict[str, bytes] = field(default_factory=dict)  # this article's pictures from a DOCX
+
+
+@dataclass
+class RenderedPart:
+    data: bytes  # the article as a repaired, tagged PDF of its own
+    pages: int
+    warnings: list[str]
+    files_read: list[Path]  # its images: inputs of the build, which no output may replace
+
+
+@dataclass(frozen=True)
+class FrontJob:
+    """The packet's cover and contents; `first_pages`, the number of each article's first page (None: any
+    numbers, to learn how many pages the front takes)."""
+
+    packet: Packet
+    first_pages: tuple[int, ...] | None
+    options: BuildOptions
+    source_path: Path
+    confinement: Confinement
+
+
+@dataclass
+class RenderedFront:
+    data: bytes
+    pages: int
+    warnings: list[str]
+
+
+@dataclass(frozen=True)
+class FurnitureJob:
+    """The page numbers and running titles of a run of article pages."""
+
+    first_page: int  # the number printed on its first page
+    articles: tuple[tuple[str, str, int], ...]  # per article: element id, running title, pages
+    language: str  # the packet's
+    title: str  # the packet's
+    options: BuildOptions
+
+
+def part_jobs(context: RenderContext) -> list[PartJob]:
+    packet = _packet(context)
+    jobs: list[PartJob] = []
+    figures = 0
+    for index, article in enumerate(packet.articles, start=1):
+        images = {
+            figure.image: context.embedded_images[figure.image]
+            for figure in article.figures()
+            if figure.image in context.embedded_images
+        }
+        jobs.append(PartJob(article, index, figures, packet.language, context.options, context.source_path,
+                            context.confinement, images))
+        figures += sum(1 for block in walk_blocks(article.body) if is_numbered(block))
+    return jobs
+
+
+def render_part(job: PartJob) -> RenderedPart:
+    from exporter.writers.html import ImageLinks
+    from exporter.writers.pdf.render import MAX_IMAGE_EDGE, packet_part_css, packet_part_html, render_pdf
+    from exporter.writers.pdf.repair import repair
+
+    warnings = Warnings(strict=job.options.strict)
+    context = RenderContext(job.article, job.options, job.source_path, job.confinement, warnings,
+                            job.source_path.stem, job.embedded_images)
+    links = ImageLinks(context, "", embed=True, max_edge=MAX_IMAGE_EDGE)
+    html = packet_part_html(context, job.article, index=job.index, figures_before=job.figures_before,
+                            packet_language=job.packet_language, links=links)
+    rendered = render_pdf(html, context, job.article, stylesheet=packet_part_css(job.options, job.packet_language))
+    data = repair(rendered.data, rendered.recording, job.article, job.options, language=job.packet_language)
+    return RenderedPart(data, rendered.pages, warnings.messages, context.files_read)
+
+
+def render_front(job: FrontJob) -> RenderedFront:
+    from exporter.writers.pdf.render import packet_front_html, render_pdf
+    from exporter.writers.pdf.repair import repair
+
+    packet = job.packet
+    warnings = Warnings(strict=job.options.strict)
+    context = RenderContext(packet, job.options, job.source_path, job.confinement, warnings, job.source_path.stem)
+    first_pages = list(job.first_pages or [0] * len(packet.articles))
+    rendered = render_pdf(packet_front_html(job.options, packet, first_pages), context, packet)
+    return RenderedFront(repair(rendered.data, rendered.recording, packet, job.options), rendered.pages,
+                         warnings.messages)
+
+
+def front_job(context: RenderContext, page_counts: list[int] | None, front_pages: int = 0) -> FrontJob:
+    """The front for articles of `page_counts` pages after `front_pages` pages of front (None: to count those)."""
+    packet = _packet(context)
+    first_pages = tuple(accumulate([front_pages + 1, *page_counts[:-1]])) if page_counts is not None else None
+    return FrontJob(packet, first_pages, context.options, context.source_path, context.confinement)
+
+
+def furniture_jobs(context: RenderContext, page_counts: list[int], first_page: int) -> list[FurnitureJob]:
+    """Runs of whole articles of about FURNITURE_RUN_PAGES pages, numbered from `first_page`."""
+    from exporter.writers.pdf.render import packet_entry
+
+    packet = _packet(context)
+    jobs: list[FurnitureJob] = []
+    run: list[tuple[str, str, int]] = []
+    start = first_page
+    for index, (article, pages) in enumerate(zip(packet.articles, page_counts, strict=True), start=1):
+        entry = packet_entry(article, index, packet.language)
+        run.append((entry.element_id, entry.running_title, pages))
+        if sum(count for *_, count in run) >= FURNITURE_RUN_PAGES or index == len(packet.articles):
+            jobs.append(FurnitureJob(start, tuple(run), packet.language, packet.title, context.options))
+            start += sum(count for *_, count in run)
+            run = []
+    return jobs
+
+
+def render_furniture(job: FurnitureJob) -> bytes:
+    from exporter.writers.pdf.render import packet_furniture_html, render_untagged_pdf
+
+    html = packet_furniture_html(job.options, job.language, job.title, job.first_page, list(job.articles))
+    return render_untagged_pdf(html, job.options)
+
+
+def write_packet(context: RenderContext, executor: Executor | None = None) -> bytes:
+    """The packet's PDF. Parts render on `executor` when given, else in context.options.jobs processes."""
+    from exporter.writers.pdf.merge import merge_packet
+
+    jobs = part_jobs(context)
+    workers = min(context.options.jobs, len(jobs))
+    with tempfile.TemporaryDirectory(prefix="exporter-packet-") as folder, _runner(workers, executor) as run:
+        counting = run(render_front, [front_job(context, None)])
+        parts: list[Path] = []
+        page_counts: list[int] = []
+        for job, part in zip(jobs, run(render_part, jobs), strict=True):
+            context.warnings.messages.extend(part.warnings)
+            context.files_read.extend(part.files_read)
+            parts.append(Path(folder) / f"article-{job.index}.pdf")
+            parts[-1].write_bytes(part.data)
+            page_counts.append(part.pages)
+        front_pages = next(counting).pages
+        for _ in range(FRONT_ATTEMPTS):
+            fronts = run(render_front, [front_job(context, page_counts, front_pages)])
+            furniture = list(run(render_furniture, furniture_jobs(context, page_counts, front_pages + 1)))
+            front = next(fronts)
+            if front.pages == front_pages:
+                context.warnings.messages.extend(front.warnings)
+                return merge_packet(front.data, furniture, parts)
+            front_pages = front.pages
+        raise ExportError("internal error: the packet's contents do not settle on a number of pages")
+
+
+Run = Callable[[Callable[[Any], Any], list[Any]], Iterator[Any]]
+
+
+@contextlib.contextmanager
+def _runner(workers: int, executor: Executor | None) -> Iterator[Run]:
+    """Something that maps a function over jobs and yields the results in order: on `executor` or on a pool of
+    `workers` processes (the jobs are submitted at once, so that jobs of two calls run side by side), or in
+    this process when the results are read."""
+    if executor is not None:
+        yield lambda function, jobs: _in_order(executor, function, jobs)
+    elif workers > 1:
+        _warm_up()
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            yield lambda function, jobs: _in_order(pool, function, jobs)
+    else:
+        yield lambda function, jobs: map(function, jobs)
+
+
+def _in_order(executor: Executor, function: Callable[[Any], Any], jobs: list[Any]) -> Iterator[Any]:
+    pending = deque(executor.submit(function, job) for job in jobs)
+
+    def results() -> Iterator[Any]:
+        try:
+            while pending:
+                # Popped as it is read: a part's bytes are held only until they are on disk.
+                yield pending.popleft().result()
+        finally:
+            for future in pending:
+                future.cancel()
+
+    return results()
+
+
+def _warm_up() -> None:
+    """Import WeasyPrint and wrap its tagger before the pool forks: each worker starts with them loaded."""
+    from exporter.writers.pdf.tagging import install
+
+    install()
+
+
+def _packet(context: RenderContext) -> Packet:
+    packet = context.document
+    if not isinstance(packet, Packet):
+        raise TypeError("a packet's PDF needs a packet")
+    return packet
