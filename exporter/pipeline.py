@@ -6,6 +6,7 @@ Every format is rendered before anything is written, so a failure leaves no outp
 from __future__ import annotations
 
 import importlib
+from concurrent.futures import Executor
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -196,14 +197,14 @@ def render_all(context: RenderContext, formats: tuple[str, ...]) -> dict[str, Re
     return rendered
 
 
-def export(source: Source, options: BuildOptions) -> InputResult:
+def export(source: Source, options: BuildOptions, parts: Executor | None = None) -> InputResult:
     """Build every requested format for one input. Raises ExportError for bad input."""
     if is_url(source):
         return _export_url(str(source), options)
     path = Path(source)
     result = read_document(path, options)
     confinement = Confinement.for_input(path.resolve().parent, options.images_dir, allow_network=options.allow_network)
-    return _build(result, path, output_stem(path), confinement, options)
+    return _build(result, path, output_stem(path), confinement, options, parts)
 
 
 def _export_url(url: str, options: BuildOptions) -> InputResult:
@@ -222,12 +223,19 @@ def _export_url(url: str, options: BuildOptions) -> InputResult:
     return built
 
 
-def _build(result: ReadResult, source: Path, stem: str, confinement: Confinement, options: BuildOptions) -> InputResult:
+def _build(
+    result: ReadResult,
+    source: Path,
+    stem: str,
+    confinement: Confinement,
+    options: BuildOptions,
+    parts: Executor | None = None,
+) -> InputResult:
     from exporter.output import write_outputs
 
     warnings = Warnings(strict=options.strict)
     document = prepare(result, source, options, warnings)
-    context = RenderContext(document, options, source, confinement, warnings, stem, result.images)
+    context = RenderContext(document, options, source, confinement, warnings, stem, result.images, parts=parts)
     try:
         rendered = render_all(context, options.formats)
     except ExportError as error:

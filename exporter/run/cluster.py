@@ -5,6 +5,10 @@ inputs must sit in a folder every worker sees under the same path (a shared fold
 the outputs come back to the client as bytes and are written here with the same atomic commit as a local build,
 so `--out` may be local to the client and the manifest sees every output as it is written.
 
+A press packet built to PDF is the exception: it is read and merged here, on the client, and its articles render
+on the workers (the client is the executor of the PDF writer's parts, writers/pdf/packet.py), so that one long
+packet uses the whole cluster; its other formats are made here too.
+
 A worker that dies mid-input: the scheduler gives the input to another worker, once (`allowed-failures` 1, set
 for `local:N` here and on a remote scheduler by its own configuration, see the README), then reports it.
 """
@@ -16,7 +20,7 @@ import os
 import re
 import tempfile
 import uuid
-from concurrent.futures import Future
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -63,6 +67,31 @@ def build_returning_outputs(source: Source, options: BuildOptions) -> Returned:
     return Returned(result, files, assets)
 
 
+def renders_in_parts(source: Source, options: BuildOptions) -> bool:
+    """Is this input a packet to be built to PDF? Only a JSON or YAML file that mentions `articles` is parsed to
+    tell (packets are few; an archive of articles is not read twice)."""
+    if "pdf" not in options.formats or is_url(source):
+        return False
+    if options.input_format is not None:
+        return options.input_format == "packet"
+    from exporter.readers import EXTENSIONS, MAX_TEXT_INPUT_BYTES
+    from exporter.readers.canonical import parse_data
+
+    path = Path(source)
+    if EXTENSIONS.get(path.suffix.lower()) not in ("json", "yaml"):
+        return False
+    try:
+        if path.stat().st_size > MAX_TEXT_INPUT_BYTES:
+            return False
+        data = path.read_bytes()
+        if b"articles" not in data:
+            return False
+        parsed = parse_data(path, data.decode("utf-8-sig"))
+    except (OSError, UnicodeDecodeError, ExportError):
+        return False  # the worker's build reports what is wrong with it
+    return isinstance(parsed, dict) and "articles" in parsed
+
+
 class DaskBuilds:
     """A `Builds` (exporter.run.executors) whose inputs are built on a Dask cluster."""
 
@@ -71,6 +100,8 @@ class DaskBuilds:
         from distributed import Client, LocalCluster
 
         self._cluster = None
+        # Packets built here, one at a time: their parts fill the cluster.
+        self._here = ThreadPoolExecutor(max_workers=1, thread_name_prefix="exporter-packet")
         local = _LOCAL.match(check_scheduler(address))
         try:
             if local:
@@ -96,6 +127,10 @@ class DaskBuilds:
         remote_options = replace(
             options, images_dir=Path(os.path.abspath(options.images_dir)) if options.images_dir else None
         )
+        if renders_in_parts(source, options):
+            here = self._here.submit(export_one, remote_source, options, self._client)
+            here.add_done_callback(lambda done: outcome.set_result(_as_given(done.result(), source, remote_source)))
+            return outcome
         remote = self._client.submit(
             build_returning_outputs, remote_source, remote_options, key=f"export-{uuid.uuid4().hex}", pure=False
         )
@@ -130,6 +165,7 @@ class DaskBuilds:
         return result
 
     def close(self) -> None:
+        self._here.shutdown(wait=True)
         self._client.close()
         self._shut_cluster()
 

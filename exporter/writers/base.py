@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from concurrent.futures import Executor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -40,6 +41,9 @@ class RenderContext:
     files_read: list[Path] = field(default_factory=list)
     # Local files looked for and not found: an incremental build rebuilds the input once one appears.
     files_missing: list[Path] = field(default_factory=list)
+    # Where a writer may spread the parts of one output (a packet's PDF articles): any executor with `submit`,
+    # such as a Dask client. None: the writer's own choice (options.jobs local processes).
+    parts: Executor | None = None
 
     @property
     def base_dir(self) -> Path:

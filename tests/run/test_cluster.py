@@ -116,6 +116,34 @@ def test_samples_on_the_cluster_match_a_local_build_byte_for_byte(cluster: Clust
 
 
 @pytest.mark.slow
+def test_a_packet_renders_its_articles_on_the_workers_and_merges_on_the_client(
+    cluster: Cluster, tmp_path: Path
+) -> None:
+    import yaml
+    from distributed import Client
+
+    packet = SAMPLES / "press-packet.yaml"
+    articles = len(yaml.safe_load(packet.read_text(encoding="utf-8"))["articles"])
+
+    def part_tasks() -> set[str]:
+        """The article renders the scheduler has seen (the lambda travels to it by value)."""
+        with Client(cluster.address, timeout="60s") as client:
+            keys = client.run_on_scheduler(
+                lambda dask_scheduler: sorted({str(entry[0]) for entry in dask_scheduler.transition_log})
+            )
+        return {key for key in keys if key.startswith("render_part-")}
+
+    before = part_tasks()
+    on_cluster = run_exporter("build", packet, "--to", "pdf", "--out", tmp_path / "cluster",
+                              "--scheduler", cluster.address)
+    assert on_cluster.returncode == 0, on_cluster.stderr
+    assert len(part_tasks() - before) == articles
+    local = run_exporter("build", packet, "--to", "pdf", "--out", tmp_path / "local", "-j", "2")
+    assert local.returncode == 0, local.stderr
+    assert same_files(tmp_path / "cluster", tmp_path / "local") == ["press-packet.pdf"]
+
+
+@pytest.mark.slow
 def test_an_archive_survives_a_dead_worker_and_reruns_as_nothing_to_do(cluster: Cluster, tmp_path: Path) -> None:
     """200 articles on the cluster, one of its two workers killed mid-run: every output arrives, equal to a
     local build's; a second pass through the cluster (named by EXPORTER_SCHEDULER) rebuilds nothing."""
