@@ -29,7 +29,6 @@ from exporter.options import BuildOptions
 from exporter.pipeline import InputResult, Source, is_url, output_stem
 from exporter.run.executors import export_one
 
-SCHEDULER_ENV = "EXPORTER_SCHEDULER"
 _LOCAL = re.compile(r"^local:(?P<workers>[1-9][0-9]*)$")
 _REMOTE = re.compile(r"^(tcp|tls|ws|wss)://[^\s/]+:[0-9]+/?$")
 
