@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import signal
@@ -178,7 +179,10 @@ def test_a_killed_run_resumes_where_it_stopped(tmp_path: Path) -> None:
         while recorded < 4 * 2 and time.monotonic() < deadline and process.poll() is None:
             time.sleep(0.02)
             if (out / MANIFEST_NAME).exists():
-                with sqlite3.connect(f"file:{out / MANIFEST_NAME}?mode=ro", uri=True, timeout=5) as db:
+                # Created, its tables perhaps not yet committed: asked again at the next turn.
+                with contextlib.suppress(sqlite3.OperationalError), sqlite3.connect(
+                    f"file:{out / MANIFEST_NAME}?mode=ro", uri=True, timeout=5
+                ) as db:
                     recorded = db.execute("SELECT count(*) FROM outputs").fetchone()[0]
         process.send_signal(signal.SIGKILL)
     finally:
