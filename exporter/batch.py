@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import Future, as_completed
 from dataclasses import replace
 from pathlib import Path
@@ -15,7 +15,7 @@ from pathlib import Path
 from exporter.errors import one_line
 from exporter.options import BuildOptions
 from exporter.pipeline import InputResult
-from exporter.run.executors import export_one, local_builds
+from exporter.run.executors import Builds, export_one, local_builds
 
 __all__ = ["default_jobs", "export_one", "run_batch"]
 
@@ -25,14 +25,23 @@ def default_jobs() -> int:
 
 
 def run_batch(
-    sources: Sequence[Path], options: BuildOptions, jobs: int, report: Callable[[InputResult], None]
+    sources: Sequence[Path | str],
+    options: BuildOptions,
+    jobs: int,
+    report: Callable[[InputResult], None],
+    *,
+    builds: Builds | None = None,
+    options_for: Mapping[Path | str, BuildOptions] | None = None,
 ) -> list[InputResult]:
-    """Export every source; `report` is called for each finished input, in the order they finish. With one
-    process per input, each renders its parts (a packet's PDF articles) in turn; built one at a time, an input
-    gets the `jobs` processes for its parts (options.jobs)."""
+    """Export every source; `report` is called for each finished input, in the order they finish. `builds`:
+    where they run (default: `jobs` local processes; closed here either way); `options_for`: an input's own
+    options (an incremental build asks only for the formats that are out of date). With one process per input,
+    each renders its parts (a packet's PDF articles) in turn; built one at a time, an input gets the `jobs`
+    processes for its parts (options.jobs)."""
     jobs = max(1, min(jobs, len(sources)))
-    builds = local_builds(jobs)
-    each = replace(options, jobs=1) if jobs > 1 else options
+    if builds is None:
+        builds = local_builds(jobs)
+    options_for = options_for or {}
     results: dict[Path | str, InputResult] = {}
     with _progress(len(sources)) as advance:
         pending: dict[Future[InputResult], Path | str] = {}
@@ -45,7 +54,8 @@ def run_batch(
 
         try:
             for source in sources:
-                pending[builds.submit(source, each)] = source
+                each = options_for.get(source, options)
+                pending[builds.submit(source, replace(each, jobs=1) if jobs > 1 else each)] = source
                 # Builds in this process are done when submitted: report each before starting the next.
                 for future in [future for future in pending if future.done()]:
                     finish(future)

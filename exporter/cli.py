@@ -9,11 +9,17 @@ import argparse
 import os
 import sys
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from exporter import __version__
 from exporter.errors import ExitCode, ExportError, one_line
 from exporter.options import FORMATS, BuildOptions
+
+if TYPE_CHECKING:
+    from exporter.run.executors import Builds
+    from exporter.run.manifest import Manifest
 
 
 def _formats(value: str) -> tuple[str, ...]:
@@ -177,6 +183,21 @@ def build_parser() -> argparse.ArgumentParser:
         "(default: the number of cores)",
     )
     build.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        default=os.environ.get("EXPORTER_SCHEDULER") or None,
+        help="build on a Dask cluster: tcp://HOST:8786 (a running scheduler), or local:N (N worker processes "
+        "on this machine); default: $EXPORTER_SCHEDULER, else --jobs processes here",
+    )
+    build.add_argument(
+        "--force", action="store_true", help="rebuild every input, even those the manifest in DIR shows current"
+    )
+    build.add_argument(
+        "--prune",
+        action="store_true",
+        help="remove the outputs of inputs that no longer exist (without it they are only reported)",
+    )
+    build.add_argument(
         "--max-image-edge",
         type=_positive,
         metavar="PX",
@@ -311,10 +332,15 @@ def _planned_outputs(stem: str, formats: Sequence[str]) -> list[str]:
 def command_build(args: argparse.Namespace) -> int:
     from exporter.batch import default_jobs, run_batch
     from exporter.checks.report import STATUS_LABEL
-    from exporter.output import recover_folder, refuse_replacing_inputs
+    from exporter.output import InputFiles, recover_folder, refuse_replacing_inputs
     from exporter.pipeline import InputResult, output_stem
+    from exporter.run.manifest import Manifest, plan
 
     options = _options(args)
+    if args.scheduler:
+        from exporter.run.cluster import check_scheduler
+
+        check_scheduler(args.scheduler)
     inputs, refused = expand_inputs(args.inputs)
     if not inputs and not refused:
         raise ExportError("no inputs to build")
@@ -328,7 +354,7 @@ def command_build(args: argparse.Namespace) -> int:
             )
         stems[stem.casefold()] = source
     recover_folder(options.out_dir)
-    local_inputs = [source for source in inputs if isinstance(source, Path)]
+    local_inputs = InputFiles(source for source in inputs if isinstance(source, Path))
     for source in list(inputs):
         try:
             refuse_replacing_inputs(
@@ -359,14 +385,63 @@ def command_build(args: argparse.Namespace) -> int:
         report(result)
     # --debug builds in this process, so that a traceback shows where it failed.
     options.jobs = 1 if options.debug else (args.jobs or default_jobs())
-    if inputs:
-        results += run_batch(inputs, options, options.jobs, report)
+    with Manifest(options.out_dir) as manifest:
+        to_build, unchanged = plan(manifest, inputs, options, args.force)
+        options_for = {source: replace(options, formats=formats) for source, formats in to_build}
+
+        def report_and_record(result: InputResult) -> None:
+            manifest.record(result, options_for.get(result.source, options))
+            report(result)
+
+        if to_build:
+            builds = None if options.debug else _cluster_builds(args.scheduler)
+            results += run_batch(
+                list(options_for), options, options.jobs, report_and_record, builds=builds, options_for=options_for
+            )
+        gone = _report_deleted(manifest, args.prune)
     failures = [result for result in results if result.error]
+    if unchanged or gone or len(results) > 1:
+        counts = f"{len(unchanged)} unchanged, {len(results) - len(failures)} rebuilt, {len(failures)} failed"
+        if gone:
+            counts += f", {gone} deleted" + (" (outputs removed)" if args.prune else " (outputs kept: --prune)")
+        _say("summary: ", counts)
     if len(results) > 1 and failures:
         _say("summary: ", f"{len(results) - len(failures)} of {len(results)} inputs built; failed:")
         for result in failures:
             _say("  ", result.error)
     return int(max((result.code for result in results), default=ExitCode.OK))
+
+
+def _cluster_builds(address: str | None) -> Builds | None:
+    """A Dask cluster's builds for --scheduler / EXPORTER_SCHEDULER, else None (this machine's processes)."""
+    if not address:
+        return None
+    from exporter.run.cluster import DaskBuilds
+
+    try:
+        return DaskBuilds(address)
+    except ImportError as error:
+        raise ExportError(
+            f"--scheduler needs Dask ({error.name} is missing): pip install 'gov-article-exporter[cluster]'"
+        ) from None
+
+
+def _report_deleted(manifest: Manifest, prune: bool) -> int:
+    """Inputs recorded in the manifest that are gone: their outputs are named, and removed with --prune.
+    Returns how many."""
+    deleted = manifest.deleted()
+    for gone in deleted:
+        if not prune:
+            listed = ", ".join(str(path) for path in gone.outputs) or "none left"
+            _say("note: ", f"{gone.source} no longer exists; its outputs are kept (--prune removes them): {listed}")
+            continue
+        kept = manifest.prune(gone)
+        for path in gone.outputs:
+            if path not in kept:
+                _say("removed ", path, stream=sys.stdout)
+        for path in kept:
+            _say("note: ", f"{path} was changed after it was built from {gone.source}, which is gone: kept")
+    return len(deleted)
 
 
 def command_import(args: argparse.Namespace) -> int:

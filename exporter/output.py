@@ -72,34 +72,57 @@ def write_outputs(
     return [out_dir / name for name in files]
 
 
-def refuse_replacing_inputs(out_dir: Path, names: Iterable[str], inputs: Iterable[Path]) -> None:
+class InputFiles:
+    """The files that are inputs and the folders that hold them, by device and inode (the same file under any
+    name: symbolic links, hard links, case-insensitive names), found once, so that checking the outputs of a
+    whole archive against all its inputs costs one look-up per output instead of one per input."""
+
+    def __init__(self, inputs: Iterable[Path]) -> None:
+        self.files: dict[tuple[int, int], Path] = {}
+        self.folders: dict[tuple[int, int], Path] = {}
+        seen_folders: set[Path] = set()
+        for path in inputs:
+            key = _identity(path)
+            if key is None:
+                continue
+            self.files.setdefault(key, path)
+            for parent in path.resolve().parents:
+                if parent in seen_folders:
+                    break  # its parents are in too
+                seen_folders.add(parent)
+                if (folder := _identity(parent)) is not None:
+                    self.folders.setdefault(folder, path)
+
+
+def refuse_replacing_inputs(out_dir: Path, names: Iterable[str], inputs: Iterable[Path] | InputFiles) -> None:
     """An output that is an input (after symbolic links, hard links and case-insensitive names: the same file
     on disk), or an asset folder holding one, is refused: a build must never destroy its own source."""
-    existing = [path for path in inputs if path.exists()]
+    known = inputs if isinstance(inputs, InputFiles) else InputFiles(inputs)
     for name in names:
         target = out_dir / name
-        if not target.exists():
+        key = _identity(target)
+        if key is None:
             continue
-        for source in existing:
-            if _same_file(target, source):
-                raise ExportError(
-                    f"the output {target} would replace this input (an output never replaces an input); "
-                    "write the output elsewhere",
-                    file=source,
-                )
-            if target.is_dir() and any(_same_file(parent, target) for parent in source.resolve().parents):
-                raise ExportError(
-                    f"the output folder {target} would replace the folder holding this input (an output never "
-                    "replaces an input); write the output elsewhere",
-                    file=source,
-                )
+        if key in known.files:
+            raise ExportError(
+                f"the output {target} would replace this input (an output never replaces an input); "
+                "write the output elsewhere",
+                file=known.files[key],
+            )
+        if key in known.folders and target.is_dir():
+            raise ExportError(
+                f"the output folder {target} would replace the folder holding this input (an output never "
+                "replaces an input); write the output elsewhere",
+                file=known.folders[key],
+            )
 
 
-def _same_file(first: Path, second: Path) -> bool:
+def _identity(path: Path) -> tuple[int, int] | None:
     try:
-        return os.path.samefile(first, second)
+        found = os.stat(path)
     except OSError:
-        return False
+        return None
+    return found.st_dev, found.st_ino
 
 
 def recover_folder(out_dir: Path) -> None:

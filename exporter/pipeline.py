@@ -6,6 +6,7 @@ Every format is rendered before anything is written, so a failure leaves no outp
 from __future__ import annotations
 
 import importlib
+from concurrent.futures import Executor
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -36,6 +37,11 @@ class InputResult:
     warnings: list[str] = field(default_factory=list)
     error: str | None = None
     checks: list = field(default_factory=list)  # CheckResult items with --check
+    # What the build depended on, for incremental builds: every local file it read (the input, a packet's
+    # entries, images), and every file it looked for and did not find (adding one must rebuild the input).
+    files_used: list[Path] = field(default_factory=list)
+    files_missing: list[Path] = field(default_factory=list)
+    seconds: float = 0.0  # time spent building it, wherever it was built
 
 
 def prepare(result: ReadResult, source: Path, options: BuildOptions, warnings: Warnings) -> Article | Packet:
@@ -191,14 +197,14 @@ def render_all(context: RenderContext, formats: tuple[str, ...]) -> dict[str, Re
     return rendered
 
 
-def export(source: Source, options: BuildOptions) -> InputResult:
+def export(source: Source, options: BuildOptions, parts: Executor | None = None) -> InputResult:
     """Build every requested format for one input. Raises ExportError for bad input."""
     if is_url(source):
         return _export_url(str(source), options)
     path = Path(source)
     result = read_document(path, options)
     confinement = Confinement.for_input(path.resolve().parent, options.images_dir, allow_network=options.allow_network)
-    return _build(result, path, output_stem(path), confinement, options)
+    return _build(result, path, output_stem(path), confinement, options, parts)
 
 
 def _export_url(url: str, options: BuildOptions) -> InputResult:
@@ -217,12 +223,19 @@ def _export_url(url: str, options: BuildOptions) -> InputResult:
     return built
 
 
-def _build(result: ReadResult, source: Path, stem: str, confinement: Confinement, options: BuildOptions) -> InputResult:
+def _build(
+    result: ReadResult,
+    source: Path,
+    stem: str,
+    confinement: Confinement,
+    options: BuildOptions,
+    parts: Executor | None = None,
+) -> InputResult:
     from exporter.output import write_outputs
 
     warnings = Warnings(strict=options.strict)
     document = prepare(result, source, options, warnings)
-    context = RenderContext(document, options, source, confinement, warnings, stem, result.images)
+    context = RenderContext(document, options, source, confinement, warnings, stem, result.images, parts=parts)
     try:
         rendered = render_all(context, options.formats)
     except ExportError as error:
@@ -231,16 +244,13 @@ def _build(result: ReadResult, source: Path, stem: str, confinement: Confinement
     assets: dict[str, bytes] = {}
     for item in rendered.values():
         assets.update(item.assets)
+    used = list(dict.fromkeys([*result.inputs, *context.files_read]))
     outputs = write_outputs(
-        options.out_dir,
-        files,
-        {f"{stem}_files": assets} if assets else {},
-        unit=stem,
-        inputs=[*result.inputs, *context.files_read],
+        options.out_dir, files, {f"{stem}_files": assets} if assets else {}, unit=stem, inputs=used
     )
-    if not options.check:
-        return InputResult(source, ExitCode.OK, outputs, warnings.messages)
-    return check_outputs(InputResult(source, ExitCode.OK, outputs, warnings.messages), document)
+    built = InputResult(source, ExitCode.OK, outputs, warnings.messages, files_used=used,
+                        files_missing=list(dict.fromkeys(context.files_missing)))
+    return check_outputs(built, document) if options.check else built
 
 
 def check_outputs(result: InputResult, document: Article | Packet) -> InputResult:

@@ -8,8 +8,9 @@ included, comes back as an `InputResult`, so front ends report failures the same
 
 from __future__ import annotations
 
+import time
 import traceback
-from concurrent.futures import Future
+from concurrent.futures import Executor, Future
 from pathlib import Path
 from typing import Protocol
 
@@ -18,10 +19,18 @@ from exporter.options import BuildOptions
 from exporter.pipeline import InputResult, export
 
 
-def export_one(source: Path | str, options: BuildOptions) -> InputResult:
-    """Never raises (except with --debug): the outcome, good or bad, comes back as data that crosses processes."""
+def export_one(source: Path | str, options: BuildOptions, parts: Executor | None = None) -> InputResult:
+    """Never raises (except with --debug): the outcome, good or bad, comes back as data that crosses processes.
+    `parts`: where a packet's PDF articles render (pipeline.export)."""
+    start = time.perf_counter()
+    result = _export_one(source, options, parts)
+    result.seconds = time.perf_counter() - start
+    return result
+
+
+def _export_one(source: Path | str, options: BuildOptions, parts: Executor | None) -> InputResult:
     try:
-        return export(source, options)
+        return export(source, options, parts)
     except ExportError as error:
         if options.debug:
             raise

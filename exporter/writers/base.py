@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from concurrent.futures import Executor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -54,6 +55,11 @@ class RenderContext:
     _sources: dict[int, tuple[bytes, str] | None] = field(default_factory=dict, repr=False)
     # Local files read while rendering (images): inputs too, which no output may replace.
     files_read: list[Path] = field(default_factory=list)
+    # Local files looked for and not found: an incremental build rebuilds the input once one appears.
+    files_missing: list[Path] = field(default_factory=list)
+    # Where a writer may spread the parts of one output (a packet's PDF articles): any executor with `submit`,
+    # such as a Dask client. None: the writer's own choice (options.jobs local processes).
+    parts: Executor | None = None
 
     @property
     def base_dir(self) -> Path:
@@ -98,6 +104,7 @@ class RenderContext:
         path = self.confinement.local_path(reference, self.base_dir)
         if path.exists():
             return self._read(path), reference
+        self.files_missing.append(path)
         found = self._from_images_dir(figure)
         if found is None:
             self._missing(figure, "was not found")
@@ -118,6 +125,7 @@ class RenderContext:
             candidate = folder / name
             if candidate.exists() and self.confinement.allows(candidate):
                 return self._read(candidate), str(candidate)
+            self.files_missing.append(candidate)
         return None
 
     def _read(self, path: Path) -> bytes:

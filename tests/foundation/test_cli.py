@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from exporter.run.manifest import MANIFEST_NAME
 from tests.conftest import REPO_ROOT, SAMPLES
 
 GOOD = '---\ntitle: Good\n---\n\n![Cap](p.png){alt="A photo"}\n'
@@ -128,7 +129,7 @@ def test_write_failure_keeps_the_previous_output(tmp_path: Path, exporter_cli, f
     result = exporter_cli("build", source, "--to", "html", "--out", out, env={"EXPORTER_FAULT_INJECT": fault})
     assert result.returncode == 2 and "cannot write output" in result.stderr
     assert (out / "doc.html").read_bytes() == before
-    assert sorted(p.name for p in out.iterdir()) == ["doc.html", "doc_files"]
+    assert sorted(p.name for p in out.iterdir()) == [MANIFEST_NAME, "doc.html", "doc_files"]
 
 
 def test_debug_shows_traceback(tmp_path: Path, exporter_cli) -> None:

@@ -12,6 +12,7 @@ from lxml import html as lxml_html
 from exporter.model import Article, plain_text
 from exporter.options import BuildOptions
 from exporter.readers import read_document
+from exporter.run.manifest import MANIFEST_NAME
 from tests.conftest import REPO_ROOT, SAMPLE_ARTICLES, SAMPLES
 
 SEED_URL = (
@@ -134,7 +135,7 @@ def test_embed_images_writes_one_file(tmp_path: Path, exporter_cli) -> None:
         "build", SAMPLES / "eileen-collins.md", "--to", "html", "--out", tmp_path, "--embed-images"
     )
     assert result.returncode == 0, result.stderr
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["eileen-collins.html"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [MANIFEST_NAME, "eileen-collins.html"]
     sources = page(tmp_path, "eileen-collins").xpath("//img/@src")
     assert sources and all(s.startswith("data:image/") for s in sources)
 

@@ -78,7 +78,10 @@ def snapshot(folder: Path) -> dict[str, bytes]:
 
 
 def temporaries(folder: Path) -> list[str]:
-    return sorted(p.name for p in folder.iterdir() if p.name.startswith("."))
+    """Hidden files a build left (the incremental-build manifest is no temporary: it stays by design)."""
+    from exporter.run.manifest import MANIFEST_NAME
+
+    return sorted(p.name for p in folder.iterdir() if p.name.startswith(".") and p.name != MANIFEST_NAME)
 
 
 def output_text(path: Path) -> str:

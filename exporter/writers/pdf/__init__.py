@@ -43,7 +43,7 @@ def write(context: RenderContext) -> Rendered:
     if isinstance(document, Packet):
         from exporter.writers.pdf.packet import write_packet
 
-        return Rendered(write_packet(context))
+        return Rendered(write_packet(context, context.parts))
     from exporter.writers.pdf.render import render_pdf
     from exporter.writers.pdf.repair import repair
 

@@ -63,6 +63,7 @@ class RenderedPart:
     pages: int
     warnings: list[str]
     files_read: list[Path]  # its images: inputs of the build, which no output may replace
+    files_missing: list[Path] = field(default_factory=list)  # images looked for and not found
 
 
 @dataclass(frozen=True)
@@ -124,7 +125,7 @@ def render_part(job: PartJob) -> RenderedPart:
                             packet_language=job.packet_language, links=links)
     rendered = render_pdf(html, context, job.article, stylesheet=packet_part_css(job.options, job.packet_language))
     data = repair(rendered.data, rendered.recording, job.article, job.options, language=job.packet_language)
-    return RenderedPart(data, rendered.pages, warnings.messages, context.files_read)
+    return RenderedPart(data, rendered.pages, warnings.messages, context.files_read, context.files_missing)
 
 
 def render_front(job: FrontJob) -> RenderedFront:
@@ -185,6 +186,7 @@ def write_packet(context: RenderContext, executor: Executor | None = None) -> by
         for job, part in zip(jobs, run(render_part, jobs), strict=True):
             context.warnings.messages.extend(part.warnings)
             context.files_read.extend(part.files_read)
+            context.files_missing.extend(part.files_missing)
             parts.append(Path(folder) / f"article-{job.index}.pdf")
             parts[-1].write_bytes(part.data)
             page_counts.append(part.pages)
