@@ -230,6 +230,10 @@ def create_app(config: ServeConfig, store: JobStore) -> Starlette:
         if part.facts:
             described["facts_from"] = part.facts_from
             described["articles"] = [article_view(facts) for facts in part.facts]
+            if part.provenance is None:
+                part.provenance = await run_in_threadpool(source_provenance, part, job.options)
+            for article, provenance in zip(described["articles"], part.provenance, strict=False):
+                article.update(provenance)
         if result.checks:
             from exporter.checks.report import STATUS_LABEL, VERDICT, overall_exit_code
 
@@ -441,6 +445,23 @@ def article_view(facts) -> dict:
     view = asdict(facts)
     view["figures"] = [{"number": number, **asdict(figure)} for number, _, figure in numbered_figures([facts])]
     return view
+
+
+def source_provenance(part: Part, options: BuildOptions) -> list[dict]:
+    """Per article, the rest of its provenance as every output prints it (agency, retrieval date, rights):
+    read from the source with the options of the build, as the pipeline read it."""
+    from exporter.model import Packet
+    from exporter.pipeline import apply_overrides
+    from exporter.provenance import provenance_view
+    from exporter.readers import read_document
+
+    try:
+        document = apply_overrides(read_document(Path(part.source), options).document, options)
+    except ExportError:
+        return []
+    articles = document.articles if isinstance(document, Packet) else [document]
+    views = [provenance_view(article) for article in articles]
+    return [{"agency": view.agency, "retrieved": view.retrieved, "rights": view.rights} for view in views]
 
 
 def figures_without_alt(part: Part, options: BuildOptions) -> list[dict]:

@@ -42,6 +42,7 @@ class Part:
     facts: list[DocumentFacts] | None = None
     facts_from: str | None = None  # the format the facts were read from
     missing_alt: list | None = None
+    provenance: list[dict] | None = None  # per article: agency, retrieval date, rights (from the source)
 
 
 @dataclass
@@ -127,6 +128,7 @@ class JobStore:
             if part.state != "done":
                 return
             part.state, part.facts, part.facts_from, part.missing_alt = "queued", None, None, None
+            part.provenance = None
             self._waiting.append((job, part))
             self._changed.notify_all()
 

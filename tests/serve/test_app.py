@@ -35,6 +35,23 @@ def test_upload_builds_and_the_job_page_shows_figures_and_provenance(server):
     assert "sandbox" in download.headers["content-security-policy"]
 
 
+def test_the_job_page_shows_the_whole_provenance(server):
+    source = article("Two sailors on a pier.").replace(
+        "language: en\n",
+        "language: en\nsource:\n  url: https://www.navy.mil/Press-Office/News/1/\n  agency: U.S. Navy\n"
+        "  retrieved: '2025-03-04'\n",
+    )
+    location = server.upload([("story.md", source.encode()), ("photo.png", PNG_1X1)]).headers["location"]
+    (part,) = server.wait(location)["parts"]
+    provenance = part["articles"][0]
+    assert provenance["source_url"] == "https://www.navy.mil/Press-Office/News/1/"
+    assert (provenance["agency"], provenance["retrieved"], provenance["official_notice"]) == (
+        "U.S. Navy", "2025-03-04", True,
+    )
+    page = server.client.get(location).text
+    assert "<dt>Agency</dt><dd>U.S. Navy</dd>" in page and "<dt>Retrieved</dt><dd>2025-03-04</dd>" in page
+
+
 def test_missing_alt_is_fixed_through_the_form(server):
     location = server.upload([("story.md", article(None).encode()), ("photo.png", PNG_1X1)]).headers["location"]
     job = server.wait(location)
