@@ -21,6 +21,7 @@ from exporter.provenance import ProvenanceView, provenance_view
 from exporter.resources import fonts_dir
 from exporter.writers.base import RenderContext
 from exporter.writers.html import ImageLinks
+from exporter.writers.pdf.placement import placed
 from exporter.writers.pdf.tagging import TagRecording, recording
 from exporter.writers.templating import Numbering, font_faces, render_template
 
@@ -285,11 +286,12 @@ def render_pdf(html: str, context: RenderContext, source_document: Article | Pac
     errors = _WeasyPrintErrors()
     logger.addHandler(errors)
     try:
-        document = weasyprint.HTML(
+        source = weasyprint.HTML(
             string=html,
             base_url=context.base_dir.resolve().as_uri() + "/",
             url_fetcher=confined_fetcher(context.confinement),
-        ).render()
+        )
+        document = placed(lambda css: source.render(stylesheets=[weasyprint.CSS(string=css)]), source.etree_element)
         with recording() as record:
             data = document.write_pdf(
                 pdf_variant=variant,
