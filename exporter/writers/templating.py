@@ -107,7 +107,9 @@ def render_template(name: str, language: str, **context: Any) -> str:
 
 
 def font_faces(url_for) -> list[dict[str, Any]]:
-    """@font-face rules for the bundled fonts; `url_for(file_name)` says where each file will be."""
+    """@font-face rules for the bundled fonts; `url_for(file_name)` says where each file will be. Public Sans and
+    Merriweather are drawn for Latin only (`latin_only`); Noto Serif (Greek and Cyrillic only, for the serif
+    text) and Noto Sans take every other script they have, so each role keeps one typeface family's look."""
     faces = [
         ("Public Sans", "PublicSans-Regular.ttf", 400, "normal"),
         ("Public Sans", "PublicSans-Italic.ttf", 400, "italic"),
@@ -118,12 +120,23 @@ def font_faces(url_for) -> list[dict[str, Any]]:
         ("Merriweather", "Latin-Merriweather-Italic.ttf", 400, "italic"),
         ("Merriweather", "Latin-Merriweather-Bold.ttf", 700, "normal"),
         ("Merriweather", "Latin-Merriweather-BoldItalic.ttf", 700, "italic"),
+        ("Noto Serif", "GreekCyrillic-NotoSerif-Regular.ttf", 400, "normal"),
+        ("Noto Serif", "GreekCyrillic-NotoSerif-Italic.ttf", 400, "italic"),
+        ("Noto Serif", "GreekCyrillic-NotoSerif-Bold.ttf", 700, "normal"),
+        ("Noto Serif", "GreekCyrillic-NotoSerif-BoldItalic.ttf", 700, "italic"),
         ("Noto Sans", "NotoSans-Regular.ttf", 400, "normal"),
         ("Noto Sans", "NotoSans-Italic.ttf", 400, "italic"),
         ("Noto Sans", "NotoSans-Bold.ttf", 700, "normal"),
         ("Noto Sans", "NotoSans-BoldItalic.ttf", 700, "italic"),
     ]
     return [
-        {"family": family, "file": file, "url": url_for(file), "weight": weight, "style": style}
+        {
+            "family": family,
+            "file": file,
+            "url": url_for(file),
+            "weight": weight,
+            "style": style,
+            "latin_only": family in ("Public Sans", "Merriweather"),
+        }
         for family, file, weight, style in faces
     ]

@@ -27,19 +27,13 @@ def print_html(context: RenderContext) -> str:
 
 
 def write(context: RenderContext) -> Rendered:
-    from exporter.writers.pdf.coverage import uncovered_characters
+    from exporter.writers.pdf.coverage import missing_scripts
     from exporter.writers.pdf.render import render_pdf
     from exporter.writers.pdf.repair import repair
 
     html = print_html(context)
     document = context.document
-    missing = uncovered_characters(document)
-    if missing:
-        listed = ", ".join(f"U+{ord(c):04X}" for c in missing[:8]) + (" ..." if len(missing) > 8 else "")
-        context.warnings.warn(
-            f"PDF: {len(missing)} character(s) are in no bundled font and will show as empty boxes, "
-            f"which PDF/UA does not allow: {listed}",
-            file=context.source_path,
-        )
+    for missing in missing_scripts(document):
+        context.warnings.warn(f"PDF: {missing.describe()}", file=context.source_path)
     rendered = render_pdf(html, context, document)
     return Rendered(repair(rendered.data, rendered.recording, document, context.options))

@@ -30,7 +30,8 @@ MAX_IMAGE_EDGE = 2000
 RUNNING_TITLE_LENGTH = 60
 PAGE_SIZES = {"letter": "letter", "a4": "A4"}
 # Public Sans and Merriweather are used for Latin only. Public Sans also has a few Greek letters (π as a math
-# sign): without this limit a Greek word would switch fonts mid-word. Everything else falls back to Noto Sans.
+# sign): without this limit a Greek word would switch fonts mid-word. Everything else falls back to Noto Serif
+# (Greek and Cyrillic, in serif text) or Noto Sans.
 LATIN_RANGES = (
     "U+0000-024F, U+0259, U+02B0-02FF, U+0300-036F, U+1E00-1EFF, U+2000-206F, U+20A0-20CF, U+2100-2122"
 )
@@ -138,7 +139,7 @@ def print_css(
     a packet the packet's title, which each article replaces with its own (CSS string-set on its element)."""
     options = context.options
     faces = [
-        {**face, "unicode_range": latin_range_of(face["file"]) if face["family"] != "Noto Sans" else None}
+        {**face, "unicode_range": latin_range_of(face["file"]) if face["latin_only"] else None}
         for face in font_faces(lambda name: (fonts_dir() / name).as_uri())
     ]
     # The shared CSS without its @font-face rules: print.css.j2 declares the same faces with unicode-range.
