@@ -409,6 +409,19 @@ class Article(Node):
         walk(self.body)
         return found
 
+    def figure_numbers(self, start: int = 0) -> dict[int, int]:
+        """The "Figure N." number of each numbered figure and media block (see `is_numbered`), keyed by the
+        identity of the block and, for media, of its poster; `start` figures come before (a packet's articles
+        are numbered in one sequence)."""
+        numbers: dict[int, int] = {}
+        for block in walk_figure_blocks(self.body):
+            if is_numbered(block):
+                start += 1
+                numbers[id(block)] = start
+                if isinstance(block, Media) and block.poster is not None:
+                    numbers[id(block.poster)] = start
+        return numbers
+
     def footnotes(self) -> list[Footnote]:
         """Every footnote in reading order: the order writers number them in."""
         return [
@@ -417,6 +430,29 @@ class Article(Node):
             for node in walk_inlines(inlines)
             if isinstance(node, Footnote)
         ]
+
+
+def is_numbered(block: Figure | Media) -> bool:
+    """Whether a figure or media block is labelled "Figure N." in every format (one sequence through a packet):
+    every figure but a decorative one without caption text (an ornament, named by nothing), and media shown
+    with a poster (without one there is no picture to number)."""
+    if isinstance(block, Media):
+        return block.poster is not None
+    return not block.decorative or bool(
+        block.title or block.caption or block.credit or block.virin or block.rights
+    )
+
+
+def walk_figure_blocks(blocks: list[Block]) -> Iterator[Figure | Media]:
+    """Figure and media blocks in reading order, inside quotes and lists too."""
+    for block in blocks:
+        if isinstance(block, Figure | Media):
+            yield block
+        elif isinstance(block, BlockQuote):
+            yield from walk_figure_blocks(block.children)
+        elif isinstance(block, ListBlock):
+            for item in block.items:
+                yield from walk_figure_blocks(item)
 
 
 def inline_lists(blocks: list[Block]) -> Iterator[list[Inline]]:

@@ -45,6 +45,7 @@ def write_packet(context: RenderContext) -> Rendered:
         image_ratio=links.ratio,
         anchor=numbering.anchor,
         figure_number=numbering.figure_number,
+        figure_id=numbering.figure_id,
         footnote=numbering.footnote,
     )
     assets = dict(links.assets)

@@ -73,11 +73,15 @@ class Numbering:
     def __init__(self, articles: list[Article], prefixes: list[str] | None = None) -> None:
         self._anchors: dict[int, str] = {}
         self._figures: dict[int, int] = {}
+        self._figure_ids: dict[int, str] = {}
         self._footnotes: dict[int, FootnoteRef] = {}
         used: set[str] = set()
-        figure_count = 0
+        figure_count = ornaments = 0
         for index, article in enumerate(articles):
             prefix = prefixes[index] if prefixes else ""
+            numbers = article.figure_numbers(figure_count)
+            self._figures.update(numbers)
+            figure_count = max(numbers.values(), default=figure_count)
             for number, note in enumerate(article.footnotes(), start=1):
                 self._footnotes[id(note)] = FootnoteRef(number, f"{prefix}fnref-{number}", f"{prefix}fn-{number}")
             for block in walk_blocks(article.body):
@@ -89,14 +93,23 @@ class Numbering:
                     used.add(anchor)
                     self._anchors[id(block)] = anchor
                 elif isinstance(block, Figure | Media):
-                    figure_count += 1
-                    self._figures[id(block)] = figure_count
+                    kind = "media" if isinstance(block, Media) else "figure"
+                    if id(block) in numbers:
+                        self._figure_ids[id(block)] = f"{kind}-{numbers[id(block)]}"
+                    else:
+                        ornaments += 1
+                        self._figure_ids[id(block)] = f"{kind}-unnumbered-{ornaments}"
 
     def anchor(self, block: Heading) -> str:
         return self._anchors[id(block)]
 
-    def figure_number(self, block: Figure | Media) -> int:
-        return self._figures[id(block)]
+    def figure_number(self, block: Figure | Media) -> int | None:
+        """The block's "Figure N." number; None for what has none (model.is_numbered)."""
+        return self._figures.get(id(block))
+
+    def figure_id(self, block: Figure | Media) -> str:
+        """The element id of a figure or media block, unique through a packet."""
+        return self._figure_ids[id(block)]
 
     def footnote(self, note: Footnote) -> FootnoteRef:
         return self._footnotes[id(note)]

@@ -57,6 +57,7 @@ from exporter.model import (
     TableCell,
     TableRow,
     Text,
+    is_numbered,
     plain_text,
 )
 from exporter.model import (
@@ -140,6 +141,9 @@ class DocxBuilder:
         oxml.rename_style(styles, "Caption", "Caption")
         # Looked up by id: python-docx's name lookup expects the template's lower-case "caption".
         self.caption_style = next(style for style in self.doc.styles if style.style_id == "Caption")
+        # A caption's lines (title, caption, credit, rights) stay on one page, as a style rule so that captions
+        # added while editing do too; the picture before it keeps with it (keep_with_next in _figure).
+        self.caption_style.paragraph_format.keep_together = True
         oxml.ensure_hyperlink_style(styles)
         # pandoc's name for inline code, so a round trip through pandoc keeps code as code.
         oxml.add_character_style_xml(
@@ -418,8 +422,7 @@ class DocxBuilder:
 
     def _figure(self, figure: Figure) -> None:
         shown = self._picture_or_placeholder(figure)
-        has_caption_text = figure.title or figure.caption or figure.credit or figure.virin or figure.rights
-        if figure.decorative and not has_caption_text:
+        if not is_numbered(figure):  # an ornament: no caption, no number
             return
         if shown is not None:
             oxml.set_keep_with_next(shown)
@@ -511,10 +514,9 @@ class DocxBuilder:
         shown = self._picture_or_placeholder(media.poster) if media.poster is not None else None
         if shown is not None:
             oxml.set_keep_with_next(shown)
-            description = self._caption_start("Figure")
-        else:
-            # No picture: a described paragraph, not a caption (there is nothing for it to caption).
-            description = self.doc.add_paragraph()
+        # Numbered as every format numbers it (model.is_numbered), even when the poster file is missing; without
+        # a poster, a described paragraph, not a caption (there is nothing for it to caption).
+        description = self._caption_start("Figure") if media.poster is not None else self.doc.add_paragraph()
         description.add_run(label + " ").bold = True
         self._caption_parts(description, media.title, media.caption, media.credit, media.virin, None, extra)
         href = safe_href(media.url)

@@ -39,7 +39,9 @@ CUSTOM_PROPERTY_FMTID = "{D5CDD505-2E9C-101B-9397-08002B2CF9AE}"
 CUSTOM_PROPERTIES_TYPE = "application/vnd.openxmlformats-officedocument.custom-properties+xml"
 STYLES_WITH_EFFECTS = "http://schemas.microsoft.com/office/2007/relationships/stylesWithEffects"
 
-MIN_CONTRAST = 4.5
+# What the writer darkens text colours to: WCAG's 4.5:1 with a margin, so no colour sits at the edge (#4A79B1 was
+# 4.51:1) and a slightly different rendering or print cannot push it below.
+TARGET_CONTRAST = 5.0
 WHITE = (255, 255, 255)
 # Word's own hyperlink blue (Office 2013+ theme), 5.9:1 on white.
 HYPERLINK_COLOUR = "0563C1"
@@ -77,16 +79,17 @@ def parse_hex(value: str) -> tuple[int, int, int] | None:
 
 
 def darken_until_readable(rgb: tuple[int, int, int], background: tuple[int, int, int] = WHITE) -> str:
-    """The same hue, darkened in small steps until it reaches 4.5:1 on the background."""
+    """The same hue, darkened in small steps until it reaches TARGET_CONTRAST on the background."""
     r, g, b = rgb
     factor = 1.0
-    while contrast_ratio((int(r * factor), int(g * factor), int(b * factor)), background) < MIN_CONTRAST:
+    while contrast_ratio((int(r * factor), int(g * factor), int(b * factor)), background) < TARGET_CONTRAST:
         factor -= 0.02
     return f"{int(r * factor):02X}{int(g * factor):02X}{int(b * factor):02X}"
 
 
 def fix_style_colours(styles_element: etree._Element) -> None:
-    """Make every colour the styles define readable on white (the default template's #4F81BD is 4.0:1).
+    """Make every colour the styles define readable on white with a margin (TARGET_CONTRAST; the default
+    template's #4F81BD is 4.0:1).
 
     Theme references are dropped: Word draws `w:themeColor` in preference to `w:val`, so leaving them would
     keep the theme's low-contrast accent whatever `w:val` says.
@@ -95,7 +98,7 @@ def fix_style_colours(styles_element: etree._Element) -> None:
         for attribute in ("w:themeColor", "w:themeShade", "w:themeTint"):
             colour.attrib.pop(qn(attribute), None)
         rgb = parse_hex(colour.get(qn("w:val"), ""))
-        if rgb is not None and contrast_ratio(rgb, WHITE) < MIN_CONTRAST:
+        if rgb is not None and contrast_ratio(rgb, WHITE) < TARGET_CONTRAST:
             colour.set(qn("w:val"), darken_until_readable(rgb))
     # Borders drawn in the accent colour are not text, but keep them consistent with the headings.
     for border_parent in styles_element.iter(qn("w:pBdr")):

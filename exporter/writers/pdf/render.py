@@ -177,6 +177,7 @@ def article_html(context: RenderContext, article: Article, links: ImageLinks) ->
         image_ratio=lambda figure: decorative_ratio(links, figure),
         anchor=numbering.anchor,
         figure_number=numbering.figure_number,
+        figure_id=numbering.figure_id,
         footnote=numbering.footnote,
     )
 
@@ -206,6 +207,7 @@ def packet_html(context: RenderContext, packet: Packet, links: ImageLinks) -> st
         "image_ratio": lambda figure: decorative_ratio(links, figure),
         "anchor": numbering.anchor,
         "figure_number": numbering.figure_number,
+        "figure_id": numbering.figure_id,
         "footnote": numbering.footnote,
     }
     for entry in entries:
