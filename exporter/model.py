@@ -485,10 +485,19 @@ class Packet(Node):
     date: str | None = None
     language: str = "en"
     cover_note: str | None = None
+    logo: Figure | None = Field(default=None, description="The issuing office's logo on the cover, with its alt text")
     articles: list[Article] = Field(min_length=1)
 
     _check_date = field_validator("date")(lambda cls, v: v if v is None else check_iso8601(v))
     _check_lang = field_validator("language")(lambda cls, v: check_language(v))
+
+    @field_validator("logo")
+    @classmethod
+    def _logo_has_alt(cls, logo: Figure | None) -> Figure | None:
+        """A logo names the office that issues the packet: it is read out, never decorative."""
+        if logo is not None and (logo.decorative or not (logo.alt or "").strip()):
+            raise ValueError("logo: alt text is required (for example the office's name)")
+        return logo
 
 
 for _model in (Emphasis, Strong, Link, Span, Superscript, Subscript, Footnote, BlockQuote, ListBlock):

@@ -35,6 +35,9 @@ class RenderContext:
     _sources: dict[int, tuple[bytes, str] | None] = field(default_factory=dict, repr=False)
     # Local files read while rendering (images): inputs too, which no output may replace.
     files_read: list[Path] = field(default_factory=list)
+    # The first page of each article in the PDF, set by the PDF writer: the DOCX contents show these page
+    # numbers (its own pages are laid out by Word, which updates them). None when no PDF is built.
+    article_pages: list[int] | None = None
 
     @property
     def base_dir(self) -> Path:

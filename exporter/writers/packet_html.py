@@ -37,6 +37,7 @@ def write_packet(context: RenderContext) -> Rendered:
         packet=packet,
         entries=entries,
         css=css,
+        logo_src=links.src(packet.logo) if packet.logo else None,
         xhtml=False,
         target="html",
         heading_offset=1,

@@ -8,7 +8,8 @@ carry (source URL, agency, retrieval date, identifiers) goes into custom documen
 editing.
 
 A press packet is a cover (the packet title in Word's Title style, then subtitle, office, date and note), a
-real TOC field with its result filled in, then each article from a new page, headline in Heading 1 with a
+real TOC field of the headlines with its result filled in (page numbers from the PDF of the same build), then
+each article from a new page, headline in Heading 1 with a
 bookmark, with its own provenance block, its own language where it differs, and one continuous SEQ Figure
 numbering. The packet title is deliberately not a heading: the articles are the document's top-level
 sections (Heading 1: what the TOC field collects with its outline-level switch and Word's navigation
@@ -74,6 +75,7 @@ EMU_PER_PIXEL = 9525  # at 96 dpi
 PAGE_SIZES = {"letter": (Inches(8.5), Inches(11)), "a4": (Mm(210), Mm(297))}
 MARGIN = Inches(1)
 CODE_FONT = "Courier New"
+LOGO_HEIGHT = Inches(0.9)  # the office's logo on a packet's cover
 QUOTE_STYLE = "Quotations"
 
 
@@ -212,6 +214,12 @@ class DocxBuilder:
     def add_cover(self, packet: Packet) -> None:
         """The packet's cover as real, editable text. Title style, not a heading (see the module notes)."""
         oxml.remove_paragraph_borders(self.doc.styles.element, "Title")
+        logo = self.context.image_for(packet.logo, MAX_IMAGE_EDGE) if packet.logo else None
+        if logo is not None:
+            run = self.doc.add_paragraph().add_run()
+            height = min(LOGO_HEIGHT, Emu(self.text_width * logo.height // logo.width))
+            run.add_picture(io.BytesIO(logo.data), height=height)
+            oxml.set_picture_alt(run, packet.logo.alt or "")
         self.doc.add_paragraph(packet.title, style="Title")
         if packet.subtitle:
             self.doc.add_paragraph(packet.subtitle, style="Dek")
@@ -231,27 +239,25 @@ class DocxBuilder:
         )
 
     def add_table_of_contents(self) -> None:
-        """After the cover: a TOC field listing every Heading 1 and Heading 2 (outline levels 1-2), each
-        entry a hyperlink to a bookmark on its heading. Article headlines get readable bookmark names
-        (Article_01 ...), section headings hidden ones (leading underscore, as Word's own _Toc names)."""
+        """After the cover: a TOC field listing every article's headline (Heading 1), each entry a hyperlink to
+        a bookmark on it (Article_01 ...) and, when the PDF was laid out in the same build, the page the
+        article starts on there."""
+        headlines = [
+            paragraph for paragraph in self.doc.paragraphs
+            if paragraph.style is not None and paragraph.style.style_id == "Heading1"
+        ]
+        pages = self.context.article_pages
+        if pages is None or len(pages) != len(headlines):
+            pages = [None] * len(headlines)
         entries: list[oxml.TocEntry] = []
-        article = section = 0
-        for paragraph in self.doc.paragraphs:
-            style = paragraph.style.style_id if paragraph.style is not None else ""
-            if style == "Heading1":
-                article, section = article + 1, 0
-                name = article_bookmark(article)
-                level = 1
-            elif style == "Heading2":
-                section += 1
-                name = f"_Toc_Article_{article:02d}_{section:02d}"
-                level = 2
-            else:
-                continue
+        for article, (paragraph, page) in enumerate(zip(headlines, pages, strict=True), start=1):
+            name = article_bookmark(article)
             self.bookmarks += 1
             oxml.add_bookmark(paragraph, self.bookmarks, name)
-            entries.append(oxml.TocEntry(level, paragraph.text, name, oxml.run_language(paragraph)))
-        toc = oxml.table_of_contents(self._("Contents"), entries)
+            entries.append(oxml.TocEntry(1, paragraph.text, name, oxml.run_language(paragraph), page))
+        section = self.doc.sections[0]
+        text_width = int((section.page_width - section.left_margin - section.right_margin) / Twips(1))
+        toc = oxml.table_of_contents(self._("Contents"), entries, text_width)
         if self.cover_end is not None:
             self.cover_end.addnext(toc)
         else:

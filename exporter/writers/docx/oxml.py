@@ -446,27 +446,31 @@ def add_bookmark(paragraph: Paragraph, bookmark_id: int, name: str) -> None:
     p.append(end)
 
 
-TOC_INSTRUCTION = ' TOC \\o "1-2" \\h \\z \\u '
+# Headlines only (Heading 1): a packet's contents list its articles, not their sections (every article's
+# "Source" heading would repeat).
+TOC_INSTRUCTION = ' TOC \\o "1-1" \\h \\z \\u '
 
 
 @dataclass(frozen=True)
 class TocEntry:
-    level: int  # 1 or 2
+    level: int  # 1 (headlines)
     text: str
     bookmark: str
     lang: str | None = None  # the heading's language when it differs from the document's
+    page: int | None = None  # the page number shown until the field is updated
 
 
-def table_of_contents(heading: str, entries: Sequence[TocEntry]) -> etree._Element:
+def table_of_contents(heading: str, entries: Sequence[TocEntry], text_width: int) -> etree._Element:
     """A real TOC field inside Word's "Table of Contents" building block, as Word's References > Table of
     Contents writes it.
 
     The field result is filled in (one hyperlinked entry per heading, pointing at its bookmark), so programs
     that do not compute fields still show a working contents list: pandoc, and LibreOffice, which imports the
     result as its index and converts it to a tagged PDF TOC (TOC > TOCI > Link) without recomputing it. Page
-    numbers depend on a layout the exporter does not do, so the result has none rather than wrong ones:
-    `w:dirty` asks Word to update the field (adding page numbers) when the document is opened; "Update
-    Table" in Word, or Tools > Update > Update All in LibreOffice, refreshes it at any time.
+    numbers, when known (`TocEntry.page`, from the PDF's layout of the same build), sit after a dot-leader tab
+    at the right edge (`text_width`, twips): Word's layout differs a little, so `w:dirty` asks Word to update
+    the field when the document is opened; "Update Table" in Word, or Tools > Update > Update All in
+    LibreOffice, refreshes it at any time.
     """
     w = f'xmlns:w="{W_NS}"'
     paragraphs = [
@@ -485,11 +489,13 @@ def table_of_contents(heading: str, entries: Sequence[TocEntry]) -> etree._Eleme
         # TOCI element in LibreOffice's tagged PDF.
         language = f'<w:lang w:val="{quoteattr_value(entry.lang)}"/>' if entry.lang else ""
         run_properties = f"<w:rPr>{language}</w:rPr>" if language else ""
+        page = f"<w:r><w:tab/></w:r><w:r><w:t>{entry.page}</w:t></w:r>" if entry.page is not None else ""
         paragraphs.append(
-            f'<w:p {w}><w:pPr><w:pStyle w:val="TOC{entry.level}"/></w:pPr>'
+            f'<w:p {w}><w:pPr><w:pStyle w:val="TOC{entry.level}"/>'
+            f'<w:tabs><w:tab w:val="right" w:leader="dot" w:pos="{text_width}"/></w:tabs></w:pPr>'
             + (field_start if index == 0 else "")
             + f'<w:hyperlink w:anchor="{quoteattr_value(entry.bookmark)}" w:history="1">'
-            f'<w:r>{run_properties}<w:t xml:space="preserve">{escape(entry.text)}</w:t></w:r></w:hyperlink>'
+            f'<w:r>{run_properties}<w:t xml:space="preserve">{escape(entry.text)}</w:t></w:r>{page}</w:hyperlink>'
             + (field_end if index == len(entries) - 1 else "")
             + "</w:p>"
         )

@@ -36,4 +36,6 @@ def write(context: RenderContext) -> Rendered:
     for missing in missing_scripts(document):
         context.warnings.warn(f"PDF: {missing.describe()}", file=context.source_path)
     rendered = render_pdf(html, context, document)
+    # The DOCX writer, when it runs in the same build, numbers its contents from this layout.
+    context.article_pages = rendered.article_pages
     return Rendered(repair(rendered.data, rendered.recording, document, context.options))

@@ -150,6 +150,17 @@ def pushed_figures(layout: Layout) -> Iterator[Pushed]:
             )
 
 
+def article_first_pages(layout: Layout) -> list[int]:
+    """The page number (1-based) on which each <article> of the document starts, in order."""
+    starts, seen = [], set()
+    for number, page in enumerate(layout.pages, start=1):
+        for box in boxes(page._page_box):
+            if getattr(box, "element_tag", None) == "article" and id(box.element) not in seen:
+                seen.add(id(box.element))
+                starts.append(number)
+    return starts
+
+
 def boxes(box) -> Iterator[Any]:
     """Every box of a page in document order, margin boxes (page furniture) left out."""
     from weasyprint.formatting_structure.boxes import MarginBox

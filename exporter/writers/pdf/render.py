@@ -21,7 +21,7 @@ from exporter.provenance import ProvenanceView, provenance_view
 from exporter.resources import fonts_dir
 from exporter.writers.base import RenderContext
 from exporter.writers.html import ImageLinks
-from exporter.writers.pdf.placement import placed
+from exporter.writers.pdf.placement import article_first_pages, placed
 from exporter.writers.pdf.tagging import TagRecording, recording
 from exporter.writers.templating import Numbering, font_faces, render_template
 
@@ -68,6 +68,7 @@ class RenderedPdf:
     data: bytes
     recording: TagRecording
     html: str
+    article_pages: list[int] = field(default_factory=list)  # the first page of each article
 
 
 def short_title(title: str, limit: int = RUNNING_TITLE_LENGTH) -> str:
@@ -222,6 +223,7 @@ def packet_html(context: RenderContext, packet: Packet, links: ImageLinks) -> st
         packet=packet,
         entries=entries,
         css=print_css(context, language, running_title=packet.title, packet_entries=entries),
+        logo_src=links.src(packet.logo) if packet.logo else None,
     )
 
 
@@ -304,4 +306,4 @@ def render_pdf(html: str, context: RenderContext, source_document: Article | Pac
         logger.removeHandler(errors)
     for message in errors.messages:
         context.warnings.warn(f"PDF renderer: {message}", file=context.source_path)
-    return RenderedPdf(data, record, html)
+    return RenderedPdf(data, record, html, article_first_pages(document))
