@@ -28,7 +28,7 @@ SLACK_PX = 4.0
 MOVE_GAP_SHARE = 0.15
 HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
 # Each figure is scaled at most once; the passes stop when nothing changes (a few for a typical article).
-MAX_PASSES = 12
+MAX_PASSES = 8
 
 Layout = Any  # weasyprint.document.Document
 
@@ -45,6 +45,8 @@ class Pushed:
     decorative: bool
     # Decorative images on the page before (figure id, image height): they give way first (see placed_better).
     ornaments: tuple[tuple[str, float], ...] = ()
+    # How many of the blocks after the figure fit in the room before it (at least one: text can split).
+    followers: int = 1
 
     @property
     def floor(self) -> float:
@@ -83,29 +85,40 @@ def placed_better(pushed: Pushed, heights: dict[str, float], root) -> bool:
             heights[pushed.figure_id] = pushed.image_height - min(pushed.needed, own)
             heights.update(given)
             return True
-    return pushed.room >= MOVE_GAP_SHARE * pushed.text_height and move_down(root, pushed.figure_id)
+    return pushed.room >= MOVE_GAP_SHARE * pushed.text_height and move_down(root, pushed.figure_id, pushed.followers)
 
 
-def move_down(root, figure_id: str) -> bool:
-    """Let the block after a figure flow up before it: the figure moves after that block in the HTML, and its
+def move_down(root, figure_id: str, blocks: int) -> bool:
+    """Let the blocks after a figure flow up before it: the figure moves after them in the HTML, and its
     class `moved-N` says how many blocks it passed, so that the repair pass puts its structure element back in
     the model's reading order (repair.figures_in_reading_order). Like a float in print, it may pass a heading (the
-    figure stays in its article: only its siblings are passed); never another figure, so numbers stay in order."""
+    figure stays in its article: only its siblings are passed) or an ornament; never a numbered figure (one with
+    a caption), so numbers stay in order."""
     parents = {child: parent for parent in root.iter() for child in parent}
     figure = next((element for element in root.iter() if element.get("id") == figure_id), None)
     if figure is None:
         return False
     parent = parents[figure]
     index = list(parent).index(figure)
-    if index + 1 >= len(parent) or parent[index + 1].tag == "figure":
+    passed = 0
+    while passed < blocks and index + passed + 1 < len(parent) and not is_numbered_figure(parent[index + passed + 1]):
+        passed += 1
+    if not passed:
         return False
+    # Ornaments passed are not counted: they have no structure element of their own (their Div is empty).
+    counted = sum(1 for element in parent[index + 1:index + passed + 1] if element.tag != "figure")
     classes = (figure.get("class") or "").split()
     moved = next((int(name[6:]) for name in classes if name.startswith("moved-")), 0)
-    classes = [name for name in classes if not name.startswith("moved-")] + [f"moved-{moved + 1}"]
+    classes = [name for name in classes if not name.startswith("moved-")] + [f"moved-{moved + counted}"]
     figure.set("class", " ".join(classes))
     parent.remove(figure)
-    parent.insert(index + 1, figure)
+    parent.insert(index + passed, figure)
     return True
+
+
+def is_numbered_figure(element) -> bool:
+    """A <figure> with a caption ("Figure N."): unlike an ornament, it keeps its place among the figures."""
+    return element.tag == "figure" and any(child.tag == "figcaption" for child in element)
 
 
 def scaling_css(heights: dict[str, float]) -> str:
@@ -146,7 +159,7 @@ def pushed_figures(layout: Layout) -> Iterator[Pushed]:
             )
             yield Pushed(
                 figure.element.get("id"), image.padding_height(), used - room, room, text_height,
-                is_decorative(figure), ornaments,
+                is_decorative(figure), ornaments, followers_fitting(page, figure, room),
             )
 
 
@@ -159,6 +172,22 @@ def article_first_pages(layout: Layout) -> list[int]:
                 seen.add(id(box.element))
                 starts.append(number)
     return starts
+
+
+def followers_fitting(page_box, figure, room: float) -> int:
+    """How many of the blocks after the figure on its page fit, one after the other, in `room` (at least one:
+    the next may split across the pages)."""
+    parent = next((box for box in boxes(page_box) if figure in getattr(box, "children", ())), None)
+    if parent is None:
+        return 1
+    after = parent.children[parent.children.index(figure) + 1:]
+    count, used = 0, 0.0
+    for box in after:
+        used += box.margin_height()
+        if used > room:
+            break
+        count += 1
+    return max(count, 1)
 
 
 def boxes(box) -> Iterator[Any]:

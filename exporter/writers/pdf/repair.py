@@ -313,10 +313,15 @@ def figures_in_reading_order(tree: Tree) -> None:
             continue
         kids = node.parent.kids
         index = kids.index(node)
-        passed = [i for i, kid in enumerate(kids[:index]) if isinstance(kid, Node)][-moved:]
+        passed = [i for i, kid in enumerate(kids[:index]) if isinstance(kid, Node) and not _is_ornament(kid)][-moved:]
         if len(passed) == moved:
             kids.remove(node)
             kids.insert(passed[0], node)
+
+
+def _is_ornament(node: Node) -> bool:
+    """A decorative image without caption: a figure element that draws only a background (an artifact)."""
+    return node.facts is not None and node.facts.tag == "figure" and not any(node.marked_content())
 
 
 def whitespace_only_as_artifacts(tree: Tree) -> None:
