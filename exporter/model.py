@@ -443,16 +443,20 @@ def is_numbered(block: Figure | Media) -> bool:
     )
 
 
-def walk_figure_blocks(blocks: list[Block]) -> Iterator[Figure | Media]:
-    """Figure and media blocks in reading order, inside quotes and lists too."""
+def walk_blocks(blocks: list[Block]) -> Iterator[Block]:
+    """Every block in reading order, those inside quotes and list items too."""
     for block in blocks:
-        if isinstance(block, Figure | Media):
-            yield block
-        elif isinstance(block, BlockQuote):
-            yield from walk_figure_blocks(block.children)
+        yield block
+        if isinstance(block, BlockQuote):
+            yield from walk_blocks(block.children)
         elif isinstance(block, ListBlock):
             for item in block.items:
-                yield from walk_figure_blocks(item)
+                yield from walk_blocks(item)
+
+
+def walk_figure_blocks(blocks: list[Block]) -> Iterator[Figure | Media]:
+    """Figure and media blocks in reading order, inside quotes and lists too."""
+    return (block for block in walk_blocks(blocks) if isinstance(block, Figure | Media))
 
 
 def inline_lists(blocks: list[Block]) -> Iterator[list[Inline]]:

@@ -14,7 +14,7 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from exporter.i18n import iso_duration, long_date, translations
-from exporter.model import Article, Block, BlockQuote, Figure, Footnote, Heading, ListBlock, Media, plain_text
+from exporter.model import Article, Figure, Footnote, Heading, Media, plain_text, walk_blocks
 from exporter.provenance import OFFICIAL_NOTICE
 from exporter.resources import templates_dir
 from exporter.urls import safe_href
@@ -45,16 +45,6 @@ def slugify(text: str) -> str:
     ascii_text = normalized.encode("ascii", "ignore").decode("ascii").lower()
     slug = re.sub(r"[^a-z0-9]+", "-", ascii_text).strip("-")
     return slug or "section"
-
-
-def walk_blocks(blocks: list[Block]):
-    for block in blocks:
-        yield block
-        if isinstance(block, BlockQuote):
-            yield from walk_blocks(block.children)
-        elif isinstance(block, ListBlock):
-            for item in block.items:
-                yield from walk_blocks(item)
 
 
 @dataclass(frozen=True)
