@@ -27,7 +27,8 @@ SLACK_PX = 4.0
 # than this share of the text height.
 MOVE_GAP_SHARE = 0.15
 HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
-# Each figure is scaled at most once; the passes stop when nothing changes (a few for a typical article).
+# Each pass is a full layout: each figure is scaled at most once and moves past as many blocks as fit at once, so a
+# typical article needs one to four; the cap bounds the cost of a long one.
 MAX_PASSES = 8
 
 Layout = Any  # weasyprint.document.Document
@@ -67,9 +68,9 @@ def placed(render: Callable[[str], Layout], root) -> Layout:
 
 
 def placed_better(pushed: Pushed, heights: dict[str, float], root) -> bool:
-    """Scale the pushed figure to finish the page before it (once; decorative images on that page are scaled
-    first, as far as needed), or else let the text after it flow up before it. False when neither applies: the
-    figure starts its page as laid out."""
+    """Scale the pushed figure to finish the page before it (once; when its own floor is not low enough,
+    decorative images on that page give the rest), or else let the text after it flow up before it. False when
+    neither applies: the figure starts its page as laid out."""
     if pushed.figure_id not in heights:
         own = max(pushed.image_height - pushed.floor, 0.0)
         shortfall = pushed.needed - own
