@@ -441,6 +441,19 @@ class Article(Node):
         runs = [*inline_lists(self.body), *notes]
         return [node for inlines in runs for node in walk_inlines(inlines) if isinstance(node, InlineImage)]
 
+    def figure_numbers(self, start: int = 0) -> dict[int, int]:
+        """The "Figure N." number of each numbered figure and media block (see `is_numbered`), keyed by the
+        identity of the block and, for media, of its poster; `start` figures come before (a packet's articles
+        are numbered in one sequence)."""
+        numbers: dict[int, int] = {}
+        for block in walk_figure_blocks(self.body):
+            if is_numbered(block):
+                start += 1
+                numbers[id(block)] = start
+                if isinstance(block, Media) and block.poster is not None:
+                    numbers[id(block.poster)] = start
+        return numbers
+
     def footnotes(self) -> list[Footnote]:
         """Every footnote in reading order: the order writers number them in."""
         return [
@@ -449,6 +462,33 @@ class Article(Node):
             for node in walk_inlines(inlines)
             if isinstance(node, Footnote)
         ]
+
+
+def is_numbered(block: Figure | Media) -> bool:
+    """Whether a figure or media block is labelled "Figure N." in every format (one sequence through a packet):
+    every figure but a decorative one without caption text (an ornament, named by nothing), and media shown
+    with a poster (without one there is no picture to number)."""
+    if isinstance(block, Media):
+        return block.poster is not None
+    return not block.decorative or bool(
+        block.title or block.caption or block.credit or block.virin or block.rights
+    )
+
+
+def walk_blocks(blocks: list[Block]) -> Iterator[Block]:
+    """Every block in reading order, those inside quotes and list items too."""
+    for block in blocks:
+        yield block
+        if isinstance(block, BlockQuote):
+            yield from walk_blocks(block.children)
+        elif isinstance(block, ListBlock):
+            for item in block.items:
+                yield from walk_blocks(item)
+
+
+def walk_figure_blocks(blocks: list[Block]) -> Iterator[Figure | Media]:
+    """Figure and media blocks in reading order, inside quotes and lists too."""
+    return (block for block in walk_blocks(blocks) if isinstance(block, Figure | Media))
 
 
 def inline_lists(blocks: list[Block]) -> Iterator[list[Inline]]:
@@ -481,10 +521,19 @@ class Packet(Node):
     date: str | None = None
     language: str = "en"
     cover_note: str | None = None
+    logo: Figure | None = Field(default=None, description="The issuing office's logo on the cover, with its alt text")
     articles: list[Article] = Field(min_length=1)
 
     _check_date = field_validator("date")(lambda cls, v: v if v is None else check_iso8601(v))
     _check_lang = field_validator("language")(lambda cls, v: check_language(v))
+
+    @field_validator("logo")
+    @classmethod
+    def _logo_has_alt(cls, logo: Figure | None) -> Figure | None:
+        """A logo names the office that issues the packet: it is read out, never decorative."""
+        if logo is not None and (logo.decorative or not (logo.alt or "").strip()):
+            raise ValueError("logo: alt text is required (for example the office's name)")
+        return logo
 
 
 for _model in (Emphasis, Strong, Link, Span, Superscript, Subscript, Footnote, BlockQuote, ListBlock):

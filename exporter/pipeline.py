@@ -191,7 +191,8 @@ def output_stem(source: Source) -> str:
 
 def render_all(context: RenderContext, formats: tuple[str, ...]) -> dict[str, Rendered]:
     rendered: dict[str, Rendered] = {}
-    for name in formats:
+    # In WRITERS' order whatever the order asked: the PDF's layout gives the DOCX contents its page numbers.
+    for name in sorted(formats, key=list(WRITERS).index):
         module = importlib.import_module(WRITERS[name])
         rendered[name] = module.write(context)
     return rendered

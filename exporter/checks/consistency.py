@@ -17,7 +17,7 @@ from exporter.checks.report import CheckResult, Finding, format_name
 
 SOURCE = "source"
 DOCUMENT_FIELDS = ("title", "language", "source_url", "official_notice")
-FIGURE_FIELDS = ("alt", "credit", "virin")
+FIGURE_FIELDS = ("number", "alt", "credit", "virin")
 SPLIT_FIELDS = ("title", "caption")  # only formats that tell the photo title from the caption have these
 COMBINED = "title and caption"
 

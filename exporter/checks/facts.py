@@ -1,5 +1,6 @@
-"""What an output says: title, language, provenance and, for each figure in order, its alt text, photo title,
-caption, credit and VIRIN. Extracted independently from each format, then compared (`consistency.py`).
+"""What an output says: title, language, provenance and, for each figure in order, its number ("Figure 3."),
+alt text, photo title, caption, credit and VIRIN. Extracted independently from each format, then compared
+(`consistency.py`).
 
 Each reader takes the facts from where its format keeps them: the provenance block (and the document metadata),
 never from the first link in the body. Languages go through one normalisation (`normalize_language`) whatever
@@ -25,6 +26,7 @@ class FigureFacts:
     # False when the format does not mark which text is the photo title and which the caption (PDF): `caption`
     # then holds both, and they are compared together.
     split: bool = True
+    number: int | None = None  # the "Figure N." label, numbered through a packet
 
     def title_and_caption(self) -> str | None:
         if not self.split:
@@ -91,8 +93,12 @@ def facts_of_model(document: Article | Packet) -> list[DocumentFacts]:
     """The facts the source model says every output should carry (decorative images have none to carry)."""
     articles = document.articles if isinstance(document, Packet) else [document]
     result = []
+    numbered = 0
     for article in articles:
-        figures = [_figure_facts(figure) for figure in article.figures() if not figure.decorative]
+        numbers = article.figure_numbers(numbered)
+        numbered = max(numbers.values(), default=numbered)
+        figures = [_figure_facts(figure, numbers.get(id(figure))) for figure in article.figures()
+                   if not figure.decorative]
         result.append(
             DocumentFacts(
                 title=normalize_space(article.title),
@@ -105,14 +111,23 @@ def facts_of_model(document: Article | Packet) -> list[DocumentFacts]:
     return result
 
 
-def _figure_facts(figure: Figure) -> FigureFacts:
+def _figure_facts(figure: Figure, number: int | None) -> FigureFacts:
     return FigureFacts(
         alt=normalize_space(figure.alt),
         title=normalize_space(figure.title),
         caption=normalize_space(plain_text(figure.caption)),
         credit=normalize_space(figure.credit),
         virin=figure.virin,
+        number=number,
     )
+
+
+def label_pattern(language: str) -> re.Pattern[str]:
+    """The "Figure N." label as the writers print it before a caption, in the document's language."""
+    from exporter.i18n import gettext
+
+    template = normalize_space(gettext(language, "Figure %(number)s.", number="\x00")) or ""
+    return re.compile(re.escape(template).replace("\x00", r"(\d+)"))
 
 
 def numbered_figures(found: list[DocumentFacts]) -> list[tuple[int, int | None, FigureFacts]]:

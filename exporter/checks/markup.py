@@ -91,16 +91,26 @@ def figure_elements(scope: etree._Element) -> list[etree._Element]:
 def figure_facts(figure: etree._Element) -> FigureFacts:
     image = figure.find("img")
     alt = image.get("alt") if image is not None else _placeholder_alt(_first(figure, "photo-placeholder"))
+    number = _figure_number(figure)
     if _has_class(figure, "media"):
-        return FigureFacts(alt=normalize_space(alt))  # a media poster: the caption belongs to the video or audio
+        # A media poster: the caption belongs to the video or audio
+        return FigureFacts(alt=normalize_space(alt), number=number)
     caption = figure.find("figcaption")
     return FigureFacts(
+        number=number,
         alt=normalize_space(alt),
         title=_text(_first(caption, "photo-title")) if caption is not None else None,
         caption=_text(_first(caption, "caption-text")) if caption is not None else None,
         credit=_without_label(_first(caption, "credit")) if caption is not None else None,
         virin=_without_label(_first(caption, "virin")) if caption is not None else None,
     )
+
+
+def _figure_number(figure: etree._Element) -> int | None:
+    """The number of the caption's "Figure N." label (its digits: the label's words are the page's language)."""
+    label = _first(figure, "figure-label")
+    digits = re.search(r"\d+", _text(label) or "") if label is not None else None
+    return int(digits.group()) if digits else None
 
 
 def _placeholder_alt(placeholder: etree._Element | None) -> str | None:

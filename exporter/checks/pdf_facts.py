@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from itertools import pairwise
 
-from exporter.checks.facts import DocumentFacts, FigureFacts, normalize_space, notice_pattern
+from exporter.checks.facts import DocumentFacts, FigureFacts, label_pattern, normalize_space, notice_pattern
 from exporter.checks.pdf_structure import caption_elements
 from exporter.checks.pdf_tags import Element, TaggedPdf
 
@@ -46,6 +46,7 @@ class Labels:
         self.provenance = {say("Source"), say("Official source")}
         self.source = say("Source")
         self.notice = notice_pattern(language)
+        self.figure = label_pattern(language)
 
 
 def _article_facts(tagged: TaggedPdf, article: Element | None, single: bool):
@@ -161,8 +162,13 @@ def _figure_facts(tagged: TaggedPdf, element: Element, is_figure: bool, labels: 
         normalize_space(tagged.text(captions[0]))
     ]
     parts = [part for part in parts if part]
+    label = labels.figure.match(parts[0]) if parts else None
+    number = int(label.group(1)) if label else None
+    if label:
+        parts[0] = normalize_space(parts[0][label.end():]) or ""
+        parts = [part for part in parts if part]
     if parts and parts[0] in labels.media:
-        return FigureFacts(alt=alt)  # a media poster: its caption belongs to the video or audio
+        return FigureFacts(alt=alt, number=number)  # a media poster: its caption belongs to the video or audio
     credit = virin = None
     leading: list[str] = []
     for part in parts:
@@ -173,4 +179,5 @@ def _figure_facts(tagged: TaggedPdf, element: Element, is_figure: bool, labels: 
         elif credit is None and virin is None:
             leading.append(part)
     # The PDF does not say which leading part is the photo title and which the caption: compare them together.
-    return FigureFacts(alt=alt, caption=normalize_space(" ".join(leading)), credit=credit, virin=virin, split=False)
+    return FigureFacts(alt=alt, caption=normalize_space(" ".join(leading)), credit=credit, virin=virin, split=False,
+                       number=number)

@@ -60,6 +60,9 @@ class RenderContext:
     # Where a writer may spread the parts of one output (a packet's PDF articles): any executor with `submit`,
     # such as a Dask client. None: the writer's own choice (options.jobs local processes).
     parts: Executor | None = None
+    # The first page of each article in the PDF, set by the PDF writer: the DOCX contents show these page
+    # numbers (its own pages are laid out by Word, which updates them). None when no PDF is built.
+    article_pages: list[int] | None = None
 
     @property
     def base_dir(self) -> Path:

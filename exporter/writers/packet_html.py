@@ -37,6 +37,7 @@ def write_packet(context: RenderContext) -> Rendered:
         packet=packet,
         entries=entries,
         css=css,
+        logo_src=links.src(packet.logo) if packet.logo else None,
         xhtml=False,
         target="html",
         heading_offset=1,
@@ -45,6 +46,7 @@ def write_packet(context: RenderContext) -> Rendered:
         image_ratio=links.ratio,
         anchor=numbering.anchor,
         figure_number=numbering.figure_number,
+        figure_id=numbering.figure_id,
         footnote=numbering.footnote,
     )
     assets = dict(links.assets)

@@ -16,7 +16,7 @@ from jinja2 import BytecodeCache, Environment, FileSystemBytecodeCache, FileSyst
 from jinja2.bccache import Bucket
 
 from exporter.i18n import iso_duration, long_date, translations
-from exporter.model import Article, Block, BlockQuote, Figure, Footnote, Heading, ListBlock, Media, plain_text
+from exporter.model import Article, Figure, Footnote, Heading, Media, plain_text, walk_blocks
 from exporter.provenance import OFFICIAL_NOTICE
 from exporter.resources import templates_dir
 from exporter.urls import safe_href
@@ -69,21 +69,6 @@ def slugify(text: str) -> str:
     return slug or "section"
 
 
-def walk_blocks(blocks: list[Block]):
-    for block in blocks:
-        yield block
-        if isinstance(block, BlockQuote):
-            yield from walk_blocks(block.children)
-        elif isinstance(block, ListBlock):
-            for item in block.items:
-                yield from walk_blocks(item)
-
-
-def is_numbered(block: Block) -> bool:
-    """Figures and media get a number (their ids: figure-3, media-4), one sequence through a whole packet."""
-    return isinstance(block, Figure | Media)
-
-
 @dataclass(frozen=True)
 class FootnoteRef:
     """A footnote's number in its article and the ids of its call and of the note."""
@@ -102,11 +87,15 @@ class Numbering:
         continues the packet's numbering)."""
         self._anchors: dict[int, str] = {}
         self._figures: dict[int, int] = {}
+        self._figure_ids: dict[int, str] = {}
         self._footnotes: dict[int, FootnoteRef] = {}
         used: set[str] = set()
-        figure_count = figures_before
+        figure_count, ornaments = figures_before, 0
         for index, article in enumerate(articles):
             prefix = prefixes[index] if prefixes else ""
+            numbers = article.figure_numbers(figure_count)
+            self._figures.update(numbers)
+            figure_count = max(numbers.values(), default=figure_count)
             for number, note in enumerate(article.footnotes(), start=1):
                 self._footnotes[id(note)] = FootnoteRef(number, f"{prefix}fnref-{number}", f"{prefix}fn-{number}")
             for block in walk_blocks(article.body):
@@ -117,15 +106,24 @@ class Numbering:
                         anchor, n = f"{base}-{n}", n + 1
                     used.add(anchor)
                     self._anchors[id(block)] = anchor
-                elif is_numbered(block):
-                    figure_count += 1
-                    self._figures[id(block)] = figure_count
+                elif isinstance(block, Figure | Media):
+                    kind = "media" if isinstance(block, Media) else "figure"
+                    if id(block) in numbers:
+                        self._figure_ids[id(block)] = f"{kind}-{numbers[id(block)]}"
+                    else:
+                        ornaments += 1
+                        self._figure_ids[id(block)] = f"{kind}-unnumbered-{ornaments}"
 
     def anchor(self, block: Heading) -> str:
         return self._anchors[id(block)]
 
-    def figure_number(self, block: Figure | Media) -> int:
-        return self._figures[id(block)]
+    def figure_number(self, block: Figure | Media) -> int | None:
+        """The block's "Figure N." number; None for what has none (model.is_numbered)."""
+        return self._figures.get(id(block))
+
+    def figure_id(self, block: Figure | Media) -> str:
+        """The element id of a figure or media block, unique through a packet."""
+        return self._figure_ids[id(block)]
 
     def footnote(self, note: Footnote) -> FootnoteRef:
         return self._footnotes[id(note)]
@@ -136,7 +134,9 @@ def render_template(name: str, language: str, **context: Any) -> str:
 
 
 def font_faces(url_for) -> list[dict[str, Any]]:
-    """@font-face rules for the bundled fonts; `url_for(file_name)` says where each file will be."""
+    """@font-face rules for the bundled fonts; `url_for(file_name)` says where each file will be. Public Sans and
+    Merriweather are drawn for Latin only (`latin_only`); Noto Serif (Greek and Cyrillic only, for the serif
+    text) and Noto Sans take every other script they have, so each role keeps one typeface family's look."""
     faces = [
         ("Public Sans", "PublicSans-Regular.ttf", 400, "normal"),
         ("Public Sans", "PublicSans-Italic.ttf", 400, "italic"),
@@ -147,12 +147,23 @@ def font_faces(url_for) -> list[dict[str, Any]]:
         ("Merriweather", "Latin-Merriweather-Italic.ttf", 400, "italic"),
         ("Merriweather", "Latin-Merriweather-Bold.ttf", 700, "normal"),
         ("Merriweather", "Latin-Merriweather-BoldItalic.ttf", 700, "italic"),
+        ("Noto Serif", "GreekCyrillic-NotoSerif-Regular.ttf", 400, "normal"),
+        ("Noto Serif", "GreekCyrillic-NotoSerif-Italic.ttf", 400, "italic"),
+        ("Noto Serif", "GreekCyrillic-NotoSerif-Bold.ttf", 700, "normal"),
+        ("Noto Serif", "GreekCyrillic-NotoSerif-BoldItalic.ttf", 700, "italic"),
         ("Noto Sans", "NotoSans-Regular.ttf", 400, "normal"),
         ("Noto Sans", "NotoSans-Italic.ttf", 400, "italic"),
         ("Noto Sans", "NotoSans-Bold.ttf", 700, "normal"),
         ("Noto Sans", "NotoSans-BoldItalic.ttf", 700, "italic"),
     ]
     return [
-        {"family": family, "file": file, "url": url_for(file), "weight": weight, "style": style}
+        {
+            "family": family,
+            "file": file,
+            "url": url_for(file),
+            "weight": weight,
+            "style": style,
+            "latin_only": family in ("Public Sans", "Merriweather"),
+        }
         for family, file, weight, style in faces
     ]

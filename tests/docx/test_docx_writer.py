@@ -329,14 +329,15 @@ def test_spanish_article_gets_spanish_fixed_text(tmp_path):
 # ---------------------------------------------------------------- colour contrast
 
 
-def test_style_colours_reach_4_5_to_1_and_no_theme_colour_overrides_them(docx_builds):
+def test_style_colours_reach_5_to_1_and_no_theme_colour_overrides_them(docx_builds):
+    """WCAG asks 4.5:1; every text colour keeps a margin above it (issue 19: the caption's #4A79B1 was 4.51:1)."""
     for built in docx_builds.values():
         styles = built.part("word/styles.xml")
         for colour in styles.iter(w("color")):
             assert colour.get(w("themeColor")) is None
             rgb = oxml.parse_hex(colour.get(w("val")))
             if rgb is not None:
-                assert oxml.contrast_ratio(rgb, oxml.WHITE) >= 4.5, colour.get(w("val"))
+                assert oxml.contrast_ratio(rgb, oxml.WHITE) >= 5.0, colour.get(w("val"))
     heading2 = styles_by_id(built)["Heading2"].find("w:rPr/w:color", NS).get(w("val"))
     assert heading2 != "4F81BD"
 
@@ -344,7 +345,7 @@ def test_style_colours_reach_4_5_to_1_and_no_theme_colour_overrides_them(docx_bu
 def test_darkening_keeps_the_hue_and_reaches_the_minimum():
     darker = oxml.darken_until_readable((0x4F, 0x81, 0xBD))
     rgb = oxml.parse_hex(darker)
-    assert 4.5 <= oxml.contrast_ratio(rgb, oxml.WHITE) < 5.0
+    assert 5.0 <= oxml.contrast_ratio(rgb, oxml.WHITE) < 5.5
     assert rgb[2] > rgb[1] > rgb[0]  # still blue
 
 

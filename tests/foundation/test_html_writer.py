@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from lxml import html as lxml_html
 
-from exporter.model import Article, plain_text
+from exporter.model import Article, is_numbered, plain_text
 from exporter.options import BuildOptions
 from exporter.readers import read_document
 from exporter.run.manifest import MANIFEST_NAME
@@ -39,9 +39,14 @@ def test_every_figure_fact_is_in_the_page(built_samples: Path, sample: Path) -> 
     article: Article = read_document(sample, BuildOptions()).document
     doc = page(built_samples, sample.stem)
     figures = doc.xpath("//figure[contains(concat(' ', @class, ' '), ' figure ')]")
-    model_figures = [b for b in article.body if b.type == "figure"]
+    # An ornament (decorative, no caption) is a plain img, not a figure: it names nothing.
+    model_figures = [b for b in article.body if b.type == "figure" and is_numbered(b)]
+    ornaments = [b for b in article.body if b.type == "figure" and not is_numbered(b)]
+    assert len(doc.xpath("//img[@alt=''][not(ancestor::figure)]")) == len(ornaments)
     assert len(figures) == len(model_figures)
+    numbers = article.figure_numbers()
     for element, figure in zip(figures, model_figures, strict=True):
+        assert element.find("figcaption/span").text_content() == f"Figure {numbers[id(figure)]}."
         caption = element.find("figcaption")
         caption_text = caption.text_content() if caption is not None else ""
         img = element.find("img")

@@ -283,7 +283,7 @@ def test_fonts_are_bundled_embedded_subset_and_no_notdef(tagged):
                 base = str(descendant.BaseFont)[1:]
                 assert re.match(r"^[A-Z]{6}\+", base), f"{name}: font {base} is not subset"
                 family = base.split("+", 1)[1].replace("-", "")
-                assert family.startswith(("PublicSans", "Merriweather", "NotoSans")), (name, base)
+                assert family.startswith(("PublicSans", "Merriweather", "NotoSerif", "NotoSans")), (name, base)
 
 
 def test_latin_cyrillic_greek_text_comes_back(tagged):

@@ -8,7 +8,8 @@ carry (source URL, agency, retrieval date, identifiers) goes into custom documen
 editing.
 
 A press packet is a cover (the packet title in Word's Title style, then subtitle, office, date and note), a
-real TOC field with its result filled in, then each article from a new page, headline in Heading 1 with a
+real TOC field of the headlines with its result filled in (page numbers from the PDF of the same build), then
+each article from a new page, headline in Heading 1 with a
 bookmark, with its own provenance block, its own language where it differs, and one continuous SEQ Figure
 numbering. The packet title is deliberately not a heading: the articles are the document's top-level
 sections (Heading 1: what the TOC field collects with its outline-level switch and Word's navigation
@@ -59,6 +60,7 @@ from exporter.model import (
     TableCell,
     TableRow,
     Text,
+    is_numbered,
     plain_text,
 )
 from exporter.model import (
@@ -78,6 +80,7 @@ INLINE_PICTURE_HEIGHT = Pt(13)
 PAGE_SIZES = {"letter": (Inches(8.5), Inches(11)), "a4": (Mm(210), Mm(297))}
 MARGIN = Inches(1)
 CODE_FONT = "Courier New"
+LOGO_HEIGHT = Inches(0.9)  # the office's logo on a packet's cover
 QUOTE_STYLE = "Quotations"
 
 
@@ -149,6 +152,9 @@ class DocxBuilder:
         oxml.rename_style(styles, "Caption", "Caption")
         # Looked up by id: python-docx's name lookup expects the template's lower-case "caption".
         self.caption_style = next(style for style in self.doc.styles if style.style_id == "Caption")
+        # A caption's lines (title, caption, credit, rights) stay on one page, as a style rule so that captions
+        # added while editing do too; the picture before it keeps with it (keep_with_next in _figure).
+        self.caption_style.paragraph_format.keep_together = True
         oxml.ensure_hyperlink_style(styles)
         # pandoc's name for inline code, so a round trip through pandoc keeps code as code.
         oxml.add_character_style_xml(
@@ -212,6 +218,12 @@ class DocxBuilder:
     def add_cover(self, packet: Packet) -> None:
         """The packet's cover as real, editable text. Title style, not a heading (see the module notes)."""
         oxml.remove_paragraph_borders(self.doc.styles.element, "Title")
+        logo = self.context.image_for(packet.logo, MAX_IMAGE_EDGE) if packet.logo else None
+        if logo is not None:
+            run = self.linear.paragraph().add_run()
+            height = min(LOGO_HEIGHT, Emu(self.text_width * logo.height // logo.width))
+            self.linear.picture(run, logo.data, logo.digest, None, height)
+            oxml.set_picture_alt(run, packet.logo.alt or "")
         self.linear.paragraph(packet.title, style="Title")
         if packet.subtitle:
             self.linear.paragraph(packet.subtitle, style="Dek")
@@ -231,28 +243,23 @@ class DocxBuilder:
         )
 
     def add_table_of_contents(self) -> None:
-        """After the cover: a TOC field listing every Heading 1 and Heading 2 (outline levels 1-2), each
-        entry a hyperlink to a bookmark on its heading. Article headlines get readable bookmark names
-        (Article_01 ...), section headings hidden ones (leading underscore, as Word's own _Toc names)."""
+        """After the cover: a TOC field listing every article's headline (Heading 1), each entry a hyperlink to
+        a bookmark on it (Article_01 ...) and, when the PDF was laid out in the same build, the page the
+        article starts on there."""
+        # The style id as written (`paragraph.style` would resolve it through every style, per paragraph).
+        headlines = [paragraph for paragraph in self.doc.paragraphs if paragraph._p.style == "Heading1"]
+        pages = self.context.article_pages
+        if pages is None or len(pages) != len(headlines):
+            pages = [None] * len(headlines)
         entries: list[oxml.TocEntry] = []
-        article = section = 0
-        for paragraph in self.doc.paragraphs:
-            # The style id as written (`paragraph.style` would resolve it through every style, per paragraph).
-            style = paragraph._p.style or ""
-            if style == "Heading1":
-                article, section = article + 1, 0
-                name = article_bookmark(article)
-                level = 1
-            elif style == "Heading2":
-                section += 1
-                name = f"_Toc_Article_{article:02d}_{section:02d}"
-                level = 2
-            else:
-                continue
+        for article, (paragraph, page) in enumerate(zip(headlines, pages, strict=True), start=1):
+            name = article_bookmark(article)
             self.bookmarks += 1
             oxml.add_bookmark(paragraph, self.bookmarks, name)
-            entries.append(oxml.TocEntry(level, paragraph.text, name, oxml.run_language(paragraph)))
-        toc = oxml.table_of_contents(self._("Contents"), entries)
+            entries.append(oxml.TocEntry(1, paragraph.text, name, oxml.run_language(paragraph), page))
+        section = self.doc.sections[0]
+        text_width = int((section.page_width - section.left_margin - section.right_margin) / Twips(1))
+        toc = oxml.table_of_contents(self._("Contents"), entries, text_width)
         if self.cover_end is not None:
             self.cover_end.addnext(toc)
         else:
@@ -423,8 +430,7 @@ class DocxBuilder:
 
     def _figure(self, figure: Figure) -> None:
         shown = self._picture_or_placeholder(figure)
-        has_caption_text = figure.title or figure.caption or figure.credit or figure.virin or figure.rights
-        if figure.decorative and not has_caption_text:
+        if not is_numbered(figure):  # an ornament: no caption, no number
             return
         if shown is not None:
             oxml.set_keep_with_next(shown)
@@ -516,10 +522,9 @@ class DocxBuilder:
         shown = self._picture_or_placeholder(media.poster) if media.poster is not None else None
         if shown is not None:
             oxml.set_keep_with_next(shown)
-            description = self._caption_start("Figure")
-        else:
-            # No picture: a described paragraph, not a caption (there is nothing for it to caption).
-            description = self.linear.paragraph()
+        # Numbered as every format numbers it (model.is_numbered), even when the poster file is missing; without
+        # a poster, a described paragraph, not a caption (there is nothing for it to caption).
+        description = self._caption_start("Figure") if media.poster is not None else self.linear.paragraph()
         description.add_run(label + " ").bold = True
         self._caption_parts(description, media.title, media.caption, media.credit, media.virin, None, extra)
         href = safe_href(media.url)

@@ -40,7 +40,9 @@ CUSTOM_PROPERTY_FMTID = "{D5CDD505-2E9C-101B-9397-08002B2CF9AE}"
 CUSTOM_PROPERTIES_TYPE = "application/vnd.openxmlformats-officedocument.custom-properties+xml"
 STYLES_WITH_EFFECTS = "http://schemas.microsoft.com/office/2007/relationships/stylesWithEffects"
 
-MIN_CONTRAST = 4.5
+# What the writer darkens text colours to: WCAG's 4.5:1 with a margin, so no colour sits at the edge (#4A79B1 was
+# 4.51:1) and a slightly different rendering or print cannot push it below.
+TARGET_CONTRAST = 5.0
 WHITE = (255, 255, 255)
 # Word's own hyperlink blue (Office 2013+ theme), 5.9:1 on white.
 HYPERLINK_COLOUR = "0563C1"
@@ -78,16 +80,17 @@ def parse_hex(value: str) -> tuple[int, int, int] | None:
 
 
 def darken_until_readable(rgb: tuple[int, int, int], background: tuple[int, int, int] = WHITE) -> str:
-    """The same hue, darkened in small steps until it reaches 4.5:1 on the background."""
+    """The same hue, darkened in small steps until it reaches TARGET_CONTRAST on the background."""
     r, g, b = rgb
     factor = 1.0
-    while contrast_ratio((int(r * factor), int(g * factor), int(b * factor)), background) < MIN_CONTRAST:
+    while contrast_ratio((int(r * factor), int(g * factor), int(b * factor)), background) < TARGET_CONTRAST:
         factor -= 0.02
     return f"{int(r * factor):02X}{int(g * factor):02X}{int(b * factor):02X}"
 
 
 def fix_style_colours(styles_element: etree._Element) -> None:
-    """Make every colour the styles define readable on white (the default template's #4F81BD is 4.0:1).
+    """Make every colour the styles define readable on white with a margin (TARGET_CONTRAST; the default
+    template's #4F81BD is 4.0:1).
 
     Theme references are dropped: Word draws `w:themeColor` in preference to `w:val`, so leaving them would
     keep the theme's low-contrast accent whatever `w:val` says.
@@ -96,7 +99,7 @@ def fix_style_colours(styles_element: etree._Element) -> None:
         for attribute in ("w:themeColor", "w:themeShade", "w:themeTint"):
             colour.attrib.pop(qn(attribute), None)
         rgb = parse_hex(colour.get(qn("w:val"), ""))
-        if rgb is not None and contrast_ratio(rgb, WHITE) < MIN_CONTRAST:
+        if rgb is not None and contrast_ratio(rgb, WHITE) < TARGET_CONTRAST:
             colour.set(qn("w:val"), darken_until_readable(rgb))
     # Borders drawn in the accent colour are not text, but keep them consistent with the headings.
     for border_parent in styles_element.iter(qn("w:pBdr")):
@@ -444,27 +447,31 @@ def add_bookmark(paragraph: Paragraph, bookmark_id: int, name: str) -> None:
     p.append(end)
 
 
-TOC_INSTRUCTION = ' TOC \\o "1-2" \\h \\z \\u '
+# Headlines only (Heading 1): a packet's contents list its articles, not their sections (every article's
+# "Source" heading would repeat).
+TOC_INSTRUCTION = ' TOC \\o "1-1" \\h \\z \\u '
 
 
 @dataclass(frozen=True)
 class TocEntry:
-    level: int  # 1 or 2
+    level: int  # 1 (headlines)
     text: str
     bookmark: str
     lang: str | None = None  # the heading's language when it differs from the document's
+    page: int | None = None  # the page number shown until the field is updated
 
 
-def table_of_contents(heading: str, entries: Sequence[TocEntry]) -> etree._Element:
+def table_of_contents(heading: str, entries: Sequence[TocEntry], text_width: int) -> etree._Element:
     """A real TOC field inside Word's "Table of Contents" building block, as Word's References > Table of
     Contents writes it.
 
     The field result is filled in (one hyperlinked entry per heading, pointing at its bookmark), so programs
     that do not compute fields still show a working contents list: pandoc, and LibreOffice, which imports the
     result as its index and converts it to a tagged PDF TOC (TOC > TOCI > Link) without recomputing it. Page
-    numbers depend on a layout the exporter does not do, so the result has none rather than wrong ones:
-    `w:dirty` asks Word to update the field (adding page numbers) when the document is opened; "Update
-    Table" in Word, or Tools > Update > Update All in LibreOffice, refreshes it at any time.
+    numbers, when known (`TocEntry.page`, from the PDF's layout of the same build), sit after a dot-leader tab
+    at the right edge (`text_width`, twips): Word's layout differs a little, so `w:dirty` asks Word to update
+    the field when the document is opened; "Update Table" in Word, or Tools > Update > Update All in
+    LibreOffice, refreshes it at any time.
     """
     w = f'xmlns:w="{W_NS}"'
     paragraphs = [
@@ -483,11 +490,13 @@ def table_of_contents(heading: str, entries: Sequence[TocEntry]) -> etree._Eleme
         # TOCI element in LibreOffice's tagged PDF.
         language = f'<w:lang w:val="{quoteattr_value(entry.lang)}"/>' if entry.lang else ""
         run_properties = f"<w:rPr>{language}</w:rPr>" if language else ""
+        page = f"<w:r><w:tab/></w:r><w:r><w:t>{entry.page}</w:t></w:r>" if entry.page is not None else ""
         paragraphs.append(
-            f'<w:p {w}><w:pPr><w:pStyle w:val="TOC{entry.level}"/></w:pPr>'
+            f'<w:p {w}><w:pPr><w:pStyle w:val="TOC{entry.level}"/>'
+            f'<w:tabs><w:tab w:val="right" w:leader="dot" w:pos="{text_width}"/></w:tabs></w:pPr>'
             + (field_start if index == 0 else "")
             + f'<w:hyperlink w:anchor="{quoteattr_value(entry.bookmark)}" w:history="1">'
-            f'<w:r>{run_properties}<w:t xml:space="preserve">{escape(entry.text)}</w:t></w:r></w:hyperlink>'
+            f'<w:r>{run_properties}<w:t xml:space="preserve">{escape(entry.text)}</w:t></w:r>{page}</w:hyperlink>'
             + (field_end if index == len(entries) - 1 else "")
             + "</w:p>"
         )

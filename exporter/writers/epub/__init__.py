@@ -92,7 +92,7 @@ def build_epub(
         content.render_article(article, article_file_name(index, len(articles)), links, numbering)
         for index, article in enumerate(articles)
     ]
-    cover = content.render_cover(packet, COVER_FILE) if packet is not None else None
+    cover = content.render_cover(packet, COVER_FILE, links) if packet is not None else None
     facts = a11y.ContentFacts()
     for article in articles:
         embedded = {id(figure) for figure in article.figures() if links.src(figure) is not None}

@@ -86,6 +86,7 @@ def render_article(
         image_ratio=links.ratio,
         anchor=numbering.anchor,
         figure_number=numbering.figure_number,
+        figure_id=numbering.figure_id,
         footnote=numbering.footnote,
     )
     data = xhtml.encode("utf-8")
@@ -94,13 +95,18 @@ def render_article(
                            article_headings(article, numbering, file_name))
 
 
-def render_cover(packet: Packet, file_name: str) -> ContentDocument:
-    """The packet's cover as real text (title, subtitle, issuing office, date, cover note), not a picture."""
+def render_cover(packet: Packet, file_name: str, links: ImageLinks) -> ContentDocument:
+    """The packet's cover as real text (title, subtitle, issuing office, date, cover note) with the office's
+    logo when it has one, not a picture."""
+    up = "../" * file_name.count("/")
+    logo_src = links.src(packet.logo) if packet.logo else None
     xhtml = render_template(
         "epub/cover.xhtml.j2",
         packet.language,
         packet=packet,
-        stylesheet="../" * file_name.count("/") + STYLESHEET,
+        stylesheet=up + STYLESHEET,
+        logo_src=up + logo_src if logo_src else None,
+        xhtml=True,
     )
     data = xhtml.encode("utf-8")
     ensure_well_formed(data, file_name)

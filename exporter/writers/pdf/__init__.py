@@ -29,17 +29,11 @@ def print_html(context: RenderContext) -> str:
 
 
 def write(context: RenderContext) -> Rendered:
-    from exporter.writers.pdf.coverage import uncovered_characters
+    from exporter.writers.pdf.coverage import missing_scripts
 
     document = context.document
-    missing = uncovered_characters(document)
-    if missing:
-        listed = ", ".join(f"U+{ord(c):04X}" for c in missing[:8]) + (" ..." if len(missing) > 8 else "")
-        context.warnings.warn(
-            f"PDF: {len(missing)} character(s) are in no bundled font and will show as empty boxes, "
-            f"which PDF/UA does not allow: {listed}",
-            file=context.source_path,
-        )
+    for missing in missing_scripts(document):
+        context.warnings.warn(f"PDF: {missing.describe()}", file=context.source_path)
     if isinstance(document, Packet):
         from exporter.writers.pdf.packet import write_packet
 
@@ -48,4 +42,6 @@ def write(context: RenderContext) -> Rendered:
     from exporter.writers.pdf.repair import repair
 
     rendered = render_pdf(print_html(context), context, document)
+    # The DOCX writer, when it runs in the same build, numbers its contents from this layout.
+    context.article_pages = rendered.article_pages
     return Rendered(repair(rendered.data, rendered.recording, document, context.options))

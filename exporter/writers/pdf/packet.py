@@ -34,7 +34,6 @@ from exporter.errors import ExportError, Warnings
 from exporter.model import Article, Packet
 from exporter.options import BuildOptions
 from exporter.writers.base import RenderContext
-from exporter.writers.templating import is_numbered, walk_blocks
 
 # Article pages per furniture run: a fixed number, so that the output does not depend on --jobs.
 FURNITURE_RUN_PAGES = 60
@@ -83,6 +82,7 @@ class RenderedFront:
     data: bytes
     pages: int
     warnings: list[str]
+    files_read: list[Path] = field(default_factory=list)  # the cover's logo
 
 
 @dataclass(frozen=True)
@@ -102,13 +102,13 @@ def part_jobs(context: RenderContext) -> list[PartJob]:
     figures = 0
     for index, article in enumerate(packet.articles, start=1):
         images = {
-            figure.image: context.embedded_images[figure.image]
-            for figure in article.figures()
-            if figure.image in context.embedded_images
+            picture.image: context.embedded_images[picture.image]
+            for picture in [*article.figures(), *article.inline_images()]
+            if picture.image in context.embedded_images
         }
         jobs.append(PartJob(article, index, figures, packet.language, context.options, context.source_path,
                             context.confinement, images))
-        figures += sum(1 for block in walk_blocks(article.body) if is_numbered(block))
+        figures += max(article.figure_numbers().values(), default=0)
     return jobs
 
 
@@ -129,16 +129,19 @@ def render_part(job: PartJob) -> RenderedPart:
 
 
 def render_front(job: FrontJob) -> RenderedFront:
-    from exporter.writers.pdf.render import packet_front_html, render_pdf
+    from exporter.writers.html import ImageLinks
+    from exporter.writers.pdf.render import MAX_IMAGE_EDGE, packet_front_html, render_pdf
     from exporter.writers.pdf.repair import repair
 
     packet = job.packet
     warnings = Warnings(strict=job.options.strict)
     context = RenderContext(packet, job.options, job.source_path, job.confinement, warnings, job.source_path.stem)
     first_pages = list(job.first_pages or [0] * len(packet.articles))
-    rendered = render_pdf(packet_front_html(job.options, packet, first_pages), context, packet)
+    links = ImageLinks(context, "", embed=True, max_edge=MAX_IMAGE_EDGE)
+    logo_src = links.src(packet.logo) if packet.logo else None
+    rendered = render_pdf(packet_front_html(job.options, packet, first_pages, logo_src), context, packet)
     return RenderedFront(repair(rendered.data, rendered.recording, packet, job.options), rendered.pages,
-                         warnings.messages)
+                         warnings.messages, context.files_read)
 
 
 def front_job(context: RenderContext, page_counts: list[int] | None, front_pages: int = 0) -> FrontJob:
@@ -197,6 +200,9 @@ def write_packet(context: RenderContext, executor: Executor | None = None) -> by
             front = next(fronts)
             if front.pages == front_pages:
                 context.warnings.messages.extend(front.warnings)
+                context.files_read.extend(front.files_read)
+                # The DOCX writer, when it runs in the same build, numbers its contents from these pages.
+                context.article_pages = list(accumulate([front_pages + 1, *page_counts[:-1]]))
                 return merge_packet(front.data, furniture, parts)
             front_pages = front.pages
         raise ExportError("internal error: the packet's contents do not settle on a number of pages")

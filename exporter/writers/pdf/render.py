@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import mimetypes
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
@@ -23,6 +23,7 @@ from exporter.provenance import ProvenanceView, provenance_view
 from exporter.resources import fonts_dir
 from exporter.writers.base import IMAGE_EDGES, RenderContext
 from exporter.writers.html import ImageLinks
+from exporter.writers.pdf.placement import article_first_pages, placed
 from exporter.writers.pdf.tagging import TagRecording, recording
 from exporter.writers.templating import Numbering, font_faces, render_template
 
@@ -31,7 +32,8 @@ MAX_IMAGE_EDGE = IMAGE_EDGES["pdf"]
 RUNNING_TITLE_LENGTH = 60
 PAGE_SIZES = {"letter": "letter", "a4": "A4"}
 # Public Sans and Merriweather are used for Latin only. Public Sans also has a few Greek letters (π as a math
-# sign): without this limit a Greek word would switch fonts mid-word. Everything else falls back to Noto Sans.
+# sign): without this limit a Greek word would switch fonts mid-word. Everything else falls back to Noto Serif
+# (Greek and Cyrillic, in serif text) or Noto Sans.
 LATIN_RANGES = (
     "U+0000-024F, U+0259, U+02B0-02FF, U+0300-036F, U+1E00-1EFF, U+2000-206F, U+20A0-20CF, U+2100-2122"
 )
@@ -69,6 +71,7 @@ class RenderedPdf:
     recording: TagRecording
     html: str
     pages: int
+    article_pages: list[int] = field(default_factory=list)  # the first page of each article
 
 
 def short_title(title: str, limit: int = RUNNING_TITLE_LENGTH) -> str:
@@ -158,7 +161,7 @@ def print_css(
     (a packet's article, rendered on its own, has none: the merge lays the packet's under it).
     `first_page_number`: the page furniture of a packet's article pages, numbered on from there."""
     faces = [
-        {**face, "unicode_range": latin_range_of(face["file"]) if face["family"] != "Noto Sans" else None}
+        {**face, "unicode_range": latin_range_of(face["file"]) if face["latin_only"] else None}
         for face in font_faces(lambda name: (fonts_dir() / name).as_uri())
     ]
     # The shared CSS without its @font-face rules: print.css.j2 declares the same faces with unicode-range.
@@ -203,6 +206,7 @@ def _body_arguments(links: ImageLinks, numbering: Numbering) -> dict:
         "image_ratio": lambda figure: decorative_ratio(links, figure),
         "anchor": numbering.anchor,
         "figure_number": numbering.figure_number,
+        "figure_id": numbering.figure_id,
         "footnote": numbering.footnote,
     }
 
@@ -238,8 +242,11 @@ def packet_part_css(options: BuildOptions, packet_language: str) -> str:
     return str(print_css(options, packet_language, running_title="", packet=True, furniture=False))
 
 
-def packet_front_html(options: BuildOptions, packet: Packet, first_pages: list[int]) -> str:
-    """The packet's cover and contents; `first_pages`: the number of each article's first page."""
+def packet_front_html(
+    options: BuildOptions, packet: Packet, first_pages: list[int], logo_src: str | None = None
+) -> str:
+    """The packet's cover and contents; `first_pages`: the number of each article's first page; `logo_src`:
+    the cover's logo, when the packet has one."""
     language = packet.language
     entries = [
         packet_entry(article, index, language, first_page)
@@ -251,6 +258,7 @@ def packet_front_html(options: BuildOptions, packet: Packet, first_pages: list[i
         packet=packet,
         entries=entries,
         css=print_css(options, language, running_title=packet.title, packet=True),
+        logo_src=logo_src,
     )
 
 
@@ -372,15 +380,20 @@ def render_pdf(
     errors = _WeasyPrintErrors()
     logger.addHandler(errors)
     try:
-        shared = {}
+        sheets, shared = [], {}
         if stylesheet is not None:
             css, fonts = shared_stylesheet(stylesheet)
-            shared = {"stylesheets": [css], "font_config": fonts}
-        document = weasyprint.HTML(
+            sheets, shared = [css], {"font_config": fonts}
+        source = weasyprint.HTML(
             string=html,
             base_url=context.base_dir.resolve().as_uri() + "/",
             url_fetcher=confined_fetcher(context.confinement),
-        ).render(**shared)
+        )
+
+        def layout(extra_css: str):
+            return source.render(stylesheets=[*sheets, weasyprint.CSS(string=extra_css)], **shared)
+
+        document = placed(layout, source.etree_element)
         with recording() as record:
             data = document.write_pdf(
                 pdf_variant=variant,
@@ -390,4 +403,4 @@ def render_pdf(
         logger.removeHandler(errors)
     for message in errors.messages:
         context.warnings.warn(f"PDF renderer: {message}", file=context.source_path)
-    return RenderedPdf(data, record, html, len(document.pages))
+    return RenderedPdf(data, record, html, len(document.pages), article_first_pages(document))

@@ -206,6 +206,7 @@ def repair(
     margin_content_as_pagination_artifacts(tree)
     repeated_table_headers_as_artifacts(tree)
     join_fragments(tree)
+    figures_in_reading_order(tree)
     whitespace_only_as_artifacts(tree)
     figures_as_div_with_caption(tree)
     footnotes_as_notes(tree)
@@ -312,6 +313,27 @@ def join_fragments(tree: Tree) -> None:
                 keeper.append(kid)
             fragment.kids = []
             fragment.parent.remove(fragment)
+
+
+def figures_in_reading_order(tree: Tree) -> None:
+    """A figure that the text after it flowed up before (placement.move_down, class `moved-N`) is drawn after N
+    blocks it precedes in the model: its element goes back before them, so the tree reads in the model's order."""
+    for node in list(tree.walk()):
+        classes = (node.facts.attributes.get("class", "") if node.facts else "").split()
+        moved = next((int(name[6:]) for name in classes if name.startswith("moved-")), 0)
+        if node.facts is None or node.facts.tag != "figure" or not moved or node.parent is None:
+            continue
+        kids = node.parent.kids
+        index = kids.index(node)
+        passed = [i for i, kid in enumerate(kids[:index]) if isinstance(kid, Node) and not _is_ornament(kid)][-moved:]
+        if len(passed) == moved:
+            kids.remove(node)
+            kids.insert(passed[0], node)
+
+
+def _is_ornament(node: Node) -> bool:
+    """A decorative image without caption: a figure element that draws only a background (an artifact)."""
+    return node.facts is not None and node.facts.tag == "figure" and not any(node.marked_content())
 
 
 def whitespace_only_as_artifacts(tree: Tree) -> None:
