@@ -77,11 +77,17 @@ def test_generated_articles_in_covered_scripts_build(data: dict) -> None:
 
 
 def test_a_sample_of_generated_outputs_passes_the_validators() -> None:
-    from exporter.checks.report import overall_exit_code
     from exporter.checks.run import check_files
 
     assert SAMPLED, "the property test above produced no outputs to validate"
     files = [stem.with_suffix(f".{fmt}") for stem in SAMPLED for fmt in ("pdf", "epub", "docx")]
     results = check_files(files)
-    problems = [(r.target.name, r.check, r.status, r.findings[:3], r.reason) for r in results if r.status != "passed"]
-    assert overall_exit_code(results) == ExitCode.OK, problems
+    # DOCX-HEADING-FAKE judges the author's text (a short paragraph all in bold reads like a heading), which the
+    # writer keeps as written; the generator writes such paragraphs at random. Every other finding is a defect.
+    authored = {"DOCX-HEADING-FAKE"}
+    problems = [
+        (r.target.name, r.check, r.status, r.findings[:3], r.reason)
+        for r in results
+        if r.status != "passed" and not (r.findings and all(f.code in authored for f in r.findings))
+    ]
+    assert not problems

@@ -102,11 +102,13 @@ class Captions:
         return match.end() if match else 0
 
     def text_atoms(self, para: Para) -> list[Atom]:
-        """The caption without its "Table 1: " label; a caption that is only its label keeps it."""
+        """The caption without its "Table 1: " label: the outputs number captions themselves. A caption
+        that is only a numbered label ("Figure 3." from a SEQ field) has no text of its own; one that is only
+        words ("Photo") keeps them."""
         length = self.prefix_length(para)
         rest = drop_prefix(para.atoms, length)
         if not atoms_text(rest).strip():
-            return list(para.atoms)
+            return [] if length and para.sequences else list(para.atoms)
         if length:
             self.counts["caption_label"] += 1
         return rest
