@@ -82,10 +82,13 @@ def _largest(edges: list[int | None]) -> int | None:
 
 def _process(data: bytes, edges: list[int | None], name: str) -> list[ProcessedImage]:
     """One decode of `data`, one output per long-edge limit in `edges` (None: no limit)."""
-    from PIL import Image, ImageOps, UnidentifiedImageError
+    from PIL import Image, ImageFile, ImageOps, UnidentifiedImageError
 
     if not data:
         raise ExportError(f"image {name} is empty (zero bytes)")
+    # WeasyPrint sets this for the whole process when it is imported; a damaged image is refused here whatever
+    # ran before (WeasyPrint only ever receives the images made here).
+    ImageFile.LOAD_TRUNCATED_IMAGES = False
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)

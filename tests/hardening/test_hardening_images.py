@@ -128,3 +128,21 @@ def test_no_camera_metadata_in_any_format(tmp_path: Path, exporter_cli) -> None:
             assert b"Exif\x00\x00" not in data and b"CameraMaker" not in data, fmt
     with Image.open(io.BytesIO(found["docx"][0])) as docx_image:
         assert docx_image.size == (40, 80)
+
+
+def test_a_damaged_image_is_refused_after_weasyprint_was_imported() -> None:
+    """WeasyPrint's import turns on Pillow's LOAD_TRUNCATED_IMAGES for the whole process: a PDF built earlier in
+    the same process (a batch, the web app's warm workers) must not make a cut-off photo pass as whole."""
+    import random
+
+    import weasyprint  # noqa: F401 - imported for its side effect on Pillow
+
+    from exporter.errors import ExportError
+    from exporter.images import clear_cache, process_image
+
+    buffer = io.BytesIO()
+    Image.frombytes("RGB", (64, 64), random.Random(0).randbytes(64 * 64 * 3)).save(buffer, "PNG")
+    cut = buffer.getvalue()[: len(buffer.getvalue()) * 3 // 5]
+    clear_cache()
+    with pytest.raises(ExportError, match="damaged or truncated"):
+        process_image(cut, max_edge=2000, name="cut.png")

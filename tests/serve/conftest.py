@@ -15,10 +15,16 @@ from exporter.run.executors import InProcess
 from exporter.serve.app import ServeConfig, create_app
 from exporter.serve.jobs import JobStore
 
-PNG_1X1 = bytes.fromhex(
-    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
-    "1f15c4890000000d49444154789c6360f8cfc0f01f0005000201e3d6b8a40000000049454e44ae426082"
-)
+
+def _png_1x1() -> bytes:
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGBA", (1, 1), (20, 90, 160, 255)).save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+PNG_1X1 = _png_1x1()
 
 
 def article(alt: str | None, title: str = "A test article") -> str:
