@@ -40,7 +40,6 @@ from exporter.writers.pdf.packet import (
     render_part,
     write_packet,
 )
-from exporter.writers.templating import is_numbered, walk_blocks
 from tests.conftest import run_exporter
 from tests.packets.packet_pdf_support import SAMPLE_PACKET, articles, toc_entries, write_multilingual_packet
 from tests.pdf.pdf_inspect import TaggedPdf, squash
@@ -180,7 +179,7 @@ def test_figures_are_numbered_once_through_the_packet(merged):
     pages = {page.obj.objgen: index for index, page in enumerate(merged.pdf.pdf.pages)}
     numbered = sorted((int(match[2]), pages[names[name][0].objgen]) for name in names
                       if (match := re.fullmatch(r"(figure|media)-(\d+)", name)))
-    expected = sum(1 for a in merged.packet.articles for block in walk_blocks(a.body) if is_numbered(block))
+    expected = sum(max(a.figure_numbers().values(), default=0) for a in merged.packet.articles)
     assert [number for number, _ in numbered] == list(range(1, expected + 1)) and expected >= 4
     assert [page for _, page in numbered] == sorted(page for _, page in numbered)
 
