@@ -20,6 +20,8 @@ from exporter.pipeline import export, prepare
 from exporter.readers import ReadResult, read_document
 from tests.conftest import FIXED_EPOCH, SAMPLE_ARTICLES
 
+FORMATS = ("html", "pdf", "epub", "docx")
+
 INLINE_TYPES = {"text", "emphasis", "strong", "link", "line_break", "code", "span", "superscript", "subscript",
                 "footnote"}
 
@@ -39,18 +41,23 @@ def load_article(source: Path) -> Article:
     return document
 
 
-def build_docx(source: Path, out_dir: Path) -> Path:
+def build_formats(source: Path, out_dir: Path, formats: tuple[str, ...] = FORMATS) -> dict[str, Path]:
+    """Each output by its extension, built with the suite's fixed SOURCE_DATE_EPOCH."""
     previous = os.environ.get("SOURCE_DATE_EPOCH")
     os.environ["SOURCE_DATE_EPOCH"] = FIXED_EPOCH
     try:
-        result = export(source, BuildOptions(formats=("docx",), out_dir=out_dir))
+        result = export(source, BuildOptions(formats=formats, out_dir=out_dir))
     finally:
         if previous is None:
             os.environ.pop("SOURCE_DATE_EPOCH", None)
         else:
             os.environ["SOURCE_DATE_EPOCH"] = previous
-    [path] = [p for p in result.outputs if p.suffix == ".docx"]
-    return path
+    assert not result.error, result.error
+    return {Path(path).suffix[1:]: Path(path) for path in result.outputs}
+
+
+def build_docx(source: Path, out_dir: Path) -> Path:
+    return build_formats(source, out_dir, ("docx",))["docx"]
 
 
 def read_docx(path: Path) -> ReadResult:

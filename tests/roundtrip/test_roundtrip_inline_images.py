@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import io
 import json
-import os
 import re
 import zipfile
 from pathlib import Path
@@ -24,7 +23,7 @@ from exporter.markdown_source import to_markdown
 from exporter.model import Article, InlineImage, Link, plain_text, walk_inlines
 from exporter.options import BuildOptions
 from exporter.readers import read_document
-from tests.conftest import FIXED_EPOCH
+from tests.roundtrip.conftest import build_formats
 
 SOURCE = """---
 title: Controls of the new console
@@ -60,16 +59,7 @@ def source(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="module")
 def outputs(source, tmp_path_factory) -> dict[str, Path]:
-    from exporter.pipeline import export
-
-    out = tmp_path_factory.mktemp("inline-out")
-    os.environ["SOURCE_DATE_EPOCH"] = FIXED_EPOCH
-    try:
-        result = export(source, BuildOptions(formats=("html", "pdf", "epub", "docx"), out_dir=out))
-    finally:
-        os.environ.pop("SOURCE_DATE_EPOCH", None)
-    assert not result.error
-    return {Path(path).suffix[1:]: Path(path) for path in result.outputs}
+    return build_formats(source, tmp_path_factory.mktemp("inline-out"))
 
 
 def test_markdown_reads_an_image_in_a_sentence_as_part_of_it(source):

@@ -21,7 +21,7 @@ from exporter.markdown_source import to_markdown
 from exporter.model import Article, Footnote, Subscript, Superscript, Text, plain_text, walk_inlines
 from exporter.options import BuildOptions
 from exporter.readers import read_document
-from tests.roundtrip.conftest import assert_same_article, build_docx, comparable, load_article
+from tests.roundtrip.conftest import assert_same_article, build_docx, build_formats, comparable, load_article
 
 PNG = (Path(__file__).resolve().parents[1] / "docx" / "corpus" / "sources" / "markdown" / "images" / "photo.png")
 
@@ -92,18 +92,7 @@ def source(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="module")
 def outputs(source, tmp_path_factory) -> dict[str, Path]:
-    import os
-
-    from exporter.pipeline import export
-    from tests.conftest import FIXED_EPOCH
-
-    out = tmp_path_factory.mktemp("notes-out")
-    os.environ["SOURCE_DATE_EPOCH"] = FIXED_EPOCH
-    try:
-        result = export(source, BuildOptions(formats=("html", "pdf", "epub", "docx"), out_dir=out))
-    finally:
-        os.environ.pop("SOURCE_DATE_EPOCH", None)
-    return {Path(path).suffix[1:]: Path(path) for path in result.outputs}
+    return build_formats(source, tmp_path_factory.mktemp("notes-out"))
 
 
 def note_texts(article: Article) -> list[str]:
