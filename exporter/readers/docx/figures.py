@@ -103,12 +103,14 @@ class Captions:
 
     def text_atoms(self, para: Para) -> list[Atom]:
         """The caption without its "Table 1: " label: the outputs number captions themselves. A caption
-        that is only a numbered label ("Figure 3." from a SEQ field) has no text of its own; one that is only
-        words ("Photo") keeps them."""
+        that is only a figure's numbered label ("Figure 3." from a SEQ field) has no text of its own (every format
+        numbers figures); a table's keeps it (only the DOCX numbers tables), and so does one that is only words."""
         length = self.prefix_length(para)
         rest = drop_prefix(para.atoms, length)
         if not atoms_text(rest).strip():
-            return [] if length and para.sequences else list(para.atoms)
+            if not (length and para.sequences and self.kind(para) == "figure"):
+                return list(para.atoms)
+            rest = []
         if length:
             self.counts["caption_label"] += 1
         return rest
