@@ -114,7 +114,8 @@ class DaskBuilds:
                     )
                 self._client = Client(self._cluster)
             else:
-                self._client = Client(address, timeout="30s")
+                # Dask's own setting (default 30 s), so DASK_DISTRIBUTED__COMM__TIMEOUTS__CONNECT=10s sets it.
+                self._client = Client(address, timeout=dask.config.get("distributed.comm.timeouts.connect"))
         except (OSError, TimeoutError) as error:
             self._shut_cluster()
             raise ExportError(f"--scheduler {address}: cannot reach the Dask scheduler ({error})") from None

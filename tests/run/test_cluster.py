@@ -70,12 +70,12 @@ def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cluster]:
             client.wait_for_workers(2, timeout=120)
         yield Cluster(address, processes[1:])
     finally:
-        for process in processes:
+        # Workers first (a worker whose scheduler went away first waits to reconnect), then the scheduler.
+        for process in processes[::-1]:
             if process.poll() is None:
                 process.terminate()
-        for process in processes:
             try:
-                process.wait(timeout=30)
+                process.wait(timeout=10)
             except subprocess.TimeoutExpired:
                 process.kill()
                 process.wait()
@@ -194,7 +194,7 @@ def test_a_scheduler_that_is_not_an_address_is_a_usage_error(tmp_path: Path) -> 
 def test_an_unreachable_scheduler_is_one_line_and_nothing_is_written(tmp_path: Path) -> None:
     result = run_exporter(
         "build", SAMPLES / "eileen-collins.md", "--out", tmp_path / "out",
-        "--scheduler", f"tcp://127.0.0.1:{_free_port()}",
+        "--scheduler", f"tcp://127.0.0.1:{_free_port()}", env={"DASK_DISTRIBUTED__COMM__TIMEOUTS__CONNECT": "2s"},
     )
     assert result.returncode == 2
     assert result.stderr.startswith("error: --scheduler tcp://127.0.0.1:") and result.stderr.count("\n") == 1
