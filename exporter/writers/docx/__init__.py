@@ -19,7 +19,6 @@ exports announce.
 
 from __future__ import annotations
 
-import io
 import json
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
@@ -717,9 +716,7 @@ class DocxBuilder:
             # whose bytes (which LibreOffice keeps) are listed here.
             properties["exporter.decorative_images"] = json.dumps(sorted(self.decorative_digests))
         oxml.add_custom_properties(package, properties)
-        buffer = io.BytesIO()
-        self.doc.save(buffer)
-        return oxml.deterministic_zip(buffer.getvalue(), when)
+        return oxml.package_bytes(package, when)
 
 
 def provenance_properties(article: Article) -> dict[str, str]:

@@ -18,8 +18,10 @@ from xml.sax.saxutils import escape
 from lxml import etree
 
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.opc.package import OpcPackage
 from docx.opc.packuri import PackURI
 from docx.opc.part import Part
+from docx.opc.pkgwriter import PackageWriter
 from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import qn
 from docx.table import Table, _Cell
@@ -781,23 +783,39 @@ def drop_template_leftovers(document_part, package) -> None:
 ZIP_EPOCH = datetime(1980, 1, 1, tzinfo=UTC)
 
 
-def deterministic_zip(data: bytes, when: datetime) -> bytes:
-    """Re-pack with one fixed entry time, fixed attributes and `[Content_Types].xml` first.
+def package_bytes(package: OpcPackage, when: datetime) -> bytes:
+    """The package as a DOCX: every entry stamped with one fixed time, fixed attributes, `[Content_Types].xml`
+    first, and each part deflated once (not at all when it is compressed already).
 
-    python-docx stamps every entry with the current time, so two builds would differ.
+    python-docx's own save stamps every entry with the current time, so two builds would differ, and deflates
+    everything, which a re-pack would undo and redo. Its package writer's steps are used here with a collector
+    for the entries (python-docx is pinned in pyproject.toml).
     """
     moment = max(when.astimezone(UTC), ZIP_EPOCH)
     # ZIP stores seconds in two-second steps.
     stamp = (moment.year, moment.month, moment.day, moment.hour, moment.minute, moment.second // 2 * 2)
-    with zipfile.ZipFile(io.BytesIO(data)) as source:
-        entries = [(info.filename, source.read(info.filename)) for info in source.infolist()]
-    entries.sort(key=lambda entry: (entry[0] != "[Content_Types].xml", entry[0] != "_rels/.rels"))
+    for part in package.parts:
+        part.before_marshal()
+    entries = _Entries()
+    PackageWriter._write_content_types_stream(entries, package.parts)
+    PackageWriter._write_pkg_rels(entries, package.rels)
+    PackageWriter._write_parts(entries, package.parts)
     output = io.BytesIO()
     with zipfile.ZipFile(output, "w") as target:
-        for name, blob in entries:
+        for name, blob in entries.items:
             info = zipfile.ZipInfo(name, date_time=stamp)
             info.compress_type = zip_compression(name)
             info.create_system = 0
             info.external_attr = 0
             target.writestr(info, blob, compresslevel=9)
     return output.getvalue()
+
+
+class _Entries:
+    """Stands in for python-docx's zip writer: collects (member name, bytes) in the order it is given them."""
+
+    def __init__(self) -> None:
+        self.items: list[tuple[str, bytes]] = []
+
+    def write(self, uri: PackURI, blob: bytes) -> None:
+        self.items.append((uri.membername, blob))

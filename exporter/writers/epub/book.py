@@ -233,6 +233,8 @@ def assemble(
             "landmark_title": gettext(language, "Landmarks"),
             "mtime": metadata.modified,
             "raise_exceptions": True,
+            # package.repack deflates every entry once; ebooklib's own pass only has to be undone.
+            "compresslevel": 0,
         },
         {document.file_name: document.language for document in documents},
     )

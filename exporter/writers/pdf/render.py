@@ -364,6 +364,16 @@ def shared_stylesheet(css: str) -> tuple[Any, Any]:
     return sheet, fonts
 
 
+def take_style_elements(root) -> str:
+    """The text of the document's `<style>` elements, which are removed from it (our templates put the print
+    CSS there, and nothing else that has a URL but the bundled fonts)."""
+    parents = {child: parent for parent in root.iter() for child in parent}
+    styles = [element for element in root.iter() if element.tag == "style"]
+    for element in styles:
+        parents[element].remove(element)
+    return "\n".join(element.text or "" for element in styles)
+
+
 def fonts_only():
     """A URL fetcher for documents that need nothing but the bundled fonts."""
     return confined_fetcher(Confinement((fonts_dir().resolve(),)))
@@ -380,15 +390,16 @@ def render_pdf(
     errors = _WeasyPrintErrors()
     logger.addHandler(errors)
     try:
-        sheets, shared = [], {}
-        if stylesheet is not None:
-            css, fonts = shared_stylesheet(stylesheet)
-            sheets, shared = [css], {"font_config": fonts}
         source = weasyprint.HTML(
             string=html,
             base_url=context.base_dir.resolve().as_uri() + "/",
             url_fetcher=confined_fetcher(context.confinement),
         )
+        if stylesheet is None:
+            # Figure placement lays the document out more than once: its style sheet and fonts are read once.
+            stylesheet = take_style_elements(source.etree_element)
+        css, fonts = shared_stylesheet(stylesheet)
+        sheets, shared = [css], {"font_config": fonts}
 
         def layout(extra_css: str):
             return source.render(stylesheets=[*sheets, weasyprint.CSS(string=extra_css)], **shared)
