@@ -17,14 +17,15 @@ from exporter.resources import locale_dir
 
 @cache
 def translations(language: str) -> NullTranslations:
-    from babel.messages.mofile import write_mo
-    from babel.messages.pofile import read_po
-    from babel.support import Translations
-
     primary = language.split("-")[0].lower()
     for candidate in (language.replace("-", "_"), primary):
         po_file = locale_dir() / candidate / "LC_MESSAGES" / "messages.po"
         if po_file.is_file():
+            # Imported only here: an English document (the message ids) needs no catalog.
+            from babel.messages.mofile import write_mo
+            from babel.messages.pofile import read_po
+            from babel.support import Translations
+
             with po_file.open("rb") as handle:
                 catalog = read_po(handle, locale=candidate)
             buffer = io.BytesIO()

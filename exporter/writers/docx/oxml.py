@@ -13,7 +13,6 @@ import zipfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from xml.sax.saxutils import escape
 
 from lxml import etree
 
@@ -28,6 +27,7 @@ from docx.table import Table, _Cell
 from docx.text.paragraph import Paragraph
 from docx.text.run import Run
 from exporter.writers.base import zip_compression
+from exporter.xmltext import escape, escape_attribute
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 WP_NS = "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"
@@ -733,7 +733,7 @@ def replace_extended_properties(package) -> None:
 
 
 def quoteattr_value(value: str) -> str:
-    return escape(value, {'"': "&quot;"})
+    return escape_attribute(value)
 
 
 def custom_properties_xml(properties: dict[str, str]) -> bytes:

@@ -9,7 +9,6 @@ compressed one).
 from __future__ import annotations
 
 from datetime import datetime
-from xml.sax.saxutils import escape
 
 import pikepdf
 from pikepdf import Dictionary, Name
@@ -18,6 +17,7 @@ from exporter.identity import build_time, document_uuid
 from exporter.model import Article, Packet
 from exporter.options import BuildOptions
 from exporter.provenance import URL_FOUND, rights_statement
+from exporter.xmltext import escape
 
 PRODUCER_PREFIX = "WeasyPrint"
 CREATOR_TOOL = "gov-article-exporter"
