@@ -36,3 +36,24 @@ def test_an_installed_font_stands_in_for_what_the_bundled_fonts_lack():
     if not coverage.installed_font_has("Ե"):
         pytest.fail("no installed font has Armenian: is fonts-dejavu-core installed (scripts/setup)?")
     assert coverage.missing_scripts(armenian) == []
+
+
+def test_the_ranges_taken_as_covered_are_in_every_bundled_text_face():
+    """uncovered_characters skips the fonts' character maps for these ranges: each visible, assigned code point
+    in them must be drawn by the bundled fonts."""
+    import unicodedata
+
+    covered = coverage.bundled_code_points()
+    claimed = [
+        code_point
+        for low, high in coverage.ALWAYS_COVERED
+        for code_point in range(low, high + 1)
+        if unicodedata.category(chr(code_point)) not in {*coverage.INVISIBLE, "Cn", "Cs", "Co"}
+    ]
+    assert len(claimed) > 800
+    assert [hex(c) for c in claimed if c not in covered] == []
+
+
+def test_a_latin_document_never_reads_the_fonts(monkeypatch):
+    monkeypatch.setattr(coverage, "bundled_code_points", lambda: pytest.fail("the character maps were read"))
+    assert coverage.uncovered_characters(article("Café – “naïve” façade, 5 € ™ Ångström")) == []
