@@ -92,8 +92,8 @@ def test_imported_text_matches_pandoc_and_every_shortfall_is_explained(measureme
         if result.similarity < THRESHOLD and not result.explained
     ]
     assert not unexplained
-    # Below the threshold only where the reader said what it converted (caption numbers, a table of contents)
-    # or where pandoc leaves out text the reader keeps (a text box's anchoring paragraph, a chart's alt text).
+    # Below the threshold only where the reader said what it left out (a table of contents) or where pandoc
+    # leaves out text the reader keeps (a text box's anchoring paragraph, a picture's alt text, a chart's).
     passing = sum(result.similarity >= THRESHOLD for result in measured)
     assert passing / len(measured) >= 0.85, f"{passing} of {len(measured)}"
     complete = sum((result.recall or 0) >= THRESHOLD or result.similarity >= THRESHOLD for result in measured)

@@ -73,8 +73,6 @@ class BodyReader:
     ) -> None:
         self.items = items
         self.numbering = numbering
-        # Written by our DOCX writer: its caption numbers are the ones the writer makes again, not the author's.
-        self.own_document = own_document
         self.language = language
         self.header = Header()
         self.blocks: list[Block] = []
@@ -83,7 +81,7 @@ class BodyReader:
         self.in_header = True
         self.raw_levels: dict[int, int] = {}  # id(Heading) -> level as the document had it
         self._quote: BlockQuote | None = None
-        self.captions = Captions(language, self.warnings, self.counts)
+        self.captions = Captions(language, self.warnings, self.counts, own_document=own_document)
         self.figures = FigureMaker(self._inlines, self.warnings)
         self.lists = ListBuilder(numbering, lambda para: Paragraph(children=self._inlines(para.atoms)))
         self.label_missing = labels(language, "Photo not included.")
@@ -103,8 +101,6 @@ class BodyReader:
     def finish(self) -> Body:
         self._normalise_headings()
         related = self._related()
-        if self.own_document:
-            self.counts.pop("caption_label", None)
         self.warnings += describe(self.counts)
         return Body(self.header, self.blocks, related, self.figures.sources, self.warnings)
 
@@ -350,7 +346,7 @@ class BodyReader:
             and self.captions.is_caption(following)
             and self.captions.kind(following) != "figure"
         ):
-            caption_atoms = self.captions.text_atoms(following)
+            caption_atoms = self.captions.text_atoms(following, "table")
             consumed += 1
         caption: list[Inline] = []
         if caption_atoms is not None:
@@ -374,20 +370,19 @@ class BodyReader:
     def _caption_paragraph(self, index: int) -> int:
         para = self.items[index]
         assert isinstance(para, Para)
-        atoms = self.captions.text_atoms(para)
         following = self.items[index + 1] if index + 1 < len(self.items) else None
         if isinstance(following, TableInfo) and self.captions.kind(para) != "figure":
             self._close_list()
             self._close_quote()
-            return self._table(index + 1, atoms)
-        if self.captions.media_label(atoms) is not None:
-            self._media(atoms)
+            return self._table(index + 1, self.captions.text_atoms(para, "table"))
+        if self.captions.opens_media(para):
+            self._media(self.captions.text_atoms(para, "figure"))  # numbered as figures are
             return index + 1
         # A figure caption without its picture: the editor deleted the picture but kept the caption.
         self.warnings.append(
-            f"a caption paragraph ({atoms_text(atoms)[:60]!r}) has no picture above it; kept as a paragraph"
+            f"a caption paragraph ({atoms_text(para.atoms)[:60]!r}) has no picture above it; kept as a paragraph"
         )
-        self._emit(Paragraph(children=self._inlines(atoms)))
+        self._emit(Paragraph(children=self._inlines(self.captions.text_atoms(para, None))))
         return index + 1
 
     def _following_caption(self, index: int) -> list[Atom] | None:
@@ -399,7 +394,7 @@ class BodyReader:
             return None
         if self.captions.kind(after) == "table":
             return None
-        return self.captions.text_atoms(after)
+        return self.captions.text_atoms(after, "figure")
 
     def _picture_paragraph(self, index: int) -> int:
         para = self.items[index]

@@ -55,9 +55,11 @@ class CaptionParts:
 class Captions:
     """Caption paragraphs read in the document's language (and English)."""
 
-    def __init__(self, language: str, warnings: list[str], counts: Counter[str]) -> None:
+    def __init__(self, language: str, warnings: list[str], counts: Counter[str], *, own_document: bool) -> None:
         self.warnings = warnings
         self.counts = counts
+        # Written by our DOCX writer: its caption numbers are the ones the writer makes again, not the author's.
+        self.own_document = own_document
         self.label_figure = labels(language, "Figure")
         self.label_table = labels(language, "Table")
         self.label_video = labels(language, "Video:")
@@ -101,17 +103,20 @@ class Captions:
         match = re.match(pattern, text, flags=re.IGNORECASE)
         return match.end() if match else 0
 
-    def text_atoms(self, para: Para) -> list[Atom]:
-        """The caption without its "Table 1: " label: the outputs number captions themselves. A caption
-        that is only a figure's numbered label ("Figure 3." from a SEQ field) has no text of its own (every format
-        numbers figures); a table's keeps it (only the DOCX numbers tables), and so does one that is only words."""
-        length = self.prefix_length(para)
+    def text_atoms(self, para: Para, captioned: str | None) -> list[Atom]:
+        """The caption's own text, for what it captions ("figure", "table" or None: nothing). A figure's "Figure
+        1:" label is left out: every output numbers figures itself. A table's "Table 1:" stays (only the DOCX
+        numbers tables: the other outputs would lose it), but for the "Table N." our DOCX writer put there and
+        writes again. A caption that captions nothing keeps its label, as does one that is only a label but
+        for a figure's SEQ-field number ("Figure 3."), which is no text of its own."""
+        label_is_made_again = captioned == "figure" or (captioned == "table" and self.own_document)
+        length = self.prefix_length(para) if label_is_made_again else 0
         rest = drop_prefix(para.atoms, length)
         if not atoms_text(rest).strip():
-            if not (length and para.sequences and self.kind(para) == "figure"):
+            if not (length and para.sequences and captioned == "figure"):
                 return list(para.atoms)
             rest = []
-        if length:
+        if length and not self.own_document:
             self.counts["caption_label"] += 1
         return rest
 
@@ -128,6 +133,10 @@ class Captions:
                 if text.startswith(label):
                     return kind, len(atoms_text(atoms)) - len(text) + len(label)
         return None
+
+    def opens_media(self, para: Para) -> bool:
+        """Whether the caption, after its number, opens with the "Video:" or "Audio:" label."""
+        return self.media_label(drop_prefix(para.atoms, self.prefix_length(para))) is not None
 
     def parse(self, atoms: list[Atom]) -> CaptionParts:
         parts = CaptionParts()

@@ -23,8 +23,8 @@ MESSAGES = {
     "shape": "{n} drawing shape(s) without text or picture left out",
     "embedded_object": "{n} embedded object(s) (OLE) left out: no text equivalent",
     "toc": "{n} table(s) of contents left out: they list the headings, which are kept",
-    "caption_label": "{n} caption number(s) such as \"Figure 1:\" left out of the caption text: every output "
-    "numbers figures itself (the DOCX tables too)",
+    "caption_label": "{n} figure caption number(s) such as \"Figure 1:\" left out of the caption text: every "
+    "output numbers figures itself",
     "alt_chunk": "{n} imported document chunk(s) (altChunk) left out: open and save the file in Word first",
     "nested_table": "{n} nested table(s) kept as lines of text in their cell: the model's cells hold text",
     "list_in_cell": "{n} list item(s) in table cells kept as lines of text: the model's cells hold text",

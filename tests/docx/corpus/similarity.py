@@ -9,7 +9,10 @@ word. Whether a superscript or subscript ends a word (`m²` as `m 2` or `m2`) is
 of the two counts (pandoc's math, as TeX, always separates scripts; a script pandoc does not see, LibreOffice's
 raised text, it reads as part of the word). Pandoc's side is its JSON document: every text it read, figure
 captions and image descriptions included (its plain-text writer drops captions), math as its TeX read as text
-(`\\theta` is `θ`, `\\sin` is `sin`, markup is not text).
+(`\\theta` is `θ`, `\\sin` is `sin`, markup is not text). Our side is the model's text as the outputs show it: a
+picture in running text is its alt text. A figure caption's number ("Figure 1:") is a word on neither side:
+pandoc keeps it in the caption text, the reader makes it the figure's number, which every output prints as its own
+"Figure N."; a table's number is a word on both (only the DOCX numbers tables, so the reader keeps it).
 """
 
 from __future__ import annotations
@@ -42,6 +45,7 @@ from exporter.model import (
     Superscript,
     Table,
 )
+from exporter.readers.docx.labels import labels
 from exporter.readers.docx.losses import MESSAGES
 
 CORPUS = Path(__file__).resolve().parent / "docx"
@@ -81,8 +85,9 @@ def similarity(ours: list[str], theirs: list[str]) -> float:
 
 
 class _PandocText:
-    def __init__(self, script_break: str) -> None:
+    def __init__(self, script_break: str, figure_label: re.Pattern[str]) -> None:
         self.script_break = script_break  # what a superscript or subscript's edges are: " " or ""
+        self.figure_label = figure_label  # a figure caption's own number ("Figure 1:"), left out of its text
         self.parts: list[str] = []
         self.notes: list[list] = []
 
@@ -143,7 +148,9 @@ class _PandocText:
                         self.blocks(definition)
             elif kind == "Figure":
                 self.blocks(content[2])
+                start = len(self.parts)
                 self.blocks(content[1][1])
+                self.parts[start:] = [self.figure_label.sub("", "".join(self.parts[start:]), count=1)]
             elif kind == "Table":
                 self.table(content)
             self.parts.append(" ")
@@ -199,9 +206,17 @@ def pandoc_document(path: Path) -> dict | None:
     return json.loads(completed.stdout) if completed.returncode == 0 else None
 
 
-def pandoc_text(document: dict, script_break: str = " ") -> str:
-    """Everything pandoc read."""
-    reader = _PandocText(script_break)
+def figure_label(language: str) -> re.Pattern[str]:
+    """ "Figure 3:" at the start of a caption, in the document's language or English, as the reader takes it out."""
+    names = "|".join(re.escape(label) for label in sorted(labels(language, "Figure"), key=len, reverse=True))
+    return re.compile(rf"^\s*(?:{names})\s*\d+\s*[.:\u2013\u2014-]?", flags=re.IGNORECASE)
+
+
+def pandoc_text(document: dict, script_break: str = " ", language: str = "en") -> str:
+    """Everything pandoc read, but for the numbers in its figure captions: the reader makes a caption's "Figure 1:"
+    the figure's number in the model (every output prints its own "Figure N." from `Article.figure_numbers`), so
+    a figure's number is no word on either side. A table's number stays a word: only the DOCX numbers tables."""
+    reader = _PandocText(script_break, figure_label(language))
     reader.meta(document.get("meta", {}))
     reader.blocks(document.get("blocks", []))
     return reader.text()
@@ -223,7 +238,8 @@ class _ModelText:
             elif isinstance(node, LineBreak):
                 self.parts.append(" ")
             elif isinstance(node, InlineImage):
-                continue  # a picture, as figures are: not part of the compared text
+                # Read as its alt text (and title), as the outputs show it and as pandoc's Image is counted.
+                self.parts.append(f" {node.alt} {node.title or ''} ")
             elif hasattr(node, "text"):
                 self.parts.append(node.text)
             elif isinstance(node, Superscript | Subscript):
@@ -341,7 +357,10 @@ def measure(path: Path) -> Measurement:
     # Scripts as separate words, or as parts of the words around them: the reading that agrees better.
     ours, theirs = max(
         (
-            (words(model_text(result.document, script_break)), words(pandoc_text(theirs_document, script_break)))
+            (
+                words(model_text(result.document, script_break)),
+                words(pandoc_text(theirs_document, script_break, result.document.language)),
+            )
             for script_break in (" ", "")
         ),
         key=lambda pair: similarity(*pair),
