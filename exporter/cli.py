@@ -9,15 +9,15 @@ import argparse
 import os
 import sys
 from collections.abc import Sequence
-from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from exporter import __version__
 from exporter.errors import ExitCode, ExportError, one_line
-from exporter.options import FORMATS, BuildOptions
+from exporter.formats import FORMATS
 
 if TYPE_CHECKING:
+    from exporter.options import BuildOptions
     from exporter.run.executors import Builds
     from exporter.run.manifest import Manifest
 
@@ -270,6 +270,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _options(args: argparse.Namespace) -> BuildOptions:
+    from exporter.options import BuildOptions
+
     fields = BuildOptions.__dataclass_fields__
     values = {name: getattr(args, name) for name in fields if hasattr(args, name)}
     if values.get("images_dir") is not None and not values["images_dir"].is_dir():
@@ -330,6 +332,8 @@ def _planned_outputs(stem: str, formats: Sequence[str]) -> list[str]:
 
 
 def command_build(args: argparse.Namespace) -> int:
+    from dataclasses import replace
+
     from exporter.batch import default_jobs, run_batch
     from exporter.checks.report import STATUS_LABEL
     from exporter.output import InputFiles, recover_folder, refuse_replacing_inputs

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-FORMATS = ("html", "pdf", "epub", "docx")
+from exporter.formats import FORMATS  # noqa: F401 - the list every option that names formats checks against
 
 
 @dataclass

@@ -160,11 +160,12 @@ def test_folder_inputs_expand_to_their_sources(tmp_path: Path, exporter_cli) -> 
 
 
 def test_help_imports_no_engine() -> None:
-    """What makes `--help` fast: no engine is imported (benchmarks/run.py measures its time)."""
+    """What makes `--help` fast: no engine is imported, nor dataclasses, which imports inspect (benchmarks/run.py
+    measures its time)."""
     code = (
         "import sys; from exporter.cli import main, build_parser; "
         "build_parser().format_help(); "
-        "heavy = [m for m in ('weasyprint', 'ebooklib', 'docx', 'pydantic', 'PIL', 'lxml', 'jinja2') "
+        "heavy = [m for m in ('weasyprint', 'ebooklib', 'docx', 'pydantic', 'PIL', 'lxml', 'jinja2', 'dataclasses') "
         "if m in sys.modules]; print(heavy)"
     )
     result = subprocess.run(
