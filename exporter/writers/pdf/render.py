@@ -190,7 +190,8 @@ def article_html(context: RenderContext, article: Article, links: ImageLinks) ->
         language,
         article=article,
         view=provenance_view(article),
-        css=print_css(context.options, language, running_title=article.title),
+        css=print_css(context.options, language, running_title=""),
+        running_title=css_string(short_title(article.title)),
         heading_offset=0,
         **_body_arguments(links, numbering),
     )
@@ -364,14 +365,14 @@ def shared_stylesheet(css: str) -> tuple[Any, Any]:
     return sheet, fonts
 
 
-def take_style_elements(root) -> str:
-    """The text of the document's `<style>` elements, which are removed from it (our templates put the print
-    CSS there, and nothing else that has a URL but the bundled fonts)."""
+def take_style_elements(root) -> list[str]:
+    """The text of each of the document's `<style>` elements, which are removed from it (our templates put the
+    print CSS in the first, with nothing that has a URL but the bundled fonts, and per-document rules after)."""
     parents = {child: parent for parent in root.iter() for child in parent}
     styles = [element for element in root.iter() if element.tag == "style"]
     for element in styles:
         parents[element].remove(element)
-    return "\n".join(element.text or "" for element in styles)
+    return [element.text or "" for element in styles] or [""]
 
 
 def fonts_only():
@@ -395,11 +396,15 @@ def render_pdf(
             base_url=context.base_dir.resolve().as_uri() + "/",
             url_fetcher=confined_fetcher(context.confinement),
         )
+        own_sheets: list[str] = []
         if stylesheet is None:
-            # Figure placement lays the document out more than once: its style sheet and fonts are read once.
-            stylesheet = take_style_elements(source.etree_element)
+            # Figure placement lays the document out more than once, and a batch renders many documents with the
+            # same print CSS: it and its fonts are read once (a FontConfiguration per document would also keep
+            # its fonts in memory for the life of the process).
+            stylesheet, *own_sheets = take_style_elements(source.etree_element)
         css, fonts = shared_stylesheet(stylesheet)
-        sheets, shared = [css], {"font_config": fonts}
+        sheets = [css, *(weasyprint.CSS(string=text, font_config=fonts) for text in own_sheets)]
+        shared = {"font_config": fonts}
 
         def layout(extra_css: str):
             return source.render(stylesheets=[*sheets, weasyprint.CSS(string=extra_css)], **shared)
