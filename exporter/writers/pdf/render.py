@@ -149,17 +149,19 @@ def print_css(
     options: BuildOptions,
     language: str,
     *,
-    running_title: str,
+    running_title: str = "",
     packet: bool = False,
     furniture: bool = True,
     running_titles: list[tuple[str, str]] | None = None,
     first_page_number: int | None = None,
 ) -> Markup:
-    """The shared article CSS followed by the print rules. `running_title` is the text in the top margin: for
-    a packet the packet's title, which each article replaces with its own (`running_titles`: element id and
-    title, set by CSS string-set on that element). `furniture`: page numbers and running titles in the margins
-    (a packet's article, rendered on its own, has none: the merge lays the packet's under it).
-    `first_page_number`: the page furniture of a packet's article pages, numbered on from there."""
+    """The shared article CSS followed by the print rules. `running_title`: a packet's title in the top margin,
+    which each article replaces with its own (`running_titles`: element id and title, set by CSS string-set on
+    that element). A single article's running title is set in its HTML (pdf/article.html.j2), so that its print
+    CSS is the same for every article and is parsed once per process (shared_stylesheet). `furniture`: page
+    numbers and running titles in the margins (a packet's article, rendered on its own, has none: the merge lays
+    the packet's under it). `first_page_number`: the page furniture of a packet's article pages, numbered on from
+    there."""
     faces = [
         {**face, "unicode_range": latin_range_of(face["file"]) if face["latin_only"] else None}
         for face in font_faces(lambda name: (fonts_dir() / name).as_uri())
@@ -190,7 +192,7 @@ def article_html(context: RenderContext, article: Article, links: ImageLinks) ->
         language,
         article=article,
         view=provenance_view(article),
-        css=print_css(context.options, language, running_title=""),
+        css=print_css(context.options, language),
         running_title=css_string(short_title(article.title)),
         heading_offset=0,
         **_body_arguments(links, numbering),
@@ -240,7 +242,7 @@ def packet_part_html(
 
 def packet_part_css(options: BuildOptions, packet_language: str) -> str:
     """The style sheet of every article of a packet (no page furniture: the merge lays the packet's under it)."""
-    return str(print_css(options, packet_language, running_title="", packet=True, furniture=False))
+    return str(print_css(options, packet_language, packet=True, furniture=False))
 
 
 def packet_front_html(
