@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import compileall
+import functools
 import io
 import itertools
 import json
@@ -227,6 +228,7 @@ def print_html(sample: Path = SAMPLE) -> str:
     return html_of(context_for(sample))
 
 
+@functools.cache
 def layouts(sample: Path) -> str:
     """How many times the PDF writer lays the sample out (figure placement), e.g. "4 layouts"."""
     from exporter.pipeline import render_all

@@ -5,8 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from exporter.formats import FORMATS  # noqa: F401 - the list every option that names formats checks against
-
 
 @dataclass
 class BuildOptions:

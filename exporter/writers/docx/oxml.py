@@ -490,14 +490,14 @@ def table_of_contents(heading: str, entries: Sequence[TocEntry], text_width: int
     for index, entry in enumerate(entries):
         # The field ends in the last entry's paragraph: an empty paragraph of its own would become an empty
         # TOCI element in LibreOffice's tagged PDF.
-        language = f'<w:lang w:val="{quoteattr_value(entry.lang)}"/>' if entry.lang else ""
+        language = f'<w:lang w:val="{escape_attribute(entry.lang)}"/>' if entry.lang else ""
         run_properties = f"<w:rPr>{language}</w:rPr>" if language else ""
         page = f"<w:r><w:tab/></w:r><w:r><w:t>{entry.page}</w:t></w:r>" if entry.page is not None else ""
         paragraphs.append(
             f'<w:p {w}><w:pPr><w:pStyle w:val="TOC{entry.level}"/>'
             f'<w:tabs><w:tab w:val="right" w:leader="dot" w:pos="{text_width}"/></w:tabs></w:pPr>'
             + (field_start if index == 0 else "")
-            + f'<w:hyperlink w:anchor="{quoteattr_value(entry.bookmark)}" w:history="1">'
+            + f'<w:hyperlink w:anchor="{escape_attribute(entry.bookmark)}" w:history="1">'
             f'<w:r>{run_properties}<w:t xml:space="preserve">{escape(entry.text)}</w:t></w:r>{page}</w:hyperlink>'
             + (field_end if index == len(entries) - 1 else "")
             + "</w:p>"
@@ -732,15 +732,11 @@ def replace_extended_properties(package) -> None:
             rel.target_part._blob = APP_PROPERTIES.encode("utf-8")
 
 
-def quoteattr_value(value: str) -> str:
-    return escape_attribute(value)
-
-
 def custom_properties_xml(properties: dict[str, str]) -> bytes:
     items = []
     for pid, (name, value) in enumerate(properties.items(), start=2):  # pid 0 and 1 are reserved
         items.append(
-            f'<property fmtid="{CUSTOM_PROPERTY_FMTID}" pid="{pid}" name="{quoteattr_value(name)}">'
+            f'<property fmtid="{CUSTOM_PROPERTY_FMTID}" pid="{pid}" name="{escape_attribute(name)}">'
             f"<vt:lpwstr>{escape(value)}</vt:lpwstr></property>"
         )
     return (
