@@ -168,3 +168,29 @@ def test_no_other_corpus_file_has_pictures():
     }
     # The hand-written objects file holds an OLE object's preview picture, which is left out with a warning.
     assert with_pictures - set(PICTURES) <= {"word-objects.docx", "resaved-word-objects.docx"}
+
+
+# ---------------------------------------------------------------- public Word files (tests/docx/public)
+
+PUBLIC = files_in([str(folder) for folder in sorted((CORPUS.parent.parent / "public").iterdir()) if folder.is_dir()])
+
+
+@pytest.fixture(scope="module")
+def public_measurements():
+    return [measure(path) for path in PUBLIC]
+
+
+@pytest.mark.slow
+def test_public_word_files_import_with_their_text(public_measurements):
+    """The same measure on Word files that other DOCX readers publish as test data, which the reader was not
+    tuned on: every one imports, and of those that hold text, 95% match pandoc's reading at the threshold, the
+    rest only where pandoc leaves out text the reader keeps."""
+    assert len(PUBLIC) >= 60
+    assert not [(result.path.name, result.error) for result in public_measurements if result.error]
+    measured = [result for result in public_measurements if result.similarity is not None]
+    below = [result for result in measured if result.similarity < THRESHOLD]
+    assert len(below) <= 0.05 * len(measured), [(result.path.name, result.similarity) for result in below]
+    with_text = [result for result in measured if result.pandoc]
+    assert len(with_text) >= 40
+    assert all(result.similarity >= THRESHOLD for result in with_text)
+    assert all(result.recall == 1.0 for result in below), [(result.path.name, result.missing) for result in below]

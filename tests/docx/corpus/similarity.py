@@ -12,7 +12,8 @@ captions and image descriptions included (its plain-text writer drops captions),
 (`\\theta` is `θ`, `\\sin` is `sin`, markup is not text). Our side is the model's text as the outputs show it: a
 picture in running text is its alt text. A figure caption's number ("Figure 1:") is a word on neither side:
 pandoc keeps it in the caption text, the reader makes it the figure's number, which every output prints as its own
-"Figure N."; a table's number is a word on both (only the DOCX numbers tables, so the reader keeps it).
+"Figure N."; a table's number is a word on both (the reader keeps it; the build leaves it out, as from any
+input).
 """
 
 from __future__ import annotations
@@ -44,6 +45,7 @@ from exporter.model import (
     Subscript,
     Superscript,
     Table,
+    plain_text,
 )
 from exporter.readers.docx.labels import labels
 from exporter.readers.docx.losses import MESSAGES
@@ -226,8 +228,9 @@ def pandoc_text(document: dict, script_break: str = " ", language: str = "en") -
 
 
 class _ModelText:
-    def __init__(self, script_break: str) -> None:
+    def __init__(self, script_break: str, with_titles: bool = True) -> None:
         self.script_break = script_break
+        self.with_titles = with_titles
         self.parts: list[str] = []
         self.notes: list[Footnote] = []
 
@@ -286,7 +289,7 @@ class _ModelText:
             self.parts.append(f" {figure.rights} ")
 
     def article(self, article: Article) -> None:
-        self.parts.append(f" {article.title} {article.dek or ''} ")
+        self.parts.append(f" {article.title if self.with_titles else ''} {article.dek or ''} ")
         if article.byline:
             self.parts.append(f" {article.byline.text()} ")
         if article.published:
@@ -299,8 +302,24 @@ class _ModelText:
         return "".join(self.parts)
 
 
-def model_text(document: Article | Packet, script_break: str = " ") -> str:
-    reader = _ModelText(script_break)
+def title_was_read(article: Article, warnings: list[str]) -> bool:
+    """Whether the title is text read once from the document. A title the reader had to guess is not when it
+    is the file name, or a copy of a first heading or paragraph that stays in the body (one that holds a
+    footnote, or that a table comes before): pandoc reads those words once, or not at all."""
+    guessed = next((warning for warning in warnings if "title property: the title" in warning), None)
+    if guessed is None:
+        return True
+    if guessed.endswith("from its file name"):
+        return False
+    title = " ".join(article.title.split())
+    return not any(
+        isinstance(block, Paragraph | Heading) and " ".join(plain_text(block.children).split()) == title
+        for block in article.body
+    )
+
+
+def model_text(document: Article | Packet, script_break: str = " ", with_titles: bool = True) -> str:
+    reader = _ModelText(script_break, with_titles)
     for article in document.articles if isinstance(document, Packet) else [document]:
         reader.article(article)
     return reader.text()
@@ -351,14 +370,15 @@ def measure(path: Path) -> Measurement:
     except ExportError as error:
         return Measurement(path, 0.0, error=str(error))
     warnings = [message.split(": ", 1)[-1] for message in result.warnings]
+    with_titles = isinstance(result.document, Packet) or title_was_read(result.document, warnings)
     theirs_document = pandoc_document(path)
     if theirs_document is None:
-        return Measurement(path, None, len(words(model_text(result.document))), 0, warnings)
+        return Measurement(path, None, len(words(model_text(result.document, with_titles=with_titles))), 0, warnings)
     # Scripts as separate words, or as parts of the words around them: the reading that agrees better.
     ours, theirs = max(
         (
             (
-                words(model_text(result.document, script_break)),
+                words(model_text(result.document, script_break, with_titles)),
                 words(pandoc_text(theirs_document, script_break, result.document.language)),
             )
             for script_break in (" ", "")
@@ -398,7 +418,8 @@ def main(arguments: list[str]) -> int:
         if result.similarity is not None and result.similarity < THRESHOLD:
             print(f"{'':>20}pandoc only: {' '.join(result.missing)}")
             print(f"{'':>20}ours only:   {' '.join(result.extra)}")
-            print(f"{'':>20}explained:   {result.explained or 'NOT EXPLAINED'} (recall {result.recall:.3f})")
+            recall = "" if result.recall is None else f" (recall {result.recall:.3f})"
+            print(f"{'':>20}explained:   {result.explained or 'NOT EXPLAINED'}{recall}")
         for warning in result.warnings:
             print(f"{'':>20}warning: {warning}")
     measured = [result for result in results if result.similarity is not None]
@@ -406,9 +427,12 @@ def main(arguments: list[str]) -> int:
     refused = [result for result in results if result.error]
     complete = [result for result in measured if (result.recall or 0) >= THRESHOLD]
     unexplained = [result for result in measured if result.similarity < THRESHOLD and not result.explained]
+    with_text = [result for result in measured if result.pandoc]
+    passing_with_text = [result for result in with_text if result.similarity >= THRESHOLD]
     print(
         f"\n{len(results)} files, {len(measured)} also read by pandoc: similarity {THRESHOLD} or more on "
-        f"{len(passing)} ({len(passing) / max(len(measured), 1):.1%}), mean "
+        f"{len(passing)} ({len(passing) / max(len(measured), 1):.1%}; {len(passing_with_text)} of the "
+        f"{len(with_text)} in which pandoc reads text, {len(passing_with_text) / max(len(with_text), 1):.1%}), mean "
         f"{sum(result.similarity for result in measured) / max(len(measured), 1):.3f}; pandoc's words found on "
         f"{len(complete)} ({len(complete) / max(len(measured), 1):.1%}); {len(unexplained)} shortfalls unexplained; "
         f"{len(refused)} refused"
