@@ -68,6 +68,20 @@ def test_title_from_a_short_first_paragraph():
     assert warned(result, "was taken from its first paragraph")
 
 
+def test_a_one_paragraph_draft_keeps_its_paragraph_as_body_and_builds(tmp_path):
+    """The title is guessed from the only paragraph, which stays: taking it out would leave nothing to export."""
+    document = docx.Document()
+    document.add_paragraph("Walking on imported air")
+    path = tmp_path / "note.docx"
+    document.save(str(path))
+    result = read_document(path, BuildOptions())
+    assert result.document.title == "Walking on imported air"
+    assert texts(result.document.body) == ["Walking on imported air"]
+    completed = run_exporter("build", path, "--to", "html,docx", "--out", tmp_path / "out")
+    assert completed.returncode == 0, completed.stderr
+    assert (tmp_path / "out" / "note.docx").is_file()
+
+
 def long_paragraph_draft(tmp_path: Path) -> Path:
     document = docx.Document()
     document.add_paragraph("This draft opens with a long paragraph, far longer than any title, " * 3)

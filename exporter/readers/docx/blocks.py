@@ -219,7 +219,7 @@ class BodyReader:
     def take_title(self, file_stem: str) -> tuple[str, str]:
         """A title for a draft that names none: (title, where it came from). The first heading, else the first
         paragraph when it is short, else the file name. The block leaves the body when it opened it (the title
-        shows it) and holds no footnote."""
+        shows it), holds no footnote and is not all there is (a one-paragraph draft keeps its text)."""
         headings = [block for block in self.blocks if isinstance(block, Heading)]
         paragraphs = [block for block in self.blocks if isinstance(block, Paragraph)]
         candidate: Heading | Paragraph | None = None
@@ -235,7 +235,7 @@ class BodyReader:
             return title, "its file name"
         title = " ".join(plain_text(candidate.children).split())
         holds_note = any(isinstance(node, Footnote) for node in walk_inlines(candidate.children))
-        if self.blocks and self.blocks[0] is candidate and not holds_note:
+        if len(self.blocks) > 1 and self.blocks[0] is candidate and not holds_note:
             self.blocks.pop(0)
         return title, source
 
