@@ -44,7 +44,7 @@ RULES: dict[str, str] = {
     "DOCX-HEADING-SKIP": "heading levels are not skipped",
     "DOCX-TITLE": "the document title (core property dc:title) is set",
     "DOCX-LANGUAGE": "the document language (w:lang in the style defaults) is set",
-    "DOCX-TABLE-HEADER": "every table's first row is a repeating header row (w:tblHeader)",
+    "DOCX-TABLE-HEADER": "every table of two rows or more has a repeating header row first (w:tblHeader)",
     "DOCX-LINK-TEXT": "link text says where the link goes: not empty, not a bare URL",
     "DOCX-FLOATING": "pictures are inline with text, not floating",
     "DOCX-CONTRAST": "text contrast is at least 4.5:1 (3:1 for large text)",
@@ -440,7 +440,10 @@ def check_tables(package: DocxPackage) -> Iterator[Finding]:
     body = package.document.find("w:body", NS)
     tables = list(body.iter(w("tbl"))) if body is not None else []
     for number, table in enumerate(tables, start=1):
-        first_row = table.find("w:tr", NS)
+        rows = table.findall("w:tr", NS)
+        if len(rows) == 1:
+            continue  # a header row names the rows below it: a one-row table has none (a boxed note, a frame)
+        first_row = rows[0] if rows else None
         if first_row is None or not on(first_row.find("w:trPr/w:tblHeader", NS)):
             cells = first_row.iterfind(".//w:tc", NS) if first_row is not None else []
             first_text = " | ".join(excerpt(paragraph_text(c), 15) for c in cells)
