@@ -454,6 +454,16 @@ class Article(Node):
                     numbers[id(block.poster)] = start
         return numbers
 
+    def table_numbers(self, start: int = 0) -> dict[int, int]:
+        """The "Table N." number of each table with a caption (as Word's Insert Caption numbers them), keyed by
+        the identity of the table; `start` tables come before (one sequence through a packet)."""
+        numbers: dict[int, int] = {}
+        for block in walk_blocks(self.body):
+            if isinstance(block, Table) and block.caption:
+                start += 1
+                numbers[id(block)] = start
+        return numbers
+
     def footnotes(self) -> list[Footnote]:
         """Every footnote in reading order: the order writers number them in."""
         return [

@@ -6,6 +6,7 @@ Every format is rendered before anything is written, so a failure leaves no outp
 from __future__ import annotations
 
 import importlib
+import re
 from concurrent.futures import Executor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -15,7 +16,7 @@ from pydantic import BaseModel
 
 from exporter.confine import Confinement
 from exporter.errors import ExitCode, ExportError, Warnings
-from exporter.model import Article, Figure, InlineImage, Link, Packet, plain_text, without
+from exporter.model import Article, Figure, InlineImage, Link, Packet, Table, Text, plain_text, walk_blocks, without
 from exporter.options import BuildOptions
 from exporter.provenance import effective_source
 from exporter.readers import ReadResult, read_document
@@ -66,7 +67,29 @@ def prepare(result: ReadResult, source: Path, options: BuildOptions, warnings: W
         for image in article.inline_images():
             check_inline_alt(image, source, warnings)
         unwrap_links_without_text(article, source, warnings)
+    drop_table_labels(articles, source, warnings)
     return document
+
+
+def drop_table_labels(articles: list[Article], source: Path, warnings: Warnings) -> None:
+    """A caption's own "Table 2:" is left out: every output prints its "Table N." before the caption (a
+    caption that is only its label keeps it, or the table would lose its caption)."""
+    from exporter.i18n import gettext
+
+    dropped = 0
+    for article in articles:
+        names = "|".join(re.escape(name) for name in {"Table", gettext(article.language, "Table")})
+        label = re.compile(rf"^\s*(?:{names})\s*\d+\s*[.:\u2013\u2014-]\s*(?=\S)", re.IGNORECASE)
+        for block in walk_blocks(article.body):
+            if isinstance(block, Table) and block.caption and isinstance(block.caption[0], Text):
+                first = block.caption[0]
+                match = label.match(first.text)
+                if match:
+                    first.text = first.text[match.end():]
+                    dropped += 1
+    if dropped:
+        warnings.warn(f"{dropped} table caption number(s) such as \"Table 1:\" left out of the caption text: every "
+                      "output numbers tables itself", file=source)
 
 
 def check_inline_alt(image: InlineImage, source: Path, warnings: Warnings) -> None:

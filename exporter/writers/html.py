@@ -129,6 +129,7 @@ def render_article_page(article: Article, links: ImageLinks, *, font_folder: str
         image_ratio=links.ratio,
         anchor=numbering.anchor,
         figure_number=numbering.figure_number,
+        table_number=numbering.table_number,
         figure_id=numbering.figure_id,
         footnote=numbering.footnote,
     )

@@ -46,6 +46,7 @@ def write_packet(context: RenderContext) -> Rendered:
         image_ratio=links.ratio,
         anchor=numbering.anchor,
         figure_number=numbering.figure_number,
+        table_number=numbering.table_number,
         figure_id=numbering.figure_id,
         footnote=numbering.footnote,
     )

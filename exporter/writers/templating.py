@@ -16,7 +16,7 @@ from jinja2 import BytecodeCache, Environment, FileSystemBytecodeCache, FileSyst
 from jinja2.bccache import Bucket
 
 from exporter.i18n import iso_duration, long_date, translations
-from exporter.model import Article, Figure, Footnote, Heading, Media, plain_text, walk_blocks
+from exporter.model import Article, Figure, Footnote, Heading, Media, Table, plain_text, walk_blocks
 from exporter.provenance import OFFICIAL_NOTICE
 from exporter.resources import templates_dir
 from exporter.urls import safe_href
@@ -82,11 +82,19 @@ class Numbering:
     """Stable heading anchors, figure numbers and footnote numbers for the templates, keyed by node identity.
     Footnotes are numbered per article, in reading order."""
 
-    def __init__(self, articles: list[Article], prefixes: list[str] | None = None, *, figures_before: int = 0) -> None:
-        """`figures_before`: figures numbered ahead of these articles (a packet's article rendered on its own
-        continues the packet's numbering)."""
+    def __init__(
+        self,
+        articles: list[Article],
+        prefixes: list[str] | None = None,
+        *,
+        figures_before: int = 0,
+        tables_before: int = 0,
+    ) -> None:
+        """`figures_before`, `tables_before`: figures and tables numbered ahead of these articles (a packet's
+        article rendered on its own continues the packet's numbering)."""
         self._anchors: dict[int, str] = {}
         self._figures: dict[int, int] = {}
+        self._tables: dict[int, int] = {}
         self._figure_ids: dict[int, str] = {}
         self._footnotes: dict[int, FootnoteRef] = {}
         used: set[str] = set()
@@ -96,6 +104,9 @@ class Numbering:
             numbers = article.figure_numbers(figure_count)
             self._figures.update(numbers)
             figure_count = max(numbers.values(), default=figure_count)
+            tables = article.table_numbers(tables_before)
+            self._tables.update(tables)
+            tables_before = max(tables.values(), default=tables_before)
             for number, note in enumerate(article.footnotes(), start=1):
                 self._footnotes[id(note)] = FootnoteRef(number, f"{prefix}fnref-{number}", f"{prefix}fn-{number}")
             for block in walk_blocks(article.body):
@@ -120,6 +131,10 @@ class Numbering:
     def figure_number(self, block: Figure | Media) -> int | None:
         """The block's "Figure N." number; None for what has none (model.is_numbered)."""
         return self._figures.get(id(block))
+
+    def table_number(self, block: Table) -> int | None:
+        """The table's "Table N." number; None for a table without caption."""
+        return self._tables.get(id(block))
 
     def figure_id(self, block: Figure | Media) -> str:
         """The element id of a figure or media block, unique through a packet."""

@@ -105,10 +105,10 @@ class Captions:
 
     def text_atoms(self, para: Para, captioned: str | None) -> list[Atom]:
         """The caption's own text, for what it captions ("figure", "table" or None: nothing). A figure's "Figure
-        1:" label is left out: every output numbers figures itself. A table's "Table 1:" stays (only the DOCX
-        numbers tables: the other outputs would lose it), but for the "Table N." our DOCX writer put there and
-        writes again. A caption that captions nothing keeps its label, as does one that is only a label but
-        for a figure's SEQ-field number ("Figure 3."), which is no text of its own."""
+        1:" label is left out: every output numbers figures itself. A table's "Table 1:" stays in the model (the
+        build leaves it out, as from any input: pipeline.drop_table_labels), but for the "Table N." our DOCX
+        writer put there and writes again. A caption that captions nothing keeps its label, as does one that is
+        only a label but for a figure's SEQ-field number ("Figure 3."), which is no text of its own."""
         label_is_made_again = captioned == "figure" or (captioned == "table" and self.own_document)
         length = self.prefix_length(para) if label_is_made_again else 0
         rest = drop_prefix(para.atoms, length)

@@ -86,6 +86,7 @@ def render_article(
         image_ratio=links.ratio,
         anchor=numbering.anchor,
         figure_number=numbering.figure_number,
+        table_number=numbering.table_number,
         figure_id=numbering.figure_id,
         footnote=numbering.footnote,
     )

@@ -49,6 +49,7 @@ class PartJob:
     article: Article
     index: int  # 1-based position in the packet
     figures_before: int  # figures and media numbered in the articles before it
+    tables_before: int  # captioned tables numbered in the articles before it
     packet_language: str
     options: BuildOptions
     source_path: Path  # the packet file: relative image paths start from its folder
@@ -99,16 +100,17 @@ class FurnitureJob:
 def part_jobs(context: RenderContext) -> list[PartJob]:
     packet = _packet(context)
     jobs: list[PartJob] = []
-    figures = 0
+    figures = tables = 0
     for index, article in enumerate(packet.articles, start=1):
         images = {
             picture.image: context.embedded_images[picture.image]
             for picture in [*article.figures(), *article.inline_images()]
             if picture.image in context.embedded_images
         }
-        jobs.append(PartJob(article, index, figures, packet.language, context.options, context.source_path,
-                            context.confinement, images))
+        jobs.append(PartJob(article, index, figures, tables, packet.language, context.options,
+                            context.source_path, context.confinement, images))
         figures += max(article.figure_numbers().values(), default=0)
+        tables += len(article.table_numbers())
     return jobs
 
 
@@ -122,7 +124,7 @@ def render_part(job: PartJob) -> RenderedPart:
                             job.source_path.stem, job.embedded_images)
     links = ImageLinks(context, "", embed=True, max_edge=MAX_IMAGE_EDGE)
     html = packet_part_html(context, job.article, index=job.index, figures_before=job.figures_before,
-                            packet_language=job.packet_language, links=links)
+                            tables_before=job.tables_before, packet_language=job.packet_language, links=links)
     rendered = render_pdf(html, context, job.article, stylesheet=packet_part_css(job.options, job.packet_language))
     data = repair(rendered.data, rendered.recording, job.article, job.options, language=job.packet_language)
     return RenderedPart(data, rendered.pages, warnings.messages, context.files_read, context.files_missing)

@@ -209,6 +209,7 @@ def _body_arguments(links: ImageLinks, numbering: Numbering) -> dict:
         "image_ratio": lambda figure: decorative_ratio(links, figure),
         "anchor": numbering.anchor,
         "figure_number": numbering.figure_number,
+        "table_number": numbering.table_number,
         "figure_id": numbering.figure_id,
         "footnote": numbering.footnote,
     }
@@ -220,15 +221,19 @@ def packet_part_html(
     *,
     index: int,
     figures_before: int,
+    tables_before: int,
     packet_language: str,
     links: ImageLinks,
 ) -> str:
     """One article of a packet (1-based `index`) as a print document of its own, rendered in the article's
     language inside a document in the packet's: its headings one level down (heading_offset=1) under the
-    packet's H1, its figures numbered on from `figures_before`, its ids prefixed as in the packet. Its style
-    sheet, the same for every article of the packet, is apart: packet_part_css."""
+    packet's H1, its figures and tables numbered on from `figures_before` and `tables_before`, its ids
+    prefixed as in the packet. Its style sheet, the same for every article of the packet, is apart:
+    packet_part_css."""
     entry = packet_entry(article, index, packet_language)
-    numbering = Numbering([article], [entry.view.anchor_prefix], figures_before=figures_before)
+    numbering = Numbering(
+        [article], [entry.view.anchor_prefix], figures_before=figures_before, tables_before=tables_before
+    )
     return render_template(
         "pdf/packet-article.html.j2",
         article.language,
