@@ -73,23 +73,24 @@ def prepare(result: ReadResult, source: Path, options: BuildOptions, warnings: W
 
 def drop_table_labels(articles: list[Article], source: Path, warnings: Warnings) -> None:
     """A caption's own "Table 2:" is left out: every output prints its "Table N." before the caption (a
-    caption that is only its label keeps it, or the table would lose its caption)."""
+    caption that is only its label keeps it, or the table would lose its caption). One warning per article."""
     from exporter.i18n import gettext
 
-    dropped = 0
     for article in articles:
         names = "|".join(re.escape(name) for name in {"Table", gettext(article.language, "Table")})
         label = re.compile(rf"^\s*(?:{names})\s*\d+\s*[.:\u2013\u2014-]\s*(?=\S)", re.IGNORECASE)
+        dropped = 0
         for block in walk_blocks(article.body):
             if isinstance(block, Table) and block.caption and isinstance(block.caption[0], Text):
                 first = block.caption[0]
                 match = label.match(first.text)
                 if match:
-                    first.text = first.text[match.end():]
+                    first.text = first.text[match.end() :]
                     dropped += 1
-    if dropped:
-        warnings.warn(f"{dropped} table caption number(s) such as \"Table 1:\" left out of the caption text: every "
-                      "output numbers tables itself", file=source)
+        if dropped:
+            where = f"article {article.title!r}: " if len(articles) > 1 else ""
+            warnings.warn(f"{where}{dropped} table caption number(s) such as \"Table 1:\" left out of the caption "
+                          "text: every output numbers tables itself", file=source)
 
 
 def check_inline_alt(image: InlineImage, source: Path, warnings: Warnings) -> None:
