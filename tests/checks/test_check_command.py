@@ -122,7 +122,7 @@ def test_every_format_checks_the_same_from_another_folder_with_spaces_and_accent
 
 
 def test_against_the_source(built, exporter_cli, report_schema):
-    code, report = run_check(exporter_cli, report_schema, *outputs(built, "torture-every-block", "html,epub"),
+    code, report = run_check(exporter_cli, report_schema, *outputs(built, "torture-every-block", "html,docx"),
                              "--against", TORTURE)
     assert code == 0, report
     consistency = [r for r in report["results"] if r["check"] == "consistency"]
@@ -131,17 +131,18 @@ def test_against_the_source(built, exporter_cli, report_schema):
 
 def test_a_credit_changed_in_one_format_is_blamed_on_that_format_only(built, tmp_path, exporter_cli,
                                                                         report_schema):
-    files = copy_set(built, tmp_path, "torture-every-block")
+    # Three formats are enough to outvote one (the EPUB's own validators are the slowest, and not what is tested).
+    files = [path for path in copy_set(built, tmp_path, "torture-every-block") if path.suffix != ".epub"]
     html = tmp_path / "torture-every-block.html"
     html.write_text(html.read_text(encoding="utf-8").replace("</span> NASA</span>", "</span> Someone Else</span>", 1),
                     encoding="utf-8")
     code, report = run_check(exporter_cli, report_schema, *files)
     assert code == 1
     [finding] = findings(report, ".html", "consistency")
-    assert finding["message"] == "HTML: figure 1: credit is 'Someone Else', EPUB, PDF and DOCX have 'NASA'"
+    assert finding["message"] == "HTML: figure 1: credit is 'Someone Else', PDF and DOCX have 'NASA'"
     assert (finding["code"], finding["format"], finding["figure"], finding["field"]) == (
         "FACT-DIFFERS", "HTML", 1, "credit")
-    assert [f for suffix in (".epub", ".pdf", ".docx") for f in findings(report, suffix, "consistency")] == []
+    assert [f for suffix in (".pdf", ".docx") for f in findings(report, suffix, "consistency")] == []
 
 
 def test_virin_dropped_from_an_epub_caption(built, tmp_path, exporter_cli, report_schema):

@@ -109,9 +109,10 @@ def zip_of(*paths: Path, base: Path) -> bytes:
 
 
 def sample_zips(folder: Path) -> list[Path]:
-    """Each sample article with its images folder, and the packet with the whole samples folder."""
+    """The sample with every kind of block, with its images folder, and the packet with the whole samples folder
+    (every sample's four outputs are checked by tests/checks; here, what the web app hands back)."""
     zips = []
-    for source in [*sorted(SAMPLES.glob("*.md")), SAMPLES / "press-packet.yaml"]:
+    for source in [SAMPLES / "torture-every-block.md", SAMPLES / "press-packet.yaml"]:
         members = [SAMPLES] if source.suffix == ".yaml" else [source, SAMPLES / "images"]
         target = folder / f"{source.stem}.zip"
         target.write_bytes(zip_of(*members, base=SAMPLES))
@@ -155,7 +156,7 @@ def test_samples_upload_and_their_four_outputs_pass_exporter_check(server, brows
             target = tmp_path / "out" / download.value.suggested_filename
             download.value.save_as(target)
             downloaded.append(target)
-    assert sorted(path.suffix for path in downloaded) == sorted([f".{f}" for f in FORMATS] * 5)
+    assert sorted(path.suffix for path in downloaded) == sorted([f".{f}" for f in FORMATS] * 2)
     result = run_exporter("check", *downloaded, timeout=900)
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-2000:]
     context.close()
