@@ -68,7 +68,7 @@ _NOT_XML_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
 class Node(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=False)
+    model_config = ConfigDict(extra="forbid", frozen=False, defer_build=True)
 
     @model_validator(mode="before")
     @classmethod
@@ -546,7 +546,5 @@ class Packet(Node):
         return logo
 
 
-for _model in (Emphasis, Strong, Link, Span, Superscript, Subscript, Footnote, BlockQuote, ListBlock):
-    _model.model_rebuild()
 
 Document = Article | Packet
