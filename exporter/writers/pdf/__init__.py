@@ -10,6 +10,11 @@ from __future__ import annotations
 
 from exporter.model import Packet
 from exporter.writers.base import RenderContext, Rendered
+from exporter.writers.pdf.engine import import_weasyprint
+
+# Before any module of this package imports WeasyPrint (the package is imported to render a PDF, in every process
+# that renders one): engine.py says why.
+import_weasyprint()
 
 EXTENSION = "pdf"
 
