@@ -330,6 +330,53 @@ Block = Annotated[
 ]
 
 
+def place_cells(rows: list[TableRow]) -> list[tuple[int, int, TableCell]]:
+    """(row, column, cell) for every cell, skipping grid slots taken by row and column spans above; a row span
+    is cut at the last row (the cell is a copy then)."""
+    taken: set[tuple[int, int]] = set()
+    placed = []
+    for row_index, row in enumerate(rows):
+        column = 0
+        for cell in row.cells:
+            while (row_index, column) in taken:
+                column += 1
+            if cell.rowspan > len(rows) - row_index:
+                cell = cell.model_copy(update={"rowspan": len(rows) - row_index})
+            placed.append((row_index, column, cell))
+            for dr in range(cell.rowspan):
+                for dc in range(cell.colspan):
+                    taken.add((row_index + dr, column + dc))
+            column += cell.colspan
+    return placed
+
+
+def make_regular(table: Table) -> bool:
+    """Make every row of the table span the same columns, as PDF/UA requires of a table (and as Word draws a
+    ragged one): a row span ends with its row group (head or body, as in HTML), and a row that stops short gets
+    one empty cell to the last column. Whether anything changed."""
+    groups = [table.head, table.rows]
+    ends: list[list[int]] = []
+    changed = False
+    for rows in groups:
+        for row_index, row in enumerate(rows):
+            for cell in row.cells:
+                if cell.rowspan > len(rows) - row_index:
+                    cell.rowspan = len(rows) - row_index
+                    changed = True
+        end = [0] * len(rows)
+        for row_index, column, cell in place_cells(rows):
+            for dr in range(cell.rowspan):
+                end[row_index + dr] = max(end[row_index + dr], column + cell.colspan)
+        ends.append(end)
+    width = max((column for end in ends for column in end), default=0)
+    for rows, end, header in zip(groups, ends, (True, False), strict=True):
+        for row, last in zip(rows, end, strict=True):
+            if last < width:
+                row.cells.append(TableCell(header=header, colspan=width - last))
+                changed = True
+    return changed
+
+
 # ---------------------------------------------------------------- article
 
 

@@ -16,7 +16,19 @@ from pydantic import BaseModel
 
 from exporter.confine import Confinement
 from exporter.errors import ExitCode, ExportError, Warnings
-from exporter.model import Article, Figure, InlineImage, Link, Packet, Table, Text, plain_text, walk_blocks, without
+from exporter.model import (
+    Article,
+    Figure,
+    InlineImage,
+    Link,
+    Packet,
+    Table,
+    Text,
+    make_regular,
+    plain_text,
+    walk_blocks,
+    without,
+)
 from exporter.options import BuildOptions
 from exporter.provenance import effective_source
 from exporter.readers import ReadResult, read_document
@@ -68,6 +80,10 @@ def prepare(result: ReadResult, source: Path, options: BuildOptions, warnings: W
             check_inline_alt(image, source, warnings)
         unwrap_links_without_text(article, source, warnings)
     drop_table_labels(articles, source, warnings)
+    for article in articles:
+        for block in walk_blocks(article.body):
+            if isinstance(block, Table):
+                make_regular(block)
     return document
 
 

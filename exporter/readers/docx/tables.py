@@ -3,8 +3,10 @@ cells cannot hold kept as text or moved out, with a count for the reader to repo
 
 A header row is what Word or a reader of the file would take for one: rows marked "repeat as header row"
 (`w:tblHeader`), else the first row when the table style's "Header Row" option is on (`w:tblLook`), else a
-first row in bold when a later row is not. Merged cells keep their spans. A nested table becomes lines of
-text in its cell, a list in a cell its items' lines, and a picture in a cell is moved after the table.
+first row in bold when a later row is not. Merged cells keep their spans, and cells their columns (columns a
+row skips, `w:gridBefore`, become an empty cell; the build makes every row reach the last column: model
+`make_regular`). A nested table becomes lines of text in its cell, a list in a cell its items' lines, and a
+picture in a cell is moved after the table.
 """
 
 from __future__ import annotations
@@ -41,7 +43,11 @@ def build_table(
     origins: dict[int, TableCell] = {}
     for row_index, row in enumerate(rows):
         cells: list[TableCell] = []
+        position = 0  # the grid column after the cells so far
         for cell in row.cells:
+            if cell.column > position:  # columns skipped before it (w:gridBefore): an empty cell keeps its place
+                cells.append(TableCell(header=row_index < head_count, colspan=cell.column - position))
+            position = cell.column + cell.colspan
             if cell.merge == "continue" and cell.column in origins:
                 origins[cell.column].rowspan += 1
                 continue

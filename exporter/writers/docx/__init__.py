@@ -57,9 +57,9 @@ from exporter.model import (
     Superscript,
     Table,
     TableCell,
-    TableRow,
     Text,
     is_numbered,
+    place_cells,
     plain_text,
 )
 from exporter.model import (
@@ -777,22 +777,3 @@ def parse_date(value: str) -> datetime:
         return datetime.combine(date.fromisoformat(value), datetime.min.time(), tzinfo=UTC)
     parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
-
-
-def place_cells(rows: list[TableRow]) -> list[tuple[int, int, TableCell]]:
-    """(row, column, cell) for every cell, skipping grid slots taken by row and column spans above."""
-    taken: set[tuple[int, int]] = set()
-    placed = []
-    for row_index, row in enumerate(rows):
-        column = 0
-        for cell in row.cells:
-            while (row_index, column) in taken:
-                column += 1
-            # A span may not reach past the last row (python-docx could not merge it).
-            cell = cell.model_copy(update={"rowspan": min(cell.rowspan, len(rows) - row_index)})
-            placed.append((row_index, column, cell))
-            for dr in range(cell.rowspan):
-                for dc in range(cell.colspan):
-                    taken.add((row_index + dr, column + dc))
-            column += cell.colspan
-    return placed

@@ -447,12 +447,18 @@ def header_cell_scope(tree: Tree) -> None:
     visit(tree.document, False)
 
 
+# A table keeps its grid: an empty cell is still a cell (PDF/UA: every row spans the same columns), an empty
+# row still a row, and a body of empty rows still the body beside its THead.
+TABLE_PARTS = frozenset({"TR", "TH", "TD", "THead", "TBody", "TFoot"})
+
+
 def remove_empty_elements(tree: Tree) -> None:
-    """Elements with no content left (a <br>, an empty decorative box, an emptied fragment) go, bottom-up."""
+    """Elements with no content left (a <br>, an empty decorative box, an emptied fragment) go, bottom-up; but
+    for the parts of a table (TABLE_PARTS)."""
 
     def prune(node: Node) -> bool:
         node.kids = [kid for kid in node.kids if not isinstance(kid, Node) or prune(kid)]
-        return bool(node.kids)
+        return bool(node.kids) or node.role in TABLE_PARTS
 
     prune(tree.document)
 
