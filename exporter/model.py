@@ -593,5 +593,4 @@ class Packet(Node):
         return logo
 
 
-
 Document = Article | Packet

@@ -58,7 +58,8 @@ class InputResult:
 
 
 def prepare(result: ReadResult, source: Path, options: BuildOptions, warnings: Warnings) -> Article | Packet:
-    """Apply the command-line provenance overrides and the alt-text rules every writer relies on."""
+    """Apply the command-line provenance overrides, and the alt-text rules, link text, table captions and table
+    grid every writer relies on."""
     document = apply_overrides(result.document, options)
     for message in result.warnings:
         warnings.warn(message)
