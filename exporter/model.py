@@ -318,6 +318,7 @@ class TableRow(Node):
 
 class Table(Node):
     type: Literal["table"] = "table"
+    # A table with a caption is numbered ("Table N."); a caption of one empty text is a number alone.
     caption: list[Inline] = Field(default_factory=list)
     head: list[TableRow] = Field(default_factory=list, description="Header rows (column headers)")
     rows: list[TableRow] = Field(min_length=1)

@@ -89,19 +89,20 @@ def prepare(result: ReadResult, source: Path, options: BuildOptions, warnings: W
 
 
 def drop_table_labels(articles: list[Article], source: Path, warnings: Warnings) -> None:
-    """A caption's own "Table 2:" is left out: every output prints its "Table N." before the caption (a
-    caption that is only its label keeps it, or the table would lose its caption). One warning per article."""
+    """A caption's own "Table 2:" is left out: every output prints its "Table N." before the caption. A caption
+    that is only its label ("Table 2", as Word's Insert Caption leaves it when nothing is typed after) becomes
+    one empty text: the table keeps its number, and nothing follows it. One warning per article."""
     from exporter.i18n import gettext
 
     for article in articles:
         names = "|".join(re.escape(name) for name in {"Table", gettext(article.language, "Table")})
-        label = re.compile(rf"^\s*(?:{names})\s*\d+\s*[.:\u2013\u2014-]\s*(?=\S)", re.IGNORECASE)
+        label = re.compile(rf"^\s*(?:{names})\s*\d+\s*(?:[.:\u2013\u2014-]\s*(?=\S)|[.:]?\s*$)", re.IGNORECASE)
         dropped = 0
         for block in walk_blocks(article.body):
             if isinstance(block, Table) and block.caption and isinstance(block.caption[0], Text):
                 first = block.caption[0]
                 match = label.match(first.text)
-                if match:
+                if match and (first.text[match.end() :] or len(block.caption) == 1):
                     first.text = first.text[match.end() :]
                     dropped += 1
         if dropped:

