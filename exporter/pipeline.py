@@ -192,9 +192,14 @@ def check_alt(
                 file=where,
             )
             return
+        # A Word draft's author adds alt text in Word; a Markdown, JSON or YAML author writes the key.
+        fix = (
+            "add alt text in Word (right-click the picture, View Alt Text) or mark it decorative there"
+            if source.suffix.lower() == ".docx"
+            else 'add alt="..." (or decorative=true)'
+        )
         raise ExportError(
-            f'{describe_figure(figure, number)} has no alt text: add alt="..." (or decorative=true), '
-            "or build with --alt-from-caption",
+            f"{describe_figure(figure, number)} has no alt text: {fix}, or build with --alt-from-caption",
             file=source,
             line=line,
         )

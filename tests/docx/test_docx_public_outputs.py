@@ -57,3 +57,11 @@ def test_they_build_to_pdf_and_docx_that_pass_every_check(tmp_path):
     result = run_exporter("build", *sources, "--to", "pdf,docx", "--out", tmp_path, "--check", timeout=600)
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-2000:]
     assert sorted(path.name for path in tmp_path.glob("*.pdf")) == sorted(f"{name}.pdf" for name in FILES)
+
+
+def test_a_picture_without_alt_text_in_a_word_draft_is_one_line_that_says_how_to_fix_it_in_word(tmp_path):
+    result = run_exporter("build", PUBLIC.parent / "mammoth" / "tiny-picture.docx", "--out", tmp_path / "out")
+    errors = [line for line in result.stderr.splitlines() if line.startswith("error: ")]
+    assert result.returncode == 2 and len(errors) == 1, result.stderr
+    assert "figure 1 (figure-1.png) has no alt text: add alt text in Word" in errors[0]
+    assert not (tmp_path / "out").exists()
