@@ -389,15 +389,21 @@ def docx_packet_rows(folder: Path, runs: int) -> list[Row]:
     from exporter.pipeline import render_all
 
     articles = copy_samples(folder / "packet")
-    seconds: dict[int, float] = {}
+    packets = {size: write_packet(folder / "packet", articles, size) for size in PACKET_SIZES}
+
+    def build(size: int) -> float:
+        clear_cache()
+        return cpu_seconds(lambda: render_all(context_for(packets[size], ("docx",)), ("docx",)))
+
+    # The sizes take turns, run after run, so that the machine's drift falls on all of them alike (run one size
+    # after another, the per-article differences swung by a third from run to run).
+    times: dict[int, list[float]] = {size: [] for size in PACKET_SIZES}
     for size in PACKET_SIZES:
-        packet = write_packet(folder / "packet", articles, size)
-
-        def build(packet: Path = packet) -> None:
-            clear_cache()
-            render_all(context_for(packet, ("docx",)), ("docx",))
-
-        seconds[size], _ = paired(build, None, runs)
+        build(size)  # warm-up
+    for _ in range(runs):
+        for size in PACKET_SIZES:
+            times[size].append(build(size))
+    seconds = {size: statistics.median(values) for size, values in times.items()}
     steps = list(itertools.pairwise(PACKET_SIZES))
     per_article = {(a, b): (seconds[b] - seconds[a]) / (b - a) for a, b in steps}
     first = per_article[steps[0]]
