@@ -353,28 +353,45 @@ def place_cells(rows: list[TableRow]) -> list[tuple[int, int, TableCell]]:
 
 def make_regular(table: Table) -> bool:
     """Make every row of the table span the same columns, as PDF/UA requires of a table (and as Word draws a
-    ragged one): a row span ends with its row group (head or body, as in HTML), and a row that stops short gets
-    one empty cell to the last column. Whether anything changed."""
-    groups = [table.head, table.rows]
-    ends: list[list[int]] = []
+    ragged one): each cell keeps the column the whole table gives it; a row span ends with its row group (head or
+    body, as in HTML), and every grid slot no cell covers gets an empty cell. Whether anything changed."""
+    rows = [*table.head, *table.rows]
     changed = False
-    for rows in groups:
-        for row_index, row in enumerate(rows):
-            for cell in row.cells:
-                if cell.rowspan > len(rows) - row_index:
-                    cell.rowspan = len(rows) - row_index
-                    changed = True
-        end = [0] * len(rows)
-        for row_index, column, cell in place_cells(rows):
-            for dr in range(cell.rowspan):
-                end[row_index + dr] = max(end[row_index + dr], column + cell.colspan)
-        ends.append(end)
-    width = max((column for end in ends for column in end), default=0)
-    for rows, end, header in zip(groups, ends, (True, False), strict=True):
-        for row, last in zip(rows, end, strict=True):
-            if last < width:
-                row.cells.append(TableCell(header=header, colspan=width - last))
+    for row_index, row in enumerate(rows):  # a span past the last row: cut there (place_cells then copies none)
+        for cell in row.cells:
+            if cell.rowspan > len(rows) - row_index:
+                cell.rowspan = len(rows) - row_index
                 changed = True
+    # Columns as the whole table gives them: a span cut at the head's end below leaves its slots empty, and the
+    # cells beside it stay in their columns.
+    columns = {id(cell): column for _, column, cell in place_cells(rows)}
+    width = max((columns[id(cell)] + cell.colspan for row in rows for cell in row.cells), default=0)
+    for header, group in ((True, table.head), (False, table.rows)):
+        taken: set[tuple[int, int]] = set()
+        for offset, row in enumerate(group):
+            for cell in row.cells:
+                if cell.rowspan > len(group) - offset:
+                    cell.rowspan = len(group) - offset
+                    changed = True
+                for dr in range(cell.rowspan):
+                    for dc in range(cell.colspan):
+                        taken.add((offset + dr, columns[id(cell)] + dc))
+        for offset, row in enumerate(group):
+            filled: list[tuple[int, TableCell]] = [(columns[id(cell)], cell) for cell in row.cells]
+            column = 0
+            while column < width:
+                if (offset, column) in taken:
+                    column += 1
+                    continue
+                run = column
+                while run < width and (offset, run) not in taken:
+                    run += 1
+                for part in range(column, run, MAX_COLSPAN):
+                    filled.append((part, TableCell(header=header, colspan=min(MAX_COLSPAN, run - part))))
+                changed = True
+                column = run
+            filled.sort(key=lambda item: item[0])
+            row.cells = [cell for _, cell in filled]
     return changed
 
 

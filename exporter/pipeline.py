@@ -96,13 +96,17 @@ def drop_table_labels(articles: list[Article], source: Path, warnings: Warnings)
 
     for article in articles:
         names = "|".join(re.escape(name) for name in {"Table", gettext(article.language, "Table")})
-        label = re.compile(rf"^\s*(?:{names})\s*\d+\s*(?:[.:\u2013\u2014-]\s*(?=\S)|[.:]?\s*$)", re.IGNORECASE)
+        # "Table 2:", "Table 3-1." and "Table 2.1 -" (chapter numbers) before the text, or alone in their run.
+        label = re.compile(
+            rf"^\s*(?:{names})\s*\d+(?:[.\u2013-]\d+)*\s*(?:[.:\u2013\u2014-]\s*(?=\S)|[.:\u2013\u2014-]?\s*$)",
+            re.IGNORECASE,
+        )
         dropped = 0
         for block in walk_blocks(article.body):
             if isinstance(block, Table) and block.caption and isinstance(block.caption[0], Text):
                 first = block.caption[0]
                 match = label.match(first.text)
-                if match and (first.text[match.end() :] or len(block.caption) == 1):
+                if match:
                     first.text = first.text[match.end() :]
                     dropped += 1
         if dropped:

@@ -462,7 +462,8 @@ def drawn_as_header(package: DocxPackage, table: etree._Element, rows: list[etre
         first_row = look.get(w("firstRow"))
         if first_row is not None and first_row.lower() in ("1", "true", "on"):
             return True
-        if first_row is None and int(look.get(w("val"), "0") or "0", 16) & 0x0020:
+        value = look.get(w("val"), "")
+        if first_row is None and re.fullmatch(r"[0-9A-Fa-f]{1,4}", value) and int(value, 16) & 0x0020:
             return True
     return bold_row(package, rows[0]) and not all(bold_row(package, row) for row in rows[1:])
 

@@ -12,6 +12,9 @@ from docx import Document
 from lxml import html
 
 from exporter.checks.pdf_tags import TaggedPdf
+from exporter.errors import Warnings
+from exporter.model import Article, Emphasis, Table, TableCell, TableRow, Text, plain_text
+from exporter.pipeline import drop_table_labels
 from tests.conftest import run_exporter
 
 pytestmark = pytest.mark.slow
@@ -99,3 +102,21 @@ def test_a_captions_own_number_is_left_out_with_one_warning(built):
     named = sorted((Path(line.split(": ")[1]).name, line.split(": ")[2]) for line in warnings)
     assert named == [("fuel.md", "1 table caption number(s) such as \"Table 1:\" left out of the caption text"),
                      ("reports.yaml", "article 'Fuel report'"), ("reports.yaml", "article 'Site report'")]
+
+
+@pytest.mark.parametrize(
+    ("caption", "left"),
+    [
+        ([Text(text="Table 3-1. Summary of forces")], "Summary of forces"),  # chapter numbers
+        ([Text(text="Table 2.1: Results")], "Results"),
+        ([Text(text="Table 10 \u2013 Fuel")], "Fuel"),
+        ([Text(text="Table 2: "), Emphasis(children=[Text(text="Results")])], "Results"),
+        ([Text(text="Table 12")], ""),  # only its number
+        ([Text(text="Table 1 shows sorties")], "Table 1 shows sorties"),  # no separator: a sentence
+        ([Text(text="Tablet 3: a device")], "Tablet 3: a device"),
+    ],
+)
+def test_which_caption_numbers_are_left_out(caption, left):
+    table = Table(caption=caption, rows=[TableRow(cells=[TableCell(children="x")])])
+    drop_table_labels([Article(title="T", language="en", body=[table])], Path("x.md"), Warnings())
+    assert plain_text(table.caption) == left and table.caption

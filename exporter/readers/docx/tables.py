@@ -15,7 +15,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
-from exporter.model import Inline, Table, TableCell, TableRow
+from exporter.model import MAX_COLSPAN, Inline, Table, TableCell, TableRow
 from exporter.readers.docx.drawings import Drawing
 from exporter.readers.docx.items import Atom, Cell, Para, Row, TableInfo
 
@@ -40,16 +40,19 @@ def build_table(
     body_rows = rows[head_count:]
     row_headers = _has_row_headers(body_rows)
     model_rows: list[TableRow] = []
+    kept_head = 0
     origins: dict[int, TableCell] = {}
     for row_index, row in enumerate(rows):
         cells: list[TableCell] = []
+        continued: list[TableCell] = []
         position = 0  # the grid column after the cells so far
         for cell in row.cells:
             if cell.column > position:  # columns skipped before it (w:gridBefore): an empty cell keeps its place
-                cells.append(TableCell(header=row_index < head_count, colspan=cell.column - position))
+                skipped = min(cell.column - position, MAX_COLSPAN)
+                cells.append(TableCell(header=row_index < head_count, colspan=skipped))
             position = cell.column + cell.colspan
             if cell.merge == "continue" and cell.column in origins:
-                origins[cell.column].rowspan += 1
+                continued.append(origins[cell.column])
                 continue
             header = row_index < head_count or (row_headers and cell.column == 0)
             atoms = _cell_atoms(cell, result)
@@ -63,9 +66,14 @@ def build_table(
                 origins[cell.column] = model
             else:
                 origins.pop(cell.column, None)
+        # A row that merged cells cover from end to end is no row of its own in the model (a row holds a cell):
+        # it is not counted in their spans either.
         if cells:
+            for origin in continued:
+                origin.rowspan += 1
             model_rows.append(TableRow(cells=cells))
-    head, body = model_rows[:head_count], model_rows[head_count:]
+            kept_head += row_index < head_count
+    head, body = model_rows[:kept_head], model_rows[kept_head:]
     if body:
         result.table = Table(caption=caption, head=head, rows=body)
     return result
