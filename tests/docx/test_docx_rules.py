@@ -259,6 +259,16 @@ def test_a_row_drawn_as_a_header_is_marked_as_one():
     assert broken_after(lambda d: add_table(d, header=False, rows=1)) == set()
 
 
+def test_a_malformed_table_look_is_read_as_no_header_look():
+    def malformed(document: Document) -> None:
+        without_header_look(document)
+        look = document.tables[-1]._tbl.tblPr.find(qn("w:tblLook"))
+        del look.attrib[qn("w:firstRow")]
+        look.set(qn("w:val"), "not-hex")
+
+    assert broken_after(malformed) == set()
+
+
 # ---------------------------------------------------------------- links
 
 
