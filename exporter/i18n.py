@@ -41,6 +41,16 @@ def gettext(language: str, message: str, **values: object) -> str:
     return text % values if values else text
 
 
+def labels(language: str, *messages: str) -> set[str]:
+    """A fixed text the writers print, in the document's language and in English: an edited draft, or a page
+    made from our output, may have either."""
+    found = set()
+    for message in messages:
+        found.add(message)
+        found.add(gettext(language, message))
+    return found
+
+
 def long_date(value: str, language: str) -> str:
     """An ISO date as people of that language write it in full (\"February 14, 2023\")."""
     from babel.dates import format_date

@@ -92,10 +92,10 @@ def drop_table_labels(articles: list[Article], source: Path, warnings: Warnings)
     """A caption's own "Table 2:" is left out: every output prints its "Table N." before the caption. A caption
     that is only its label ("Table 2", as Word's Insert Caption leaves it when nothing is typed after) becomes
     one empty text: the table keeps its number, and nothing follows it. One warning per article."""
-    from exporter.i18n import gettext
+    from exporter.i18n import labels
 
     for article in articles:
-        names = "|".join(re.escape(name) for name in {"Table", gettext(article.language, "Table")})
+        names = "|".join(re.escape(name) for name in labels(article.language, "Table"))
         # "Table 2:", "Table 3-1." and "Table 2.1 -" (chapter numbers) before the text, or alone in their run.
         label = re.compile(
             rf"^\s*(?:{names})\s*\d+(?:[.\u2013-]\d+)*\s*(?:[.:\u2013\u2014-]\s*(?=\S)|[.:\u2013\u2014-]?\s*$)",

@@ -14,6 +14,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
+from exporter.i18n import labels
 from exporter.model import (
     Block,
     BlockQuote,
@@ -31,7 +32,7 @@ from exporter.readers.docx.drawings import Drawing
 from exporter.readers.docx.figures import CaptionParts, Captions, FigureMaker, FigureSource
 from exporter.readers.docx.inlines import atoms_text, build_inlines, drop_prefix, strip_atoms
 from exporter.readers.docx.items import Atom, Para, TableInfo
-from exporter.readers.docx.labels import labels, starts_with_label
+from exporter.readers.docx.labels import starts_with_label
 from exporter.readers.docx.lists import ListBuilder
 from exporter.readers.docx.losses import describe
 from exporter.readers.docx.styles import Numbering

@@ -15,11 +15,12 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from exporter.i18n import labels
 from exporter.model import Figure, Inline, InlineImage, Media, is_virin, normalize_virin
 from exporter.readers.docx.drawings import Drawing
 from exporter.readers.docx.inlines import atoms_text, drop_prefix, split_lines, strip_atoms, take_prefix
 from exporter.readers.docx.items import Atom, Para
-from exporter.readers.docx.labels import labels, starts_with_label
+from exporter.readers.docx.labels import starts_with_label
 
 CAPTION_STYLES = (
     "caption",

@@ -16,13 +16,13 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from exporter.errors import ExportError
-from exporter.i18n import gettext
+from exporter.i18n import gettext, labels
 from exporter.model import Byline, Source, check_iso8601
 from exporter.provenance import US_GOVERNMENT_WORK
 from exporter.readers.docx.blocks import Header
 from exporter.readers.docx.inlines import minimal_language
 from exporter.readers.docx.items import Para
-from exporter.readers.docx.labels import labels, starts_with_label
+from exporter.readers.docx.labels import starts_with_label
 from exporter.readers.docx.package import Package
 
 CUSTOM_PROPS_NS = "http://schemas.openxmlformats.org/officeDocument/2006/custom-properties"

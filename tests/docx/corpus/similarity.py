@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from exporter.errors import ExportError
+from exporter.i18n import labels
 from exporter.model import (
     Article,
     Block,
@@ -47,7 +48,6 @@ from exporter.model import (
     Table,
     plain_text,
 )
-from exporter.readers.docx.labels import labels
 from exporter.readers.docx.losses import MESSAGES
 
 CORPUS = Path(__file__).resolve().parent / "docx"
