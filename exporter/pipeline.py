@@ -66,7 +66,10 @@ def prepare(result: ReadResult, source: Path, options: BuildOptions, warnings: W
     articles = document.articles if isinstance(document, Packet) else [document]
     for article in articles:
         if not article.body:
-            raise ExportError(f"the article {article.title!r} has no body: nothing to export", file=source)
+            # What the reader left out is often why nothing is left (an equation object, a chart): say it.
+            reasons = [message.removeprefix(f"{source}: ") for message in result.warnings]
+            said = f" (reading it: {'; '.join(reasons)})" if reasons else ""
+            raise ExportError(f"the article {article.title!r} has no body: nothing to export{said}", file=source)
     figures = [figure for article in articles for figure in article.figures()]
     for number, alt in options.alt_text.items():
         if not 1 <= number <= len(figures):

@@ -357,6 +357,8 @@ def looks_like_fake_heading(
         return False  # table header cells are bold on purpose
     if "caption" in package.style_name(package.paragraph_style(paragraph)).lower():
         return False
+    if package.has_numbering(paragraph):
+        return False  # a list item in bold is still an item of its list, not a heading
     runs = [run for run in paragraph.iter(w("r")) if "".join(t.text or "" for t in run.iter(w("t"))).strip()]
     return bool(runs) and all(on(run.find("w:rPr/w:b", NS)) for run in runs)
 

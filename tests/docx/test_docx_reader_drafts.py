@@ -107,6 +107,27 @@ def test_strict_refuses_to_guess_a_title(tmp_path):
     assert not list(out.glob("*.html"))
 
 
+def test_a_draft_left_empty_by_what_was_left_out_is_refused_in_one_line_that_says_what(tmp_path):
+    """An equation object alone (PyDocX's image_data_inside_object_tag.docx is one): the refusal names it."""
+    from docx.oxml import parse_xml
+
+    document = docx.Document()
+    paragraph = document.add_paragraph()
+    paragraph._p.append(parse_xml(
+        '<w:r xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+        ' xmlns:o="urn:schemas-microsoft-com:office:office"><w:object>'
+        '<o:OLEObject Type="Embed" ProgID="Equation.3" ObjectID="_1"/></w:object></w:r>'))
+    path = tmp_path / "equation_only.docx"
+    document.save(str(path))
+    out = tmp_path / "out"
+    completed = run_exporter("build", path, "--to", "html", "--out", out)
+    assert completed.returncode == 2
+    errors = [line for line in completed.stderr.splitlines() if line.startswith("error: ")]
+    assert len(errors) == 1 and "nothing to export" in errors[0]
+    assert "1 embedded object(s) (OLE) left out" in errors[0] and errors[0].count(str(path)) == 1
+    assert not out.exists() or not list(out.iterdir())
+
+
 # ---------------------------------------------------------------- item 2: nothing lost without a word
 
 

@@ -188,6 +188,14 @@ def test_fake_heading_in_direct_bold():
     assert broken_after(real) == set()
 
 
+def test_list_items_in_bold_are_not_fake_headings():
+    def bold_items(document: Document) -> None:
+        for item in ("Alpha", "Bravo", "Charlie"):
+            document.add_paragraph(style="List Number").add_run(item).bold = True
+
+    assert broken_after(bold_items) == set()
+
+
 def test_first_heading_not_level_1():
     failing = docx.Document()
     failing.core_properties.title = "Report"
