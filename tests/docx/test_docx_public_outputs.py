@@ -1,7 +1,7 @@
-"""Public Word files (tests/docx/public) whose tables and links once made outputs fail our own checks: a
+"""Public Word files (tests/docx/public) whose tables, links and lists once made outputs fail our own checks: a
 staircase table (rows that skip columns, `w:gridBefore`), a header row over a body of empty cells, tables with
-no header look, links whose text is their URL. They build to PDF and DOCX that pass page-validation and the DOCX
-rules."""
+no header look, links whose text is their URL, list items all in bold (PyDocX's). They build to PDF and DOCX
+that pass page-validation and the DOCX rules."""
 
 from __future__ import annotations
 
@@ -17,6 +17,8 @@ from tests.conftest import run_exporter
 PUBLIC = Path(__file__).resolve().parent / "public" / "python-docx"
 FILES = ["tbl-props", "sct-inner-content", "tests-blk-inner-content", "blk-paras-and-tables", "tbl-cell-props",
          "par-hlink-frags"]
+# PyDocX's: list items all in bold (once read by the DOCX rules as fake headings), merged cells beyond the grid.
+PYDOCX_FILES = ["upper_alpha_all_bold", "convert_p_to_h", "table_col_row_span"]
 
 
 def cells(rows: list[TableRow]) -> list[list[tuple[str, int]]]:
@@ -55,9 +57,10 @@ def test_a_ragged_table_is_made_regular_per_row_group():
 @pytest.mark.slow
 def test_they_build_to_pdf_and_docx_that_pass_every_check(tmp_path):
     sources = [PUBLIC / f"{name}.docx" for name in FILES]
+    sources += [PUBLIC.parent / "pydocx" / f"{name}.docx" for name in PYDOCX_FILES]
     result = run_exporter("build", *sources, "--to", "pdf,docx", "--out", tmp_path, "--check", timeout=600)
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-2000:]
-    assert sorted(path.name for path in tmp_path.glob("*.pdf")) == sorted(f"{name}.pdf" for name in FILES)
+    assert sorted(path.name for path in tmp_path.glob("*.pdf")) == sorted(f"{path.stem}.pdf" for path in sources)
 
 
 def test_a_picture_without_alt_text_in_a_word_draft_is_one_line_that_says_how_to_fix_it_in_word(tmp_path):
