@@ -6,7 +6,8 @@ height (that is, not at all), so no style sheet can say "as tall as the rest of 
 document is laid out, each figure that was pushed onto the next page (leaving a gap behind it) is given the
 height that gap allows, when that is at least MIN_IMAGE_SHARE of the text height, and the document is laid out
 again. When even the smallest size does not fit, the text after the figure flows up before it (the figure moves
-down in the HTML) and the repair pass restores the model's order in the structure tree.
+down in the HTML) and the repair pass restores the model's order in the structure tree. When that text ends at
+the next numbered figure with room still left, the text after that figure flows up before both in the same layout.
 """
 
 from __future__ import annotations
@@ -48,6 +49,9 @@ class Pushed:
     ornaments: tuple[tuple[str, float], ...] = ()
     # How many of the blocks after the figure fit in the room before it (at least one: text can split).
     followers: int = 1
+    # When those blocks end at a numbered figure and room is left, that figure's id and how many of the blocks
+    # after it fit in what is left: both figures pass them (see then_passed).
+    chained: tuple[str, int] | None = None
 
     @property
     def floor(self) -> float:
@@ -86,7 +90,15 @@ def placed_better(pushed: Pushed, heights: dict[str, float], root) -> bool:
             heights[pushed.figure_id] = pushed.image_height - min(pushed.needed, own)
             heights.update(given)
             return True
-    return pushed.room >= MOVE_GAP_SHARE * pushed.text_height and move_down(root, pushed.figure_id, pushed.followers)
+    if pushed.room < MOVE_GAP_SHARE * pushed.text_height or not move_down(root, pushed.figure_id, pushed.followers):
+        return False
+    if pushed.chained:
+        # The next figure moves past the blocks after it first, then this one follows it: the order the next two
+        # layouts would reach one figure at a time, in one.
+        next_id, blocks = pushed.chained
+        if move_down(root, next_id, blocks):
+            move_down(root, pushed.figure_id, blocks)
+    return True
 
 
 def move_down(root, figure_id: str, blocks: int) -> bool:
@@ -158,9 +170,11 @@ def pushed_figures(layout: Layout) -> Iterator[Pushed]:
                 for box in boxes(before)
                 if getattr(box, "element_tag", None) == "figure" and box.element.get("id") and is_decorative(box)
             )
+            followers, filled = followers_fitting(page, figure, room)
             yield Pushed(
                 figure.element.get("id"), image.padding_height(), used - room, room, text_height,
-                is_decorative(figure), ornaments, followers_fitting(page, figure, room),
+                is_decorative(figure), ornaments, followers,
+                then_passed(pages, page, figure, followers, room - filled, text_height),
             )
 
 
@@ -175,20 +189,44 @@ def article_first_pages(layout: Layout) -> list[int]:
     return starts
 
 
-def followers_fitting(page_box, figure, room: float) -> int:
+def followers_fitting(page_box, figure, room: float) -> tuple[int, float]:
     """How many of the blocks after the figure on its page fit, one after the other, in `room` (at least one:
-    the next may split across the pages)."""
+    the next may split across the pages), and the height they fill."""
     parent = next((box for box in boxes(page_box) if figure in getattr(box, "children", ())), None)
     if parent is None:
-        return 1
+        return 1, room
     after = parent.children[parent.children.index(figure) + 1:]
     count, used = 0, 0.0
     for box in after:
-        used += box.margin_height()
-        if used > room:
+        if used + box.margin_height() > room:
             break
+        used += box.margin_height()
         count += 1
-    return max(count, 1)
+    return (count, used) if count else (1, room)
+
+
+def then_passed(
+    pages: list, page_box, figure, followers: int, left: float, text_height: float
+) -> tuple[str, int] | None:
+    """When the blocks that flow up before a pushed figure stop at a numbered figure (which it may not pass) with
+    room still left, the id of that figure and how many of the blocks after it fit in that room."""
+    parent = next((box for box in boxes(page_box) if figure in getattr(box, "children", ())), None)
+    if left < MOVE_GAP_SHARE * text_height or parent is None or figure.element not in list(parent.element):
+        return None
+    siblings = list(parent.element)
+    position = siblings.index(figure.element) + 1
+    while followers and position < len(siblings) and not is_numbered_figure(siblings[position]):
+        position += 1
+        followers -= 1
+    if position >= len(siblings) or not is_numbered_figure(siblings[position]):
+        return None
+    blocker = siblings[position]
+    for page in pages:
+        box = next((box for box in boxes(page) if getattr(box, "element", None) is blocker), None)
+        if box is not None and blocker.get("id"):
+            count, _ = followers_fitting(page, box, left)
+            return blocker.get("id"), count
+    return None
 
 
 def boxes(box) -> Iterator[Any]:

@@ -411,7 +411,8 @@ def render_pdf(
             stylesheet, *own_sheets = take_style_elements(source.etree_element)
         css, fonts = shared_stylesheet(stylesheet)
         sheets = [css, *(weasyprint.CSS(string=text, font_config=fonts) for text in own_sheets)]
-        shared = {"font_config": fonts}
+        # Each layout would fetch and decode every image again: the layouts of one document share one cache.
+        shared = {"font_config": fonts, "cache": {}}
 
         def layout(extra_css: str):
             return source.render(stylesheets=[*sheets, weasyprint.CSS(string=extra_css)], **shared)
