@@ -191,6 +191,29 @@ def test_each_kind_of_loss_is_named_once_with_a_count(name, expected):
         assert sum(fragment in message for message in result.warnings) == 1, (fragment, result.warnings)
 
 
+def test_symbols_from_symbol_fonts_are_their_unicode_characters(tmp_path):
+    """Word's Insert Symbol stores the font's own code (U+F061 in Symbol is alpha): read as it stands it is a
+    private-use character that no font draws (a PDF/UA failure) and no screen reader names."""
+    from docx.oxml import parse_xml
+
+    def sym(font: str, char: str) -> str:
+        return f'<w:r><w:sym w:font="{font}" w:char="{char}"/></w:r>'
+
+    document = docx.Document()
+    document.core_properties.title = "Symbols"
+    paragraph = document.add_paragraph()
+    runs = [sym("Symbol", "F061"), sym("Symbol", "F0B3"), sym("Symbol", "B1"), sym("Wingdings", "F0FE"),
+            sym("Wingdings", "F0A8"), sym("Wingdings", "F022"), sym("Arial", "2013")]
+    namespace = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+    for run in parse_xml(f"<w:p {namespace}>{''.join(runs)}</w:p>"):
+        paragraph._p.append(run)
+    path = tmp_path / "symbols.docx"
+    document.save(str(path))
+    result = read_document(path, BuildOptions())
+    assert texts(result.document.body) == ["\u03b1\u2265\u00b1\u2611\u25fb\ufffd\u2013"]
+    assert warned(result, "1 symbol(s) of a picture font such as Wingdings have no known Unicode character")
+
+
 def test_charts_and_smartart_keep_the_text_they_have():
     body = texts(read("word-objects.docx").document.body)
     assert "Bar chart: sorties rose from 40 in January to 65 in March." in body

@@ -23,6 +23,9 @@ MESSAGES = {
     "shape": "{n} drawing shape(s) without text or picture left out",
     "embedded_object": "{n} embedded object(s) (OLE) left out: no text equivalent",
     "toc": "{n} table(s) of contents left out: they list the headings, which are kept",
+    "private_symbol": "{n} symbol(s) of a picture font such as Wingdings have no known Unicode character and "
+    "read as \ufffd: insert them in Word as Unicode characters (Insert > Symbol, from a font such as Segoe UI "
+    "Symbol)",
     "caption_label": "{n} figure caption number(s) such as \"Figure 1:\" left out of the caption text: every "
     "output numbers figures itself",
     "alt_chunk": "{n} imported document chunk(s) (altChunk) left out: open and save the file in Word first",

@@ -24,6 +24,7 @@ from exporter.readers.docx.items import Atom, Cell, LinkRef, Para, Row, TableInf
 from exporter.readers.docx.omml import equation_pieces, is_equation
 from exporter.readers.docx.package import Package, Relationship
 from exporter.readers.docx.styles import MONOSPACE_FONTS, Styles, is_on, w, wval
+from exporter.readers.docx.symbols import symbol_text
 
 R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 BROWSER_FRAMES = {"_blank", "_self", "_parent", "_top", ""}
@@ -360,7 +361,10 @@ class Scanner:
             elif tag == w("sym"):
                 char = child.get(w("char")) or ""
                 if re.fullmatch(r"[0-9A-Fa-f]{1,6}", char) and int(char, 16) <= 0x10FFFF:
-                    add("text", chr(int(char, 16)))
+                    text, known = symbol_text(child.get(w("font")) or "", char)
+                    add("text", text)
+                    if not known:
+                        self.counts["private_symbol"] += 1
             elif tag == w("fldChar"):
                 kind = child.get(w("fldCharType"))
                 if kind == "begin":
