@@ -24,7 +24,7 @@ from exporter.readers.docx.items import Atom, Cell, LinkRef, Para, Row, TableInf
 from exporter.readers.docx.omml import equation_pieces, is_equation
 from exporter.readers.docx.package import Package, Relationship
 from exporter.readers.docx.styles import MONOSPACE_FONTS, Styles, is_on, w, wval
-from exporter.readers.docx.symbols import symbol_text
+from exporter.readers.docx.symbols import font_text, symbol_text
 
 R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 BROWSER_FRAMES = {"_blank", "_self", "_parent", "_top", ""}
@@ -337,6 +337,8 @@ class Scanner:
                 )
             )
 
+        fonts = run.find(f"{w('rPr')}/{w('rFonts')}")
+        font = wval(fonts, "ascii") or wval(fonts, "hAnsi") or ""
         custom_mark = False
         for child in run:
             tag = child.tag
@@ -344,7 +346,9 @@ class Scanner:
                 if custom_mark:
                     custom_mark = False  # the note's own mark ("*"): the writers number notes themselves
                     continue
-                add("text", child.text or "")
+                text, unknown = font_text(font, child.text or "")
+                self.counts["private_symbol"] += unknown
+                add("text", text)
             elif tag in (w("tab"), w("ptab")):
                 add("text", "\t")
             elif tag in (w("br"), w("cr")):

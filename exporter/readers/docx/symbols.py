@@ -47,6 +47,8 @@ WINGDINGS = {
     0xFE: "\u2611",  # BALLOT BOX WITH CHECK
 }
 FONTS = {"symbol": SYMBOL, "wingdings": WINGDINGS}
+# Fonts that draw pictures or symbols in place of letters: text set in one is read through its table.
+PICTURE_FONTS = {"symbol", "wingdings", "wingdings 2", "wingdings 3", "webdings", "zapf dingbats", "zapfdingbats"}
 
 
 def symbol_text(font: str, char: str) -> tuple[str, bool]:
@@ -61,3 +63,24 @@ def symbol_text(font: str, char: str) -> tuple[str, bool]:
     if 0xE000 <= code <= 0xF8FF:
         return "\ufffd", False
     return chr(code), True
+
+
+def font_text(font: str, text: str) -> tuple[str, int]:
+    """Text typed in a picture font (Symbol's "a" shows as alpha), as Unicode, and how many of its characters have
+    no known equivalent (read as U+FFFD); other fonts' text as it is."""
+    name = font.strip().lower()
+    if name not in PICTURE_FONTS:
+        return text, 0
+    table = FONTS.get(name, {})
+    unknown = 0
+    characters = []
+    for character in text:
+        code = ord(character)
+        position = code - 0xF000 if 0xF020 <= code <= 0xF0FF else code
+        if position == 0x20 or not 0x20 < position <= 0xFF:
+            characters.append(character)  # a space, or a Unicode character beyond the font's own codes
+            continue
+        mapped = table.get(position)
+        unknown += mapped is None
+        characters.append(mapped or "\ufffd")
+    return "".join(characters), unknown
