@@ -27,6 +27,10 @@ IMAGE_EDGES = {"html": 2000, "pdf": 2000, "docx": 2000, "epub": 1600}
 COMPRESSED_SUFFIXES = (".jpg", ".jpeg", ".woff", ".woff2")
 
 
+# zlib's own default: level 9 takes a third longer on a photo stored as an uncompressed PNG, for 0.1% less.
+DEFLATE_LEVEL = 6
+
+
 def zip_compression(name: str) -> int:
     """How a container entry is written: stored when its data is compressed already, else deflated."""
     import zipfile

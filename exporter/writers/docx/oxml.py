@@ -8,6 +8,7 @@ contrast, core, extended and custom document properties, and the deterministic Z
 
 from __future__ import annotations
 
+import functools
 import io
 import zipfile
 from collections.abc import Iterable, Sequence
@@ -26,7 +27,7 @@ from docx.oxml.ns import qn
 from docx.table import Table, _Cell
 from docx.text.paragraph import Paragraph
 from docx.text.run import Run
-from exporter.writers.base import zip_compression
+from exporter.writers.base import DEFLATE_LEVEL, zip_compression
 from exporter.xmltext import escape, escape_attribute
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -81,6 +82,7 @@ def parse_hex(value: str) -> tuple[int, int, int] | None:
         return None
 
 
+@functools.cache
 def darken_until_readable(rgb: tuple[int, int, int], background: tuple[int, int, int] = WHITE) -> str:
     """The same hue, darkened in small steps until it reaches TARGET_CONTRAST on the background."""
     r, g, b = rgb
@@ -803,7 +805,7 @@ def package_bytes(package: OpcPackage, when: datetime) -> bytes:
             info.compress_type = zip_compression(name)
             info.create_system = 0
             info.external_attr = 0
-            target.writestr(info, blob, compresslevel=9)
+            target.writestr(info, blob, compresslevel=DEFLATE_LEVEL)
     return output.getvalue()
 
 

@@ -12,7 +12,7 @@ import io
 import zipfile
 from datetime import datetime
 
-from exporter.writers.base import zip_compression
+from exporter.writers.base import DEFLATE_LEVEL, zip_compression
 
 MIMETYPE = b"application/epub+zip"
 _ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)  # the earliest time a ZIP entry can carry
@@ -42,7 +42,7 @@ def repack(data: bytes, moment: datetime) -> bytes:
         for name, content in entries:
             if name == "mimetype":
                 continue
-            target.writestr(_entry(name, stamp, zip_compression(name)), content, compresslevel=9)
+            target.writestr(_entry(name, stamp, zip_compression(name)), content, compresslevel=DEFLATE_LEVEL)
     return output.getvalue()
 
 
