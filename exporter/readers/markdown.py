@@ -9,7 +9,10 @@
 - A block quote whose last paragraph starts with an em dash takes that paragraph as its attribution.
 - A pipe table may be followed by a caption paragraph `: Caption` (or `Table: Caption`); `{row-headers=true}` at
   its end makes the first cell of each body row a row header.
-- Raw HTML is not markup here: it stays literal text.
+- Pandoc's fenced divs (`::: note` ... `:::`) are read as their content; a definition list as each term in bold
+  followed by its definitions, with a warning (the model has no definition list).
+- Raw HTML is not markup here: it stays literal text. An HTML comment (`<!-- ... -->`) is left out, as every
+  Markdown renderer hides it.
 """
 
 from __future__ import annotations
@@ -60,11 +63,15 @@ FIGURE_ATTRIBUTES = {"alt", "credit", "virin", "decorative", "rights", "id", "cl
 MEDIA_ATTRIBUTES = {"media", "credit", "virin", "duration", "poster", "poster-alt", "id", "class"}
 TABLE_CAPTION = re.compile(r"^(?:Table)?:\s*(?P<text>.*?)\s*(?:\{(?P<attrs>[^{}]*)\})?\s*$", re.DOTALL)
 ATTRIBUTION_DASHES = ("—", "--", "―")
+# Pandoc's grid table: a paragraph of +---+ rule lines and | cell lines.
+GRID_TABLE = re.compile(r"\A\+[-=:+]*-[-=:+]*\+[ \t]*\n(?:[+|].*\n?)+\Z")
 _MAX_TOKEN_LEVEL = 2 * MAX_NESTING + 2
 
 
 def parser() -> MarkdownIt:
     from mdit_py_plugins.attrs import attrs_plugin
+    from mdit_py_plugins.container import container_plugin
+    from mdit_py_plugins.deflist import deflist_plugin
     from mdit_py_plugins.footnote import footnote_plugin
     from mdit_py_plugins.front_matter import front_matter_plugin
     from mdit_py_plugins.subscript import sub_plugin
@@ -73,11 +80,16 @@ def parser() -> MarkdownIt:
     md = (
         # markdown-it silently drops whatever nests deeper than maxNesting. A model level takes at most two
         # token levels (list, item), so this is past the model's limit, and `read` refuses any cut.
+        # Inline HTML is recognised only so that comments can be left out (inlines(): any other tag stays
+        # literal text, as it was); HTML blocks stay off, so a line such as `<div>` starts a paragraph as before.
         MarkdownIt(
-            "commonmark", {"html": False, "linkify": False, "typographer": False, "maxNesting": _MAX_TOKEN_LEVEL}
+            "commonmark", {"html": True, "linkify": False, "typographer": False, "maxNesting": _MAX_TOKEN_LEVEL}
         )
         .enable("table")
+        .disable("html_block")
         .use(front_matter_plugin)
+        .use(container_plugin, name="div", validate=lambda params, *_: True)
+        .use(deflist_plugin)
         .use(attrs_plugin, spans=True)
         .use(footnote_plugin)
         .use(superscript_plugin)
@@ -118,6 +130,14 @@ class _Converter:
         index = 0
         while index < len(nodes):
             node = nodes[index]
+            if node.type == "container_div":
+                result.extend(self.blocks(node.children))  # a fenced div: its content
+                index += 1
+                continue
+            if node.type == "dl":
+                result.extend(self.definition_list(node))
+                index += 1
+                continue
             converted = self.block(node)
             if isinstance(converted, Table) and index + 1 < len(nodes):
                 following = nodes[index + 1]
@@ -155,6 +175,20 @@ class _Converter:
             return None
         raise self.fail(f"unsupported Markdown element: {kind}", node)
 
+    def definition_list(self, node: SyntaxTreeNode) -> list[Block]:
+        self.lenient(
+            "a definition list: the article model has no definition list",
+            node,
+            "each term is read as a paragraph in bold, followed by its definitions",
+        )
+        result: list[Block] = []
+        for child in node.children:
+            if child.type == "dt":
+                result.append(self.build(Paragraph, child, children=[Strong(children=self.inline_of(child))]))
+            else:
+                result.extend(self.blocks(child.children))
+        return result
+
     def heading(self, node: SyntaxTreeNode) -> Heading:
         written = int(node.tag[1])
         level = min(written + self.level_shift, 6)
@@ -176,11 +210,20 @@ class _Converter:
             message = error.errors()[0]["msg"].removeprefix("Value error, ")
             raise self.fail(message, node) from None
 
-    def paragraph(self, node: SyntaxTreeNode) -> Block:
+    def paragraph(self, node: SyntaxTreeNode) -> Block | None:
         inline = node.children[0]
         content = [
-            child for child in inline.children if not (child.type == "text" and not child.content.strip())
+            child for child in inline.children
+            if not (child.type == "text" and not child.content.strip()) and not _is_comment(child)
         ]
+        if not content:
+            return None  # only HTML comments
+        if GRID_TABLE.match(_source_text(node)):
+            self.lenient(
+                "a grid table (+---+ lines), which this reader does not read as a table",
+                node,
+                "read as text: write it as a pipe table (| a | b |) to keep its rows and columns",
+            )
         if len(content) == 1 and content[0].type == "image":
             return self.figure(content[0], node)
         if (
@@ -301,16 +344,25 @@ class _Converter:
         if raw:
             nodes = SyntaxTreeNode(nodes).children if nodes else []
         result: list[Inline] = []
+        after_comment = False
         for node in nodes:
             kind = node.type
             if kind == "text":
-                _append_text(result, node.content)
+                text = node.content
+                if after_comment and result and isinstance(result[-1], Text) and result[-1].text.endswith(" "):
+                    text = text.lstrip(" ")  # "a <!-- note --> b" reads "a b"
+                _append_text(result, text)
             elif kind == "softbreak":
                 _append_text(result, " ")
             elif kind == "hardbreak":
                 result.append(LineBreak())
             elif kind == "code_inline":
                 result.append(Code(text=node.content))
+            elif kind == "html_inline" and _is_comment(node):
+                after_comment = True
+                continue
+            elif kind == "html_inline":
+                _append_text(result, node.content)  # raw HTML stays literal text
             elif kind == "em":
                 result.append(Emphasis(children=self.inlines(node.children)))
             elif kind == "strong":
@@ -355,6 +407,7 @@ class _Converter:
                 result.append(self.build(InlineImage, node, image=str(node.attrs["src"]), alt=alt, title=title))
             else:
                 _append_text(result, node.content)
+            after_comment = False
         return result
 
 
@@ -377,6 +430,10 @@ def _append_text(result: list[Inline], text: str) -> None:
         result[-1] = Text(text=result[-1].text + text)
     elif text:
         result.append(Text(text=text))
+
+
+def _is_comment(node: SyntaxTreeNode) -> bool:
+    return node.type == "html_inline" and node.content.startswith("<!--")
 
 
 def _unescape(value: object) -> str:

@@ -80,6 +80,38 @@ def test_raw_html_stays_text(tmp_path: Path) -> None:
     assert "<b>there</b>" in texts[1]
 
 
+def test_html_comments_are_left_out_and_other_raw_html_stays_text(tmp_path: Path) -> None:
+    """Every Markdown renderer hides a comment; an author's note in one must not reach the PDF."""
+    article = read(tmp_path, "---\ntitle: T\n---\n\n<!-- editor: check the date -->\n\n"
+                             "Before <!-- inline note --> after <b>bold</b>.\n\n<!--\nlonger\nnote\n-->\n\nEnd.\n")
+    texts = [plain_text(block.children) for block in article.body]
+    assert texts == ["Before after <b>bold</b>.", "End."]
+
+
+def test_fenced_divs_are_their_content_and_definition_lists_terms_in_bold(tmp_path: Path) -> None:
+    path = tmp_path / "article.md"
+    path.write_text("---\ntitle: T\n---\n\n::: note\nInside the *div*.\n:::\n\n"
+                    "Term\n: Its definition.\n\nSecond term\n: Second definition.\n", encoding="utf-8")
+    result = read_document(path, BuildOptions())
+    body = result.document.body
+    assert [plain_text(block.children) for block in body] == [
+        "Inside the div.", "Term", "Its definition.", "Second term", "Second definition."]
+    assert body[1].children[0].type == "strong"
+    assert [message for message in result.warnings if "definition list" in message] == [
+        f"{path}:9: a definition list: the article model has no definition list; each term is read as a "
+        "paragraph in bold, followed by its definitions"]
+    with pytest.raises(ExportError, match="definition list"):
+        read_document(path, BuildOptions(strict=True))
+
+
+def test_a_grid_table_is_named_in_a_warning(tmp_path: Path) -> None:
+    path = tmp_path / "article.md"
+    path.write_text("---\ntitle: T\n---\n\n+-----+-----+\n| a   | b   |\n+=====+=====+\n| 1   | 2   |\n"
+                    "+-----+-----+\n", encoding="utf-8")
+    result = read_document(path, BuildOptions())
+    assert any(":5: a grid table" in message and "pipe table" in message for message in result.warnings)
+
+
 @pytest.mark.parametrize(
     ("text", "line", "message"),
     [
