@@ -36,7 +36,7 @@ from exporter.model import (
 )
 
 _ALWAYS_ESCAPE = re.compile(r"([\\`*_\[\]{}<>|&^~])")
-_LINE_START = re.compile(r"^([ \t]*)([#>+\-=]|\d+[.)])", re.MULTILINE)
+_LINE_START = re.compile(r"^([ \t]*)([#>+\-=:]|\d+[.)])", re.MULTILINE)
 # Characters a line break or a table row would split on: written as character references, which CommonMark
 # and pandoc decode back into the same text.
 _BREAKING = re.compile(r"[\n\r\f\v\u2028\u2029\x85]")

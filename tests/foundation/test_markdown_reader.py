@@ -104,6 +104,17 @@ def test_fenced_divs_are_their_content_and_definition_lists_terms_in_bold(tmp_pa
         read_document(path, BuildOptions(strict=True))
 
 
+@pytest.mark.parametrize("text", [": a colon first", "::: three colons", "~ a tilde first", "<!-- not a comment -->"])
+def test_text_that_would_read_as_markup_is_written_to_read_back_as_text(tmp_path: Path, text: str) -> None:
+    """A paragraph after a paragraph that starts with ":" would read back as a definition, ":::" as a fenced div."""
+    article = read(tmp_path, "---\ntitle: T\n---\n\nTerm\n")
+    article.body.append(Paragraph(children=text))
+    path = tmp_path / "again.md"
+    path.write_text(to_markdown(article), encoding="utf-8")
+    again = read_document(path, BuildOptions()).document
+    assert [plain_text(block.children) for block in again.body] == ["Term", text]
+
+
 def test_a_grid_table_is_named_in_a_warning(tmp_path: Path) -> None:
     path = tmp_path / "article.md"
     path.write_text("---\ntitle: T\n---\n\n+-----+-----+\n| a   | b   |\n+=====+=====+\n| 1   | 2   |\n"
