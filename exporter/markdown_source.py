@@ -136,7 +136,11 @@ class _Piece:
 def _pieces(nodes: list[Inline], out: list[_Piece], outer: str = "") -> None:
     for node in nodes:
         if isinstance(node, Text):
-            out.append(_Piece("text", escape_text(node.text)))
+            text = escape_text(node.text)
+            after_note = out and out[-1].kind == "syntax" and out[-1].value.startswith("[^")
+            if after_note and text.startswith((":", "(")):
+                text = "\\" + text  # "[^1]:" would start the note's definition, "[^1](x)" a link
+            out.append(_Piece("text", text))
         elif isinstance(node, Emphasis | Strong):
             # Tidy content nests at most emphasis in strong or strong in emphasis, and no two emphases of one
             # kind touch: a run whose character differs from the enclosing run and from a run it touches can
@@ -333,7 +337,9 @@ def _indent(text: str, prefix: str, first: str) -> str:
     return "\n".join((first if i == 0 else (prefix if line else "")) + line for i, line in enumerate(lines))
 
 
-def block(node: Block) -> str:
+def block(node: Block, after_list: bool = False) -> str:
+    """`after_list`: the block before is a list of the same kind, which CommonMark would continue unless this one
+    uses the other marker (`*` for `-`, `)` for `.`)."""
     if isinstance(node, Heading):
         # A closing run of "#" would be read as the heading's end marker, not its text.
         return "#" * node.level + " " + re.sub(r"#$", r"\\#", inlines(node.children))
@@ -354,14 +360,23 @@ def block(node: Block) -> str:
         items = []
         start = node.start if node.start is not None else 1
         for index, item in enumerate(node.items):
-            marker = f"{start + index}. " if node.ordered else "- "
+            delimiter = (")" if after_list else ".") if node.ordered else ("*" if after_list else "-")
+            marker = f"{start + index}{delimiter} " if node.ordered else f"{delimiter} "
             items.append(_indent(blocks(item) or "", " " * len(marker), marker))
         return "\n\n".join(items)
     raise TypeError(f"unknown block {type(node).__name__}")
 
 
 def blocks(nodes: list[Block]) -> str:
-    return "\n\n".join(block(node) for node in nodes)
+    written: list[str] = []
+    alternate = False
+    for index, node in enumerate(nodes):
+        previous = nodes[index - 1] if index else None
+        same_kind = (isinstance(node, ListBlock) and isinstance(previous, ListBlock)
+                     and node.ordered == previous.ordered)
+        alternate = same_kind and not alternate
+        written.append(block(node, after_list=alternate))
+    return "\n\n".join(written)
 
 
 def to_markdown(article: Article) -> str:

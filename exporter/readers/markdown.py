@@ -113,6 +113,7 @@ class _Converter:
         self.level_shift = 0
         self._last_level = 1
         self.notes: dict[int, list[SyntaxTreeNode]] = {}  # footnote id -> its block nodes
+        self._in_note = False
 
     def fail(self, problem: str, node: SyntaxTreeNode | None) -> ExportError:
         return ExportError(problem, file=self.path, line=_line(node))
@@ -239,7 +240,15 @@ class _Converter:
             )
         if self.strict and any(child.type == "image" for child in _descendants(inline)):
             raise self.fail("an image inside running text (a figure stands alone in its paragraph)", node)
-        return self.build(Paragraph, node, children=self.inlines(inline.children))
+        children = self.inlines(inline.children)
+        # A line break at either end of a paragraph breaks nothing.
+        while children and isinstance(children[0], LineBreak):
+            children.pop(0)
+        while children and isinstance(children[-1], LineBreak):
+            children.pop()
+        if not children:
+            return None  # nothing to show (an empty span: `[]{.class}`)
+        return self.build(Paragraph, node, children=children)
 
     def figure(self, image: SyntaxTreeNode, paragraph: SyntaxTreeNode) -> Block:
         attrs = {
@@ -379,7 +388,11 @@ class _Converter:
                     f"{self.path}:{_line(node)}: link to {str(node.attrs['href'])[:60]!r} dropped (only web, mail "
                     "and telephone links are kept); its text stays"
                 )
-                result.extend(self.inlines(node.children))
+                for child in self.inlines(node.children):
+                    if isinstance(child, Text):
+                        _append_text(result, child.text)
+                    else:
+                        result.append(child)
             elif kind == "link":
                 title = node.attrs.get("title")
                 result.append(
@@ -392,7 +405,7 @@ class _Converter:
             elif kind == "span":
                 children = self.inlines(node.children)
                 lang = node.attrs.get("lang")
-                if lang:
+                if lang and children:
                     result.append(self.build(Span, node, lang=str(lang), children=children))
                 else:
                     for child in children:
@@ -413,13 +426,20 @@ class _Converter:
 
     def footnote(self, reference: SyntaxTreeNode) -> Footnote:
         """The note a `[^label]` (or `^[...]`) refers to; a note holds paragraphs (and code lines) only."""
+        if self._in_note:
+            # Checked before the note is read: a note that refers to itself would be read without end.
+            raise self.fail("a footnote inside a footnote: notes cannot nest", reference)
         paragraphs = []
-        for node in self.notes.get(int(reference.meta["id"]), []):
-            for block in self.blocks([node]):
-                if not isinstance(block, Paragraph):
-                    kind = block.type.replace("_", " ")
-                    raise self.fail(f"a footnote holds paragraphs only, not a {kind}", node)
-                paragraphs.append(block)
+        self._in_note = True
+        try:
+            for node in self.notes.get(int(reference.meta["id"]), []):
+                for block in self.blocks([node]):
+                    if not isinstance(block, Paragraph):
+                        kind = block.type.replace("_", " ")
+                        raise self.fail(f"a footnote holds paragraphs only, not a {kind}", node)
+                    paragraphs.append(block)
+        finally:
+            self._in_note = False
         if not paragraphs:
             raise self.fail("a footnote reference whose note is empty", reference)
         return Footnote(children=paragraphs)

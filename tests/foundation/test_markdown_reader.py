@@ -115,6 +115,24 @@ def test_text_that_would_read_as_markup_is_written_to_read_back_as_text(tmp_path
     assert [plain_text(block.children) for block in again.body] == ["Term", text]
 
 
+def test_adjacent_lists_and_a_note_before_a_colon_read_back_as_written(tmp_path: Path) -> None:
+    """Two lists in a row (a Word draft's list that restarts at 1) were written with the same marker, which
+    CommonMark reads as one list; a note right before ':' or '(' read back as a note definition or a link."""
+    def items(*texts: str) -> list:
+        return [[Paragraph(children=text)] for text in texts]
+
+    article = read(tmp_path, "---\ntitle: T\n---\n\nText^[The note.]: after, ^[Second.](not a link)\n")
+    article.body += [
+        ListBlock(ordered=False, items=items("a")), ListBlock(ordered=False, items=items("b")),
+        ListBlock(ordered=False, items=items("c")), ListBlock(ordered=True, start=1, items=items("1", "2")),
+        ListBlock(ordered=True, start=1, items=items("1 again")),
+    ]
+    path = tmp_path / "again.md"
+    path.write_text(to_markdown(article), encoding="utf-8")
+    again = read_document(path, BuildOptions()).document
+    assert again.body == article.body
+
+
 def test_a_grid_table_is_named_in_a_warning(tmp_path: Path) -> None:
     path = tmp_path / "article.md"
     path.write_text("---\ntitle: T\n---\n\n+-----+-----+\n| a   | b   |\n+=====+=====+\n| 1   | 2   |\n"
@@ -134,6 +152,9 @@ def test_a_grid_table_is_named_in_a_warning(tmp_path: Path) -> None:
         ("---\ntitle: T\nlanguage: klingon-x\n---\n\nBody\n", 3, "language tag"),
         ("---\ntitle: T\npublished: 14.02.2023\n---\n\nBody\n", 3, "ISO 8601"),
         ('---\ntitle: T\n---\n\n![c](p.jpg){alt="a" credt="x"}\n', 5, "unknown figure attribute 'credt'"),
+        # A note that calls itself was read without end (RecursionError); one that calls another, a traceback.
+        ("---\ntitle: T\n---\n\nText[^1]\n\n[^1]: A note[^1]\n", 7, "footnote inside a footnote"),
+        ("---\ntitle: T\n---\n\nText[^1]\n\n[^1]: A note[^2]\n\n[^2]: Inner\n", 7, "footnote inside a footnote"),
     ],
 )
 def test_bad_markdown_names_line_and_problem(tmp_path: Path, text: str, line: int, message: str) -> None:
