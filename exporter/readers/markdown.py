@@ -462,7 +462,7 @@ def _unescape(value: object) -> str:
 
 
 def _line(node: SyntaxTreeNode | None) -> int | None:
-    while node is not None:
+    while node is not None and not node.is_root:  # a root (of an inline note's tree) has no line
         if node.map:
             return node.map[0] + 1
         node = node.parent

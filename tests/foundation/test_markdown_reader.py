@@ -141,6 +141,13 @@ def test_a_grid_table_is_named_in_a_warning(tmp_path: Path) -> None:
     assert any(":5: a grid table" in message and "pipe table" in message for message in result.warnings)
 
 
+def test_an_inline_note_inside_an_inline_note_is_one_line(tmp_path: Path) -> None:
+    path = tmp_path / "bad.md"
+    path.write_text("---\ntitle: T\n---\n\nText^[outer ^[inner]] end.\n", encoding="utf-8")
+    with pytest.raises(ExportError, match="a footnote inside a footnote"):  # was an AttributeError
+        read_document(path, BuildOptions())
+
+
 @pytest.mark.parametrize(
     ("text", "line", "message"),
     [
