@@ -268,11 +268,14 @@ def footnote(node: Footnote) -> str:
 def inlines(nodes: list[Inline]) -> str:
     pieces: list[_Piece] = []
     _pieces(tidy_inlines(nodes), pieces)
-    return "".join(piece.value for piece in _delimit(pieces))
+    text = "".join(piece.value for piece in _delimit(pieces))
+    # A line after a line break (in a caption, a heading, a note) must not open a list, a quote or a div either.
+    first, newline, rest = text.partition("\n")
+    return first + newline + _escape_line_starts(rest) if newline else text
 
 
-def _paragraph_text(nodes: list[Inline]) -> str:
-    text = inlines(nodes)
+def _escape_line_starts(text: str) -> str:
+    """Escape what would make a line of paragraph text start a block: `#`, `>`, `-`, `:`, `1.` and the like."""
     return _LINE_START.sub(
         lambda m: (
             m.group(1) + "\\" + m.group(2)
@@ -281,6 +284,10 @@ def _paragraph_text(nodes: list[Inline]) -> str:
         ),
         text,
     )
+
+
+def _paragraph_text(nodes: list[Inline]) -> str:
+    return _escape_line_starts(inlines(nodes))
 
 
 def attribute(name: str, value: str | None) -> str:
@@ -375,7 +382,10 @@ def blocks(nodes: list[Block]) -> str:
         same_kind = (isinstance(node, ListBlock) and isinstance(previous, ListBlock)
                      and node.ordered == previous.ordered)
         alternate = same_kind and not alternate
-        written.append(block(node, after_list=alternate))
+        text = block(node, after_list=alternate)
+        if isinstance(node, Paragraph) and isinstance(nodes[index + 1] if index + 1 < len(nodes) else None, Table):
+            text = re.sub(r"\ATable:", r"Table\\:", text)  # else read back as the caption of the table below
+        written.append(text)
     return "\n\n".join(written)
 
 

@@ -67,7 +67,7 @@ def prepare(result: ReadResult, source: Path, options: BuildOptions, warnings: W
     for article in articles:
         if not article.body:
             # What the reader left out is often why nothing is left (an equation object, a chart): say it.
-            reasons = [message.removeprefix(f"{source}: ") for message in result.warnings]
+            reasons = [re.sub(rf"\A{re.escape(str(source))}(?::\d+)?: ", "", message) for message in result.warnings]
             said = f" (reading it: {'; '.join(reasons)})" if reasons else ""
             raise ExportError(f"the article {article.title!r} has no body: nothing to export{said}", file=source)
     figures = [figure for article in articles for figure in article.figures()]

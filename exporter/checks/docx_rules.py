@@ -357,8 +357,11 @@ def looks_like_fake_heading(
         return False  # table header cells are bold on purpose
     if "caption" in package.style_name(package.paragraph_style(paragraph)).lower():
         return False
-    if package.has_numbering(paragraph):
-        return False  # a list item in bold is still an item of its list, not a heading
+    neighbours = paragraphs[max(index - 1, 0):index] + paragraphs[index + 1:index + 2]
+    if package.has_numbering(paragraph) and any(package.has_numbering(other) for other in neighbours):
+        # An item in bold among items of its list is an item; a bold numbered line between body paragraphs
+        # ("1. Introduction") still reads like a heading.
+        return False
     runs = [run for run in paragraph.iter(w("r")) if "".join(t.text or "" for t in run.iter(w("t"))).strip()]
     return bool(runs) and all(on(run.find("w:rPr/w:b", NS)) for run in runs)
 

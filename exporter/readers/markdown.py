@@ -12,7 +12,7 @@
 - Pandoc's fenced divs (`::: note` ... `:::`) are read as their content; a definition list as each term in bold
   followed by its definitions, with a warning (the model has no definition list).
 - Raw HTML is not markup here: it stays literal text. An HTML comment (`<!-- ... -->`) is left out, as every
-  Markdown renderer hides it.
+  Markdown renderer hides it (unless it holds a blank line, which ends the paragraph it began in).
 """
 
 from __future__ import annotations
@@ -63,8 +63,10 @@ FIGURE_ATTRIBUTES = {"alt", "credit", "virin", "decorative", "rights", "id", "cl
 MEDIA_ATTRIBUTES = {"media", "credit", "virin", "duration", "poster", "poster-alt", "id", "class"}
 TABLE_CAPTION = re.compile(r"^(?:Table)?:\s*(?P<text>.*?)\s*(?:\{(?P<attrs>[^{}]*)\})?\s*$", re.DOTALL)
 ATTRIBUTION_DASHES = ("—", "--", "―")
-# Pandoc's grid table: a paragraph of +---+ rule lines and | cell lines.
-GRID_TABLE = re.compile(r"\A\+[-=:+]*-[-=:+]*\+[ \t]*\n(?:[+|].*\n?)+\Z")
+# Pandoc's grid table: a paragraph that opens with a +---+ rule line, followed by rule and | cell lines.
+GRID_RULE = re.compile(r"\+[-=:+]*-[-=:+]*\+[ \t]*")
+# Pandoc's fenced div: colons, then one word or {attributes} (more colons may close the line); else it is text.
+DIV_OPENING = re.compile(r"\s*(?:[\w-]+|\{[^{}\n]*\})\s*:*\s*")
 _MAX_TOKEN_LEVEL = 2 * MAX_NESTING + 2
 
 
@@ -88,7 +90,7 @@ def parser() -> MarkdownIt:
         .enable("table")
         .disable("html_block")
         .use(front_matter_plugin)
-        .use(container_plugin, name="div", validate=lambda params, *_: True)
+        .use(container_plugin, name="div", validate=lambda params, *_: bool(DIV_OPENING.fullmatch(params)))
         .use(deflist_plugin)
         .use(attrs_plugin, spans=True)
         .use(footnote_plugin)
@@ -135,20 +137,42 @@ class _Converter:
                 result.extend(self.blocks(node.children))  # a fenced div: its content
                 index += 1
                 continue
+            following = nodes[index + 1] if index + 1 < len(nodes) else None
+            # As pandoc reads it, a caption paragraph just before a table is its caption; else the one after it.
+            if following is not None and following.type == "table" and (
+                caption := self.caption_before(node, result)
+            ) is not None:
+                table = self.table(following)
+                self.table_caption(table, caption)
+                result.append(table)
+                index += 2
+                continue
             if node.type == "dl":
                 result.extend(self.definition_list(node))
                 index += 1
                 continue
             converted = self.block(node)
-            if isinstance(converted, Table) and index + 1 < len(nodes):
-                following = nodes[index + 1]
-                if following.type == "paragraph" and TABLE_CAPTION.match(_source_text(following)):
-                    self.table_caption(converted, following)
-                    index += 1
+            if isinstance(converted, Table) and _is_caption(nodes, index + 1):
+                self.table_caption(converted, _source_text(nodes[index + 1]))
+                index += 1
             if converted is not None:
                 result.append(converted)
             index += 1
         return result
+
+    def caption_before(self, node: SyntaxTreeNode, result: list[Block]) -> str | None:
+        """Pandoc's caption above a table, ": Caption" (or "Table: Caption") just before it. After a paragraph,
+        markdown-it reads ": Caption" as that paragraph's definition (a list of one term): the paragraph goes to
+        `result`, a paragraph again. A longer definition list keeps its last definition, as in pandoc."""
+        if node.type == "paragraph" and TABLE_CAPTION.match(_source_text(node)):
+            return _source_text(node)
+        if node.type != "dl" or [pair.type for pair in node.children] != ["dt", "dd"]:
+            return None
+        term, definition = node.children
+        if len(definition.children) != 1 or definition.children[0].type != "paragraph":
+            return None
+        result.append(self.build(Paragraph, term, children=self.inline_of(term)))
+        return ": " + _source_text(definition.children[0])
 
     def block(self, node: SyntaxTreeNode) -> Block | None:
         kind = node.type
@@ -190,9 +214,13 @@ class _Converter:
                 result.extend(self.blocks(child.children))
         return result
 
-    def heading(self, node: SyntaxTreeNode) -> Heading:
+    def heading(self, node: SyntaxTreeNode) -> Heading | None:
         written = int(node.tag[1])
         level = min(written + self.level_shift, 6)
+        if level < 2:  # a `#` heading inside a quote or a list, which the body-wide shift did not see
+            self.lenient("a level-1 heading in the body: the title comes from the front matter", node,
+                         "read as level 2")
+            level = 2
         if level > self._last_level + 1:
             self.lenient(
                 f"heading level {written} follows level {self._last_level - self.level_shift}: heading levels "
@@ -201,8 +229,12 @@ class _Converter:
                 f"read as level {self._last_level + 1 - self.level_shift}",
             )
             level = self._last_level + 1
+        children = _trimmed(self.inline_of(node))
+        if not children:
+            self.lenient("an empty heading (nothing but a comment, or nothing)", node, "left out")
+            return None
         self._last_level = level
-        return self.build(Heading, node, level=level, children=self.inline_of(node))
+        return self.build(Heading, node, level=level, children=children)
 
     def build(self, model: type, node: SyntaxTreeNode, **fields: Any) -> Any:
         try:
@@ -219,7 +251,7 @@ class _Converter:
         ]
         if not content:
             return None  # only HTML comments
-        if GRID_TABLE.match(_source_text(node)):
+        if _is_grid_table(_source_text(node)):
             self.lenient(
                 "a grid table (+---+ lines), which this reader does not read as a table",
                 node,
@@ -240,12 +272,7 @@ class _Converter:
             )
         if self.strict and any(child.type == "image" for child in _descendants(inline)):
             raise self.fail("an image inside running text (a figure stands alone in its paragraph)", node)
-        children = self.inlines(inline.children)
-        # A line break at either end of a paragraph breaks nothing.
-        while children and isinstance(children[0], LineBreak):
-            children.pop(0)
-        while children and isinstance(children[-1], LineBreak):
-            children.pop()
+        children = _trimmed(self.inlines(inline.children))
         if not children:
             return None  # nothing to show (an empty span: `[]{.class}`)
         return self.build(Paragraph, node, children=children)
@@ -334,8 +361,9 @@ class _Converter:
                 (head if section.type == "thead" else rows).append(TableRow(cells=cells))
         return self.build(Table, node, head=head, rows=rows)
 
-    def table_caption(self, table: Table, paragraph: SyntaxTreeNode) -> None:
-        match = TABLE_CAPTION.match(_source_text(paragraph))
+    def table_caption(self, table: Table, source: str) -> None:
+        """`source`: the caption paragraph's Markdown, ": Caption {row-headers=true}"."""
+        match = TABLE_CAPTION.match(source)
         assert match is not None
         attributes = match.group("attrs") or ""
         caption_source = match.group("text")
@@ -362,7 +390,10 @@ class _Converter:
                     text = text.lstrip(" ")  # "a <!-- note --> b" reads "a b"
                 _append_text(result, text)
             elif kind == "softbreak":
-                _append_text(result, " ")
+                at_space = not result or (isinstance(result[-1], Text) and result[-1].text.endswith(" "))
+                if not (after_comment and at_space):
+                    _append_text(result, " ")
+                continue  # a comment on a line of its own leaves one space, not two
             elif kind == "hardbreak":
                 result.append(LineBreak())
             elif kind == "code_inline":
@@ -371,11 +402,11 @@ class _Converter:
                 after_comment = True
                 continue
             elif kind == "html_inline":
-                _append_text(result, node.content)  # raw HTML stays literal text
-            elif kind == "em":
-                result.append(Emphasis(children=self.inlines(node.children)))
-            elif kind == "strong":
-                result.append(Strong(children=self.inlines(node.children)))
+                _append_text(result, re.sub(r"\s*\n\s*", " ", node.content))  # raw HTML stays literal text
+            elif kind in ("em", "strong"):
+                children = self.inlines(node.children)
+                if children:  # emphasis of nothing but a comment is nothing
+                    result.append((Emphasis if kind == "em" else Strong)(children=children))
             elif kind in ("sup", "sub"):
                 model = Superscript if kind == "sup" else Subscript
                 result.append(model(children=self.inlines(node.children)))
@@ -450,6 +481,40 @@ def _append_text(result: list[Inline], text: str) -> None:
         result[-1] = Text(text=result[-1].text + text)
     elif text:
         result.append(Text(text=text))
+
+
+def _without_divs(nodes: list[SyntaxTreeNode]) -> list[SyntaxTreeNode]:
+    """Fenced divs replaced by what they hold, so that a `#` heading in one is seen as the body's (or the title)."""
+    result: list[SyntaxTreeNode] = []
+    for node in nodes:
+        result.extend(_without_divs(node.children) if node.type == "container_div" else [node])
+    return result
+
+
+def _trimmed(children: list[Inline]) -> list[Inline]:
+    """Without line breaks or spaces at either end (where a comment was left out, or a break breaks nothing)."""
+    children = list(children)
+    while children and isinstance(children[0], LineBreak):
+        children.pop(0)
+    while children and isinstance(children[-1], LineBreak):
+        children.pop()
+    if children and isinstance(children[0], Text):
+        children[0] = Text(text=children[0].text.lstrip(" "))
+    if children and isinstance(children[-1], Text):
+        children[-1] = Text(text=children[-1].text.rstrip(" "))
+    return [child for child in children if not (isinstance(child, Text) and not child.text)]
+
+
+def _is_grid_table(text: str) -> bool:
+    lines = text.split("\n")
+    return len(lines) >= 2 and bool(GRID_RULE.fullmatch(lines[0])) and all(line[:1] in ("+", "|") for line in lines)
+
+
+def _is_caption(nodes: list[SyntaxTreeNode], index: int) -> bool:
+    """Whether nodes[index] is a paragraph that reads as a table caption (": Caption", "Table: Caption")."""
+    return index < len(nodes) and nodes[index].type == "paragraph" and bool(
+        TABLE_CAPTION.match(_source_text(nodes[index]))
+    )
 
 
 def _is_comment(node: SyntaxTreeNode) -> bool:
@@ -549,7 +614,7 @@ def read(path: Path, options: BuildOptions) -> ReadResult:
                 blocks = [child for child in note.children if child.type != "footnote_anchor"]
                 converter.notes[int(note.meta["id"])] = blocks
         else:
-            nodes.append(node)
+            nodes.extend(_without_divs([node]))
     if "title" not in front and nodes and nodes[0].type == "heading" and nodes[0].tag == "h1":
         front["title"] = plain_text(converter.inline_of(nodes[0]))
         nodes = nodes[1:]

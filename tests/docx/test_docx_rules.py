@@ -195,6 +195,13 @@ def test_list_items_in_bold_are_not_fake_headings():
 
     assert broken_after(bold_items) == set()
 
+    def numbered_fake_headings(document: Document) -> None:
+        for title in ("Introduction", "Methods"):
+            document.add_paragraph(style="List Number").add_run(title).bold = True
+            document.add_paragraph("The body of the section.")
+
+    assert "DOCX-HEADING-FAKE" in broken_after(numbered_fake_headings)
+
 
 def test_first_heading_not_level_1():
     failing = docx.Document()

@@ -8,7 +8,18 @@ import pytest
 
 from exporter.errors import ExportError
 from exporter.markdown_source import to_markdown
-from exporter.model import BlockQuote, Figure, ListBlock, Media, Paragraph, Span, Table, plain_text
+from exporter.model import (
+    BlockQuote,
+    Figure,
+    ListBlock,
+    Media,
+    Paragraph,
+    Span,
+    Table,
+    TableCell,
+    TableRow,
+    plain_text,
+)
 from exporter.options import BuildOptions
 from exporter.readers import read_document
 from tests.conftest import SAMPLE_ARTICLES
@@ -117,12 +128,16 @@ def test_text_that_would_read_as_markup_is_written_to_read_back_as_text(tmp_path
 
 def test_adjacent_lists_and_a_note_before_a_colon_read_back_as_written(tmp_path: Path) -> None:
     """Two lists in a row (a Word draft's list that restarts at 1) were written with the same marker, which
-    CommonMark reads as one list; a note right before ':' or '(' read back as a note definition or a link."""
+    CommonMark reads as one list; a note right before ':' or '(' read back as a note definition or a link; a
+    paragraph "Table: ..." above a table, as that table's caption."""
     def items(*texts: str) -> list:
         return [[Paragraph(children=text)] for text in texts]
 
     article = read(tmp_path, "---\ntitle: T\n---\n\nText^[The note.]: after, ^[Second.](not a link)\n")
     article.body += [
+        Paragraph(children="Table: the sorties below."),
+        Table(head=[TableRow(cells=[TableCell(header=True, children="Month")])],
+              rows=[TableRow(cells=[TableCell(children="1")])]),
         ListBlock(ordered=False, items=items("a")), ListBlock(ordered=False, items=items("b")),
         ListBlock(ordered=False, items=items("c")), ListBlock(ordered=True, start=1, items=items("1", "2")),
         ListBlock(ordered=True, start=1, items=items("1 again")),
@@ -133,12 +148,42 @@ def test_adjacent_lists_and_a_note_before_a_colon_read_back_as_written(tmp_path:
     assert again.body == article.body
 
 
+def test_a_caption_above_a_table_is_its_caption_as_pandoc_reads_it(tmp_path: Path) -> None:
+    """": Caption" after a paragraph would read as that paragraph's definition: just above a table it is the
+    table's caption (before one below it), and the paragraph stays a paragraph; pandoc reads the same."""
+    article = read(tmp_path, "---\ntitle: T\n---\n\nIntro.\n\n: Above\n\n| a |\n|---|\n| 1 |\n\n"
+                             "Table: Also above {row-headers=true}\n\n| b |\n|---|\n| 2 |\n\n"
+                             "Lead.\n\n: Above too\n\n| c |\n|---|\n| 3 |\n\n: Below\n")
+    tables = [block for block in article.body if isinstance(block, Table)]
+    assert [plain_text(table.caption) for table in tables] == ["Above", "Also above", "Above too"]
+    assert tables[1].rows[0].cells[0].header
+    assert plain_text(article.body[0].children) == "Intro." and article.body[0].children[0].type == "text"
+    assert plain_text(article.body[-1].children) == ": Below"
+
+
 def test_a_grid_table_is_named_in_a_warning(tmp_path: Path) -> None:
     path = tmp_path / "article.md"
     path.write_text("---\ntitle: T\n---\n\n+-----+-----+\n| a   | b   |\n+=====+=====+\n| 1   | 2   |\n"
                     "+-----+-----+\n", encoding="utf-8")
     result = read_document(path, BuildOptions())
     assert any(":5: a grid table" in message and "pipe table" in message for message in result.warnings)
+    # Followed by a line of text, a grid table once sent a pattern into exponential backtracking (minutes for
+    # three rows); it is plain text, read at once.
+    rows = "".join(f"| {n}    | x    | y    |\n+------+------+------+\n" for n in range(3))
+    path.write_text("---\ntitle: T\n---\n\n+------+------+------+\n| a    | b    | c    |\n+======+======+======+\n"
+                    + rows + "Table: Sales by region\n", encoding="utf-8")
+    assert not any("grid table" in message for message in read_document(path, BuildOptions()).warnings)
+
+
+def test_edges_of_comments_and_divs_as_pandoc_reads_them(tmp_path: Path) -> None:
+    article = read(tmp_path, "---\ntitle: T\n---\n\n<!-- note -->\nText here.\n<!-- note -->\n\n"
+                             "line1\n<!-- c -->\nline2\n\n## <!-- only a comment -->\n\n## Title <!-- x -->\n\n"
+                             "::: Warning: do not stop the engine.\n\na <span\nclass=x>b</span> c\n\n"
+                             "::: {.note}\n# Inside\n:::\n\n> # Quoted\n")
+    texts = [plain_text(block.children) for block in article.body]
+    assert texts == ["Text here.", "line1 line2", "Title", "::: Warning: do not stop the engine.",
+                     "a <span class=x>b</span> c", "Inside", "Quoted"]
+    assert [block.level for block in article.body if block.type == "heading"] == [2, 2]
 
 
 def test_an_inline_note_inside_an_inline_note_is_one_line(tmp_path: Path) -> None:

@@ -338,7 +338,8 @@ class Scanner:
             )
 
         fonts = run.find(f"{w('rPr')}/{w('rFonts')}")
-        font = wval(fonts, "ascii") or wval(fonts, "hAnsi") or ""
+        ascii_font = wval(fonts, "ascii") or wval(fonts, "hAnsi") or ""
+        other_font = wval(fonts, "hAnsi") or ascii_font
         custom_mark = False
         for child in run:
             tag = child.tag
@@ -346,8 +347,9 @@ class Scanner:
                 if custom_mark:
                     custom_mark = False  # the note's own mark ("*"): the writers number notes themselves
                     continue
-                text, unknown = font_text(font, child.text or "")
-                self.counts["private_symbol"] += unknown
+                text, unknown = font_text(ascii_font, other_font, child.text or "")
+                if not (in_instruction() or effective().hidden):
+                    self.counts["private_symbol"] += unknown
                 add("text", text)
             elif tag in (w("tab"), w("ptab")):
                 add("text", "\t")
@@ -367,7 +369,7 @@ class Scanner:
                 if re.fullmatch(r"[0-9A-Fa-f]{1,6}", char) and int(char, 16) <= 0x10FFFF:
                     text, known = symbol_text(child.get(w("font")) or "", char)
                     add("text", text)
-                    if not known:
+                    if not (known or in_instruction() or effective().hidden):
                         self.counts["private_symbol"] += 1
             elif tag == w("fldChar"):
                 kind = child.get(w("fldCharType"))

@@ -6,13 +6,14 @@ from __future__ import annotations
 
 # The Symbol font's characters for 0x20 to 0xFF: Adobe's Symbol encoding (as Perl's Encode::Symbol `AdobeSymbol`
 # decodes it), with the glyphs Adobe mapped to its own private-use code points (bracket pieces, the sans-serif
-# (R), (C) and TM, the arrow extenders) at the code points Unicode has since given them; FFFD: no character.
+# (R), (C) and TM, the arrow extenders) at the code points Unicode has since given them, and "m" as the Greek mu
+# (Adobe's micro sign) like the other Greek letters; FFFD: no character.
 _SYMBOL_CODES = (
     "0020 0021 2200 0023 2203 0025 0026 220B 0028 0029 2217 002B 002C 2212 002E 002F",
     "0030 0031 0032 0033 0034 0035 0036 0037 0038 0039 003A 003B 003C 003D 003E 003F",
     "2245 0391 0392 03A7 0394 0395 03A6 0393 0397 0399 03D1 039A 039B 039C 039D 039F",
     "03A0 0398 03A1 03A3 03A4 03A5 03C2 03A9 039E 03A8 0396 005B 2234 005D 22A5 005F",
-    "203E 03B1 03B2 03C7 03B4 03B5 03C6 03B3 03B7 03B9 03D5 03BA 03BB 00B5 03BD 03BF",
+    "203E 03B1 03B2 03C7 03B4 03B5 03C6 03B3 03B7 03B9 03D5 03BA 03BB 03BC 03BD 03BF",
     "03C0 03B8 03C1 03C3 03C4 03C5 03D6 03C9 03BE 03C8 03B6 007B 007C 007D 223C FFFD",
     "FFFD FFFD FFFD FFFD FFFD FFFD FFFD FFFD FFFD FFFD FFFD FFFD FFFD FFFD FFFD FFFD",
     "FFFD FFFD FFFD FFFD FFFD FFFD FFFD FFFD FFFD FFFD FFFD FFFD FFFD FFFD FFFD FFFD",
@@ -32,6 +33,8 @@ SYMBOL = {
 
 # Wingdings: only the bullets, boxes and marks drafts use for lists and check boxes (Unicode's names for them).
 WINGDINGS = {
+    0x4A: "\u263a",  # WHITE SMILING FACE (Word's AutoCorrect of ":)")
+    0x4C: "\u2639",  # WHITE FROWNING FACE
     0x6C: "\u25cf",  # BLACK CIRCLE
     0x6E: "\u25a0",  # BLACK SQUARE
     0x6F: "\u25a1",  # WHITE SQUARE
@@ -69,20 +72,27 @@ def symbol_text(font: str, char: str) -> tuple[str, bool]:
     return chr(code), True
 
 
-def font_text(font: str, text: str) -> tuple[str, int]:
+def font_text(ascii_font: str, other_font: str, text: str) -> tuple[str, int]:
     """Text typed in a picture font (Symbol's "a" shows as alpha), as Unicode, and how many of its characters have
-    no known equivalent (read as U+FFFD); other fonts' text as it is."""
-    name = font.strip().lower()
-    if name not in PICTURE_FONTS:
+    no known equivalent (read as U+FFFD); other fonts' text as it is. Word draws ASCII in the run's `w:ascii`
+    font and the rest in its `w:hAnsi` font (`other_font`)."""
+    if ascii_font.strip().lower() not in PICTURE_FONTS and other_font.strip().lower() not in PICTURE_FONTS:
         return text, 0
-    table = FONTS.get(name, {})
     unknown = 0
     characters = []
     for character in text:
         code = ord(character)
+        name = (ascii_font if code < 0x80 else other_font).strip().lower()
+        if name not in PICTURE_FONTS:
+            characters.append(character)
+            continue
+        table = FONTS.get(name, {})
         position = code - 0xF000 if 0xF020 <= code <= 0xF0FF else code
-        if position == 0x20 or not 0x20 < position <= 0xFF:
-            characters.append(character)  # a space, or a Unicode character beyond the font's own codes
+        if position == 0x20:
+            characters.append(" ")
+            continue
+        if not 0x20 < position <= 0xFF:
+            characters.append(character)  # a Unicode character beyond the font's own codes
             continue
         mapped = table.get(position)
         unknown += mapped is None
