@@ -215,6 +215,10 @@ class _Converter:
         return result
 
     def heading(self, node: SyntaxTreeNode) -> Heading | None:
+        children = _trimmed(self.inline_of(node))
+        if not children:
+            self.lenient("an empty heading (nothing but a comment, or nothing)", node, "left out")
+            return None
         written = int(node.tag[1])
         level = min(written + self.level_shift, 6)
         if level < 2:  # a `#` heading inside a quote or a list, which the body-wide shift did not see
@@ -229,10 +233,6 @@ class _Converter:
                 f"read as level {self._last_level + 1 - self.level_shift}",
             )
             level = self._last_level + 1
-        children = _trimmed(self.inline_of(node))
-        if not children:
-            self.lenient("an empty heading (nothing but a comment, or nothing)", node, "left out")
-            return None
         self._last_level = level
         return self.build(Heading, node, level=level, children=children)
 
@@ -616,7 +616,7 @@ def read(path: Path, options: BuildOptions) -> ReadResult:
         else:
             nodes.extend(_without_divs([node]))
     if "title" not in front and nodes and nodes[0].type == "heading" and nodes[0].tag == "h1":
-        front["title"] = plain_text(converter.inline_of(nodes[0]))
+        front["title"] = plain_text(_trimmed(converter.inline_of(nodes[0])))
         nodes = nodes[1:]
     first_h1 = next((node for node in nodes if node.type == "heading" and node.tag == "h1"), None)
     if first_h1 is not None:

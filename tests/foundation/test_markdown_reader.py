@@ -184,6 +184,7 @@ def test_edges_of_comments_and_divs_as_pandoc_reads_them(tmp_path: Path) -> None
     assert texts == ["Text here.", "line1 line2", "Title", "::: Warning: do not stop the engine.",
                      "a <span class=x>b</span> c", "Inside", "Quoted"]
     assert [block.level for block in article.body if block.type == "heading"] == [2, 2]
+    assert read(tmp_path, "# Title <!-- draft -->\n\nBody.\n").title == "Title"
 
 
 def test_an_inline_note_inside_an_inline_note_is_one_line(tmp_path: Path) -> None:
