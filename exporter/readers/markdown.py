@@ -164,7 +164,7 @@ class _Converter:
         """Pandoc's caption above a table, ": Caption" (or "Table: Caption") just before it. After a paragraph,
         markdown-it reads ": Caption" as that paragraph's definition (a list of one term): the paragraph goes to
         `result`, a paragraph again. A longer definition list keeps its last definition, as in pandoc."""
-        if node.type == "paragraph" and TABLE_CAPTION.match(_source_text(node)):
+        if _is_caption([node], 0):
             return _source_text(node)
         if node.type != "dl" or [pair.type for pair in node.children] != ["dt", "dd"]:
             return None
@@ -249,8 +249,6 @@ class _Converter:
             child for child in inline.children
             if not (child.type == "text" and not child.content.strip()) and not _is_comment(child)
         ]
-        if not content:
-            return None  # only HTML comments
         if _is_grid_table(_source_text(node)):
             self.lenient(
                 "a grid table (+---+ lines), which this reader does not read as a table",
@@ -274,7 +272,7 @@ class _Converter:
             raise self.fail("an image inside running text (a figure stands alone in its paragraph)", node)
         children = _trimmed(self.inlines(inline.children))
         if not children:
-            return None  # nothing to show (an empty span: `[]{.class}`)
+            return None  # nothing to show: only comments, or an empty span (`[]{.class}`)
         return self.build(Paragraph, node, children=children)
 
     def figure(self, image: SyntaxTreeNode, paragraph: SyntaxTreeNode) -> Block:
@@ -419,11 +417,7 @@ class _Converter:
                     f"{self.path}:{_line(node)}: link to {str(node.attrs['href'])[:60]!r} dropped (only web, mail "
                     "and telephone links are kept); its text stays"
                 )
-                for child in self.inlines(node.children):
-                    if isinstance(child, Text):
-                        _append_text(result, child.text)
-                    else:
-                        result.append(child)
+                _extend(result, self.inlines(node.children))
             elif kind == "link":
                 title = node.attrs.get("title")
                 result.append(
@@ -439,11 +433,7 @@ class _Converter:
                 if lang and children:
                     result.append(self.build(Span, node, lang=str(lang), children=children))
                 else:
-                    for child in children:
-                        if isinstance(child, Text):
-                            _append_text(result, child.text)
-                        else:
-                            result.append(child)
+                    _extend(result, children)
             elif kind == "image":
                 # Inside running text: part of the sentence, not a figure (a figure stands alone in its paragraph).
                 alt = _unescape(node.attrs.get("alt") or "") or plain_text(self.inlines(node.children))
@@ -481,6 +471,15 @@ def _append_text(result: list[Inline], text: str) -> None:
         result[-1] = Text(text=result[-1].text + text)
     elif text:
         result.append(Text(text=text))
+
+
+def _extend(result: list[Inline], children: list[Inline]) -> None:
+    """`children` added to `result` in place of their container, a text joining the text before it."""
+    for child in children:
+        if isinstance(child, Text):
+            _append_text(result, child.text)
+        else:
+            result.append(child)
 
 
 def _without_divs(nodes: list[SyntaxTreeNode]) -> list[SyntaxTreeNode]:

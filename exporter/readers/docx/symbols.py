@@ -58,13 +58,17 @@ FONTS = {"symbol": SYMBOL, "wingdings": WINGDINGS}
 PICTURE_FONTS = {"symbol", "wingdings", "wingdings 2", "wingdings 3", "webdings", "zapf dingbats", "zapfdingbats"}
 
 
+def _position(code: int) -> int:
+    """A picture font's own code: Word stores 0x20-0xFF as U+F020-U+F0FF, in the private-use area."""
+    return code - 0xF000 if 0xF000 <= code <= 0xF0FF else code
+
+
 def symbol_text(font: str, char: str) -> tuple[str, bool]:
     """The text of a `w:sym` (its font and hexadecimal character code) and whether it is known: a private-use code
     of a font whose character is not known here is U+FFFD (no font draws a private-use character, and a screen
     reader cannot name it) and False."""
     code = int(char, 16)
-    position = code - 0xF000 if 0xF000 <= code <= 0xF0FF else code
-    known = FONTS.get(font.strip().lower(), {}).get(position)
+    known = FONTS.get(font.strip().lower(), {}).get(_position(code))
     if known:
         return known, True
     if 0xE000 <= code <= 0xF8FF:
@@ -76,18 +80,19 @@ def font_text(ascii_font: str, other_font: str, text: str) -> tuple[str, int]:
     """Text typed in a picture font (Symbol's "a" shows as alpha), as Unicode, and how many of its characters have
     no known equivalent (read as U+FFFD); other fonts' text as it is. Word draws ASCII in the run's `w:ascii`
     font and the rest in its `w:hAnsi` font (`other_font`)."""
-    if ascii_font.strip().lower() not in PICTURE_FONTS and other_font.strip().lower() not in PICTURE_FONTS:
+    fonts = (ascii_font.strip().lower(), other_font.strip().lower())
+    if not PICTURE_FONTS.intersection(fonts):
         return text, 0
     unknown = 0
     characters = []
     for character in text:
         code = ord(character)
-        name = (ascii_font if code < 0x80 else other_font).strip().lower()
+        name = fonts[code >= 0x80]
         if name not in PICTURE_FONTS:
             characters.append(character)
             continue
         table = FONTS.get(name, {})
-        position = code - 0xF000 if 0xF020 <= code <= 0xF0FF else code
+        position = _position(code)
         if position == 0x20:
             characters.append(" ")
             continue

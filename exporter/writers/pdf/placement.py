@@ -192,7 +192,7 @@ def article_first_pages(layout: Layout) -> list[int]:
 def followers_fitting(page_box, figure, room: float) -> tuple[int, float]:
     """How many of the blocks after the figure on its page fit, one after the other, in `room` (at least one:
     the next may split across the pages), and the height they fill."""
-    parent = next((box for box in boxes(page_box) if figure in getattr(box, "children", ())), None)
+    parent = _parent_box(page_box, figure)
     if parent is None:
         return 1, room
     after = parent.children[parent.children.index(figure) + 1:]
@@ -210,10 +210,10 @@ def then_passed(
 ) -> tuple[str, int] | None:
     """When the blocks that flow up before a pushed figure stop at a numbered figure (which it may not pass) with
     room still left, the id of that figure and how many of the blocks after it fit in that room."""
-    parent = next((box for box in boxes(page_box) if figure in getattr(box, "children", ())), None)
-    if left < MOVE_GAP_SHARE * text_height or parent is None or figure.element not in list(parent.element):
+    parent = _parent_box(page_box, figure)
+    siblings = list(parent.element) if parent is not None else []
+    if left < MOVE_GAP_SHARE * text_height or figure.element not in siblings:
         return None
-    siblings = list(parent.element)
     position = siblings.index(figure.element) + 1
     while followers and position < len(siblings) and not is_numbered_figure(siblings[position]):
         position += 1
@@ -227,6 +227,11 @@ def then_passed(
             count, _ = followers_fitting(page, box, left)
             return blocker.get("id"), count
     return None
+
+
+def _parent_box(page_box, box):
+    """The box on the page that holds `box` among its children (None when the page has none)."""
+    return next((parent for parent in boxes(page_box) if box in getattr(parent, "children", ())), None)
 
 
 def boxes(box) -> Iterator[Any]:
