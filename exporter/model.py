@@ -14,6 +14,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from exporter.language_tags import is_valid_language_tag
+
 # ASCII digits only: `\d` would also take other scripts' digits (U+1D7D0 and the like), which no VIRIN has.
 VIRIN_PATTERN = re.compile(r"^[0-9]{6}-[A-Z]-[A-Z0-9]{5}-[0-9]{3,4}[A-Z]?(-[A-Z]{2})?$")
 # HTML's own limits for spans, and the largest number a Word list can start at (a 32-bit integer): a table
@@ -49,17 +51,9 @@ def check_iso8601(value: str) -> str:
 
 
 def check_language(value: str) -> str:
-    import langcodes
-
     tag = value.strip()
-    if not tag or not langcodes.tag_is_valid(tag):
+    if not tag or not is_valid_language_tag(tag):
         raise ValueError(f"{value!r} is not a valid BCP 47 language tag")
-    try:
-        known = langcodes.Language.get(tag).is_valid()
-    except (ValueError, LookupError):
-        known = False
-    if not known:
-        raise ValueError(f"{value!r} is not a known BCP 47 language tag")
     return tag
 
 

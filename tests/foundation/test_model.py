@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import itertools
 import json
+import string
+import subprocess
+import sys
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from pydantic import ValidationError
 
+from exporter.language_tags import TWO_LETTER_LANGUAGES, TWO_LETTER_REGIONS, is_valid_language_tag
 from exporter.model import Article, Figure, is_virin, normalize_virin
 from tests.strategies import ARTICLES
 
@@ -60,6 +65,34 @@ def test_bcp47_languages_accepted(tag: str) -> None:
 def test_bad_languages_refused(tag: str) -> None:
     with pytest.raises(ValidationError, match="language tag"):
         Article(title="t", language=tag)
+
+
+@pytest.mark.parametrize("tag", ["xx", "en-AB", "en-", "-US", "EN", "en-us", "qaa", "en-419"])
+def test_tags_beyond_the_two_letter_lists_are_judged_by_langcodes(tag: str) -> None:
+    import langcodes
+
+    expected = langcodes.tag_is_valid(tag) and langcodes.Language.get(tag).is_valid()
+    assert is_valid_language_tag(tag) is expected
+
+
+def test_two_letter_lists_are_langcodes_answers_for_every_pair_of_letters() -> None:
+    import langcodes
+
+    pairs = ["".join(pair) for pair in itertools.product(string.ascii_lowercase, repeat=2)]
+    languages = {pair for pair in pairs if langcodes.tag_is_valid(pair)}
+    regions = {pair.upper() for pair in pairs if langcodes.tag_is_valid(f"en-{pair.upper()}")}
+    assert languages == TWO_LETTER_LANGUAGES
+    assert regions == TWO_LETTER_REGIONS
+    assert "en" in languages and "US" in regions and "xx" not in languages and "AB" not in regions
+
+
+def test_a_two_letter_language_and_region_are_checked_without_loading_langcodes() -> None:
+    check = (
+        "import sys; from exporter.model import Article; Article(title='t', language='en-US');"
+        "print('langcodes' in sys.modules)"
+    )
+    result = subprocess.run([sys.executable, "-c", check], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "False"
 
 
 def test_skipped_heading_level_refused() -> None:

@@ -3,6 +3,8 @@ as LibreOffice rewrites them."""
 
 from __future__ import annotations
 
+from datetime import date, timedelta
+
 import pytest
 
 from exporter.readers.docx.figures import iso_duration
@@ -54,3 +56,17 @@ def test_roundtrip_iso_duration(shown, expected):
 )
 def test_roundtrip_minimal_language(tag, expected):
     assert minimal_language(tag) == expected
+
+
+@pytest.mark.parametrize("language", ["en", "en-US"])
+def test_english_long_dates_are_babels_without_loading_it(language):
+    from babel.dates import format_date
+
+    from exporter.i18n import long_date as written
+
+    day = date(2024, 1, 1)
+    while day.year == 2024:
+        assert written(day.isoformat(), language) == format_date(day, format="long", locale="en_US")
+        day += timedelta(days=1)
+    assert written("0999-03-05", language) == format_date(date(999, 3, 5), format="long", locale="en_US")
+    assert written("2025-06-01", "en-GB") == "1 June 2025"
