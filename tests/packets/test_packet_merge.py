@@ -15,7 +15,7 @@ import dataclasses
 import io
 import multiprocessing
 import re
-from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures import Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass
 from itertools import pairwise
 from pathlib import Path
@@ -30,6 +30,7 @@ from exporter.options import BuildOptions
 from exporter.pipeline import prepare
 from exporter.readers import read_document
 from exporter.writers.base import RenderContext
+from exporter.writers.pdf import packet as packet_writer
 from exporter.writers.pdf.merge import MergeError, merge_packet
 from exporter.writers.pdf.packet import (
     front_job,
@@ -217,6 +218,43 @@ def test_a_part_fonts_subsets_are_tagged_apart(merged):
             programs.setdefault(str(obj.FontName), set()).add(obj.FontFile2.read_raw_bytes())
     assert len(programs) > len(merged.parts)
     assert all(len(found) == 1 for found in programs.values())
+
+
+class _InOrderOfUse(Executor):
+    """Runs each job when it is submitted, and notes when a job is submitted and when its result is read."""
+
+    def __init__(self) -> None:
+        self.events: list[str] = []
+
+    def submit(self, fn, /, *args, **kwargs) -> Future:
+        events, name = self.events, fn.__name__
+        events.append(f"submit {name}")
+
+        class Noted(Future):
+            def result(self, timeout=None):
+                events.append(f"read {name}")
+                return super().result(timeout)
+
+        future = Noted()
+        future.set_result(fn(*args, **kwargs))
+        return future
+
+
+def test_furniture_is_rendered_beside_the_articles_still_rendering(merged, monkeypatch):
+    """Each run of page furniture is submitted once its articles' page counts are read, before the later
+    articles' are; only the front waits for all of them."""
+    monkeypatch.setattr(packet_writer, "FURNITURE_RUN_PAGES", 1)  # a run per article
+    executor = _InOrderOfUse()
+    data = write_packet(dataclasses.replace(merged.context, files_read=[]), executor)
+    events = executor.events
+    reads = [index for index, event in enumerate(events) if event == "read render_part"]
+    runs = [index for index, event in enumerate(events) if event == "submit render_furniture"]
+    fronts = [index for index, event in enumerate(events) if event == "submit render_front"]
+    assert len(reads) == len(runs) == len(merged.packet.articles) >= 3
+    next_reads = [*reads[1:], len(events)]
+    assert all(read < run < later for read, run, later in zip(reads, runs, next_reads, strict=True))
+    assert len(fronts) == 2 and fronts[1] > runs[-1]
+    assert len(pikepdf.open(io.BytesIO(data)).pages) == len(merged.pdf.pdf.pages)
 
 
 def test_any_executor_renders_the_same_bytes(merged):

@@ -5,9 +5,9 @@ at a time (per process), and the memory that grows with the packet is the finish
    rendered parts wait on disk, not in memory. Beside them, the front (cover and contents) is rendered once to
    learn how many pages it takes: the contents' number column has a fixed width, so that count does not
    depend on the numbers.
-2. The page counts give every page its number: the front is rendered with the number of each article's first
-   page, and, at the same time, the page furniture of the article pages (page numbers and running titles,
-   `render_furniture`, in runs of pages).
+2. The page counts give every page its number: the page furniture of the article pages (page numbers and
+   running titles, `render_furniture`, in runs of pages) is rendered as soon as a run's articles are, beside the
+   articles still rendering; then the front, with the number of each article's first page.
 3. merge.py joins front, furniture and parts into one document.
 
 `render_part`, `render_front` and `render_furniture` are plain functions of picklable jobs that hold all they
@@ -22,7 +22,7 @@ from __future__ import annotations
 import contextlib
 import tempfile
 from collections import deque
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Executor, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from itertools import accumulate
@@ -153,22 +153,21 @@ def front_job(context: RenderContext, page_counts: list[int] | None, front_pages
     return FrontJob(packet, first_pages, context.options, context.source_path, context.confinement)
 
 
-def furniture_jobs(context: RenderContext, page_counts: list[int], first_page: int) -> list[FurnitureJob]:
-    """Runs of whole articles of about FURNITURE_RUN_PAGES pages, numbered from `first_page`."""
+def furniture_jobs(context: RenderContext, page_counts: Iterable[int], first_page: int) -> Iterator[FurnitureJob]:
+    """Runs of whole articles of about FURNITURE_RUN_PAGES pages, numbered from `first_page`. Each run is
+    yielded as soon as `page_counts` (the articles' in order, perhaps as they are rendered) has given its own."""
     from exporter.writers.pdf.render import packet_entry
 
     packet = _packet(context)
-    jobs: list[FurnitureJob] = []
     run: list[tuple[str, str, int]] = []
     start = first_page
     for index, (article, pages) in enumerate(zip(packet.articles, page_counts, strict=True), start=1):
         entry = packet_entry(article, index, packet.language)
         run.append((entry.element_id, entry.running_title, pages))
         if sum(count for *_, count in run) >= FURNITURE_RUN_PAGES or index == len(packet.articles):
-            jobs.append(FurnitureJob(start, tuple(run), packet.language, packet.title, context.options))
+            yield FurnitureJob(start, tuple(run), packet.language, packet.title, context.options)
             start += sum(count for *_, count in run)
             run = []
-    return jobs
 
 
 def render_furniture(job: FurnitureJob) -> bytes:
@@ -186,27 +185,36 @@ def write_packet(context: RenderContext, executor: Executor | None = None) -> by
     workers = min(context.options.jobs, len(jobs))
     with tempfile.TemporaryDirectory(prefix="exporter-packet-") as folder, _runner(workers, executor) as run:
         counting = run(render_front, [front_job(context, None)])
+        rendered = run(render_part, jobs)
         parts: list[Path] = []
         page_counts: list[int] = []
-        for job, part in zip(jobs, run(render_part, jobs), strict=True):
-            context.warnings.messages.extend(part.warnings)
-            context.files_read.extend(part.files_read)
-            context.files_missing.extend(part.files_missing)
-            parts.append(Path(folder) / f"article-{job.index}.pdf")
-            parts[-1].write_bytes(part.data)
-            page_counts.append(part.pages)
+
+        def rendered_page_counts() -> Iterator[int]:
+            for job, part in zip(jobs, rendered, strict=True):
+                context.warnings.messages.extend(part.warnings)
+                context.files_read.extend(part.files_read)
+                context.files_missing.extend(part.files_missing)
+                parts.append(Path(folder) / f"article-{job.index}.pdf")
+                parts[-1].write_bytes(part.data)
+                page_counts.append(part.pages)
+                yield part.pages
+
+        def furniture_runs(counts: Iterable[int], first_page: int) -> list[Iterator[bytes]]:
+            # Each run is submitted as soon as its articles are rendered: only the last waits for the front.
+            return [run(render_furniture, [job]) for job in furniture_jobs(context, counts, first_page)]
+
         front_pages = next(counting).pages
+        furniture = furniture_runs(rendered_page_counts(), front_pages + 1)
         for _ in range(FRONT_ATTEMPTS):
-            fronts = run(render_front, [front_job(context, page_counts, front_pages)])
-            furniture = list(run(render_furniture, furniture_jobs(context, page_counts, front_pages + 1)))
-            front = next(fronts)
+            front = next(run(render_front, [front_job(context, page_counts, front_pages)]))
             if front.pages == front_pages:
                 context.warnings.messages.extend(front.warnings)
                 context.files_read.extend(front.files_read)
                 # The DOCX writer, when it runs in the same build, numbers its contents from these pages.
                 context.article_pages = list(accumulate([front_pages + 1, *page_counts[:-1]]))
-                return merge_packet(front.data, furniture, parts)
+                return merge_packet(front.data, [next(result) for result in furniture], parts)
             front_pages = front.pages
+            furniture = furniture_runs(page_counts, front_pages + 1)
         raise ExportError("internal error: the packet's contents do not settle on a number of pages")
 
 
