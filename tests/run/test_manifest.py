@@ -15,7 +15,8 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from exporter.run.manifest import MANIFEST_NAME
+from exporter import resources
+from exporter.run.manifest import MANIFEST_NAME, environment_hash
 from tests.conftest import FIXED_EPOCH, REPO_ROOT, SAMPLES, run_exporter
 from tests.run.generated_archive import change_article, write_archive
 
@@ -209,3 +210,30 @@ def test_a_killed_run_resumes_where_it_stopped(tmp_path: Path) -> None:
     for name in names:
         found = next(fresh.rglob(name))
         assert found.read_bytes() == (out / found.relative_to(fresh)).read_bytes(), name
+
+
+def test_an_edited_template_or_a_newer_font_changes_the_environment(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest
+) -> None:
+    """Outputs are rebuilt after the tool's own files change (the environment is part of every build key);
+    files count by size and modification time."""
+    templates, fonts = tmp_path / "templates", tmp_path / "fonts"
+    shutil.copytree(resources.templates_dir(), templates)
+    shutil.copytree(resources.fonts_dir(), fonts)
+    monkeypatch.setattr(resources, "templates_dir", lambda: templates)
+    monkeypatch.setattr(resources, "fonts_dir", lambda: fonts)
+    request.addfinalizer(environment_hash.cache_clear)  # the value cached for the copies goes with them
+
+    def environment() -> str:
+        environment_hash.cache_clear()
+        return environment_hash()
+
+    first = environment()
+    assert environment() == first
+    page = next(templates.rglob("*.j2"))
+    page.write_text(page.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    second = environment()
+    assert second != first
+    font = next(path for path in fonts.iterdir() if path.suffix == ".ttf")
+    os.utime(font, ns=(font.stat().st_atime_ns, font.stat().st_mtime_ns + 1_000_000_000))
+    assert environment() not in (first, second)
