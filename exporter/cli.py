@@ -25,6 +25,7 @@ if TYPE_CHECKING:
 # Objects allocated before a young collection, and young (then middle) collections before an older one.
 GC_THRESHOLDS = (10_000, 10, 10)
 
+
 def _formats(value: str) -> tuple[str, ...]:
     names = tuple(dict.fromkeys(part.strip().lower() for part in value.split(",") if part.strip()))
     unknown = [name for name in names if name not in FORMATS]
