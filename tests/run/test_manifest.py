@@ -40,8 +40,14 @@ def build(folder: Path, out: Path, *extra: str, formats: str = "html,docx") -> s
     return run_exporter("build", folder, "--to", formats, "--out", out, "--jobs", "2", *extra)
 
 
+def manifest_db(database: Path | str, **options: object) -> contextlib.closing[sqlite3.Connection]:
+    """A connection closed on leaving (sqlite3's own `with` only commits): left to the garbage collector, its
+    close, which removes the write-ahead log file, could come while a test lists the output folder."""
+    return contextlib.closing(sqlite3.connect(database, **options))
+
+
 def rows(out: Path) -> list[tuple]:
-    with sqlite3.connect(out / MANIFEST_NAME) as db:
+    with manifest_db(out / MANIFEST_NAME) as db:
         return db.execute("SELECT source, format, status, output FROM outputs ORDER BY source, format").fetchall()
 
 
@@ -182,7 +188,7 @@ def test_a_killed_run_resumes_where_it_stopped(tmp_path: Path) -> None:
             time.sleep(0.02)
             if (out / MANIFEST_NAME).exists():
                 # Created, its tables perhaps not yet committed: asked again at the next turn.
-                with contextlib.suppress(sqlite3.OperationalError), sqlite3.connect(
+                with contextlib.suppress(sqlite3.OperationalError), manifest_db(
                     f"file:{out / MANIFEST_NAME}?mode=ro", uri=True, timeout=5
                 ) as db:
                     recorded = db.execute("SELECT count(*) FROM outputs").fetchone()[0]
@@ -190,7 +196,7 @@ def test_a_killed_run_resumes_where_it_stopped(tmp_path: Path) -> None:
     finally:
         process.wait()
     assert process.returncode == -signal.SIGKILL, "the build finished before it could be killed"
-    with sqlite3.connect(out / MANIFEST_NAME) as db:
+    with manifest_db(out / MANIFEST_NAME) as db:
         assert db.execute("PRAGMA integrity_check").fetchone() == ("ok",)
         done = db.execute("SELECT count(DISTINCT source) FROM outputs WHERE status = 'ok'").fetchone()[0]
     assert 4 <= done < 24
