@@ -268,16 +268,13 @@ class DocxBuilder:
         """One article; in a packet from a new page, with fixed texts and run language in its own language."""
         document_language = self.language
         self.language = article.language
-        body = self.doc.element.body
-        before = len(body)
+        mark = self.linear.last_element()
         try:
             self._add_article(article)
         finally:
             self.language = document_language
         if article.language != document_language:
-            # The body's last child is the section properties; the new article's elements come before it.
-            new_elements = [e for e in list(body)[before - 1 :] if e.tag != oxml.qn("w:sectPr")]
-            oxml.set_language_where_unset(new_elements, article.language)
+            oxml.set_language_where_unset(self.linear.added_after(mark), article.language)
 
     def _add_article(self, article: Article) -> None:
         first = self.articles == 0

@@ -67,6 +67,22 @@ class LinearDocument:
         table.style = None
         return table
 
+    def last_element(self) -> BaseOxmlElement | None:
+        """The body's last element before its section properties: `added_after` it gives what was added since
+        (counting the body's children would walk them all: lxml keeps no count)."""
+        if self._section_properties is not None:
+            return self._section_properties.getprevious()
+        return next(reversed(self._body), None)
+
+    def added_after(self, mark: BaseOxmlElement | None) -> list[BaseOxmlElement]:
+        """The body's elements after `mark` (from `last_element`), up to its section properties."""
+        element = mark.getnext() if mark is not None else next(iter(self._body), None)
+        added = []
+        while element is not None and element is not self._section_properties:
+            added.append(element)
+            element = element.getnext()
+        return added
+
     def _append(self, element: BaseOxmlElement) -> None:
         if self._section_properties is not None:
             self._section_properties.addprevious(element)

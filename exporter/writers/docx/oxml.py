@@ -619,6 +619,8 @@ class ListNumbering:
         num_ids = [int(e.get(qn("w:numId"))) for e in numbering_element.iter(qn("w:num"))]
         self._next_abstract = max(abstract_ids, default=-1) + 1
         self._next_num = max(num_ids, default=0) + 1
+        # Every abstractNum goes before the first num (schema order): found once, not past all of them each time.
+        self._first_num = numbering_element.find(qn("w:num"))
 
     def new_list(self, kinds: Sequence[bool], *, start_level: int = 0, start: int | None = None) -> int:
         """A list whose level N is numbered when `kinds[N]` is true, else bulleted (the last kind repeats).
@@ -646,17 +648,16 @@ class ListNumbering:
             f'<w:abstractNum xmlns:w="{W_NS}" w:abstractNumId="{abstract_id}">'
             f'<w:multiLevelType w:val="hybridMultilevel"/>{"".join(levels)}</w:abstractNum>'
         )
-        # Schema order: every abstractNum precedes every num.
-        first_num = self.element.find(qn("w:num"))
-        if first_num is not None:
-            first_num.addprevious(abstract)
+        if self._first_num is not None:
+            self._first_num.addprevious(abstract)
         else:
             self.element.append(abstract)
         num_id = self._next_num
         self._next_num += 1
-        self.element.append(
-            parse_xml(f'<w:num xmlns:w="{W_NS}" w:numId="{num_id}"><w:abstractNumId w:val="{abstract_id}"/></w:num>')
-        )
+        num = parse_xml(f'<w:num xmlns:w="{W_NS}" w:numId="{num_id}"><w:abstractNumId w:val="{abstract_id}"/></w:num>')
+        self.element.append(num)
+        if self._first_num is None:
+            self._first_num = num
         return num_id
 
     @classmethod
