@@ -85,9 +85,7 @@ def source_key(source: Source) -> str:
 
 @cache
 def environment_hash() -> str:
-    """The tool (its version and its own code), the engines, the templates and the fonts. A file counts by its
-    size and modification time, not its content: read in full, the fonts alone cost every build more than
-    writing an HTML page does, and an edit (or a reinstall) gives the file a new time."""
+    """The tool (its version and its own code), the engines, the templates and the fonts."""
     from importlib import metadata
 
     from exporter import __version__
@@ -102,8 +100,7 @@ def environment_hash() -> str:
     package = Path(__file__).resolve().parents[1]
     for root, pattern in ((package, "*.py"), (templates_dir(), "*"), (fonts_dir(), "*")):
         for path in sorted(p for p in root.rglob(pattern) if p.is_file()):
-            status = path.stat()
-            digest.update(f"{path.relative_to(root).as_posix()} {status.st_size} {status.st_mtime_ns}\n".encode())
+            digest.update(f"{path.relative_to(root).as_posix()} {file_hash(path)}\n".encode())
     return digest.hexdigest()
 
 

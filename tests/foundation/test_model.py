@@ -85,6 +85,13 @@ def test_two_letter_lists_are_langcodes_answers_for_every_pair_of_letters() -> N
     assert regions == TWO_LETTER_REGIONS
     assert "en" in languages and "US" in regions and "xx" not in languages and "AB" not in regions
 
+    def judged_by_langcodes(tag: str) -> bool:
+        return langcodes.tag_is_valid(tag) and langcodes.Language.get(tag).is_valid()
+
+    # The whole check, as langcodes makes it, agrees on the pairs too.
+    for tag in [*languages, *(f"{language}-US" for language in languages), *(f"en-{r}" for r in regions)]:
+        assert is_valid_language_tag(tag) is judged_by_langcodes(tag) is True, tag
+
 
 def test_a_two_letter_language_and_region_are_checked_without_loading_langcodes() -> None:
     check = (

@@ -377,3 +377,23 @@ def test_an_error_in_a_worker_is_one_line_and_writes_nothing(tmp_path):
     assert len(errors) == 1 and "Traceback" not in result.stderr
     assert re.match(rf"error: {re.escape(str(SAMPLE_PACKET))}: image \S+ was not found", errors[0]), errors[0]
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_headline_with_no_break_wraps_in_the_contents_beside_its_page_number(tmp_path):
+    """The contents' title column breaks a headline with no place to break in it (a pasted identifier) anywhere,
+    instead of running it over the page number and off the page."""
+    headline = "Supercalifragilisticexpialidocious" * 5
+    (tmp_path / "a.md").write_text(
+        f'---\ntitle: "{headline}"\nlanguage: en\nsource:\n  url: https://example.org/a\n---\n\nText.\n',
+        encoding="utf-8",
+    )
+    source = tmp_path / "packet.yaml"
+    source.write_text('title: Long\ndate: "2025-01-01"\nlanguage: en\narticles:\n  - a.md\n', encoding="utf-8")
+    result = run_exporter("build", source, "--to", "pdf", "--out", tmp_path / "out")
+    assert result.returncode == 0, result.stderr
+    with pikepdf.open(tmp_path / "out" / "packet.pdf") as pdf:
+        contents = pdf.pages[1]
+        width = float(contents.MediaBox[2])
+        links = [annotation for annotation in contents.get("/Annots", []) if annotation.Subtype == "/Link"]
+        assert len(links) >= 2  # one rectangle per line: the headline took more than one
+        assert all(max(float(link.Rect[0]), float(link.Rect[2])) < width * 0.85 for link in links)

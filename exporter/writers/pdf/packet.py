@@ -6,8 +6,9 @@ at a time (per process), and the memory that grows with the packet is the finish
    learn how many pages it takes: the contents' number column has a fixed width, so that count does not
    depend on the numbers.
 2. The page counts give every page its number: the page furniture of the article pages (page numbers and
-   running titles, `render_furniture`, in runs of pages) is rendered as soon as a run's articles are, beside the
-   articles still rendering; then the front, with the number of each article's first page.
+   running titles, `render_furniture`, in runs of pages) is submitted as soon as a run's articles are rendered,
+   so that workers take it up beside the last articles (a pool runs jobs in the order they came); then the
+   front, with the number of each article's first page.
 3. merge.py joins front, furniture and parts into one document.
 
 `render_part`, `render_front` and `render_furniture` are plain functions of picklable jobs that hold all they
@@ -190,6 +191,7 @@ def write_packet(context: RenderContext, executor: Executor | None = None) -> by
         page_counts: list[int] = []
 
         def rendered_page_counts() -> Iterator[int]:
+            # Each part is kept (on disk) as its count is read: reading the counts is what collects the parts.
             for job, part in zip(jobs, rendered, strict=True):
                 context.warnings.messages.extend(part.warnings)
                 context.files_read.extend(part.files_read)
@@ -200,7 +202,8 @@ def write_packet(context: RenderContext, executor: Executor | None = None) -> by
                 yield part.pages
 
         def furniture_runs(counts: Iterable[int], first_page: int) -> list[Iterator[bytes]]:
-            # Each run is submitted as soon as its articles are rendered: only the last waits for the front.
+            # Each run is submitted as soon as its articles are rendered, not after the front: workers take the
+            # runs up beside the last articles, and fewer are left to render beside the front.
             return [run(render_furniture, [job]) for job in furniture_jobs(context, counts, first_page)]
 
         front_pages = next(counting).pages
