@@ -314,6 +314,10 @@ class Scanner:
         def in_instruction() -> bool:
             return bool(fields) and not fields[-1].in_result
 
+        def shown() -> bool:
+            """Text here reaches the model: not in a field instruction, not hidden (add() leaves out both)."""
+            return not (in_instruction() or run_fmt.hidden)
+
         def add(kind: str, text: str = "", drawing: Drawing | None = None) -> None:
             if in_instruction():
                 return  # inside a field instruction: not text
@@ -348,7 +352,7 @@ class Scanner:
                     custom_mark = False  # the note's own mark ("*"): the writers number notes themselves
                     continue
                 text, unknown = font_text(ascii_font, other_font, child.text or "")
-                if not (in_instruction() or effective().hidden):
+                if shown():
                     self.counts["private_symbol"] += unknown
                 add("text", text)
             elif tag in (w("tab"), w("ptab")):
@@ -369,7 +373,7 @@ class Scanner:
                 if re.fullmatch(r"[0-9A-Fa-f]{1,6}", char) and int(char, 16) <= 0x10FFFF:
                     text, known = symbol_text(child.get(w("font")) or "", char)
                     add("text", text)
-                    if not (known or in_instruction() or effective().hidden):
+                    if not known and shown():
                         self.counts["private_symbol"] += 1
             elif tag == w("fldChar"):
                 kind = child.get(w("fldCharType"))
