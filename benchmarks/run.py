@@ -10,8 +10,9 @@ shared machine disturbs far less than wall time; the machine and its load are pr
   (the sample, which figure placement lays out several times, and an article laid out once, as WeasyPrint does);
   to DOCX and EPUB against the pandoc CLI on the same Markdown; `exporter --help` (aim: under 0.1 s). Beside
   each, the floor: a fresh process that only imports the libraries the build needs, against the same baseline.
-- Warm, in-process, with the image cache cleared before each run (every run processes its photos) and, for the
-  PDF, also with the cache kept; the share of the PDF's time spent in the structure repair pass.
+- Warm, in-process (under the CLI's garbage-collector settings, as a batch runs; the baselines too), with the
+  image cache cleared before each run (every run processes its photos) and, for the PDF, also with the cache
+  kept; the share of the PDF's time spent in the structure repair pass.
 - Images: the sample photos and a 6000 x 4000 JPEG (cold, then from the content-hash cache).
 - Peak memory (max RSS) of a fresh process exporting the sample to every format.
 - DOCX packets of 10 to 200 articles: cost per added article (aim: flat within 20%); a 2,000-row table to DOCX
@@ -152,6 +153,11 @@ def main() -> None:
     # Byte-compiled first, as `pip install` leaves a package: a shell with PYTHONDONTWRITEBYTECODE set would
     # otherwise make every fresh process recompile the exporter's own modules from source.
     compileall.compile_dir(ROOT / "exporter", quiet=1)
+    # The in-process rows run as a batch of the CLI does, under its collector settings; the baselines they run
+    # beside in this process are collected at the same pace.
+    from exporter.run.collector import collect_in_large_steps
+
+    collect_in_large_steps()
     load_before = load()
     rows: list[Row] = []
     with tempfile.TemporaryDirectory() as scratch:

@@ -6,7 +6,6 @@ Start-up stays light: argparse only; readers, writers and their engines are impo
 from __future__ import annotations
 
 import argparse
-import gc
 import os
 import sys
 from collections.abc import Sequence
@@ -16,15 +15,12 @@ from typing import TYPE_CHECKING
 from exporter import __version__
 from exporter.errors import ExitCode, ExportError, one_line
 from exporter.formats import FORMATS
+from exporter.run.collector import collect_in_large_steps
 
 if TYPE_CHECKING:
     from exporter.options import BuildOptions
     from exporter.run.executors import Builds
     from exporter.run.manifest import Manifest
-
-# Objects allocated before a young collection, and young (then middle) collections before an older one.
-GC_THRESHOLDS = (10_000, 10, 10)
-
 
 def _formats(value: str) -> tuple[str, ...]:
     names = tuple(dict.fromkeys(part.strip().lower() for part in value.split(",") if part.strip()))
@@ -549,11 +545,7 @@ def command_serve(args: argparse.Namespace) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    # A build allocates many objects that live until it ends (the libraries' modules, the model, the laid-out
-    # boxes); at CPython's default of a collection per 700 new objects, walking them took about a tenth of a
-    # one-article PDF export, and this threshold saves about 6% of it. Garbage cycles are still collected, in
-    # larger steps.
-    gc.set_threshold(*GC_THRESHOLDS)
+    collect_in_large_steps()
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.command is None:

@@ -1,0 +1,17 @@
+"""The garbage collector's pace for a process that builds: set once by each front end's process (the CLI, and the
+worker processes a pool starts, which a fork server does not give the CLI's settings)."""
+
+from __future__ import annotations
+
+import gc
+
+# Objects allocated before a young collection, and young (then middle) collections before an older one.
+GC_THRESHOLDS = (10_000, 10, 10)
+
+
+def collect_in_large_steps() -> None:
+    """A build allocates many objects that live until it ends (the libraries' modules, the model, the laid-out
+    boxes); at CPython's default of a collection per 700 new objects, walking them took about a tenth of a
+    one-article PDF export, and this threshold saves about 6% of it. Garbage cycles are still collected, in larger
+    steps."""
+    gc.set_threshold(*GC_THRESHOLDS)
