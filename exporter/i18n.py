@@ -51,6 +51,12 @@ def labels(language: str, *messages: str) -> set[str]:
     return found
 
 
+# A caption's number after its label: "3", or the chapter's number and then the caption's, as Word's Insert
+# Caption writes them with each of its separators ("2-1" with a hyphen or a non-breaking one, "2.1", "2:1",
+# "2—1", "2–1").
+CAPTION_NUMBER = r"\d+(?:[-\u2011.:\u2014\u2013]\d+)*"
+
+
 # English as written in the United States, the language of most articles, is written out here: loading Babel and
 # its locale data takes a twentieth of a second, longer than the rest of an HTML export. A test holds this to
 # Babel's own long format for every month and day.

@@ -95,13 +95,13 @@ def drop_table_labels(articles: list[Article], source: Path, warnings: Warnings)
     """A caption's own "Table 2:" is left out: every output prints its "Table N." before the caption. A caption
     that is only its label ("Table 2", as Word's Insert Caption leaves it when nothing is typed after) becomes
     one empty text: the table keeps its number, and nothing follows it. One warning per article."""
-    from exporter.i18n import labels
+    from exporter.i18n import CAPTION_NUMBER, labels
 
     for article in articles:
         names = "|".join(re.escape(name) for name in labels(article.language, "Table"))
         # "Table 2:", "Table 3-1." and "Table 2.1 -" (chapter numbers) before the text, or alone in their run.
         label = re.compile(
-            rf"^\s*(?:{names})\s*\d+(?:[.\u2013-]\d+)*\s*(?:[.:\u2013\u2014-]\s*(?=\S)|[.:\u2013\u2014-]?\s*$)",
+            rf"^\s*(?:{names})\s*{CAPTION_NUMBER}\s*(?:[.:\u2013\u2014-]\s*(?=\S)|[.:\u2013\u2014-]?\s*$)",
             re.IGNORECASE,
         )
         dropped = 0
@@ -118,15 +118,24 @@ def drop_table_labels(articles: list[Article], source: Path, warnings: Warnings)
                           "text: every output numbers tables itself", file=source)
 
 
+# How a Word draft's author gives a picture alt text.
+WORD_ALT_TEXT = "add alt text in Word (right-click the picture, View Alt Text) or mark it decorative there"
+
+
 def check_inline_alt(image: InlineImage, source: Path, warnings: Warnings) -> None:
     """A picture inside a sentence is read as its alt text: without one it is decorative, which may be meant
     (an ornament) or not, so it is said; poor alt text is reviewed as a figure's is."""
     from exporter.alt_text import review
 
     if not image.alt.strip():
+        suffix = source.suffix.lower()
+        fix = (
+            WORD_ALT_TEXT if suffix == ".docx"
+            else "write what it shows in the brackets: ![what it shows](...)" if suffix in (".md", ".markdown")
+            else 'give it an "alt"'
+        )
         warnings.warn(
-            f"the image {image.image} inside running text has no alt text: it is treated as decorative"
-            " (write what it shows in the brackets: ![what it shows](...))",
+            f"the image {image.image} inside running text has no alt text: it is treated as decorative ({fix})",
             file=source,
             strict_error=True,
         )
@@ -200,11 +209,7 @@ def check_alt(
             )
             return
         # A Word draft's author adds alt text in Word; a Markdown, JSON or YAML author writes the key.
-        fix = (
-            "add alt text in Word (right-click the picture, View Alt Text) or mark it decorative there"
-            if source.suffix.lower() == ".docx"
-            else 'add alt="..." (or decorative=true)'
-        )
+        fix = WORD_ALT_TEXT if source.suffix.lower() == ".docx" else 'add alt="..." (or decorative=true)'
         raise ExportError(
             f"{describe_figure(figure, number)} has no alt text: {fix}, or build with --alt-from-caption",
             file=source,

@@ -136,6 +136,27 @@ PICTURES = {
         ("A radar dish against a clear sky.", None, "The radar site at Thule.", "Airman Kim Ode",
          "230214-D-TT977-0483")
     ],
+    **{name: [
+        ("Sunrise patrol Sailors stand watch aboard the ship at dawn. Credit: U.S. Navy photo by Petty Officer Lee",
+         "Sunrise patrol", "Sailors stand watch aboard the ship at dawn.", "U.S. Navy photo by Petty Officer Lee",
+         None),
+        ("Marines train in the desert. Duration: ten days of live fire training", None,
+         "Marines train in the desert. Duration: ten days of live fire training", None, None),
+        ("Aircraft on the flight line. Credit: Airman Diaz · VIRIN: 240101-F-AB123-1001", None,
+         "Aircraft on the flight line.", "Airman Diaz", "240101-F-AB123-1001"),
+        ("Soldiers cross the river. VIRIN: pending review", None, "Soldiers cross the river.", None, None),
+        ("Flags at half staff. Credit: Staff Released under public domain terms", None, "Flags at half staff.",
+         "Staff", None),
+        ("Rights: reserved by the photographer\u2019s estate", None, None, None, None),
+    ] for name in ("pandoc-caption-facts.docx", "resaved-pandoc-caption-facts.docx")},
+    **{name: [
+        ("Two helicopters on a ship's deck", None, "Helicopters land during the exercise", None, None),
+        ("A gray ship in a calm bay", None, "Ship at anchor in the bay", None, None),
+        ("A row of trucks on a coast road", None, "Convoy on the coastal road", None, None),
+        ("A checkpoint at dusk", None, "Checkpoint at dusk", None, None),
+        ("Marines walk up a ramp", None, "12 Marines board the aircraft (Figure 5)", None, None),
+        ("Open hangar doors at night", None, "Hangar doors open", None, None),
+    ] for name in ("word-captions.docx", "resaved-word-captions.docx")},
 }
 
 

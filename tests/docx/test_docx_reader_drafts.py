@@ -18,6 +18,7 @@ from exporter.model import (
     Footnote,
     Heading,
     ListBlock,
+    Packet,
     Paragraph,
     Subscript,
     Superscript,
@@ -175,6 +176,12 @@ def test_equations_become_linear_text_with_scripts_and_a_warning():
     assert warned(result, "7 equation(s) kept as text")
 
 
+def test_a_functions_name_stays_apart_from_its_argument():
+    """pandoc writes TeX's `\\sin\\theta` as two math runs, "sin" and "θ"; Word shows them apart."""
+    body = texts(read("pandoc-math.docx").document.body)
+    assert body[-1] == "Functions as TeX writes them: sin θ≤log n and cos 2x."
+
+
 @pytest.mark.parametrize(
     ("name", "expected"),
     [
@@ -227,6 +234,59 @@ def test_charts_and_smartart_keep_the_text_they_have():
     assert body[body.index("The process, as a SmartArt diagram:") + 1 :][:3] == [
         "Plan the mission", "Brief the crews", "Fly"
     ]
+
+
+def test_shapes_without_text_are_their_alt_text_and_legacy_wordart_its_text():
+    result = read("word-wordart.docx")
+    body = texts(result.document.body)
+    assert body[body.index("A banner follows.") + 1] == "Welcome Home Troops"
+    assert body[body.index("A warning sign:") + 1] == "Red warning circle"  # VML
+    assert body[body.index("The way out:") + 1] == "Arrow pointing to the exit"  # DrawingML
+    assert warned(result, "2 drawing shape(s) without text or picture replaced by their alt text")
+    # LibreOffice drops a shape's alt text when it saves: what is left is said to be left out.
+    resaved = read("resaved-word-wordart.docx")
+    assert "Welcome Home Troops" in texts(resaved.document.body)
+    assert warned(resaved, "2 drawing shape(s) without text, picture or alt text left out")
+
+
+WORD_BREAKS = ["Chapter one ends here", "Chapter two starts on a new page.", "Last words",
+               "first words of the next page.", "Left column closes", "right column opens.",
+               "A sentence that a page happened to end in.", "The end."]
+
+
+@pytest.mark.parametrize(
+    ("name", "lines"),
+    [
+        ("word-breaks.docx", WORD_BREAKS),
+        ("resaved-word-breaks.docx", WORD_BREAKS),  # LibreOffice splits the paragraph at the break
+        ("libreoffice-rtf-breaks.docx", ["Left column words continue", "right column words after a column break.",
+                                         "Last words on the page", "first words on the next page.",
+                                         "Line", "break and", "another."]),
+    ],
+)
+def test_page_and_column_breaks_keep_the_words_on_either_side_apart(name, lines):
+    """Ctrl+Enter in Word: the text after the break starts a new line. A page that happened to end inside a
+    sentence (w:lastRenderedPageBreak) is no break."""
+    assert [line for text in texts(read(name).document.body) for line in text.split("\n")] == lines
+
+
+def test_a_page_break_in_a_cell_keeps_its_lines():
+    table = tables_of("word-breaks.docx")[0]
+    assert plain_text(table.rows[0].cells[0].children) == "Cell text before\ncell text after."
+
+
+@pytest.mark.parametrize("name", ["word-packet-page-breaks.docx", "resaved-word-packet-page-breaks.docx"])
+def test_headlines_after_page_breaks_make_a_packet_whose_cover_keeps_its_text(name):
+    """The articles of a Word packet start on new pages by page breaks (an empty paragraph holding one, one at
+    the end of the paragraph before, one before the headline's text); a plain cover paragraph is the cover note."""
+    result = read(name)
+    packet = result.document
+    assert isinstance(packet, Packet)
+    assert packet.title == "Press packet for the exercise"
+    assert packet.cover_note == "Three releases from the public affairs office."
+    assert [article.title for article in packet.articles] == [
+        "Crews arrive at the northern base", "Radar site comes back on line", "Exercise ends with a flyover"]
+    assert texts(packet.articles[0].body) == ["The first crews landed on Monday."]
 
 
 def test_tracked_changes_read_as_accepted():
@@ -288,6 +348,42 @@ def test_lists_number_as_word_shows_them():
     assert isinstance(jump, ListBlock) and isinstance(jump.items[0][0], ListBlock)
 
 
+def outline(blocks) -> list:
+    """Lists as (start, [item outline...]), an item as its paragraphs' text and its lists' outlines."""
+    shown: list = []
+    for block in blocks:
+        if isinstance(block, ListBlock):
+            shown.append((block.start, [outline(item) for item in block.items]))
+        elif isinstance(block, Paragraph):
+            shown.append(plain_text(block.children))
+    return shown
+
+
+def test_a_list_resumed_under_an_item_and_after_an_empty_item_keeps_words_numbers():
+    """LibreOffice's reading of an RTF procedure: an item's further paragraphs are indented Normal paragraphs, the
+    list goes on two levels down after one, and an empty item holds number VI: every item keeps the number Word
+    shows, and every paragraph its item."""
+    body = read("libreoffice-rtf-lists-resumed.docx").document.body
+    steps = next(block for block in body if isinstance(block, ListBlock))
+    assert outline([steps]) == [(1, [
+        ["Gather the inspection forms", (1, [
+            ["Form DD-1574 for serviceable items"],
+            ["Form DD-1577 for condemned items", (1, [
+                ["Mark each condemned item with red tape", (None, [
+                    ["Tape is kept in cabinet seven"],
+                    ["Spare rolls are in the annex",
+                     "This paragraph continues the bullet above without its own marker and explains the annex "
+                     "hours."]])],
+                ["Photograph the item"]])]])],
+        ["Inspect the vehicles",
+         "A continuation paragraph under the second step: vehicles older than ten years need two inspectors.",
+         "Another continuation paragraph, still part of step two."],
+        ["Sign the log"]])]
+    roman = [block for block in body if isinstance(block, ListBlock)][-2:]
+    assert outline(roman) == [(4, [["Roman numbered item starting at four"], ["Roman numbered item five"]]),
+                              (7, [["Item after an empty item"]])]
+
+
 def test_an_items_second_paragraph_and_a_quote_stay_in_the_item():
     lists = [b for b in read("pandoc-lists.docx").document.body if isinstance(b, ListBlock)]
     assert [plain_text(p.children) for p in lists[-1].items[0]] == [
@@ -328,6 +424,25 @@ def test_nested_tables_and_lists_in_cells_kept_as_lines_and_named():
     assert warned(result, "2 list item(s) in table cells kept as lines of text")
 
 
+@pytest.mark.parametrize(
+    "name", ["word-nested-cells.docx", "resaved-word-nested-cells.docx", "libreoffice-html-nested-cells.docx",
+             "libreoffice-rtf-nested-cells.docx"])
+def test_a_nested_cells_own_lines_stay_apart(name):
+    """A nested row is a line; the paragraphs and line breaks of its cells become spaces, not nothing."""
+    table = tables_of(name)[0]
+    lines = plain_text(table.rows[0].cells[1].children).split("\n")
+    assert lines[1:3] == ["Name Rank | Jane Okafor Colonel", lines[2]]
+    assert lines[2].startswith("Phone Email | 555 0100 okafor")
+    if len(lines) > 3:
+        assert lines[3] == "Duty one Duty two | Watch bill"
+
+
+def test_an_old_style_merged_cell_keeps_the_text_of_the_cells_it_covers():
+    table = tables_of("word-nested-cells.docx")[0]
+    assert plain_text(table.rows[1].cells[0].children) == "Merged start\nmerged continuation text"
+    assert table.rows[1].cells[0].colspan == 2
+
+
 def test_table_captions_attach_above_and_below_and_keep_the_authors_number(tmp_path):
     """The reader keeps a table caption as the author wrote it, "Table 1:" and all (an import writes it back
     out as it came); the build leaves that number out with a warning, as from any input, and every format prints
@@ -348,6 +463,27 @@ def test_table_captions_attach_above_and_below_and_keep_the_authors_number(tmp_p
     again = read_document(built, BuildOptions())
     assert [plain_text(t.caption).strip() for t in again.document.body if isinstance(t, Table)] == [
         "Readiness by unit", "Sites by area", "Table 3."]
+
+
+@pytest.mark.parametrize("name", ["word-captions.docx", "resaved-word-captions.docx"])
+def test_caption_numbers_by_chapter_in_letters_or_under_another_label_leave_the_caption(name):
+    """Word's Insert Caption: "Figure 2\u20111" (chapter numbers, a non-breaking hyphen), "Figure 2.2",
+    "Figure III", "Figure d", "Photo 1". A caption that starts with a number of its own keeps it: only the SEQ
+    field's number is the label's."""
+    result = read(name)
+    assert [plain_text(figure.caption) for figure in result.document.figures()] == [
+        "Helicopters land during the exercise", "Ship at anchor in the bay", "Convoy on the coastal road",
+        "Checkpoint at dusk", "12 Marines board the aircraft (Figure 5)", "Hangar doors open"]
+    assert warned(result, "5 figure caption number(s)")
+
+
+@pytest.mark.parametrize("name", ["pandoc-caption-facts.docx", "resaved-pandoc-caption-facts.docx"])
+def test_a_figure_captions_other_lines_stay_in_the_caption(name):
+    """Credit, VIRIN and rights lines are facts; "Duration: ten days..." in a photo's caption is its text."""
+    figures = read(name).document.figures()
+    assert plain_text(figures[1].caption) == "Marines train in the desert.\nDuration: ten days of live fire training"
+    assert (figures[0].title, figures[0].credit) == ("Sunrise patrol", "U.S. Navy photo by Petty Officer Lee")
+    assert (figures[2].credit, figures[2].virin) == ("Airman Diaz", "240101-F-AB123-1001")
 
 
 def test_a_caption_without_its_picture_keeps_its_number(tmp_path):

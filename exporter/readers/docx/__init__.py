@@ -177,6 +177,9 @@ def read_packet(
     if not starts:
         raise ExportError("the packet DOCX has no articles (no Heading 1 after the cover)")
     cover = [item for item in items[: starts[0]] if isinstance(item, Para) and item.text.strip()]
+    tables = sum(isinstance(item, TableInfo) for item in items[: starts[0]])
+    if tables:
+        warnings.append(f"{tables} table(s) on the packet's cover left out: the cover holds lines of text")
     title = subtitle = office = shown_date = note = None
     for para in cover:
         text = " ".join(para.text.split())
@@ -188,7 +191,9 @@ def read_packet(
             office = text
         elif para.has_style("dateline") and shown_date is None:
             shown_date = text
-        elif para.has_style("cover note", "covernote"):
+        else:
+            # The cover note, and any other text on the cover (a second title, a plain paragraph): the cover's
+            # text is not lost for want of a style.
             note = text if note is None else f"{note}\n\n{text}"
     stored_date = stored.get(PREFIX + "packet_date") or None
     packet_date = stored_date

@@ -33,7 +33,7 @@ from exporter.readers.docx.figures import CaptionParts, Captions, FigureMaker, F
 from exporter.readers.docx.inlines import atoms_text, build_inlines, drop_prefix, strip_atoms
 from exporter.readers.docx.items import Atom, Para, TableInfo
 from exporter.readers.docx.labels import starts_with_label
-from exporter.readers.docx.lists import ListBuilder
+from exporter.readers.docx.lists import TWIPS_PER_LEVEL, ListBuilder
 from exporter.readers.docx.losses import describe
 from exporter.readers.docx.styles import Numbering
 from exporter.readers.docx.tables import build_table
@@ -108,9 +108,9 @@ class BodyReader:
     def _emit(self, block: Block | None) -> None:
         """The next block of the body; a list still open ends before it, so the order stays the document's."""
         finished = self.lists.close()
-        if finished is not None:
+        if finished:
             self.in_header = False
-            self.blocks.append(finished)
+            self.blocks += finished
         if block is not None:
             self.in_header = False
             self.blocks.append(block)
@@ -320,13 +320,16 @@ class BodyReader:
     # ------------------------------------------------------------ lists
 
     def _continues_list(self, para: Para) -> bool:
-        return self.lists.open and para.has_style(*LIST_PARAGRAPH_STYLES) and _has_content(para)
+        """An unnumbered paragraph under an item: in Word's List Paragraph style, or indented at least as far as
+        a list's first level (as LibreOffice writes an item's further paragraphs)."""
+        indented = para.has_style(*LIST_PARAGRAPH_STYLES) or (para.left_indent or 0) >= TWIPS_PER_LEVEL
+        return self.lists.open and indented and _has_content(para)
 
     def _list_item(self, para: Para) -> None:
         finished = self.lists.item(para)
-        if finished is not None:  # the item started another list: the one it ended comes first
+        if finished:  # the item started another list: the one it ended comes first
             self.in_header = False
-            self.blocks.append(finished)
+            self.blocks += finished
 
     def _close_list(self) -> None:
         self._emit(None)

@@ -98,7 +98,7 @@ class DrawingReader:
         elif uri == DIAGRAM_NS:
             self._diagram(data, frame_facts, content)
         elif not self._graphic(data, frame_facts, content, alone=True):
-            self.counts["shape"] += 1
+            self._described("shape", frame_facts.descr or frame_facts.title, content)
 
     def _graphic(self, container: etree._Element, facts: _Facts, content: DrawingContent, *, alone: bool) -> bool:
         """Pictures and text boxes in a graphic, a group or a canvas, in document order; False when there was
@@ -206,8 +206,13 @@ class DrawingReader:
                     )
                 if box is not None:
                     content.text_boxes.append(box)
-                if len(content.pictures) + len(content.text_boxes) == before:
-                    self.counts["shape"] += 1
+                # Legacy WordArt: the shape's text is drawn along a path.
+                path = child.find(f"{{{V_NS}}}textpath")
+                words = " ".join((path.get("string") or "").split()) if path is not None else ""
+                if words:
+                    content.texts.append(words)
+                elif len(content.pictures) + len(content.text_boxes) == before:
+                    self._described("shape", child.get("alt") or child.get("title"), content)
             elif tag == f"{{{V_NS}}}group":
                 self._vml(child, content)
 

@@ -15,7 +15,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from exporter.i18n import labels
+from exporter.i18n import CAPTION_NUMBER, labels
 from exporter.model import Figure, Inline, InlineImage, Media, is_virin, normalize_virin
 from exporter.readers.docx.drawings import Drawing
 from exporter.readers.docx.inlines import atoms_text, drop_prefix, split_lines, strip_atoms, take_prefix
@@ -95,14 +95,20 @@ class Captions:
         return None
 
     def prefix_length(self, para: Para) -> int:
-        """Length of "Figure 3. " / "Table 1: " at the start of a caption (0 when there is none)."""
+        """Length of "Figure 3. " / "Table 2-1: " at the start of a caption (0 when there is none). Another
+        label ("Photo 3", another language's), or none, counts only before the number of the caption's SEQ
+        field: a caption may start with a number of its own ("12 Marines board...")."""
         text = atoms_text(para.atoms)
         names = "|".join(re.escape(label) for label in sorted(self.label_figure | self.label_table, key=len))
-        pattern = rf"^\s*(?:{names})\s*\d+\s*[.:\u2013\u2014-]?\s*"
-        if para.sequences:
-            pattern = rf"^\s*(?:{names}|\S+)?\s*\d+\s*[.:\u2013\u2014-]?\s*"
-        match = re.match(pattern, text, flags=re.IGNORECASE)
-        return match.end() if match else 0
+        after = re.compile(r"\s*[.:\u2013\u2014-]?\s*")
+        match = re.match(rf"^\s*(?:{names})\s*{CAPTION_NUMBER}{after.pattern}", text, flags=re.IGNORECASE)
+        if match:
+            return match.end()
+        number = _sequence_number(para.atoms)
+        # The SEQ field's number in any format (3, IV, c), after a label and a chapter number ("2-") if any.
+        if number and re.fullmatch(r"\s*(?:\S+\s*)??(?:\d+[-\u2011.:\u2014\u2013])?", text[: number[0]]):
+            return after.match(text, number[1]).end()
+        return 0
 
     def text_atoms(self, para: Para, captioned: str | None) -> list[Atom]:
         """The caption's own text, for what it captions ("figure", "table" or None: nothing). A figure's "Figure
@@ -164,7 +170,7 @@ class Captions:
                 facts_at = position
                 break
         if facts_at is None and lines:
-            facts_at = self._split_trailing_facts(lines)
+            facts_at = self._split_trailing_facts(lines, parts)
         caption_lines = lines
         if facts_at is not None:
             self.facts(atoms_text(lines[facts_at]), parts, dry_run=False)
@@ -187,14 +193,14 @@ class Captions:
             parts.rights = rights or parts.rights
         return parts
 
-    def _split_trailing_facts(self, lines: list[list[Atom]]) -> int | None:
+    def _split_trailing_facts(self, lines: list[list[Atom]], parts: CaptionParts) -> int | None:
         """ "A caption. Credit: NASA · VIRIN: …" on one line: the facts become a line of their own."""
         last = lines[-1]
         text = atoms_text(last)
         options = self.label_credit | self.label_virin
         starts = [match.start() for label in options for match in re.finditer(re.escape(label), text)]
         for start in sorted(set(starts)):
-            if start and self.facts(text[start:], CaptionParts(), dry_run=True):
+            if start and self.facts(text[start:], CaptionParts(media_kind=parts.media_kind), dry_run=True):
                 lines[-1:] = [strip_atoms(take_prefix(last, start)), strip_atoms(drop_prefix(last, start))]
                 return len(lines) - 1
         return None
@@ -207,7 +213,10 @@ class Captions:
         for piece in pieces:
             credit = starts_with_label(piece, self.label_credit)
             virin = starts_with_label(piece, self.label_virin)
-            duration = starts_with_label(piece, self.label_duration)
+            # A media item's duration, as the writer prints it; any other "Duration: ..." is caption text.
+            duration = starts_with_label(piece, self.label_duration) if parts.media_kind else None
+            if duration is not None and iso_duration(duration) is None:
+                duration = None
             if credit is None and virin is None and duration is None:
                 return False
             if dry_run:
@@ -296,6 +305,20 @@ class FigureMaker:
             duration=caption.duration,
             poster=poster,
         )
+
+
+def _sequence_number(atoms: list[Atom]) -> tuple[int, int] | None:
+    """Where the first SEQ field's result is in the atoms' text (start, end), if there is one."""
+    position, span = 0, None
+    for atom in atoms:
+        size = len(atom.text) if atom.kind == "text" else 1 if atom.kind == "break" else 0
+        if atom.seq and atom.text.strip():
+            start = position + len(atom.text) - len(atom.text.lstrip())
+            span = (span[0] if span else start, position + len(atom.text.rstrip()))
+        elif span and (atom.kind != "text" or atom.text):
+            break
+        position += size
+    return span
 
 
 def _all_bold(atoms: list[Atom]) -> bool:

@@ -6,7 +6,8 @@ Word has no list element: each item is a paragraph with a numbering definition (
 - a level deeper than the one before opens a sub-list in the last item, through empty items when levels are
   skipped (Word shows them as indented bullets with nothing above), and a list that begins deeper than it goes
   on hangs from an empty first item;
-- an empty numbered paragraph is an item only if a sub-list hangs from it;
+- an empty numbered paragraph is an item only if a sub-list hangs from it; the numbered items after one keep the
+  number Word shows (they start a list of their own at it);
 - another list at the same level starts a new list (top level) or a new sub-list, unless it shares the
   numbering definition and does not restart it (Word shows one list);
 - a list resumed after other paragraphs starts at the number Word shows, counted the way Word counts: lists
@@ -54,18 +55,19 @@ class ListBuilder:
     def open(self) -> bool:
         return bool(self._stack)
 
-    def item(self, para: Para) -> ListBlock | None:
+    def item(self, para: Para) -> list[ListBlock]:
         """Add a numbered paragraph; returns the list it finished, when it starts another one."""
         assert para.num is not None
         num_id, level = para.num[0], min(para.num[1], MAX_LEVEL - 1)
         number = self._count(num_id, level)
-        finished = None
+        finished: list[ListBlock] = []
         while len(self._stack) > 1 and self._stack[-1].level > level:
             self._stack.pop()
         if self._stack and self._stack[0].level > level:
             # The list began deeper than this item (a sub-list with no item above it): what came so far becomes
-            # the sub-list of an empty first item at this level.
-            root = self._frame(num_id, level, number)
+            # the sub-list of an empty first item at this level, which stands for the item before this one in
+            # Word's count (the list resumed under it), so this item keeps the number Word shows.
+            root = self._frame(num_id, level, number - 1)
             root.items.append([self._stack[0]])
             self._stack = [root]
         top = self._stack[-1] if self._stack else None
@@ -110,13 +112,14 @@ class ListBuilder:
         nests one in a list item)."""
         self._stack[-1].last_item().append(block)
 
-    def close(self) -> ListBlock | None:
-        """The finished list (None when nothing in it had content)."""
+    def close(self) -> list[ListBlock]:
+        """The finished list (none when nothing in it had content; more than one when empty items broke its
+        numbering)."""
         if not self._stack:
-            return None
+            return []
         root = self._stack[0]
         self._stack = []
-        return _list_block(root)
+        return _list_blocks(root)
 
     def _frame(self, num_id: str, level: int, number: int) -> _Frame:
         definition = self.numbering.level(num_id, level)
@@ -136,16 +139,26 @@ class ListBuilder:
         return self._counters[key]
 
 
-def _list_block(frame: _Frame) -> ListBlock | None:
+def _list_blocks(frame: _Frame) -> list[ListBlock]:
+    """The frame's list; an empty item is none, and in a numbered list the items after it keep the numbers Word
+    shows them with: they start a list of their own."""
+    lists: list[ListBlock] = []
     items: list[list[Block]] = []
-    for item in frame.items:
+    start = frame.start
+    for position, item in enumerate(frame.items):
         blocks: list[Block] = []
         for child in item:
-            block = _list_block(child) if isinstance(child, _Frame) else child
-            if block is not None:
-                blocks.append(block)  # type: ignore[arg-type]
+            if isinstance(child, _Frame):
+                blocks.extend(_list_blocks(child))
+            elif child is not None:
+                blocks.append(child)
         if blocks:
             items.append(blocks)
-    if not items:
-        return None
-    return ListBlock(ordered=frame.ordered, start=frame.start, items=items)
+        elif frame.start is not None:  # a number shown with nothing after it
+            if items:
+                lists.append(ListBlock(ordered=frame.ordered, start=start, items=items))
+                items = []
+            start = frame.start + position + 1
+    if items:
+        lists.append(ListBlock(ordered=frame.ordered, start=start, items=items))
+    return lists

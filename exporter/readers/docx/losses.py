@@ -20,7 +20,8 @@ MESSAGES = {
     "smartart_described": "{n} SmartArt diagram(s) replaced by their alt text",
     "smartart_dropped": "{n} SmartArt diagram(s) dropped: no text equivalent",
     "empty_picture": "{n} picture frame(s) with no image and no description left out",
-    "shape": "{n} drawing shape(s) without text or picture left out",
+    "shape_described": "{n} drawing shape(s) without text or picture replaced by their alt text",
+    "shape_dropped": "{n} drawing shape(s) without text, picture or alt text left out",
     "embedded_object": "{n} embedded object(s) (OLE) left out: no text equivalent",
     "toc": "{n} table(s) of contents left out: they list the headings, which are kept",
     "private_symbol": "{n} symbol(s) of a picture font such as Wingdings have no known Unicode character and "

@@ -16,6 +16,14 @@ M = "http://schemas.openxmlformats.org/officeDocument/2006/math"
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 
 
+# Word's recognized math functions (Equation Options > Recognized Functions).
+FUNCTION_NAMES = frozenset({
+    "arccos", "arccot", "arccsc", "arcsec", "arcsin", "arctan", "arg", "cos", "cosh", "cot", "coth", "csc", "csch",
+    "def", "deg", "det", "dim", "exp", "gcd", "hom", "inf", "ker", "lg", "lim", "liminf", "limsup", "ln", "log",
+    "max", "min", "mod", "Pr", "sec", "sech", "sin", "sinh", "sup", "tan", "tanh",
+})
+
+
 def m(tag: str) -> str:
     return f"{{{M}}}{tag}"
 
@@ -85,9 +93,16 @@ class _Linear:
         if element is None:
             return []
         found: list[Piece] = []
+        after_function = False
         for child in element:
             if isinstance(child.tag, str):
-                found += self.pieces(child)
+                pieces = self.pieces(child)
+                if after_function and _text_of(pieces)[:1].isalnum():
+                    found.append(Piece(" "))
+                found += pieces
+                # A function's name in a run of its own ("sin", then "θ", as pandoc writes it): Word sets its
+                # argument apart, and so does the linear text.
+                after_function = child.tag == m("r") and _text_of(pieces).strip() in FUNCTION_NAMES
         return found
 
     def part(self, element: etree._Element, name: str) -> list[Piece]:

@@ -20,6 +20,7 @@ from exporter.readers.docx.drawings import Drawing
 from exporter.readers.docx.items import Atom, Cell, Para, Row, TableInfo
 
 NESTED_CELL_SEPARATOR = " | "
+SPACE = Atom("text", " ")
 
 
 @dataclass
@@ -118,7 +119,8 @@ def _cell_atoms(cell: Cell, result: TableResult) -> list[Atom]:
                 for number, nested in enumerate(row.cells):
                     if number:
                         line.append(Atom("text", NESTED_CELL_SEPARATOR))
-                    line += [atom for atom in _cell_atoms(nested, result) if atom.kind != "break"]
+                    # The nested row is one line: the cell's own lines are kept apart by a space.
+                    line += [atom if atom.kind != "break" else SPACE for atom in _cell_atoms(nested, result)]
                 lines.append(line)
             continue
         if item.num is not None:

@@ -3,17 +3,17 @@ file: word-level similarity of the two texts in reading order (footnotes after t
 
     .venv/bin/python -m tests.docx.corpus.similarity [FILE_OR_FOLDER ...]   # default: the corpus
 
-prints one line per file (similarity, word counts, the reader's warnings) and a summary. Words are compared
-after NFKC normalisation and case folding (`²` is `2`), as runs of letters and digits; punctuation is not a
-word. Whether a superscript or subscript ends a word (`m²` as `m 2` or `m2`) is taken either way, the better
-of the two counts (pandoc's math, as TeX, always separates scripts; a script pandoc does not see, LibreOffice's
-raised text, it reads as part of the word). Pandoc's side is its JSON document: every text it read, figure
-captions and image descriptions included (its plain-text writer drops captions), math as its TeX read as text
+prints one line per file (similarity, word counts, the reader's warnings) and a summary. Words are compared after
+NFKC normalisation and case folding (`²` is `2`), as runs of letters and digits; punctuation is not a word, and a
+soft hyphen does not end one. Whether a superscript or subscript ends a word (`m²` as `m 2` or `m2`) is taken either
+way, the better of the two counts (pandoc's math, as TeX, always separates scripts; a script pandoc does not see,
+LibreOffice's raised text, it reads as part of the word). Pandoc's side is its JSON document: every text it read,
+figure captions and image descriptions included (its plain-text writer drops captions), math as its TeX read as text
 (`\\theta` is `θ`, `\\sin` is `sin`, markup is not text). Our side is the model's text as the outputs show it: a
-picture in running text is its alt text. A figure caption's number ("Figure 1:") is a word on neither side:
-pandoc keeps it in the caption text, the reader makes it the figure's number, which every output prints as its own
-"Figure N."; a table's number is a word on both (the reader keeps it; the build leaves it out, as from any
-input).
+picture in running text is its alt text, a packet's cover its text. A figure caption's number ("Figure 1:") is a
+word on neither side: pandoc keeps it in the caption text, the reader makes it the figure's number, which every
+output prints as its own "Figure N."; a table's number is a word on both (the reader keeps it; the build leaves it
+out, as from any input).
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from exporter.errors import ExportError
-from exporter.i18n import labels
+from exporter.i18n import CAPTION_NUMBER, labels
 from exporter.model import (
     Article,
     Block,
@@ -74,7 +74,8 @@ def tex_text(tex: str) -> str:
 
 
 def words(text: str) -> list[str]:
-    return _WORD.findall(unicodedata.normalize("NFKC", text).casefold())
+    # A soft hyphen shows only where a line breaks: "hyphen\u00adation" is one word as the reader sees it.
+    return _WORD.findall(unicodedata.normalize("NFKC", text.replace("\u00ad", "")).casefold())
 
 
 def similarity(ours: list[str], theirs: list[str]) -> float:
@@ -209,9 +210,17 @@ def pandoc_document(path: Path) -> dict | None:
 
 
 def figure_label(language: str) -> re.Pattern[str]:
-    """ "Figure 3:" at the start of a caption, in the document's language or English, as the reader takes it out."""
+    """ "Figure 3:" at the start of a caption, in the document's language or English, as the reader takes it out:
+    also "Figure 2-1" (a chapter's number first), "Figure IV" and "Figure c" (Word's other formats) and another
+    label's "Photo 1:". The reader knows the number by its SEQ field; pandoc's reading does not, so the number in
+    letters, or after another label, counts only before a separator, where a caption's own words would not."""
     names = "|".join(re.escape(label) for label in sorted(labels(language, "Figure"), key=len, reverse=True))
-    return re.compile(rf"^\s*(?:{names})\s*\d+\s*[.:\u2013\u2014-]?", flags=re.IGNORECASE)
+    separator = r"[.:\u2013\u2014-]"
+    return re.compile(
+        rf"^\s*(?:(?:{names})\s*{CAPTION_NUMBER}\s*{separator}?|(?:{names})\s*(?:[ivxlcdm]+|[a-z])\s*{separator}"
+        rf"|\w+\s*{CAPTION_NUMBER}\s*{separator})",
+        flags=re.IGNORECASE,
+    )
 
 
 def pandoc_text(document: dict, script_break: str = " ", language: str = "en") -> str:
@@ -288,6 +297,12 @@ class _ModelText:
         if figure.rights:
             self.parts.append(f" {figure.rights} ")
 
+    def cover(self, packet: Packet) -> None:
+        """A packet's cover as the outputs show it (its date as written on it is left out: the model holds it as
+        a date)."""
+        for part in (packet.title, packet.subtitle, packet.office, packet.cover_note):
+            self.parts.append(f" {part or ''} ")
+
     def article(self, article: Article) -> None:
         self.parts.append(f" {article.title if self.with_titles else ''} {article.dek or ''} ")
         if article.byline:
@@ -320,6 +335,8 @@ def title_was_read(article: Article, warnings: list[str]) -> bool:
 
 def model_text(document: Article | Packet, script_break: str = " ", with_titles: bool = True) -> str:
     reader = _ModelText(script_break, with_titles)
+    if isinstance(document, Packet):
+        reader.cover(document)
     for article in document.articles if isinstance(document, Packet) else [document]:
         reader.article(article)
     return reader.text()

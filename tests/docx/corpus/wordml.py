@@ -1,7 +1,9 @@
 """Word files written by hand in Word's own idiom, for what neither pandoc nor LibreOffice writes: text boxes as
 `mc:AlternateContent` (a DrawingML choice and a VML fallback holding the same picture), content controls around
 table cells, the table style's header-row flag, Word's two-paragraph drop cap, charts, SmartArt, shapes, embedded
-objects, Office Math of every kind, level jumps in numbering, and the same document in Strict OOXML.
+objects, Office Math of every kind, level jumps in numbering, page and column breaks (Ctrl+Enter), nested tables
+with paragraphs in their cells, captions numbered by chapter or in letters, legacy WordArt, and the same
+document in Strict OOXML.
 
 Each document is a dict of part name to XML text; `package` zips it. The markup follows what Word 2016+ saves
 (element order, namespaces, relationship types), trimmed to what each case needs.
@@ -388,6 +390,144 @@ def lists() -> bytes:
     )
 
 
+PAGE_BREAK = '<w:r><w:br w:type="page"/></w:r>'
+
+
+def breaks() -> bytes:
+    """Page and column breaks inside paragraphs, as Ctrl+Enter and Ctrl+Shift+Enter leave them."""
+    body = (
+        p("Breaks inside paragraphs", "Heading1")
+        + p(runs=r("Chapter one ends here") + PAGE_BREAK + r("Chapter two starts on a new page."))
+        + p(runs='<w:r><w:t>Last words</w:t><w:br w:type="page"/><w:t>first words of the next page.</w:t></w:r>')
+        + p(runs='<w:r><w:t>Left column closes</w:t><w:br w:type="column"/><w:t>right column opens.</w:t></w:r>')
+        + p(runs=r("A sentence that a page happened ") + "<w:r><w:lastRenderedPageBreak/><w:t>to end in.</w:t></w:r>")
+        + "<w:tbl><w:tblGrid><w:gridCol w:w='4000'/></w:tblGrid><w:tr><w:tc>"
+        + p(runs='<w:r><w:t>Cell text before</w:t><w:br w:type="page"/><w:t>cell text after.</w:t></w:r>')
+        + "</w:tc></w:tr></w:tbl>"
+        + p("The end.")
+    )
+    return package(
+        {"word/document.xml": document(body), "word/styles.xml": STYLES, "word/numbering.xml": NUMBERING},
+        BASE_RELS,
+    )
+
+
+def packet_page_breaks() -> bytes:
+    """A packet as a Word user makes one: a cover, then each article's headline on a new page by a page break
+    (an empty paragraph holding it, or one before the headline's text), not by "page break before"."""
+    body = (
+        p("Press packet for the exercise", "Title")
+        + p("Three releases from the public affairs office.")
+        + p(runs=PAGE_BREAK)
+        + p("Crews arrive at the northern base", "Heading1")
+        + p(runs=r("The first crews landed on Monday.") + PAGE_BREAK)
+        + p("Radar site comes back on line", "Heading1")
+        + p("Technicians finished the repairs.")
+        + p(runs=PAGE_BREAK + r("Exercise ends with a flyover"), style="Heading1")
+        + p("Twelve aircraft flew over the field.")
+    )
+    return package(
+        {"word/document.xml": document(body), "word/styles.xml": STYLES, "word/numbering.xml": NUMBERING},
+        BASE_RELS,
+    )
+
+
+def nested_cells() -> bytes:
+    """A table in a cell whose cells hold several paragraphs, line breaks and a list, and an old-style merged
+    cell that still holds text of its own."""
+    def cell(*paragraphs: str) -> str:
+        return "<w:tc>" + "".join(paragraphs) + "</w:tc>"
+
+    nested = (
+        "<w:tbl><w:tblGrid><w:gridCol w:w='2500'/><w:gridCol w:w='2500'/></w:tblGrid>"
+        f"<w:tr>{cell(p('Name'), p('Rank'))}{cell(p('Jane Okafor'), p('Colonel'))}</w:tr>"
+        f"<w:tr>{cell(p(runs=r('Phone') + '<w:r><w:br/></w:r>' + r('Email')))}"
+        f"{cell(p(runs=r('555 0100') + '<w:r><w:br/></w:r>' + r('okafor@example.mil')))}</w:tr>"
+        f"<w:tr>{cell(li('Duty one', 1), li('Duty two', 1))}{cell(p('Watch bill'))}</w:tr></w:tbl>"
+    )
+    merged = (
+        "<w:tr><w:tc><w:tcPr><w:hMerge w:val='restart'/></w:tcPr>" + p("Merged start") + "</w:tc>"
+        "<w:tc><w:tcPr><w:hMerge/></w:tcPr>" + p("merged continuation text") + "</w:tc></w:tr>"
+    )
+    body = (
+        p("Nested tables with paragraphs", "Heading1")
+        + "<w:tbl><w:tblPr><w:tblStyle w:val='TableGrid'/></w:tblPr>"
+        "<w:tblGrid><w:gridCol w:w='3000'/><w:gridCol w:w='5000'/></w:tblGrid>"
+        f"<w:tr>{cell(p('Officer'))}{cell(p('Contact card'), nested, p())}</w:tr>{merged}</w:tbl>"
+        + p("After the table.")
+    )
+    return package(
+        {"word/document.xml": document(body), "word/styles.xml": STYLES, "word/numbering.xml": NUMBERING},
+        BASE_RELS,
+    )
+
+
+def field(instruction: str, result: str) -> str:
+    """A complex field (begin, instruction, separate, result, end) as Word writes Insert Caption's."""
+    return (
+        '<w:r><w:fldChar w:fldCharType="begin"/></w:r>'
+        f'<w:r><w:instrText xml:space="preserve"> {instruction} </w:instrText></w:r>'
+        '<w:r><w:fldChar w:fldCharType="separate"/></w:r>'
+        + r(result) + '<w:r><w:fldChar w:fldCharType="end"/></w:r>'
+    )
+
+
+def captions(png: bytes) -> bytes:
+    """Figure captions as Word's Insert Caption makes them: numbered by chapter (with a non-breaking hyphen, a
+    period), in Roman numerals or letters, under another label, and one that starts with a number of its own."""
+    def figure(number: int, descr: str, caption_runs: str) -> str:
+        return (p(runs=f"<w:r>{inline_picture('rIdImage', number, descr)}</w:r>")
+                + p(runs=caption_runs, style="Caption"))
+
+    chapter = field("STYLEREF 1 \\s", "2")
+    body = (
+        p("Captions numbered every way", "Heading1")
+        + figure(1, "Two helicopters on a ship's deck", r("Figure ") + chapter + "<w:r><w:noBreakHyphen/></w:r>"
+                 + field("SEQ Figure \\* ARABIC \\s 1", "1") + r(": Helicopters land during the exercise"))
+        + figure(2, "A gray ship in a calm bay", r("Figure ") + chapter + r(".")
+                 + field("SEQ Figure \\* ARABIC \\s 1", "2") + r(" Ship at anchor in the bay"))
+        + figure(3, "A row of trucks on a coast road", r("Figure ") + field("SEQ Figure \\* ROMAN", "III")
+                 + r(" \u2013 Convoy on the coastal road"))
+        + figure(4, "A checkpoint at dusk", r("Figure ") + field("SEQ Figure \\* alphabetic", "d")
+                 + r(": Checkpoint at dusk"))
+        + figure(5, "Marines walk up a ramp", r("12 Marines board the aircraft (Figure ")
+                 + field("SEQ Figure \\* ARABIC", "5") + r(")"))
+        + figure(6, "Open hangar doors at night", r("Photo ") + field("SEQ Photo \\* ARABIC", "1")
+                 + r(": Hangar doors open"))
+        + p("The end.")
+    )
+    return package(
+        {"word/document.xml": document(body), "word/styles.xml": STYLES, "word/numbering.xml": NUMBERING,
+         "word/media/image1.png": png},
+        [*BASE_RELS, ("rIdImage", "image", "media/image1.png")],
+    )
+
+
+def wordart() -> bytes:
+    """Legacy WordArt (VML text on a path), and shapes with alt text but no text, in VML and DrawingML."""
+    shape = "http://schemas.microsoft.com/office/word/2010/wordprocessingShape"
+    arrow = (
+        '<w:r><w:drawing><wp:inline><wp:extent cx="914400" cy="457200"/><wp:docPr id="7" name="Arrow 7" '
+        f'descr="Arrow pointing to the exit"/><a:graphic><a:graphicData uri="{shape}"><wps:wsp><wps:spPr>'
+        '<a:prstGeom prst="rightArrow"><a:avLst/></a:prstGeom></wps:spPr><wps:bodyPr/></wps:wsp></a:graphicData>'
+        "</a:graphic></wp:inline></w:drawing></w:r>"
+    )
+    body = (
+        p("WordArt and described shapes", "Heading1")
+        + p("A banner follows.")
+        + p(runs='<w:r><w:pict><v:shape type="#_x0000_t136" style="width:300pt;height:40pt">'
+            '<v:textpath style="font-family:Impact" string="Welcome Home Troops"/></v:shape></w:pict></w:r>')
+        + p(runs=r("A warning sign: ") + '<w:r><w:pict><v:oval style="width:20pt;height:20pt" '
+            'alt="Red warning circle" fillcolor="red"/></w:pict></w:r>')
+        + p(runs=r("The way out: ") + arrow)
+        + p("The end.")
+    )
+    return package(
+        {"word/document.xml": document(body), "word/styles.xml": STYLES, "word/numbering.xml": NUMBERING},
+        BASE_RELS,
+    )
+
+
 def strict() -> bytes:
     """The notes document in Strict OOXML: the same markup under the ISO 29500 Strict namespaces."""
     w_strict = "http://purl.oclc.org/ooxml/wordprocessingml/main"
@@ -426,5 +566,10 @@ def documents(png: bytes) -> dict[str, bytes]:
         "objects": objects(png),
         "math": math(),
         "lists": lists(),
+        "breaks": breaks(),
+        "packet-page-breaks": packet_page_breaks(),
+        "nested-cells": nested_cells(),
+        "captions": captions(png),
+        "wordart": wordart(),
         "strict": strict(),
     }
