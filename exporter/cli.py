@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from exporter.run.executors import Builds
     from exporter.run.manifest import Manifest
 
+
 def _formats(value: str) -> tuple[str, ...]:
     names = tuple(dict.fromkeys(part.strip().lower() for part in value.split(",") if part.strip()))
     unknown = [name for name in names if name not in FORMATS]

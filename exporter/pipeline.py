@@ -81,7 +81,7 @@ def prepare(result: ReadResult, source: Path, options: BuildOptions, warnings: W
         check_alt(figure, index + 1, source, line, options, warnings)
     for article in articles:
         for image in article.inline_images():
-            check_inline_alt(image, source, warnings)
+            check_inline_alt(image, source, options, warnings)
         unwrap_links_without_text(article, source, warnings)
     drop_table_labels(articles, source, warnings)
     for article in articles:
@@ -118,24 +118,28 @@ def drop_table_labels(articles: list[Article], source: Path, warnings: Warnings)
                           "text: every output numbers tables itself", file=source)
 
 
-# How a Word draft's author gives a picture alt text.
-WORD_ALT_TEXT = "add alt text in Word (right-click the picture, View Alt Text) or mark it decorative there"
+def alt_text_advice(source: Path, options: BuildOptions, *, inline: bool = False) -> str:
+    """How the author of this kind of source gives a picture alt text: in Word, in Markdown's brackets (a
+    picture inside a sentence) or its attributes, or as a key."""
+    from exporter.readers import EXTENSIONS
+
+    kind = options.input_format or EXTENSIONS.get(source.suffix.lower())
+    if kind == "docx":
+        return "add alt text in Word (right-click the picture, View Alt Text) or mark it decorative there"
+    if inline and kind == "markdown":
+        return "write what it shows in the brackets: ![what it shows](...)"
+    return 'add alt="..."' if inline else 'add alt="..." (or decorative=true)'
 
 
-def check_inline_alt(image: InlineImage, source: Path, warnings: Warnings) -> None:
+def check_inline_alt(image: InlineImage, source: Path, options: BuildOptions, warnings: Warnings) -> None:
     """A picture inside a sentence is read as its alt text: without one it is decorative, which may be meant
     (an ornament) or not, so it is said; poor alt text is reviewed as a figure's is."""
     from exporter.alt_text import review
 
     if not image.alt.strip():
-        suffix = source.suffix.lower()
-        fix = (
-            WORD_ALT_TEXT if suffix == ".docx"
-            else "write what it shows in the brackets: ![what it shows](...)" if suffix in (".md", ".markdown")
-            else 'give it an "alt"'
-        )
         warnings.warn(
-            f"the image {image.image} inside running text has no alt text: it is treated as decorative ({fix})",
+            f"the image {image.image} inside running text has no alt text: it is treated as decorative"
+            f" ({alt_text_advice(source, options, inline=True)})",
             file=source,
             strict_error=True,
         )
@@ -208,10 +212,9 @@ def check_alt(
                 file=where,
             )
             return
-        # A Word draft's author adds alt text in Word; a Markdown, JSON or YAML author writes the key.
-        fix = WORD_ALT_TEXT if source.suffix.lower() == ".docx" else 'add alt="..." (or decorative=true)'
         raise ExportError(
-            f"{describe_figure(figure, number)} has no alt text: {fix}, or build with --alt-from-caption",
+            f"{describe_figure(figure, number)} has no alt text: {alt_text_advice(source, options)}, or build with"
+            " --alt-from-caption",
             file=source,
             line=line,
         )

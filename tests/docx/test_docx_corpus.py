@@ -156,6 +156,7 @@ PICTURES = {
         ("A checkpoint at dusk", None, "Checkpoint at dusk", None, None),
         ("Marines walk up a ramp", None, "12 Marines board the aircraft (Figure 5)", None, None),
         ("Open hangar doors at night", None, "Hangar doors open", None, None),
+        ("A score board", None, "2024 results at the range", None, None),
     ] for name in ("word-captions.docx", "resaved-word-captions.docx")},
 }
 

@@ -13,6 +13,7 @@ import docx
 import pytest
 
 from exporter.model import (
+    Article,
     BlockQuote,
     Figure,
     Footnote,
@@ -275,18 +276,28 @@ def test_a_page_break_in_a_cell_keeps_its_lines():
     assert plain_text(table.rows[0].cells[0].children) == "Cell text before\ncell text after."
 
 
-@pytest.mark.parametrize("name", ["word-packet-page-breaks.docx", "resaved-word-packet-page-breaks.docx"])
-def test_headlines_after_page_breaks_make_a_packet_whose_cover_keeps_its_text(name):
-    """The articles of a Word packet start on new pages by page breaks (an empty paragraph holding one, one at
-    the end of the paragraph before, one before the headline's text); a plain cover paragraph is the cover note."""
-    result = read(name)
-    packet = result.document
+@pytest.mark.parametrize("name", ["word-report-page-breaks.docx", "resaved-word-report-page-breaks.docx",
+                                  "resaved-word-packet-cover.docx"])
+def test_chapters_after_page_breaks_stay_one_article(name):
+    """Ctrl+Enter before each chapter (an empty paragraph holding the break, one at the end of the paragraph
+    before, one before the heading's text) is how reports start chapters: one article, not a packet. LibreOffice
+    writes "page break before" that way too, so a packet it re-saved reads as one article, its text whole."""
+    article = read(name).document
+    assert isinstance(article, Article)
+    kinds = [type(block).__name__ for block in article.body]
+    assert kinds == ["Paragraph", "Heading", "Paragraph", "Heading", "Paragraph"] + (
+        [] if "packet" in name else ["Heading", "Paragraph"])
+
+
+def test_a_packet_cover_keeps_its_text_and_a_title_on_two_lines():
+    packet = read("word-packet-cover.docx").document
     assert isinstance(packet, Packet)
-    assert packet.title == "Press packet for the exercise"
+    assert packet.title == "Press packet for the northern exercise"
     assert packet.cover_note == "Three releases from the public affairs office."
     assert [article.title for article in packet.articles] == [
-        "Crews arrive at the northern base", "Radar site comes back on line", "Exercise ends with a flyover"]
-    assert texts(packet.articles[0].body) == ["The first crews landed on Monday."]
+        "Crews arrive at the northern base", "Radar site comes back on line"]
+    resaved = read("resaved-word-packet-cover.docx").document
+    assert resaved.title == "Press packet for the northern exercise"
 
 
 def test_tracked_changes_read_as_accepted():
@@ -360,25 +371,20 @@ def outline(blocks) -> list:
 
 
 def test_a_list_resumed_under_an_item_and_after_an_empty_item_keeps_words_numbers():
-    """LibreOffice's reading of an RTF procedure: an item's further paragraphs are indented Normal paragraphs, the
-    list goes on two levels down after one, and an empty item holds number VI: every item keeps the number Word
-    shows, and every paragraph its item."""
+    """LibreOffice's reading of an RTF procedure: an item's further paragraph is an indented Normal paragraph,
+    after which the list goes on two levels down (under item 1, as item ii), then at item 2; an empty item holds
+    number VI. Every item keeps the number Word shows."""
     body = read("libreoffice-rtf-lists-resumed.docx").document.body
-    steps = next(block for block in body if isinstance(block, ListBlock))
-    assert outline([steps]) == [(1, [
-        ["Gather the inspection forms", (1, [
+    assert outline(body[2:6]) == [
+        (1, [["Gather the inspection forms", (1, [
             ["Form DD-1574 for serviceable items"],
             ["Form DD-1577 for condemned items", (1, [
                 ["Mark each condemned item with red tape", (None, [
-                    ["Tape is kept in cabinet seven"],
-                    ["Spare rolls are in the annex",
-                     "This paragraph continues the bullet above without its own marker and explains the annex "
-                     "hours."]])],
-                ["Photograph the item"]])]])],
-        ["Inspect the vehicles",
-         "A continuation paragraph under the second step: vehicles older than ten years need two inspectors.",
-         "Another continuation paragraph, still part of step two."],
-        ["Sign the log"]])]
+                    ["Tape is kept in cabinet seven"], ["Spare rolls are in the annex"]])]])]])]]),
+        "This paragraph continues the bullet above without its own marker and explains the annex hours.",
+        (1, [[(2, [["Photograph the item"]])], ["Inspect the vehicles"]]),
+        "A continuation paragraph under the second step: vehicles older than ten years need two inspectors.",
+    ]
     roman = [block for block in body if isinstance(block, ListBlock)][-2:]
     assert outline(roman) == [(4, [["Roman numbered item starting at four"], ["Roman numbered item five"]]),
                               (7, [["Item after an empty item"]])]
@@ -424,17 +430,24 @@ def test_nested_tables_and_lists_in_cells_kept_as_lines_and_named():
     assert warned(result, "2 list item(s) in table cells kept as lines of text")
 
 
+NESTED_LINES = ["Name Rank | Jane Okafor Colonel", "Phone Email | 555 0100 okafor@example.mil",
+                "Duty one Duty two | Watch bill"]
+
+
 @pytest.mark.parametrize(
-    "name", ["word-nested-cells.docx", "resaved-word-nested-cells.docx", "libreoffice-html-nested-cells.docx",
-             "libreoffice-rtf-nested-cells.docx"])
-def test_a_nested_cells_own_lines_stay_apart(name):
+    ("name", "lines"),
+    [
+        ("word-nested-cells.docx", ["Contact card", *NESTED_LINES]),
+        ("resaved-word-nested-cells.docx", ["Contact card", *NESTED_LINES]),
+        ("libreoffice-html-nested-cells.docx", ["Card", *NESTED_LINES[:1], "Phone Email | 555 0100 okafor",
+                                                 NESTED_LINES[2]]),
+        ("libreoffice-rtf-nested-cells.docx", ["Card", *NESTED_LINES[:1], "Phone Email | 555 0100 okafor"]),
+    ],
+)
+def test_a_nested_cells_own_lines_stay_apart(name, lines):
     """A nested row is a line; the paragraphs and line breaks of its cells become spaces, not nothing."""
     table = tables_of(name)[0]
-    lines = plain_text(table.rows[0].cells[1].children).split("\n")
-    assert lines[1:3] == ["Name Rank | Jane Okafor Colonel", lines[2]]
-    assert lines[2].startswith("Phone Email | 555 0100 okafor")
-    if len(lines) > 3:
-        assert lines[3] == "Duty one Duty two | Watch bill"
+    assert plain_text(table.rows[0].cells[1].children).split("\n") == lines
 
 
 def test_an_old_style_merged_cell_keeps_the_text_of_the_cells_it_covers():
@@ -468,13 +481,14 @@ def test_table_captions_attach_above_and_below_and_keep_the_authors_number(tmp_p
 @pytest.mark.parametrize("name", ["word-captions.docx", "resaved-word-captions.docx"])
 def test_caption_numbers_by_chapter_in_letters_or_under_another_label_leave_the_caption(name):
     """Word's Insert Caption: "Figure 2\u20111" (chapter numbers, a non-breaking hyphen), "Figure 2.2",
-    "Figure III", "Figure d", "Photo 1". A caption that starts with a number of its own keeps it: only the SEQ
-    field's number is the label's."""
+    "Figure III", "Figure d", "Photo 1", "Figure 6:2024...". A caption that starts with a number of its own keeps
+    it: only the SEQ field's number is the label's."""
     result = read(name)
     assert [plain_text(figure.caption) for figure in result.document.figures()] == [
         "Helicopters land during the exercise", "Ship at anchor in the bay", "Convoy on the coastal road",
-        "Checkpoint at dusk", "12 Marines board the aircraft (Figure 5)", "Hangar doors open"]
-    assert warned(result, "5 figure caption number(s)")
+        "Checkpoint at dusk", "12 Marines board the aircraft (Figure 5)", "Hangar doors open",
+        "2024 results at the range"]  # the label ends where the SEQ field's number does
+    assert warned(result, "6 figure caption number(s)")
 
 
 @pytest.mark.parametrize("name", ["pandoc-caption-facts.docx", "resaved-pandoc-caption-facts.docx"])
@@ -484,6 +498,51 @@ def test_a_figure_captions_other_lines_stay_in_the_caption(name):
     assert plain_text(figures[1].caption) == "Marines train in the desert.\nDuration: ten days of live fire training"
     assert (figures[0].title, figures[0].credit) == ("Sunrise patrol", "U.S. Navy photo by Petty Officer Lee")
     assert (figures[2].credit, figures[2].virin) == ("Airman Diaz", "240101-F-AB123-1001")
+
+
+def test_a_duration_that_is_no_fact_is_said_and_the_facts_beside_it_are_kept():
+    from collections import Counter
+
+    from exporter.readers.docx.figures import Captions
+    from exporter.readers.docx.items import Atom
+
+    warnings: list[str] = []
+    captions = Captions("en", warnings, Counter(), own_document=False)
+
+    def parse(*lines: str):
+        atoms = [atom for number, line in enumerate(lines) for atom in ([Atom("break")] if number else [])
+                 + [Atom("text", line, bold=line.startswith("Video:"))]]
+        return captions.parse(atoms)
+
+    photo = parse("Soldiers at the range.", "Credit: Sgt. Lee \u00b7 Duration: 2:30")
+    assert (plain_text_of(photo.caption), photo.credit, photo.duration) == ("Soldiers at the range.", "Sgt. Lee", None)
+    video = parse("Video: The flyover.", "Credit: NASA \u00b7 VIRIN: 240101-F-AB123-1002 \u00b7 Duration: 2 min")
+    assert (video.media_kind, video.credit, video.virin, video.duration) == (
+        "video", "NASA", "240101-F-AB123-1002", None)
+    assert warnings == ["'Duration: 2:30' is in a photo's caption: only video and audio items have one; left out",
+                        "'Duration: 2 min' is not a duration (M:SS or H:MM:SS); left out"]
+    timed = parse("Video: The flyover.", "Credit: NASA \u00b7 Duration: 1:02:03")
+    assert timed.duration == "PT1H2M3S"
+    alone = parse("Marines train in the desert.", "Duration: ten days of live fire training")
+    assert plain_text_of(alone.caption) == "Marines train in the desert.\nDuration: ten days of live fire training"
+
+
+def plain_text_of(atoms) -> str:
+    return "".join("\n" if atom.kind == "break" else atom.text for atom in atoms)
+
+
+def test_lists_that_begin_deeper_keep_the_numbers_word_shows():
+    """A list that begins deeper than any item is a list of its own before the next (it hung from an empty
+    item, which took the next item's number); one that resumes deeper after a paragraph hangs under the item
+    before it; a list numbered from 0 is read."""
+    for name, zero in (("word-lists-deeper.docx", 0), ("resaved-word-lists-deeper.docx", 1)):  # LibreOffice: 1
+        assert outline(read(name).document.body) == [
+            (1, [["A lettered item with no item above it"]]), (1, [["Then a numbered one"], ["Second"]]),
+            "A list numbered from zero:",
+            (1, [["Deeper first"]]), (zero, [["Zero"], ["One"]]),
+            "A note between the items.",
+            (zero + 1, [[(1, [["Under One, after the note"]])], ["Two"]]),
+            "The end."]
 
 
 def test_a_caption_without_its_picture_keeps_its_number(tmp_path):

@@ -56,19 +56,24 @@ def test_long_alt_text_is_reported_with_its_length() -> None:
 
 
 @pytest.mark.parametrize(
-    ("source", "advice"),
-    [("draft.docx", "add alt text in Word (right-click the picture, View Alt Text) or mark it decorative there"),
-     ("story.md", "write what it shows in the brackets: ![what it shows](...)"),
-     ("article.json", 'give it an "alt"')],
+    ("source", "input_format", "advice"),
+    [("draft.docx", None, "add alt text in Word (right-click the picture, View Alt Text) or mark it decorative there"),
+     ("story.md", None, "write what it shows in the brackets: ![what it shows](...)"),
+     ("notes.txt", "markdown", "write what it shows in the brackets: ![what it shows](...)"),
+     ("article.json", None, 'add alt="..."')],
 )
-def test_an_inline_image_without_alt_text_is_told_how_its_kind_of_source_gives_one(source: str, advice: str) -> None:
+def test_an_inline_image_without_alt_text_is_told_how_its_kind_of_source_gives_one(
+    source: str, input_format: str | None, advice: str
+) -> None:
     from pathlib import Path
 
     from exporter.errors import Warnings
     from exporter.model import InlineImage
+    from exporter.options import BuildOptions
     from exporter.pipeline import check_inline_alt
 
     warnings = Warnings()
-    check_inline_alt(InlineImage(image="image-1", alt=""), Path(source), warnings)
+    check_inline_alt(InlineImage(image="image-1", alt=""), Path(source), BuildOptions(input_format=input_format),
+                     warnings)
     assert len(warnings.messages) == 1
     assert warnings.messages[0].endswith(f"it is treated as decorative ({advice})")

@@ -183,8 +183,8 @@ def read_packet(
     title = subtitle = office = shown_date = note = None
     for para in cover:
         text = " ".join(para.text.split())
-        if para.has_style("title") and title is None:
-            title = text
+        if para.has_style("title"):
+            title = text if title is None else f"{title} {text}"  # a title on two lines (Enter inside it)
         elif para.has_style("dek", "subtitle") and subtitle is None:
             subtitle = text
         elif para.has_style("byline") and office is None:

@@ -33,7 +33,7 @@ from exporter.readers.docx.figures import CaptionParts, Captions, FigureMaker, F
 from exporter.readers.docx.inlines import atoms_text, build_inlines, drop_prefix, strip_atoms
 from exporter.readers.docx.items import Atom, Para, TableInfo
 from exporter.readers.docx.labels import starts_with_label
-from exporter.readers.docx.lists import TWIPS_PER_LEVEL, ListBuilder
+from exporter.readers.docx.lists import ListBuilder
 from exporter.readers.docx.losses import describe
 from exporter.readers.docx.styles import Numbering
 from exporter.readers.docx.tables import build_table
@@ -80,6 +80,7 @@ class BodyReader:
         self.warnings: list[str] = []
         self.counts: Counter[str] = Counter()
         self.in_header = True
+        self._title_paragraph = False  # the last paragraph read was the title's
         self.raw_levels: dict[int, int] = {}  # id(Heading) -> level as the document had it
         self._quote: BlockQuote | None = None
         self.captions = Captions(language, self.warnings, self.counts, own_document=own_document)
@@ -180,13 +181,18 @@ class BodyReader:
     def _header_paragraph(self, para: Para) -> bool:
         header = self.header
         text = " ".join(para.text.split())
-        if header.title is None and (
-            (para.has_style("title") and not para.has_style("subtitle")) or self._heading_level(para) == 1
-        ):
+        title_style = para.has_style("title") and not para.has_style("subtitle")
+        if header.title is None and (title_style or self._heading_level(para) == 1):
             header.title = text
+            self._title_paragraph = True
             return True
         if header.title is None:
             return False
+        # A title on two lines, Enter inside it: the second Title paragraph right under the first.
+        if title_style and self._title_paragraph:
+            header.title = f"{header.title} {text}"
+            return True
+        self._title_paragraph = False
         if para.has_style("dek", "subtitle") and header.dek is None:
             header.dek = text
             return True
@@ -320,10 +326,7 @@ class BodyReader:
     # ------------------------------------------------------------ lists
 
     def _continues_list(self, para: Para) -> bool:
-        """An unnumbered paragraph under an item: in Word's List Paragraph style, or indented at least as far as
-        a list's first level (as LibreOffice writes an item's further paragraphs)."""
-        indented = para.has_style(*LIST_PARAGRAPH_STYLES) or (para.left_indent or 0) >= TWIPS_PER_LEVEL
-        return self.lists.open and indented and _has_content(para)
+        return self.lists.open and para.has_style(*LIST_PARAGRAPH_STYLES) and _has_content(para)
 
     def _list_item(self, para: Para) -> None:
         finished = self.lists.item(para)

@@ -97,7 +97,7 @@ class DrawingReader:
             self._described("chart", frame_facts.descr or frame_facts.title, content)
         elif uri == DIAGRAM_NS:
             self._diagram(data, frame_facts, content)
-        elif not self._graphic(data, frame_facts, content, alone=True):
+        elif not self._graphic(data, frame_facts, content, alone=True) and not frame_facts.decorative:
             self._described("shape", frame_facts.descr or frame_facts.title, content)
 
     def _graphic(self, container: etree._Element, facts: _Facts, content: DrawingContent, *, alone: bool) -> bool:

@@ -18,7 +18,14 @@ from dataclasses import dataclass, field
 from exporter.i18n import CAPTION_NUMBER, labels
 from exporter.model import Figure, Inline, InlineImage, Media, is_virin, normalize_virin
 from exporter.readers.docx.drawings import Drawing
-from exporter.readers.docx.inlines import atoms_text, drop_prefix, split_lines, strip_atoms, take_prefix
+from exporter.readers.docx.inlines import (
+    atom_length,
+    atoms_text,
+    drop_prefix,
+    split_lines,
+    strip_atoms,
+    take_prefix,
+)
 from exporter.readers.docx.items import Atom, Para
 from exporter.readers.docx.labels import starts_with_label
 
@@ -99,16 +106,16 @@ class Captions:
         label ("Photo 3", another language's), or none, counts only before the number of the caption's SEQ
         field: a caption may start with a number of its own ("12 Marines board...")."""
         text = atoms_text(para.atoms)
-        names = "|".join(re.escape(label) for label in sorted(self.label_figure | self.label_table, key=len))
         after = re.compile(r"\s*[.:\u2013\u2014-]?\s*")
-        match = re.match(rf"^\s*(?:{names})\s*{CAPTION_NUMBER}{after.pattern}", text, flags=re.IGNORECASE)
-        if match:
-            return match.end()
         number = _sequence_number(para.atoms)
-        # The SEQ field's number in any format (3, IV, c), after a label and a chapter number ("2-") if any.
-        if number and re.fullmatch(r"\s*(?:\S+\s*)??(?:\d+[-\u2011.:\u2014\u2013])?", text[: number[0]]):
-            return after.match(text, number[1]).end()
-        return 0
+        if number:
+            # The SEQ field's number in any format (3, IV, c), after a label and a chapter number ("2-") if any;
+            # it ends where the field's result ends ("Figure 2:2024 results" keeps its year).
+            before = re.fullmatch(r"\s*(?:\S+\s*)??(?:\d+[-\u2011.:\u2014\u2013])?", text[: number[0]])
+            return after.match(text, number[1]).end() if before else 0
+        names = "|".join(re.escape(label) for label in sorted(self.label_figure | self.label_table, key=len))
+        match = re.match(rf"^\s*(?:{names})\s*{CAPTION_NUMBER}{after.pattern}", text, flags=re.IGNORECASE)
+        return match.end() if match else 0
 
     def text_atoms(self, para: Para, captioned: str | None) -> list[Atom]:
         """The caption's own text, for what it captions ("figure", "table" or None: nothing). A figure's "Figure
@@ -206,21 +213,20 @@ class Captions:
         return None
 
     def facts(self, text: str, parts: CaptionParts, *, dry_run: bool) -> bool:
-        """ "Credit: NASA · VIRIN: 230214-D-TT977-0483 · Duration: 2:30", each part optional."""
+        """ "Credit: NASA · VIRIN: 230214-D-TT977-0483 · Duration: 2:30", each part optional. A line that is only
+        a duration that is not one (a photo's, or not in M:SS) is caption text ("Duration: ten days of training");
+        beside a credit or VIRIN, such a duration is left out with a warning."""
         pieces = [piece.strip() for piece in text.split("\u00b7") if piece.strip()]
-        if not pieces:
+        facts = [(starts_with_label(piece, self.label_credit), starts_with_label(piece, self.label_virin),
+                  starts_with_label(piece, self.label_duration)) for piece in pieces]
+        if not facts or any(fact == (None, None, None) for fact in facts):
             return False
-        for piece in pieces:
-            credit = starts_with_label(piece, self.label_credit)
-            virin = starts_with_label(piece, self.label_virin)
-            # A media item's duration, as the writer prints it; any other "Duration: ..." is caption text.
-            duration = starts_with_label(piece, self.label_duration) if parts.media_kind else None
-            if duration is not None and iso_duration(duration) is None:
-                duration = None
-            if credit is None and virin is None and duration is None:
-                return False
-            if dry_run:
-                continue
+        if not any(credit is not None or virin is not None or self._duration(duration, parts)
+                   for credit, virin, duration in facts):
+            return False
+        if dry_run:
+            return True
+        for credit, virin, duration in facts:
             if credit is not None:
                 parts.credit = credit or None
             elif virin is not None:
@@ -229,9 +235,18 @@ class Captions:
                     parts.virin = value
                 elif value:
                     self.warnings.append(f"{value!r} in a caption is not a VIRIN (YYMMDD-S-XXXXX-NNNN); left out")
-            elif duration is not None:
-                parts.duration = iso_duration(duration)
+            elif self._duration(duration, parts):
+                parts.duration = self._duration(duration, parts)
+            elif duration:
+                problem = ("is not a duration (M:SS or H:MM:SS)" if parts.media_kind
+                           else "is in a photo's caption: only video and audio items have one")
+                self.warnings.append(f"'Duration: {duration}' {problem}; left out")
         return True
+
+    @staticmethod
+    def _duration(text: str | None, parts: CaptionParts) -> str | None:
+        """A video's or audio item's duration as ISO 8601, when `text` is one."""
+        return iso_duration(text) if text is not None and parts.media_kind else None
 
 
 class FigureMaker:
@@ -311,7 +326,7 @@ def _sequence_number(atoms: list[Atom]) -> tuple[int, int] | None:
     """Where the first SEQ field's result is in the atoms' text (start, end), if there is one."""
     position, span = 0, None
     for atom in atoms:
-        size = len(atom.text) if atom.kind == "text" else 1 if atom.kind == "break" else 0
+        size = atom_length(atom)
         if atom.seq and atom.text.strip():
             start = position + len(atom.text) - len(atom.text.lstrip())
             span = (span[0] if span else start, position + len(atom.text.rstrip()))

@@ -93,6 +93,11 @@ def atoms_text(atoms: list[Atom]) -> str:
     )
 
 
+def atom_length(atom: Atom) -> int:
+    """How many characters of `atoms_text` the atom makes."""
+    return len(atom.text) if atom.kind == "text" else 1 if atom.kind == "break" else 0
+
+
 def drop_prefix(atoms: list[Atom], length: int) -> list[Atom]:
     """Remove the first `length` characters (a caption's "Figure 3. ", an attribution's dash)."""
     result: list[Atom] = []
@@ -101,7 +106,7 @@ def drop_prefix(atoms: list[Atom], length: int) -> list[Atom]:
         if remaining <= 0:
             result.append(atom)
             continue
-        size = len(atom.text) if atom.kind == "text" else 1 if atom.kind == "break" else 0
+        size = atom_length(atom)
         if size <= remaining:
             remaining -= size
             continue
@@ -117,7 +122,7 @@ def take_prefix(atoms: list[Atom], length: int) -> list[Atom]:
     for atom in atoms:
         if remaining <= 0:
             break
-        size = len(atom.text) if atom.kind == "text" else 1 if atom.kind == "break" else 0
+        size = atom_length(atom)
         if size <= remaining:
             result.append(atom)
             remaining -= size

@@ -16,10 +16,6 @@ class LinkRef:
     group: int  # one hyperlink: runs of the same element stay one link
 
 
-# The text of a "break" atom that is a page break (a line break's is empty).
-PAGE_BREAK = "page"
-
-
 @dataclass(frozen=True)
 class Atom:
     kind: str  # text | break | drawing | note

@@ -4,8 +4,9 @@ Word has no list element: each item is a paragraph with a numbering definition (
 (`w:ilvl`). The nesting is rebuilt from the levels, and whatever the paragraphs do, no item is lost:
 
 - a level deeper than the one before opens a sub-list in the last item, through empty items when levels are
-  skipped (Word shows them as indented bullets with nothing above), and a list that begins deeper than it goes
-  on hangs from an empty first item;
+  skipped (Word shows them as indented bullets with nothing above), and a list that begins or resumes deeper
+  than it goes on hangs from an empty item (standing for the item it resumes under), but for a numbered list
+  that begins deeper than any item, which is a list of its own;
 - an empty numbered paragraph is an item only if a sub-list hangs from it; the numbered items after one keep the
   number Word shows (they start a list of their own at it);
 - another list at the same level starts a new list (top level) or a new sub-list, unless it shares the
@@ -56,7 +57,7 @@ class ListBuilder:
         return bool(self._stack)
 
     def item(self, para: Para) -> list[ListBlock]:
-        """Add a numbered paragraph; returns the list it finished, when it starts another one."""
+        """Add a numbered paragraph; returns the lists it finished, when it starts another one."""
         assert para.num is not None
         num_id, level = para.num[0], min(para.num[1], MAX_LEVEL - 1)
         number = self._count(num_id, level)
@@ -64,12 +65,17 @@ class ListBuilder:
         while len(self._stack) > 1 and self._stack[-1].level > level:
             self._stack.pop()
         if self._stack and self._stack[0].level > level:
-            # The list began deeper than this item (a sub-list with no item above it): what came so far becomes
-            # the sub-list of an empty first item at this level, which stands for the item before this one in
-            # Word's count (the list resumed under it), so this item keeps the number Word shows.
-            root = self._frame(num_id, level, number - 1)
-            root.items.append([self._stack[0]])
-            self._stack = [root]
+            definition = self.numbering.level(num_id, level)
+            if definition.ordered and number == definition.start:
+                # A numbered list that began deeper than any item at this level: a list of its own before this
+                # one (an empty item above it would take this item's number).
+                finished = self.close()
+            else:
+                # A sub-list with no item above it: what came so far hangs from an empty item, which stands for
+                # the item before this one in Word's count when the list resumed under it.
+                root = self._frame(num_id, level, number - 1)
+                root.items.append([self._stack[0]])
+                self._stack = [root]
         top = self._stack[-1] if self._stack else None
         if top is not None and top.level == level and top.num_id != num_id and not self._same_list(top, para):
             if len(self._stack) == 1:

@@ -15,13 +15,12 @@ from __future__ import annotations
 import itertools
 import re
 from collections import Counter
-from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
 from lxml import etree
 
 from exporter.readers.docx.drawings import Drawing, DrawingReader
-from exporter.readers.docx.items import PAGE_BREAK, Atom, Cell, LinkRef, Para, Row, TableInfo
+from exporter.readers.docx.items import Atom, Cell, LinkRef, Para, Row, TableInfo
 from exporter.readers.docx.omml import equation_pieces, is_equation
 from exporter.readers.docx.package import Package, Relationship
 from exporter.readers.docx.styles import MONOSPACE_FONTS, Styles, is_on, w, wval
@@ -79,15 +78,11 @@ class Scanner:
         """The paragraphs and tables of a body, cell, text box, note or content control, in reading order."""
         items: list[Para | TableInfo] = []
         drop_cap: Para | None = None
-        after_page_break = False
         for child in container:
             if child.tag == w("p"):
                 outer, self._floating = self._floating, []
                 para = self.paragraph(child)
                 floating, self._floating = self._floating, outer
-                # A paragraph that ends in a page break (or holds only one) starts the next one's page.
-                para.page_break_before |= after_page_break
-                after_page_break = _is_page_break(_first_shown(reversed(para.atoms)))
                 if para.drop_cap and para.text.strip() and not any(c.isspace() for c in para.text.strip()):
                     drop_cap = para  # its letter (or word) starts the next paragraph
                     items.extend(floating)
@@ -99,7 +94,6 @@ class Scanner:
                 items.extend(floating)
             elif child.tag == w("tbl"):
                 items.append(self.table(child))
-                after_page_break = False
             elif child.tag == w("sdt"):
                 gallery = wval(child.find(f"{w('sdtPr')}/{w('docPartObj')}/{w('docPartGallery')}"))
                 if gallery and "contents" in gallery.lower():
@@ -152,8 +146,6 @@ class Scanner:
         atoms: list[Atom] = []
         sequences: list[str] = []
         self._inline_children(element, _Format(), atoms, [], sequences)
-        # A page break before its text (Ctrl+Enter at the start of a headline) starts the paragraph's page.
-        page_break = page_break or _is_page_break(_first_shown(atoms))
         return Para(
             style_id,
             self.styles.names(style_id),
@@ -369,8 +361,8 @@ class Scanner:
                 add("text", "\t")
             elif tag in (w("br"), w("cr")):
                 # A page or column break (Ctrl+Enter) also ends the line: the outputs paginate themselves, and
-                # the words on either side stay apart. A page break is marked for `paragraph` to see.
-                add("break", PAGE_BREAK if child.get(w("type")) == "page" else "")
+                # the words on either side stay apart.
+                add("break")
             elif tag in (w("footnoteReference"), w("endnoteReference")):
                 if not in_instruction():
                     custom_mark = (child.get(w("customMarkFollows")) or "").lower() in ("1", "true", "on")
@@ -494,12 +486,3 @@ def _number(value: str | None) -> int:
 def _text_para(text: str) -> Para:
     """A paragraph that stands for an object without a picture (a chart's alt text, a SmartArt node)."""
     return Para(None, [], None, None, None, None, [Atom("text", text)], [])
-
-
-def _first_shown(atoms: Iterable[Atom]) -> Atom | None:
-    """The first atom that is not blank text."""
-    return next((atom for atom in atoms if atom.kind != "text" or atom.text.strip()), None)
-
-
-def _is_page_break(atom: Atom | None) -> bool:
-    return atom is not None and atom.kind == "break" and atom.text == PAGE_BREAK

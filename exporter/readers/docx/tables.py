@@ -20,7 +20,6 @@ from exporter.readers.docx.drawings import Drawing
 from exporter.readers.docx.items import Atom, Cell, Para, Row, TableInfo
 
 NESTED_CELL_SEPARATOR = " | "
-SPACE = Atom("text", " ")
 
 
 @dataclass
@@ -120,7 +119,8 @@ def _cell_atoms(cell: Cell, result: TableResult) -> list[Atom]:
                     if number:
                         line.append(Atom("text", NESTED_CELL_SEPARATOR))
                     # The nested row is one line: the cell's own lines are kept apart by a space.
-                    line += [atom if atom.kind != "break" else SPACE for atom in _cell_atoms(nested, result)]
+                    line += [replace(atom, kind="text", text=" ") if atom.kind == "break" else atom
+                             for atom in _cell_atoms(nested, result)]
                 lines.append(line)
             continue
         if item.num is not None:

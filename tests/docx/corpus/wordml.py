@@ -63,6 +63,11 @@ NUMBERING = f"""<w:numbering xmlns:w="{W}">
 <w:num w:numId="3"><w:abstractNumId w:val="0"/></w:num>
 <w:num w:numId="4"><w:abstractNumId w:val="0"/>
 <w:lvlOverride w:ilvl="0"><w:startOverride w:val="1"/></w:lvlOverride></w:num>
+<w:abstractNum w:abstractNumId="2"><w:multiLevelType w:val="hybridMultilevel"/>
+<w:lvl w:ilvl="0"><w:start w:val="0"/><w:numFmt w:val="decimal"/><w:lvlText w:val="%1."/></w:lvl>
+<w:lvl w:ilvl="1"><w:start w:val="1"/><w:numFmt w:val="lowerLetter"/><w:lvlText w:val="%2."/></w:lvl></w:abstractNum>
+<w:num w:numId="5"><w:abstractNumId w:val="0"/></w:num>
+<w:num w:numId="6"><w:abstractNumId w:val="2"/></w:num>
 </w:numbering>"""
 
 
@@ -412,12 +417,12 @@ def breaks() -> bytes:
     )
 
 
-def packet_page_breaks() -> bytes:
-    """A packet as a Word user makes one: a cover, then each article's headline on a new page by a page break
-    (an empty paragraph holding it, or one before the headline's text), not by "page break before"."""
+def report_page_breaks() -> bytes:
+    """A report whose chapters each start on a new page by a page break (an empty paragraph holding one, one at
+    the end of the paragraph before, one before the heading's text): one article, not a packet."""
     body = (
-        p("Press packet for the exercise", "Title")
-        + p("Three releases from the public affairs office.")
+        p("Annual training report", "Title")
+        + p("A summary of the year's exercises.")
         + p(runs=PAGE_BREAK)
         + p("Crews arrive at the northern base", "Heading1")
         + p(runs=r("The first crews landed on Monday.") + PAGE_BREAK)
@@ -425,6 +430,24 @@ def packet_page_breaks() -> bytes:
         + p("Technicians finished the repairs.")
         + p(runs=PAGE_BREAK + r("Exercise ends with a flyover"), style="Heading1")
         + p("Twelve aircraft flew over the field.")
+    )
+    return package(
+        {"word/document.xml": document(body), "word/styles.xml": STYLES, "word/numbering.xml": NUMBERING},
+        BASE_RELS,
+    )
+
+
+def packet_cover() -> bytes:
+    """A packet as Word's "page break before" makes one, with a cover in no style but Title: the title on two
+    lines (Enter inside it), and a plain paragraph under it."""
+    new_page = "<w:pageBreakBefore/>"
+    body = (
+        p("Press packet for the", "Title") + p("northern exercise", "Title")
+        + p("Three releases from the public affairs office.")
+        + p("Crews arrive at the northern base", "Heading1", new_page)
+        + p("The first crews landed on Monday.")
+        + p("Radar site comes back on line", "Heading1", new_page)
+        + p("Technicians finished the repairs.")
     )
     return package(
         {"word/document.xml": document(body), "word/styles.xml": STYLES, "word/numbering.xml": NUMBERING},
@@ -494,6 +517,8 @@ def captions(png: bytes) -> bytes:
                  + field("SEQ Figure \\* ARABIC", "5") + r(")"))
         + figure(6, "Open hangar doors at night", r("Photo ") + field("SEQ Photo \\* ARABIC", "1")
                  + r(": Hangar doors open"))
+        + figure(7, "A score board", r("Figure ") + field("SEQ Figure \\* ARABIC", "6")
+                 + r(":2024 results at the range"))
         + p("The end.")
     )
     return package(
@@ -520,6 +545,25 @@ def wordart() -> bytes:
         + p(runs=r("A warning sign: ") + '<w:r><w:pict><v:oval style="width:20pt;height:20pt" '
             'alt="Red warning circle" fillcolor="red"/></w:pict></w:r>')
         + p(runs=r("The way out: ") + arrow)
+        + p("The end.")
+    )
+    return package(
+        {"word/document.xml": document(body), "word/styles.xml": STYLES, "word/numbering.xml": NUMBERING},
+        BASE_RELS,
+    )
+
+
+def lists_deeper() -> bytes:
+    """Lists that begin a level deeper than they go on, with no item above (one numbered from 0), and one that
+    resumes a level down after a paragraph, under the item before."""
+    body = (
+        p("Lists that begin deeper", "Heading1")
+        + li("A lettered item with no item above it", 5, 1) + li("Then a numbered one", 5)
+        + li("Second", 5)
+        + p("A list numbered from zero:")
+        + li("Deeper first", 6, 1) + li("Zero", 6) + li("One", 6)
+        + p("A note between the items.")
+        + li("Under One, after the note", 6, 1) + li("Two", 6)
         + p("The end.")
     )
     return package(
@@ -567,7 +611,9 @@ def documents(png: bytes) -> dict[str, bytes]:
         "math": math(),
         "lists": lists(),
         "breaks": breaks(),
-        "packet-page-breaks": packet_page_breaks(),
+        "report-page-breaks": report_page_breaks(),
+        "lists-deeper": lists_deeper(),
+        "packet-cover": packet_cover(),
         "nested-cells": nested_cells(),
         "captions": captions(png),
         "wordart": wordart(),
