@@ -102,9 +102,10 @@ class Captions:
         return None
 
     def prefix_length(self, para: Para) -> int:
-        """Length of "Figure 3. " / "Table 2-1: " at the start of a caption (0 when there is none). Another
-        label ("Photo 3", another language's), or none, counts only before the number of the caption's SEQ
-        field: a caption may start with a number of its own ("12 Marines board...")."""
+        """Length of "Figure 3. " / "Table 2-1: " at the start of a caption (0 when there is none). With a SEQ
+        field, the label is what comes before the field's number (any label word, "Photo 3", and a chapter
+        number) and ends with it: a caption may start with a number of its own ("12 Marines board..."). Without
+        one, it is a known label and its number."""
         text = atoms_text(para.atoms)
         after = re.compile(r"\s*[.:\u2013\u2014-]?\s*")
         number = _sequence_number(para.atoms)
@@ -235,8 +236,8 @@ class Captions:
                     parts.virin = value
                 elif value:
                     self.warnings.append(f"{value!r} in a caption is not a VIRIN (YYMMDD-S-XXXXX-NNNN); left out")
-            elif self._duration(duration, parts):
-                parts.duration = self._duration(duration, parts)
+            elif iso := self._duration(duration, parts):
+                parts.duration = iso
             elif duration:
                 problem = ("is not a duration (M:SS or H:MM:SS)" if parts.media_kind
                            else "is in a photo's caption: only video and audio items have one")

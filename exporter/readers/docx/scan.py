@@ -360,8 +360,8 @@ class Scanner:
             elif tag in (w("tab"), w("ptab")):
                 add("text", "\t")
             elif tag in (w("br"), w("cr")):
-                # A page or column break (Ctrl+Enter) also ends the line: the outputs paginate themselves, and
-                # the words on either side stay apart.
+                # A page or column break (Ctrl+Enter, Ctrl+Shift+Enter) ends the line too: the outputs paginate
+                # themselves, and the words on either side stay apart.
                 add("break")
             elif tag in (w("footnoteReference"), w("endnoteReference")):
                 if not in_instruction():
