@@ -11,6 +11,7 @@ MESSAGES = {
     "endnote": "{n} endnote(s) read as footnotes",
     "nested_note": "{n} note reference(s) inside a note left out: notes cannot nest",
     "missing_note": "{n} note reference(s) point to no note; left out",
+    "title_note": "{n} footnote(s) on the title left out: the title is plain text (anchor the note in the text)",
     "table_in_note": "{n} note(s) held a table, left out of the note: notes hold paragraphs",
     "picture_in_note": "{n} note(s) held a picture, left out of the note: notes hold text",
     "equation": "{n} equation(s) kept as text (their linear form, superscripts and subscripts kept)",

@@ -30,6 +30,8 @@ R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 BROWSER_FRAMES = {"_blank", "_self", "_parent", "_top", ""}
 _HYPERLINK_FIELD = re.compile(r'^\s*HYPERLINK\s+(?:\\[a-z]\s+"[^"]*"\s+)*"([^"]+)"', re.IGNORECASE)
 _SEQ_FIELD = re.compile(r"^\s*SEQ\s+(\S+)", re.IGNORECASE)
+# A table of contents' own paragraph styles: its heading ("TOC Heading", based on Heading 1) and its entries.
+TOC_STYLE = re.compile(r"^toc ?(?:[1-9]|heading)$")
 # Containers whose children are read as if they were their parent's own.
 TRANSPARENT = {w("ins"), w("moveTo"), w("smartTag"), w("customXml"), w("bdo"), w("dir"), w("sdtContent")}
 SKIPPED = {w("del"), w("moveFrom"), w("pPr"), w("rPr"), w("sdtPr"), w("sdtEndPr")}
@@ -78,11 +80,20 @@ class Scanner:
         """The paragraphs and tables of a body, cell, text box, note or content control, in reading order."""
         items: list[Para | TableInfo] = []
         drop_cap: Para | None = None
+        in_contents = False  # inside a table of contents, which is left out whole
         for child in container:
             if child.tag == w("p"):
                 outer, self._floating = self._floating, []
                 para = self.paragraph(child)
                 floating, self._floating = self._floating, outer
+                if any(TOC_STYLE.match(name) for name in para.names):
+                    # A table of contents outside a content control (its heading, then entries styled TOC 1-9),
+                    # or the heading a control left outside: one table of contents.
+                    if not in_contents:
+                        self.counts["toc"] += 1
+                    in_contents = True
+                    continue
+                in_contents = False
                 if para.drop_cap and para.text.strip() and not any(c.isspace() for c in para.text.strip()):
                     drop_cap = para  # its letter (or word) starts the next paragraph
                     items.extend(floating)
@@ -94,10 +105,13 @@ class Scanner:
                 items.extend(floating)
             elif child.tag == w("tbl"):
                 items.append(self.table(child))
+                in_contents = False
             elif child.tag == w("sdt"):
                 gallery = wval(child.find(f"{w('sdtPr')}/{w('docPartObj')}/{w('docPartGallery')}"))
                 if gallery and "contents" in gallery.lower():
-                    self.counts["toc"] += 1
+                    if not in_contents:
+                        self.counts["toc"] += 1
+                    in_contents = True
                     continue  # a table of contents is generated from the headings, not content
                 content = child.find(w("sdtContent"))
                 if content is not None:
@@ -314,7 +328,9 @@ class Scanner:
             return current
 
         def in_instruction() -> bool:
-            return bool(fields) and not fields[-1].in_result
+            # Inside any open field's instruction: a field nested there (IF { MERGEFIELD ... } = ...) feeds the
+            # outer field, and only the outer field's result is shown.
+            return any(not field.in_result for field in fields)
 
         def shown() -> bool:
             """Text here reaches the model: not in a field instruction, not hidden (add() leaves out both)."""
@@ -381,6 +397,9 @@ class Scanner:
             elif tag == w("fldChar"):
                 kind = child.get(w("fldCharType"))
                 if kind == "begin":
+                    drawn = _form_field_value(child.find(w("ffData")))
+                    if drawn:
+                        add("text", drawn)
                     fields.append(_Field())
                 elif kind == "separate" and fields:
                     current_field = fields[-1]
@@ -486,3 +505,22 @@ def _number(value: str | None) -> int:
 def _text_para(text: str) -> Para:
     """A paragraph that stands for an object without a picture (a chart's alt text, a SmartArt node)."""
     return Para(None, [], None, None, None, None, [Atom("text", text)], [])
+
+
+def _form_field_value(data: etree._Element | None) -> str:
+    """What Word draws for a legacy form field, which has no result text of its own: a check box's box, checked
+    or not, or a drop-down's chosen entry (a text field's value is its result)."""
+    if data is None:
+        return ""
+    box = data.find(w("checkBox"))
+    if box is not None:
+        state = box.find(w("checked"))
+        checked = is_on(state) if state is not None else wval(box.find(w("default"))) in ("1", "true", "on")
+        return "\u2612" if checked else "\u2610"
+    choices = data.find(w("ddList"))
+    if choices is not None:
+        entries = [wval(entry) or "" for entry in choices.findall(w("listEntry"))]
+        chosen = wval(choices.find(w("result"))) or wval(choices.find(w("default"))) or "0"
+        index = int(chosen) if chosen.isdigit() else 0
+        return entries[index] if index < len(entries) else ""
+    return ""
