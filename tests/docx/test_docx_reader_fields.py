@@ -1,7 +1,8 @@
 """Word constructs on which pandoc's own reading is wrong or partial, so they stay out of the measured corpus
-(tests/docx/corpus, where pandoc's reading is the reference): fields nested in another field's instruction,
-legacy form fields, a table of contents outside a content control, a footnote on the title. pandoc writes each
-draft from `drafts/` (raw WordprocessingML where Markdown has no word for it) when the tests run.
+(tests/docx/corpus, where pandoc's reading is the reference), or which its text measure cannot see: fields nested
+in another field's instruction, legacy form fields, a table of contents outside a content control, a footnote on
+the title, the language of right-to-left and East Asian runs. pandoc writes each draft from `drafts/` (raw
+WordprocessingML where Markdown has no word for it) when the tests run.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from exporter.model import Heading, Paragraph, plain_text
+from exporter.model import Heading, Paragraph, Span, inline_lists, plain_text, walk_inlines
 from exporter.options import BuildOptions
 from exporter.readers import ReadResult, read_document
 from tests.docx.corpus.build import pandoc_binary
@@ -59,3 +60,12 @@ def test_a_footnote_on_the_title_is_reported(drafts):
     result = drafts["footnotes-rich"]
     assert result.document.title == "Footnotes with structure"
     assert any("1 footnote(s) on the title left out" in message for message in result.warnings)
+
+
+def test_right_to_left_and_east_asian_runs_keep_their_language(drafts):
+    """Word sets a right-to-left run in its complex-script language (w:lang/@w:bidi) and East Asian text in its
+    East Asian one (@w:eastAsia), not in w:lang/@w:val."""
+    spans = [(node.lang, plain_text(node.children)) for inlines in inline_lists(drafts["scripts"].document.body)
+             for node in walk_inlines(inlines) if isinstance(node, Span)]
+    assert [(language, text[:4]) for language, text in spans] == [
+        ("he", "זוהי"), ("ar-SA", "كلما"), ("ja", "日本語の"), ("zh", "中文段落"), ("ko", "한국어 ")]

@@ -296,7 +296,7 @@ class Scanner:
         fonts = rpr.find(w("rFonts"))
         font = (wval(fonts, "ascii") or wval(fonts, "hAnsi") or "").lower()
         code = code or font in MONOSPACE_FONTS
-        lang = wval(rpr.find(w("lang"))) or fmt.lang
+        lang = _run_language(run, rpr) or fmt.lang
         hidden = is_on(rpr.find(w("vanish"))) or is_on(rpr.find(w("specVanish")))
         return replace(
             fmt,
@@ -524,3 +524,24 @@ def _form_field_value(data: etree._Element | None) -> str:
         index = int(chosen) if chosen.isdigit() else 0
         return entries[index] if index < len(entries) else ""
     return ""
+
+
+# Scripts Word sets in a run's East Asian language (w:lang/@w:eastAsia): kana, CJK ideographs, Hangul.
+_EAST_ASIAN = ((0x1100, 0x11FF), (0x2E80, 0x9FFF), (0xA960, 0xA97F), (0xAC00, 0xD7FF), (0xF900, 0xFAFF),
+               (0xFF00, 0xFFEF), (0x20000, 0x3FFFF))
+
+
+def _run_language(run: etree._Element, rpr: etree._Element) -> str | None:
+    """The language Word gives the run's text: a run marked right-to-left takes its complex-script language
+    (`w:bidi`), East Asian text its East Asian one (`w:eastAsia`), other text `w:val`; each falls back to
+    `w:val`."""
+    language = rpr.find(w("lang"))
+    if language is None:
+        return None
+    if is_on(rpr.find(w("rtl"))) or is_on(rpr.find(w("cs"))):
+        return wval(language, "bidi") or wval(language)
+    text = "".join(t.text or "" for t in run.iter(w("t")))
+    first = next((char for char in text if char.isalpha()), "")
+    if first and any(low <= ord(first) <= high for low, high in _EAST_ASIAN):
+        return wval(language, "eastAsia") or wval(language)
+    return wval(language)
