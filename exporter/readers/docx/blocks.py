@@ -182,18 +182,16 @@ class BodyReader:
         header = self.header
         text = " ".join(para.text.split())
         title_style = para.has_style("title") and not para.has_style("subtitle")
-        if header.title is None and (title_style or self._heading_level(para) == 1):
-            header.title = text
+        starts = header.title is None and (title_style or self._heading_level(para) == 1)
+        # A title on two lines, Enter inside it: the second Title paragraph right under the first.
+        goes_on = header.title is not None and title_style and self._title_paragraph
+        if starts or goes_on:
+            header.title = text if starts else f"{header.title} {text}"
             self._title_paragraph = True
             self.counts["title_note"] += sum(atom.kind == "note" for atom in para.atoms)
             return True
         if header.title is None:
             return False
-        # A title on two lines, Enter inside it: the second Title paragraph right under the first.
-        if title_style and self._title_paragraph:
-            header.title = f"{header.title} {text}"
-            self.counts["title_note"] += sum(atom.kind == "note" for atom in para.atoms)
-            return True
         self._title_paragraph = False
         if para.has_style("dek", "subtitle") and header.dek is None:
             header.dek = text

@@ -97,12 +97,13 @@ class _Linear:
         for child in element:
             if isinstance(child.tag, str):
                 pieces = self.pieces(child)
-                if after_function and _text_of(pieces)[:1].isalnum():
+                text = _text_of(pieces)
+                if after_function and text[:1].isalnum():
                     found.append(Piece(" "))
                 found += pieces
                 # A function's name in a run of its own ("sin", then "θ", as pandoc writes it): Word sets its
                 # argument apart, and so does the linear text.
-                after_function = child.tag == m("r") and _text_of(pieces).strip() in FUNCTION_NAMES
+                after_function = child.tag == m("r") and text.strip() in FUNCTION_NAMES
         return found
 
     def part(self, element: etree._Element, name: str) -> list[Piece]:

@@ -514,9 +514,9 @@ def _form_field_value(data: etree._Element | None) -> str:
         return ""
     box = data.find(w("checkBox"))
     if box is not None:
+        # Both are on/off properties: the box's state, else the state it starts in.
         state = box.find(w("checked"))
-        checked = is_on(state) if state is not None else wval(box.find(w("default"))) in ("1", "true", "on")
-        return "\u2612" if checked else "\u2610"
+        return "\u2612" if is_on(state if state is not None else box.find(w("default"))) else "\u2610"
     choices = data.find(w("ddList"))
     if choices is not None:
         entries = [wval(entry) or "" for entry in choices.findall(w("listEntry"))]

@@ -166,6 +166,14 @@ def package(parts: dict[str, str | bytes], relationships: list[tuple[str, str, s
 BASE_RELS = [("rIdStyles", "styles", "styles.xml"), ("rIdNumbering", "numbering", "numbering.xml")]
 
 
+def text_package(body: str) -> bytes:
+    """A document of text only: its body, the shared styles and numbering."""
+    return package(
+        {"word/document.xml": document(body), "word/styles.xml": STYLES, "word/numbering.xml": NUMBERING},
+        BASE_RELS,
+    )
+
+
 def textboxes(png: bytes) -> bytes:
     picture = inline_picture("rIdImage", 10, "A radar dish against a clear sky.", name="230214-D-TT977-0483")
     box = (
@@ -222,10 +230,7 @@ def content_controls() -> bytes:
         + table
         + p("End of form.")
     )
-    return package(
-        {"word/document.xml": document(body), "word/styles.xml": STYLES, "word/numbering.xml": NUMBERING},
-        BASE_RELS,
-    )
+    return text_package(body)
 
 
 def tables() -> bytes:
@@ -269,10 +274,7 @@ def tables() -> bytes:
         + table("<w:tblLook w:firstRow='0'/>", row("x", "1") + row("y", "2"))
         + p("After the tables.")
     )
-    return package(
-        {"word/document.xml": document(body), "word/styles.xml": STYLES, "word/numbering.xml": NUMBERING},
-        BASE_RELS,
-    )
+    return text_package(body)
 
 
 def drop_cap() -> bytes:
@@ -285,10 +287,7 @@ def drop_cap() -> bytes:
         + p("W", extra_ppr='<w:framePr w:dropCap="margin" w:lines="2"/>')
         + p("hen the snow came, the crews were ready.")
     )
-    return package(
-        {"word/document.xml": document(body), "word/styles.xml": STYLES, "word/numbering.xml": NUMBERING},
-        BASE_RELS,
-    )
+    return text_package(body)
 
 
 def objects(png: bytes) -> bytes:
@@ -369,10 +368,7 @@ def math() -> bytes:
             + "</m:oMath>" + r(", a limit ") + "<m:oMath>" + limit + "</m:oMath>" + r(", an accent ") + "<m:oMath>"
             + accent + "</m:oMath>" + r(" and an isotope ") + "<m:oMath>" + prescript + "</m:oMath>" + r("."))
     )
-    return package(
-        {"word/document.xml": document(body), "word/styles.xml": STYLES, "word/numbering.xml": NUMBERING},
-        BASE_RELS,
-    )
+    return text_package(body)
 
 
 def lists() -> bytes:
@@ -389,10 +385,7 @@ def lists() -> bytes:
         + li("Bullet", 2) + li("", 2)
         + p("The end.")
     )
-    return package(
-        {"word/document.xml": document(body), "word/styles.xml": STYLES, "word/numbering.xml": NUMBERING},
-        BASE_RELS,
-    )
+    return text_package(body)
 
 
 PAGE_BREAK = '<w:r><w:br w:type="page"/></w:r>'
@@ -411,10 +404,7 @@ def breaks() -> bytes:
         + "</w:tc></w:tr></w:tbl>"
         + p("The end.")
     )
-    return package(
-        {"word/document.xml": document(body), "word/styles.xml": STYLES, "word/numbering.xml": NUMBERING},
-        BASE_RELS,
-    )
+    return text_package(body)
 
 
 def report_page_breaks() -> bytes:
@@ -431,10 +421,7 @@ def report_page_breaks() -> bytes:
         + p(runs=PAGE_BREAK + r("Exercise ends with a flyover"), style="Heading1")
         + p("Twelve aircraft flew over the field.")
     )
-    return package(
-        {"word/document.xml": document(body), "word/styles.xml": STYLES, "word/numbering.xml": NUMBERING},
-        BASE_RELS,
-    )
+    return text_package(body)
 
 
 def packet_cover() -> bytes:
@@ -449,10 +436,7 @@ def packet_cover() -> bytes:
         + p("Radar site comes back on line", "Heading1", new_page)
         + p("Technicians finished the repairs.")
     )
-    return package(
-        {"word/document.xml": document(body), "word/styles.xml": STYLES, "word/numbering.xml": NUMBERING},
-        BASE_RELS,
-    )
+    return text_package(body)
 
 
 def nested_cells() -> bytes:
@@ -479,10 +463,7 @@ def nested_cells() -> bytes:
         f"<w:tr>{cell(p('Officer'))}{cell(p('Contact card'), nested, p())}</w:tr>{merged}</w:tbl>"
         + p("After the table.")
     )
-    return package(
-        {"word/document.xml": document(body), "word/styles.xml": STYLES, "word/numbering.xml": NUMBERING},
-        BASE_RELS,
-    )
+    return text_package(body)
 
 
 def field(instruction: str, result: str) -> str:
@@ -547,10 +528,7 @@ def wordart() -> bytes:
         + p(runs=r("The way out: ") + arrow)
         + p("The end.")
     )
-    return package(
-        {"word/document.xml": document(body), "word/styles.xml": STYLES, "word/numbering.xml": NUMBERING},
-        BASE_RELS,
-    )
+    return text_package(body)
 
 
 def lists_deeper() -> bytes:
@@ -566,10 +544,7 @@ def lists_deeper() -> bytes:
         + li("Under One, after the note", 6, 1) + li("Two", 6)
         + p("The end.")
     )
-    return package(
-        {"word/document.xml": document(body), "word/styles.xml": STYLES, "word/numbering.xml": NUMBERING},
-        BASE_RELS,
-    )
+    return text_package(body)
 
 
 def strict() -> bytes:
