@@ -155,9 +155,9 @@ def main() -> None:
     compileall.compile_dir(ROOT / "exporter", quiet=1)
     # The in-process rows run as a batch of the CLI does, under its collector settings; the baselines they run
     # beside in this process are collected at the same pace.
-    from exporter.run.collector import collect_in_large_steps
+    from exporter.run.process import prepare_build_process
 
-    collect_in_large_steps()
+    prepare_build_process()
     load_before = load()
     rows: list[Row] = []
     with tempfile.TemporaryDirectory() as scratch:

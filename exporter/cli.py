@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from exporter import __version__
 from exporter.errors import ExitCode, ExportError, one_line
 from exporter.formats import FORMATS
-from exporter.run.collector import collect_in_large_steps
+from exporter.run.process import prepare_build_process
 
 if TYPE_CHECKING:
     from exporter.options import BuildOptions
@@ -546,7 +546,7 @@ def command_serve(args: argparse.Namespace) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    collect_in_large_steps()
+    prepare_build_process()
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.command is None:

@@ -17,7 +17,7 @@ from typing import Protocol
 from exporter.errors import ExitCode, ExportError
 from exporter.options import BuildOptions
 from exporter.pipeline import InputResult, export
-from exporter.run.collector import collect_in_large_steps
+from exporter.run.process import prepare_build_process
 
 
 def export_one(source: Path | str, options: BuildOptions, parts: Executor | None = None) -> InputResult:
@@ -73,8 +73,8 @@ class ProcessPool:
         # Imported here: multiprocessing costs every single-input build start-up time it never uses.
         from concurrent.futures import ProcessPoolExecutor
 
-        # A worker from a fork server (the web server's) does not inherit the CLI's collector settings.
-        self._pool = ProcessPoolExecutor(max_workers=workers, initializer=collect_in_large_steps)
+        # A worker from a fork server (the web server's) does not inherit the CLI's process settings.
+        self._pool = ProcessPoolExecutor(max_workers=workers, initializer=prepare_build_process)
 
     def submit(self, source: Path | str, options: BuildOptions) -> Future[InputResult]:
         outcome: Future[InputResult] = Future()

@@ -6,8 +6,9 @@ hash of every file the input used (the input itself, a packet's entries, images)
 for and did not find, the output's hash, status, warnings and seconds.
 
 An output is current when its row has the same build key, every file it used is unchanged, no file it looked
-for has appeared, and the output on disk is the one recorded. Files are compared by size and modification time
-first and hashed only when those differ (as git's index does), so checking an unchanged archive reads no file.
+for has appeared, and the output on disk is the one recorded. Files (these, and the tool's own code, templates and
+fonts that the build key covers) are compared by size and modification time first and hashed only when those
+differ (as git's index does), so checking an unchanged archive reads no file.
 
 Each input's rows are committed in one transaction right after its outputs are written, so a run that is
 killed resumes where it stopped: what was recorded is current, the rest is built again.
@@ -21,9 +22,8 @@ import json
 import os
 import shutil
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from functools import cache
 from pathlib import Path
 
 from exporter.errors import ExitCode, ExportError
@@ -63,6 +63,12 @@ CREATE TABLE IF NOT EXISTS outputs (
     seconds REAL NOT NULL,
     PRIMARY KEY (source, format)
 );
+CREATE TABLE IF NOT EXISTS tool_files (
+    path TEXT PRIMARY KEY,
+    size INTEGER NOT NULL,
+    mtime_ns INTEGER NOT NULL,
+    sha256 TEXT NOT NULL
+);
 CREATE TABLE IF NOT EXISTS dependencies (
     source TEXT NOT NULL,
     path TEXT NOT NULL,
@@ -83,9 +89,9 @@ def source_key(source: Source) -> str:
     return str(source) if is_url(source) else os.path.abspath(source)
 
 
-@cache
-def environment_hash() -> str:
-    """The tool (its version and its own code), the engines, the templates and the fonts."""
+def environment_hash(content_hash: Callable[[Path], str] = file_hash) -> str:
+    """The tool (its version and its own code), the engines, the templates and the fonts; `content_hash` gives a
+    file's sha256."""
     from importlib import metadata
 
     from exporter import __version__
@@ -100,12 +106,12 @@ def environment_hash() -> str:
     package = Path(__file__).resolve().parents[1]
     for root, pattern in ((package, "*.py"), (templates_dir(), "*"), (fonts_dir(), "*")):
         for path in sorted(p for p in root.rglob(pattern) if p.is_file()):
-            digest.update(f"{path.relative_to(root).as_posix()} {file_hash(path)}\n".encode())
+            digest.update(f"{path.relative_to(root).as_posix()} {content_hash(path)}\n".encode())
     return digest.hexdigest()
 
 
-def build_key(options: BuildOptions, fmt: str) -> str:
-    """What, besides the input, decides the bytes of `fmt`'s output."""
+def build_key(options: BuildOptions, fmt: str, environment: str) -> str:
+    """What, besides the input, decides the bytes of `fmt`'s output (`environment`: environment_hash())."""
     shaping = {
         name: str(value)
         for name, value in sorted(dataclasses.asdict(options).items())
@@ -113,7 +119,7 @@ def build_key(options: BuildOptions, fmt: str) -> str:
     }
     if options.images_dir is not None:
         shaping["images_dir"] = os.path.abspath(options.images_dir)
-    text = json.dumps({"environment": environment_hash(), "format": fmt, "options": shaping}, sort_keys=True)
+    text = json.dumps({"environment": environment, "format": fmt, "options": shaping}, sort_keys=True)
     return hashlib.sha256(text.encode()).hexdigest()
 
 
@@ -135,6 +141,7 @@ class Manifest:
         if (out_dir / MANIFEST_NAME).exists():
             self._open()
         self._file_checks: dict[str, bool] = {}
+        self._environment: str | None = None
 
     def _open(self) -> None:
         try:
@@ -195,7 +202,7 @@ class Manifest:
         stale = []
         for fmt in options.formats:
             row = rows.get(fmt)
-            if row is None or not self._current(row, build_key(options, fmt), options.check):
+            if row is None or not self._current(row, build_key(options, fmt, self._environment_hash()), options.check):
                 stale.append(fmt)
         if len(stale) < len(options.formats) and not self._dependencies_unchanged(key):
             return options.formats
@@ -219,6 +226,31 @@ class Manifest:
             self._file_checks[memo] = _same_content(path, size, mtime_ns, sha)
         return self._file_checks[memo]
 
+    def _environment_hash(self) -> str:
+        """environment_hash(), with the tool's own files (its code, templates and fonts: a few MB) compared by
+        size and modification time with the last run's and hashed only when those differ, as inputs are."""
+        if self._environment is None:
+            recorded = {
+                path: (size, mtime_ns, sha)
+                for path, size, mtime_ns, sha in self._db.execute("SELECT path, size, mtime_ns, sha256 FROM tool_files")
+            }
+            seen: list[tuple[str, int, int, str]] = []
+
+            def content_hash(path: Path) -> str:
+                stat = os.stat(path)
+                size, mtime_ns, sha = recorded.get(str(path), (None, None, None))
+                if (size, mtime_ns) != (stat.st_size, stat.st_mtime_ns):
+                    sha = file_hash(path)
+                seen.append((str(path), stat.st_size, stat.st_mtime_ns, sha))
+                return sha
+
+            self._environment = environment_hash(content_hash)
+            if set(seen) != {(path, *row) for path, row in recorded.items()}:
+                with self._transaction():
+                    self._db.execute("DELETE FROM tool_files")
+                    self._db.executemany("INSERT INTO tool_files VALUES (?, ?, ?, ?)", seen)
+        return self._environment
+
     # ------------------------------------------------------------------ recording
 
     def record(self, result: InputResult, options: BuildOptions) -> None:
@@ -241,7 +273,7 @@ class Manifest:
             output = by_format.get(fmt)
             state = _file_state(output) if output is not None and output.exists() else None
             rows.append((
-                key, fmt, build_key(options, fmt), input_hash,
+                key, fmt, build_key(options, fmt, self._environment_hash()), input_hash,
                 output.name if output is not None else None,
                 state[3] if state else None, state[1] if state else None, state[2] if state else None,
                 status, int(options.check), notes, result.seconds,

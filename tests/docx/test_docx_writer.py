@@ -289,6 +289,15 @@ def test_table_has_a_repeating_header_row_a_caption_and_alt_text(torture):
     assert row_header.find("w:rPr/w:b", NS) is not None  # row header cells stand out
 
 
+def test_the_template_keeps_only_the_table_styles_in_use(torture):
+    """python-docx's template brings 100 table styles; the document keeps the default and the one its tables use."""
+    [table] = list(torture.part("word/document.xml").iter(w("tbl")))
+    used = table.find("w:tblPr/w:tblStyle", NS).get(w("val"))
+    kept = {style_id for style_id, style in styles_by_id(torture).items() if style.get(w("type")) == "table"}
+    assert kept == {"TableNormal", used}
+    assert styles_by_id(torture)["TableNormal"].get(w("default")) == "1"
+
+
 # ---------------------------------------------------------------- language
 
 

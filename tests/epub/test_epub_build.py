@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+import zlib
 from pathlib import Path
 
 import ebooklib
@@ -86,11 +87,15 @@ def test_container_mimetype_first_stored_and_fixed_timestamps(sample_books, stem
     assert entries[0].compress_type == zipfile.ZIP_STORED and entries[0].extra == b""
     assert archive.read("mimetype") == b"application/epub+zip"
     assert sample_books[stem].data[30:38] == b"mimetype", "mimetype at offset 0 with no extra field"
-    # Already-compressed entries (JPEG photos, WOFF fonts) are stored, not deflated a second time.
+    # Already-compressed entries (JPEG photos, WOFF fonts) are stored, not deflated a second time; PNG pictures
+    # are deflated at zlib's fastest level, the rest at its default.
     stored = (".jpg", ".jpeg", ".woff", ".woff2")
     for entry in entries[1:]:
         expected = zipfile.ZIP_STORED if entry.filename.endswith(stored) else zipfile.ZIP_DEFLATED
         assert entry.compress_type == expected, entry.filename
+        if expected == zipfile.ZIP_DEFLATED:
+            level = 1 if entry.filename.endswith(".png") else 6
+            assert entry.compress_size == raw_deflate_size(archive.read(entry), level), entry.filename
     assert len({e.date_time for e in entries}) == 1
 
 
@@ -174,3 +179,9 @@ def test_the_epub_writer_does_not_import_other_engines():
             "print(sorted(m for m in ('weasyprint', 'pikepdf', 'docx') if m in sys.modules))")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "[]"
+
+
+def raw_deflate_size(data: bytes, level: int) -> int:
+    """The size of `data` deflated as a ZIP entry is (raw deflate, no zlib header) at `level`."""
+    deflate = zlib.compressobj(level, zlib.DEFLATED, -15)
+    return len(deflate.compress(data) + deflate.flush())

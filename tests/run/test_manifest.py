@@ -16,7 +16,8 @@ import pytest
 from PIL import Image
 
 from exporter import resources
-from exporter.run.manifest import MANIFEST_NAME, environment_hash
+from exporter.run import manifest
+from exporter.run.manifest import MANIFEST_NAME, environment_hash, file_hash
 from tests.conftest import FIXED_EPOCH, REPO_ROOT, SAMPLES, run_exporter
 from tests.run.generated_archive import change_article, write_archive
 
@@ -219,28 +220,44 @@ def test_a_killed_run_resumes_where_it_stopped(tmp_path: Path) -> None:
 
 
 def test_the_environment_changes_with_the_content_of_a_template_or_font_not_with_its_time(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Outputs are rebuilt after the tool's own files change (the environment is part of every build key). They
-    count by content: an edit of the same size is seen, a reinstall that only gives new times rebuilds nothing."""
+    count by content: an edit of the same size is seen, a reinstall that only gives new times rebuilds nothing.
+    A manifest hashes only the tool files whose size or time changed since its last run."""
     templates, fonts = tmp_path / "templates", tmp_path / "fonts"
     shutil.copytree(resources.templates_dir(), templates)
     shutil.copytree(resources.fonts_dir(), fonts)
     monkeypatch.setattr(resources, "templates_dir", lambda: templates)
     monkeypatch.setattr(resources, "fonts_dir", lambda: fonts)
-    request.addfinalizer(environment_hash.cache_clear)  # the value cached for the copies goes with them
+    hashed: list[Path] = []
+
+    def counted_hash(path: Path) -> str:
+        hashed.append(path)
+        return file_hash(path)
+
+    monkeypatch.setattr(manifest, "file_hash", counted_hash)
+    out = tmp_path / "out"
+    out.mkdir()
 
     def environment() -> str:
-        environment_hash.cache_clear()
-        return environment_hash()
+        """A new run's view, through the manifest in `out`; also checked against a from-scratch hash."""
+        hashed.clear()
+        with manifest.Manifest(out) as run:
+            run._open()
+            found = run._environment_hash()
+        assert found == environment_hash(file_hash)
+        return found
 
     first = environment()
+    assert len(hashed) > 20  # the first run hashes every file
+    assert environment() == first and hashed == []  # the next reads none
     font = next(path for path in fonts.iterdir() if path.suffix == ".ttf")
     status = font.stat()
     os.utime(font, ns=(status.st_atime_ns, status.st_mtime_ns + 1_000_000_000))
-    assert environment() == first
+    assert environment() == first and hashed == [font]
     page = next(templates.rglob("*.j2"))
     text = page.read_text(encoding="utf-8")
     page.write_text(text.replace(text[0], "#" if text[0] != "#" else "{", 1), encoding="utf-8")
     assert page.read_text(encoding="utf-8") != text and len(page.read_bytes()) == len(text.encode())
-    assert environment() != first
+    assert environment() != first and hashed == [page]

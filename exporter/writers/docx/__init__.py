@@ -148,6 +148,7 @@ class DocxBuilder:
 
     def _prepare_template(self) -> None:
         styles = self.doc.styles.element
+        oxml.drop_table_styles(styles, keep=["TableGrid"])  # "Table Grid", every table's style
         oxml.rename_style(styles, "Caption", "Caption")
         # Looked up by id: python-docx's name lookup expects the template's lower-case "caption".
         self.caption_style = next(style for style in self.doc.styles if style.style_id == "Caption")

@@ -27,7 +27,7 @@ from docx.oxml.ns import qn
 from docx.table import Table, _Cell
 from docx.text.paragraph import Paragraph
 from docx.text.run import Run
-from exporter.writers.base import DEFLATE_LEVEL, zip_compression
+from exporter.writers.base import zip_method
 from exporter.xmltext import escape, escape_attribute
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -120,6 +120,20 @@ def style_element(styles_element: etree._Element, style_id: str) -> etree._Eleme
         if style.get(qn("w:styleId")) == style_id:
             return style
     return None
+
+
+def drop_table_styles(styles_element: etree._Element, keep: Iterable[str]) -> None:
+    """Remove the template's table styles but the default one and `keep` (python-docx's template defines 100,
+    two thirds of its styles part, which every build parsed, searched and wrote again). Word still offers its
+    built-in table styles from the latent style list; LibreOffice does not use them."""
+    kept = set(keep)
+    for style in list(styles_element.iterchildren(qn("w:style"))):
+        if (
+            style.get(qn("w:type")) == "table"
+            and style.get(qn("w:styleId")) not in kept
+            and style.get(qn("w:default")) not in ("1", "true", "on")
+        ):
+            styles_element.remove(style)
 
 
 def rename_style(styles_element: etree._Element, style_id: str, name: str) -> None:
@@ -803,10 +817,10 @@ def package_bytes(package: OpcPackage, when: datetime) -> bytes:
     with zipfile.ZipFile(output, "w") as target:
         for name, blob in entries.items:
             info = zipfile.ZipInfo(name, date_time=stamp)
-            info.compress_type = zip_compression(name)
+            info.compress_type, level = zip_method(name)
             info.create_system = 0
             info.external_attr = 0
-            target.writestr(info, blob, compresslevel=DEFLATE_LEVEL)
+            target.writestr(info, blob, compresslevel=level)
     return output.getvalue()
 
 

@@ -2,8 +2,8 @@
 
 ebooklib stamps every ZIP entry with the current local time. The re-pack keeps ebooklib's entries and their
 order, puts `mimetype` first and stored (OCF requires it uncompressed, with no extra field, at offset 0),
-deflates the rest at a fixed level, and gives every entry the same timestamp and attributes, so the same
-input and SOURCE_DATE_EPOCH give a byte-identical file.
+deflates the rest at fixed levels (base.zip_method), and gives every entry the same timestamp and attributes,
+so the same input and SOURCE_DATE_EPOCH give a byte-identical file.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import io
 import zipfile
 from datetime import datetime
 
-from exporter.writers.base import DEFLATE_LEVEL, zip_compression
+from exporter.writers.base import zip_method
 
 MIMETYPE = b"application/epub+zip"
 _ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)  # the earliest time a ZIP entry can carry
@@ -42,7 +42,8 @@ def repack(data: bytes, moment: datetime) -> bytes:
         for name, content in entries:
             if name == "mimetype":
                 continue
-            target.writestr(_entry(name, stamp, zip_compression(name)), content, compresslevel=DEFLATE_LEVEL)
+            compression, level = zip_method(name)
+            target.writestr(_entry(name, stamp, compression), content, compresslevel=level)
     return output.getvalue()
 
 
