@@ -479,7 +479,7 @@ def command_import(args: argparse.Namespace) -> int:
 
         folder = f"{output.stem}_files"
         assets[folder] = relocate_images(document, result.images, folder)
-    data = serialize(document, output)
+    data = serialize(document, output, warnings)
     out_dir = output.parent if str(output.parent) else Path(".")
     recover_folder(out_dir)
     write_outputs(out_dir, {output.name: data}, assets, unit=output.stem, inputs=result.inputs)

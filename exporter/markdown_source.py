@@ -32,6 +32,7 @@ from exporter.model import (
     Superscript,
     Table,
     Text,
+    walk_blocks,
     without,
 )
 
@@ -387,6 +388,17 @@ def blocks(nodes: list[Block]) -> str:
             text = re.sub(r"\ATable:", r"Table\\:", text)  # else read back as the caption of the table below
         written.append(text)
     return "\n\n".join(written)
+
+
+def not_carried(article: Article) -> list[str]:
+    """What the Markdown cannot say and the article has, one warning per kind."""
+    styled = sum(isinstance(node, ListBlock) and node.number_style is not None for node in walk_blocks(article.body))
+    if not styled:
+        return []
+    return [
+        f"{styled} list(s) numbered with letters or Roman numerals are written numbered 1, 2, 3: Markdown has no "
+        "such lists (import to .json or .yaml to keep them)"
+    ]
 
 
 def to_markdown(article: Article) -> str:

@@ -248,11 +248,25 @@ class BlockQuote(Node):
     _coerce = field_validator("attribution", mode="before")(lambda cls, v: _coerce_inlines(v))
 
 
+# How an ordered list's items are numbered (pandoc's ListNumberStyle), named as CSS names them: 1 2 3, a b c,
+# A B C, i ii iii, I II III.
+NumberStyle = Literal["decimal", "lower-alpha", "upper-alpha", "lower-roman", "upper-roman"]
+
+
 class ListBlock(Node):
     type: Literal["list"] = "list"
     ordered: bool = False
     start: int | None = Field(default=None, ge=0, le=MAX_LIST_START)
+    number_style: NumberStyle | None = Field(default=None, description="An ordered list's numbers; none: decimal")
     items: list[list[Block]] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _numbered_if_ordered(self) -> ListBlock:
+        if self.number_style == "decimal":
+            self.number_style = None  # one way to say it: canonical files leave it out
+        if not self.ordered and self.number_style is not None:
+            raise ValueError(f"a bulleted list has no number style ({self.number_style!r} needs ordered: true)")
+        return self
 
 
 class Figure(Node):

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import yaml
 
-from exporter.errors import ExportError
+from exporter.errors import ExportError, Warnings
 from exporter.model import Article, Packet
 
 
@@ -23,7 +23,8 @@ def to_yaml(document: Article | Packet) -> str:
     return yaml.safe_dump(to_data(document), allow_unicode=True, sort_keys=False, width=100)
 
 
-def serialize(document: Article | Packet, output: Path) -> bytes:
+def serialize(document: Article | Packet, output: Path, warnings: Warnings) -> bytes:
+    """The document as `output`'s kind of source; what that kind cannot carry is said in `warnings`."""
     suffix = output.suffix.lower()
     if suffix == ".json":
         return to_json(document).encode("utf-8")
@@ -34,7 +35,9 @@ def serialize(document: Article | Packet, output: Path) -> bytes:
             raise ExportError(
                 "a packet cannot be written as one Markdown file; use .json or .yaml", file=output
             )
-        from exporter.markdown_source import to_markdown
+        from exporter.markdown_source import not_carried, to_markdown
 
+        for message in not_carried(document):
+            warnings.warn(message)
         return to_markdown(document).encode("utf-8")
     raise ExportError("unknown output kind: use .md, .json or .yaml", file=output)

@@ -15,10 +15,10 @@ from collections import Counter
 
 import pytest
 
-from exporter.model import plain_text
+from exporter.model import ListBlock, plain_text, walk_blocks
 from exporter.options import BuildOptions
 from exporter.readers import read_document
-from tests.docx.corpus.similarity import CORPUS, THRESHOLD, files_in, measure
+from tests.docx.corpus.similarity import CORPUS, THRESHOLD, files_in, measure, pandoc_document
 
 FILES = files_in([str(CORPUS)])
 
@@ -190,6 +190,47 @@ def test_no_other_corpus_file_has_pictures():
     }
     # The hand-written objects file holds an OLE object's preview picture, which is left out with a warning.
     assert with_pictures - set(PICTURES) <= {"word-objects.docx", "resaved-word-objects.docx"}
+
+
+# pandoc's names for the number styles of ordered lists (its ListNumberStyle), as the model names them.
+PANDOC_NUMBER_STYLES = {"LowerAlpha": "lower-alpha", "UpperAlpha": "upper-alpha", "LowerRoman": "lower-roman",
+                        "UpperRoman": "upper-roman"}
+
+
+def pandoc_number_styles(node) -> set[str]:
+    """The lettered and Roman number styles of the ordered lists in pandoc's JSON reading."""
+    found: set[str] = set()
+    if isinstance(node, dict):
+        if node.get("t") == "OrderedList":
+            found |= {PANDOC_NUMBER_STYLES.get(node["c"][0][1]["t"], "decimal")}
+        for value in node.values():
+            found |= pandoc_number_styles(value)
+    elif isinstance(node, list):
+        for value in node:
+            found |= pandoc_number_styles(value)
+    return found - {"decimal"}
+
+
+@pytest.mark.slow
+def test_lettered_and_roman_lists_keep_their_numbers_as_pandoc_reads_them():
+    """Lists Word numbers a, b, c / A, B, C / i, ii, iii / I, II, III (written by Word, LibreOffice from ODT and
+    RTF, and re-saved) come in with that number style wherever pandoc reads one: none comes out as 1, 2, 3."""
+    files = [*FILES, *files_in([str(CORPUS.parent.parent / "public" / "pydocx")])]
+    compared = 0
+    for path in files:
+        theirs = pandoc_number_styles(pandoc_document(path))
+        if not theirs:
+            continue
+        document = read_document(path, BuildOptions()).document
+        ours = {
+            block.number_style
+            for article in getattr(document, "articles", [document])
+            for block in walk_blocks(article.body)
+            if isinstance(block, ListBlock) and block.number_style
+        }
+        assert theirs <= ours, path.name
+        compared += 1
+    assert compared >= 8
 
 
 # ---------------------------------------------------------------- public Word files (tests/docx/public)

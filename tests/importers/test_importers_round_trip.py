@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from exporter.errors import Warnings
 from exporter.options import BuildOptions
 from exporter.readers import read_document
 from exporter.serialize import serialize, to_json
@@ -18,7 +19,7 @@ SOURCES = sorted(PAGES.glob("*.html")) + sorted(PAGES.glob("*.json")) + sorted(C
 def assert_round_trip(source: Path, folder: Path) -> None:
     direct = read_document(source, BuildOptions()).document
     markdown = folder / f"{source.stem}.md"
-    markdown.write_bytes(serialize(direct, markdown))
+    markdown.write_bytes(serialize(direct, markdown, Warnings(strict=True)))
     again = read_document(markdown, BuildOptions()).document
     assert to_json(again) == to_json(direct), source.name
 

@@ -85,7 +85,7 @@ class BodyReader:
         self._quote: BlockQuote | None = None
         self.captions = Captions(language, self.warnings, self.counts, own_document=own_document)
         self.figures = FigureMaker(self._inlines, self.warnings)
-        self.lists = ListBuilder(numbering, lambda para: Paragraph(children=self._inlines(para.atoms)))
+        self.lists = ListBuilder(numbering, lambda para: Paragraph(children=self._inlines(para.atoms)), self.counts)
         self.label_missing = labels(language, "Photo not included.")
         self.label_description = labels(language, "Description:")
         self.label_source_headings = labels(language, "Source", "Official source")

@@ -19,6 +19,7 @@ Word has no list element: each item is a paragraph with a numbering definition (
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -36,6 +37,7 @@ class _Frame:
     level: int
     ordered: bool
     start: int | None
+    number_style: str | None = None
     items: list[list[Block | _Frame]] = field(default_factory=list)
 
     def last_item(self) -> list[Block | _Frame]:
@@ -45,9 +47,12 @@ class _Frame:
 
 
 class ListBuilder:
-    def __init__(self, numbering: Numbering, paragraph: Callable[[Para], Paragraph]) -> None:
+    def __init__(
+        self, numbering: Numbering, paragraph: Callable[[Para], Paragraph], counts: Counter[str]
+    ) -> None:
         self.numbering = numbering
         self.paragraph = paragraph  # turns a scanned paragraph into the model's
+        self.counts = counts  # losses.MESSAGES' kinds
         self._stack: list[_Frame] = []
         self._counters: dict[tuple[str, int], int] = {}
         self._restarted: set[tuple[str, int]] = set()  # (numId, level) whose start override was applied
@@ -129,7 +134,10 @@ class ListBuilder:
 
     def _frame(self, num_id: str, level: int, number: int) -> _Frame:
         definition = self.numbering.level(num_id, level)
-        return _Frame(num_id, level, definition.ordered, number if definition.ordered else None)
+        if definition.other_format:
+            self.counts["number_format"] += 1
+        start = number if definition.ordered else None
+        return _Frame(num_id, level, definition.ordered, start, definition.number_style)
 
     def _count(self, num_id: str, level: int) -> int:
         """The number Word shows for this item; deeper levels start again after it."""
@@ -162,9 +170,13 @@ def _list_blocks(frame: _Frame) -> list[ListBlock]:
             items.append(blocks)
         elif frame.start is not None:  # a number shown with nothing after it
             if items:
-                lists.append(ListBlock(ordered=frame.ordered, start=start, items=items))
+                lists.append(_list_block(frame, start, items))
                 items = []
             start = frame.start + position + 1
     if items:
-        lists.append(ListBlock(ordered=frame.ordered, start=start, items=items))
+        lists.append(_list_block(frame, start, items))
     return lists
+
+
+def _list_block(frame: _Frame, start: int | None, items: list[list[Block]]) -> ListBlock:
+    return ListBlock(ordered=frame.ordered, start=start, number_style=frame.number_style, items=items)

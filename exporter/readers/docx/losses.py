@@ -32,6 +32,8 @@ MESSAGES = {
     "output numbers figures itself",
     "alt_chunk": "{n} imported document chunk(s) (altChunk) left out: open and save the file in Word first",
     "nested_table": "{n} nested table(s) kept as lines of text in their cell: the model's cells hold text",
+    "number_format": "{n} list(s) numbered in a format the article model has no style for (such as 01, 1st or "
+    "one) numbered 1, 2, 3",
     "list_in_cell": "{n} list item(s) in table cells kept as lines of text: the model's cells hold text",
     "picture_in_cell": "{n} picture(s) in table cells moved after their table: the model's cells hold text",
 }

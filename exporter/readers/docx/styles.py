@@ -3,6 +3,7 @@ style's name and outline level, and whether a list is numbered from the numberin
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 
 from lxml import etree
@@ -165,11 +166,23 @@ class Styles:
         return None
 
 
+# Word's number formats (w:numFmt) that the model's number styles carry; "decimal" is the model's default.
+NUMBER_STYLES = {
+    "decimal": None,
+    "lowerLetter": "lower-alpha",
+    "upperLetter": "upper-alpha",
+    "lowerRoman": "lower-roman",
+    "upperRoman": "upper-roman",
+}
+
+
 @dataclass(frozen=True)
 class ListLevel:
     ordered: bool
     start: int
     blank: bool = False  # no visible marker: the paragraph continues an item (pandoc's way), it is not one
+    number_style: str | None = None  # the model's, None for decimal
+    other_format: bool = False  # numbered in a format the model has no style for (01, 1st, one, 一): decimal
 
 
 class Numbering:
@@ -191,7 +204,14 @@ class Numbering:
                 start = int(start_text) if start_text.isdigit() else 1
                 marker = wval(lvl.find(w("lvlText")))
                 blank = number_format == "none" or (marker is not None and not marker.strip())
-                levels[int(index)] = ListLevel(number_format not in ("bullet", "none"), start, blank)
+                ordered = number_format not in ("bullet", "none")
+                levels[int(index)] = ListLevel(
+                    ordered,
+                    start,
+                    blank,
+                    NUMBER_STYLES.get(number_format),
+                    ordered and not blank and number_format not in NUMBER_STYLES,
+                )
             self._abstract[abstract.get(w("abstractNumId")) or ""] = levels
         for num in root.iter(w("num")):
             overrides: dict[int, int] = {}
@@ -216,5 +236,5 @@ class Numbering:
         abstract_id, overrides = self._nums.get(num_id, ("", {}))
         level = self._abstract.get(abstract_id, {}).get(ilvl, ListLevel(False, 1))
         if ilvl in overrides:
-            return ListLevel(level.ordered, overrides[ilvl], level.blank)
+            return dataclasses.replace(level, start=overrides[ilvl])
         return level

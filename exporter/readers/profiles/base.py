@@ -51,6 +51,8 @@ MAX_DEPTH = 120
 MAX_INLINE_NESTING = 12
 
 LINK_SCHEMES = frozenset({"http", "https", "mailto"})
+# An ordered list's `type` attribute (case counts: "a" is a b c, "A" is A B C) as the model's number style.
+HTML_LIST_TYPES = {"a": "lower-alpha", "A": "upper-alpha", "i": "lower-roman", "I": "upper-roman"}
 IMAGE_SCHEMES = frozenset({"http", "https"})
 
 BLOCK_TAGS = frozenset(
@@ -616,7 +618,8 @@ class Converter:
         start = None
         if ordered and (element.get("start") or "").strip().isdigit():
             start = int(element.get("start"))
-        return [ListBlock(ordered=ordered, start=start, items=items)]
+        number_style = HTML_LIST_TYPES.get((element.get("type") or "").strip()) if ordered else None
+        return [ListBlock(ordered=ordered, start=start, number_style=number_style, items=items)]
 
     def table(self, element: HtmlElement, depth: int) -> list[Block]:
         rows = [row for row in element.iter("tr") if _nearest(row, "table") is element]

@@ -99,12 +99,17 @@ def write(context: RenderContext) -> Rendered:
 @dataclass(frozen=True)
 class SharedList:
     num_id: int
-    kinds: list[bool]  # per Word level: numbered (True) or bulleted
+    kinds: list[str]  # per Word level: list_kind()
 
 
-def list_kinds(block: ListBlock) -> list[bool]:
-    """Numbered or bulleted at each depth of a nested list; the first list seen at a depth decides."""
-    kinds = [block.ordered]
+def list_kind(block: ListBlock) -> str:
+    """"bullet", or how the list is numbered (the model's number styles, "decimal" when it names none)."""
+    return (block.number_style or "decimal") if block.ordered else oxml.BULLET
+
+
+def list_kinds(block: ListBlock) -> list[str]:
+    """The kind of list at each depth of a nested list; the first list seen at a depth decides."""
+    kinds = [list_kind(block)]
     for item in block.items:
         for child in item:
             if isinstance(child, ListBlock):
@@ -353,7 +358,7 @@ class DocxBuilder:
         if not article.related:
             return
         self.linear.paragraph(self._("Related stories"), style="Heading 2")
-        num_id = self.numbering.new_list([False])
+        num_id = self.numbering.new_list([oxml.BULLET])
         for link in article.related:
             paragraph = self.linear.paragraph(style="List Paragraph")
             oxml.set_list_item(paragraph, num_id, 0)
@@ -404,15 +409,16 @@ class DocxBuilder:
 
     def _list(self, block: ListBlock, *, level: int, shared: SharedList | None = None) -> None:
         """Nested lists share their top-level list's numbering definition, one Word level per depth,
-        unless their kind or start number differs from what that definition has at their level."""
+        unless their kind (bullets or a number style) or start number differs from what that definition has at
+        their level."""
         fits = (
             shared is not None
             and level < len(shared.kinds)
-            and shared.kinds[level] == block.ordered
+            and shared.kinds[level] == list_kind(block)
             and block.start in (None, 1)
         )
         if not fits:
-            kinds = [block.ordered] * level + list_kinds(block)
+            kinds = [list_kind(block)] * level + list_kinds(block)
             shared = SharedList(self.numbering.new_list(kinds, start_level=level, start=block.start), kinds)
         assert shared is not None
         for item in block.items:

@@ -619,6 +619,15 @@ def set_table_alt_text(table: Table, caption: str, description: str) -> None:
 # ---------------------------------------------------------------- numbering
 
 BULLETS = ("•", "◦", "▪")
+BULLET = "bullet"
+# The model's number styles as Word's number formats (w:numFmt).
+NUMBER_FORMATS = {
+    "decimal": "decimal",
+    "lower-alpha": "lowerLetter",
+    "upper-alpha": "upperLetter",
+    "lower-roman": "lowerRoman",
+    "upper-roman": "upperRoman",
+}
 
 
 class ListNumbering:
@@ -636,8 +645,9 @@ class ListNumbering:
         # Every abstractNum goes before the first num (schema order): found once, not past all of them each time.
         self._first_num = numbering_element.find(qn("w:num"))
 
-    def new_list(self, kinds: Sequence[bool], *, start_level: int = 0, start: int | None = None) -> int:
-        """A list whose level N is numbered when `kinds[N]` is true, else bulleted (the last kind repeats).
+    def new_list(self, kinds: Sequence[str], *, start_level: int = 0, start: int | None = None) -> int:
+        """A list whose level N is bulleted when `kinds[N]` is BULLET, else numbered in that number style (a key of
+        NUMBER_FORMATS); the last kind repeats.
 
         One definition for a whole nested list, so Word, pandoc and LibreOffice's PDF tags (L > LI > L) see
         one list with levels, not a run of separate lists.
@@ -646,11 +656,11 @@ class ListNumbering:
         self._next_abstract += 1
         levels = []
         for level in range(9):
-            ordered = kinds[min(level, len(kinds) - 1)] if kinds else False
-            if ordered:
-                number_format, text = "decimal", f"%{level + 1}."
-            else:
+            kind = kinds[min(level, len(kinds) - 1)] if kinds else BULLET
+            if kind == BULLET:
                 number_format, text = "bullet", BULLETS[level % len(BULLETS)]
+            else:
+                number_format, text = NUMBER_FORMATS[kind], f"%{level + 1}."
             first = start if (start is not None and level == start_level) else 1
             indent = self.INDENT_STEP * (level + 1)
             levels.append(
