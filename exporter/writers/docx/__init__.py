@@ -103,7 +103,7 @@ class SharedList:
 
 
 def list_kind(block: ListBlock) -> str:
-    """"bullet", or how the list is numbered (the model's number styles, "decimal" when it names none)."""
+    """oxml.BULLET, or how the list is numbered (a model number style, "decimal" when it names none)."""
     return (block.number_style or "decimal") if block.ordered else oxml.BULLET
 
 
