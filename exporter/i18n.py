@@ -35,6 +35,13 @@ def translations(language: str) -> NullTranslations:
     return NullTranslations()
 
 
+def fixed_text_language(language: str) -> str:
+    """The language the fixed text of a document in `language` is written in: its own, or English (the message
+    ids) when it has no catalog."""
+    has_catalog = type(translations(language)) is not NullTranslations
+    return language if has_catalog or language.split("-")[0].lower() == "en" else "en"
+
+
 def gettext(language: str, message: str, **values: object) -> str:
     """For writers that build text outside templates (DOCX, PDF metadata)."""
     text = translations(language).gettext(message)

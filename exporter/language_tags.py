@@ -48,3 +48,23 @@ def is_valid_language_tag(tag: str) -> bool:
         return langcodes.Language.get(tag).is_valid()
     except (ValueError, LookupError):
         return False
+
+
+# Scripts written from right to left (ISO 15924), and the languages usually written in one of them (CLDR's likely
+# script) when a tag names no script.
+RIGHT_TO_LEFT_SCRIPTS = frozenset({"Adlm", "Arab", "Aran", "Hebr", "Mand", "Mend", "Nkoo", "Rohg", "Samr", "Syrc",
+                                   "Thaa", "Yezi"})
+RIGHT_TO_LEFT_LANGUAGES = frozenset({
+    "ar", "bal", "bgn", "bqi", "ckb", "dv", "fa", "glk", "he", "iw", "ji", "khw", "ks", "lrc", "mzn",
+    "nqo", "pnb", "prs", "ps", "sd", "sdh", "skr", "syr", "ug", "ur", "yi",
+})
+
+
+def text_direction(tag: str) -> str:
+    """"rtl" for a language tag whose text is written from right to left, else "ltr": by its script subtag when it
+    has one ("az-Arab", "ku-Arab" and "pa-Arab" are, "sd-Deva" is not), else by its language."""
+    subtags = tag.split("-")
+    for subtag in subtags[1:3]:  # the script follows the language, or an extended language subtag
+        if len(subtag) == 4 and subtag.isalpha():
+            return "rtl" if subtag.title() in RIGHT_TO_LEFT_SCRIPTS else "ltr"
+    return "rtl" if subtags[0].lower() in RIGHT_TO_LEFT_LANGUAGES else "ltr"

@@ -85,6 +85,7 @@ class ProvenanceView:
     retrieved: str | None
     rights: str | None
     anchor_prefix: str
+    rights_language: str | None = None  # "en" for the US-government-work statement, which is not translated
 
 
 def provenance_view(article: Article, anchor_prefix: str = "") -> ProvenanceView:
@@ -100,4 +101,5 @@ def provenance_view(article: Article, anchor_prefix: str = "") -> ProvenanceView
         retrieved=source.retrieved,
         rights=rights,
         anchor_prefix=anchor_prefix,
+        rights_language="en" if rights == US_GOVERNMENT_WORK else None,
     )

@@ -120,9 +120,11 @@ def _placeholder_alt(placeholder: etree._Element | None) -> str | None:
     paragraph = placeholder.find("p")
     if paragraph is None:
         return None
+    # After the bold "Photo not included.", the label (in a span of its own where it says its language) and ALT.
     strong = paragraph.find("strong")
-    tail = (strong.tail if strong is not None else paragraph.text) or ""
-    _, _, described = tail.partition(":")
+    text = "".join(paragraph.itertext())
+    label = "".join(strong.itertext()) if strong is not None else ""
+    _, _, described = text[len(label):].partition(":") if text.startswith(label) else ("", "", "")
     return normalize_space(described)
 
 

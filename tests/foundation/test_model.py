@@ -12,7 +12,14 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from pydantic import ValidationError
 
-from exporter.language_tags import TWO_LETTER_LANGUAGES, TWO_LETTER_REGIONS, is_valid_language_tag
+from exporter.language_tags import (
+    RIGHT_TO_LEFT_LANGUAGES,
+    RIGHT_TO_LEFT_SCRIPTS,
+    TWO_LETTER_LANGUAGES,
+    TWO_LETTER_REGIONS,
+    is_valid_language_tag,
+    text_direction,
+)
 from exporter.model import Article, Figure, is_virin, normalize_virin
 from tests.strategies import ARTICLES
 
@@ -91,6 +98,18 @@ def test_two_letter_lists_are_langcodes_answers_for_every_pair_of_letters() -> N
     # The whole check, as langcodes makes it, agrees on the pairs too.
     for tag in [*languages, *(f"{language}-US" for language in languages), *(f"en-{r}" for r in regions)]:
         assert is_valid_language_tag(tag) is judged_by_langcodes(tag) is True, tag
+
+
+def test_right_to_left_languages_are_those_cldr_writes_in_a_right_to_left_script() -> None:
+    """Every two-letter language and every listed one: right to left exactly when langcodes' likely script for it
+    (CLDR's) is one of the right-to-left scripts; a script subtag decides over the language."""
+    import langcodes
+
+    for language in sorted(TWO_LETTER_LANGUAGES | RIGHT_TO_LEFT_LANGUAGES):
+        script = langcodes.Language.get(language).maximize().script
+        assert (text_direction(language) == "rtl") is (script in RIGHT_TO_LEFT_SCRIPTS), (language, script)
+    assert [text_direction(tag) for tag in ("ar-EG", "he-IL", "az-Arab", "sd-Deva", "en-US", "zh-Hant-TW")] == [
+        "rtl", "rtl", "rtl", "ltr", "ltr", "ltr"]
 
 
 def test_a_two_letter_language_and_region_are_checked_without_loading_langcodes() -> None:

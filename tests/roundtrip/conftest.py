@@ -16,7 +16,7 @@ import pytest
 from exporter.errors import Warnings
 from exporter.model import Article
 from exporter.options import BuildOptions
-from exporter.pipeline import export, prepare
+from exporter.pipeline import InputResult, export, prepare
 from exporter.readers import ReadResult, read_document
 from tests.conftest import FIXED_EPOCH, SAMPLE_ARTICLES
 
@@ -43,17 +43,22 @@ def load_article(source: Path) -> Article:
 
 def build_formats(source: Path, out_dir: Path, formats: tuple[str, ...] = FORMATS) -> dict[str, Path]:
     """Each output by its extension, built with the suite's fixed SOURCE_DATE_EPOCH."""
+    return {Path(path).suffix[1:]: Path(path) for path in build(source, out_dir, formats).outputs}
+
+
+def build(source: Path, out_dir: Path, formats: tuple[str, ...] = FORMATS, *, check: bool = False) -> InputResult:
+    """The build's result (with `check`, also every validator's), with the suite's fixed SOURCE_DATE_EPOCH."""
     previous = os.environ.get("SOURCE_DATE_EPOCH")
     os.environ["SOURCE_DATE_EPOCH"] = FIXED_EPOCH
     try:
-        result = export(source, BuildOptions(formats=formats, out_dir=out_dir))
+        result = export(source, BuildOptions(formats=formats, out_dir=out_dir, check=check))
     finally:
         if previous is None:
             os.environ.pop("SOURCE_DATE_EPOCH", None)
         else:
             os.environ["SOURCE_DATE_EPOCH"] = previous
     assert not result.error, result.error
-    return {Path(path).suffix[1:]: Path(path) for path in result.outputs}
+    return result
 
 
 def build_docx(source: Path, out_dir: Path) -> Path:

@@ -20,6 +20,7 @@ exports announce.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 
@@ -33,7 +34,7 @@ from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.shared import Emu, Inches, Mm, Pt, Twips
 from docx.text.paragraph import Paragraph
 from docx.text.run import Run
-from exporter.i18n import gettext
+from exporter.i18n import fixed_text_language, gettext
 from exporter.identity import build_time, document_uuid
 from exporter.model import (
     Article,
@@ -280,7 +281,7 @@ class DocxBuilder:
         finally:
             self.language = document_language
         if article.language != document_language:
-            oxml.set_language_where_unset(self.linear.added_after(mark), article.language)
+            oxml.set_language_where_unset(self.linear.added_after(mark), article.language, document_language)
 
     def _add_article(self, article: Article) -> None:
         first = self.articles == 0
@@ -318,6 +319,7 @@ class DocxBuilder:
         from exporter.provenance import provenance_view
 
         view = provenance_view(article)
+        mark = self.linear.last_element()
         self.linear.paragraph(self._("Official source") if view.official else self._("Source"), style="Heading 2")
         if view.official:
             self.linear.paragraph(self._(OFFICIAL_NOTICE, host=view.host), style="Provenance")
@@ -336,10 +338,21 @@ class DocxBuilder:
         if view.url_recorded:
             paragraph.add_run(f" ({self._('as recorded in the saved page')})")
         if view.retrieved:
-            retrieved = long_date(view.retrieved, self.language)
-            self.linear.paragraph(f"{self._('Retrieved')}: {retrieved}", style="Provenance")
+            paragraph = self.linear.paragraph(f"{self._('Retrieved')}: ", style="Provenance")
+            date_run = paragraph.add_run(long_date(view.retrieved, self.language))
+            if fixed_text_language(self.language) != self.language:
+                # The date is written in the article's language, the label is not.
+                oxml.set_run_language(date_run, self.language, self.language)
         if view.rights:
             self.linear.paragraph(f"{self._('Rights')}: {view.rights}", style="Provenance")
+        self._mark_fixed_text(self.linear.added_after(mark))
+
+    def _mark_fixed_text(self, elements: Iterable[etree._Element]) -> None:
+        """Fixed text that stays English (the article's language has no catalog) says so, and reads left to right
+        in a right-to-left article."""
+        fixed = fixed_text_language(self.language)
+        if fixed != self.language:
+            oxml.set_language_where_unset(elements, fixed, self.language)
 
     def _page_header(self, article: Article) -> None:
         """A convenience copy in the page header (screen readers and LibreOffice's PDF tags skip headers)."""
@@ -352,7 +365,9 @@ class DocxBuilder:
             text = f"{self._('Source:')} {view.agency or view.host}"
         else:
             return
-        self.doc.sections[0].header.paragraphs[0].text = text
+        header = self.doc.sections[0].header.paragraphs[0]
+        header.text = text
+        self._mark_fixed_text([header._p])
 
     def _related(self, article: Article) -> None:
         if not article.related:
@@ -553,6 +568,7 @@ class DocxBuilder:
             oxml.set_table_alt_text(word_table, text, text)
         row_headers = bool(table.rows) and all(row.cells and row.cells[0].header for row in table.rows)
         oxml.set_table_look(word_table, header_row=bool(table.head), header_column=row_headers)
+        oxml.set_table_direction(word_table, self.language)
         widths = oxml.column_widths(word_table)
         starts = {(row_index, column): cell for row_index, column, cell in grid}
         # Vertical merges still open, by the column they start in: (columns spanned, rows still covered).
@@ -641,7 +657,7 @@ class DocxBuilder:
         if fmt.code:
             oxml.set_run_style(run, "VerbatimChar")
         if fmt.lang:
-            oxml.set_run_language(run, fmt.lang)
+            oxml.set_run_language(run, fmt.lang, self.language)
         if fmt.vert == "superscript":
             run.font.superscript = True
         elif fmt.vert == "subscript":

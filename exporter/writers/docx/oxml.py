@@ -27,6 +27,7 @@ from docx.oxml.ns import qn
 from docx.table import Table, _Cell
 from docx.text.paragraph import Paragraph
 from docx.text.run import Run
+from exporter.language_tags import text_direction
 from exporter.writers.base import zip_method
 from exporter.xmltext import escape, escape_attribute
 
@@ -179,49 +180,116 @@ def ensure_hyperlink_style(styles_element: etree._Element) -> None:
 
 def set_document_language(styles_element: etree._Element, settings_element: etree._Element, lang: str) -> None:
     """`w:lang` in the style defaults: what Word, LibreOffice and their PDF exports take as the language."""
-    defaults = styles_element.find(qn("w:docDefaults"))
-    if defaults is None:
-        defaults = OxmlElement("w:docDefaults")
-        styles_element.insert(0, defaults)
-    rpr_default = defaults.find(qn("w:rPrDefault"))
-    if rpr_default is None:
-        rpr_default = OxmlElement("w:rPrDefault")
-        defaults.insert(0, rpr_default)
-    rpr = rpr_default.find(qn("w:rPr"))
-    if rpr is None:
-        rpr = OxmlElement("w:rPr")
-        rpr_default.append(rpr)
-    language = rpr.find(qn("w:lang"))
-    if language is None:
-        language = OxmlElement("w:lang")
-        rpr.append(language)
+    defaults = _child(styles_element, "w:docDefaults", index=0)
+    rpr_default = _child(defaults, "w:rPrDefault", index=0)
+    rpr = _child(rpr_default, "w:rPr")
+    language = _child(rpr, "w:lang")
     language.set(qn("w:val"), lang)
     theme_language = settings_element.find(qn("w:themeFontLang"))
     if theme_language is not None:
         theme_language.set(qn("w:val"), lang)
+    if text_direction(lang) == "rtl":
+        # Word keeps a right-to-left language apart (w:bidi), and reads text right to left by w:rtl on its runs and
+        # w:bidi on its paragraphs: both become the defaults.
+        language.set(qn("w:bidi"), lang)
+        _set_run_direction(rpr, "rtl")
+        p_pr = _child(_child(defaults, "w:pPrDefault", index=1), "w:pPr")  # w:pPrDefault follows w:rPrDefault
+        _insert_in_order(p_pr, OxmlElement("w:bidi"), _AFTER_BIDI)
 
 
-def set_run_language(run: Run, lang: str) -> None:
+def _child(parent: etree._Element, tag: str, index: int | None = None) -> etree._Element:
+    """`parent`'s `tag` child, added (at `index`, else last) when it has none."""
+    child = parent.find(qn(tag))
+    if child is None:
+        child = OxmlElement(tag)
+        if index is None:
+            parent.append(child)
+        else:
+            parent.insert(index, child)
+    return child
+
+
+def set_run_language(run: Run, lang: str, document_lang: str) -> None:
+    """The run's language, and its direction where it differs from the document's (an Arabic quotation in an
+    English article, or English in an Arabic one)."""
     rpr = run._r.get_or_add_rPr()
-    language = rpr.find(qn("w:lang"))
-    if language is None:
-        language = OxmlElement("w:lang")
-        rpr.append(language)
+    language = _child(rpr, "w:lang")
     language.set(qn("w:val"), lang)
+    direction = text_direction(lang)
+    if direction == "rtl":
+        language.set(qn("w:bidi"), lang)
+    if direction != text_direction(document_lang):
+        _set_run_direction(rpr, direction)
 
 
-def set_language_where_unset(elements: Iterable[etree._Element], lang: str) -> None:
+def set_table_direction(table: Table, lang: str) -> None:
+    """A table of a right-to-left document puts its first column on the right (w:bidiVisual)."""
+    if text_direction(lang) == "rtl":
+        tbl_pr = table._tbl.tblPr
+        _insert_in_order(tbl_pr, OxmlElement("w:bidiVisual"), _AFTER_BIDI_VISUAL)
+
+
+# What follows w:rtl in w:rPr, w:bidi in w:pPr and w:bidiVisual in w:tblPr (the schema's order).
+_AFTER_RTL = ("w:cs", "w:em", "w:lang", "w:eastAsianLayout", "w:specVanish", "w:oMath")
+_AFTER_BIDI = ("w:adjustRightInd", "w:snapToGrid", "w:spacing", "w:ind", "w:contextualSpacing", "w:mirrorIndents",
+               "w:suppressOverlap", "w:jc", "w:textDirection", "w:textAlignment", "w:textboxTightWrap",
+               "w:outlineLvl", "w:divId", "w:cnfStyle", "w:rPr", "w:sectPr", "w:pPrChange")
+_AFTER_BIDI_VISUAL = ("w:tblW", "w:jc", "w:tblCellSpacing", "w:tblInd", "w:tblBorders", "w:shd", "w:tblLayout",
+                      "w:tblCellMar", "w:tblLook", "w:tblCaption", "w:tblDescription", "w:tblPrChange")
+
+
+def _set_run_direction(rpr: etree._Element, direction: str) -> None:
+    rtl = rpr.find(qn("w:rtl"))
+    if rtl is None:
+        rtl = OxmlElement("w:rtl")
+        _insert_in_order(rpr, rtl, _AFTER_RTL)
+    if direction == "rtl":
+        rtl.attrib.pop(qn("w:val"), None)
+    else:
+        rtl.set(qn("w:val"), "0")
+
+
+def _insert_in_order(parent: etree._Element, child: etree._Element, successors: Sequence[str]) -> None:
+    """`child` in `parent` before the first of the elements the schema puts after it (at the end if none is
+    there), unless one of its kind is there already."""
+    if parent.find(child.tag) is not None:
+        return
+    later = {qn(tag) for tag in successors}
+    following = next((element for element in parent if element.tag in later), None)
+    if following is not None:
+        following.addprevious(child)
+    else:
+        parent.append(child)
+
+
+def set_language_where_unset(elements: Iterable[etree._Element], lang: str, document_lang: str) -> None:
     """`w:lang` on every run (and paragraph mark) in `elements` that has none of its own: a packet article
-    in another language than the packet's. Runs of foreign-language spans keep the language they have."""
+    in another language than the packet's. Runs of foreign-language spans keep the language they have. Written in
+    the other direction than the packet, its paragraphs and runs say so too."""
+    direction = text_direction(lang)
+    turned = direction != text_direction(document_lang)
     for element in elements:
         for run in element.iter(qn("w:r")):
-            _set_lang_if_missing(run, "w:rPr", lang)
-        for p_pr in element.iter(qn("w:pPr")):
+            rpr = _set_lang_if_missing(run, "w:rPr", lang)
+            if turned and rpr.find(qn("w:rtl")) is None:
+                _set_run_direction(rpr, direction)
+        for paragraph in element.iter(qn("w:p")):
+            p_pr = paragraph.find(qn("w:pPr"))
+            if p_pr is None and not turned:
+                continue
+            if p_pr is None:
+                p_pr = OxmlElement("w:pPr")
+                paragraph.insert(0, p_pr)
             # The paragraph mark's run properties: what Word applies to text typed at the paragraph's end.
             _set_lang_if_missing(p_pr, "w:rPr", lang)
+            if turned:
+                bidi = OxmlElement("w:bidi")
+                if direction == "ltr":
+                    bidi.set(qn("w:val"), "0")
+                _insert_in_order(p_pr, bidi, _AFTER_BIDI)
 
 
-def _set_lang_if_missing(parent: etree._Element, rpr_tag: str, lang: str) -> None:
+def _set_lang_if_missing(parent: etree._Element, rpr_tag: str, lang: str) -> etree._Element:
     rpr = parent.find(qn(rpr_tag))
     if rpr is None:
         rpr = OxmlElement(rpr_tag)
@@ -238,6 +306,7 @@ def _set_lang_if_missing(parent: etree._Element, rpr_tag: str, lang: str) -> Non
         language = OxmlElement("w:lang")
         language.set(qn("w:val"), lang)
         rpr.append(language)
+    return rpr
 
 
 def run_language(paragraph: Paragraph) -> str | None:

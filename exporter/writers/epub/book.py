@@ -24,6 +24,7 @@ from lxml import etree
 
 from exporter.errors import ExitCode, ExportError
 from exporter.i18n import gettext
+from exporter.language_tags import text_direction
 from exporter.writers.epub.a11y import AccessibilityMetadata
 from exporter.writers.epub.content import STYLESHEET, ContentDocument, TocEntry
 
@@ -159,6 +160,10 @@ def assemble(
     book.set_identifier(metadata.identifier)
     book.set_title(metadata.title)
     book.set_language(language)
+    # A right-to-left book: the spine's page-progression-direction (pages turn right to left) and the nav's dir.
+    right_to_left = text_direction(language) == "rtl"
+    if right_to_left:
+        book.set_direction("rtl")
     for index, creator in enumerate(metadata.creators):
         book.add_author(creator, uid=f"creator-{index + 1}")
     optional_dc = {
@@ -217,7 +222,7 @@ def assemble(
     book.toc = toc
 
     book.add_item(epub.EpubNcx())
-    book.add_item(epub.EpubNav(file_name=NAV_FILE, title=nav_title))
+    book.add_item(epub.EpubNav(file_name=NAV_FILE, title=nav_title, direction="rtl" if right_to_left else None))
     book.spine = [*front, "nav", *chapters]
     book.guide = guide
 
