@@ -8,6 +8,7 @@ operators, not for geometry (a 600-page packet is read in seconds); shown string
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -313,7 +314,7 @@ class TaggedPdf:
     def content_text(self, key: ContentKey) -> str:
         if key not in self._texts:
             sequence = self.sequence(key)
-            self._texts[key] = self.decode(sequence.pieces) if sequence is not None else ""
+            self._texts[key] = reading_order(self.decode(sequence.pieces)) if sequence is not None else ""
         return self._texts[key]
 
     def decode(self, pieces: list) -> str:
@@ -496,6 +497,41 @@ def _array(value) -> list:
     if value is None:
         return []
     return list(value) if isinstance(value, pikepdf.Array) else [value]
+
+
+def reading_order(drawn: str) -> str:
+    """A marked-content sequence's text in reading order. Layout engines (WeasyPrint, browsers) draw a line of
+    right-to-left script in visual order, left to right, and text extractors (poppler's pdftotext, screen readers'
+    PDF engines) turn it back; so does this: a sequence with right-to-left letters is one line drawn right to
+    left, reversed, with each run of left-to-right text in it (a Latin name, a number) turned back again."""
+    if not any(unicodedata.bidirectional(character) in ("R", "AL") for character in drawn):
+        return drawn
+    read: list[str] = []
+    run: list[str] = []  # left-to-right text, with the spaces and punctuation inside it
+
+    def close_run() -> None:
+        end = len(run)
+        while end and not _is_left_to_right(run[end - 1]):
+            end -= 1
+        read.extend(reversed(run[:end]))
+        read.extend(run[end:])
+        run.clear()
+
+    for character in reversed(drawn):
+        if _is_left_to_right(character) or (run and character in _INSIDE_LEFT_TO_RIGHT):
+            run.append(character)
+        else:
+            close_run()
+            read.append(character)
+    close_run()
+    return "".join(read)
+
+
+_INSIDE_LEFT_TO_RIGHT = " .,:/-"
+
+
+def _is_left_to_right(character: str) -> bool:
+    return unicodedata.bidirectional(character) in ("L", "EN", "AN")
 
 
 def _text_value(value) -> str | None:

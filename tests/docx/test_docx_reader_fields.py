@@ -1,8 +1,8 @@
 """Word constructs on which pandoc's own reading is wrong or partial, so they stay out of the measured corpus
 (tests/docx/corpus, where pandoc's reading is the reference), or which its text measure cannot see: fields nested
 in another field's instruction, legacy form fields, a table of contents outside a content control, a footnote on
-the title, the language of right-to-left and East Asian runs. pandoc writes each draft from `drafts/` (raw
-WordprocessingML where Markdown has no word for it) when the tests run.
+the title, the language of right-to-left and East Asian runs and of a draft written right to left. pandoc writes
+each draft from `drafts/` (raw WordprocessingML where Markdown has no word for it) when the tests run.
 """
 
 from __future__ import annotations
@@ -62,10 +62,32 @@ def test_a_footnote_on_the_title_is_reported(drafts):
     assert any("1 footnote(s) on the title left out" in message for message in result.warnings)
 
 
+def spans(result: ReadResult) -> list[tuple[str, str]]:
+    return [(node.lang, plain_text(node.children)) for inlines in inline_lists(result.document.body)
+            for node in walk_inlines(inlines) if isinstance(node, Span)]
+
+
 def test_right_to_left_and_east_asian_runs_keep_their_language(drafts):
-    """Word sets a right-to-left run in its complex-script language (w:lang/@w:bidi) and East Asian text in its
-    East Asian one (@w:eastAsia), not in w:lang/@w:val."""
-    spans = [(node.lang, plain_text(node.children)) for inlines in inline_lists(drafts["scripts"].document.body)
-             for node in walk_inlines(inlines) if isinstance(node, Span)]
-    assert [(language, text[:4]) for language, text in spans] == [
-        ("he", "זוהי"), ("ar-SA", "كلما"), ("ja", "日本語の"), ("zh", "中文段落"), ("ko", "한국어 ")]
+    """Word sets a right-to-left run in its complex-script language (w:lang/@w:bidi; without one, the defaults',
+    here pandoc's ar-SA, for Arabic-script text) and East Asian text in its East Asian one (@w:eastAsia), not in
+    w:lang/@w:val. Latin text and Arabic-Indic digits marked right-to-left keep the paragraph's language."""
+    assert [(language, text[:4]) for language, text in spans(drafts["scripts"])] == [
+        ("ar-SA", "هذه "), ("he", "זוהי"), ("ar-SA", "كلما"), ("ar-SA", " حام"), ("ja", "日本語の"), ("zh", "中文段落"),
+        ("ko", "한국어 ")]
+
+
+def test_a_draft_written_right_to_left_is_in_its_right_to_left_language(drafts):
+    """pandoc (as Word) keeps English as the default language of an Arabic draft and marks its text right-to-left,
+    in the default complex-script language: most of the text is Arabic, so the article is; the English phrase in
+    it is the span."""
+    result = drafts["right-to-left"]
+    assert result.document.language == "ar"
+    assert spans(result) == [("en", "Operation Inherent Resolve")]
+
+
+def test_a_right_to_left_word_takes_the_default_complex_script_language_only_in_its_script(drafts):
+    """An English draft's Arabic and Hebrew words, marked right-to-left without a language: the defaults' ar-SA
+    names the Arabic one; Hebrew is no Arabic, so it keeps the paragraph's language."""
+    result = drafts["right-to-left-words"]
+    assert result.document.language == "en"
+    assert spans(result) == [("ar-SA", "سلام")]

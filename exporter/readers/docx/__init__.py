@@ -55,14 +55,13 @@ def read(path: Path, options: BuildOptions) -> ReadResult:
     numbering = Numbering(_optional_xml(package, related_parts.get("numbering")))
     stored = custom_properties(package)
     core = core_properties(package)
-    language = document_language(stored, core, styles.default_language)
-
     root = package.xml(main)
     body_element = root.find(w("body"))
     if body_element is None:
         raise ExportError("refused: not a Word document (the main part has no body)", file=path)
     scanner = Scanner(package, main, styles)
     items = scanner.body_items(body_element)
+    language = document_language(stored, core, styles.default_language, items)
     warnings: list[str] = describe(scanner.counts)
     figures: list[FigureSource] = []
     try:

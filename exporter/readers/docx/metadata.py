@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import json
 import re
+from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -88,12 +90,35 @@ def core_properties(package: Package) -> dict[str, str]:
     return found
 
 
-def document_language(stored: dict[str, str], core: dict[str, str], style_default: str | None) -> str:
-    for candidate in (stored.get(PREFIX + "language"), style_default, core.get("language")):
+def document_language(
+    stored: dict[str, str], core: dict[str, str], style_default: str | None, items: Sequence[object] = ()
+) -> str:
+    """The language the exporter stored, else the language most of the body's letters are in (a draft written in
+    Arabic keeps English as Word's default language and marks its text as right-to-left, complex script), else
+    the styles' default, else the core properties'."""
+    candidates = [stored.get(PREFIX + "language")]
+    if not candidates[0]:
+        candidates.append(_language_of_most_text(items, style_default))
+    for candidate in (*candidates, style_default, core.get("language")):
         language = minimal_language(candidate)
         if language:
             return language
     return "en"
+
+
+def _language_of_most_text(items: Sequence[object], default: str | None) -> str | None:
+    """The language of more than half of the letters of the body's paragraphs, when it is not `default`."""
+    marked: Counter[str | None] = Counter()
+    for item in items:
+        for atom in item.atoms if isinstance(item, Para) else ():
+            marked[atom.lang or default] += sum(character.isalpha() for character in atom.text)
+    letters: Counter[str | None] = Counter()
+    for tag, count in marked.items():  # "en-US" and "en" are one language
+        letters[minimal_language(tag)] += count
+    if not letters:
+        return None
+    language, count = letters.most_common(1)[0]
+    return language if language != minimal_language(default) and count * 2 > letters.total() else None
 
 
 def long_date(value: str, language: str) -> str:

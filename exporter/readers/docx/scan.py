@@ -14,11 +14,13 @@ from __future__ import annotations
 
 import itertools
 import re
+import unicodedata
 from collections import Counter
 from dataclasses import dataclass, replace
 
 from lxml import etree
 
+from exporter.language_tags import text_direction
 from exporter.readers.docx.drawings import Drawing, DrawingReader
 from exporter.readers.docx.items import Atom, Cell, LinkRef, Para, Row, TableInfo
 from exporter.readers.docx.omml import equation_pieces, is_equation
@@ -296,7 +298,7 @@ class Scanner:
         fonts = rpr.find(w("rFonts"))
         font = (wval(fonts, "ascii") or wval(fonts, "hAnsi") or "").lower()
         code = code or font in MONOSPACE_FONTS
-        lang = _run_language(run, rpr) or fmt.lang
+        lang = _run_language(run, rpr, self.styles) or fmt.lang
         hidden = is_on(rpr.find(w("vanish"))) or is_on(rpr.find(w("specVanish")))
         return replace(
             fmt,
@@ -531,17 +533,32 @@ _EAST_ASIAN = ((0x1100, 0x11FF), (0x2E80, 0x9FFF), (0xA960, 0xA97F), (0xAC00, 0x
                (0xFF00, 0xFFEF), (0x20000, 0x3FFFF))
 
 
-def _run_language(run: etree._Element, rpr: etree._Element) -> str | None:
+def _run_language(run: etree._Element, rpr: etree._Element, styles: Styles) -> str | None:
     """The language Word gives the run's text: a run marked right-to-left takes its complex-script language
-    (`w:bidi`), East Asian text its East Asian one (`w:eastAsia`), other text `w:val`; each falls back to
-    `w:val`."""
+    (`w:bidi`, else the document defaults' when its script is the run's: python-docx's and Word's templates say
+    ar-SA, which Hebrew is not), East Asian text its East Asian one (`w:eastAsia`), other text `w:val`; each falls
+    back to `w:val` (None: the paragraph's)."""
     language = rpr.find(w("lang"))
-    if language is None:
-        return None
-    if is_on(rpr.find(w("rtl"))) or is_on(rpr.find(w("cs"))):
-        return wval(language, "bidi") or wval(language)
     text = "".join(t.text or "" for t in run.iter(w("t")))
+    if is_on(rpr.find(w("rtl"))) or is_on(rpr.find(w("cs"))):
+        default = styles.default_bidi_language
+        fitting = default if default and _written_in_script_of(text, default) else None
+        return wval(language, "bidi") or fitting or wval(language)
     first = next((char for char in text if char.isalpha()), "")
-    if first and any(low <= ord(first) <= high for low, high in _EAST_ASIAN):
+    if language is not None and first and any(low <= ord(first) <= high for low, high in _EAST_ASIAN):
         return wval(language, "eastAsia") or wval(language)
     return wval(language)
+
+
+# The right-to-left languages not written in Arabic script, by the script's name in Unicode character names.
+_RIGHT_TO_LEFT_SCRIPTS = {"he": "HEBREW", "iw": "HEBREW", "yi": "HEBREW", "ji": "HEBREW", "syr": "SYRIAC",
+                          "dv": "THAANA", "nqo": "NKO"}
+
+
+def _written_in_script_of(text: str, language: str) -> bool:
+    """Whether the first right-to-left letter of `text` is in the script `language` (right to left) is written in."""
+    letter = next((char for char in text if unicodedata.bidirectional(char) in ("R", "AL")), None)
+    if letter is None or text_direction(language) != "rtl":
+        return False
+    script = _RIGHT_TO_LEFT_SCRIPTS.get(language.split("-")[0].lower(), "ARABIC")
+    return unicodedata.name(letter, "").startswith(script)

@@ -73,6 +73,8 @@ class Style:
 class Styles:
     by_id: dict[str, Style] = field(default_factory=dict)
     default_language: str | None = None
+    # The defaults' language of right-to-left (complex script) text (w:lang/@w:bidi).
+    default_bidi_language: str | None = None
 
     @classmethod
     def parse(cls, root: etree._Element | None) -> Styles:
@@ -81,6 +83,7 @@ class Styles:
             return styles
         defaults = root.find(f"{w('docDefaults')}/{w('rPrDefault')}/{w('rPr')}/{w('lang')}")
         styles.default_language = wval(defaults)
+        styles.default_bidi_language = wval(defaults, "bidi")
         for element in root.iter(w("style")):
             style_id = element.get(w("styleId")) or ""
             name = wval(element.find(w("name"))) or style_id
