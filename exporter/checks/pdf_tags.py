@@ -8,13 +8,15 @@ operators, not for geometry (a 600-page packet is read in seconds); shown string
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property
 
 import pikepdf
+
+from exporter.checks.bidi import has_right_to_left, reading_order
+from exporter.language_tags import text_direction
 
 # (page index, form XObject objgen or None for the page's own stream, MCID)
 ContentKey = tuple[int, tuple[int, int] | None, int]
@@ -139,7 +141,7 @@ class TaggedPdf:
         self.page_index = {page.obj.objgen: index for index, page in enumerate(self.pages)}
         self._marks: dict[int, PageMarks] = {}
         self._fonts: dict[tuple, object] = {}
-        self._texts: dict[ContentKey, str] = {}
+        self._texts: dict[tuple[ContentKey, str], str] = {}
         root = pdf.Root.get("/StructTreeRoot")
         self.struct_root = root if isinstance(root, pikepdf.Dictionary) else None
         self.tree_errors: list[str] = []
@@ -311,30 +313,52 @@ class TaggedPdf:
             return None
         return self.marks(page).sequences.get((form, mcid))
 
-    def content_text(self, key: ContentKey) -> str:
-        if key not in self._texts:
+    def content_text(self, key: ContentKey, direction: str | None = None) -> str:
+        """The sequence's text in reading order; right-to-left text, drawn in visual order, is read line by line in
+        `direction` ("ltr" or "rtl"; by default the document's language's)."""
+        direction = direction or self.direction
+        if (key, direction) not in self._texts:
             sequence = self.sequence(key)
-            self._texts[key] = reading_order(self.decode(sequence.pieces)) if sequence is not None else ""
-        return self._texts[key]
+            text = self.decode(sequence.pieces) if sequence is not None else ""
+            if has_right_to_left(text):
+                text = "".join(reading_order(self.glyphs(line), direction) for line in _lines(sequence))
+            self._texts[key, direction] = text
+        return self._texts[key, direction]
 
     def decode(self, pieces: list) -> str:
+        return "".join(self.glyphs(pieces, whole=True))
+
+    def glyphs(self, pieces: list, whole: bool = False) -> list[str]:
+        """The text of each glyph shown (of each string shown, when `whole`), a space for a gap between words."""
         from outloud.fonts import font_info
 
         parts = []
         for font, operand in pieces:
-            decoder = None
+            decoder, width = None, 1
             if isinstance(font, pikepdf.Dictionary):
                 key = font.objgen if font.objgen != (0, 0) else (id(font),)
                 if key not in self._fonts:
                     self._fonts[key] = font_info(font, key)
-                decoder = self._fonts[key].decode
+                decoder, width = self._fonts[key].decode, max(self._fonts[key].code_width, 1)
             for item in operand if isinstance(operand, pikepdf.Array) else [operand]:
                 if isinstance(item, pikepdf.String):
                     raw = bytes(item)
-                    parts.append(decoder(raw) if decoder else raw.decode("latin-1", "replace"))
+                    codes = [raw] if whole else [raw[start:start + width] for start in range(0, len(raw), width)]
+                    parts.extend(decoder(code) if decoder else code.decode("latin-1", "replace") for code in codes)
                 elif isinstance(item, int | Decimal) and item <= WORD_GAP:
                     parts.append(" ")
-        return "".join(parts)
+        return parts
+
+    @cached_property
+    def direction(self) -> str:
+        return text_direction(self.lang or "en")
+
+    def direction_of(self, element: Element) -> str:
+        """The direction of the element's language: its own /Lang, else its nearest ancestor's, else the document's."""
+        for tagged in (element, *element.ancestors()):
+            if tagged.lang:
+                return text_direction(tagged.lang)
+        return self.direction
 
     def text(self, element: Element) -> str:
         """The element's text in reading order. Where a piece starts on a new line a space is assumed (layout
@@ -342,8 +366,9 @@ class TaggedPdf:
         if element.actual_text is not None:
             return element.actual_text
         text, previous = "", None
+        direction = self.direction_of(element)
         for key in element.content_in_order(NOT_PART_OF_THE_TEXT):
-            piece = self.content_text(key)
+            piece = self.content_text(key, direction)
             sequence = self.sequence(key)
             if sequence is not None and sequence.baselines:
                 first = (key[0], sequence.baselines[0], sequence.font_size)
@@ -499,39 +524,16 @@ def _array(value) -> list:
     return list(value) if isinstance(value, pikepdf.Array) else [value]
 
 
-def reading_order(drawn: str) -> str:
-    """A marked-content sequence's text in reading order. Layout engines (WeasyPrint, browsers) draw a line of
-    right-to-left script in visual order, left to right, and text extractors (poppler's pdftotext, screen readers'
-    PDF engines) turn it back; so does this: a sequence with right-to-left letters is one line drawn right to
-    left, reversed, with each run of left-to-right text in it (a Latin name, a number) turned back again."""
-    if not any(unicodedata.bidirectional(character) in ("R", "AL") for character in drawn):
-        return drawn
-    read: list[str] = []
-    run: list[str] = []  # left-to-right text, with the spaces and punctuation inside it
-
-    def close_run() -> None:
-        end = len(run)
-        while end and not _is_left_to_right(run[end - 1]):
-            end -= 1
-        read.extend(reversed(run[:end]))
-        read.extend(run[end:])
-        run.clear()
-
-    for character in reversed(drawn):
-        if _is_left_to_right(character) or (run and character in _INSIDE_LEFT_TO_RIGHT):
-            run.append(character)
-        else:
-            close_run()
-            read.append(character)
-    close_run()
-    return "".join(read)
-
-
-_INSIDE_LEFT_TO_RIGHT = " .,:/-"
-
-
-def _is_left_to_right(character: str) -> bool:
-    return unicodedata.bidirectional(character) in ("L", "EN", "AN")
+def _lines(sequence: Sequence) -> list[list]:
+    """A sequence's pieces, line by line (a new baseline starts a line)."""
+    lines: list[list] = []
+    previous = None
+    for piece, baseline in zip(sequence.pieces, sequence.baselines, strict=True):
+        if not lines or abs(baseline - previous) > 0.5 * max(sequence.font_size, 1.0):
+            lines.append([])
+        lines[-1].append(piece)
+        previous = baseline
+    return lines
 
 
 def _text_value(value) -> str | None:

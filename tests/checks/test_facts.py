@@ -12,7 +12,6 @@ import pytest
 from exporter.checks import docx_format, epub_format, html_format, pdf_format
 from exporter.checks.consistency import consistency_results
 from exporter.checks.facts import facts_of_model
-from exporter.checks.pdf_tags import reading_order
 from exporter.options import BuildOptions
 from exporter.readers import read_document
 from tests.checks.conftest import build
@@ -93,17 +92,3 @@ def test_a_pdf_of_one_article_without_a_provenance_block_falls_back_to_its_metad
     [facts] = pdf_format.facts(path)
     assert facts.source_url == SOURCE_URL
 
-
-@pytest.mark.parametrize(
-    ("drawn", "read"),
-    [
-        ("هريظنب يقتلي عافدلا ريزو", "وزير الدفاع يلتقي بنظيره"),  # a line drawn right to left, reversed whole
-        (".)NATO( 2024 ماع يف", "في عام 2024 (NATO)."),  # a Latin word and a number inside keep their order
-        (" انه رهظي English text نأ", "أن English text يظهر هنا "),
-        ("םולש", "שלום"),
-        ("Eileen Collins (1956)", "Eileen Collins (1956)"),  # left-to-right text is left alone
-    ],
-)
-def test_right_to_left_text_is_read_back_in_reading_order(drawn, read):
-    """WeasyPrint draws right-to-left lines in visual order, as browsers do; the checks read them as extractors do."""
-    assert reading_order(drawn) == read

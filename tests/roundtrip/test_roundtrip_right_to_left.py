@@ -2,9 +2,11 @@
 the other direction inside it keeps its own, and fixed text the article's language has no catalog for says it is
 English.
 
-An Arabic article (with an English phrase, a list and a table, from an official source) and an English packet
-holding it are built to all four formats with every validator (`--check`); each output is then read as its
-reader reads it. An English article comes out as before: no dir attribute anywhere.
+An Arabic article (with an English phrase, a list, a table and a photo with its VIRIN, from an official source), an
+English packet holding it and an Arabic packet holding it and an English article with an Arabic word are built to
+all four formats with every validator (`--check`: the consistency check reads the PDF's text back from visual into
+reading order); each output is then read as its reader reads it. An English article comes out as before: no dir
+attribute anywhere.
 """
 
 from __future__ import annotations
@@ -44,9 +46,27 @@ ARTICLE = {
                                            text(" مستمرة.")]},
         {"type": "list", "ordered": True, "items": [[{"type": "paragraph", "children": [text("البند الأول")]}],
                                                     [{"type": "paragraph", "children": [text("البند الثاني")]}]]},
+        {"type": "figure", "image": "images/nasa-eileen-collins.png", "alt": "صورة رسمية لرائدة الفضاء",
+         # Long enough to wrap, with lam-alef ligatures (a glyph for two letters): read back line by line, whole.
+         "caption": [text("ناقش الوزيران التعاون الأمني بين البلدين خلال السنوات القادمة في مجالات التدريب "
+                          "والاستخبارات والعمليات المشتركة، وأكدا الالتزام بالأمن الإقليمي.")],
+         "credit": "ناسا", "virin": "250101-N-AB123-1001"},
         {"type": "table", "caption": [text("الأرقام")],
          "head": [{"cells": [{"children": [text("السنة")]}, {"children": [text("العدد")]}]}],
          "rows": [{"cells": [{"children": [text("2024")]}, {"children": [text("12")]}]}]},
+    ],
+}
+
+
+# An English article with an Arabic word in its title and caption: left-to-right lines with right-to-left words.
+ENGLISH_WITH_ARABIC = {
+    "title": "The minister says سلام to his counterpart",
+    "language": "en",
+    "source": {"url": "https://www.defense.gov/News/News-Stories/Article/Article/1/", "agency": "DoD News"},
+    "body": [
+        {"type": "paragraph", "children": [text("The greeting opened the meeting.")]},
+        {"type": "figure", "image": "images/nasa-hubble-extreme-deep-field.jpg", "alt": "Galaxies in deep space",
+         "caption": [text("The word سلام means peace.")], "credit": "NASA", "virin": "250101-N-AB123-1002"},
     ],
 }
 
@@ -66,12 +86,18 @@ def built(tmp_path_factory) -> dict[str, dict[str, Path]]:
     folder = tmp_path_factory.mktemp("right-to-left")
     article = folder / "arabic.json"
     article.write_text(json.dumps(ARTICLE, ensure_ascii=False), encoding="utf-8")
+    (folder / "english.json").write_text(json.dumps(ENGLISH_WITH_ARABIC, ensure_ascii=False), encoding="utf-8")
     shutil.copy(SAMPLES / "eileen-collins.md", folder)
     shutil.copytree(SAMPLES / "images", folder / "images")
     packet = folder / "packet.yaml"
     packet.write_text("title: Mixed packet\nlanguage: en\ndate: '2025-09-01'\narticles:\n  - eileen-collins.md\n"
                       "  - arabic.json\n", encoding="utf-8")
-    return {"article": build_checked(article, folder / "out"), "packet": build_checked(packet, folder / "out")}
+    # A packet in a language without a message catalog: its cover and contents label their English fixed text.
+    arabic_packet = folder / "arabic-packet.yaml"
+    arabic_packet.write_text("title: حزمة صحفية\nlanguage: ar\ndate: '2025-09-01'\narticles:\n  - english.json\n"
+                             "  - arabic.json\n", encoding="utf-8")
+    return {"article": build_checked(article, folder / "out"), "packet": build_checked(packet, folder / "out"),
+            "arabic packet": build_checked(arabic_packet, folder / "out")}
 
 
 def html_tree(path: Path) -> etree._Element:
@@ -91,6 +117,9 @@ def test_html_reads_right_to_left_and_english_inside_it_left_to_right(built):
     assert provenance.find(".//a").get("dir") == "ltr"
     rights = provenance.findall(".//dd")[-1]
     assert rights.text.startswith("A work of the United States Government") and rights.get("lang") == "en"
+    # A VIRIN too: in a right-to-left line its date would move to its end.
+    [virin] = page.findall(".//*[@class='virin']/span[@dir='ltr'][last()]")
+    assert virin.text == "250101-N-AB123-1001"
 
 
 def test_an_english_article_has_no_direction_and_no_relabelled_text(tmp_path):
@@ -148,3 +177,19 @@ def test_an_arabic_article_in_an_english_packet_turns_alone(built):
     arabic = next(p for p in document.iter(f"{W}p") if "".join(p.itertext()) == "الخلفية")
     english = next(p for p in document.iter(f"{W}p") if "".join(p.itertext()).startswith("Eileen Collins"))
     assert arabic.find(f"{W}pPr/{W}bidi") is not None and english.find(f"{W}pPr/{W}bidi") is None
+
+
+def test_an_arabic_packet_holds_an_english_article_left_to_right(built):
+    page = html_tree(built["arabic packet"]["html"])
+    assert (page.get("lang"), page.get("dir")) == ("ar", "rtl")
+    articles = page.findall(".//article")
+    assert [(a.get("lang"), a.get("dir")) for a in articles] == [("en", "ltr"), (None, None)]
+    contents = page.findall(".//nav[@class='packet-toc']//a")
+    assert [(a.get("lang"), a.get("dir")) for a in contents] == [("en", "ltr"), (None, None)]
+    with zipfile.ZipFile(built["arabic packet"]["epub"]) as book:
+        navigation = etree.fromstring(book.read("EPUB/nav.xhtml"))
+    xhtml = "{http://www.w3.org/1999/xhtml}"
+    heading = navigation.find(f".//{xhtml}h1")  # fixed text: Arabic has no catalog
+    assert (heading.text, heading.get("lang"), heading.get("dir")) == ("Contents", "en", "ltr")
+    english = next(a for a in navigation.iter(f"{xhtml}a") if a.text == ENGLISH_WITH_ARABIC["title"])
+    assert (english.get("lang"), english.get("dir")) == ("en", "ltr")

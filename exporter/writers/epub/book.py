@@ -23,7 +23,7 @@ from ebooklib import epub
 from lxml import etree
 
 from exporter.errors import ExitCode, ExportError
-from exporter.i18n import gettext
+from exporter.i18n import fixed_text_language, gettext
 from exporter.language_tags import text_direction
 from exporter.writers.epub.a11y import AccessibilityMetadata
 from exporter.writers.epub.content import STYLESHEET, ContentDocument, TocEntry
@@ -86,6 +86,7 @@ class AccessibleEpubWriter(epub.EpubWriter):
     def _get_nav(self, item: epub.EpubNav) -> bytes:
         document = etree.fromstring(super()._get_nav(item))
         navs = document.findall(f".//{{{XHTML_NS}}}nav")
+        fixed_language = fixed_text_language(self.language)
         for nav in navs:
             kind = nav.get(EPUB_TYPE)
             heading = nav.find(f"{{{XHTML_NS}}}h2")
@@ -103,17 +104,29 @@ class AccessibleEpubWriter(epub.EpubWriter):
                 nav.set("hidden", "hidden")
                 if heading is not None:
                     heading.set("id", "landmarks-heading")
-        for link in document.iter(f"{{{XHTML_NS}}}a"):
-            language = self.document_languages.get((link.get("href") or "").partition("#")[0])
-            if language and language != self.language:
-                link.set("lang", language)
-                link.set(XML_LANG, language)
+            if heading is not None:
+                self._mark_language(heading, fixed_language)
+            for link in nav.iter(f"{{{XHTML_NS}}}a"):
+                if kind == "landmarks":  # fixed text ("Cover", "Start of content")
+                    self._mark_language(link, fixed_language)
+                else:  # a title, in the language of the document it leads to
+                    self._mark_language(link, self.document_languages.get((link.get("href") or "").partition("#")[0]))
         head = document.find(f"{{{XHTML_NS}}}head")
         if head is not None and head.find(f"{{{XHTML_NS}}}meta") is None:
             meta = etree.Element(f"{{{XHTML_NS}}}meta", charset="utf-8")
             head.insert(0, meta)
         tree = document.getroottree()
         return etree.tostring(tree, encoding="utf-8", xml_declaration=True, pretty_print=True)
+
+
+    def _mark_language(self, element: etree._Element, language: str | None) -> None:
+        """lang (and dir, where it runs the other way) on text in another language than the book's."""
+        if not language or language == self.language:
+            return
+        element.set("lang", language)
+        element.set(XML_LANG, language)
+        if text_direction(language) != text_direction(self.language):
+            element.set("dir", text_direction(language))
 
 
 def check_engine() -> None:
