@@ -160,8 +160,15 @@ def test_docx_paragraphs_and_runs_are_right_to_left_and_read_back(built):
     assert notice.find(f"{W}pPr/{W}bidi").get(f"{W}val") == "0"
     assert {lang.get(f"{W}val") for lang in notice.iter(f"{W}lang")} == {"en"}
     assert document.find(f".//{W}tblPr/{W}bidiVisual") is not None
+    # A caption's labels are English fixed text; the VIRIN reads left to right.
+    label = next(run for run in document.iter(f"{W}r") if run.findtext(f"{W}t") == "Credit:")
+    assert label.find(f"{W}rPr/{W}lang").get(f"{W}val") == "en"
+    virin = next(run for run in document.iter(f"{W}r") if run.findtext(f"{W}t") == " 250101-N-AB123-1001")
+    assert virin.find(f"{W}rPr/{W}rtl").get(f"{W}val") == "0"
     back = read_document(built["article"]["docx"], BuildOptions()).document
     assert back.language == "ar" and back.title == ARTICLE["title"]
+    [figure] = [block for block in back.body if block.type == "figure"]
+    assert (figure.alt, figure.credit, figure.virin) == ("صورة رسمية لرائدة الفضاء", "ناسا", "250101-N-AB123-1001")
     spans = [node.lang for block in back.body for node in walk_inlines(getattr(block, "children", []))
              if isinstance(node, Span)]
     assert spans == ["en"]

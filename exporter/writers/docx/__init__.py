@@ -498,9 +498,10 @@ class DocxBuilder:
         credit: str | None,
         virin: str | None,
         rights: str | None,
-        extra: list[str] | None = None,
+        extra: list[tuple[str, str]] | None = None,
     ) -> None:
-        """Title, caption, credit and VIRIN, one per line, so each can be edited on its own."""
+        """Title, caption, credit and VIRIN, one per line, so each can be edited on its own. A label is fixed text
+        (English where the article's language has no catalog); a VIRIN reads left to right in any article."""
         lines_started = False
 
         def new_line() -> None:
@@ -509,25 +510,32 @@ class DocxBuilder:
                 caption.add_run().add_break()
             lines_started = True
 
+        def labelled(label: str, value: str) -> Run:
+            self._mark_fixed_text([caption.add_run(label)._r])
+            return caption.add_run(f" {value}")
+
         if title:
             new_line()
             caption.add_run(title).bold = True
         if text:
             new_line()
             self._inlines(caption, text)
-        facts = []
-        if credit:
-            facts.append(f"{self._('Credit:')} {credit}")
-        if virin:
-            facts.append(f"{self._('VIRIN:')} {virin}")
-        facts.extend(extra or [])
+        # (label, value, whether it reads left to right in any article)
+        facts = [(self._("Credit:"), credit, False), (self._("VIRIN:"), virin, True),
+                 *((label, value, False) for label, value in extra or [])]
+        facts = [fact for fact in facts if fact[1]]
         if facts:
             new_line()
-            caption.add_run(" · ".join(facts))
+        for index, (label, value, left_to_right) in enumerate(facts):
+            if index:
+                caption.add_run(" · ")
+            shown = labelled(label, value)
+            if left_to_right:
+                oxml.set_run_direction(shown, "ltr", self.language)
         if rights:
             new_line()
             # Labelled, so a reader (the DOCX reader, an editor) can tell it from a caption's last line.
-            caption.add_run(f"{self._('Rights')}: {rights}")
+            labelled(f"{self._('Rights')}:", rights)
 
     def _media(self, media: Media) -> None:
         """Video and audio are described and linked, not embedded; a poster is a figure of its own."""
@@ -536,7 +544,7 @@ class DocxBuilder:
         if media.duration:
             from exporter.i18n import iso_duration
 
-            extra.append(f"{self._('Duration:')} {iso_duration(media.duration)}")
+            extra.append((self._("Duration:"), iso_duration(media.duration)))
         shown = self._picture_or_placeholder(media.poster) if media.poster is not None else None
         if shown is not None:
             oxml.set_keep_with_next(shown)

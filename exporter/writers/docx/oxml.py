@@ -222,6 +222,12 @@ def set_run_language(run: Run, lang: str, document_lang: str) -> None:
         _set_run_direction(rpr, direction)
 
 
+def set_run_direction(run: Run, direction: str, document_lang: str) -> None:
+    """The run's direction where it differs from the document's (a VIRIN or an address in an Arabic article)."""
+    if direction != text_direction(document_lang):
+        _set_run_direction(run._r.get_or_add_rPr(), direction)
+
+
 def set_table_direction(table: Table, lang: str) -> None:
     """A table of a right-to-left document puts its first column on the right (w:bidiVisual)."""
     if text_direction(lang) == "rtl":
