@@ -495,8 +495,6 @@ def _add_footnote_styles(styles_element: etree._Element) -> None:
 
 def _add_footnote_settings(settings: etree._Element) -> None:
     """`w:footnotePr` naming the separators, where Word writes it (before `w:endnotePr`, `w:compat` ...)."""
-    if settings.find(qn("w:footnotePr")) is not None:
-        return
     footnote_pr = parse_xml(
         f'<w:footnotePr xmlns:w="{W_NS}"><w:footnote w:id="-1"/><w:footnote w:id="0"/></w:footnotePr>'
     )
@@ -505,12 +503,7 @@ def _add_footnote_settings(settings: etree._Element) -> None:
                   "w:doNotAutoCompressPictures", "w:forceUpgrade", "w:captions", "w:readModeInkLockDown",
                   "w:smartTagType", "sl:schemaLibrary", "w:shapeDefaults", "w:doNotEmbedSmartTags",
                   "w:decimalSymbol", "w:listSeparator")
-    tags = {qn(name) for name in successors}
-    following = next((child for child in settings if child.tag in tags), None)
-    if following is not None:
-        following.addprevious(footnote_pr)
-    else:
-        settings.append(footnote_pr)
+    _insert_in_order(settings, footnote_pr, successors)
 
 
 def set_keep_with_next(paragraph: Paragraph) -> None:
