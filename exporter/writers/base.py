@@ -36,10 +36,10 @@ def zip_method(name: str) -> tuple[int, int | None]:
     """How a container entry is written: (compression, level); stored when its data is compressed already."""
     import zipfile
 
-    suffix = name.lower()
-    if suffix.endswith(COMPRESSED_SUFFIXES):
+    lowered = name.lower()
+    if lowered.endswith(COMPRESSED_SUFFIXES):
         return zipfile.ZIP_STORED, None
-    return zipfile.ZIP_DEFLATED, FAST_DEFLATE_LEVEL if suffix.endswith(PICTURE_SUFFIXES) else DEFLATE_LEVEL
+    return zipfile.ZIP_DEFLATED, FAST_DEFLATE_LEVEL if lowered.endswith(PICTURE_SUFFIXES) else DEFLATE_LEVEL
 
 
 @dataclass

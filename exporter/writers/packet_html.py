@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from markupsafe import Markup
+
 from exporter.model import Article, Packet
 from exporter.provenance import ProvenanceView, provenance_view
 from exporter.writers.base import RenderContext, Rendered
@@ -15,6 +17,7 @@ from exporter.writers.templating import Numbering, font_faces, render_template
 class PacketEntry:
     article: Article
     view: ProvenanceView
+    content: Markup  # the article's header, provenance, body and notes
 
 
 def write_packet(context: RenderContext) -> Rendered:
@@ -25,10 +28,25 @@ def write_packet(context: RenderContext) -> Rendered:
     links = ImageLinks(context, folder, embed=embed, max_edge=MAX_IMAGE_EDGE)
     prefixes = [f"article-{index + 1}-" for index in range(len(packet.articles))]
     numbering = Numbering(packet.articles, prefixes)
-    entries = [
-        PacketEntry(article, provenance_view(article, prefix))
-        for article, prefix in zip(packet.articles, prefixes, strict=True)
-    ]
+    body_arguments = {
+        "xhtml": False,
+        "target": "html",
+        "heading_offset": 1,
+        "image_src": links.src,
+        "image_size": links.size,
+        "image_ratio": links.ratio,
+        "anchor": numbering.anchor,
+        "figure_number": numbering.figure_number,
+        "table_number": numbering.table_number,
+        "figure_id": numbering.figure_id,
+        "footnote": numbering.footnote,
+    }
+    entries = []
+    for article, prefix in zip(packet.articles, prefixes, strict=True):
+        view = provenance_view(article, prefix)
+        content = render_template("packet-article.html.j2", article.language, article=article, view=view,
+                                  **body_arguments)
+        entries.append(PacketEntry(article, view, Markup(content)))
     faces = [] if embed else font_faces(lambda name: asset_url(folder, "fonts", name))
     css = render_template("css/article.css.j2", packet.language, font_faces=faces)
     html = render_template(
@@ -39,16 +57,6 @@ def write_packet(context: RenderContext) -> Rendered:
         css=css,
         logo_src=links.src(packet.logo) if packet.logo else None,
         xhtml=False,
-        target="html",
-        heading_offset=1,
-        image_src=links.src,
-        image_size=links.size,
-        image_ratio=links.ratio,
-        anchor=numbering.anchor,
-        figure_number=numbering.figure_number,
-        table_number=numbering.table_number,
-        figure_id=numbering.figure_id,
-        footnote=numbering.footnote,
     )
     assets = dict(links.assets)
     if not embed:

@@ -60,9 +60,6 @@ def environment(language: str) -> Environment:
     env.globals["text_direction"] = text_direction
     env.globals["document_language"] = language
     env.globals["fixed_language"] = fixed_text_language(language)
-    # Markup is HTML unless the EPUB says XHTML: a page that only labels its fixed text (a packet's cover and
-    # contents) renders blocks.j2's language attributes too.
-    env.globals["xhtml"] = False
     env.filters["safe_href"] = safe_href
     env.filters["plain_text"] = plain_text
     env.filters["long_date"] = lambda value: long_date(value, language)

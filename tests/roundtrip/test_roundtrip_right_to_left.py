@@ -37,7 +37,7 @@ ARTICLE = {
     "title": "وزير الدفاع يلتقي بنظيره",
     "language": "ar",
     "source": {"url": "https://www.centcom.mil/MEDIA/NEWS-ARTICLES/News-Article-View/Article/1/",
-               "agency": "U.S. Central Command"},
+               "agency": "U.S. Central Command", "retrieved": "2025-09-01"},
     "body": [
         {"type": "paragraph", "children": [text("التقى وزير الدفاع اليوم بنظيره في واشنطن، وناقشا التعاون (NATO).")]},
         {"type": "heading", "level": 2, "children": [text("الخلفية")]},
@@ -160,6 +160,10 @@ def test_docx_paragraphs_and_runs_are_right_to_left_and_read_back(built):
     assert notice.find(f"{W}pPr/{W}bidi").get(f"{W}val") == "0"
     assert {lang.get(f"{W}val") for lang in notice.iter(f"{W}lang")} == {"en"}
     assert document.find(f".//{W}tblPr/{W}bidiVisual") is not None
+    # The retrieval date is Arabic (its label is not) and reads right to left.
+    retrieved = next(p for p in document.iter(f"{W}p") if "".join(p.itertext()).startswith("Retrieved: "))
+    date = retrieved.findall(f"{W}r")[-1]
+    assert date.find(f"{W}rPr/{W}lang").get(f"{W}val") == "ar" and date.find(f"{W}rPr/{W}rtl") is None
     # A caption's labels are English fixed text; the VIRIN reads left to right.
     label = next(run for run in document.iter(f"{W}r") if run.findtext(f"{W}t") == "Credit:")
     assert label.find(f"{W}rPr/{W}lang").get(f"{W}val") == "en"
@@ -179,6 +183,12 @@ def test_an_arabic_article_in_an_english_packet_turns_alone(built):
     assert page.get("dir") is None
     articles = page.findall(".//article")
     assert [(a.get("lang"), a.get("dir")) for a in articles] == [(None, None), ("ar", "rtl")]
+    # Inside the Arabic article, directions and fixed text are measured against it, as in the article alone.
+    arabic = articles[1]
+    [span] = [element for element in arabic.iter("span") if element.text == "Operation Inherent Resolve"]
+    assert (span.get("lang"), span.get("dir")) == ("en", "ltr")
+    assert arabic.find(".//*[@class='virin']/span[@dir='ltr'][last()]").text == "250101-N-AB123-1001"
+    assert {label.get("lang") for label in arabic.iterfind(".//*[@class='label']")} == {"en"}
     with zipfile.ZipFile(built["packet"]["docx"]) as package:
         document = etree.fromstring(package.read("word/document.xml"))
     arabic = next(p for p in document.iter(f"{W}p") if "".join(p.itertext()) == "الخلفية")

@@ -304,13 +304,16 @@ class DocxBuilder:
     def _dateline(self, article: Article) -> None:
         from exporter.i18n import long_date
 
-        parts = []
-        if article.published:
-            parts.append(f"{self._('Published')} {long_date(article.published, self.language)}")
-        if article.updated:
-            parts.append(f"{self._('Updated')} {long_date(article.updated, self.language)}")
-        if parts:
-            self.linear.paragraph(" · ".join(parts), style="Dateline")
+        parts = [(self._("Published"), article.published), (self._("Updated"), article.updated)]
+        parts = [(label, day) for label, day in parts if day]
+        if not parts:
+            return
+        paragraph = self.linear.paragraph(style="Dateline")
+        for index, (label, day) in enumerate(parts):
+            if index:
+                paragraph.add_run(" · ")
+            self._fixed_run(paragraph, label)
+            paragraph.add_run(f" {long_date(day, self.language)}")
 
     def _provenance(self, article: Article) -> None:
         """The notice in the body, where screen readers and LibreOffice's PDF export find it; the same facts
@@ -324,7 +327,9 @@ class DocxBuilder:
         if view.official:
             self.linear.paragraph(self._(OFFICIAL_NOTICE, host=view.host), style="Provenance")
         if view.agency:
-            self.linear.paragraph(f"{self._('Published by')}: {view.agency}", style="Provenance")
+            paragraph = self.linear.paragraph(style="Provenance")
+            self._fixed_run(paragraph, f"{self._('Published by')}: ")
+            self._own_run(paragraph, view.agency)
         paragraph = self.linear.paragraph(f"{self._('Source')}: ", style="Provenance")
         href = safe_href(view.url)
         if view.url and href and view.host:
@@ -339,13 +344,28 @@ class DocxBuilder:
             paragraph.add_run(f" ({self._('as recorded in the saved page')})")
         if view.retrieved:
             paragraph = self.linear.paragraph(f"{self._('Retrieved')}: ", style="Provenance")
-            date_run = paragraph.add_run(long_date(view.retrieved, self.language))
-            if fixed_text_language(self.language) != self.language:
-                # The date is written in the article's language, the label is not.
-                oxml.set_run_language(date_run, self.language, self.language)
+            self._own_run(paragraph, long_date(view.retrieved, self.language))
         if view.rights:
-            self.linear.paragraph(f"{self._('Rights')}: {view.rights}", style="Provenance")
+            paragraph = self.linear.paragraph(style="Provenance")
+            self._fixed_run(paragraph, f"{self._('Rights')}: ")
+            rights = self._own_run(paragraph, view.rights)
+            if view.rights_language and view.rights_language != self.language:
+                oxml.set_run_language(rights, view.rights_language, self.language)
         self._mark_fixed_text(self.linear.added_after(mark))
+
+    def _fixed_run(self, paragraph: Paragraph, text: str) -> Run:
+        """A run of fixed text ("Figure", "Credit:") in a paragraph of the article's own text."""
+        run = paragraph.add_run(text)
+        self._mark_fixed_text([run._r])
+        return run
+
+    def _own_run(self, paragraph: Paragraph, text: str) -> Run:
+        """A run of the article's text (a date, an agency) in a paragraph of fixed text: in the article's language
+        where the fixed text is not (`_mark_fixed_text` leaves it so)."""
+        run = paragraph.add_run(text)
+        if fixed_text_language(self.language) != self.language:
+            oxml.set_run_language(run, self.language, self.language)
+        return run
 
     def _mark_fixed_text(self, elements: Iterable[etree._Element]) -> None:
         """Fixed text that stays English (the article's language has no catalog) says so, and reads left to right
@@ -372,7 +392,8 @@ class DocxBuilder:
     def _related(self, article: Article) -> None:
         if not article.related:
             return
-        self.linear.paragraph(self._("Related stories"), style="Heading 2")
+        heading = self.linear.paragraph(self._("Related stories"), style="Heading 2")
+        self._mark_fixed_text([heading._p])
         num_id = self.numbering.new_list([oxml.BULLET])
         for link in article.related:
             paragraph = self.linear.paragraph(style="List Paragraph")
@@ -474,8 +495,10 @@ class DocxBuilder:
         if figure.decorative:
             return None
         paragraph = self.linear.paragraph(style="Photo Placeholder")
-        paragraph.add_run(self._("Photo not included.")).bold = True
-        paragraph.add_run(f" {self._('Description:')} {figure.alt or ''}")
+        self._fixed_run(paragraph, self._("Photo not included.")).bold = True
+        paragraph.add_run(" ")
+        self._fixed_run(paragraph, self._("Description:"))
+        paragraph.add_run(f" {figure.alt or ''}")
         return paragraph
 
     def _caption_start(self, sequence: str) -> Paragraph:
@@ -485,7 +508,8 @@ class DocxBuilder:
         else:
             self.table_count += 1
             number, label = self.table_count, self._("Table")
-        caption = self.linear.paragraph(f"{label} ", style=self.caption_style)
+        caption = self.linear.paragraph(style=self.caption_style)
+        self._fixed_run(caption, f"{label} ")
         oxml.append_seq_field(caption, sequence, number)
         caption.add_run(". ")
         return caption
@@ -511,7 +535,7 @@ class DocxBuilder:
             lines_started = True
 
         def labelled(label: str, value: str) -> Run:
-            self._mark_fixed_text([caption.add_run(label)._r])
+            self._fixed_run(caption, label)
             return caption.add_run(f" {value}")
 
         if title:
@@ -551,7 +575,7 @@ class DocxBuilder:
         # Numbered as every format numbers it (model.is_numbered), even when the poster file is missing; without
         # a poster, a described paragraph, not a caption (there is nothing for it to caption).
         description = self._caption_start("Figure") if media.poster is not None else self.linear.paragraph()
-        description.add_run(label + " ").bold = True
+        self._fixed_run(description, label + " ").bold = True
         self._caption_parts(description, media.title, media.caption, media.credit, media.virin, None, extra)
         href = safe_href(media.url)
         if href:

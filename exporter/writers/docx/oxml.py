@@ -218,12 +218,11 @@ def set_run_language(run: Run, lang: str, document_lang: str) -> None:
     direction = text_direction(lang)
     if direction == "rtl":
         language.set(qn("w:bidi"), lang)
-    if direction != text_direction(document_lang):
-        _set_run_direction(rpr, direction)
+    set_run_direction(run, direction, document_lang)
 
 
 def set_run_direction(run: Run, direction: str, document_lang: str) -> None:
-    """The run's direction where it differs from the document's (a VIRIN or an address in an Arabic article)."""
+    """The run's direction where it differs from the document's (a VIRIN in an Arabic article)."""
     if direction != text_direction(document_lang):
         _set_run_direction(run._r.get_or_add_rPr(), direction)
 
@@ -240,8 +239,9 @@ _AFTER_RTL = ("w:cs", "w:em", "w:lang", "w:eastAsianLayout", "w:specVanish", "w:
 _AFTER_BIDI = ("w:adjustRightInd", "w:snapToGrid", "w:spacing", "w:ind", "w:contextualSpacing", "w:mirrorIndents",
                "w:suppressOverlap", "w:jc", "w:textDirection", "w:textAlignment", "w:textboxTightWrap",
                "w:outlineLvl", "w:divId", "w:cnfStyle", "w:rPr", "w:sectPr", "w:pPrChange")
-_AFTER_BIDI_VISUAL = ("w:tblW", "w:jc", "w:tblCellSpacing", "w:tblInd", "w:tblBorders", "w:shd", "w:tblLayout",
-                      "w:tblCellMar", "w:tblLook", "w:tblCaption", "w:tblDescription", "w:tblPrChange")
+_AFTER_BIDI_VISUAL = ("w:tblStyleRowBandSize", "w:tblStyleColBandSize", "w:tblW", "w:jc", "w:tblCellSpacing",
+                      "w:tblInd", "w:tblBorders", "w:shd", "w:tblLayout", "w:tblCellMar", "w:tblLook", "w:tblCaption",
+                      "w:tblDescription", "w:tblPrChange")
 
 
 def _set_run_direction(rpr: etree._Element, direction: str) -> None:
@@ -271,14 +271,16 @@ def _insert_in_order(parent: etree._Element, child: etree._Element, successors: 
 def set_language_where_unset(elements: Iterable[etree._Element], lang: str, document_lang: str) -> None:
     """`w:lang` on every run (and paragraph mark) in `elements` that has none of its own: a packet article
     in another language than the packet's. Runs of foreign-language spans keep the language they have. Written in
-    the other direction than the packet, its paragraphs and runs say so too."""
-    direction = text_direction(lang)
-    turned = direction != text_direction(document_lang)
+    the other direction than the packet, its paragraphs and runs say so too; a run in a language of its own takes
+    that language's direction."""
+    direction, document_direction = text_direction(lang), text_direction(document_lang)
+    turned = direction != document_direction
     for element in elements:
         for run in element.iter(qn("w:r")):
             rpr = _set_lang_if_missing(run, "w:rPr", lang)
-            if turned and rpr.find(qn("w:rtl")) is None:
-                _set_run_direction(rpr, direction)
+            run_direction = text_direction(rpr.find(qn("w:lang")).get(qn("w:val")) or lang)
+            if run_direction != document_direction and rpr.find(qn("w:rtl")) is None:
+                _set_run_direction(rpr, run_direction)
         for paragraph in element.iter(qn("w:p")):
             p_pr = paragraph.find(qn("w:pPr"))
             if p_pr is None and not turned:

@@ -267,6 +267,7 @@ def packet_front_html(
         entries=entries,
         css=print_css(options, language, running_title=packet.title, packet=True),
         logo_src=logo_src,
+        xhtml=False,  # its fixed text says its language with blocks.j2's macros
     )
 
 
