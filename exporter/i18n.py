@@ -12,13 +12,13 @@ from datetime import date
 from functools import cache
 from gettext import NullTranslations
 
+from exporter.language_tags import primary_language
 from exporter.resources import locale_dir
 
 
 @cache
 def translations(language: str) -> NullTranslations:
-    primary = language.split("-")[0].lower()
-    for candidate in (language.replace("-", "_"), primary):
+    for candidate in (language.replace("-", "_"), primary_language(language)):
         po_file = locale_dir() / candidate / "LC_MESSAGES" / "messages.po"
         if po_file.is_file():
             # Imported only here: an English document (the message ids) needs no catalog.
@@ -39,7 +39,7 @@ def fixed_text_language(language: str) -> str:
     """The language the fixed text of a document in `language` is written in: its own, or English (the message
     ids) when it has no catalog."""
     has_catalog = type(translations(language)) is not NullTranslations
-    return language if has_catalog or language.split("-")[0].lower() == "en" else "en"
+    return language if has_catalog or primary_language(language) == "en" else "en"
 
 
 def gettext(language: str, message: str, **values: object) -> str:

@@ -60,6 +60,11 @@ RIGHT_TO_LEFT_LANGUAGES = frozenset({
 })
 
 
+def primary_language(tag: str) -> str:
+    """The language subtag, lower-cased: "en" for "en-US" and "EN-gb"."""
+    return tag.split("-")[0].lower()
+
+
 def text_direction(tag: str) -> str:
     """"rtl" for a language tag whose text is written from right to left, else "ltr": by its script subtag when it
     has one ("az-Arab", "ku-Arab" and "pa-Arab" are, "sd-Deva" is not), else by its language."""

@@ -14,7 +14,7 @@ from exporter.model import Article, Figure, Packet
 from exporter.provenance import provenance_view
 from exporter.resources import fonts_dir
 from exporter.writers.base import IMAGE_EDGES, Picture, RenderContext, Rendered
-from exporter.writers.templating import Numbering, font_faces, render_template
+from exporter.writers.templating import Numbering, body_arguments, font_faces, render_template
 
 EXTENSION = "html"
 MAX_IMAGE_EDGE = IMAGE_EDGES["html"]
@@ -121,17 +121,7 @@ def render_article_page(article: Article, links: ImageLinks, *, font_folder: str
         view=view,
         footer_line=footer_line(article, view.rights),
         css=css,
-        xhtml=False,
-        target="html",
-        heading_offset=0,
-        image_src=links.src,
-        image_size=links.size,
-        image_ratio=links.ratio,
-        anchor=numbering.anchor,
-        figure_number=numbering.figure_number,
-        table_number=numbering.table_number,
-        figure_id=numbering.figure_id,
-        footnote=numbering.footnote,
+        **body_arguments("html", numbering, links.src, links.size, links.ratio),
     )
 
 

@@ -10,7 +10,7 @@ from exporter.model import Article, Packet
 from exporter.provenance import ProvenanceView, provenance_view
 from exporter.writers.base import RenderContext, Rendered
 from exporter.writers.html import MAX_IMAGE_EDGE, ImageLinks, asset_url, font_assets
-from exporter.writers.templating import Numbering, font_faces, render_template
+from exporter.writers.templating import Numbering, body_arguments, font_faces, render_template
 
 
 @dataclass
@@ -28,24 +28,14 @@ def write_packet(context: RenderContext) -> Rendered:
     links = ImageLinks(context, folder, embed=embed, max_edge=MAX_IMAGE_EDGE)
     prefixes = [f"article-{index + 1}-" for index in range(len(packet.articles))]
     numbering = Numbering(packet.articles, prefixes)
-    body_arguments = {
-        "xhtml": False,
-        "target": "html",
-        "heading_offset": 1,
-        "image_src": links.src,
-        "image_size": links.size,
-        "image_ratio": links.ratio,
-        "anchor": numbering.anchor,
-        "figure_number": numbering.figure_number,
-        "table_number": numbering.table_number,
-        "figure_id": numbering.figure_id,
-        "footnote": numbering.footnote,
-    }
+    # The logo's file name is given out first, as it always was (names are unique in order of asking).
+    logo_src = links.src(packet.logo) if packet.logo else None
+    arguments = body_arguments("html", numbering, links.src, links.size, links.ratio, heading_offset=1)
     entries = []
     for article, prefix in zip(packet.articles, prefixes, strict=True):
         view = provenance_view(article, prefix)
         content = render_template("packet-article.html.j2", article.language, article=article, view=view,
-                                  **body_arguments)
+                                  **arguments)
         entries.append(PacketEntry(article, view, Markup(content)))
     faces = [] if embed else font_faces(lambda name: asset_url(folder, "fonts", name))
     css = render_template("css/article.css.j2", packet.language, font_faces=faces)
@@ -55,7 +45,7 @@ def write_packet(context: RenderContext) -> Rendered:
         packet=packet,
         entries=entries,
         css=css,
-        logo_src=links.src(packet.logo) if packet.logo else None,
+        logo_src=logo_src,
         xhtml=False,
     )
     assets = dict(links.assets)

@@ -8,6 +8,7 @@ from __future__ import annotations
 import contextlib
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
@@ -147,6 +148,31 @@ class Numbering:
 
     def footnote(self, note: Footnote) -> FootnoteRef:
         return self._footnotes[id(note)]
+
+
+def body_arguments(
+    target: str,
+    numbering: Numbering,
+    image_src: Callable[[Any], str | None],
+    image_size: Callable[[Any], Any],
+    image_ratio: Callable[[Any], Any],
+    heading_offset: int = 0,
+) -> dict[str, Any]:
+    """What blocks.j2 needs to render an article's body in `target` ("html", "epub" or "pdf"): images, anchors,
+    numbers, the headings' offset (1 under a packet's title), in one place so that no writer leaves one out."""
+    return {
+        "xhtml": target == "epub",
+        "target": target,
+        "heading_offset": heading_offset,
+        "image_src": image_src,
+        "image_size": image_size,
+        "image_ratio": image_ratio,
+        "anchor": numbering.anchor,
+        "figure_number": numbering.figure_number,
+        "table_number": numbering.table_number,
+        "figure_id": numbering.figure_id,
+        "footnote": numbering.footnote,
+    }
 
 
 def render_template(name: str, language: str, **context: Any) -> str:

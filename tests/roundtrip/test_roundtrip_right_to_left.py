@@ -210,3 +210,18 @@ def test_an_arabic_packet_holds_an_english_article_left_to_right(built):
     assert (heading.text, heading.get("lang"), heading.get("dir")) == ("Contents", "en", "ltr")
     english = next(a for a in navigation.iter(f"{xhtml}a") if a.text == ENGLISH_WITH_ARABIC["title"])
     assert (english.get("lang"), english.get("dir")) == ("en", "ltr")
+
+
+def test_an_arabic_docx_without_its_stored_properties_is_read_as_arabic(built, tmp_path):
+    """Word or an editor may drop the exporter's custom properties: the language then comes from the text, and
+    the English labels and rights statement of the provenance and captions do not count."""
+    stripped = tmp_path / "arabic.docx"
+    with zipfile.ZipFile(built["article"]["docx"]) as source, zipfile.ZipFile(stripped, "w") as target:
+        for entry in source.infolist():
+            data = source.read(entry)
+            if entry.filename == "docProps/custom.xml":
+                data = (b'<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/'
+                        b'custom-properties"/>')
+            target.writestr(entry, data)
+    back = read_document(stripped, BuildOptions()).document
+    assert back.language == "ar"

@@ -106,11 +106,17 @@ def document_language(
     return "en"
 
 
+# Paragraphs mostly of labels and fixed statements ("Published by:", "Credit:", the US-government-work rights
+# statement), which stay English in an article of a language without a catalog: they say nothing of its language.
+_FIXED_TEXT_STYLES = ("provenance", "dateline", "caption", "photo placeholder")
+
+
 def _language_of_most_text(items: Sequence[object], default: str | None) -> str | None:
     """The language of more than half of the letters of the body's paragraphs, when it is not `default`."""
     marked: Counter[str | None] = Counter()
     for item in items:
-        for atom in item.atoms if isinstance(item, Para) else ():
+        counted = isinstance(item, Para) and not item.has_style(*_FIXED_TEXT_STYLES)
+        for atom in item.atoms if counted else ():
             marked[atom.lang or default] += sum(character.isalpha() for character in atom.text)
     letters: Counter[str | None] = Counter()
     for tag, count in marked.items():  # "en-US" and "en" are one language

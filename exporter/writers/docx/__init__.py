@@ -36,6 +36,7 @@ from docx.text.paragraph import Paragraph
 from docx.text.run import Run
 from exporter.i18n import fixed_text_language, gettext
 from exporter.identity import build_time, document_uuid
+from exporter.language_tags import primary_language
 from exporter.model import (
     Article,
     Block,
@@ -327,8 +328,7 @@ class DocxBuilder:
         if view.official:
             self.linear.paragraph(self._(OFFICIAL_NOTICE, host=view.host), style="Provenance")
         if view.agency:
-            paragraph = self.linear.paragraph(style="Provenance")
-            self._fixed_run(paragraph, f"{self._('Published by')}: ")
+            paragraph = self.linear.paragraph(f"{self._('Published by')}: ", style="Provenance")
             self._own_run(paragraph, view.agency)
         paragraph = self.linear.paragraph(f"{self._('Source')}: ", style="Provenance")
         href = safe_href(view.url)
@@ -346,11 +346,9 @@ class DocxBuilder:
             paragraph = self.linear.paragraph(f"{self._('Retrieved')}: ", style="Provenance")
             self._own_run(paragraph, long_date(view.retrieved, self.language))
         if view.rights:
-            paragraph = self.linear.paragraph(style="Provenance")
-            self._fixed_run(paragraph, f"{self._('Rights')}: ")
-            rights = self._own_run(paragraph, view.rights)
-            if view.rights_language and view.rights_language != self.language:
-                oxml.set_run_language(rights, view.rights_language, self.language)
+            paragraph = self.linear.paragraph(f"{self._('Rights')}: ", style="Provenance")
+            self._own_run(paragraph, view.rights, view.rights_language)
+        # The labels and statements: fixed text.
         self._mark_fixed_text(self.linear.added_after(mark))
 
     def _fixed_run(self, paragraph: Paragraph, text: str) -> Run:
@@ -359,12 +357,16 @@ class DocxBuilder:
         self._mark_fixed_text([run._r])
         return run
 
-    def _own_run(self, paragraph: Paragraph, text: str) -> Run:
-        """A run of the article's text (a date, an agency) in a paragraph of fixed text: in the article's language
-        where the fixed text is not (`_mark_fixed_text` leaves it so)."""
+    def _own_run(self, paragraph: Paragraph, text: str, language: str | None = None) -> Run:
+        """A run of the article's text (a date, an agency), or of text in `language` (the US-government-work
+        statement), in a paragraph of fixed text: its language said where the fixed text's differs (then
+        `_mark_fixed_text` leaves it so) or where it is not the article's."""
         run = paragraph.add_run(text)
-        if fixed_text_language(self.language) != self.language:
-            oxml.set_run_language(run, self.language, self.language)
+        language = language or self.language
+        if fixed_text_language(self.language) != self.language or (
+            primary_language(language) != primary_language(self.language)
+        ):
+            oxml.set_run_language(run, language, self.language)
         return run
 
     def _mark_fixed_text(self, elements: Iterable[etree._Element]) -> None:

@@ -17,7 +17,7 @@ from exporter.provenance import provenance_view
 from exporter.resources import fonts_dir
 from exporter.writers.base import IMAGE_EDGES, RenderContext
 from exporter.writers.html import ImageLinks
-from exporter.writers.templating import Numbering, font_faces, render_template, walk_blocks
+from exporter.writers.templating import Numbering, body_arguments, font_faces, render_template, walk_blocks
 
 MAX_IMAGE_EDGE = IMAGE_EDGES["epub"]  # pixels: e-reader screens
 IMAGES_FOLDER = "images"
@@ -78,17 +78,8 @@ def render_article(
         article=article,
         view=view,
         stylesheet=up + STYLESHEET,
-        xhtml=True,
-        target="epub",
-        heading_offset=0,
-        image_src=lambda figure: (up + src) if (src := links.src(figure)) else None,
-        image_size=links.size,
-        image_ratio=links.ratio,
-        anchor=numbering.anchor,
-        figure_number=numbering.figure_number,
-        table_number=numbering.table_number,
-        figure_id=numbering.figure_id,
-        footnote=numbering.footnote,
+        **body_arguments("epub", numbering, lambda figure: (up + src) if (src := links.src(figure)) else None,
+                         links.size, links.ratio),
     )
     data = xhtml.encode("utf-8")
     ensure_well_formed(data, file_name)

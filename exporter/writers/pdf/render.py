@@ -25,7 +25,7 @@ from exporter.writers.base import IMAGE_EDGES, RenderContext
 from exporter.writers.html import ImageLinks
 from exporter.writers.pdf.placement import article_first_pages, placed
 from exporter.writers.pdf.tagging import TagRecording, recording
-from exporter.writers.templating import Numbering, font_faces, render_template
+from exporter.writers.templating import Numbering, body_arguments, font_faces, render_template
 
 # Longest edge for photos in the PDF (2000 px): a full text-width image at 300 dpi on US Letter.
 MAX_IMAGE_EDGE = IMAGE_EDGES["pdf"]
@@ -194,25 +194,14 @@ def article_html(context: RenderContext, article: Article, links: ImageLinks) ->
         view=provenance_view(article),
         css=print_css(context.options, language),
         running_title=css_string(short_title(article.title)),
-        heading_offset=0,
         **_body_arguments(links, numbering),
     )
 
 
-def _body_arguments(links: ImageLinks, numbering: Numbering) -> dict:
+def _body_arguments(links: ImageLinks, numbering: Numbering, heading_offset: int = 0) -> dict:
     """What the article body templates (blocks.j2) need in a print document: images, anchors, numbers."""
-    return {
-        "xhtml": False,
-        "target": "pdf",
-        "image_src": links.src,
-        "image_size": links.size,
-        "image_ratio": lambda figure: decorative_ratio(links, figure),
-        "anchor": numbering.anchor,
-        "figure_number": numbering.figure_number,
-        "table_number": numbering.table_number,
-        "figure_id": numbering.figure_id,
-        "footnote": numbering.footnote,
-    }
+    return body_arguments("pdf", numbering, links.src, links.size, lambda figure: decorative_ratio(links, figure),
+                          heading_offset)
 
 
 def packet_part_html(
@@ -240,8 +229,7 @@ def packet_part_html(
         article=article,
         entry=entry,
         packet_language=packet_language,
-        heading_offset=1,
-        **_body_arguments(links, numbering),
+        **_body_arguments(links, numbering, heading_offset=1),
     )
 
 
