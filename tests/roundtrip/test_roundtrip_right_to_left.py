@@ -36,6 +36,7 @@ def text(value: str) -> dict:
 ARTICLE = {
     "title": "وزير الدفاع يلتقي بنظيره",
     "language": "ar",
+    "byline": "أحمد علي",
     "source": {"url": "https://www.centcom.mil/MEDIA/NEWS-ARTICLES/News-Article-View/Article/1/",
                "agency": "U.S. Central Command", "retrieved": "2025-09-01"},
     "body": [
@@ -117,6 +118,8 @@ def test_html_reads_right_to_left_and_english_inside_it_left_to_right(built):
     assert provenance.find(".//a").get("dir") == "ltr"
     rights = provenance.findall(".//dd")[-1]
     assert rights.text.startswith("A work of the United States Government") and rights.get("lang") == "en"
+    byline = page.find(".//p[@class='byline']")  # "By" is English, the name Arabic
+    assert [(byline[0].text, byline[0].get("lang")), byline[0].tail] == [("By ", "en"), "أحمد علي"]
     # A VIRIN too: in a right-to-left line its date would move to its end.
     [virin] = page.findall(".//*[@class='virin']/span[@dir='ltr'][last()]")
     assert virin.text == "250101-N-AB123-1001"
@@ -164,13 +167,15 @@ def test_docx_paragraphs_and_runs_are_right_to_left_and_read_back(built):
     retrieved = next(p for p in document.iter(f"{W}p") if "".join(p.itertext()).startswith("Retrieved: "))
     date = retrieved.findall(f"{W}r")[-1]
     assert date.find(f"{W}rPr/{W}lang").get(f"{W}val") == "ar" and date.find(f"{W}rPr/{W}rtl") is None
+    by = next(run for run in document.iter(f"{W}r") if run.findtext(f"{W}t") == "By ")
+    assert by.find(f"{W}rPr/{W}lang").get(f"{W}val") == "en" and by.getnext().findtext(f"{W}t") == "أحمد علي"
     # A caption's labels are English fixed text; the VIRIN reads left to right.
     label = next(run for run in document.iter(f"{W}r") if run.findtext(f"{W}t") == "Credit:")
     assert label.find(f"{W}rPr/{W}lang").get(f"{W}val") == "en"
     virin = next(run for run in document.iter(f"{W}r") if run.findtext(f"{W}t") == " 250101-N-AB123-1001")
     assert virin.find(f"{W}rPr/{W}rtl").get(f"{W}val") == "0"
     back = read_document(built["article"]["docx"], BuildOptions()).document
-    assert back.language == "ar" and back.title == ARTICLE["title"]
+    assert back.language == "ar" and back.title == ARTICLE["title"] and back.byline.text() == ARTICLE["byline"]
     [figure] = [block for block in back.body if block.type == "figure"]
     assert (figure.alt, figure.credit, figure.virin) == ("صورة رسمية لرائدة الفضاء", "ناسا", "250101-N-AB123-1001")
     spans = [node.lang for block in back.body for node in walk_inlines(getattr(block, "children", []))
@@ -210,6 +215,10 @@ def test_an_arabic_packet_holds_an_english_article_left_to_right(built):
     assert (heading.text, heading.get("lang"), heading.get("dir")) == ("Contents", "en", "ltr")
     english = next(a for a in navigation.iter(f"{xhtml}a") if a.text == ENGLISH_WITH_ARABIC["title"])
     assert (english.get("lang"), english.get("dir")) == ("en", "ltr")
+    with zipfile.ZipFile(built["arabic packet"]["docx"]) as package:
+        document = etree.fromstring(package.read("word/document.xml"))
+    contents = next(p for p in document.iter(f"{W}p") if "".join(p.itertext()) == "Contents")
+    assert {lang.get(f"{W}val") for lang in contents.iter(f"{W}lang")} == {"en"}
 
 
 def test_an_arabic_docx_without_its_stored_properties_is_read_as_arabic(built, tmp_path):

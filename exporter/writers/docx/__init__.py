@@ -267,6 +267,7 @@ class DocxBuilder:
         section = self.doc.sections[0]
         text_width = int((section.page_width - section.left_margin - section.right_margin) / Twips(1))
         toc = oxml.table_of_contents(self._("Contents"), entries, text_width)
+        self._mark_fixed_text([toc.find(f".//{oxml.qn('w:p')}")])  # its heading; the entries are the titles
         if self.cover_end is not None:
             self.cover_end.addnext(toc)
         else:
@@ -293,7 +294,14 @@ class DocxBuilder:
         if article.dek:
             self.linear.paragraph(article.dek, style="Dek")
         if article.byline and article.byline.text():
-            self.linear.paragraph(self._("By %(names)s", names=article.byline.text()), style="Byline")
+            # "By" is fixed text, the names are not.
+            before, after = self._("By %(names)s", names="\x00").split("\x00")
+            paragraph = self.linear.paragraph(style="Byline")
+            if before:
+                self._fixed_run(paragraph, before)
+            paragraph.add_run(article.byline.text())
+            if after:
+                self._fixed_run(paragraph, after)
         self._dateline(article)
         self._provenance(article)
         if first and self.cover_end is None:
