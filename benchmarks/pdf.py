@@ -43,11 +43,12 @@ def context_for(source: Path) -> RenderContext:
     return RenderContext(document, options, source, confinement, warnings, source.stem)
 
 
-def plain_weasyprint(context: RenderContext, html: str) -> bytes:
+def plain_weasyprint(context: RenderContext, html: str, images) -> bytes:
+    """`images`: what the HTML's image URLs stand for (served by the exporter's URL fetcher)."""
     import weasyprint
 
     base_url = context.base_dir.resolve().as_uri() + "/"
-    fetcher = confined_fetcher(context.confinement)
+    fetcher = confined_fetcher(context.confinement, images)
     return weasyprint.HTML(string=html, base_url=base_url, url_fetcher=fetcher).write_pdf(
         pdf_variant="pdf/ua-1", pdf_identifier=pdf_identifier(context.document)
     )
@@ -62,15 +63,15 @@ def timed(function) -> tuple[float, float]:
 
 def measure(source: Path, runs: int) -> dict[str, float]:
     context = context_for(source)
-    html = pdf_writer.print_html(context)
+    html, images = pdf_writer.print_page(context)
     pdf_writer.write(context)  # warm-up: imports, font loading, caches of both paths
-    plain_weasyprint(context, html)
+    plain_weasyprint(context, html, images)
     samples: dict[str, list[float]] = {"exporter": [], "exporter_cpu": [], "plain": [], "plain_cpu": []}
     for _ in range(runs):
         wall, cpu = timed(lambda: pdf_writer.write(context))
         samples["exporter"].append(wall)
         samples["exporter_cpu"].append(cpu)
-        wall, cpu = timed(lambda: plain_weasyprint(context, html))
+        wall, cpu = timed(lambda: plain_weasyprint(context, html, images))
         samples["plain"].append(wall)
         samples["plain_cpu"].append(cpu)
     return {name: statistics.median(values) for name, values in samples.items()}

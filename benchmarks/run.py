@@ -190,7 +190,7 @@ def fresh_process_rows(folder: Path, repeat: int) -> list[Row]:
     rows = []
     for sample in (SAMPLE, ONE_LAYOUT_SAMPLE):
         page = folder / f"{sample.stem}.print.html"
-        page.write_text(print_html(sample), encoding="utf-8")
+        page.write_text(print_html_with_files(sample, folder), encoding="utf-8")
         pdf = fresh_pair(
             [python, "-m", "exporter", "build", str(sample), "--to", "pdf", "--out", str(out), "--force"],
             [python, "-c", plain, str(page), sample.parent.as_uri() + "/", str(folder / "plain.pdf")], repeat)
@@ -243,10 +243,22 @@ def context_for(source: Path, formats: tuple[str, ...] = ("pdf",)):
                          source.stem)
 
 
-def print_html(sample: Path = SAMPLE) -> str:
-    from exporter.writers.pdf import print_html as html_of
+def print_page(sample: Path = SAMPLE):
+    """The print HTML and the image bytes its URLs stand for (served by the exporter's URL fetcher)."""
+    from exporter.writers.pdf import print_page as page_of
 
-    return html_of(context_for(sample))
+    return page_of(context_for(sample))
+
+
+def print_html_with_files(sample: Path, folder: Path) -> str:
+    """The print HTML for plain WeasyPrint in a process of its own: its images written to `folder` as the files
+    its URLs name, as WeasyPrint is used on its own."""
+    html, images = print_page(sample)
+    for url, image in images.items():
+        path = folder / f"{image.digest}.{image.extension}"
+        path.write_bytes(image.data)
+        html = html.replace(f'"{url}"', f'"{path.resolve().as_uri()}"')
+    return html
 
 
 @functools.cache
@@ -284,9 +296,9 @@ def warm_rows(repeat: int) -> list[Row]:
     from exporter.writers.pdf.render import confined_fetcher, pdf_identifier
 
     def plain(sample: Path) -> Callable[[], object]:
-        page = print_html(sample)
+        page, images = print_page(sample)
         context = context_for(sample)
-        fetcher = confined_fetcher(context.confinement)
+        fetcher = confined_fetcher(context.confinement, images)
         base_url = sample.parent.resolve().as_uri() + "/"
 
         def run() -> None:

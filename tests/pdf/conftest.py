@@ -73,7 +73,7 @@ def plain_weasyprint_outputs(pdf_sources, render_context_for, tmp_path_factory) 
     """The same print HTML rendered by WeasyPrint alone (pdf/ua-1, no repair pass)."""
     import weasyprint
 
-    from exporter.writers.pdf import print_html
+    from exporter.writers.pdf import print_page
     from exporter.writers.pdf.render import confined_fetcher
 
     folder = tmp_path_factory.mktemp("pdf-plain")
@@ -83,10 +83,10 @@ def plain_weasyprint_outputs(pdf_sources, render_context_for, tmp_path_factory) 
     try:
         for name in ("torture-every-block", "long-article"):
             context = render_context_for(pdf_sources[name])
-            html = print_html(context)
+            html, images = print_page(context)
             path = folder / f"{name}.pdf"
             base_url = context.base_dir.resolve().as_uri() + "/"
-            fetcher = confined_fetcher(context.confinement)
+            fetcher = confined_fetcher(context.confinement, images)
             weasyprint.HTML(string=html, base_url=base_url, url_fetcher=fetcher).write_pdf(
                 path, pdf_variant="pdf/ua-1"
             )

@@ -8,9 +8,14 @@ and languages of every part, as one WeasyPrint pass over the whole packet would 
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from exporter.model import Packet
 from exporter.writers.base import RenderContext, Rendered
 from exporter.writers.pdf.engine import import_weasyprint
+
+if TYPE_CHECKING:
+    from exporter.images import ProcessedImage
 
 # Before any module of this package imports WeasyPrint (the package is imported to render a PDF, in every process
 # that renders one): engine.py says why.
@@ -19,18 +24,17 @@ import_weasyprint()
 EXTENSION = "pdf"
 
 
-def print_html(context: RenderContext) -> str:
-    """The HTML that WeasyPrint renders for an article (also used by benchmarks/pdf.py to time plain
-    WeasyPrint on it)."""
+def print_page(context: RenderContext) -> tuple[str, dict[str, ProcessedImage]]:
+    """The HTML that WeasyPrint renders for an article, and the processed image bytes (oriented, EXIF stripped,
+    resized) each of its image URLs stands for: the renderer never opens the original files. (Benchmarks and
+    tests render it with plain WeasyPrint too.)"""
     from exporter.writers.html import ImageLinks
     from exporter.writers.pdf.render import MAX_IMAGE_EDGE, article_html
 
     document = context.document
     assert not isinstance(document, Packet), "a packet is rendered article by article (packet.py)"
-    # Images go in as data: URLs of the processed bytes (oriented, EXIF stripped, resized): the renderer never
-    # opens the original files.
-    links = ImageLinks(context, "", embed=True, max_edge=MAX_IMAGE_EDGE)
-    return article_html(context, document, links)
+    links = ImageLinks(context, "", embed=False, serve=True, max_edge=MAX_IMAGE_EDGE)
+    return article_html(context, document, links), links.served
 
 
 def write(context: RenderContext) -> Rendered:
@@ -46,7 +50,8 @@ def write(context: RenderContext) -> Rendered:
     from exporter.writers.pdf.render import render_pdf
     from exporter.writers.pdf.repair import repair
 
-    rendered = render_pdf(print_html(context), context, document)
+    html, images = print_page(context)
+    rendered = render_pdf(html, context, document, images=images)
     # The DOCX writer, when it runs in the same build, numbers its contents from this layout.
     context.article_pages = rendered.article_pages
     return Rendered(repair(rendered.data, rendered.recording, document, context.options))

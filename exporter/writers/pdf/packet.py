@@ -123,10 +123,11 @@ def render_part(job: PartJob) -> RenderedPart:
     warnings = Warnings(strict=job.options.strict)
     context = RenderContext(job.article, job.options, job.source_path, job.confinement, warnings,
                             job.source_path.stem, job.embedded_images)
-    links = ImageLinks(context, "", embed=True, max_edge=MAX_IMAGE_EDGE)
+    links = ImageLinks(context, "", embed=False, serve=True, max_edge=MAX_IMAGE_EDGE)
     html = packet_part_html(context, job.article, index=job.index, figures_before=job.figures_before,
                             tables_before=job.tables_before, packet_language=job.packet_language, links=links)
-    rendered = render_pdf(html, context, job.article, stylesheet=packet_part_css(job.options, job.packet_language))
+    rendered = render_pdf(html, context, job.article, stylesheet=packet_part_css(job.options, job.packet_language),
+                          images=links.served)
     data = repair(rendered.data, rendered.recording, job.article, job.options, language=job.packet_language)
     return RenderedPart(data, rendered.pages, warnings.messages, context.files_read, context.files_missing)
 
@@ -140,9 +141,10 @@ def render_front(job: FrontJob) -> RenderedFront:
     warnings = Warnings(strict=job.options.strict)
     context = RenderContext(packet, job.options, job.source_path, job.confinement, warnings, job.source_path.stem)
     first_pages = list(job.first_pages or [0] * len(packet.articles))
-    links = ImageLinks(context, "", embed=True, max_edge=MAX_IMAGE_EDGE)
+    links = ImageLinks(context, "", embed=False, serve=True, max_edge=MAX_IMAGE_EDGE)
     logo_src = links.src(packet.logo) if packet.logo else None
-    rendered = render_pdf(packet_front_html(job.options, packet, first_pages, logo_src), context, packet)
+    rendered = render_pdf(packet_front_html(job.options, packet, first_pages, logo_src), context, packet,
+                          images=links.served)
     return RenderedFront(repair(rendered.data, rendered.recording, packet, job.options), rendered.pages,
                          warnings.messages, context.files_read)
 

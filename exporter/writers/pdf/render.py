@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import mimetypes
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from pathlib import Path
@@ -17,12 +18,13 @@ from exporter.confine import MAX_IMAGE_FILE_BYTES, Confinement
 from exporter.errors import ExportError
 from exporter.i18n import gettext
 from exporter.identity import document_uuid
+from exporter.images import ProcessedImage
 from exporter.model import Article, Packet
 from exporter.options import BuildOptions
 from exporter.provenance import ProvenanceView, provenance_view
 from exporter.resources import fonts_dir
 from exporter.writers.base import IMAGE_EDGES, RenderContext
-from exporter.writers.html import ImageLinks
+from exporter.writers.html import SERVED_IMAGE_SCHEME, ImageLinks
 from exporter.writers.pdf.placement import article_first_pages, placed
 from exporter.writers.pdf.tagging import TagRecording, recording
 from exporter.writers.templating import Numbering, body_arguments, font_faces, render_template
@@ -297,14 +299,20 @@ def pdf_identifier(document: Article | Packet) -> bytes:
     return document_uuid(document).hex.encode("ascii")
 
 
-def confined_fetcher(confinement: Confinement):
-    """A WeasyPrint URL fetcher that reads only files inside the confinement, data: URLs, and the network only
-    when --allow-network is on (through Confinement.fetch: https, size and time limits)."""
+def confined_fetcher(confinement: Confinement, served: Mapping[str, ProcessedImage] | None = None):
+    """A WeasyPrint URL fetcher that reads only the document's processed images (`served`, ImageLinks.served),
+    files inside the confinement, data: URLs, and the network only when --allow-network is on (through
+    Confinement.fetch: https, size and time limits)."""
     from weasyprint.urls import URLFetcher, URLFetcherResponse
 
     class ConfinedFetcher(URLFetcher):
         def fetch(self, url: str, headers=None):
             scheme = urlsplit(url).scheme.lower()
+            if scheme == SERVED_IMAGE_SCHEME:
+                image = (served or {}).get(url)
+                if image is None:
+                    raise ValueError(f"{url}: not an image of this document")
+                return URLFetcherResponse(url, image.data, {"Content-Type": image.media_type})
             if scheme == "data":
                 return super().fetch(url, headers)
             if scheme == "file":
@@ -377,9 +385,15 @@ def fonts_only():
 
 
 def render_pdf(
-    html: str, context: RenderContext, source_document: Article | Packet, *, stylesheet: str | None = None
+    html: str,
+    context: RenderContext,
+    source_document: Article | Packet,
+    *,
+    stylesheet: str | None = None,
+    images: Mapping[str, ProcessedImage] | None = None,
 ) -> RenderedPdf:
-    """`stylesheet`: CSS the HTML does not hold, shared with other documents (shared_stylesheet)."""
+    """`stylesheet`: CSS the HTML does not hold, shared with other documents (shared_stylesheet); `images`: what
+    its image URLs stand for (ImageLinks.served)."""
     import weasyprint
 
     variant = "pdf/a-3a" if context.options.pdf_profile == "archive" else "pdf/ua-1"
@@ -390,7 +404,7 @@ def render_pdf(
         source = weasyprint.HTML(
             string=html,
             base_url=context.base_dir.resolve().as_uri() + "/",
-            url_fetcher=confined_fetcher(context.confinement),
+            url_fetcher=confined_fetcher(context.confinement, images),
         )
         own_sheets: list[str] = []
         if stylesheet is None:
