@@ -48,6 +48,13 @@ def gettext(language: str, message: str, **values: object) -> str:
     return text % values if values else text
 
 
+def text_around(language: str, message: str, name: str) -> tuple[str, str]:
+    """The fixed text before and after the value `name` in the translated `message` ("By " and "" around the
+    names of "By %(names)s"): fixed text and the article's own text can then each say their language."""
+    before, after = gettext(language, message, **{name: "\x00"}).split("\x00")
+    return before, after
+
+
 def labels(language: str, *messages: str) -> set[str]:
     """A fixed text the writers print, in the document's language and in English: an edited draft, or a page
     made from our output, may have either."""

@@ -374,7 +374,7 @@ class TaggedPdf:
                 first = (key[0], sequence.baselines[0], sequence.font_size)
                 if previous is not None and text and not text.endswith((" ", "-", "\u2010")) and not piece.startswith(
                     " "
-                ) and (first[0] != previous[0] or abs(first[1] - previous[1]) > 0.5 * max(first[2], 1.0)):
+                ) and (first[0] != previous[0] or _moved_line(previous[1], first[1], first[2])):
                     text += " "
                 previous = (key[0], sequence.baselines[-1], sequence.font_size)
             text += piece
@@ -529,11 +529,16 @@ def _lines(sequence: Sequence) -> list[list]:
     lines: list[list] = []
     previous = None
     for piece, baseline in zip(sequence.pieces, sequence.baselines, strict=True):
-        if not lines or abs(baseline - previous) > 0.5 * max(sequence.font_size, 1.0):
+        if not lines or _moved_line(previous, baseline, sequence.font_size):
             lines.append([])
         lines[-1].append(piece)
         previous = baseline
     return lines
+
+
+def _moved_line(baseline: float, next_baseline: float, font_size: float) -> bool:
+    """Whether text on `next_baseline` is on another line than text on `baseline`: moved by over half a line."""
+    return abs(next_baseline - baseline) > 0.5 * max(font_size, 1.0)
 
 
 def _text_value(value) -> str | None:

@@ -46,7 +46,9 @@ def image_file_name(figure: Picture, image: ProcessedImage, used: set[str]) -> s
 class ImageLinks:
     """Processes each figure's image once and says what `src` the page uses for it."""
 
-    def __init__(self, context: RenderContext, folder: str, *, embed: bool, max_edge: int, serve: bool = False) -> None:
+    def __init__(
+        self, context: RenderContext, folder: str, *, max_edge: int, embed: bool = False, serve: bool = False
+    ) -> None:
         """`embed`: data: URLs; `serve`: SERVED_IMAGE_SCHEME URLs, each standing for an image of `served`;
         neither: files of `assets` in `folder`."""
         self.context = context

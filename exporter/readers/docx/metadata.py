@@ -96,10 +96,9 @@ def document_language(
     """The language the exporter stored, else the language most of the body's letters are in (a draft written in
     Arabic keeps English as Word's default language and marks its text as right-to-left, complex script), else
     the styles' default, else the core properties'."""
-    candidates = [stored.get(PREFIX + "language")]
-    if not candidates[0]:
-        candidates.append(_language_of_most_text(items, style_default))
-    for candidate in (*candidates, style_default, core.get("language")):
+    stored_language = stored.get(PREFIX + "language")
+    most_text = None if stored_language else _language_of_most_text(items, style_default)
+    for candidate in (stored_language, most_text, style_default, core.get("language")):
         language = minimal_language(candidate)
         if language:
             return language

@@ -20,7 +20,7 @@ from dataclasses import dataclass, replace
 
 from lxml import etree
 
-from exporter.language_tags import text_direction
+from exporter.language_tags import primary_language, text_direction
 from exporter.readers.docx.drawings import Drawing, DrawingReader
 from exporter.readers.docx.items import Atom, Cell, LinkRef, Para, Row, TableInfo
 from exporter.readers.docx.omml import equation_pieces, is_equation
@@ -560,5 +560,5 @@ def _written_in_script_of(text: str, language: str) -> bool:
     letter = next((char for char in text if unicodedata.bidirectional(char) in ("R", "AL")), None)
     if letter is None or text_direction(language) != "rtl":
         return False
-    script = _RIGHT_TO_LEFT_SCRIPTS.get(language.split("-")[0].lower(), "ARABIC")
+    script = _RIGHT_TO_LEFT_SCRIPTS.get(primary_language(language), "ARABIC")
     return unicodedata.name(letter, "").startswith(script)

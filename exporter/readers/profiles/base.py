@@ -18,6 +18,7 @@ from urllib.parse import unquote, urljoin, urlsplit
 
 from lxml.html import HtmlElement
 
+from exporter.language_tags import primary_language
 from exporter.model import (
     Block,
     BlockQuote,
@@ -711,7 +712,7 @@ class Converter:
         if (
             lang
             and plain_text(children).strip()
-            and lang.split("-")[0].lower() != self.profile.language.split("-")[0].lower()
+            and primary_language(lang) != primary_language(self.profile.language)
         ):
             return [Span(lang=lang, children=children)]
         return children

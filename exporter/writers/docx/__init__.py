@@ -34,7 +34,7 @@ from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.shared import Emu, Inches, Mm, Pt, Twips
 from docx.text.paragraph import Paragraph
 from docx.text.run import Run
-from exporter.i18n import fixed_text_language, gettext
+from exporter.i18n import fixed_text_language, gettext, text_around
 from exporter.identity import build_time, document_uuid
 from exporter.language_tags import primary_language
 from exporter.model import (
@@ -295,7 +295,7 @@ class DocxBuilder:
             self.linear.paragraph(article.dek, style="Dek")
         if article.byline and article.byline.text():
             # "By" is fixed text, the names are not.
-            before, after = self._("By %(names)s", names="\x00").split("\x00")
+            before, after = text_around(self.language, "By %(names)s", "names")
             paragraph = self.linear.paragraph(style="Byline")
             if before:
                 self._fixed_run(paragraph, before)

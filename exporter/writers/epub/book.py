@@ -118,7 +118,6 @@ class AccessibleEpubWriter(epub.EpubWriter):
         tree = document.getroottree()
         return etree.tostring(tree, encoding="utf-8", xml_declaration=True, pretty_print=True)
 
-
     def _mark_language(self, element: etree._Element, language: str | None) -> None:
         """lang (and dir, where it runs the other way) on text in another language than the book's."""
         if not language or language == self.language:

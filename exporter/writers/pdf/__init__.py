@@ -26,14 +26,12 @@ EXTENSION = "pdf"
 
 def print_page(context: RenderContext) -> tuple[str, dict[str, ProcessedImage]]:
     """The HTML that WeasyPrint renders for an article, and the processed image bytes (oriented, EXIF stripped,
-    resized) each of its image URLs stands for: the renderer never opens the original files. (Benchmarks and
-    tests render it with plain WeasyPrint too.)"""
-    from exporter.writers.html import ImageLinks
-    from exporter.writers.pdf.render import MAX_IMAGE_EDGE, article_html
+    resized) each of its image URLs stands for. (Benchmarks and tests render it with plain WeasyPrint too.)"""
+    from exporter.writers.pdf.render import article_html, print_image_links
 
     document = context.document
     assert not isinstance(document, Packet), "a packet is rendered article by article (packet.py)"
-    links = ImageLinks(context, "", embed=False, serve=True, max_edge=MAX_IMAGE_EDGE)
+    links = print_image_links(context)
     return article_html(context, document, links), links.served
 
 

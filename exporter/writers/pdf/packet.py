@@ -116,14 +116,13 @@ def part_jobs(context: RenderContext) -> list[PartJob]:
 
 
 def render_part(job: PartJob) -> RenderedPart:
-    from exporter.writers.html import ImageLinks
-    from exporter.writers.pdf.render import MAX_IMAGE_EDGE, packet_part_css, packet_part_html, render_pdf
+    from exporter.writers.pdf.render import packet_part_css, packet_part_html, print_image_links, render_pdf
     from exporter.writers.pdf.repair import repair
 
     warnings = Warnings(strict=job.options.strict)
     context = RenderContext(job.article, job.options, job.source_path, job.confinement, warnings,
                             job.source_path.stem, job.embedded_images)
-    links = ImageLinks(context, "", embed=False, serve=True, max_edge=MAX_IMAGE_EDGE)
+    links = print_image_links(context)
     html = packet_part_html(context, job.article, index=job.index, figures_before=job.figures_before,
                             tables_before=job.tables_before, packet_language=job.packet_language, links=links)
     rendered = render_pdf(html, context, job.article, stylesheet=packet_part_css(job.options, job.packet_language),
@@ -133,15 +132,14 @@ def render_part(job: PartJob) -> RenderedPart:
 
 
 def render_front(job: FrontJob) -> RenderedFront:
-    from exporter.writers.html import ImageLinks
-    from exporter.writers.pdf.render import MAX_IMAGE_EDGE, packet_front_html, render_pdf
+    from exporter.writers.pdf.render import packet_front_html, print_image_links, render_pdf
     from exporter.writers.pdf.repair import repair
 
     packet = job.packet
     warnings = Warnings(strict=job.options.strict)
     context = RenderContext(packet, job.options, job.source_path, job.confinement, warnings, job.source_path.stem)
     first_pages = list(job.first_pages or [0] * len(packet.articles))
-    links = ImageLinks(context, "", embed=False, serve=True, max_edge=MAX_IMAGE_EDGE)
+    links = print_image_links(context)
     logo_src = links.src(packet.logo) if packet.logo else None
     rendered = render_pdf(packet_front_html(job.options, packet, first_pages, logo_src), context, packet,
                           images=links.served)

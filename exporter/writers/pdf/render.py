@@ -200,6 +200,12 @@ def article_html(context: RenderContext, article: Article, links: ImageLinks) ->
     )
 
 
+def print_image_links(context: RenderContext) -> ImageLinks:
+    """A print document's images, processed once and handed to WeasyPrint by its fetcher (`render_pdf`'s
+    `images`, the links' `served`): the renderer never opens the original files."""
+    return ImageLinks(context, "", serve=True, max_edge=MAX_IMAGE_EDGE)
+
+
 def _body_arguments(links: ImageLinks, numbering: Numbering, heading_offset: int = 0) -> dict:
     """What the article body templates (blocks.j2) need in a print document: images, anchors, numbers."""
     return body_arguments("pdf", numbering, links.src, links.size, lambda figure: decorative_ratio(links, figure),
