@@ -222,7 +222,9 @@ def build_parser() -> argparse.ArgumentParser:
         description="Validate each file by its type (PDF, EPUB, DOCX, HTML); files sharing a stem are compared "
         "with each other (title, language, provenance, each figure's alt text, caption, credit and VIRIN).",
     )
-    check.add_argument("files", nargs="+", type=Path, metavar="FILE")
+    check.add_argument(
+        "files", nargs="+", type=Path, metavar="FILE", help="a PDF, EPUB, DOCX or HTML file, or a folder of them"
+    )
     check.add_argument("--against", type=Path, metavar="SOURCE", help="also compare with this source's model")
     check.add_argument(
         "--json", action="store_true", help="print a machine-readable report (schema: `exporter schema --check`)"

@@ -212,9 +212,12 @@ def check_alt(
                 file=where,
             )
             return
+        fallback = (
+            "it has no caption for --alt-from-caption to use" if options.alt_from_caption
+            else "or build with --alt-from-caption"
+        )
         raise ExportError(
-            f"{describe_figure(figure, number)} has no alt text: {alt_text_advice(source, options)}, or build with"
-            " --alt-from-caption",
+            f"{describe_figure(figure, number)} has no alt text: {alt_text_advice(source, options)}, {fallback}",
             file=source,
             line=line,
         )

@@ -362,8 +362,13 @@ def looks_like_fake_heading(
         # An item in bold among items of its list is an item; a bold numbered line between body paragraphs
         # ("1. Introduction") still reads like a heading.
         return False
-    runs = [run for run in paragraph.iter(w("r")) if "".join(t.text or "" for t in run.iter(w("t"))).strip()]
-    return bool(runs) and all(on(run.find("w:rPr/w:b", NS)) for run in runs)
+    runs = [run for run in paragraph.iter(w("r")) if paragraph_text(run).strip()]
+    if not runs or not all(on(run.find("w:rPr/w:b", NS)) for run in runs):
+        return False
+    # A line of bold links ("Download hi-res / Photo details") is a list of links, not a heading.
+    return any(
+        run.getparent().tag != w("hyperlink") and any(char.isalnum() for char in paragraph_text(run)) for run in runs
+    )
 
 
 def picture_caption(package: DocxPackage, paragraphs: list[etree._Element], index: int) -> etree._Element | None:

@@ -38,6 +38,7 @@ def check_files(
     """Validate each file; compare files sharing a stem, and with the source (`against`) or its facts."""
     results: list[CheckResult] = []
     readable: list[Path] = []
+    paths = files_in_folders(paths)
     for path in paths:
         problem = unreadable_reason(path)
         if problem:
@@ -62,9 +63,25 @@ def check_files(
     return results
 
 
+def files_in_folders(paths: list[Path]) -> list[Path]:
+    """A folder named among the files stands for the files in it that can be checked (an output folder: its
+    PDF, EPUB, DOCX and HTML). An HTML page's own images folder (`<stem>_files` beside `<stem>.html`, as
+    `out/*` names it) is checked with its page."""
+    files: list[Path] = []
+    for path in paths:
+        if not path.is_dir():
+            files.append(path)
+        elif not (path.name.endswith("_files") and path.with_name(path.name[: -len("_files")] + ".html").is_file()):
+            checkable = [child for child in path.iterdir() if child.suffix.lower() in FORMAT_CHECKS]
+            files += sorted(child for child in checkable if child.is_file()) or [path]
+    return files
+
+
 def unreadable_reason(path: Path) -> str | None:
     """Why the file cannot be checked at all (missing, unknown type, not a package, refused), or None."""
     suffix = path.suffix.lower()
+    if path.is_dir():
+        return "a folder with no PDF, EPUB, DOCX or HTML file in it"
     if not path.is_file():
         return "no such file"
     if suffix not in FORMAT_CHECKS:

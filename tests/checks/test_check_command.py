@@ -233,3 +233,20 @@ def test_descr_removed_from_a_docx(built, tmp_path, exporter_cli, report_schema)
     rules = findings(report, ".docx", "DOCX rules")
     assert any(f["code"] == "DOCX-ALT-MISSING" and f["figure"] == 1 and f["field"] == "alt" for f in rules)
     assert code == 1
+
+
+def test_a_folder_stands_for_the_outputs_in_it_and_a_pages_images_folder_goes_with_its_page(tmp_path):
+    from exporter.checks.run import files_in_folders, unreadable_reason
+
+    for name in ("page.html", "page.pdf", "notes.txt"):
+        (tmp_path / name).write_text("x", encoding="utf-8")
+    (tmp_path / "page_files").mkdir()
+    (tmp_path / "page_files" / "photo.png").write_bytes(b"x")
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    assert files_in_folders([tmp_path]) == [tmp_path / "page.html", tmp_path / "page.pdf"]
+    # `exporter check out/*`: the images folder beside its page is no file to check, nor a problem.
+    assert files_in_folders(sorted(tmp_path.iterdir())) == [
+        empty, tmp_path / "notes.txt", tmp_path / "page.html", tmp_path / "page.pdf"
+    ]
+    assert unreadable_reason(empty) == "a folder with no PDF, EPUB, DOCX or HTML file in it"

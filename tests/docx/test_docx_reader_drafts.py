@@ -191,6 +191,9 @@ def test_a_functions_name_stays_apart_from_its_argument():
                                "1 embedded object(s) (OLE) left out"]),
         ("libreoffice-odt-tracked.docx", ["3 tracked change(s) read as if accepted", "2 comment(s) left out"]),
         ("libreoffice-odt-notes.docx", ["1 endnote(s) read as footnotes"]),
+        # Converted, not lost, but moved or restyled: said so the editor can check the result.
+        ("word-textboxes.docx", ["2 text box(es) read into the text after the paragraph they are anchored in"]),
+        ("word-wordart.docx", ["1 WordArt text(s) kept as plain text"]),
     ],
 )
 def test_each_kind_of_loss_is_named_once_with_a_count(name, expected):
@@ -575,3 +578,52 @@ def test_our_own_drafts_do_not_report_their_caption_numbers(tmp_path):
 
     result = read_document(build_docx(SAMPLES / "eileen-collins.md", tmp_path), BuildOptions())
     assert not warned(result, "caption number")
+
+
+# ---------------------------------------------------------------- pictures linked, not embedded
+
+
+def linked_picture_draft(folder: Path, target: str) -> Path:
+    """A draft whose picture is a link to a file (Word's Insert > Link to File; LibreOffice does the same when it
+    converts a web page), as Word and LibreOffice write it: the blip names an external relationship."""
+    from docx.opc.constants import RELATIONSHIP_TYPE as RT
+    from docx.oxml.ns import qn
+
+    from tests.conftest import SAMPLES
+
+    document = docx.Document()
+    document.add_paragraph("A linked picture", style="Title")
+    document.add_picture(str(SAMPLES / "images" / "nasa-hubble-extreme-deep-field.jpg"))
+    document.inline_shapes[0]._inline.docPr.set("descr", "The Hubble Extreme Deep Field")
+    [blip] = document.element.body.iter(qn("a:blip"))
+    del blip.attrib[qn("r:embed")]
+    blip.set(qn("r:link"), document.part.relate_to(target, RT.IMAGE, is_external=True))
+    path = folder / "linked.docx"
+    document.save(str(path))
+    return path
+
+
+@pytest.mark.parametrize(
+    ("target", "expected"),
+    [
+        ("file:///C:/Users/editor/Pictures/hubble.jpg", "hubble.jpg"),
+        ("C:\\Users\\editor\\Pictures\\hubble.jpg", "hubble.jpg"),
+        ("file:///home/editor/My%20Photos/hubble.jpg", "hubble.jpg"),
+        ("photos/hubble.jpg", "photos/hubble.jpg"),
+        ("../../etc/hubble.jpg", "hubble.jpg"),
+    ],
+)
+def test_a_linked_picture_is_looked_up_by_name_beside_the_draft_never_at_its_path(tmp_path, target, expected):
+    from tests.conftest import SAMPLES
+
+    path = linked_picture_draft(tmp_path, target)
+    result = read_document(path, BuildOptions())
+    [figure] = [block for block in result.document.body if isinstance(block, Figure)]
+    assert figure.image == expected and figure.alt == "The Hubble Extreme Deep Field"
+    assert warned(result, f"linked to a file, not embedded ({target}); it is read as {expected}")
+    photo = SAMPLES / "images" / "nasa-hubble-extreme-deep-field.jpg"
+    (tmp_path / expected).parent.mkdir(parents=True, exist_ok=True)
+    (tmp_path / expected).write_bytes(photo.read_bytes())
+    built = run_exporter("build", path, "--to", "html", "--out", tmp_path / "out")
+    assert built.returncode == 0, built.stderr
+    assert "photo not included" not in (tmp_path / "out" / "linked.html").read_text(encoding="utf-8")

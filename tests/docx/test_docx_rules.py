@@ -188,6 +188,25 @@ def test_fake_heading_in_direct_bold():
     assert broken_after(real) == set()
 
 
+def test_a_line_of_bold_links_is_not_a_fake_heading():
+    def bold_links(document: Document, between: str) -> None:
+        paragraph = document.add_paragraph()
+        namespaces = ('xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" '
+                      'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"')
+        for index, text in enumerate(("Download hi-res", "Photo details")):
+            if index:
+                paragraph.add_run(between).bold = True
+            rel = document.part.relate_to(f"https://www.af.mil/{index}", RT.HYPERLINK, is_external=True)
+            paragraph._p.append(parse_xml(
+                f'<w:hyperlink {namespaces} r:id="{rel}"><w:r><w:rPr><w:rStyle w:val="Hyperlink"/><w:b/></w:rPr>'
+                f"<w:t>{text}</w:t></w:r></w:hyperlink>"
+            ))
+        document.add_paragraph("The photo shows the range.")
+
+    assert "DOCX-HEADING-FAKE" not in broken_after(lambda document: bold_links(document, " / "))
+    assert "DOCX-HEADING-FAKE" in broken_after(lambda document: bold_links(document, " and the "))
+
+
 def test_list_items_in_bold_are_not_fake_headings():
     def bold_items(document: Document) -> None:
         for item in ("Alpha", "Bravo", "Charlie"):

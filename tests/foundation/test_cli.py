@@ -172,3 +172,12 @@ def test_help_imports_no_engine() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO_ROOT, check=True
     )
     assert result.stdout.strip() == "[]"
+
+
+def test_alt_from_caption_without_a_caption_says_there_is_none(tmp_path: Path, exporter_cli) -> None:
+    source = write(tmp_path, "nocaption.md", "---\ntitle: T\n---\n\n![](p.png)\n")
+    (tmp_path / "p.png").write_bytes((SAMPLES / "images" / "nasa-eileen-collins.png").read_bytes())
+    out = tmp_path / "out"
+    result = exporter_cli("build", source, "--to", "html", "--out", out, "--alt-from-caption")
+    assert_clean_failure(result, out, "has no alt text: add alt=")
+    assert "it has no caption for --alt-from-caption to use" in result.stderr

@@ -211,6 +211,7 @@ class DrawingReader:
                 words = " ".join((path.get("string") or "").split()) if path is not None else ""
                 if words:
                     content.texts.append(words)
+                    self.counts["wordart"] += 1
                 elif len(content.pictures) + len(content.text_boxes) == before:
                     self._described("shape", child.get("alt") or child.get("title"), content)
             elif tag == f"{{{V_NS}}}group":

@@ -20,6 +20,9 @@ MESSAGES = {
     "smartart_text": "{n} SmartArt diagram(s) kept as their text, one paragraph per node",
     "smartart_described": "{n} SmartArt diagram(s) replaced by their alt text",
     "smartart_dropped": "{n} SmartArt diagram(s) dropped: no text equivalent",
+    "text_box": "{n} text box(es) read into the text after the paragraph they are anchored in: check that they "
+    "read in order there",
+    "wordart": "{n} WordArt text(s) kept as plain text",
     "empty_picture": "{n} picture frame(s) with no image and no description left out",
     "shape_described": "{n} drawing shape(s) without text or picture replaced by their alt text",
     "shape_dropped": "{n} drawing shape(s) without text, picture or alt text left out",

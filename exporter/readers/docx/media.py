@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import io
 import warnings as python_warnings
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 from exporter.errors import ExportError
 from exporter.images import MAX_PIXELS
@@ -97,6 +97,15 @@ def extract_images(
                 "only with --allow-network"
             )
             continue
+        elif drawing is not None and drawing.external and (linked := linked_file_name(drawing.external)):
+            # An absolute path is the author's machine, and an untrusted DOCX must not point the build at files of
+            # its choosing: only the file's name is kept, looked up beside the DOCX and in --images.
+            figure.image = linked
+            warnings.append(
+                f"figure {number}: the picture is linked to a file, not embedded ({drawing.external}); it is "
+                f"read as {linked} from the DOCX's folder or --images DIR"
+            )
+            continue
         elif not figure.decorative or drawing is not None:
             warnings.append(
                 f"figure {number}: the DOCX does not hold this photo; the figure refers to {stem}.jpg "
@@ -121,6 +130,21 @@ def _point_inline(
             image.image = name
             return
     warnings.append(f"{label}: the DOCX does not hold it in a format the outputs can use; its alt text is shown")
+
+
+def linked_file_name(target: str) -> str | None:
+    """Where to look for a linked picture: a relative path that stays below the DOCX's folder as it stands, else
+    the file name at the end of the path or file: URL (Windows paths included). None for another kind of address
+    or a path that ends in no file name."""
+    parts = urlsplit(target)
+    drive = len(parts.scheme) == 1  # C:\photos\a.jpg: a drive letter, not a scheme
+    if parts.scheme.lower() not in ("", "file") and not drive:
+        return None
+    path = unquote(target if drive else parts.path).replace("\\", "/")
+    steps = path.split("/")
+    if not parts.scheme and not path.startswith("/") and all(step.strip(". ") for step in steps):
+        return path
+    return steps[-1] if steps[-1].strip(". ") else None
 
 
 def _unique(name: str, data: bytes, taken: dict[str, bytes]) -> str:

@@ -422,7 +422,9 @@ class Scanner:
                 for text in content.texts:
                     self._floating.append(_text_para(text))
                 for box in content.text_boxes:
-                    self._floating.extend(self.body_items(box))
+                    items = self.body_items(box)
+                    self.counts["text_box"] += any(isinstance(item, TableInfo) or item.text.strip() for item in items)
+                    self._floating.extend(items)
             elif tag == w("ruby"):
                 base = child.find(w("rubyBase"))  # the text; the pronunciation guide above it is not
                 if base is not None:

@@ -363,10 +363,13 @@ class Measurement:
         the reader said what it converted or left out; None when the shortfall is unexplained."""
         if self.similarity is None or self.similarity >= THRESHOLD:
             return None
+        reasons = []
         if self.recall is not None and self.recall >= THRESHOLD:
-            return "nothing pandoc read is missing: the difference is text pandoc leaves out"
+            reasons.append("nothing pandoc read is missing: the difference is text pandoc leaves out")
         reported = [warning for warning in self.warnings if any(_said(warning, kind) for kind in LOSS_KINDS)]
-        return f"reported: {reported[0]}" if reported else None
+        if reported:
+            reasons.append(f"reported: {'; '.join(reported)}")
+        return "; ".join(reasons) or None
 
 
 LOSS_KINDS = tuple(MESSAGES.values())
@@ -385,7 +388,8 @@ def measure(path: Path) -> Measurement:
     try:
         result = read_document(path, BuildOptions(input_format="docx"))
     except ExportError as error:
-        return Measurement(path, 0.0, error=str(error))
+        # Refused by both readers: no text to compare, and no shortfall.
+        return Measurement(path, None if pandoc_document(path) is None else 0.0, error=str(error))
     warnings = [message.split(": ", 1)[-1] for message in result.warnings]
     with_titles = isinstance(result.document, Packet) or title_was_read(result.document, warnings)
     theirs_document = pandoc_document(path)
