@@ -350,7 +350,8 @@ def block(node: Block, after_list: bool = False) -> str:
     uses the other marker (`*` for `-`, `)` for `.`)."""
     if isinstance(node, Heading):
         # A closing run of "#" would be read as the heading's end marker, not its text.
-        return "#" * node.level + " " + re.sub(r"#$", r"\\#", inlines(node.children))
+        text = "#" * node.level + " " + re.sub(r"#$", r"\\#", inlines(node.children))
+        return f"{text} {{#{node.anchor}}}" if node.anchor else text
     if isinstance(node, Paragraph):
         return _paragraph_text(node.children)
     if isinstance(node, Figure):

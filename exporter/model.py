@@ -229,6 +229,11 @@ class Heading(Node):
     type: Literal["heading"] = "heading"
     level: int = Field(ge=2, le=6, description="2-6: level 1 is the article title")
     children: list[Inline]
+    anchor: str | None = Field(
+        default=None,
+        pattern=r"^[^\s#]+$",
+        description="The id the author gave the heading (Markdown `{#id}`), which links in the text name (`#id`)",
+    )
 
     _coerce = field_validator("children", mode="before")(lambda cls, v: _coerce_inlines(v))
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import importlib
 import re
+from collections import Counter
 from concurrent.futures import Executor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -14,11 +15,13 @@ from urllib.parse import urlsplit
 
 from pydantic import BaseModel
 
+from exporter.anchors import fragment, heading_targets
 from exporter.confine import Confinement
 from exporter.errors import ExitCode, ExportError, Warnings
 from exporter.model import (
     Article,
     Figure,
+    Heading,
     InlineImage,
     Link,
     Packet,
@@ -82,7 +85,7 @@ def prepare(result: ReadResult, source: Path, options: BuildOptions, warnings: W
     for article in articles:
         for image in article.inline_images():
             check_inline_alt(image, source, options, warnings)
-        unwrap_links_without_text(article, source, warnings)
+        unwrap_unusable_links(article, source, warnings, in_packet=len(articles) > 1)
     drop_table_labels(articles, source, warnings)
     for article in articles:
         for block in walk_blocks(article.body):
@@ -149,28 +152,46 @@ def check_inline_alt(image: InlineImage, source: Path, options: BuildOptions, wa
                       strict_error=True)
 
 
-def unwrap_links_without_text(node: BaseModel, source: Path, warnings: Warnings) -> None:
+def unwrap_unusable_links(article: Article, source: Path, warnings: Warnings, *, in_packet: bool = False) -> None:
     """A link nobody can read or name (no text) is kept as its content: screen readers would announce an
-    empty link, and PDF/UA and WCAG fail it. A link inside a link (invalid in every format) becomes its text."""
+    empty link, and PDF/UA and WCAG fail it. A link inside a link (invalid in every format) becomes its text, and
+    so does an in-page link that names no heading of the article (`anchors`): it would go nowhere."""
+    nowhere: Counter[str] = Counter()
+    _unwrap_links(article, heading_targets(article), nowhere, source, warnings)
+    where = f"article {article.title!r}: " if in_packet else ""
+    for href, count in nowhere.items():
+        times = f" ({count} links)" if count > 1 else ""
+        warnings.warn(f"{where}link to {href[:60]!r}{times} names no heading of the article: its text stays",
+                      file=source)
+
+
+def _unwrap_links(
+    node: BaseModel, targets: dict[str, Heading], nowhere: Counter[str], source: Path, warnings: Warnings
+) -> None:
     for name in type(node).model_fields:
         value = getattr(node, name)
         if isinstance(value, list):
             if any(isinstance(item, Link) for item in value):
-                setattr(node, name, _unwrapped(value, source, warnings))
+                setattr(node, name, _unwrapped(value, targets, nowhere, source, warnings))
             for item in getattr(node, name):
                 for child in item if isinstance(item, list) else [item]:
                     if isinstance(child, BaseModel):
-                        unwrap_links_without_text(child, source, warnings)
+                        _unwrap_links(child, targets, nowhere, source, warnings)
         elif isinstance(value, BaseModel):
-            unwrap_links_without_text(value, source, warnings)
+            _unwrap_links(value, targets, nowhere, source, warnings)
 
 
-def _unwrapped(inlines: list, source: Path, warnings: Warnings) -> list:
+def _unwrapped(
+    inlines: list, targets: dict[str, Heading], nowhere: Counter[str], source: Path, warnings: Warnings
+) -> list:
     result = []
     for item in inlines:
         if isinstance(item, Link) and not plain_text(item.children).strip():
             warnings.warn(f"link to {item.href[:60]} has no text: kept as plain content", file=source)
-            result.extend(_unwrapped(item.children, source, warnings))
+            result.extend(_unwrapped(item.children, targets, nowhere, source, warnings))
+        elif isinstance(item, Link) and (name := fragment(item)) is not None and name not in targets:
+            nowhere[item.href.strip()] += 1
+            result.extend(_unwrapped(item.children, targets, nowhere, source, warnings))
         elif isinstance(item, Link):
             item.children = without(Link, item.children)
             result.append(item)

@@ -234,7 +234,8 @@ class _Converter:
             )
             level = self._last_level + 1
         self._last_level = level
-        return self.build(Heading, node, level=level, children=children)
+        children, anchor = _heading_attributes(children)
+        return self.build(Heading, node, level=level, children=children, anchor=anchor)
 
     def build(self, model: type, node: SyntaxTreeNode, **fields: Any) -> Any:
         try:
@@ -633,3 +634,20 @@ def read(path: Path, options: BuildOptions) -> ReadResult:
             error, file=path, text=tokens[0].content if front else None, line_offset=front_lines
         ) from None
     return ReadResult(article, figure_lines=converter.figure_lines, warnings=converter.warnings)
+
+
+# Pandoc's heading attributes, `## Methods {#methods .unnumbered}`: an id, classes, key=value pairs, "-".
+HEADING_ATTRIBUTES = re.compile(r"\s*\{((?:\s*(?:#[^\s{}#]+|\.[\w-]+|[\w-]+=(?:\"[^\"]*\"|\S+)|-))+)\s*\}\s*$")
+
+
+def _heading_attributes(children: list[Inline]) -> tuple[list[Inline], str | None]:
+    """The heading's text without the attributes written after it, and the id they give (None when none). The
+    classes and pairs style the heading in pandoc's outputs; ours style every heading alike."""
+    last = children[-1] if children else None
+    match = HEADING_ATTRIBUTES.search(last.text) if isinstance(last, Text) else None
+    if match is None or (len(children) == 1 and not last.text[: match.start()].strip()):  # "{#x}" alone is text
+        return children, None
+    anchor = next((token[1:] for token in match.group(1).split() if token.startswith("#")), None)
+    rest = last.text[: match.start()].rstrip()
+    return [*children[:-1], Text(text=rest)] if rest else children[:-1], anchor
+

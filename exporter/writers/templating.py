@@ -6,8 +6,6 @@ Templates autoescape; fixed text comes from the message catalog of the document'
 from __future__ import annotations
 
 import contextlib
-import re
-import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
@@ -16,9 +14,10 @@ from typing import Any
 from jinja2 import BytecodeCache, Environment, FileSystemBytecodeCache, FileSystemLoader, StrictUndefined
 from jinja2.bccache import Bucket
 
+from exporter.anchors import article_links, fragment, heading_targets, slugify
 from exporter.i18n import fixed_text_language, iso_duration, long_date, text_around, translations
 from exporter.language_tags import primary_language, text_direction
-from exporter.model import Article, Figure, Footnote, Heading, Media, Table, plain_text, walk_blocks
+from exporter.model import Article, Figure, Footnote, Heading, Link, Media, Table, plain_text, walk_blocks
 from exporter.provenance import OFFICIAL_NOTICE
 from exporter.resources import templates_dir
 from exporter.urls import safe_href
@@ -70,13 +69,6 @@ def environment(language: str) -> Environment:
     return env
 
 
-def slugify(text: str) -> str:
-    normalized = unicodedata.normalize("NFKD", text)
-    ascii_text = normalized.encode("ascii", "ignore").decode("ascii").lower()
-    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text).strip("-")
-    return slug or "section"
-
-
 @dataclass(frozen=True)
 class FootnoteRef:
     """A footnote's number in its article and the ids of its call and of the note."""
@@ -105,6 +97,7 @@ class Numbering:
         self._tables: dict[int, int] = {}
         self._figure_ids: dict[int, str] = {}
         self._footnotes: dict[int, FootnoteRef] = {}
+        self._link_targets: dict[int, str] = {}  # in-page links: the anchor of the heading each names
         used: set[str] = set()
         figure_count, ornaments = figures_before, 0
         for index, article in enumerate(articles):
@@ -132,9 +125,21 @@ class Numbering:
                     else:
                         ornaments += 1
                         self._figure_ids[id(block)] = f"{kind}-unnumbered-{ornaments}"
+            targets = heading_targets(article)
+            for link in article_links(article):
+                name = fragment(link)
+                if name is not None and name in targets:
+                    self._link_targets[id(link)] = "#" + self._anchors[id(targets[name])]
 
     def anchor(self, block: Heading) -> str:
         return self._anchors[id(block)]
+
+    def link_href(self, link: Link) -> str | None:
+        """Where the link goes: an in-page link to the heading it names (None when it names none), any other a
+        followable address (`urls.safe_href`)."""
+        if fragment(link) is not None:
+            return self._link_targets.get(id(link))
+        return safe_href(link.href)
 
     def figure_number(self, block: Figure | Media) -> int | None:
         """The block's "Figure N." number; None for what has none (model.is_numbered)."""
@@ -170,6 +175,7 @@ def body_arguments(
         "image_size": image_size,
         "image_ratio": image_ratio,
         "anchor": numbering.anchor,
+        "link_href": numbering.link_href,
         "figure_number": numbering.figure_number,
         "table_number": numbering.table_number,
         "figure_id": numbering.figure_id,

@@ -141,7 +141,7 @@ class BodyReader:
             return index + 1
         if level is not None:
             self._close_list()
-            heading = Heading(level=2, children=self._inlines(para.atoms))
+            heading = Heading(level=2, children=self._inlines(para.atoms), anchor=para.anchor)
             self.raw_levels[id(heading)] = level
             self._emit(heading)
             return index + 1

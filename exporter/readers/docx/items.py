@@ -44,6 +44,7 @@ class Para:
     page_break_before: bool = False
     drop_cap: bool = False
     bold_style: bool = False  # its paragraph style is bold
+    anchor: str | None = None  # the name of a bookmark on it that an in-document link goes to
 
     @property
     def text(self) -> str:

@@ -16,6 +16,7 @@ import itertools
 import re
 import unicodedata
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
 
 from lxml import etree
@@ -75,6 +76,7 @@ class Scanner:
         self._notes: dict[str, tuple[str, dict[str, etree._Element]]] = {}
         self._in_note = False
         self._floating: list[Para | TableInfo] = []  # text boxes met in the paragraph being scanned
+        self._anchors: set[str] | None = None
 
     # ------------------------------------------------------------ blocks
 
@@ -174,7 +176,21 @@ class Scanner:
             page_break,
             drop_cap,
             self.styles.bold(style_id),
+            next((name for name in self._bookmarks(element) if name in self._link_anchors(element)), None),
         )
+
+    def _bookmarks(self, paragraph: etree._Element) -> Iterator[str]:
+        for start in paragraph.iterchildren(w("bookmarkStart")):
+            name = start.get(w("name"))
+            if name and not any(char.isspace() or char == "#" for char in name):
+                yield name
+
+    def _link_anchors(self, element: etree._Element) -> set[str]:
+        """The bookmarks the hyperlinks of the element's part go to (`w:hyperlink/@w:anchor`), read once."""
+        if self._anchors is None:
+            root = element.getroottree().getroot()
+            self._anchors = {link.get(w("anchor")) for link in root.iter(w("hyperlink")) if link.get(w("anchor"))}
+        return self._anchors
 
     def table(self, element: etree._Element) -> TableInfo:
         properties = element.find(w("tblPr"))
@@ -260,9 +276,13 @@ class Scanner:
 
     def _hyperlink(self, element: etree._Element) -> LinkRef | None:
         rel_id = element.get(f"{{{R_NS}}}id")
-        if rel_id is None or rel_id not in self.rels:
-            return None  # an in-document anchor: the model has no target for it
-        href = self.rels[rel_id].target
+        anchor = element.get(w("anchor"))
+        if rel_id is not None and rel_id in self.rels:
+            href = self.rels[rel_id].target
+        elif anchor:
+            href = "#" + anchor  # a bookmark of the document: a heading's, when it names one (`anchors`)
+        else:
+            return None
         title = element.get(w("tooltip"))
         frame = element.get(w("tgtFrame"))
         # LibreOffice 7 writes a link's title into w:tgtFrame when it saves DOCX.

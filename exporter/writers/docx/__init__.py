@@ -20,6 +20,7 @@ exports announce.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
@@ -34,6 +35,7 @@ from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.shared import Emu, Inches, Mm, Pt, Twips
 from docx.text.paragraph import Paragraph
 from docx.text.run import Run
+from exporter.anchors import article_links, fragment, heading_targets, slugify
 from exporter.i18n import fixed_text_language, gettext, text_around
 from exporter.identity import build_time, document_uuid
 from exporter.language_tags import primary_language
@@ -143,6 +145,9 @@ class DocxBuilder:
         self.decorative_digests: set[str] = set()  # sha256 of decorative pictures (see `finish`)
         self.cover_end: etree._Element | None = None  # last cover paragraph: the TOC goes after it
         self.bookmarks = 0
+        self.bookmark_names: set[str] = set()
+        self.heading_bookmarks: dict[int, str] = {}  # id(heading) -> the bookmark an in-page link goes to
+        self.link_bookmarks: dict[int, str] = {}  # id(link) -> that bookmark
         self._prepare_template()
         self.linear = LinearDocument(self.doc)
         section = self.doc.sections[0]
@@ -288,6 +293,7 @@ class DocxBuilder:
     def _add_article(self, article: Article) -> None:
         first = self.articles == 0
         self.articles += 1
+        self._name_link_targets(article)
         headline = self.linear.paragraph(article.title, style="Heading 1")
         if not first or self.cover_end is not None:
             oxml.set_page_break_before(headline)
@@ -427,6 +433,9 @@ class DocxBuilder:
         if isinstance(block, Heading):
             paragraph = self.linear.paragraph(style=f"Heading {block.level}")
             self._inlines(paragraph, block.children)
+            if id(block) in self.heading_bookmarks:
+                self.bookmarks += 1
+                oxml.add_bookmark(paragraph, self.bookmarks, self.heading_bookmarks[id(block)])
         elif isinstance(block, ParagraphBlock):
             paragraph = self.linear.paragraph(style=style)
             if list_level is not None:
@@ -683,10 +692,15 @@ class DocxBuilder:
                 self._inline_picture(target, paragraph, node, fmt)
             elif isinstance(node, Link):
                 href = safe_href(node.href)
-                if href and not href.startswith("#") and container is None:
+                bookmark = self.link_bookmarks.get(id(node))
+                if container is not None:  # links do not nest
+                    self._inlines(paragraph, node.children, fmt, container)
+                elif bookmark is not None:
+                    hyperlink = oxml.add_internal_hyperlink(paragraph, bookmark, node.title)
+                    self._inlines(paragraph, node.children, fmt, container=hyperlink)
+                elif href and not href.startswith("#"):
                     self._link(paragraph, href, node.children, fmt, tooltip=node.title)
                 else:
-                    # In-page anchors point into HTML ids this document lacks; nested links are not allowed.
                     self._inlines(paragraph, node.children, fmt, container)
 
     def _run(self, target: etree._Element, paragraph: Paragraph, text: str, fmt: RunFormat) -> Run:
@@ -731,6 +745,29 @@ class DocxBuilder:
         for block in note.children:
             note_paragraph = Paragraph(oxml.Footnotes.note_paragraph(element), part)
             self._inlines(note_paragraph, block.children, note_format)
+
+    def _name_link_targets(self, article: Article) -> None:
+        """A bookmark for each heading an in-page link of the article names (`anchors`), and the link's target:
+        the heading's own id where Word can take it as a bookmark name, else one made from its text."""
+        targets = heading_targets(article)
+        for link in article_links(article):
+            name = fragment(link)
+            heading = targets.get(name) if name is not None else None
+            if heading is None:
+                continue
+            if id(heading) not in self.heading_bookmarks:
+                self.heading_bookmarks[id(heading)] = self._bookmark_name(heading.anchor or slugify(
+                    plain_text(heading.children)))
+            self.link_bookmarks[id(link)] = self.heading_bookmarks[id(heading)]
+
+    def _bookmark_name(self, wanted: str) -> str:
+        """Word's rule: a letter first, then letters, digits and "_", at most 40 characters; unique."""
+        base = re.sub(r"\W", "_", wanted, flags=re.ASCII).lstrip("_0123456789")[:36] or "Section"
+        name, number = base, 2
+        while name in self.bookmark_names:
+            name, number = f"{base}_{number}", number + 1
+        self.bookmark_names.add(name)
+        return name
 
     def _link(
         self,

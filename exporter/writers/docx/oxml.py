@@ -376,6 +376,17 @@ def add_hyperlink(paragraph: Paragraph, relationship_id: str, tooltip: str | Non
     return hyperlink
 
 
+def add_internal_hyperlink(paragraph: Paragraph, bookmark: str, tooltip: str | None = None) -> etree._Element:
+    """A `w:hyperlink` to a bookmark of the document; the caller fills it with runs."""
+    hyperlink = OxmlElement("w:hyperlink")
+    hyperlink.set(qn("w:anchor"), bookmark)
+    if tooltip:
+        hyperlink.set(qn("w:tooltip"), tooltip)
+    hyperlink.set(qn("w:history"), "1")
+    paragraph._p.append(hyperlink)
+    return hyperlink
+
+
 def new_run(container: etree._Element, paragraph: Paragraph) -> Run:
     """A run appended to a paragraph or to a `w:hyperlink` inside it."""
     r = OxmlElement("w:r")
