@@ -1,7 +1,7 @@
 """Which heading an in-text link names (`[see below](#methods)`).
 
-Authors link to the id they gave a heading (Markdown `## Methods {#methods}`, an HTML page's `<h2 id>`), or to
-the one their tool derived from its text: GitHub's and pandoc's rules differ from each other and from ours
+Authors link to the id they gave a heading (Markdown `## Methods {#methods}`, a Word bookmark on it), or to the
+one their tool derived from its text: GitHub's and pandoc's rules differ from each other and from ours
 (`url.href` is "urlhref" to both, "url-href" to us), so a fragment is looked up under each. Writers then point the
 link at the anchor they gave the heading; a fragment that names no heading is no link (`pipeline`).
 """

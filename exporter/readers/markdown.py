@@ -61,6 +61,8 @@ from exporter.urls import safe_href
 
 FIGURE_ATTRIBUTES = {"alt", "credit", "virin", "decorative", "rights", "id", "class"}
 MEDIA_ATTRIBUTES = {"media", "credit", "virin", "duration", "poster", "poster-alt", "id", "class"}
+# Pandoc's heading attributes, `## Methods {#methods .unnumbered}`: an id, classes, key=value pairs, "-".
+HEADING_ATTRIBUTES = re.compile(r"\s*\{((?:\s*(?:#[^\s{}#]+|\.[\w-]+|[\w-]+=(?:\"[^\"]*\"|\S+)|-))+)\s*\}\s*$")
 TABLE_CAPTION = re.compile(r"^(?:Table)?:\s*(?P<text>.*?)\s*(?:\{(?P<attrs>[^{}]*)\})?\s*$", re.DOTALL)
 ATTRIBUTION_DASHES = ("—", "--", "―")
 # Pandoc's grid table: a paragraph that opens with a +---+ rule line, followed by rule and | cell lines.
@@ -636,10 +638,6 @@ def read(path: Path, options: BuildOptions) -> ReadResult:
     return ReadResult(article, figure_lines=converter.figure_lines, warnings=converter.warnings)
 
 
-# Pandoc's heading attributes, `## Methods {#methods .unnumbered}`: an id, classes, key=value pairs, "-".
-HEADING_ATTRIBUTES = re.compile(r"\s*\{((?:\s*(?:#[^\s{}#]+|\.[\w-]+|[\w-]+=(?:\"[^\"]*\"|\S+)|-))+)\s*\}\s*$")
-
-
 def _heading_attributes(children: list[Inline]) -> tuple[list[Inline], str | None]:
     """The heading's text without the attributes written after it, and the id they give (None when none). The
     classes and pairs style the heading in pandoc's outputs; ours style every heading alike."""
@@ -650,4 +648,3 @@ def _heading_attributes(children: list[Inline]) -> tuple[list[Inline], str | Non
     anchor = next((token[1:] for token in match.group(1).split() if token.startswith("#")), None)
     rest = last.text[: match.start()].rstrip()
     return [*children[:-1], Text(text=rest)] if rest else children[:-1], anchor
-
