@@ -696,7 +696,7 @@ class DocxBuilder:
                 if container is not None:  # links do not nest
                     self._inlines(paragraph, node.children, fmt, container)
                 elif bookmark is not None:
-                    hyperlink = oxml.add_internal_hyperlink(paragraph, bookmark, node.title)
+                    hyperlink = oxml.add_hyperlink(paragraph, bookmark=bookmark, tooltip=node.title)
                     self._inlines(paragraph, node.children, fmt, container=hyperlink)
                 elif href and not href.startswith("#"):
                     self._link(paragraph, href, node.children, fmt, tooltip=node.title)
@@ -778,7 +778,7 @@ class DocxBuilder:
         tooltip: str | None = None,
     ) -> None:
         relationship = self.linear.relate(paragraph.part, RT.HYPERLINK, href, external=True)
-        hyperlink = oxml.add_hyperlink(paragraph, relationship, tooltip)
+        hyperlink = oxml.add_hyperlink(paragraph, relationship_id=relationship, tooltip=tooltip)
         self._inlines(paragraph, children, fmt, container=hyperlink)
 
     # ------------------------------------------------------------ package

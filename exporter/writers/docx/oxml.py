@@ -364,22 +364,16 @@ def set_picture_name(run: Run, name: str) -> None:
 # ---------------------------------------------------------------- hyperlinks and fields
 
 
-def add_hyperlink(paragraph: Paragraph, relationship_id: str, tooltip: str | None = None) -> etree._Element:
-    """A `w:hyperlink` to the target of the external relationship `relationship_id`; the caller fills it with
-    runs."""
+def add_hyperlink(
+    paragraph: Paragraph, *, relationship_id: str | None = None, bookmark: str | None = None, tooltip: str | None = None
+) -> etree._Element:
+    """A `w:hyperlink` to the target of the external relationship `relationship_id`, or to a `bookmark` of the
+    document; the caller fills it with runs."""
     hyperlink = OxmlElement("w:hyperlink")
-    hyperlink.set(qn("r:id"), relationship_id)
-    if tooltip:
-        hyperlink.set(qn("w:tooltip"), tooltip)
-    hyperlink.set(qn("w:history"), "1")
-    paragraph._p.append(hyperlink)
-    return hyperlink
-
-
-def add_internal_hyperlink(paragraph: Paragraph, bookmark: str, tooltip: str | None = None) -> etree._Element:
-    """A `w:hyperlink` to a bookmark of the document; the caller fills it with runs."""
-    hyperlink = OxmlElement("w:hyperlink")
-    hyperlink.set(qn("w:anchor"), bookmark)
+    if relationship_id is not None:
+        hyperlink.set(qn("r:id"), relationship_id)
+    if bookmark is not None:
+        hyperlink.set(qn("w:anchor"), bookmark)
     if tooltip:
         hyperlink.set(qn("w:tooltip"), tooltip)
     hyperlink.set(qn("w:history"), "1")
