@@ -150,6 +150,15 @@ class Group:
         return " ".join(self.lines)
 
 
+# Terminal dumps and mail are wrapped at 60 columns or more, and lynx's -width goes to 200-odd: longer lines are
+# paragraphs a browser copied whole.
+WRAP_WIDTH_MIN, WRAP_WIDTH_MAX = 60, 250
+# A wrapped line ends within about a word's length of the width.
+WRAP_SLACK = 12
+# A line of this many words that ends a sentence is prose, not a headline in a list of related stories.
+PROSE_WORDS = 12
+
+
 @dataclass
 class _Reading:
     """What the reader has decided so far, and the text it accounts for."""
@@ -166,19 +175,62 @@ def read(path: Path, options: BuildOptions) -> ReadResult:
 
 
 def groups_of(text: str) -> list[Group]:
+    """Runs of non-blank lines, each line a paragraph or a line of the page, as a browser's copy gives them. A
+    capture wrapped at a fixed width (`lynx -dump`) has its wrapped lines joined again: a line that the next
+    line's first word would not have fitted on was wrapped."""
+    raw_lines = [raw.rstrip() for raw in text.splitlines()]
+    width = wrap_width(raw_lines)
     groups: list[Group] = []
     current = Group([], [])
-    for number, raw in enumerate(text.splitlines(), start=1):
+    wrapped = False  # the line before was wrapped: this one goes on with it
+    for number, raw in enumerate(raw_lines, start=1):
         line = squash(raw)
-        if line:
+        if line and wrapped and current.lines:
+            before = current.lines[-1]
+            joined_word = before.endswith("-") and before[-2:-1].isalpha() and line[:1].isalpha()
+            current.lines[-1] = before + ("" if joined_word else " ") + line
+        elif line:
             current.lines.append(line)
             current.numbers.append(number)
         elif current.lines:
             groups.append(current)
             current = Group([], [])
+        following = raw_lines[number] if number < len(raw_lines) else ""
+        next_word = following.split(maxsplit=1)[0] if following.strip() else ""
+        wrapped = bool(width and line and next_word and len(raw) + 1 + len(next_word) > width)
+        if width and line and not wrapped and current.lines and _ends_paragraph(current, following, width):
+            groups.append(current)
+            current = Group([], [])
     if current.lines:
         groups.append(current)
     return groups
+
+
+def _ends_paragraph(group: Group, following: str, width: int) -> bool:
+    """In wrapped text, paragraphs may follow one another without a blank line (a page that spaces them with
+    margins): a finished line of sentences ends its paragraph, and so does a subhead alone before a paragraph
+    long enough to wrap."""
+    last = group.lines[-1]
+    if _is_prose(last):
+        return True
+    return len(group.lines) == 1 and _looks_like_subhead(last) and len(following) >= width - WRAP_SLACK
+
+
+def wrap_width(lines: list[str]) -> int | None:
+    """The width a capture was wrapped at (None when it was not): lynx and mail clients wrap every paragraph at
+    one width of 60 columns or more, so many lines end within a word's length of the longest, and most of those
+    in the middle of a sentence; a browser's copy keeps each paragraph on one line, as long as it is."""
+    lengths = [len(line) for line in lines if line.strip()]
+    if len(lengths) < 8:
+        return None
+    width = max(lengths)
+    if not WRAP_WIDTH_MIN <= width <= WRAP_WIDTH_MAX:
+        return None
+    full = [line for line, following in zip(lines, [*lines[1:], ""], strict=True)
+            if len(line) >= width - WRAP_SLACK and following.strip()]
+    mid_sentence = [line for line in full if not re.search(r"[.!?:;\"\u201d\u2019)]$", line)]
+    enough = len(full) >= max(4, 0.25 * len(lengths)) and len(mid_sentence) >= 0.6 * len(full)
+    return width if enough else None
 
 
 def is_banner(line: str) -> bool:
@@ -505,8 +557,17 @@ def _leading(groups: list[Group], reading: _Reading) -> _Leading:
 
 
 def _until_related(groups: list[Group], reading: _Reading) -> list[Group]:
+    """The groups before a "Related Stories" label: the related list ends the article. A label with more of the
+    story's prose after it than before (af.mil's print view puts "Related Links" above the story) is a sidebar's
+    own: only the label is left out."""
     for index, group in enumerate(groups):
         if len(group.lines) == 1 and _RELATED.match(group.lines[0]):
+            if _prose_words(groups[index + 1 :]) > _prose_words(groups[:index]):
+                reading.warnings.append(
+                    f"{reading.name}:{group.line}: the label {group.lines[0]!r} above the story's text left out"
+                )
+                reading.chrome_chars += len(group.text())
+                return groups[:index] + _until_related(groups[index + 1 :], reading)
             if groups[index + 1 :]:
                 reading.warnings.append(
                     f"{reading.name}:{group.line}: related stories listed without links were left out"
@@ -514,6 +575,16 @@ def _until_related(groups: list[Group], reading: _Reading) -> list[Group]:
             reading.chrome_chars += sum(len(g.text()) for g in groups[index:])
             return groups[:index]
     return groups
+
+
+def _prose_words(groups: list[Group]) -> int:
+    """Words in the lines that are a story's prose, not a list of headlines."""
+    return sum(len(line.split()) for group in groups for line in group.lines if _is_prose(line))
+
+
+def _is_prose(line: str) -> bool:
+    """A line of sentences: long enough, and it ends one."""
+    return len(line.split()) >= PROSE_WORDS and re.search(r"[.!?][\"\u201d\u2019)]?$", line) is not None
 
 
 def _photo_page(title: str, leading: _Leading, after: list[Group], reading: _Reading) -> tuple[Figure, int] | None:

@@ -193,3 +193,54 @@ Credit: Airman Alex Example
     assert isinstance(figure, Figure)
     assert figure.virin is None
     assert figure.image == "main-gate.jpg"
+
+
+STORY = [
+    ("title", "Airmen and spouses talk family programs"),
+    ("meta", "By Staff Sgt. Chris Gross, Air Force News Service / Published September 14, 2015"),
+    ("label", "Related Links"),
+    ("paragraph", "WASHINGTON (AFNS) -- Air Force senior leaders and their spouses discussed the improvements in "
+                  "family programs and opportunities during the Air and Space Conference in Washington, D.C."),
+    ("paragraph", "Secretary of the Air Force Deborah Lee James and her husband said that their number one "
+                  "priority is the total force Airmen and their families, and that programs must reach them."),
+    ("subhead", "Opportunities"),
+    ("paragraph", "Athena Cody said she believes the Air Force and the Defense Department are doing everything "
+                  "in their power to improve quality-of-life programs for the spouses of military members."),
+    ("paragraph", "One area that has been difficult is telling families that these opportunities exist at all, "
+                  "she said, and that is the biggest obstacle as leaders travel and speak to spouses."),
+]
+
+
+def story_capture(wrap: int | None) -> str:
+    """The story as a browser copies it (a paragraph per line, blank lines between) or as `lynx -dump` writes
+    a page that spaces its paragraphs with margins: wrapped at `wrap` columns, indented, no blank lines between
+    the body's paragraphs."""
+    import textwrap
+
+    if wrap is None:
+        return "\n\n".join(text for _, text in STORY) + "\n"
+    lines = [STORY[0][1], "", *textwrap.wrap(STORY[1][1], wrap, initial_indent="   ", subsequent_indent="   "),
+             "", STORY[2][1], ""]
+    for _, text in STORY[3:]:
+        lines += textwrap.wrap(text, wrap, initial_indent="   ", subsequent_indent="   ")
+    return "\n".join(lines) + "\n"
+
+
+@pytest.mark.parametrize("wrap", [None, 76, 120])
+def test_a_wrapped_capture_reads_as_the_same_story_as_a_browser_copy(tmp_path: Path, wrap: int | None) -> None:
+    """af.mil's print view, dumped by lynx: its lines wrapped, its paragraphs not spaced, its "Related Links"
+    label above the story. The story was read as nothing at all (the label was taken for the end of it)."""
+    result = capture(tmp_path, story_capture(wrap))
+    article = result.document
+    assert article.title == STORY[0][1] and article.published == "2015-09-14"
+    blocks = [(type(block).__name__, plain_text(block.children)) for block in article.body]
+    expected = [("Heading" if kind == "subhead" else "Paragraph", text) for kind, text in STORY[3:]]
+    assert blocks == expected
+    assert any("the label 'Related Links' above the story's text left out" in w for w in result.warnings)
+
+
+def test_a_related_list_after_the_story_still_ends_it(tmp_path: Path) -> None:
+    text = story_capture(76) + "\nRelated Stories\n\nAirmen train in Alaska\nSpouses meet leaders in Ohio\n"
+    result = capture(tmp_path, text)
+    assert plain_text(result.document.body[-1].children) == STORY[-1][1]
+    assert any("related stories listed without links were left out" in w for w in result.warnings)
