@@ -63,6 +63,8 @@ def heading_targets(article: Article) -> dict[str, Heading]:
         text = plain_text(heading.children)
         for (derive, offset), counts in zip(CONVENTIONS, seen, strict=True):
             slug = derive(text)
+            if not slug:
+                continue  # a heading of punctuation alone has no id by GitHub's rule; "#" names no heading
             repeat = counts[slug]
             counts[slug] += 1
             targets.setdefault(f"{slug}-{repeat + offset}" if repeat else slug, heading)

@@ -49,6 +49,8 @@ class Confinement:
             candidate = Path(unquote(parts.path))
         else:
             raise ExportError(f"{reference!r}: {scheme}: references are not allowed")
+        if any(ord(char) < 32 for char in str(candidate)):
+            raise ExportError(f"{reference!r}: a control character in a file name; refused")
         if not candidate.is_absolute():
             candidate = base / candidate
         if not self.allows(candidate):

@@ -231,7 +231,7 @@ class Heading(Node):
     children: list[Inline]
     anchor: str | None = Field(
         default=None,
-        pattern=r"^[^\s#]+$",
+        pattern=r"^[^\s#{}]+$",
         description="The id the author gave the heading (Markdown `{#id}`), which links in the text name (`#id`)",
     )
 

@@ -65,13 +65,13 @@ def check_files(
 
 def files_in_folders(paths: list[Path]) -> list[Path]:
     """A folder named among the files stands for the files in it that can be checked (an output folder: its
-    PDF, EPUB, DOCX and HTML). An HTML page's own images folder (`<stem>_files` beside `<stem>.html`, as
-    `out/*` names it) is checked with its page."""
+    PDF, EPUB, DOCX and HTML). An HTML page's own images folder (`<stem>_files`), named beside its page as
+    `out/*` names them, is checked with the page."""
     files: list[Path] = []
     for path in paths:
         if not path.is_dir():
             files.append(path)
-        elif not (path.name.endswith("_files") and path.with_name(path.name[: -len("_files")] + ".html").is_file()):
+        elif not (path.name.endswith("_files") and path.with_name(path.name[: -len("_files")] + ".html") in paths):
             checkable = [child for child in path.iterdir() if child.suffix.lower() in FORMAT_CHECKS]
             files += sorted(child for child in checkable if child.is_file()) or [path]
     return files

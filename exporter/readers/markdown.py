@@ -62,7 +62,7 @@ from exporter.urls import safe_href
 FIGURE_ATTRIBUTES = {"alt", "credit", "virin", "decorative", "rights", "id", "class"}
 MEDIA_ATTRIBUTES = {"media", "credit", "virin", "duration", "poster", "poster-alt", "id", "class"}
 # Pandoc's heading attributes, `## Methods {#methods .unnumbered}`: an id, classes, key=value pairs, "-".
-HEADING_ATTRIBUTES = re.compile(r"\s*\{((?:\s*(?:#[^\s{}#]+|\.[\w-]+|[\w-]+=(?:\"[^\"]*\"|\S+)|-))+)\s*\}\s*$")
+HEADING_ATTRIBUTES = re.compile(r"\s*(?<!\\)\{((?:\s*(?:#[^\s{}#]+|\.[\w-]+|[\w-]+=(?:\"[^\"]*\"|\S+)|-))+)\s*\}\s*$")
 TABLE_CAPTION = re.compile(r"^(?:Table)?:\s*(?P<text>.*?)\s*(?:\{(?P<attrs>[^{}]*)\})?\s*$", re.DOTALL)
 ATTRIBUTION_DASHES = ("—", "--", "―")
 # Pandoc's grid table: a paragraph that opens with a +---+ rule line, followed by rule and | cell lines.
@@ -236,7 +236,7 @@ class _Converter:
             )
             level = self._last_level + 1
         self._last_level = level
-        children, anchor = _heading_attributes(children)
+        children, anchor = _heading_attributes(children, node.children[0].content if node.children else "")
         return self.build(Heading, node, level=level, children=children, anchor=anchor)
 
     def build(self, model: type, node: SyntaxTreeNode, **fields: Any) -> Any:
@@ -638,10 +638,13 @@ def read(path: Path, options: BuildOptions) -> ReadResult:
     return ReadResult(article, figure_lines=converter.figure_lines, warnings=converter.warnings)
 
 
-def _heading_attributes(children: list[Inline]) -> tuple[list[Inline], str | None]:
+def _heading_attributes(children: list[Inline], source: str) -> tuple[list[Inline], str | None]:
     """The heading's text without the attributes written after it, and the id they give (None when none). The
-    classes and pairs style the heading in pandoc's outputs; ours style every heading alike."""
+    classes and pairs style the heading in pandoc's outputs; ours style every heading alike. Braces escaped in
+    the source (`\\{`) are text."""
     last = children[-1] if children else None
+    if HEADING_ATTRIBUTES.search(source) is None:
+        return children, None
     match = HEADING_ATTRIBUTES.search(last.text) if isinstance(last, Text) else None
     if match is None or (len(children) == 1 and not last.text[: match.start()].strip()):  # "{#x}" alone is text
         return children, None

@@ -155,6 +155,14 @@ class Group:
 WRAP_WIDTH_MIN, WRAP_WIDTH_MAX = 60, 250
 # A wrapped line ends within about a word's length of the width.
 WRAP_SLACK = 12
+# lynx's list of the links it numbered: "References", then "   1. https://..." lines (perhaps under "Visible links"
+# and "Hidden links:"), to the end.
+_LINK_LIST = re.compile(
+    r"^References\n(?:[ \t]*\n|[ \t]*(?:Visible|Hidden) links:?[ \t]*\n)*[ \t]+1\. [a-z][a-z0-9+.-]*:.*"
+    r"(?:\n(?:[ \t]*|[ \t]*\d+\. [a-z][a-z0-9+.-]*:.*|[ \t]*(?:Visible|Hidden) links:?[ \t]*))*\n?\Z",
+    re.MULTILINE,
+)
+_LINK_NUMBER = re.compile(r"\[\d+\](?=\S)")
 # A line of this many words that ends a sentence is prose, not a headline in a list of related stories.
 PROSE_WORDS = 12
 
@@ -206,6 +214,17 @@ def groups_of(text: str) -> list[Group]:
     return groups
 
 
+def without_link_list(text: str) -> str:
+    """`lynx -dump` without -nolist numbers each link ("[3]the fact sheet") and lists their addresses under
+    "References" at the end: both are the dump's, not the page's. The same numbers elsewhere stay."""
+    match = _LINK_LIST.search(text)
+    if match is None:
+        return text
+    # Blank lines stand in for the list so that line numbers in messages stay those of the file.
+    kept = text[: match.start()] + "\n" * text[match.start() :].count("\n")
+    return _LINK_NUMBER.sub("", kept)
+
+
 def _ends_paragraph(group: Group, following: str, width: int) -> bool:
     """In wrapped text, paragraphs may follow one another without a blank line (a page that spaces them with
     margins): a finished line of sentences ends its paragraph, and so does a subhead alone before a paragraph
@@ -220,7 +239,7 @@ def wrap_width(lines: list[str]) -> int | None:
     """The width a capture was wrapped at (None when it was not): lynx and mail clients wrap every paragraph at
     one width of 60 columns or more, so many lines end within a word's length of the longest, and most of those
     in the middle of a sentence; a browser's copy keeps each paragraph on one line, as long as it is."""
-    lengths = [len(line) for line in lines if line.strip()]
+    lengths = [len(line) for line in lines if " " in line.strip()]  # a single word (an address) cannot wrap
     if len(lengths) < 8:
         return None
     width = max(lengths)
@@ -266,7 +285,7 @@ def date_label(line: str) -> str | None:
 
 def parse_capture(text: str, options: BuildOptions, *, name: str) -> ReadResult:
     reading = _Reading(name)
-    groups = _without_chrome(groups_of(text), reading)
+    groups = _without_chrome(groups_of(without_link_list(text)), reading)
     if not groups:
         raise ExportError("no headline: the capture holds only banner lines or nothing", file=name, line=1)
     groups = _merge_credit_groups(groups)
@@ -557,12 +576,12 @@ def _leading(groups: list[Group], reading: _Reading) -> _Leading:
 
 
 def _until_related(groups: list[Group], reading: _Reading) -> list[Group]:
-    """The groups before a "Related Stories" label: the related list ends the article. A label with more of the
-    story's prose after it than before (af.mil's print view puts "Related Links" above the story) is a sidebar's
-    own: only the label is left out."""
+    """The groups before a "Related Stories" label: the related list ends the article. A label above the story,
+    with none of its prose before it (af.mil's print view puts "Related Links" there), is a sidebar's own: only
+    the label is left out."""
     for index, group in enumerate(groups):
         if len(group.lines) == 1 and _RELATED.match(group.lines[0]):
-            if _prose_words(groups[index + 1 :]) > _prose_words(groups[:index]):
+            if not _prose_words(groups[:index]) and _prose_words(groups[index + 1 :]):
                 reading.warnings.append(
                     f"{reading.name}:{group.line}: the label {group.lines[0]!r} above the story's text left out"
                 )

@@ -250,3 +250,6 @@ def test_a_folder_stands_for_the_outputs_in_it_and_a_pages_images_folder_goes_wi
         empty, tmp_path / "notes.txt", tmp_path / "page.html", tmp_path / "page.pdf"
     ]
     assert unreadable_reason(empty) == "a folder with no PDF, EPUB, DOCX or HTML file in it"
+    # Named alone, the images folder is no output to check: said, not passed over.
+    assert files_in_folders([tmp_path / "page_files"]) == [tmp_path / "page_files"]
+    assert unreadable_reason(tmp_path / "page_files") == "a folder with no PDF, EPUB, DOCX or HTML file in it"

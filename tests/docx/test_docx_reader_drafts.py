@@ -626,4 +626,22 @@ def test_a_linked_picture_is_looked_up_by_name_beside_the_draft_never_at_its_pat
     (tmp_path / expected).write_bytes(photo.read_bytes())
     built = run_exporter("build", path, "--to", "html", "--out", tmp_path / "out")
     assert built.returncode == 0, built.stderr
-    assert "photo not included" not in (tmp_path / "out" / "linked.html").read_text(encoding="utf-8")
+    page = (tmp_path / "out" / "linked.html").read_text(encoding="utf-8")
+    assert "Photo not included." not in page and 'alt="The Hubble Extreme Deep Field"' in page
+
+
+@pytest.mark.parametrize(
+    "target",
+    ["%252e%252e%252fsecret.jpg", "photo%00.jpg", "file:///C:/Pictures/a%23b.jpg", "C:photo.jpg", "file:///C:/"],
+)
+def test_a_linked_name_that_would_read_differently_as_a_reference_is_not_used(tmp_path, target):
+    """The name is decoded once here and read as a reference (a URL path) again when the image is looked up: a
+    name that a second reading would change (or a NUL byte) is not used; the build goes on without the photo."""
+    path = linked_picture_draft(tmp_path, target)
+    result = read_document(path, BuildOptions())
+    [figure] = [block for block in result.document.body if isinstance(block, Figure)]
+    assert figure.image == "figure-1.jpg"
+    built = run_exporter("build", path, "--to", "html", "--out", tmp_path / "out")
+    assert built.returncode == 0, built.stderr
+    assert "Photo not included." in (tmp_path / "out" / "linked.html").read_text(encoding="utf-8")
+

@@ -4,6 +4,7 @@ heading in every output; one that names no heading is no link, and says so."""
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import zipfile
 from pathlib import Path
@@ -53,7 +54,8 @@ def test_links_reach_their_headings_in_every_format_and_a_link_to_no_heading_is_
     source.write_text(
         "---\ntitle: Links\n---\n\nSee [the method](#method), [`url.href`](#urlhref), [the API](#the-api-v2) "
         "and [nothing](#nowhere) or [nothing again](#nowhere).\n\n## How we measured {#method .unnumbered}\n\n"
-        "Text.\n\n## `url.href`\n\nText.\n\n## The API v2\n\nBack to [the method](#method).\n",
+        "Text.\n\n## `url.href`\n\nText.\n\n## The API v2\n\nBack to [the method](#method).[^1]\n\n"
+        "[^1]: As [the API](#the-api-v2) says.\n",
         encoding="utf-8",
     )
     result = read_document(source, BuildOptions())
@@ -68,20 +70,55 @@ def test_links_reach_their_headings_in_every_format_and_a_link_to_no_heading_is_
     with zipfile.ZipFile(tmp_path / "out" / "links.epub") as epub:
         xhtml = epub.read("EPUB/article.xhtml").decode()
     for page in (html, xhtml):
-        for anchor in ("how-we-measured", "url-href", "the-api-v2"):
-            assert f'id="{anchor}"' in page and page.count(f'href="#{anchor}"') == (2 if anchor == "how-we-measured"
-                                                                                    else 1)
+        for anchor, links in (("how-we-measured", 2), ("url-href", 1), ("the-api-v2", 2)):  # one in the note
+            assert f'id="{anchor}"' in page and page.count(f'href="#{anchor}"') == links
         assert "#nowhere" not in page and "nothing again" in page
     # The DOCX: a bookmark on each heading a link names, internal hyperlinks to them; read back, each link
     # names the same heading again.
     with zipfile.ZipFile(tmp_path / "out" / "links.docx") as package:
         document = package.read("word/document.xml").decode()
     assert document.count("<w:bookmarkStart") == 3 and document.count('w:anchor="method"') == 2
+    # The footnote's link lives in footnotes.xml; the bookmark it names, in document.xml.
     again = read_document(tmp_path / "out" / "links.docx", BuildOptions()).document
     targets = heading_targets(again)
     links = [node for inlines in inline_lists(again.body) for node in walk_inlines(inlines) if isinstance(node, Link)]
-    named = [plain_text(targets[node.href[1:]].children) for node in links if node.href.startswith("#")]
-    assert named == ["How we measured", "url.href", "The API v2", "How we measured"]
+    notes = [node for note in again.footnotes() for paragraph in note.children
+             for node in walk_inlines(paragraph.children) if isinstance(node, Link)]
+    named = [plain_text(targets[node.href[1:]].children) for node in [*links, *notes] if node.href.startswith("#")]
+    assert named == ["How we measured", "url.href", "The API v2", "How we measured", "The API v2"]
+
+
+def test_a_bare_hash_names_no_heading_not_even_one_of_punctuation(tmp_path):
+    source = tmp_path / "stars.md"
+    source.write_text("---\ntitle: T\n---\n\n## ★★★\n\nBack to [top](#).\n", encoding="utf-8")
+    built = run_exporter("build", source, "--to", "html", "--out", tmp_path / "out")
+    assert built.returncode == 0, built.stderr
+    assert "link to '#' names no heading of the article" in built.stderr
+    assert 'href="#section"' not in (tmp_path / "out" / "stars.html").read_text(encoding="utf-8")
+
+
+def test_escaped_braces_after_a_heading_are_its_text(tmp_path):
+    source = tmp_path / "braces.md"
+    source.write_text("---\ntitle: T\n---\n\n## Config \\{key=value\\}\n\nText.\n", encoding="utf-8")
+    [heading, _] = read_document(source, BuildOptions()).document.body
+    assert plain_text(heading.children) == "Config {key=value}" and heading.anchor is None
+
+
+def test_docx_bookmarks_stay_apart_from_word_s_matching_and_the_packet_contents(tmp_path):
+    """Word matches bookmark names whatever their case, and a packet's contents link to `Article_NN`."""
+    for name, text in (("one.md", "## Methods {#Article_01}\n\nSee [it](#Article_01) and [this](#methods-2).\n\n"
+                                  "## methods\n\nText.\n\n## Methods\n\nText.\n"),
+                       ("two.md", "## Other\n\nText.\n")):
+        (tmp_path / name).write_text(f"---\ntitle: {name}\n---\n\n{text}", encoding="utf-8")
+    (tmp_path / "packet.yaml").write_text("title: P\ndate: \"2025-01-01\"\narticles:\n  - one.md\n  - two.md\n",
+                                          encoding="utf-8")
+    built = run_exporter("build", tmp_path / "packet.yaml", "--to", "docx", "--out", tmp_path / "out")
+    assert built.returncode == 0, built.stderr
+    with zipfile.ZipFile(tmp_path / "out" / "packet.docx") as package:
+        document = package.read("word/document.xml").decode()
+    names = re.findall(r'<w:bookmarkStart w:id="\d+" w:name="([^"]+)"', document)
+    assert len({name.lower() for name in names}) == len(names), names
+    assert {"Article_01", "Article_02"} <= set(names)
 
 
 def test_a_headings_id_survives_export_to_markdown(tmp_path):

@@ -59,6 +59,7 @@ def assert_clean_failure(result, out: Path, needle: str, code: int = 2) -> None:
         ("notutf8.md", None, "notutf8.md:3: is not valid UTF-8 text"),
         ("empty.md", "", "title: required field is missing"),
         ("thing.xyz", "x", "cannot tell the input kind"),
+        ("nul.md", '---\ntitle: T\n---\n\n![c](p%00.png){alt="a"}\n', "a control character in a file name"),
     ],
 )
 def test_bad_input_one_line_exit_2_no_output(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import textwrap
 from pathlib import Path
 
 import pytest
@@ -215,8 +216,6 @@ def story_capture(wrap: int | None) -> str:
     """The story as a browser copies it (a paragraph per line, blank lines between) or as `lynx -dump` writes
     a page that spaces its paragraphs with margins: wrapped at `wrap` columns, indented, no blank lines between
     the body's paragraphs."""
-    import textwrap
-
     if wrap is None:
         return "\n\n".join(text for _, text in STORY) + "\n"
     lines = [STORY[0][1], "", *textwrap.wrap(STORY[1][1], wrap, initial_indent="   ", subsequent_indent="   "),
@@ -239,8 +238,33 @@ def test_a_wrapped_capture_reads_as_the_same_story_as_a_browser_copy(tmp_path: P
     assert any("the label 'Related Links' above the story's text left out" in w for w in result.warnings)
 
 
-def test_a_related_list_after_the_story_still_ends_it(tmp_path: Path) -> None:
-    text = story_capture(76) + "\nRelated Stories\n\nAirmen train in Alaska\nSpouses meet leaders in Ohio\n"
+@pytest.mark.parametrize(
+    "related",
+    [
+        "Airmen train in Alaska\nSpouses meet leaders in Ohio\n",
+        # Teasers of a sentence each, wrapped as the story is, more prose than a short story has before them.
+        "\n\n".join(
+            "\n".join(textwrap.wrap(f"Members of the {unit} volunteered at a regional food bank during the holiday "
+                                    "season, packing boxes for families in need across the county.", 76))
+            for unit in ("633rd Air Base Wing", "1st Fighter Wing", "192nd Wing", "480th Wing")
+        ),
+    ],
+)
+def test_a_related_list_after_the_story_still_ends_it(tmp_path: Path, related: str) -> None:
+    text = story_capture(76) + "\nRelated Stories\n\n" + related
     result = capture(tmp_path, text)
     assert plain_text(result.document.body[-1].children) == STORY[-1][1]
     assert any("related stories listed without links were left out" in w for w in result.warnings)
+
+
+def test_lynx_link_numbers_and_its_list_of_references_are_not_the_page(tmp_path: Path) -> None:
+    """`lynx -dump` without -nolist: "[3]the fact sheet" in the text, the addresses listed at the end (longer than
+    the width the text is wrapped at)."""
+    dump = story_capture(76).replace("Related Links", "[1]Related Links").replace(
+        "Opportunities\n", "[2]Opportunities\n"
+    )
+    dump += "\nReferences\n\n   1. https://www.af.mil/News/Article-Display/Article/619581/airmen-and-spouses-talk/\n"
+    dump += "   2. https://www.af.mil/About-Us/Fact-Sheets/Display/Article/104514/air-force-family-programs/\n"
+    result = capture(tmp_path, dump)
+    blocks = [(type(block).__name__, plain_text(block.children)) for block in result.document.body]
+    assert blocks == [("Heading" if kind == "subhead" else "Paragraph", text) for kind, text in STORY[3:]]

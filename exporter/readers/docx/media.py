@@ -143,8 +143,14 @@ def linked_file_name(target: str) -> str | None:
     path = unquote(target if drive else parts.path).replace("\\", "/")
     steps = path.split("/")
     if not parts.scheme and not path.startswith("/") and all(step.strip(". ") for step in steps):
-        return path
-    return steps[-1] if steps[-1].strip(". ") else None
+        found = path
+    else:
+        found = steps[-1] if steps[-1].strip(". ") else ""
+    # The name is read as a reference again (a URL path): "%", ":", "#" or "?" would change what it names.
+    return found if found and not any(char in UNSAFE_IN_NAMES or ord(char) < 32 for char in found) else None
+
+
+UNSAFE_IN_NAMES = frozenset("%:#?")
 
 
 def _unique(name: str, data: bytes, taken: dict[str, bytes]) -> str:

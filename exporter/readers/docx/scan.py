@@ -186,10 +186,15 @@ class Scanner:
                 yield name
 
     def _link_anchors(self, element: etree._Element) -> set[str]:
-        """The bookmarks the hyperlinks of the element's part go to (`w:hyperlink/@w:anchor`), read once."""
+        """The bookmarks the hyperlinks of the element's part and of its notes go to (`w:hyperlink/@w:anchor`),
+        read once. A table of contents' links (to Word's `_Toc` bookmarks) are not counted: it is left out."""
         if self._anchors is None:
-            root = element.getroottree().getroot()
-            self._anchors = {link.get(w("anchor")) for link in root.iter(w("hyperlink")) if link.get(w("anchor"))}
+            roots = [element.getroottree().getroot()]
+            roots += [note for kind in NOTE_PARTS for note in self._note_elements(kind)[1].values()]
+            self._anchors = {
+                anchor for root in roots for link in root.iter(w("hyperlink"))
+                if (anchor := link.get(w("anchor"))) and not anchor.startswith("_Toc")
+            }
         return self._anchors
 
     def table(self, element: etree._Element) -> TableInfo:

@@ -145,7 +145,7 @@ class DocxBuilder:
         self.decorative_digests: set[str] = set()  # sha256 of decorative pictures (see `finish`)
         self.cover_end: etree._Element | None = None  # last cover paragraph: the TOC goes after it
         self.bookmarks = 0
-        self.bookmark_names: set[str] = set()
+        self.bookmark_names: set[str] = set()  # lower case
         self.heading_bookmarks: dict[int, str] = {}  # id(heading) -> the bookmark an in-page link goes to
         self.link_bookmarks: dict[int, str] = {}  # id(link) -> that bookmark
         self._prepare_template()
@@ -761,12 +761,13 @@ class DocxBuilder:
             self.link_bookmarks[id(link)] = self.heading_bookmarks[id(heading)]
 
     def _bookmark_name(self, wanted: str) -> str:
-        """Word's rule: a letter first, then letters, digits and "_", at most 40 characters; unique."""
+        """Word's rule: a letter first, then letters, digits and "_", at most 40 characters; unique whatever the
+        case (Word matches names so), and none of the packet contents' `Article_NN`."""
         base = re.sub(r"\W", "_", wanted, flags=re.ASCII).lstrip("_0123456789")[:36] or "Section"
         name, number = base, 2
-        while name in self.bookmark_names:
+        while name.lower() in self.bookmark_names or re.fullmatch(r"article_\d+", name.lower()):
             name, number = f"{base}_{number}", number + 1
-        self.bookmark_names.add(name)
+        self.bookmark_names.add(name.lower())
         return name
 
     def _link(
