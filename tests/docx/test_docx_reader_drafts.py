@@ -645,3 +645,35 @@ def test_a_linked_name_that_would_read_differently_as_a_reference_is_not_used(tm
     assert built.returncode == 0, built.stderr
     assert "Photo not included." in (tmp_path / "out" / "linked.html").read_text(encoding="utf-8")
 
+
+
+def test_a_table_of_contents_links_give_the_headings_no_ids(tmp_path):
+    """Word's contents link to a `_Toc` bookmark on each heading; the contents are left out, so those bookmarks
+    are no heading's id (an exported Markdown would show `## Intro {#_Toc100}`)."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    document = docx.Document()
+    document.add_paragraph("Contents test", style="Title")
+    for number, name in enumerate(["Intro", "Methods"]):
+        link = OxmlElement("w:hyperlink")
+        link.set(qn("w:anchor"), f"_Toc10{number}")
+        run, text = OxmlElement("w:r"), OxmlElement("w:t")
+        text.text = name
+        run.append(text)
+        link.append(run)
+        document.add_paragraph(style="toc 1" if "toc 1" in document.styles else None)._p.append(link)
+    for number, name in enumerate(["Intro", "Methods"]):
+        heading = document.add_heading(name, 1)
+        start, end = OxmlElement("w:bookmarkStart"), OxmlElement("w:bookmarkEnd")
+        start.set(qn("w:id"), str(number))
+        start.set(qn("w:name"), f"_Toc10{number}")
+        end.set(qn("w:id"), str(number))
+        heading._p.insert(1, start)
+        heading._p.append(end)
+        document.add_paragraph(f"Some text for {name}.")
+    path = tmp_path / "contents.docx"
+    document.save(str(path))
+    headings = [block for block in read_document(path, BuildOptions()).document.body if isinstance(block, Heading)]
+    assert [plain_text(heading.children) for heading in headings] == ["Intro", "Methods"]
+    assert [heading.anchor for heading in headings] == [None, None]
