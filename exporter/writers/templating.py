@@ -6,6 +6,7 @@ Templates autoescape; fixed text comes from the message catalog of the document'
 from __future__ import annotations
 
 import contextlib
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
@@ -69,6 +70,15 @@ def environment(language: str) -> Environment:
     return env
 
 
+# The ids the templates give their own elements (the skip link's target, the title, the provenance, notes and
+# related headings, the contents, notes and their calls, figures, packet parts): a heading called "Title" or
+# "Figure 1" must not take one of them (a duplicate id breaks links, aria-labelledby and EPUBCheck).
+TEMPLATE_IDS = re.compile(
+    r"main|title|toc|toc-heading|packet-title|(?:provenance|related|notes)-heading|fn(?:ref)?-\d+"
+    r"|(?:figure|media)-(?:unnumbered-)?\d+|(?:part|article)-\d+"
+)
+
+
 @dataclass(frozen=True)
 class FootnoteRef:
     """A footnote's number in its article and the ids of its call and of the note."""
@@ -112,9 +122,10 @@ class Numbering:
                 self._footnotes[id(note)] = FootnoteRef(number, f"{prefix}fnref-{number}", f"{prefix}fn-{number}")
             for block in walk_blocks(article.body):
                 if isinstance(block, Heading):
-                    base = prefix + slugify(plain_text(block.children))
+                    slug = slugify(plain_text(block.children))
+                    base = prefix + slug
                     anchor, n = base, 2
-                    while anchor in used:
+                    while anchor in used or (anchor == base and TEMPLATE_IDS.fullmatch(slug)):
                         anchor, n = f"{base}-{n}", n + 1
                     used.add(anchor)
                     self._anchors[id(block)] = anchor

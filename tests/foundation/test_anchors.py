@@ -132,3 +132,28 @@ def test_a_headings_id_survives_export_to_markdown(tmp_path):
     again = read_document(out, BuildOptions()).document
     [link] = [node for node in walk_inlines(again.body[0].children) if isinstance(node, Link)]
     assert heading_targets(again)[link.href[1:]] is again.body[1]
+
+
+def test_a_heading_never_takes_an_id_the_templates_use(tmp_path):
+    """Headings called "Main", "Title" or "Figure 1" slugged to the skip link's target, the title's, a figure's:
+    duplicate ids (EPUBCheck RSC-005, an ambiguous aria-labelledby, links that land elsewhere)."""
+    from lxml import etree
+    from lxml import html as lxml_html
+
+    headings = ["Main", "Title", "Figure 1", "Fn 1", "Provenance heading", "Notes heading", "Article 1"]
+    body = "".join(f"## {text}\n\nText.\n\n" for text in headings)
+    source = tmp_path / "names.md"
+    source.write_text(f"---\ntitle: T\n---\n\nSee [the title section](#title).[^1]\n\n![A photo](p.png)\n\n{body}"
+                      "[^1]: A note.\n", encoding="utf-8")
+    (tmp_path / "p.png").write_bytes((Path(__file__).parents[2] / "samples" / "images" /
+                                      "nasa-eileen-collins.png").read_bytes())
+    built = run_exporter("build", source, "--to", "html,epub", "--out", tmp_path / "out", "--alt-from-caption")
+    assert built.returncode == 0, built.stderr
+    page = lxml_html.fromstring((tmp_path / "out" / "names.html").read_bytes())
+    with zipfile.ZipFile(tmp_path / "out" / "names.epub") as epub:
+        xhtml = etree.fromstring(epub.read("EPUB/article.xhtml"))
+    for tree in (page, xhtml):
+        ids = tree.xpath("//@id")
+        assert len(ids) == len(set(ids)), sorted(i for i in ids if ids.count(i) > 1)
+    [link] = page.xpath("//a[text()='the title section']")
+    assert page.xpath(f"//*[@id='{link.get('href')[1:]}']")[0].text_content() == "Title"
