@@ -16,9 +16,7 @@ from urllib.parse import unquote
 
 from exporter.model import (
     Article,
-    Footnote,
     Heading,
-    Inline,
     Link,
     inline_lists,
     plain_text,
@@ -78,15 +76,8 @@ def fragment(link: Link) -> str | None:
 
 def article_links(article: Article) -> Iterator[Link]:
     """The article's links, those in its footnotes too."""
-    for inlines in _all_inline_lists(article):
+    notes = [paragraph.children for note in article.footnotes() for paragraph in note.children]
+    for inlines in [*inline_lists(article.body), *notes]:
         for node in walk_inlines(inlines):
             if isinstance(node, Link):
                 yield node
-
-
-def _all_inline_lists(article: Article) -> Iterator[list[Inline]]:
-    for inlines in inline_lists(article.body):
-        yield inlines
-        for node in walk_inlines(inlines):
-            if isinstance(node, Footnote):
-                yield from (paragraph.children for paragraph in node.children)

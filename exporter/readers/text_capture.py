@@ -581,7 +581,7 @@ def _until_related(groups: list[Group], reading: _Reading) -> list[Group]:
     the label is left out."""
     for index, group in enumerate(groups):
         if len(group.lines) == 1 and _RELATED.match(group.lines[0]):
-            if not _prose_words(groups[:index]) and _prose_words(groups[index + 1 :]):
+            if not _has_prose(groups[:index]) and _has_prose(groups[index + 1 :]):
                 reading.warnings.append(
                     f"{reading.name}:{group.line}: the label {group.lines[0]!r} above the story's text left out"
                 )
@@ -596,9 +596,9 @@ def _until_related(groups: list[Group], reading: _Reading) -> list[Group]:
     return groups
 
 
-def _prose_words(groups: list[Group]) -> int:
-    """Words in the lines that are a story's prose, not a list of headlines."""
-    return sum(len(line.split()) for group in groups for line in group.lines if _is_prose(line))
+def _has_prose(groups: list[Group]) -> bool:
+    """Whether any line is a story's prose, not a headline of a list."""
+    return any(_is_prose(line) for group in groups for line in group.lines)
 
 
 def _is_prose(line: str) -> bool:

@@ -16,7 +16,7 @@ from exporter.anchors import heading_targets
 from exporter.model import Heading, Link, inline_lists, plain_text, walk_inlines
 from exporter.options import BuildOptions
 from exporter.readers import read_document
-from tests.conftest import run_exporter
+from tests.conftest import SAMPLES, run_exporter
 
 HEADINGS = [
     "Heading identifiers in HTML", "Maître d'hôtel", "*Dogs*?--in *my* house?", "[HTML], [S5], or [RTF]?",
@@ -145,8 +145,7 @@ def test_a_heading_never_takes_an_id_the_templates_use(tmp_path):
     source = tmp_path / "names.md"
     source.write_text(f"---\ntitle: T\n---\n\nSee [the title section](#title).[^1]\n\n![A photo](p.png)\n\n{body}"
                       "[^1]: A note.\n", encoding="utf-8")
-    (tmp_path / "p.png").write_bytes((Path(__file__).parents[2] / "samples" / "images" /
-                                      "nasa-eileen-collins.png").read_bytes())
+    (tmp_path / "p.png").write_bytes((SAMPLES / "images" / "nasa-eileen-collins.png").read_bytes())
     built = run_exporter("build", source, "--to", "html,epub", "--out", tmp_path / "out", "--alt-from-caption")
     assert built.returncode == 0, built.stderr
     page = lxml_html.fromstring((tmp_path / "out" / "names.html").read_bytes())

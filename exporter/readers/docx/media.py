@@ -19,6 +19,8 @@ from exporter.readers.docx.drawings import Drawing
 from exporter.readers.docx.figures import FigureSource
 from exporter.readers.docx.package import Package
 
+# A linked picture's name is read as a reference (a URL path) again: these would change what it names.
+UNSAFE_IN_NAMES = frozenset("%:#?")
 IMAGE_FORMATS = {
     "JPEG": "jpg",
     "MPO": "jpg",
@@ -146,11 +148,7 @@ def linked_file_name(target: str) -> str | None:
         found = path
     else:
         found = steps[-1] if steps[-1].strip(". ") else ""
-    # The name is read as a reference again (a URL path): "%", ":", "#" or "?" would change what it names.
     return found if found and not any(char in UNSAFE_IN_NAMES or ord(char) < 32 for char in found) else None
-
-
-UNSAFE_IN_NAMES = frozenset("%:#?")
 
 
 def _unique(name: str, data: bytes, taken: dict[str, bytes]) -> str:
