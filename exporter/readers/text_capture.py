@@ -45,7 +45,7 @@ _BANNER_LINES = [
         r"^(?:an? )?\.(?:gov|mil) website belongs to an official .*$",
         r"^secure \.(?:gov|mil) websites use https$",
         r"^an? lock \(.*\) or https:// means you['’]ve safely connected to the \.(?:gov|mil) website.*$",
-        r"^skip to (?:main )?content.*$",
+        r"^(?:skip|jump) to (?:main )?(?:content|navigation).*$",
     )
 ]
 _LABELS = re.compile(
@@ -64,7 +64,22 @@ _CHROME_LINES = re.compile(
     r"view original|show caption|hide caption|suggested searches|toggle navigation|back to top|"
     r"download image:.*|download photo\b.*|download (?:full|hi-?res).*|"
     r".*\bclick(?:ing)? (?:on )?the (?:picture|image|photo)\b.*|the highest resolution version available\.?|"
-    r"tomorrow['’]s picture:.*|this photograph is considered public domain.*)$",
+    r"tomorrow['’]s picture:.*|this photograph is considered public domain.*|"
+    # The footer and photo pages of the Defense Media Activity's sites (every .mil site it hosts).
+    r"read more|go to gallery|image is public domain|quick links|connect|get social with us|"
+    r"hosted by defense media activity\b.*|no camera details available\.?|"
+    # A teaser's reading time and age: "3 min read", "article 5 days ago".
+    r"\d+ min(?:ute)?s? read|(?:[a-z]+ ?)?\d+ (?:minute|hour|day|week|month|year)s? ago|"
+    # A site's logo, by its image's text: "NASA Logo".
+    r"(?:\S+ ){0,5}logo)$",
+    re.IGNORECASE,
+)
+# Labels of page furniture whose value follows on the next line: a photo page's camera details, a page's
+# review date and the people responsible for it.
+_VALUE_LABEL = re.compile(
+    r"^(?:additional details|camera|lens|aperture|shutter ?speed|iso|focal length|exposure(?: time)?|"
+    r"(?:page )?last (?:reviewed(?: or updated)?|updated|modified)\s*:|page editor\s*:|"
+    r"responsible (?:[\w.]+ )?official\s*:)$",
     re.IGNORECASE,
 )
 _NAV_BAR = re.compile(r"^[<>\s]*(?:[^|]{1,25}\|){3,}[^|]{0,25}[<>\s]*$")
@@ -131,6 +146,14 @@ _HAS_DATE = re.compile(
 )
 # The kept text must cover at least this share of the capture's text that is not recognised chrome.
 MIN_KEPT_SHARE = 0.5
+# A text browser's dump of a whole page (lynx, w3m) holds the site's menus, which a browser's copy leaves hidden:
+# lists of short link texts under the markers those browsers draw for each nesting level.
+_MENU_ITEM = re.compile(r"^[•·▪◦*+□■▫☆★○●◆◇‣⁃o#@–-](?:\s+(?P<text>.*))?$")
+MENU_ITEM_WORDS = 12
+# This many menu items in a row (blank lines and an item's wrapped line between them allowed) are a menu.
+MENU_RUN = 3
+# Form fields and rules as text browsers draw them: "[ ]", "Search [____]", "____", "━━━━".
+_WIDGET = re.compile(r"^(?:[^\[\]]{0,30}\[[ _]*\]|[_━─═=~-]{5,})$")
 
 
 @dataclass
@@ -159,12 +182,15 @@ WRAP_SLACK = 12
 # and "Hidden links:"), to the end.
 _LINK_LIST = re.compile(
     r"^References\n(?:[ \t]*\n|[ \t]*(?:Visible|Hidden) links:?[ \t]*\n)*[ \t]+1\. [a-z][a-z0-9+.-]*:.*"
-    r"(?:\n(?:[ \t]*|[ \t]*\d+\. [a-z][a-z0-9+.-]*:.*|[ \t]*(?:Visible|Hidden) links:?[ \t]*))*\n?\Z",
+    # (an address with a line break in it goes on, unindented, on the next line)
+    r"(?:\n(?:[ \t]*|[ \t]*\d+\. [a-z][a-z0-9+.-]*:.*|[ \t]*(?:Visible|Hidden) links:?[ \t]*|\S+))*\n?\Z",
     re.MULTILINE,
 )
 _LINK_NUMBER = re.compile(r"\[\d+\](?=\S)")
 # A line of this many words that ends a sentence is prose, not a headline in a list of related stories.
 PROSE_WORDS = 12
+# This many paragraphs of prose in a row are a story's text (_story_start).
+STORY_RUN = 3
 
 
 @dataclass
@@ -176,23 +202,32 @@ class _Reading:
     claims_official: bool = False
     chrome_chars: int = 0
     dates: list[str] = field(default_factory=list)
+    # Line numbers of menus and form fields (menu_lines).
+    menus: set[int] = field(default_factory=set)
+
+    @property
+    def whole_page(self) -> bool:
+        """A whole page's dump (it had menus): it shows teasers of other stories, with captions, before the
+        story."""
+        return len(self.menus) >= MENU_RUN
 
 
 def read(path: Path, options: BuildOptions) -> ReadResult:
     return parse_capture(read_text(path), options, name=str(path))
 
 
-def groups_of(text: str) -> list[Group]:
+def groups_of(text: str, *, link_numbers: bool = False) -> list[Group]:
     """Runs of non-blank lines, each line a paragraph or a line of the page, as a browser's copy gives them. A
     capture wrapped at a fixed width (`lynx -dump`) has its wrapped lines joined again: a line that the next
-    line's first word would not have fitted on was wrapped."""
+    line's first word would not have fitted on was wrapped. With `link_numbers`, lynx's "[3]" before a link's
+    text is removed once the wrapping is known (the dump wrapped its lines with the numbers in them)."""
     raw_lines = [raw.rstrip() for raw in text.splitlines()]
     width = wrap_width(raw_lines)
     groups: list[Group] = []
     current = Group([], [])
     wrapped = False  # the line before was wrapped: this one goes on with it
     for number, raw in enumerate(raw_lines, start=1):
-        line = squash(raw)
+        line = squash(_LINK_NUMBER.sub("", raw) if link_numbers else raw)
         if line and wrapped and current.lines:
             before = current.lines[-1]
             joined_word = before.endswith("-") and before[-2:-1].isalpha() and line[:1].isalpha()
@@ -214,15 +249,15 @@ def groups_of(text: str) -> list[Group]:
     return groups
 
 
-def without_link_list(text: str) -> str:
+def without_link_list(text: str) -> tuple[str, bool]:
     """`lynx -dump` without -nolist numbers each link ("[3]the fact sheet") and lists their addresses under
-    "References" at the end: both are the dump's, not the page's. The same numbers elsewhere stay."""
+    "References" at the end: both are the dump's, not the page's. The text without the list, and whether it had
+    one (then the link numbers go too, see groups_of; the same numbers in other text stay)."""
     match = _LINK_LIST.search(text)
     if match is None:
-        return text
+        return text, False
     # Blank lines stand in for the list so that line numbers in messages stay those of the file.
-    kept = text[: match.start()] + "\n" * text[match.start() :].count("\n")
-    return _LINK_NUMBER.sub("", kept)
+    return text[: match.start()] + "\n" * text[match.start() :].count("\n"), True
 
 
 def _ends_paragraph(group: Group, following: str, width: int) -> bool:
@@ -248,7 +283,9 @@ def wrap_width(lines: list[str]) -> int | None:
     full = [line for line, following in zip(lines, [*lines[1:], ""], strict=True)
             if len(line) >= width - WRAP_SLACK and following.strip()]
     mid_sentence = [line for line in full if not re.search(r"[.!?:;\"\u201d\u2019)]$", line)]
-    enough = len(full) >= max(4, 0.25 * len(lengths)) and len(mid_sentence) >= 0.6 * len(full)
+    # Lines shorter than half the width (a paragraph's last line, a heading, a whole page's menus) say nothing.
+    long_lines = sum(length >= width / 2 for length in lengths)
+    enough = len(full) >= max(4, 0.25 * long_lines) and len(mid_sentence) >= 0.6 * len(full)
     return width if enough else None
 
 
@@ -283,13 +320,51 @@ def date_label(line: str) -> str | None:
     return None
 
 
+def menu_lines(groups: list[Group]) -> set[int]:
+    """The line numbers of a text browser's menus and form fields: runs of MENU_RUN or more short list items
+    (blank lines, an item's wrapped line and a submenu's label may come between), an empty list marker, a drawn
+    form field. A list a sentence introduces ("...these units:") is the article's, however short its items, and so
+    is a bulleted byline and date ("• Published", "• By NAME")."""
+    lines = [(line, number) for group in groups for line, number in zip(group.lines, group.numbers, strict=True)]
+    found: set[int] = set()
+    run: list[int] = []
+    items = 0
+    keep = False  # the run is a list the article introduces, or its byline
+    between: list[int] = []  # short lines after an item, which belong to the run if another item follows
+    for position, (line, number) in enumerate(lines):
+        match = _MENU_ITEM.match(line)
+        text = (match.group("text") or "") if match else ""
+        if _WIDGET.match(line) or (match and not text):
+            found.add(number)
+        elif match and len(text.split()) <= MENU_ITEM_WORDS and not text.endswith((".", "!", "?", ":", ";")):
+            if not run:
+                keep = position > 0 and lines[position - 1][0].endswith(":")
+            run += [*between, number]
+            between.clear()
+            items += 1
+            keep = keep or _is_meta(line)
+        elif run and len(line.split()) <= 4 and not line.endswith(_TERMINAL):
+            between.append(number)
+        else:
+            if items >= MENU_RUN and not keep:
+                found.update(run)
+            run, items = [], 0
+            between.clear()
+    if items >= MENU_RUN and not keep:
+        found.update(run)
+    return found
+
+
 def parse_capture(text: str, options: BuildOptions, *, name: str) -> ReadResult:
     reading = _Reading(name)
-    groups = _without_chrome(groups_of(without_link_list(text)), reading)
+    text_without_list, link_numbers = without_link_list(text)
+    groups = groups_of(text_without_list, link_numbers=link_numbers)
+    reading.menus = menu_lines(groups)
+    groups = _without_chrome(groups, reading)
     if not groups:
         raise ExportError("no headline: the capture holds only banner lines or nothing", file=name, line=1)
     groups = _merge_credit_groups(groups)
-    index = _headline_index(groups)
+    index = (_dated_headline(groups, 0) if reading.whole_page else None) or _headline_index(groups)
     if index is None:
         raise ExportError(
             "no headline: no line reads as a title (short, without final punctuation)", file=name, line=groups[0].line
@@ -329,7 +404,8 @@ def parse_capture(text: str, options: BuildOptions, *, name: str) -> ReadResult:
                 "add alt text to the imported file or build with --alt-from-caption"
             )
 
-    _check_kept(text, reading, title, meta, body, after)
+    page_text = _LINK_NUMBER.sub("", text_without_list) if link_numbers else text_without_list
+    _check_kept(page_text, reading, title, meta, body, after)
     source = Source(
         url=options.source_url,
         url_from="given" if options.source_url else None,
@@ -348,17 +424,22 @@ def _without_chrome(groups: list[Group], reading: _Reading) -> list[Group]:
     """Drop banner, labels, breadcrumbs, share bars and notices; keep the dates section labels carry."""
     kept: list[Group] = []
     previous_chrome = False
+    value_label = False
     for group in groups:
         lines: list[str] = []
         numbers: list[int] = []
         follows_chrome = False
         for line, number in zip(group.lines, group.numbers, strict=True):
+            labels_value, value_label = value_label, bool(_VALUE_LABEL.match(_BULLET.sub("", line)))
+            if value_label or (labels_value and len(line) <= 40):
+                reading.chrome_chars += len(line)
+                continue
             labelled = date_label(line)
             if labelled:
                 reading.dates.append(labelled)
             if is_banner(_BULLET.sub("", line)):
                 reading.claims_official = True
-            if labelled or is_chrome(line):
+            if labelled or is_chrome(line) or number in reading.menus:
                 reading.chrome_chars += len(line)
                 previous_chrome = True
                 continue
@@ -406,6 +487,7 @@ def _title_like(line: str) -> bool:
         and not _is_meta(line)
         and not _SLIDE.match(line)
         and not _LIST_ITEM.match(line)
+        and not (_MENU_ITEM.match(line) and " " in line)
     )
 
 
@@ -452,7 +534,37 @@ def _headline_index(groups: list[Group]) -> int | None:
             prose += 1
             if prose >= 2:
                 break
-    return first if first is not None else photo
+    if first is not None:
+        return _dated_headline(groups, first) or first
+    return photo
+
+
+def _dated_headline(groups: list[Group], start: int) -> int | None:
+    """A whole page's text (a text browser's dump) holds its menus and teasers before the story; the story's
+    headline is then the first title-like line with a byline or date among the few short lines under it
+    ("Artemis II Water Deluge Test", "Monika Luabeya", "Oct 26, 2023"), looked for until the story's text."""
+    end = _story_start(groups[start:])
+    for index in range(start, len(groups) if end is None else start + end):
+        group = groups[index]
+        if len(group.lines) == 1 and _title_like(group.lines[0]):
+            following = [line for later in groups[index + 1 : index + 4] for line in later.lines][:4]
+            for line in following:
+                if _is_meta(line):
+                    return index
+                if len(line.split()) > 6:
+                    break
+    return None
+
+
+def _story_start(groups: list[Group]) -> int | None:
+    """Where STORY_RUN paragraphs of prose follow one another: a story's text. A page's teasers put a headline
+    between one description and the next."""
+    run = 0
+    for index, group in enumerate(groups):
+        run = run + 1 if _is_prose(group.text()) else 0
+        if run == STORY_RUN:
+            return index - STORY_RUN + 1
+    return None
 
 
 def _is_meta(line: str) -> bool:
@@ -487,9 +599,33 @@ class _Meta:
     title_credit: str | None = None
 
 
+_NAME = re.compile(r"^(?:[A-Z][\w.'’-]*\s+){1,4}[A-Z][\w.'’-]*$")
+
+
+def _names_then_date(groups: list[Group], meta: _Meta) -> list[Group]:
+    """Authors' names alone on their lines, then the date ("Monika Luabeya", "Monika Luabeya", "Oct 26, 2023"),
+    as a page shows them under the headline without "By": the byline and the date."""
+    lines = [line for group in groups[:4] for line in group.lines][:4]
+    names: list[str] = []
+    for line in lines:
+        if _is_date_line(line) and names:
+            meta.byline = Byline(people=list(dict.fromkeys(names)))
+            meta.published = iso_date(line)
+            remaining = list(groups)
+            for _ in range(len(names) + 1):
+                first = remaining.pop(0)
+                if len(first.lines) > 1:
+                    remaining.insert(0, Group(first.lines[1:], first.numbers[1:]))
+            return remaining
+        if not _NAME.match(line):
+            break
+        names.append(line)
+    return groups
+
+
 def _read_meta(groups: list[Group], meta: _Meta) -> list[Group]:
     """Consume the byline, date and credit lines under the headline; the rest of their group is body."""
-    remaining = list(groups)
+    remaining = _names_then_date(groups, meta)
     previous_was_byline = False
     while remaining:
         group = remaining[0]
@@ -551,7 +687,11 @@ class _Leading:
 
 
 def _leading(groups: list[Group], reading: _Reading) -> _Leading:
+    """Text before the headline that is not a photo is left out, in one warning. In a whole page's dump it is
+    counted as page chrome (menus and teasers) unless a story's text is there (_story_start); elsewhere it
+    counts as text lost, so a story left out is refused (_check_kept)."""
     leading = _Leading()
+    left_out: list[Group] = []
     for position, group in enumerate(groups):
         figure = photo_block(group.lines)
         if figure is not None:
@@ -569,9 +709,15 @@ def _leading(groups: list[Group], reading: _Reading) -> _Leading:
         ):
             leading.alt = group.lines[0]
         else:
-            reading.warnings.append(
-                f"{reading.name}:{group.line}: text before the headline left out ({group.text()[:50]!r})"
-            )
+            left_out.append(group)
+    if left_out:
+        first = left_out[0]
+        more = f" and {len(left_out) - 1} more paragraphs" if len(left_out) > 1 else ""
+        reading.warnings.append(
+            f"{reading.name}:{first.line}: text before the headline left out ({first.text()[:50]!r}{more})"
+        )
+        if reading.whole_page and _story_start(groups) is None:
+            reading.chrome_chars += sum(len(group.text()) for group in left_out)
     return leading
 
 

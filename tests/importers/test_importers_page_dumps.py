@@ -1,0 +1,85 @@
+"""Whole pages as text browsers dump them (`lynx -dump`, `w3m -dump`): the site's menus, teasers of other stories
+and footer come with the story, where a browser's copy leaves hidden menus out. The dumps in data/dumps were
+written by lynx 2.9.0 and w3m 0.5.3 from the untrimmed pages of data/pages (see data/dumps/SOURCES.tsv); each
+must read as the same story as the HTML reader reads from the page."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pytest
+
+from exporter.model import ListBlock, plain_text
+from exporter.options import BuildOptions
+from exporter.readers import read_document
+from exporter.readers.text_capture import parse_capture
+from tests.docx.corpus.similarity import model_text, similarity, words
+
+DATA = Path(__file__).parent / "data"
+DUMPS = list(csv.DictReader((DATA / "dumps" / "SOURCES.tsv").open(encoding="utf-8"), delimiter="\t"))
+
+
+@pytest.mark.parametrize("dump", DUMPS, ids=[row["dump"] for row in DUMPS])
+def test_a_text_browser_dump_of_a_whole_page_reads_as_its_story(dump: dict[str, str]) -> None:
+    page = read_document(DATA / "pages" / dump["page"], BuildOptions()).document
+    result = read_document(DATA / "dumps" / dump["dump"], BuildOptions())
+    article = result.document
+    assert article.title == page.title
+    found = similarity(words(model_text(article, with_titles=False)), words(model_text(page, with_titles=False)))
+    assert found >= float(dump["min_similarity"]), found
+    body = model_text(article, with_titles=False)
+    for menu_item in dump["menu_items"].split("|"):
+        assert menu_item not in body
+
+
+def _capture(*lines: str) -> str:
+    return "\n".join(lines) + "\n"
+
+
+MENU = ("  • Home", "  • News & Events", "      □ All News", "      □ Video Series", "  • Multimedia", "  • About Us")
+STORY = (
+    "Engineers at the space center finished the third water flow test of the mobile launcher on Tuesday morning.",
+    "During liftoff, 400,000 gallons of water rush onto the pad to protect the rocket and the launch pad itself.",
+    "The mission will be the first to fly a crew around the Moon in more than fifty years, the agency said.",
+)
+
+
+def test_menus_and_form_fields_are_left_out_and_the_dated_headline_is_found() -> None:
+    text = _capture(
+        "Search [                    ]", "", *MENU, "", "Featured", "",
+        "A woman in a blue dress stands in front of a large inflatable logo on a bright and sunny day outside.",
+        "9 min read", "", "Keeper of the Agency's Digital Knowledge", "", "article 3 days ago", "",
+        "Water Deluge Test", "", "Jane Roe", "", "Jane Roe", "", "Oct 26, 2023", "",
+        STORY[0], "", STORY[1], "", STORY[2], "",
+        "━━━━━━━━━━━━━━━━━━━━", "  • Page Last Updated:", "    Oct 26, 2023", "  • Page Editor:", "    Jane Roe",
+    )
+    result = parse_capture(text, BuildOptions(), name="page.txt")
+    article = result.document
+    assert article.title == "Water Deluge Test"
+    assert article.byline is not None and article.byline.people == ["Jane Roe"]
+    assert article.published == "2023-10-26"
+    assert [plain_text(block.children) for block in article.body] == list(STORY)
+    assert any("text before the headline left out" in warning and "more paragraphs" in warning
+               for warning in result.warnings)
+
+
+def test_a_short_list_a_sentence_introduces_is_the_story_s_not_a_menu() -> None:
+    text = _capture(
+        "Units Volunteer at the Food Bank", "", "By Jane Roe", "", STORY[0], "",
+        "The volunteers came from these units:", "", "• 1st Brigade", "• 2nd Battalion", "• 3rd Squadron",
+        "• 4th Wing", "", STORY[1],
+    )
+    article = parse_capture(text, BuildOptions(), name="story.txt").document
+    lists = [block for block in article.body if isinstance(block, ListBlock)]
+    assert len(lists) == 1 and len(lists[0].items) == 4
+
+
+def test_a_menu_item_is_never_the_headline() -> None:
+    text = _capture(
+        "Jump to main content", "Jump to navigation", "",
+        "  ☆ Music & Arts PerformancesSee the lineup of artists and performers at the White House",
+        "", "Serve and Remember", "", "September 10, 2011", "", STORY[0], "", STORY[1],
+    )
+    article = parse_capture(text, BuildOptions(), name="page.txt").document
+    assert article.title == "Serve and Remember"
