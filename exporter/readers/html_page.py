@@ -24,11 +24,11 @@ from pydantic import ValidationError
 
 from exporter.confine import read_regular_file
 from exporter.errors import ExportError
-from exporter.model import Article, Figure, Source
+from exporter.model import Article, Figure, Source, inline_lists, plain_text, walk_figure_blocks
 from exporter.options import BuildOptions
 from exporter.readers import ReadResult
 from exporter.readers.profiles import choose_profile
-from exporter.readers.profiles.base import Converter, Page
+from exporter.readers.profiles.base import Converter, Page, is_chrome
 from exporter.readers.saved_url import saved_page_url
 
 # Real article pages are well under 1 MB (the corpus tops out at 240 KB); anything bigger is refused before
@@ -239,8 +239,50 @@ def read_bytes(
         raise ExportError(f"the page gave an invalid article: {first['msg']}", file=name) from None
 
     warnings = [f"{name}: {message}" for message in dict.fromkeys(page.warnings)]
+    left_out = unread_paragraphs(root, article)
+    if left_out:
+        more = f" and {len(left_out) - 1} more" if len(left_out) > 1 else ""
+        warnings.append(
+            f"{name}: paragraphs of the page's text are not in the article ({left_out[0][:60]!r}{more}): "
+            "the page's layout was not fully recognised; check the imported text"
+        )
     warnings += alt_warnings(article, name)
     return ReadResult(article, figure_lines=[None] * len(article.figures()), warnings=warnings)
+
+
+# A paragraph this long is a story's prose, not a label, a teaser's line or a caption fragment.
+PROSE_PARAGRAPH_WORDS = 25
+# Words at a paragraph's start or end that the article's text must hold for the paragraph to count as read.
+PARAGRAPH_PROBE_WORDS = 8
+
+
+def _words(text: str) -> list[str]:
+    return re.findall(r"\w+", text.lower())
+
+
+def unread_paragraphs(root: html.HtmlElement, article: Article) -> list[str]:
+    """The page's paragraphs of prose, after its headline and outside its chrome, that the article does not
+    hold: a layout a profile does not know (a field in a pane of its own) loses text without a word otherwise."""
+    parts = [article.title, article.dek or ""] + [plain_text(inlines) for inlines in inline_lists(article.body)]
+    parts += [f"{block.alt or ''} {block.title or ''}" for block in walk_figure_blocks(article.body)
+              if isinstance(block, Figure)]
+    read = " ".join(_words(" ".join(parts)))
+    headline = next(root.iter("h1"), None)
+    after_headline = headline is None
+    missing = []
+    for element in root.iter():
+        if element is headline:
+            after_headline = True
+        if element.tag != "p" or not after_headline:
+            continue
+        if any(is_chrome(ancestor) for ancestor in (element, *element.iterancestors())):
+            continue
+        words = _words(element.text_content())
+        if len(words) < PROSE_PARAGRAPH_WORDS:
+            continue
+        if " ".join(words[:PARAGRAPH_PROBE_WORDS]) not in read and " ".join(words[-PARAGRAPH_PROBE_WORDS:]) not in read:
+            missing.append(" ".join(element.text_content().split()))
+    return missing
 
 
 def alt_warnings(article: Article, name: str) -> list[str]:

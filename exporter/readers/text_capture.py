@@ -65,17 +65,22 @@ _CHROME_LINES = re.compile(
     r"download image:.*|download photo\b.*|download (?:full|hi-?res).*|"
     r".*\bclick(?:ing)? (?:on )?the (?:picture|image|photo)\b.*|the highest resolution version available\.?|"
     r"tomorrow['’]s picture:.*|this photograph is considered public domain.*|"
-    # The footer and photo pages of the Defense Media Activity's sites (every .mil site it hosts).
-    r"read more|go to gallery|image is public domain|quick links|connect|get social with us|"
-    r"hosted by defense media activity\b.*|no camera details available\.?|"
-    # A teaser's reading time and age: "3 min read", "article 5 days ago".
-    r"\d+ min(?:ute)?s? read|(?:[a-z]+ ?)?\d+ (?:minute|hour|day|week|month|year)s? ago|"
-    # A site's logo, by its image's text: "NASA Logo".
-    r"(?:\S+ ){0,5}logo)$",
+    # The footer line of every .mil site the Defense Media Activity hosts.
+    r"hosted by defense media activity\b.*)$",
     re.IGNORECASE,
 )
-# Labels of page furniture whose value follows on the next line: a photo page's camera details, a page's
-# review date and the people responsible for it.
+# Lines only a whole page's dump shows (a browser's copy of the story does not reach them, and a story may hold
+# such words): the footer and photo pages of the Defense Media Activity's sites, a teaser's reading time and
+# age ("3 min read", "article 5 days ago"), a site's logo by its image's text ("NASA Logo").
+_PAGE_CHROME_LINES = re.compile(
+    r"^(?:read more|go to gallery|image is public domain|quick links|connect|get social with us|"
+    r"no camera details available\.?|"
+    r"\d+ min(?:ute)?s? read|(?:[a-z]+ ?)?\d+ (?:minute|hour|day|week|month|year)s? ago|"
+    r"(?:\S+ ){0,3}logo)$",
+    re.IGNORECASE,
+)
+# Labels of page furniture whose value follows on the next line, in a whole page's dump: a photo page's camera
+# details, a page's review date and the people responsible for it.
 _VALUE_LABEL = re.compile(
     r"^(?:additional details|camera|lens|aperture|shutter ?speed|iso|focal length|exposure(?: time)?|"
     r"(?:page )?last (?:reviewed(?: or updated)?|updated|modified)\s*:|page editor\s*:|"
@@ -150,8 +155,12 @@ MIN_KEPT_SHARE = 0.5
 # lists of short link texts under the markers those browsers draw for each nesting level.
 _MENU_ITEM = re.compile(r"^[•·▪◦*+□■▫☆★○●◆◇‣⁃o#@–-](?:\s+(?P<text>.*))?$")
 MENU_ITEM_WORDS = 12
-# This many menu items in a row (blank lines and an item's wrapped line between them allowed) are a menu.
+# This many short list items in a row (blank lines and an item's wrapped line between them allowed) are a menu
+# in a whole page's dump: one with WHOLE_PAGE_MENUS such runs or more, of WHOLE_PAGE_ITEMS items in all, the first
+# before the story's text (a site's header menus; a story's lists are fewer, shorter and come in its text).
 MENU_RUN = 3
+WHOLE_PAGE_MENUS = 2
+WHOLE_PAGE_ITEMS = 20
 # Form fields and rules as text browsers draw them: "[ ]", "Search [____]", "____", "━━━━".
 _WIDGET = re.compile(r"^(?:[^\[\]]{0,30}\[[ _]*\]|[_━─═=~-]{5,})$")
 
@@ -202,14 +211,13 @@ class _Reading:
     claims_official: bool = False
     chrome_chars: int = 0
     dates: list[str] = field(default_factory=list)
-    # Line numbers of menus and form fields (menu_lines).
+    # Line numbers of a whole page's menus, and of form fields (menu_lines).
     menus: set[int] = field(default_factory=set)
-
-    @property
-    def whole_page(self) -> bool:
-        """A whole page's dump (it had menus): it shows teasers of other stories, with captions, before the
-        story."""
-        return len(self.menus) >= MENU_RUN
+    # The first line of each menu.
+    menu_starts: list[int] = field(default_factory=list)
+    # The capture is a text browser's dump of a whole page: it had a site's menu (menu_lines), and shows
+    # teasers of other stories, with captions, before the story.
+    whole_page: bool = False
 
 
 def read(path: Path, options: BuildOptions) -> ReadResult:
@@ -320,46 +328,66 @@ def date_label(line: str) -> str | None:
     return None
 
 
-def menu_lines(groups: list[Group]) -> set[int]:
-    """The line numbers of a text browser's menus and form fields: runs of MENU_RUN or more short list items
-    (blank lines, an item's wrapped line and a submenu's label may come between), an empty list marker, a drawn
-    form field. A list a sentence introduces ("...these units:") is the article's, however short its items, and so
-    is a bulleted byline and date ("• Published", "• By NAME")."""
+def menu_lines(groups: list[Group], reading: _Reading) -> None:
+    """Find a text browser's menus and form fields: runs of MENU_RUN or more short list items (blank lines, an
+    item's wrapped line and a submenu's label may come between), empty list markers, drawn form fields. Only in a
+    whole page's dump (see WHOLE_PAGE_MENUS) are such runs menus; elsewhere a short list is the story's. A list a
+    sentence introduces ("...these units:") is the article's, however short its items, and so is a bulleted
+    byline and date ("• Published", "• By NAME")."""
     lines = [(line, number) for group in groups for line, number in zip(group.lines, group.numbers, strict=True)]
-    found: set[int] = set()
+    widgets: set[int] = set()
+    runs: list[list[int]] = []
     run: list[int] = []
-    items = 0
+    items = menu_items = 0
     keep = False  # the run is a list the article introduces, or its byline
+    introduced = False  # a sentence ending in ':' came before this list
     between: list[int] = []  # short lines after an item, which belong to the run if another item follows
-    for position, (line, number) in enumerate(lines):
+
+    def close() -> None:
+        nonlocal run, items, menu_items
+        if items >= MENU_RUN and not keep:
+            runs.append(run)
+            menu_items += items
+        run, items = [], 0
+        between.clear()
+
+    for line, number in lines:
         match = _MENU_ITEM.match(line)
         text = (match.group("text") or "") if match else ""
         if _WIDGET.match(line) or (match and not text):
-            found.add(number)
-        elif match and len(text.split()) <= MENU_ITEM_WORDS and not text.endswith((".", "!", "?", ":", ";")):
+            widgets.add(number)
+            continue
+        if match and len(text.split()) <= MENU_ITEM_WORDS and not text.endswith((".", "!", "?", ":", ";")):
             if not run:
-                keep = position > 0 and lines[position - 1][0].endswith(":")
+                keep = introduced
             run += [*between, number]
             between.clear()
             items += 1
             keep = keep or _is_meta(line)
-        elif run and len(line.split()) <= 4 and not line.endswith(_TERMINAL):
+        elif run and not match and len(line.split()) <= 4 and not line.endswith(_TERMINAL):
             between.append(number)
         else:
-            if items >= MENU_RUN and not keep:
-                found.update(run)
-            run, items = [], 0
-            between.clear()
-    if items >= MENU_RUN and not keep:
-        found.update(run)
-    return found
+            close()
+        introduced = line.endswith(":") or (introduced and match is not None)
+    close()
+    reading.menus = set(widgets)
+    story = _story_start(groups)
+    reading.whole_page = (
+        len(runs) >= WHOLE_PAGE_MENUS
+        and menu_items >= WHOLE_PAGE_ITEMS
+        and (story is None or runs[0][0] < groups[story].line)
+    )
+    if reading.whole_page:
+        for found in runs:
+            reading.menus.update(found)
+            reading.menu_starts.append(found[0])
 
 
 def parse_capture(text: str, options: BuildOptions, *, name: str) -> ReadResult:
     reading = _Reading(name)
     text_without_list, link_numbers = without_link_list(text)
     groups = groups_of(text_without_list, link_numbers=link_numbers)
-    reading.menus = menu_lines(groups)
+    menu_lines(groups, reading)
     groups = _without_chrome(groups, reading)
     if not groups:
         raise ExportError("no headline: the capture holds only banner lines or nothing", file=name, line=1)
@@ -370,6 +398,12 @@ def parse_capture(text: str, options: BuildOptions, *, name: str) -> ReadResult:
             "no headline: no line reads as a title (short, without final punctuation)", file=name, line=groups[0].line
         )
     before, headline_group, after = groups[:index], groups[index], groups[index + 1 :]
+    later_menus = [line for line in reading.menu_starts if line > headline_group.line]
+    if later_menus:
+        reading.warnings.append(
+            f"{name}:{later_menus[0]}: {len(later_menus)} list(s) of short items after the headline read as the "
+            "site's menus and left out"
+        )
     title = headline_group.lines[0]
     rest = Group(headline_group.lines[1:], headline_group.numbers[1:])
     meta = _Meta()
@@ -430,7 +464,8 @@ def _without_chrome(groups: list[Group], reading: _Reading) -> list[Group]:
         numbers: list[int] = []
         follows_chrome = False
         for line, number in zip(group.lines, group.numbers, strict=True):
-            labels_value, value_label = value_label, bool(_VALUE_LABEL.match(_BULLET.sub("", line)))
+            labels_value = value_label
+            value_label = reading.whole_page and bool(_VALUE_LABEL.match(_BULLET.sub("", line)))
             if value_label or (labels_value and len(line) <= 40):
                 reading.chrome_chars += len(line)
                 continue
@@ -439,7 +474,8 @@ def _without_chrome(groups: list[Group], reading: _Reading) -> list[Group]:
                 reading.dates.append(labelled)
             if is_banner(_BULLET.sub("", line)):
                 reading.claims_official = True
-            if labelled or is_chrome(line) or number in reading.menus:
+            page_chrome = reading.whole_page and bool(_PAGE_CHROME_LINES.match(_BULLET.sub("", line)))
+            if labelled or is_chrome(line) or page_chrome or number in reading.menus:
                 reading.chrome_chars += len(line)
                 previous_chrome = True
                 continue
@@ -534,19 +570,22 @@ def _headline_index(groups: list[Group]) -> int | None:
             prose += 1
             if prose >= 2:
                 break
-    if first is not None:
-        return _dated_headline(groups, first) or first
-    return photo
+    return first if first is not None else photo
 
 
 def _dated_headline(groups: list[Group], start: int) -> int | None:
     """A whole page's text (a text browser's dump) holds its menus and teasers before the story; the story's
     headline is then the first title-like line with a byline or date among the few short lines under it
-    ("Artemis II Water Deluge Test", "Monika Luabeya", "Oct 26, 2023"), looked for until the story's text."""
+    ("Artemis II Water Deluge Test", "Monika Luabeya", "Oct 26, 2023"), or right after a date line and before
+    prose (a press release: "For Immediate Release", "April 11, 2015", the headline), looked for until the
+    story's text."""
     end = _story_start(groups[start:])
     for index in range(start, len(groups) if end is None else start + end):
         group = groups[index]
         if len(group.lines) == 1 and _title_like(group.lines[0]):
+            after_date = index > 0 and _is_date_line(groups[index - 1].lines[-1])
+            if after_date and index + 1 < len(groups) and _is_prose(groups[index + 1].text()):
+                return index
             following = [line for later in groups[index + 1 : index + 4] for line in later.lines][:4]
             for line in following:
                 if _is_meta(line):
@@ -599,7 +638,8 @@ class _Meta:
     title_credit: str | None = None
 
 
-_NAME = re.compile(r"^(?:[A-Z][\w.'’-]*\s+){1,4}[A-Z][\w.'’-]*$")
+# A person's name alone: two to five capitalised words, not "By NAME" (a byline _read_meta reads).
+_NAME = re.compile(r"^(?!(?i:by|from)\b)(?:[A-Z][\w.'’-]*\s+){1,4}[A-Z][\w.'’-]*$")
 
 
 def _names_then_date(groups: list[Group], meta: _Meta) -> list[Group]:
@@ -617,7 +657,7 @@ def _names_then_date(groups: list[Group], meta: _Meta) -> list[Group]:
                 if len(first.lines) > 1:
                     remaining.insert(0, Group(first.lines[1:], first.numbers[1:]))
             return remaining
-        if not _NAME.match(line):
+        if not _NAME.match(line) or _is_meta(line) or _ORGANIZATION.match(line) or is_section_label(line):
             break
         names.append(line)
     return groups

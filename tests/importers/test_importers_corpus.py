@@ -16,6 +16,7 @@ from exporter.model import Article, Figure, Media, Paragraph, plain_text
 from exporter.options import BuildOptions
 from exporter.readers import ReadResult, read_document
 from exporter.serialize import to_json
+from tests.docx.corpus.similarity import model_text
 from tests.importers.conftest import PAGES as CORPUS_HTML
 from tests.importers.conftest import require
 
@@ -343,7 +344,7 @@ CASES = [
         "whitehouse_obama_weekly-address-tuition-free-community-college.html",
         "Weekly Address: Tuition-Free Community College",
         figures=0,
-        media=0,
+        media=1,
         alt=None,
         credit=None,
         virin=None,
@@ -481,3 +482,17 @@ def test_every_corpus_page_builds_to_html(tmp_path: Path) -> None:
         )
         assert refused.returncode == 2
         assert "has no alt text" in refused.stderr
+
+
+def test_a_weekly_address_keeps_its_video_and_transcript(imported: dict[str, ReadResult]) -> None:
+    """The whitehouse.gov archive puts a weekly address's video and transcript in panes after the body's; they
+    were left out without a word."""
+    article = imported["whitehouse_obama_weekly-address-tuition-free-community-college.html"].document
+    text = model_text(article)
+    assert "Ladies and Gentlemen, this is Joe Biden" in text
+    assert "may God protect our troops" in text
+    video = next(block for block in article.body if isinstance(block, Media))
+    assert video.url.startswith("https://www.youtube-nocookie.com/embed/nZwcirxVf7g")
+    # A promotion in a pane after the body is not the article's.
+    other = imported["whitehouse_obama_serve-and-remember.html"].document
+    assert "The Final State of the Union" not in model_text(other)

@@ -69,3 +69,29 @@ def test_page_url_helpers() -> None:
     assert not is_page_url("pages/article.html")
     assert url_stem("https://www.af.mil/News/Article-Display/Article/3/airmen-train.aspx") == "airmen-train"
     assert url_stem("https://www.nasa.gov/") == "page"
+
+
+PROSE = ("The council voted on Tuesday to extend the library's opening hours through the summer, citing record "
+         "numbers of visitors and a waiting list for its reading programmes that has grown every month this year.")
+BACKGROUND = ("The library was built in 1911 with a gift from a local steel family, and it moved to the glass "
+              "building on Main Street after a bond measure passed by a wide margin in the spring of 2019.")
+
+
+def _node_page(fields: str) -> str:
+    return ('<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Library Hours</title></head><body>'
+            f'<div class="node"><h1>Library Hours Extended</h1>{fields}</div>'
+            f"<footer><p>{BACKGROUND}</p></footer></body></html>")
+
+
+def test_page_text_a_profile_leaves_out_is_reported(tmp_path: Path) -> None:
+    """A Drupal node whose body field the profile reads, with a second text field beside it that no rule
+    names: its paragraph is not in the article, and the import says so instead of losing it quietly (the
+    footer's copy of it is chrome and says nothing)."""
+    page = tmp_path / "node.html"
+    body = f'<div class="field-name-body"><p>{PROSE}</p></div>'
+    page.write_text(_node_page(body + f'<div class="field-name-field-history"><p>{BACKGROUND}</p></div>'),
+                    encoding="utf-8")
+    left_out = [w for w in read_document(page, BuildOptions()).warnings if "not in the article" in w]
+    assert len(left_out) == 1 and "The library was built in 1911" in left_out[0]
+    page.write_text(_node_page(body), encoding="utf-8")
+    assert not [w for w in read_document(page, BuildOptions()).warnings if "not in the article" in w]

@@ -37,7 +37,12 @@ def _capture(*lines: str) -> str:
     return "\n".join(lines) + "\n"
 
 
-MENU = ("  • Home", "  • News & Events", "      □ All News", "      □ Video Series", "  • Multimedia", "  • About Us")
+# A site's header and footer menus, as w3m draws them (two levels).
+MENU = ("  • Home", "  • News & Events", "      □ All News", "      □ Video Series", "      □ Podcasts",
+        "  • Multimedia", "      □ Images", "      □ Sounds and Ringtones", "  • Missions", "  • About Us",
+        "      □ Leadership", "      □ Budget & Annual Reports")
+FOOTER = ("  • Sitemap", "  • For Media", "  • Privacy Policy", "  • FOIA", "  • No FEAR Act", "  • Office of the IG",
+          "  • Budget & Annual Reports", "  • Contact", "  • Accessibility")
 STORY = (
     "Engineers at the space center finished the third water flow test of the mobile launcher on Tuesday morning.",
     "During liftoff, 400,000 gallons of water rush onto the pad to protect the rocket and the launch pad itself.",
@@ -52,7 +57,8 @@ def test_menus_and_form_fields_are_left_out_and_the_dated_headline_is_found() ->
         "9 min read", "", "Keeper of the Agency's Digital Knowledge", "", "article 3 days ago", "",
         "Water Deluge Test", "", "Jane Roe", "", "Jane Roe", "", "Oct 26, 2023", "",
         STORY[0], "", STORY[1], "", STORY[2], "",
-        "━━━━━━━━━━━━━━━━━━━━", "  • Page Last Updated:", "    Oct 26, 2023", "  • Page Editor:", "    Jane Roe",
+        "━━━━━━━━━━━━━━━━━━━━", *FOOTER, "", "  • Page Last Updated:", "    Oct 26, 2023", "  • Page Editor:",
+        "    Jane Roe",
     )
     result = parse_capture(text, BuildOptions(), name="page.txt")
     article = result.document
@@ -61,6 +67,8 @@ def test_menus_and_form_fields_are_left_out_and_the_dated_headline_is_found() ->
     assert article.published == "2023-10-26"
     assert [plain_text(block.children) for block in article.body] == list(STORY)
     assert any("text before the headline left out" in warning and "more paragraphs" in warning
+               for warning in result.warnings)
+    assert any("1 list(s) of short items after the headline read as the site's menus" in warning
                for warning in result.warnings)
 
 
@@ -83,3 +91,31 @@ def test_a_menu_item_is_never_the_headline() -> None:
     )
     article = parse_capture(text, BuildOptions(), name="page.txt").document
     assert article.title == "Serve and Remember"
+
+
+# Browser copies of stories whose own lines look like a whole page's furniture: a short list, camera words, a
+# logo in the headline, a place and a date under a subhead. None is a whole page's dump, so none is read as one.
+PLAIN = DATA / "captures_plain"
+
+
+def test_a_story_s_short_list_and_closing_details_stay_in_a_browser_copy() -> None:
+    result = read_document(PLAIN / "memorial-with-short-list.txt", BuildOptions())
+    article = result.document
+    assert article.title == "Fort Liberty Honors Three Fallen Paratroopers"
+    lists = [block for block in article.body if isinstance(block, ListBlock)]
+    assert [len(block.items) for block in lists] == [3]
+    text = model_text(article)
+    assert "Main Post Chapel" in text and "Doors open at 9 a.m." in text
+
+
+def test_camera_words_in_a_story_are_not_a_photo_page_s_details() -> None:
+    text = model_text(read_document(PLAIN / "photo-tips-with-camera-words.txt", BuildOptions()).document)
+    for line in ("Lens", "Fast primes are best.", "ISO", "Don't be afraid of it.", "Camera"):
+        assert line in text
+
+
+def test_a_logo_in_the_headline_is_the_headline() -> None:
+    article = read_document(PLAIN / "logo-headline.txt", BuildOptions()).document
+    assert article.title == "Space Force Unveils Official Logo"
+    assert article.byline is not None and article.byline.people == ["Jim Garamone"]
+    assert "revealed its official logo" in model_text(article)

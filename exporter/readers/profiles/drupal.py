@@ -33,6 +33,11 @@ _BODY_FIELDS = (
 class DrupalProfile(GenericProfile):
     name = "drupal"
 
+    def __init__(self, page: Page) -> None:
+        super().__init__(page)
+        # Panes after the body that hold an embedded video (_panes_after).
+        self._video_panes: set[HtmlElement] = set()
+
     @classmethod
     def matches(cls, page: Page) -> bool:
         if any(page.find(f"//*[{has_class(name)}]") is not None for name in _BODY_FIELDS):
@@ -81,7 +86,28 @@ class DrupalProfile(GenericProfile):
 
     def body_containers(self) -> list[HtmlElement]:
         body = self._body_field()
-        return [body] if body is not None else super().body_containers()
+        if body is None:
+            return super().body_containers()
+        return [body, *self._panes_after(body)]
+
+    def _panes_after(self, body: HtmlElement) -> list[HtmlElement]:
+        """A Panelizer layout (the whitehouse.gov archive) puts the node's other fields in panes after the body's:
+        a weekly address's video and its transcript. Those are the article's; a promotion
+        (`prominence-secondary`), the author's pane and the share bar are not."""
+        pane = next((a for a in body.iterancestors() if "panel-pane" in (a.get("class") or "").split()), None)
+        if pane is None:
+            return []
+        panes = []
+        for sibling in pane.itersiblings():
+            classes = set((sibling.get("class") or "").split())
+            if "prominence-secondary" in classes:
+                continue
+            if sibling.find(".//iframe") is not None:
+                self._video_panes.add(sibling)
+                panes.append(sibling)
+            elif "pane-entity-field" in classes:
+                panes.append(sibling)
+        return panes
 
     def special(self, element: HtmlElement, converter: Converter) -> list[Block] | None:
         classes = set((element.get("class") or "").split())
@@ -89,7 +115,7 @@ class DrupalProfile(GenericProfile):
             return self.image_paragraph(element, converter)
         if "paragraph--type--call-to-action" in classes or "field-label" in classes:
             return []
-        if classes & {"paragraph--type--embed"}:
+        if classes & {"paragraph--type--embed"} or element in self._video_panes:
             iframe = element.find(".//iframe")
             media = self.embedded_media(iframe, None, converter) if iframe is not None else None
             return [media] if media else []
