@@ -28,7 +28,7 @@ from exporter.model import Article, Figure, Source, inline_lists, plain_text, wa
 from exporter.options import BuildOptions
 from exporter.readers import ReadResult
 from exporter.readers.profiles import choose_profile
-from exporter.readers.profiles.base import Converter, Page, is_chrome
+from exporter.readers.profiles.base import Converter, Page, clean_text, is_chrome
 from exporter.readers.saved_url import saved_page_url
 
 # Real article pages are well under 1 MB (the corpus tops out at 240 KB); anything bigger is refused before
@@ -239,7 +239,7 @@ def read_bytes(
         raise ExportError(f"the page gave an invalid article: {first['msg']}", file=name) from None
 
     warnings = [f"{name}: {message}" for message in dict.fromkeys(page.warnings)]
-    left_out = unread_paragraphs(root, article)
+    left_out = unread_paragraphs(profile.article_root(), article, converter.dropped | set(profile.site_text()))
     if left_out:
         more = f" and {len(left_out) - 1} more" if len(left_out) > 1 else ""
         warnings.append(
@@ -254,34 +254,77 @@ def read_bytes(
 PROSE_PARAGRAPH_WORDS = 25
 # Words at a paragraph's start or end that the article's text must hold for the paragraph to count as read.
 PARAGRAPH_PROBE_WORDS = 8
+# Scripts written without spaces between words count a character as a word.
+_UNSPACED = "\u0e00-\u0e7f\u0e80-\u0eff\u1000-\u109f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_TOKEN = re.compile(rf"[{_UNSPACED}]|[^\W{_UNSPACED}]+")
 
 
-def _words(text: str) -> list[str]:
-    return re.findall(r"\w+", text.lower())
+def _tokens(text: str) -> list[str]:
+    return _TOKEN.findall(text.lower())
 
 
-def unread_paragraphs(root: html.HtmlElement, article: Article) -> list[str]:
-    """The page's paragraphs of prose, after its headline and outside its chrome, that the article does not
-    hold: a layout a profile does not know (a field in a pane of its own) loses text without a word otherwise."""
-    parts = [article.title, article.dek or ""] + [plain_text(inlines) for inlines in inline_lists(article.body)]
-    parts += [f"{block.alt or ''} {block.title or ''}" for block in walk_figure_blocks(article.body)
-              if isinstance(block, Figure)]
-    read = " ".join(_words(" ".join(parts)))
-    headline = next(root.iter("h1"), None)
-    after_headline = headline is None
+def _article_text(article: Article) -> str:
+    parts = [article.title, article.dek or "", article.byline.text() if article.byline else ""]
+    parts += [plain_text(inlines) for inlines in inline_lists(article.body)]
+    for block in walk_figure_blocks(article.body):
+        parts += [block.title or "", block.credit or ""]
+        if isinstance(block, Figure):
+            parts.append(block.alt or "")
+    return " ".join(parts)
+
+
+def _visible_text(element: html.HtmlElement) -> str:
+    """An element's text as the converter reads it: chrome inside it left out, a line break a space, cleaned."""
+    pieces: list[str] = []
+
+    def walk(node: html.HtmlElement) -> None:
+        pieces.append(node.text or "")
+        for child in node:
+            if isinstance(child.tag, str) and child.tag != "br" and not is_chrome(child):
+                walk(child)
+            elif child.tag == "br":
+                pieces.append(" ")
+            pieces.append(child.tail or "")
+
+    walk(element)
+    return clean_text("".join(pieces))
+
+
+def _prose_paragraphs(root: html.HtmlElement, dropped: set[html.HtmlElement]) -> list[str]:
+    """The <p> elements of `root` that are prose, outside chrome below `root` and what the profile `dropped` on
+    purpose, in one walk down the tree."""
+    found: list[str] = []
+    stack = [child for child in reversed(root) if isinstance(child.tag, str)]
+    while stack:
+        element = stack.pop()
+        if element in dropped or is_chrome(element):
+            continue
+        if element.tag == "p":
+            text = _visible_text(element)
+            if len(_tokens(text)) >= PROSE_PARAGRAPH_WORDS:
+                found.append(text)
+            continue
+        stack.extend(child for child in reversed(element) if isinstance(child.tag, str))
+    return found
+
+
+def unread_paragraphs(root: html.HtmlElement, article: Article, dropped: set[html.HtmlElement]) -> list[str]:
+    """The paragraphs of prose in the article's part of the page (`root`, outside its chrome and what the profile
+    `dropped`) that the article does not hold: a layout a profile does not know (a field in a pane of its own)
+    loses text without a word otherwise. A paragraph counts as read when the article holds its first or its last
+    words."""
+    paragraphs = _prose_paragraphs(root, dropped)
+    wanted: set[tuple[str, ...]] = set()
+    for text in paragraphs:
+        words = _tokens(text)
+        wanted |= {tuple(words[:PARAGRAPH_PROBE_WORDS]), tuple(words[-PARAGRAPH_PROBE_WORDS:])}
+    words = _tokens(_article_text(article))
+    read = {probe for i in range(len(words)) if (probe := tuple(words[i : i + PARAGRAPH_PROBE_WORDS])) in wanted}
     missing = []
-    for element in root.iter():
-        if element is headline:
-            after_headline = True
-        if element.tag != "p" or not after_headline:
-            continue
-        if any(is_chrome(ancestor) for ancestor in (element, *element.iterancestors())):
-            continue
-        words = _words(element.text_content())
-        if len(words) < PROSE_PARAGRAPH_WORDS:
-            continue
-        if " ".join(words[:PARAGRAPH_PROBE_WORDS]) not in read and " ".join(words[-PARAGRAPH_PROBE_WORDS:]) not in read:
-            missing.append(" ".join(element.text_content().split()))
+    for text in paragraphs:
+        words = _tokens(text)
+        if tuple(words[:PARAGRAPH_PROBE_WORDS]) not in read and tuple(words[-PARAGRAPH_PROBE_WORDS:]) not in read:
+            missing.append(text)
     return missing
 
 

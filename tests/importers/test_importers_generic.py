@@ -9,6 +9,7 @@ from exporter.options import BuildOptions
 from exporter.pipeline import is_url as is_page_url
 from exporter.readers import read_document
 from exporter.readers.html_page import url_stem
+from tests.docx.corpus.similarity import model_text
 
 PAGE = """<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">
 <title>City Opens New Library | Example Town</title>
@@ -95,3 +96,63 @@ def test_page_text_a_profile_leaves_out_is_reported(tmp_path: Path) -> None:
     assert len(left_out) == 1 and "The library was built in 1911" in left_out[0]
     page.write_text(_node_page(body), encoding="utf-8")
     assert not [w for w in read_document(page, BuildOptions()).warnings if "not in the article" in w]
+
+
+def test_prose_inside_the_article_s_part_of_a_page_is_checked_and_nothing_else(tmp_path: Path) -> None:
+    """af.mil wraps its whole page in a <form> (page chrome): a paragraph the print view's body rule misses is
+    still reported. Prose outside the article's part of the page (a footer, a site box) is not the article's."""
+    source = next((Path(__file__).parent / "data" / "pages").glob("afmil_01_*.html"))
+    text = source.read_text(encoding="utf-8")
+    page = tmp_path / "afmil.html"
+    page.write_text(text.replace('<div class="da_print_body">', f'<div class="da_print_body"><p>{BACKGROUND}</p>', 1),
+                    encoding="utf-8")
+    left_out = [w for w in read_document(page, BuildOptions()).warnings if "not in the article" in w]
+    assert len(left_out) == 1 and "The library was built in 1911" in left_out[0]
+    page.write_text(text.replace("</body>", f'<div class="site-box"><p>{BACKGROUND}</p></div></body>', 1),
+                    encoding="utf-8")
+    assert not [w for w in read_document(page, BuildOptions()).warnings if "not in the article" in w]
+
+
+def test_text_read_whole_is_not_reported_whatever_its_spelling(tmp_path: Path) -> None:
+    """Line breaks, soft hyphens, Persian's zero-width non-joiner (which the text keeps) and a long byline: the
+    article holds the text, so nothing is reported."""
+    persian = ("سه‌شنبه " * 30).strip()
+    hyphenated = PROSE.replace("library", "li\u00adbrary")
+    page = tmp_path / "page.html"
+    page.write_text(
+        '<!DOCTYPE html><html lang="fa"><head><meta charset="utf-8"><title>T</title></head><body><article>'
+        f"<h1>Library Hours Extended</h1><p class=\"byline\">By {' and '.join(['Pat Writer'] * 14)}</p>"
+        f"<p>{BACKGROUND.replace(' ', '<br>', 5)}</p><p>{hyphenated}</p>"
+        f"<p>{persian}</p></article></body></html>",
+        encoding="utf-8",
+    )
+    result = read_document(page, BuildOptions())
+    assert not [w for w in result.warnings if "not in the article" in w]
+    assert "سه‌شنبه" in model_text(result.document)
+
+
+def _panelizer_page(panes: str) -> str:
+    return ('<!DOCTYPE html><html lang="en"><head><meta name="generator" content="Drupal 7"><title>T</title></head>'
+            '<body><div class="panel-col-section-content"><div class="panel-pane pane-node-title"><h1>Weekly '
+            'Address</h1></div><div class="panel-pane pane-entity-field pane-node-field-forall-body"><div '
+            f'class="field field-name-field-forall-body"><div class="field-items"><p>{PROSE}</p></div></div></div>'
+            f"{panes}</div></body></html>")
+
+
+def test_panes_after_a_drupal_body(tmp_path: Path) -> None:
+    """A pane with one video gives the video and its description; a list of terms, a list of other videos and
+    a map are not the article's."""
+    page = tmp_path / "address.html"
+    page.write_text(_panelizer_page(
+        '<div class="panel-pane pane-views-panes"><iframe src="https://www.youtube.com/embed/abc"></iframe>'
+        f"<p>In this video: {BACKGROUND}</p></div>"
+        '<div class="panel-pane pane-entity-field pane-node-field-forall-topics"><div class="field-label">Topics:'
+        '</div><div class="field-items"><a href="/issues/education">Education</a> <a href="/e">Economy</a></div></div>'
+        '<div class="panel-pane pane-views-panes pane-latest-videos"><h2>Latest videos</h2>'
+        '<iframe src="https://www.youtube.com/embed/other1"></iframe>'
+        '<iframe src="https://www.youtube.com/embed/other2"></iframe></div>'), encoding="utf-8")
+    article = read_document(page, BuildOptions()).document
+    assert [getattr(block, "url", None) for block in article.body] == [None, "https://www.youtube.com/embed/abc", None]
+    text = model_text(article)
+    assert "In this video: The library was built in 1911" in text
+    assert "Education" not in text and "Latest videos" not in text

@@ -147,7 +147,9 @@ _CHROME_WORDS = re.compile(
     re.IGNORECASE,
 )
 _WHITESPACE = re.compile(r"[ \t\r\n\f\v\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
-_INVISIBLE = re.compile(r"[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
+# Zero-width space, word joiner, byte-order mark, soft hyphen. The zero-width (non-)joiners stay: Persian and
+# Indic words and emoji sequences are spelt with them.
+_INVISIBLE = re.compile(r"[\u200b\u2060\ufeff\u00ad]")
 
 # "(U.S. Air Force photo/Staff Sgt. Jane Doe)", "(Courtesy photo)", "(NASA/Bill Ingalls)": the credit a
 # caption ends with. Only parentheses that name a photo, graphic, video or courtesy count.
@@ -487,6 +489,8 @@ class Converter:
         self.page = page
         self.profile = profile
         self._last_heading = 1
+        # Elements the profile left out on purpose (its `special` gave no blocks): not text the reader lost.
+        self.dropped: set[HtmlElement] = set()
 
     # ------------------------------------------------------------ blocks
 
@@ -559,7 +563,10 @@ class Converter:
         return [heading, remainder] if remainder is not None else [heading]
 
     def _claimed(self, element: HtmlElement) -> list[Block] | None:
-        return self.profile.special(element, self)
+        claimed = self.profile.special(element, self)
+        if claimed == []:
+            self.dropped.add(element)
+        return claimed
 
     def block(self, element: HtmlElement, depth: int) -> list[Block]:
         tag = element.tag.lower()

@@ -358,6 +358,10 @@ class DnnPhotoProfile(DnnBase):
     def body_containers(self) -> list[HtmlElement]:
         return []
 
+    def site_text(self) -> list[HtmlElement]:
+        # "This photograph is considered public domain...": every DoD photo page's notice.
+        return self.page.find_all(f"//*[{has_class('photo-release')}]")
+
     def photo(self) -> Figure | None:
         download = either(self.page.find("//a[@id='aDownloadLrg']"), self.page.find("//a[@id='aImgImage']"))
         image = self.page.find("//img[@id='imgImage']")

@@ -22,6 +22,13 @@ from exporter.readers.profiles.base import (
 from exporter.readers.profiles.dnn import has_class
 from exporter.readers.profiles.generic import GenericProfile
 
+# Drupal 7 and 8 text fields that hold prose (a transcript, a second body), not a term or a date.
+_TEXT_FIELDS = (
+    "field-type-text-long",
+    "field-type-text-with-summary",
+    "field--type-text-long",
+    "field--type-text-with-summary",
+)
 _BODY_FIELDS = (
     "field-name-field-forall-body",
     "field--name-field-body",
@@ -92,20 +99,21 @@ class DrupalProfile(GenericProfile):
 
     def _panes_after(self, body: HtmlElement) -> list[HtmlElement]:
         """A Panelizer layout (the whitehouse.gov archive) puts the node's other fields in panes after the body's:
-        a weekly address's video and its transcript. Those are the article's; a promotion
-        (`prominence-secondary`), the author's pane and the share bar are not."""
+        a weekly address's video and its transcript. A pane with one video is the article's, and so is a long text
+        field's; a promotion (`prominence-secondary`), a list of terms, the author's pane and the share bar are
+        not."""
         pane = next((a for a in body.iterancestors() if "panel-pane" in (a.get("class") or "").split()), None)
         if pane is None:
             return []
         panes = []
         for sibling in pane.itersiblings():
-            classes = set((sibling.get("class") or "").split())
-            if "prominence-secondary" in classes:
+            if "prominence-secondary" in (sibling.get("class") or "").split():
                 continue
-            if sibling.find(".//iframe") is not None:
+            iframes = sibling.findall(".//iframe")
+            if len(iframes) == 1 and self.is_video(iframes[0]):
                 self._video_panes.add(sibling)
                 panes.append(sibling)
-            elif "pane-entity-field" in classes:
+            elif self.page.find(f".//*[{' or '.join(has_class(name) for name in _TEXT_FIELDS)}]", sibling) is not None:
                 panes.append(sibling)
         return panes
 
@@ -115,7 +123,10 @@ class DrupalProfile(GenericProfile):
             return self.image_paragraph(element, converter)
         if "paragraph--type--call-to-action" in classes or "field-label" in classes:
             return []
-        if classes & {"paragraph--type--embed"} or element in self._video_panes:
+        if element in self._video_panes:
+            media = self.embedded_media(element.find(".//iframe"), None, converter)
+            return [*([media] if media else []), *converter.blocks(element)]
+        if classes & {"paragraph--type--embed"}:
             iframe = element.find(".//iframe")
             media = self.embedded_media(iframe, None, converter) if iframe is not None else None
             return [media] if media else []

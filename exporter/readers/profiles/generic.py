@@ -140,6 +140,11 @@ class GenericProfile:
     def body_containers(self) -> list[HtmlElement]:
         return [self.article_root()]
 
+    def site_text(self) -> list[HtmlElement]:
+        """Elements in the article's root that hold the site's text, not the article's (a photo page's rights
+        notice): the reader leaves them out, and does not report them as text it could not place."""
+        return []
+
     def extra_blocks(self) -> list[Block]:
         """Blocks a layout keeps outside its body markup (a photo page's photo), placed before the body."""
         return []
@@ -223,17 +228,19 @@ class GenericProfile:
         title = squash(element.get("title") or element.get("aria-label")) or None
         return Media(kind=kind, url=url, title=title, poster=poster)
 
+    def is_video(self, iframe: HtmlElement) -> bool:
+        """Whether an embedded frame shows a video from a host the exporter knows (YouTube, Vimeo, DVIDS)."""
+        from urllib.parse import urlsplit
+
+        url = self.page.link_url(iframe.get("src") or iframe.get("data-src"))
+        return bool(url) and bool(_VIDEO_HOSTS.search((urlsplit(url).hostname or "").lower()))
+
     def embedded_media(
         self, iframe: HtmlElement, caption_element: HtmlElement | None, converter: Converter
     ) -> Media | None:
+        if not self.is_video(iframe):
+            return None
         url = self.page.link_url(iframe.get("src") or iframe.get("data-src"))
-        if not url:
-            return None
-        from urllib.parse import urlsplit
-
-        host = (urlsplit(url).hostname or "").lower()
-        if not _VIDEO_HOSTS.search(host):
-            return None
         caption, credit = self.caption_and_credit(caption_element, converter)
         return Media(
             kind="video", url=url, title=squash(iframe.get("title")) or None, caption=caption, credit=credit
