@@ -274,26 +274,29 @@ def _article_text(article: Article) -> str:
 
 
 def _visible_text(element: html.HtmlElement) -> str:
-    """An element's text as the converter reads it: chrome inside it left out, a line break a space, cleaned."""
+    """An element's text as the converter reads it: chrome inside it left out, a line break a space, cleaned.
+    (A walk with its own stack: a hostile page may nest spans deeper than Python recurses.)"""
     pieces: list[str] = []
-
-    def walk(node: html.HtmlElement) -> None:
-        pieces.append(node.text or "")
-        for child in node:
-            if isinstance(child.tag, str) and child.tag != "br" and not is_chrome(child):
-                walk(child)
-            elif child.tag == "br":
-                pieces.append(" ")
-            pieces.append(child.tail or "")
-
-    walk(element)
+    stack: list[html.HtmlElement | str] = [element]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            pieces.append(item)
+            continue
+        pieces.append(item.text or "")
+        for child in reversed(item):
+            stack.append(child.tail or "")
+            if child.tag == "br":
+                stack.append(" ")
+            elif isinstance(child.tag, str) and not is_chrome(child):
+                stack.append(child)
     return clean_text("".join(pieces))
 
 
-def _prose_paragraphs(root: html.HtmlElement, dropped: set[html.HtmlElement]) -> list[str]:
+def _prose_paragraphs(root: html.HtmlElement, dropped: set[html.HtmlElement]) -> list[tuple[str, list[str]]]:
     """The <p> elements of `root` that are prose, outside chrome below `root` and what the profile `dropped` on
-    purpose, in one walk down the tree."""
-    found: list[str] = []
+    purpose, with their words, in one walk down the tree."""
+    found: list[tuple[str, list[str]]] = []
     stack = [child for child in reversed(root) if isinstance(child.tag, str)]
     while stack:
         element = stack.pop()
@@ -301,8 +304,9 @@ def _prose_paragraphs(root: html.HtmlElement, dropped: set[html.HtmlElement]) ->
             continue
         if element.tag == "p":
             text = _visible_text(element)
-            if len(_tokens(text)) >= PROSE_PARAGRAPH_WORDS:
-                found.append(text)
+            words = _tokens(text)
+            if len(words) >= PROSE_PARAGRAPH_WORDS:
+                found.append((text, words))
             continue
         stack.extend(child for child in reversed(element) if isinstance(child.tag, str))
     return found
@@ -313,19 +317,12 @@ def unread_paragraphs(root: html.HtmlElement, article: Article, dropped: set[htm
     `dropped`) that the article does not hold: a layout a profile does not know (a field in a pane of its own)
     loses text without a word otherwise. A paragraph counts as read when the article holds its first or its last
     words."""
-    paragraphs = _prose_paragraphs(root, dropped)
-    wanted: set[tuple[str, ...]] = set()
-    for text in paragraphs:
-        words = _tokens(text)
-        wanted |= {tuple(words[:PARAGRAPH_PROBE_WORDS]), tuple(words[-PARAGRAPH_PROBE_WORDS:])}
+    paragraphs = [(text, tuple(words[:PARAGRAPH_PROBE_WORDS]), tuple(words[-PARAGRAPH_PROBE_WORDS:]))
+                  for text, words in _prose_paragraphs(root, dropped)]
+    wanted = {probe for _, head, tail in paragraphs for probe in (head, tail)}
     words = _tokens(_article_text(article))
     read = {probe for i in range(len(words)) if (probe := tuple(words[i : i + PARAGRAPH_PROBE_WORDS])) in wanted}
-    missing = []
-    for text in paragraphs:
-        words = _tokens(text)
-        if tuple(words[:PARAGRAPH_PROBE_WORDS]) not in read and tuple(words[-PARAGRAPH_PROBE_WORDS:]) not in read:
-            missing.append(text)
-    return missing
+    return [text for text, head, tail in paragraphs if head not in read and tail not in read]
 
 
 def alt_warnings(article: Article, name: str) -> list[str]:
