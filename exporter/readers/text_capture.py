@@ -61,21 +61,21 @@ _HISTORICAL = re.compile(
 _CHROME_LINES = re.compile(
     r"^(?:share|print|e-?mail|facebook|x|twitter|linkedin|subscribe|hide|download|comments?|"
     r"download hi-res|photo details|full size|copy link|photo gallery|image gallery|video gallery|"
-    r"view original|show caption|hide caption|suggested searches|toggle navigation|back to top|"
+    r"view original|show caption|hide caption|suggested searches|toggle navigation|back to top|you are here:?|"
     r"download image:.*|download photo\b.*|download (?:full|hi-?res).*|"
     r".*\bclick(?:ing)? (?:on )?the (?:picture|image|photo)\b.*|the highest resolution version available\.?|"
     r"tomorrow['’]s picture:.*|this photograph is considered public domain.*|"
-    # The footer line of every .mil site the Defense Media Activity hosts.
-    r"hosted by defense media activity\b.*)$",
+    # The footer line of every .mil site the Defense Media Activity hosts; a story's reading time.
+    r"hosted by defense media activity\b.*|\d+ min(?:ute)?s? read)$",
     re.IGNORECASE,
 )
 # Lines only a whole page's dump shows (a browser's copy of the story does not reach them, and a story may hold
-# such words): the footer and photo pages of the Defense Media Activity's sites, a teaser's reading time and
-# age ("3 min read", "article 5 days ago"), a site's logo by its image's text ("NASA Logo").
+# such words): the footer and photo pages of the Defense Media Activity's sites, a teaser's age ("article 5 days
+# ago"), a site's logo by its image's text ("NASA Logo").
 _PAGE_CHROME_LINES = re.compile(
     r"^(?:read more|go to gallery|image is public domain|quick links|connect|get social with us|"
     r"no camera details available\.?|"
-    r"\d+ min(?:ute)?s? read|(?:[a-z]+ ?)?\d+ (?:minute|hour|day|week|month|year)s? ago|"
+    r"(?:[a-z]+ ?)?\d+ (?:minute|hour|day|week|month|year)s? ago|"
     r"(?:\S+ ){0,3}logo)$",
     re.IGNORECASE,
 )
@@ -138,6 +138,11 @@ _RUN_IN_BYLINE = re.compile(
 )
 _PUBLISHED = re.compile(r"^(?:published|updated|posted|released)\b\s*:?\s*(?P<date>.*)$", re.IGNORECASE)
 _DATE_AND_NAMES = re.compile(r"^(?P<date>[^|]{6,30}?)\s*\|\s*(?P<names>.+)$")
+# "September 10, 2011 at 1:06 PM ET by Katelyn Sabochik": a blog's date, time and author on one line.
+_DATE_BY_NAMES = re.compile(
+    r"^(?P<date>[^|]{6,30}?\b\d{4})(?:\s+at\s+\d{1,2}:\d{2}\s*[ap]\.?m\.?(?:\s+[a-z]{2,4})?)?\s+by\s+(?P<names>.+)$",
+    re.IGNORECASE,
+)
 _BULLET = re.compile(r"^[•·▪◦*]\s*")
 # An author organisation shown alone under the headline: "U.S. Indo-Pacific Command", "DOD News".
 _ORGANIZATION = re.compile(
@@ -200,6 +205,11 @@ _LINK_NUMBER = re.compile(r"\[\d+\](?=\S)")
 PROSE_WORDS = 12
 # This many paragraphs of prose in a row are a story's text (_story_start).
 STORY_RUN = 3
+# A block of at least LINK_LIST_LINES lines, LINK_LIST_SHARE of them LINK_WORDS words or fewer without a
+# sentence's end, is a page's links (_is_link_list).
+LINK_LIST_LINES = 10
+LINK_LIST_SHARE = 0.8
+LINK_WORDS = 5
 
 
 @dataclass
@@ -391,7 +401,7 @@ def parse_capture(text: str, options: BuildOptions, *, name: str) -> ReadResult:
     groups = _without_chrome(groups, reading)
     if not groups:
         raise ExportError("no headline: the capture holds only banner lines or nothing", file=name, line=1)
-    groups = _merge_credit_groups(groups)
+    groups = _released_headlines(_merge_credit_groups(groups))
     index = (_dated_headline(groups, 0) if reading.whole_page else None) or _headline_index(groups)
     if index is None:
         raise ExportError(
@@ -419,7 +429,7 @@ def parse_capture(text: str, options: BuildOptions, *, name: str) -> ReadResult:
     if meta.title_credit is not None:
         body.append(_figure(title=title, credit=meta.title_credit))
         figure_lines.append(headline_group.line)
-    after = _until_related(after, reading)
+    after = _without_link_lists(_until_related(after, reading), reading)
     photo_page = _photo_page(title, leading, after, reading)
     if photo_page is not None:
         figure, line = photo_page
@@ -501,6 +511,27 @@ def _is_credit(line: str) -> bool:
     return bool(_COMBINED.match(bare) or _VIRIN_LINE.match(bare) or _CREDIT_LINE.match(bare))
 
 
+def _released_headlines(groups: list[Group]) -> list[Group]:
+    """A browser's copy runs a press release's header together ("The White House", "Office of the Press
+    Secretary", the date, the headline) when the page spaces them with margins: a title-like last line after a
+    date line, with prose after its group, is a group of its own (a headline, see _supported)."""
+    split: list[Group] = []
+    for position, group in enumerate(groups):
+        following = groups[position + 1] if position + 1 < len(groups) else None
+        if (
+            len(group.lines) >= 2
+            and _is_date_line(group.lines[-2])
+            and _title_like(group.lines[-1])
+            and following is not None
+            and _is_prose(following.text())
+        ):
+            split += [Group(group.lines[:-1], group.numbers[:-1], group.after_chrome),
+                      Group(group.lines[-1:], group.numbers[-1:])]
+        else:
+            split.append(group)
+    return split
+
+
 def _merge_credit_groups(groups: list[Group]) -> list[Group]:
     """A group of credit and VIRIN lines alone belongs to the caption before it."""
     merged: list[Group] = []
@@ -536,13 +567,20 @@ def _caption_like(text: str) -> bool:
 
 def _supported(groups: list[Group], index: int) -> bool:
     """Whether the page backs the title-like first line of `groups[index]` as its headline: a byline, date,
-    credit, slideshow or caption right under it, or a caption right before it with nothing but chrome after."""
+    credit, slideshow or caption right under it (or names alone above a date), a date line right before it and
+    prose after it (a press release), or a caption right before it with nothing but chrome after."""
     group = groups[index]
     following = group.lines[1:] or (groups[index + 1].lines if index + 1 < len(groups) else [])
     if following:
         first = following[0]
         if _is_meta(first) or _is_credit(first) or _SLIDE.match(first) or _caption_like(" ".join(following)):
             return True
+        if _names_before_date(following) is not None:
+            return True
+    # A press release: "For Immediate Release", the date, then the headline, then its text.
+    after_date = index > 0 and len(group.lines) == 1 and _is_date_line(groups[index - 1].lines[-1])
+    if after_date and index + 1 < len(groups) and _is_prose(groups[index + 1].text()):
+        return True
     previous = groups[index - 1].text() if index > 0 else ""
     return bool(previous) and _caption_like(previous) and index + 1 >= len(groups)
 
@@ -556,6 +594,9 @@ def _headline_index(groups: list[Group]) -> int | None:
     prose = 0
     for index, group in enumerate(groups):
         line = group.lines[0]
+        byline_under = len(group.lines) > 1 and (_is_meta(group.lines[1]) or _names_before_date(group.lines[1:]))
+        if _title_like(line) and byline_under:
+            return index  # a story's headline with its byline or date, whatever photo block follows in its group
         if sum(not _is_credit(item) for item in group.lines) >= 2 and photo_block(group.lines) is not None:
             if photo is None and _title_like(line):
                 photo = index
@@ -590,7 +631,7 @@ def _dated_headline(groups: list[Group], start: int) -> int | None:
             for line in following:
                 if _is_meta(line):
                     return index
-                if len(line.split()) > 6:
+                if len(line.split()) > 6 or _LIST_ITEM.match(line):
                     break
     return None
 
@@ -618,7 +659,7 @@ def _is_meta(line: str) -> bool:
 
 
 def _date_and_names(line: str) -> tuple[str, str] | None:
-    match = _DATE_AND_NAMES.match(line)
+    match = _DATE_AND_NAMES.match(line) or _DATE_BY_NAMES.match(line)
     if match:
         found = iso_date(match.group("date"))
         if found:
@@ -638,29 +679,37 @@ class _Meta:
     title_credit: str | None = None
 
 
-# A person's name alone: two to five capitalised words, not "By NAME" (a byline _read_meta reads).
-_NAME = re.compile(r"^(?!(?i:by|from)\b)(?:[A-Z][\w.'’-]*\s+){1,4}[A-Z][\w.'’-]*$")
+# A person's name alone: two to four capitalised words, not "By NAME" (a byline _read_meta reads).
+_NAME = re.compile(r"^(?!(?i:by|from)\b)(?:[A-Z][\w.'’-]*\s+){1,3}[A-Z][\w.'’-]*$")
+
+
+def _names_before_date(lines: list[str]) -> list[str] | None:
+    """The authors' names alone on their lines before a date line ("Monika Luabeya", "Monika Luabeya",
+    "Oct 26, 2023"), as a page shows them under the headline without "By"; None when the lines do not start so."""
+    names: list[str] = []
+    for line in lines[:4]:
+        if _is_date_line(line) and names:
+            return names
+        if not _NAME.match(line) or _is_meta(line) or _ORGANIZATION.match(line) or is_section_label(line):
+            return None
+        names.append(line)
+    return None
 
 
 def _names_then_date(groups: list[Group], meta: _Meta) -> list[Group]:
-    """Authors' names alone on their lines, then the date ("Monika Luabeya", "Monika Luabeya", "Oct 26, 2023"),
-    as a page shows them under the headline without "By": the byline and the date."""
-    lines = [line for group in groups[:4] for line in group.lines][:4]
-    names: list[str] = []
-    for line in lines:
-        if _is_date_line(line) and names:
-            meta.byline = Byline(people=list(dict.fromkeys(names)))
-            meta.published = iso_date(line)
-            remaining = list(groups)
-            for _ in range(len(names) + 1):
-                first = remaining.pop(0)
-                if len(first.lines) > 1:
-                    remaining.insert(0, Group(first.lines[1:], first.numbers[1:]))
-            return remaining
-        if not _NAME.match(line) or _is_meta(line) or _ORGANIZATION.match(line) or is_section_label(line):
-            break
-        names.append(line)
-    return groups
+    """Names alone above the date under the headline (_names_before_date): the byline and the date."""
+    lines = [line for group in groups[:4] for line in group.lines]
+    names = _names_before_date(lines)
+    if names is None:
+        return groups
+    meta.byline = Byline(people=list(dict.fromkeys(names)))
+    meta.published = iso_date(lines[len(names)])
+    remaining = list(groups)
+    for _ in range(len(names) + 1):
+        first = remaining.pop(0)
+        if len(first.lines) > 1:
+            remaining.insert(0, Group(first.lines[1:], first.numbers[1:]))
+    return remaining
 
 
 def _read_meta(groups: list[Group], meta: _Meta) -> list[Group]:
@@ -780,6 +829,27 @@ def _until_related(groups: list[Group], reading: _Reading) -> list[Group]:
             reading.chrome_chars += sum(len(g.text()) for g in groups[index:])
             return groups[:index]
     return groups
+
+
+def _is_link_list(group: Group) -> bool:
+    """A page's links copied as text (a footer's or a menu's, no list markers in a browser's copy): many lines,
+    nearly all a few words without a sentence's end."""
+    short = [line for line in group.lines if len(line.split()) <= LINK_WORDS and not line.endswith((".", "!", "?"))]
+    return len(group.lines) >= LINK_LIST_LINES and len(short) >= LINK_LIST_SHARE * len(group.lines)
+
+
+def _without_link_lists(groups: list[Group], reading: _Reading) -> list[Group]:
+    """The story's groups without lists of a page's links (_is_link_list), said in one warning."""
+    lists = [group for group in groups if _is_link_list(group)]
+    if not lists:
+        return groups
+    lines = sum(len(group.lines) for group in lists)
+    reading.warnings.append(
+        f"{reading.name}:{lists[0].line}: {lines} short lines in {len(lists)} block(s) read as the page's links "
+        "(a menu or footer) and left out"
+    )
+    reading.chrome_chars += sum(len(group.text()) for group in lists)
+    return [group for group in groups if not _is_link_list(group)]
 
 
 def _has_prose(groups: list[Group]) -> bool:

@@ -1,7 +1,8 @@
 """Whole pages as text browsers dump them (`lynx -dump`, `w3m -dump`): the site's menus, teasers of other stories
-and footer come with the story, where a browser's copy leaves hidden menus out. The dumps in data/dumps were
-written by lynx 2.9.0 and w3m 0.5.3 from the untrimmed pages of data/pages (see data/dumps/SOURCES.tsv); each
-must read as the same story as the HTML reader reads from the page."""
+and footer come with the story, where a browser's copy leaves hidden menus out; and browser copies that run a
+page's blocks together (Chromium's select-all text). The captures in data/dumps were written by lynx 2.9.0, w3m
+0.5.3 and Chromium 156 from the untrimmed pages of data/pages (see data/dumps/SOURCES.tsv); each must read as
+the same story as the HTML reader reads from the page."""
 
 from __future__ import annotations
 
@@ -119,3 +120,45 @@ def test_a_logo_in_the_headline_is_the_headline() -> None:
     assert article.title == "Space Force Unveils Official Logo"
     assert article.byline is not None and article.byline.people == ["Jim Garamone"]
     assert "revealed its official logo" in model_text(article)
+
+
+FOOTER_LINKS = ("Missions", "Humans in Space", "Earth & Climate", "The Solar System", "The Universe", "Science",
+                "Aeronautics", "Technology", "Learning Resources", "About NASA", "NASA en Español", "Sitemap")
+
+
+def test_a_browser_copy_without_blank_lines_between_blocks() -> None:
+    """Chromium's select-all copy of a page that spaces its blocks with margins: menu, headline, author and date
+    run together; the footer's links come as one block of short lines after the story."""
+    text = _capture(
+        "Explore", "Search", "News & Events", "", "1 min read", "", "Water Deluge Test", "Jane Roe",
+        "Oct 26, 2023", "Image Article", "", STORY[0], "", STORY[1], "", STORY[2], "",
+        "Media contact:", "Jane Roe", "321-555-0100", "", *FOOTER_LINKS,
+    )
+    result = parse_capture(text, BuildOptions(), name="copy.txt")
+    article = result.document
+    assert article.title == "Water Deluge Test"
+    assert article.byline is not None and article.byline.people == ["Jane Roe"]
+    assert article.published == "2023-10-26"
+    body = model_text(article)
+    assert all(sentence in body for sentence in STORY)
+    assert "321-555-0100" in body  # a short closing block is the story's
+    assert "Humans in Space" not in body
+    assert any(f"{len(FOOTER_LINKS)} short lines in 1 block(s) read as the page's links" in warning
+               for warning in result.warnings)
+
+
+def test_a_press_release_header_run_together_and_a_blog_s_dated_byline() -> None:
+    release = _capture(
+        "You are here", "Home", "Briefing Room", "The White House", "Office of the Press Secretary",
+        "December 23, 2016", "WEEKLY ADDRESS: Merry Christmas from the President and the First Lady", "",
+        STORY[0], "", STORY[1],
+    )
+    article = parse_capture(release, BuildOptions(), name="release.txt").document
+    assert article.title == "WEEKLY ADDRESS: Merry Christmas from the President and the First Lady"
+    assert STORY[0] in model_text(article)
+    blog = _capture("Serve and Remember", "", "September 10, 2011 at 1:06 PM ET by Katelyn Sabochik", "",
+                    STORY[0], "", STORY[1])
+    article = parse_capture(blog, BuildOptions(), name="blog.txt").document
+    assert article.title == "Serve and Remember"
+    assert article.byline is not None and article.byline.people == ["Katelyn Sabochik"]
+    assert article.published == "2011-09-10"
