@@ -61,7 +61,7 @@ _HISTORICAL = re.compile(
 _CHROME_LINES = re.compile(
     r"^(?:share|print|e-?mail|facebook|x|twitter|linkedin|subscribe|hide|download|comments?|"
     r"download hi-res|photo details|full size|copy link|photo gallery|image gallery|video gallery|"
-    r"view original|show caption|hide caption|suggested searches|toggle navigation|back to top|you are here:?|"
+    r"view original|show caption|hide caption|suggested searches|toggle navigation|back to top|"
     r"download image:.*|download photo\b.*|download (?:full|hi-?res).*|"
     r".*\bclick(?:ing)? (?:on )?the (?:picture|image|photo)\b.*|the highest resolution version available\.?|"
     r"tomorrow['’]s picture:.*|this photograph is considered public domain.*|"
@@ -73,7 +73,7 @@ _CHROME_LINES = re.compile(
 # such words): the footer and photo pages of the Defense Media Activity's sites, a teaser's age ("article 5 days
 # ago"), a site's logo by its image's text ("NASA Logo").
 _PAGE_CHROME_LINES = re.compile(
-    r"^(?:read more|go to gallery|image is public domain|quick links|connect|get social with us|"
+    r"^(?:read more|go to gallery|image is public domain|quick links|connect|get social with us|you are here:?|"
     r"no camera details available\.?|"
     r"(?:[a-z]+ ?)?\d+ (?:minute|hour|day|week|month|year)s? ago|"
     r"(?:\S+ ){0,3}logo)$",
@@ -140,7 +140,9 @@ _PUBLISHED = re.compile(r"^(?:published|updated|posted|released)\b\s*:?\s*(?P<da
 _DATE_AND_NAMES = re.compile(r"^(?P<date>[^|]{6,30}?)\s*\|\s*(?P<names>.+)$")
 # "September 10, 2011 at 1:06 PM ET by Katelyn Sabochik": a blog's date, time and author on one line.
 _DATE_BY_NAMES = re.compile(
-    r"^(?P<date>[^|]{6,30}?\b\d{4})(?:\s+at\s+\d{1,2}:\d{2}\s*[ap]\.?m\.?(?:\s+[a-z]{2,4})?)?\s+by\s+(?P<names>.+)$",
+    r"^(?P<date>(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*,?\s+)?"
+    r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d{1,2},?\s+\d{4})"
+    r"(?:\s+at\s+\d{1,2}:\d{2}\s*[ap]\.?m\.?(?:\s+[a-z]{2,4})?)?\s+by\s+(?P<names>.+)$",
     re.IGNORECASE,
 )
 _BULLET = re.compile(r"^[•·▪◦*]\s*")
@@ -210,6 +212,13 @@ STORY_RUN = 3
 LINK_LIST_LINES = 10
 LINK_LIST_SHARE = 0.8
 LINK_WORDS = 5
+FOOTER_LINKS = 2
+_FOOTER_LINK = re.compile(
+    r"\b(?:privacy|accessibility|foia|freedom of information|no fear act|site ?map|inspector general|usa\.gov|"
+    r"vulnerability disclosure|plain language|contact us|budget (?:&|and) (?:annual|performance) reports?)\b",
+    re.IGNORECASE,
+)
+_CONTACT = re.compile(r"@[\w-]+\.[a-z]{2,}|\(?\b\d{3}\)?[ .-]\d{3}[ .-]\d{4}\b", re.IGNORECASE)
 
 
 @dataclass
@@ -514,12 +523,15 @@ def _is_credit(line: str) -> bool:
 def _released_headlines(groups: list[Group]) -> list[Group]:
     """A browser's copy runs a press release's header together ("The White House", "Office of the Press
     Secretary", the date, the headline) when the page spaces them with margins: a title-like last line after a
-    date line, with prose after its group, is a group of its own (a headline, see _supported)."""
+    date line, with prose after its group, is a group of its own (a headline, see _supported), before the
+    story's prose begins; not in a group that opens with its headline and date (a credit line may follow them)."""
     split: list[Group] = []
     for position, group in enumerate(groups):
         following = groups[position + 1] if position + 1 < len(groups) else None
         if (
-            len(group.lines) >= 2
+            not any(_is_prose(earlier.text()) for earlier in groups[:position])
+            and not (_title_like(group.lines[0]) and _dated_under(group.lines[1:]))
+            and len(group.lines) >= 2
             and _is_date_line(group.lines[-2])
             and _title_like(group.lines[-1])
             and following is not None
@@ -567,15 +579,13 @@ def _caption_like(text: str) -> bool:
 
 def _supported(groups: list[Group], index: int) -> bool:
     """Whether the page backs the title-like first line of `groups[index]` as its headline: a byline, date,
-    credit, slideshow or caption right under it (or names alone above a date), a date line right before it and
-    prose after it (a press release), or a caption right before it with nothing but chrome after."""
+    credit, slideshow or caption right under it, a date line right before it and prose after it (a press
+    release), or a caption right before it with nothing but chrome after."""
     group = groups[index]
-    following = group.lines[1:] or (groups[index + 1].lines if index + 1 < len(groups) else [])
+    following = _following(groups, index)
     if following:
         first = following[0]
         if _is_meta(first) or _is_credit(first) or _SLIDE.match(first) or _caption_like(" ".join(following)):
-            return True
-        if _names_before_date(following) is not None:
             return True
     # A press release: "For Immediate Release", the date, then the headline, then its text.
     after_date = index > 0 and len(group.lines) == 1 and _is_date_line(groups[index - 1].lines[-1])
@@ -587,31 +597,60 @@ def _supported(groups: list[Group], index: int) -> bool:
 
 def _headline_index(groups: list[Group]) -> int | None:
     """The first title-like line the page supports, looked for until the second paragraph of prose after the
-    first title-like line; else that first title-like line. A photo block's title line (title, caption, credit)
-    is the headline only when nothing else can be: then the page is that photo's page."""
+    first title-like line; else the first title-like line, or the first with its author's name alone above a date
+    under it (a weaker sign: a masthead or a teaser may look so) before the story's text, whichever comes first.
+    A photo block's title line (title, caption, credit) is the headline only when nothing else can be: then the
+    page is that photo's page."""
     first: int | None = None
+    named: int | None = None
     photo: int | None = None
     prose = 0
+    prose_run = 0  # paragraphs of prose in a row: STORY_RUN of them are the story's text
     for index, group in enumerate(groups):
         line = group.lines[0]
-        byline_under = len(group.lines) > 1 and (_is_meta(group.lines[1]) or _names_before_date(group.lines[1:]))
-        if _title_like(line) and byline_under:
-            return index  # a story's headline with its byline or date, whatever photo block follows in its group
+        title_like = _title_like(line)
+        # Its byline or date in its group (a browser's copy without blank lines between blocks); "From ..." there
+        # may be a menu's label ("From the News Room"), and a group that ends in a credit is a photo's.
+        bylined = len(group.lines) > 1 and _is_meta(group.lines[1]) and not group.lines[1].lower().startswith("from ")
+        if title_like and bylined and not _is_credit(group.lines[-1]):
+            return index
+        if title_like and named is None and prose_run < STORY_RUN and _names_under(groups, index):
+            named = index
         if sum(not _is_credit(item) for item in group.lines) >= 2 and photo_block(group.lines) is not None:
-            if photo is None and _title_like(line):
+            if photo is None and title_like:
                 photo = index
             continue
-        if _title_like(line):
-            if _supported(groups, index):
+        if title_like:
+            # After a headline with its author's name and date, only a byline or date backs a later line better.
+            following = _following(groups, index)
+            if _supported(groups, index) and (named is None or (following and _is_meta(following[0]))):
                 return index
             # In a longer group a first line without support is a wrapped line of a paragraph.
             if first is None and len(group.lines) == 1:
                 first = index
-        elif first is not None and len(group.text()) > 60 and not _caption_like(group.text()):
+        elif (first is not None or named is not None) and len(group.text()) > 60 and not _caption_like(group.text()):
             prose += 1
             if prose >= 2:
                 break
-    return first if first is not None else photo
+        if prose_run < STORY_RUN:
+            prose_run = prose_run + 1 if _is_prose(group.text()) else 0
+    candidates = [candidate for candidate in (named, first) if candidate is not None]
+    return min(candidates) if candidates else photo
+
+
+def _dated_under(lines: list[str]) -> bool:
+    """Whether `lines` (those under a headline) open with its date, or its authors' names and then the date."""
+    return bool(lines) and (_is_date_line(lines[0]) or _names_before_date(lines) is not None)
+
+
+def _following(groups: list[Group], index: int) -> list[str]:
+    """The lines right under `groups[index]`'s first line: the rest of its group, else the next group."""
+    return groups[index].lines[1:] or (groups[index + 1].lines if index + 1 < len(groups) else [])
+
+
+def _names_under(groups: list[Group], index: int) -> bool:
+    """Whether the author's name alone, then the date, come right under `groups[index]`'s first line."""
+    return _names_before_date(_following(groups, index)) is not None
 
 
 def _dated_headline(groups: list[Group], start: int) -> int | None:
@@ -659,7 +698,10 @@ def _is_meta(line: str) -> bool:
 
 
 def _date_and_names(line: str) -> tuple[str, str] | None:
-    match = _DATE_AND_NAMES.match(line) or _DATE_BY_NAMES.match(line)
+    match = _DATE_AND_NAMES.match(line)
+    by_names = _DATE_BY_NAMES.match(line)
+    if by_names and all(_NAME.match(name) for name in re.split(r"\s*,\s*|\s+and\s+", by_names.group("names"))):
+        match = by_names
     if match:
         found = iso_date(match.group("date"))
         if found:
@@ -684,12 +726,15 @@ _NAME = re.compile(r"^(?!(?i:by|from)\b)(?:[A-Z][\w.'’-]*\s+){1,3}[A-Z][\w.'�
 
 
 def _names_before_date(lines: list[str]) -> list[str] | None:
-    """The authors' names alone on their lines before a date line ("Monika Luabeya", "Monika Luabeya",
-    "Oct 26, 2023"), as a page shows them under the headline without "By"; None when the lines do not start so."""
+    """The authors' names alone on their lines before a date line ("Beth Ridgeway", "Lee Mohon", "Dec 11, 2023";
+    a name twice: a photo's alt text, then the name), as a page shows them under the headline without "By";
+    None when the lines do not start so."""
     names: list[str] = []
     for line in lines[:4]:
         if _is_date_line(line) and names:
-            return names
+            # Several authors have short names; a longer title-case line among them is a headline.
+            distinct = set(names)
+            return names if len(distinct) == 1 or all(len(name.split()) <= 3 for name in distinct) else None
         if not _NAME.match(line) or _is_meta(line) or _ORGANIZATION.match(line) or is_section_label(line):
             return None
         names.append(line)
@@ -832,24 +877,38 @@ def _until_related(groups: list[Group], reading: _Reading) -> list[Group]:
 
 
 def _is_link_list(group: Group) -> bool:
-    """A page's links copied as text (a footer's or a menu's, no list markers in a browser's copy): many lines,
-    nearly all a few words without a sentence's end."""
+    """A page's footer links copied as text (no list markers in a browser's copy): many lines, nearly all a few
+    words without a sentence's end, none a list item, no address or telephone number (a press release's contacts),
+    and among them the links every federal site's footer carries (privacy, accessibility, FOIA...)."""
+    listed = any(_LIST_ITEM.match(line) or _MENU_ITEM.match(line) for line in group.lines)
+    if len(group.lines) < LINK_LIST_LINES or listed or _CONTACT.search(group.text()):
+        return False
+    if len(_FOOTER_LINK.findall(group.text())) < FOOTER_LINKS:
+        return False
     short = [line for line in group.lines if len(line.split()) <= LINK_WORDS and not line.endswith((".", "!", "?"))]
-    return len(group.lines) >= LINK_LIST_LINES and len(short) >= LINK_LIST_SHARE * len(group.lines)
+    return len(short) >= LINK_LIST_SHARE * len(group.lines)
 
 
 def _without_link_lists(groups: list[Group], reading: _Reading) -> list[Group]:
-    """The story's groups without lists of a page's links (_is_link_list), said in one warning."""
-    lists = [group for group in groups if _is_link_list(group)]
-    if not lists:
+    """The story's groups without the page's links after its last paragraph of prose (_is_link_list), said in one
+    warning. A list a sentence introduces ("...selected for promotion:") is the story's."""
+    last_prose = max((index for index, group in enumerate(groups) if _is_prose(group.text())), default=None)
+    if last_prose is None:
         return groups
-    lines = sum(len(group.lines) for group in lists)
+    dropped = [
+        index
+        for index in range(last_prose + 1, len(groups))
+        if _is_link_list(groups[index]) and not groups[index - 1].lines[-1].endswith(":")
+    ]
+    if not dropped:
+        return groups
+    lines = sum(len(groups[index].lines) for index in dropped)
     reading.warnings.append(
-        f"{reading.name}:{lists[0].line}: {lines} short lines in {len(lists)} block(s) read as the page's links "
-        "(a menu or footer) and left out"
+        f"{reading.name}:{groups[dropped[0]].line}: {lines} short lines in {len(dropped)} block(s) after the story "
+        "read as the page's footer links and left out"
     )
-    reading.chrome_chars += sum(len(group.text()) for group in lists)
-    return [group for group in groups if not _is_link_list(group)]
+    reading.chrome_chars += sum(len(groups[index].text()) for index in dropped)
+    return [group for index, group in enumerate(groups) if index not in dropped]
 
 
 def _has_prose(groups: list[Group]) -> bool:
