@@ -483,17 +483,18 @@ def _without_chrome(groups: list[Group], reading: _Reading) -> list[Group]:
         numbers: list[int] = []
         follows_chrome = False
         for line, number in zip(group.lines, group.numbers, strict=True):
+            bare = _BULLET.sub("", line)
             labels_value = value_label
-            value_label = reading.whole_page and bool(_VALUE_LABEL.match(_BULLET.sub("", line)))
+            value_label = reading.whole_page and bool(_VALUE_LABEL.match(bare))
             if value_label or (labels_value and len(line) <= 40):
                 reading.chrome_chars += len(line)
                 continue
             labelled = date_label(line)
             if labelled:
                 reading.dates.append(labelled)
-            if is_banner(_BULLET.sub("", line)):
+            if is_banner(bare):
                 reading.claims_official = True
-            page_chrome = reading.whole_page and bool(_PAGE_CHROME_LINES.match(_BULLET.sub("", line)))
+            page_chrome = reading.whole_page and bool(_PAGE_CHROME_LINES.match(bare))
             if labelled or is_chrome(line) or page_chrome or number in reading.menus:
                 reading.chrome_chars += len(line)
                 previous_chrome = True
@@ -526,10 +527,11 @@ def _released_headlines(groups: list[Group]) -> list[Group]:
     date line, with prose after its group, is a group of its own (a headline, see _supported), before the
     story's prose begins; not in a group that opens with its headline and date (a credit line may follow them)."""
     split: list[Group] = []
+    seen_prose = False
     for position, group in enumerate(groups):
         following = groups[position + 1] if position + 1 < len(groups) else None
         if (
-            not any(_is_prose(earlier.text()) for earlier in groups[:position])
+            not seen_prose
             and not (_title_like(group.lines[0]) and _dated_under(group.lines[1:]))
             and len(group.lines) >= 2
             and _is_date_line(group.lines[-2])
@@ -541,6 +543,7 @@ def _released_headlines(groups: list[Group]) -> list[Group]:
                       Group(group.lines[-1:], group.numbers[-1:])]
         else:
             split.append(group)
+        seen_prose = seen_prose or _is_prose(group.text())
     return split
 
 
@@ -581,15 +584,12 @@ def _supported(groups: list[Group], index: int) -> bool:
     """Whether the page backs the title-like first line of `groups[index]` as its headline: a byline, date,
     credit, slideshow or caption right under it, a date line right before it and prose after it (a press
     release), or a caption right before it with nothing but chrome after."""
-    group = groups[index]
     following = _following(groups, index)
     if following:
         first = following[0]
         if _is_meta(first) or _is_credit(first) or _SLIDE.match(first) or _caption_like(" ".join(following)):
             return True
-    # A press release: "For Immediate Release", the date, then the headline, then its text.
-    after_date = index > 0 and len(group.lines) == 1 and _is_date_line(groups[index - 1].lines[-1])
-    if after_date and index + 1 < len(groups) and _is_prose(groups[index + 1].text()):
+    if _released(groups, index):
         return True
     previous = groups[index - 1].text() if index > 0 else ""
     return bool(previous) and _caption_like(previous) and index + 1 >= len(groups)
@@ -638,6 +638,17 @@ def _headline_index(groups: list[Group]) -> int | None:
     return min(candidates) if candidates else photo
 
 
+def _released(groups: list[Group], index: int) -> bool:
+    """A press release's headline: a line of its own right after a date line ("For Immediate Release", the
+    date), with its text after it."""
+    return (
+        0 < index < len(groups) - 1
+        and len(groups[index].lines) == 1
+        and _is_date_line(groups[index - 1].lines[-1])
+        and _is_prose(groups[index + 1].text())
+    )
+
+
 def _dated_under(lines: list[str]) -> bool:
     """Whether `lines` (those under a headline) open with its date, or its authors' names and then the date."""
     return bool(lines) and (_is_date_line(lines[0]) or _names_before_date(lines) is not None)
@@ -663,8 +674,7 @@ def _dated_headline(groups: list[Group], start: int) -> int | None:
     for index in range(start, len(groups) if end is None else start + end):
         group = groups[index]
         if len(group.lines) == 1 and _title_like(group.lines[0]):
-            after_date = index > 0 and _is_date_line(groups[index - 1].lines[-1])
-            if after_date and index + 1 < len(groups) and _is_prose(groups[index + 1].text()):
+            if _released(groups, index):
                 return index
             following = [line for later in groups[index + 1 : index + 4] for line in later.lines][:4]
             for line in following:
