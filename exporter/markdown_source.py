@@ -27,6 +27,7 @@ from exporter.model import (
     Media,
     Paragraph,
     Span,
+    Strikeout,
     Strong,
     Subscript,
     Superscript,
@@ -90,8 +91,9 @@ def tidy_inlines(nodes: list[Inline], *, edge: bool = True) -> list[Inline]:
                 result[-1] = Code(text=result[-1].text + text)  # two touching code spans are one
             elif text:
                 result.append(Code(text=text))
-        elif isinstance(node, Emphasis | Strong):
-            # Emphasis inside emphasis (strong inside strong) looks the same as once: the inner one is its content.
+        elif isinstance(node, Emphasis | Strong | Strikeout):
+            # Emphasis inside emphasis (strong inside strong, strikeout inside strikeout) looks the same as once:
+            # the inner one is its content.
             children = tidy_inlines(without(type(node), node.children), edge=False)
             leading: list[Inline] = []
             trailing: list[Inline] = []
@@ -173,6 +175,10 @@ def _pieces(nodes: list[Inline], out: list[_Piece], outer: str = "") -> None:
             out.append(_Piece("syntax", f"](<{node.href.replace('>', '%3E')}>{title})"))
         elif isinstance(node, Superscript | Subscript):
             out.append(_Piece("syntax", scripted(node.children, "^" if isinstance(node, Superscript) else "~")))
+        elif isinstance(node, Strikeout):
+            out.append(_Piece("open", "~~"))
+            _pieces(node.children, out, outer)
+            out.append(_Piece("close", "~~"))
         elif isinstance(node, Footnote):
             out.append(_Piece("syntax", footnote(node)))
         elif isinstance(node, InlineImage):

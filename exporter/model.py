@@ -143,6 +143,13 @@ class Subscript(Node):
     children: list[Inline]
 
 
+class Strikeout(Node):
+    """Text struck through: an editor's visible deletion, kept because the author chose to show it."""
+
+    type: Literal["strikeout"] = "strikeout"
+    children: list[Inline]
+
+
 class Footnote(Node):
     """A note anchored at this point of the text. Writers number an article's notes in reading order and show
     them at the page foot (PDF, DOCX) or after the article (HTML, EPUB), linked both ways."""
@@ -170,7 +177,8 @@ class InlineImage(Node):
 
 
 Inline = Annotated[
-    Text | Emphasis | Strong | Link | LineBreak | Code | Span | Superscript | Subscript | Footnote | InlineImage,
+    Text | Emphasis | Strong | Link | LineBreak | Code | Span | Superscript | Subscript | Strikeout | Footnote
+    | InlineImage,
     Field(discriminator="type"),
 ]
 

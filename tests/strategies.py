@@ -61,6 +61,7 @@ def article_strategy(TEXT):
                 ),
                 st.builds(lambda c: {"type": "superscript", "children": c}, st.lists(children, max_size=2)),
                 st.builds(lambda c: {"type": "subscript", "children": c}, st.lists(children, max_size=2)),
+                st.builds(lambda c: {"type": "strikeout", "children": c}, st.lists(children, max_size=2)),
             ),
             max_leaves=8,
         )

@@ -4,7 +4,8 @@
 - A figure is an image alone in its paragraph: `![Caption](path "Photo title"){alt="..." credit="..." virin="..."}`;
   `decorative=true` instead of `alt` for decorative images; `media=video|audio` makes it a media block.
   An image inside running text stays there, part of the sentence: `the ![NASA](meatball.png) logo`.
-- A span in another language: `[Київ]{lang=uk}`; superscript `m^2^` and subscript `H~2~O`, as pandoc writes them.
+- A span in another language: `[Київ]{lang=uk}`; superscript `m^2^`, subscript `H~2~O` and
+  strikeout `~~struck~~`, as pandoc writes them.
 - Footnotes: `text[^1]` with `[^1]: The note.` (further paragraphs indented), or inline `^[The note.]`.
 - A block quote whose last paragraph starts with an em dash takes that paragraph as its attribution.
 - A pipe table may be followed by a caption paragraph `: Caption` (or `Table: Caption`); `{row-headers=true}` at
@@ -44,6 +45,7 @@ from exporter.model import (
     Media,
     Paragraph,
     Span,
+    Strikeout,
     Strong,
     Subscript,
     Superscript,
@@ -60,6 +62,8 @@ from exporter.readers.locate import validation_error
 from exporter.urls import safe_href
 
 FIGURE_ATTRIBUTES = {"alt", "credit", "virin", "decorative", "rights", "id", "class"}
+# pandoc writes a picture's size on every figure it exports; the writers size figures to the page themselves.
+SIZE_ATTRIBUTES = {"width", "height"}
 MEDIA_ATTRIBUTES = {"media", "credit", "virin", "duration", "poster", "poster-alt", "id", "class"}
 # Pandoc's heading attributes, `## Methods {#methods .unnumbered}`: an id, classes, key=value pairs, "-".
 HEADING_ATTRIBUTES = re.compile(r"\s*(?<!\\)\{((?:\s*(?:#[^\s{}#]+|\.[\w-]+|[\w-]+=(?:\"[^\"]*\"|\S+)|-))+)\s*\}\s*$")
@@ -89,7 +93,7 @@ def parser() -> MarkdownIt:
         MarkdownIt(
             "commonmark", {"html": True, "linkify": False, "typographer": False, "maxNesting": _MAX_TOKEN_LEVEL}
         )
-        .enable("table")
+        .enable(["table", "strikethrough"])
         .disable("html_block")
         .use(front_matter_plugin)
         .use(container_plugin, name="div", validate=lambda params, *_: bool(DIV_OPENING.fullmatch(params)))
@@ -287,11 +291,16 @@ class _Converter:
         caption = self.inlines(image.children)
         if "media" in attrs:
             return self.media(image, paragraph, attrs, caption)
-        unknown = set(attrs) - FIGURE_ATTRIBUTES
+        unknown = set(attrs) - FIGURE_ATTRIBUTES - SIZE_ATTRIBUTES
         if unknown:
             raise self.fail(
                 f"unknown figure attribute {sorted(unknown)[0]!r} (known: {', '.join(sorted(FIGURE_ATTRIBUTES))})",
                 paragraph,
+            )
+        if sizes := sorted(set(attrs) & SIZE_ATTRIBUTES):
+            self.warnings.append(
+                f"{self.path}:{_line(paragraph)}: the figure's {' and '.join(sizes)} left out: "
+                "every format sizes a figure to its page or screen"
             )
         decorative = attrs.get("decorative", "false").lower() in ("true", "yes", "1")
         self.figure_lines.append(_line(paragraph))
@@ -411,6 +420,8 @@ class _Converter:
             elif kind in ("sup", "sub"):
                 model = Superscript if kind == "sup" else Subscript
                 result.append(model(children=self.inlines(node.children)))
+            elif kind == "s":
+                result.append(Strikeout(children=self.inlines(node.children)))
             elif kind == "footnote_ref":
                 result.append(self.footnote(node))
             elif kind == "link" and any(child.type == "footnote_ref" for child in _descendants(node)):

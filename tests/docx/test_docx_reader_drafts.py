@@ -677,3 +677,88 @@ def test_a_table_of_contents_links_give_the_headings_no_ids(tmp_path):
     headings = [block for block in read_document(path, BuildOptions()).document.body if isinstance(block, Heading)]
     assert [plain_text(heading.children) for heading in headings] == ["Intro", "Methods"]
     assert [heading.anchor for heading in headings] == [None, None]
+
+
+def link_targets(result: ReadResult) -> list[str]:
+    from exporter.model import Link
+
+    return [link.href for link in nodes_of(result, Link)]
+
+
+def test_a_links_place_in_its_page_is_kept():
+    """python-docx's test file: `w:hyperlink` with both an `r:id` and a `w:anchor` goes to the anchor in the
+    address (pandoc reads http://foo.com/#intro too)."""
+    result = read_document(Path(__file__).parent / "public/python-docx/par-hlink-frags.docx", BuildOptions())
+    assert "http://foo.com/#intro" in link_targets(result)
+
+
+def field_link_paragraph(document, instruction: str, text: str):
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    paragraph = document.add_paragraph("See ")
+    for kind, content in [("begin", None), (None, instruction), ("separate", None), (None, text), ("end", None)]:
+        run = OxmlElement("w:r")
+        if kind:
+            char = OxmlElement("w:fldChar")
+            char.set(qn("w:fldCharType"), kind)
+            run.append(char)
+        else:
+            element = OxmlElement("w:instrText" if content == instruction else "w:t")
+            element.text = content
+            element.set(qn("xml:space"), "preserve")
+            run.append(element)
+        paragraph._p.append(run)
+    return paragraph
+
+
+def test_hyperlink_fields_keep_their_place_and_title(tmp_path):
+    """LibreOffice and Word write a link to a place as `HYPERLINK "url" \\l "place"`, and to a place in the
+    draft itself as `HYPERLINK \\l "bookmark"`: the heading that holds the bookmark takes it as its id."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    document = docx.Document()
+    document.add_paragraph("Field links", style="Title")
+    field_link_paragraph(document, ' HYPERLINK "https://www.af.mil/News/" \\l "top" \\o "Air Force news" ',
+                         "the news page")
+    field_link_paragraph(document, ' HYPERLINK \\l "sec_intro" ', "the introduction")
+    heading = document.add_heading("Introduction", 1)
+    start, end = OxmlElement("w:bookmarkStart"), OxmlElement("w:bookmarkEnd")
+    start.set(qn("w:id"), "7")
+    start.set(qn("w:name"), "sec_intro")
+    end.set(qn("w:id"), "7")
+    heading._p.insert(1, start)
+    heading._p.append(end)
+    document.add_paragraph("Text of the introduction.")
+    path = tmp_path / "fields.docx"
+    document.save(str(path))
+    result = read_document(path, BuildOptions())
+    from exporter.model import Link
+
+    links = nodes_of(result, Link)
+    assert [(link.href, link.title) for link in links] == [
+        ("https://www.af.mil/News/#top", "Air Force news"), ("#sec_intro", None)]
+    assert [block.anchor for block in result.document.body if isinstance(block, Heading)] == ["sec_intro"]
+
+
+def test_struck_text_is_kept_through_word_and_back(tmp_path):
+    """pandoc writes `~~old~~` as `w:strike`; the reader keeps it, and the writers draw it (HTML `<del>`, Word
+    `w:strike`, which pandoc reads back)."""
+    import subprocess
+
+    import pypandoc
+
+    from exporter.model import Strikeout
+    from tests.docx.corpus.build import pandoc_binary
+
+    source = tmp_path / "struck.md"
+    source.write_text("---\ntitle: Struck\n---\n\nThe ~~old~~ new plan.\n", encoding="utf-8")
+    draft = tmp_path / "struck.docx"
+    subprocess.run([pandoc_binary(), str(source), "-o", str(draft)], check=True, capture_output=True)
+    assert [plain_text(node.children) for node in nodes_of(read_document(draft, BuildOptions()), Strikeout)] == [
+        "old"]
+    built = run_exporter("build", draft, "--to", "html,docx", "-o", tmp_path / "out")
+    assert built.returncode == 0, built.stderr
+    assert "The <del>old</del> new plan." in (tmp_path / "out" / "struck.html").read_text(encoding="utf-8")
+    assert "The ~~old~~ new plan." in pypandoc.convert_file(str(tmp_path / "out" / "struck.docx"), "markdown")

@@ -52,6 +52,23 @@ def test_figure_without_alt_is_kept_without_alt(tmp_path: Path) -> None:
     assert figure.alt is None and plain_text(figure.caption) == "Only a caption"
 
 
+def test_a_figures_size_as_pandoc_writes_it_is_left_out_in_a_warning(tmp_path: Path) -> None:
+    path = tmp_path / "article.md"
+    path.write_text('---\ntitle: T\n---\n\n![Launch](p.jpg){alt="The launch" width="3.5in" height=2in}\n',
+                    encoding="utf-8")
+    result = read_document(path, BuildOptions())
+    figure = result.document.body[0]
+    assert isinstance(figure, Figure) and figure.alt == "The launch"
+    assert result.warnings == [f"{path}:5: the figure's height and width left out: every format sizes a figure "
+                               "to its page or screen"]
+
+
+def test_strikeout_as_pandoc_writes_it_beside_subscript(tmp_path: Path) -> None:
+    paragraph = read(tmp_path, "---\ntitle: T\n---\n\nThe ~~old~~ new plan for H~2~O.\n").body[0]
+    assert [node.type for node in paragraph.children] == ["text", "strikeout", "text", "subscript", "text"]
+    assert plain_text(paragraph.children) == "The old new plan for H2O."
+
+
 def test_decorative_and_media(tmp_path: Path) -> None:
     article = read(
         tmp_path,

@@ -251,3 +251,18 @@ def test_articles_share_one_parsed_print_style_sheet_and_font_configuration(rend
     after = shared_stylesheet.cache_info()
     assert after.misses == before.misses and after.hits >= before.hits + len(titles)
     assert first_pages[0] != first_pages[1]  # the margins differ: each article's own running title
+
+
+def test_a_code_blocks_indentation_is_kept(tmp_path):
+    """A code block is lines of code with breaks between them; HTML collapses their leading spaces unless the
+    style sheet keeps them, so an indented line would print flush with the line above."""
+    import pymupdf
+
+    source = tmp_path / "code.md"
+    source.write_text("---\ntitle: Code sample\n---\n\nIntro.\n\n```\nouter()\n        inner()\n```\n",
+                      encoding="utf-8")
+    built = run_exporter("build", source, "--to", "pdf", "-o", tmp_path / "out")
+    assert built.returncode == 0, built.stderr
+    with pymupdf.open(tmp_path / "out" / "code.pdf") as pdf:
+        words = {word[4]: word[0] for word in pdf[0].get_text("words")}
+    assert words["inner()"] - words["outer()"] > 20  # eight spaces, not none

@@ -23,7 +23,7 @@ from tests.conftest import FIXED_EPOCH, SAMPLE_ARTICLES
 FORMATS = ("html", "pdf", "epub", "docx")
 
 INLINE_TYPES = {"text", "emphasis", "strong", "link", "line_break", "code", "span", "superscript", "subscript",
-                "footnote"}
+                "strikeout", "footnote"}
 
 
 @dataclass
@@ -104,7 +104,7 @@ def flatten_inlines(nodes: list[dict], marks: tuple = ()) -> list[tuple[str, tup
             segments += flatten_inlines(node["children"], (*marks, "strong"))
         elif kind == "span":
             segments += flatten_inlines(node["children"], (*marks, f"lang={node['lang']}"))
-        elif kind in ("superscript", "subscript"):
+        elif kind in ("superscript", "subscript", "strikeout"):
             segments += flatten_inlines(node["children"], (*marks, kind))
         elif kind == "footnote":
             # A note is one opaque segment: its paragraphs compared flattened, whatever formatting surrounds it.

@@ -58,6 +58,7 @@ def formatted(depth: int = 0, *, in_link: bool = False, in_span: bool = False, i
         leaf,
         children.map(lambda c: {"type": "emphasis", "children": c}),
         children.map(lambda c: {"type": "strong", "children": c}),
+        children.map(lambda c: {"type": "strikeout", "children": c}),
     ]
     if not in_script:
         # A run is raised or lowered, not both: no script inside a script.

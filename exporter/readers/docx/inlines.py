@@ -1,7 +1,7 @@
 """Flat runs (text with bold/italic/code/language/link) back into the model's nested inlines.
 
 Word stores formatting per run, the model as a tree. The tree is rebuilt in one fixed nesting order, link
-outermost, then language span, emphasis, strong, superscript or subscript, with code, text and footnotes as
+outermost, then language span, emphasis, strong, strikeout, superscript or subscript, with code, text and footnotes as
 leaves, so the same runs always give the same tree (the order the Markdown reader produces for `***both***`:
 emphasis around strong). A footnote is never inside a link or a superscript: its call is the writers' to draw.
 """
@@ -20,6 +20,7 @@ from exporter.model import (
     Link,
     Paragraph,
     Span,
+    Strikeout,
     Strong,
     Subscript,
     Superscript,
@@ -152,7 +153,7 @@ def build_inlines(atoms: list[Atom], document_language: str, pictures: Pictures 
         link = atom.link if atom.link is not None and safe_href(atom.link.href) else None
         if atom.kind == "note":
             link = None
-            atom = _replace(atom, vert=None)
+            atom = _replace(atom, vert=None, strike=False)
         prepared.append(_replace(atom, lang=lang, link=link))
     return _nest(prepared, 0, document_language, pictures)
 
@@ -163,38 +164,35 @@ def _replace(atom: Atom, **changes: object) -> Atom:
     return replace(atom, **changes)
 
 
-_LEVELS: tuple[Callable[[Atom], object], ...] = (
-    lambda atom: atom.link,
-    lambda atom: atom.lang,
-    lambda atom: atom.italic,
-    lambda atom: atom.bold,
-    lambda atom: atom.vert,
+def _link(link: LinkRef, children: list[Inline]) -> Inline:
+    return Link(href=link.href, title=link.title, children=children)
+
+
+# Outermost first: what groups the atoms at each level, and the inline a group with a value becomes.
+_LEVELS: tuple[tuple[Callable[[Atom], object], Callable[..., Inline]], ...] = (
+    (lambda atom: atom.link, _link),
+    (lambda atom: atom.lang, lambda lang, children: Span(lang=str(lang), children=children)),
+    (lambda atom: atom.italic, lambda _, children: Emphasis(children=children)),
+    (lambda atom: atom.bold, lambda _, children: Strong(children=children)),
+    (lambda atom: atom.strike, lambda _, children: Strikeout(children=children)),
+    (lambda atom: atom.vert, lambda vert, children: (Superscript if vert == "superscript" else Subscript)(
+        children=children)),
 )
 
 
 def _nest(atoms: list[Atom], level: int, document_language: str, pictures: Pictures | None) -> list[Inline]:
     if level == len(_LEVELS):
         return _leaves(atoms, document_language, pictures)
+    key, make = _LEVELS[level]
     result: list[Inline] = []
-    for value, group in groupby(atoms, key=_LEVELS[level]):
+    for value, group in groupby(atoms, key=key):
         children = _nest(list(group), level + 1, document_language, pictures)
         if not children:
             continue
-        if not value:
-            result.extend(children)
-        elif level == 0:
-            link: LinkRef = value  # type: ignore[assignment]
-            result.append(Link(href=link.href, title=link.title, children=children))
-        elif level == 1:
-            result.append(Span(lang=str(value), children=children))
-        elif level == 2:
-            result.append(Emphasis(children=children))
-        elif level == 3:
-            result.append(Strong(children=children))
-        elif value == "superscript":
-            result.append(Superscript(children=children))
+        if value:
+            result.append(make(value, children))
         else:
-            result.append(Subscript(children=children))
+            result.extend(children)
     return result
 
 

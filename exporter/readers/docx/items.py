@@ -27,6 +27,7 @@ class Atom:
     link: LinkRef | None = None
     seq: bool = False  # part of a SEQ field's result (a caption number)
     vert: str | None = None  # superscript | subscript
+    strike: bool = False
     drawing: Drawing | None = field(default=None, compare=False)
     note: list[Para] | None = field(default=None, compare=False)  # a footnote's paragraphs
 

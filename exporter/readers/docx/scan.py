@@ -31,7 +31,10 @@ from exporter.readers.docx.symbols import font_text, symbol_text
 
 R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 BROWSER_FRAMES = {"_blank", "_self", "_parent", "_top", ""}
-_HYPERLINK_FIELD = re.compile(r'^\s*HYPERLINK\s+(?:\\[a-z]\s+"[^"]*"\s+)*"([^"]+)"', re.IGNORECASE)
+# A field instruction's words: a quoted argument, a switch, or a bare word.
+_FIELD_TOKEN = re.compile(r'"([^"]*)"|(\\[A-Za-z*#@!])|(\S+)')
+_HYPERLINK_PLACE = re.compile(r'HYPERLINK\b[^"\\]*(?:(?:"[^"]*"|\\[^l])[^"\\]*)*\\l\s+"([^"]+)"', re.IGNORECASE)
+_ARGUMENT_SWITCHES = {"\\l", "\\o", "\\t"}  # HYPERLINK's switches that take an argument (\m, \n take none)
 _SEQ_FIELD = re.compile(r"^\s*SEQ\s+(\S+)", re.IGNORECASE)
 # A table of contents' own paragraph styles: its heading ("TOC Heading", based on Heading 1) and its entries.
 TOC_STYLE = re.compile(r"^toc ?(?:[1-9]|heading)$")
@@ -54,6 +57,7 @@ class _Format:
     seq: bool = False
     hidden: bool = False
     vert: str | None = None
+    strike: bool = False
 
 
 @dataclass
@@ -186,15 +190,20 @@ class Scanner:
                 yield name
 
     def _link_anchors(self, element: etree._Element) -> set[str]:
-        """The bookmarks the hyperlinks of the element's part and of its notes go to (`w:hyperlink/@w:anchor`),
-        read once. A table of contents' links (to Word's `_Toc` bookmarks) are not counted: it is left out."""
+        """The bookmarks the hyperlinks of the element's part and of its notes go to (`w:hyperlink/@w:anchor`
+        and HYPERLINK fields' `\\l` switch), read once. A table of contents' links (to Word's `_Toc` bookmarks)
+        are not counted: it is left out."""
         if self._anchors is None:
             roots = [element.getroottree().getroot()]
             roots += [note for kind in NOTE_PARTS for note in self._note_elements(kind)[1].values()]
-            self._anchors = {
-                anchor for root in roots for link in root.iter(w("hyperlink"))
-                if (anchor := link.get(w("anchor"))) and not anchor.startswith("_Toc")
-            }
+            places = {link.get(w("anchor")) for root in roots for link in root.iter(w("hyperlink"))}
+            for root in roots:
+                for paragraph in root.iter(w("p")):
+                    instructions = [field.get(w("instr")) or "" for field in paragraph.iter(w("fldSimple"))]
+                    instructions.append("".join(text.text or "" for text in paragraph.iter(w("instrText"))))
+                    places.update(place for instruction in instructions
+                                  for place in _HYPERLINK_PLACE.findall(instruction))
+            self._anchors = {place for place in places if place and not place.startswith("_Toc")}
         return self._anchors
 
     def table(self, element: etree._Element) -> TableInfo:
@@ -276,14 +285,15 @@ class Scanner:
                 atoms.append(Atom("break"))
             else:
                 atoms.append(
-                    Atom("text", piece.text, fmt.bold, fmt.italic, False, fmt.lang, fmt.link, vert=piece.vert)
+                    Atom("text", piece.text, fmt.bold, fmt.italic, False, fmt.lang, fmt.link, vert=piece.vert,
+                         strike=fmt.strike)
                 )
 
     def _hyperlink(self, element: etree._Element) -> LinkRef | None:
         rel_id = element.get(f"{{{R_NS}}}id")
         anchor = element.get(w("anchor"))
         if rel_id is not None and rel_id in self.rels:
-            href = self.rels[rel_id].target
+            href = _with_fragment(self.rels[rel_id].target, anchor)
         elif anchor:
             href = "#" + anchor  # a bookmark of the document: a heading's, when it names one (`anchors`)
         else:
@@ -296,9 +306,9 @@ class Scanner:
         return LinkRef(href, title or None, next(_link_ids))
 
     def _field_format(self, instruction: str, fmt: _Format, sequences: list[str]) -> _Format:
-        link = _HYPERLINK_FIELD.match(instruction)
+        link = _hyperlink_field(instruction)
         if link:
-            return replace(fmt, link=LinkRef(link.group(1), None, next(_link_ids)))
+            return replace(fmt, link=link)
         seq = _SEQ_FIELD.match(instruction)
         if seq:
             sequences.append(seq.group(1))
@@ -325,6 +335,8 @@ class Scanner:
         code = code or font in MONOSPACE_FONTS
         lang = _run_language(run, rpr, self.styles) or fmt.lang
         hidden = is_on(rpr.find(w("vanish"))) or is_on(rpr.find(w("specVanish")))
+        struck = [rpr.find(w(name)) for name in ("strike", "dstrike") if rpr.find(w(name)) is not None]
+        strike = any(is_on(element) for element in struck) if struck else fmt.strike
         return replace(
             fmt,
             bold=bold or fmt.bold,
@@ -333,6 +345,7 @@ class Scanner:
             lang=lang,
             hidden=hidden,
             vert=vert or fmt.vert,
+            strike=strike,
         )
 
     def _run(
@@ -382,6 +395,7 @@ class Scanner:
                     current.link,
                     current.seq,
                     current.vert,
+                    current.strike,
                     drawing,
                 )
             )
@@ -522,6 +536,39 @@ def _first_row_flag(properties: etree._Element | None) -> bool:
         return flag.lower() in ("1", "true", "on")
     value = look.get(w("val")) or ""
     return bool(re.fullmatch(r"[0-9A-Fa-f]{1,4}", value)) and bool(int(value, 16) & 0x0020)
+
+
+def _hyperlink_field(instruction: str) -> LinkRef | None:
+    """`HYPERLINK "url" \\l "place" \\o "tip"`: the address, a place in it (or in this document, without an
+    address) and a title."""
+    words = [(match.group(2), match.group(1) if match.group(1) is not None else match.group(3))
+             for match in _FIELD_TOKEN.finditer(instruction)]
+    if not words or words[0][1] is None or words[0][1].upper() != "HYPERLINK":
+        return None
+    address, switches, pending = None, {}, None
+    for switch, word in words[1:]:
+        if switch:
+            pending = switch.lower() if switch.lower() in _ARGUMENT_SWITCHES else None
+            switches[switch.lower()] = None
+        elif pending:
+            switches[pending], pending = word, None
+        elif address is None:
+            address = word
+    place = switches.get("\\l")
+    if address:
+        href = _with_fragment(address, place)
+    elif place:
+        href = "#" + place
+    else:
+        return None
+    return LinkRef(href, switches.get("\\o") or None, next(_link_ids))
+
+
+def _with_fragment(address: str, place: str | None) -> str:
+    """An address with the place in it that a link's `w:anchor` (or `\\l` switch) names."""
+    if not place or "#" in address:
+        return address
+    return f"{address}#{place}"
 
 
 def _number(value: str | None) -> int:

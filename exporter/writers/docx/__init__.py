@@ -56,6 +56,7 @@ from exporter.model import (
     Media,
     Packet,
     Span,
+    Strikeout,
     Strong,
     Subscript,
     Superscript,
@@ -132,6 +133,7 @@ class RunFormat:
     code: bool = False
     lang: str | None = None
     vert: str | None = None  # superscript | subscript
+    strike: bool = False
 
 
 class DocxBuilder:
@@ -686,6 +688,8 @@ class DocxBuilder:
             elif isinstance(node, Superscript | Subscript):
                 vert = "superscript" if isinstance(node, Superscript) else "subscript"
                 self._inlines(paragraph, node.children, replace(fmt, vert=vert), container)
+            elif isinstance(node, Strikeout):
+                self._inlines(paragraph, node.children, replace(fmt, strike=True), container)
             elif isinstance(node, Footnote):
                 self._footnote(paragraph, node, fmt, target)
             elif isinstance(node, InlineImage):
@@ -718,6 +722,8 @@ class DocxBuilder:
             run.font.superscript = True
         elif fmt.vert == "subscript":
             run.font.subscript = True
+        if fmt.strike:
+            run.font.strike = True
         if target.tag == oxml.qn("w:hyperlink") and not fmt.code:
             # A run has one character style: code inside a link stays code (the w:hyperlink makes it a link).
             oxml.set_run_style(run, "Hyperlink")

@@ -394,9 +394,10 @@ def footnotes_as_notes(tree: Tree) -> None:
 
 
 def scripts_as_spans(tree: Tree) -> None:
-    """<sup> and <sub> come out as NonStruct: a Span keeps their text in the structure like any other run."""
+    """<sup>, <sub> and <del> come out as NonStruct: a Span keeps their text in the structure like any other
+    run."""
     for node in tree.walk():
-        if node.facts is not None and node.facts.tag in ("sup", "sub") and node.role == "NonStruct":
+        if node.facts is not None and node.facts.tag in ("sup", "sub", "del") and node.role == "NonStruct":
             node.role = "Span"
 
 
