@@ -266,3 +266,37 @@ def test_a_code_blocks_indentation_is_kept(tmp_path):
     with pymupdf.open(tmp_path / "out" / "code.pdf") as pdf:
         words = {word[4]: word[0] for word in pdf[0].get_text("words")}
     assert words["inner()"] - words["outer()"] > 20  # eight spaces, not none
+
+
+def flate_ending_in_cr(prefix: bytes) -> tuple[bytes, bytes]:
+    """Data starting with `prefix` whose deflated form ends in a carriage return (its checksum's last byte)."""
+    import zlib
+
+    for number in range(100_000):
+        data = prefix + str(number).encode()
+        if zlib.compress(data).endswith(b"\r"):
+            return data, zlib.compress(data)
+    raise AssertionError("no such data")
+
+
+def test_no_stream_ends_in_a_carriage_return_that_pdf_a_would_count_as_its_line_end():
+    """qpdf writes "\\n" before `endstream`; deflated data ending in "\\r" then reads as one byte short to PDF/A's
+    /Length rule (about one stream in 256: a packet of a few hundred pages nearly always has one). A page's
+    content takes a line end more, any other stream a hex filter; what each decodes to stays the same."""
+    from exporter.writers.pdf.repair import save_pdf
+
+    content, packed_content = flate_ending_in_cr(b"q 1 0 0 1 0 0 cm Q %")
+    pixels, packed_pixels = flate_ending_in_cr(b"\x00\xff" * 8)
+    pdf = pikepdf.new()
+    page = pdf.add_blank_page()
+    page.obj.Contents = pdf.make_stream(packed_content, Filter=pikepdf.Name.FlateDecode)
+    image = pdf.make_stream(packed_pixels, Type=pikepdf.Name.XObject, Subtype=pikepdf.Name.Image, Width=len(pixels),
+                            Height=1, ColorSpace=pikepdf.Name.DeviceGray, BitsPerComponent=8,
+                            Filter=pikepdf.Name.FlateDecode)
+    page.obj.Resources = pikepdf.Dictionary(XObject=pikepdf.Dictionary(Im0=image))
+    data = save_pdf(pdf)
+    assert b"\r\nendstream" not in data
+    saved = pikepdf.open(io.BytesIO(data))
+    assert saved.pages[0].obj.Contents.read_bytes().rstrip(b"\n") == content
+    assert saved.pages[0].obj.Resources.XObject.Im0.read_bytes() == pixels
+    assert save_pdf(pikepdf.open(io.BytesIO(data))) == data  # and saving again changes nothing

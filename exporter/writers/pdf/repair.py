@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import io
 import re
+import zlib
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -225,17 +226,74 @@ def repair(
 
 
 def save_pdf(pdf: pikepdf.Pdf) -> bytes:
+    data = _save(pdf)
+    if _STREAM_ENDING_IN_CR not in data:
+        return data
+    # PDF/A counts a stream's /Length up to the end of line before `endstream`. qpdf writes "\n" there, so data
+    # that ends in "\r" reads as one byte short (page-validation's STREAM-LENGTH). Flate data ends in the
+    # checksum of what it holds, so about one stream in 256 does, whatever the compression level: a content
+    # stream takes a line end more; any other stream goes behind an /ASCIIHexDecode filter, whose data ends in
+    # ">" and which qpdf keeps only when it compresses nothing itself.
+    saved = pikepdf.open(io.BytesIO(data))
+    hexed = False
+    for stream in saved.objects:
+        if not isinstance(stream, pikepdf.Stream) or stream.get("/Type") in (Name.ObjStm, Name.XRef):
+            continue
+        if not stream.read_raw_bytes().endswith(b"\r"):
+            continue
+        if _is_page_content(stream):
+            content = stream.read_bytes()
+            while (packed := zlib.compress(content)).endswith(b"\r"):
+                content += b"\n"
+            stream.write(packed, filter=Name.FlateDecode)
+        else:
+            _as_hex(stream, stream.read_raw_bytes())
+            hexed = True
+    options = {"compress_streams": False, "stream_decode_level": pikepdf.StreamDecodeLevel.none} if hexed else {}
+    data = _save(saved, **options)
+    if _STREAM_ENDING_IN_CR in data:  # an object stream qpdf made, or its cross-reference stream
+        data = _save(saved, object_stream_mode=pikepdf.ObjectStreamMode.disable, **options)
+    return data
+
+
+_STREAM_ENDING_IN_CR = b"\r\nendstream"
+
+
+def _is_page_content(stream: pikepdf.Stream) -> bool:
+    """Marks and operators (a page's content, a form, a character map) where a line end more changes nothing;
+    not a font, picture, colour profile, function, metadata or attached file, whose bytes are counted."""
+    plain = stream.get("/Filter") == Name.FlateDecode and "/DecodeParms" not in stream
+    counted = any(key in stream for key in ("/Length1", "/N", "/FunctionType"))
+    return plain and not counted and stream.get("/Subtype") in (None, Name.Form) and stream.get("/Type") not in (
+        Name.Metadata, Name.EmbeddedFile)
+
+
+def _as_hex(stream: pikepdf.Stream, raw: bytes) -> None:
+    """The same stream behind an /ASCIIHexDecode filter, whose data ends in ">"."""
+    filters = stream.get("/Filter")
+    filters = list(filters) if isinstance(filters, Array) else [filters] if filters is not None else []
+    parms = stream.get("/DecodeParms")
+    if parms is not None and not isinstance(parms, Array):
+        parms = [parms]
+    stream.write(
+        raw.hex().encode("ascii") + b">",
+        filter=[Name.ASCIIHexDecode, *filters],
+        decode_parms=[None, *parms] if parms is not None else None,
+    )
+
+
+def _save(pdf: pikepdf.Pdf, **options) -> bytes:
     out = io.BytesIO()
+    options = {"compress_streams": True, "object_stream_mode": pikepdf.ObjectStreamMode.generate, **options}
     pdf.save(
         out,
-        compress_streams=True,
-        object_stream_mode=pikepdf.ObjectStreamMode.generate,
         # qpdf keeps the first /ID entry (our stable identifier) and would make the second at random: derive
         # it from the content instead, so that two builds are byte-identical.
         deterministic_id=True,
         preserve_pdfa=True,
         # pikepdf would otherwise re-serialise our XMP packet (to update an optional version field).
         fix_metadata_version=False,
+        **options,
     )
     return out.getvalue()
 
