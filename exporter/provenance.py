@@ -85,10 +85,13 @@ class ProvenanceView:
     retrieved: str | None
     rights: str | None
     anchor_prefix: str
+    # In a packet where another article has the same title: its place ("2"), which its regions' names then say,
+    # so that no two landmarks share a name.
+    place: str | None = None
     rights_language: str | None = None  # "en" for the US-government-work statement, which is not translated
 
 
-def provenance_view(article: Article, anchor_prefix: str = "") -> ProvenanceView:
+def provenance_view(article: Article, anchor_prefix: str = "", place: str | None = None) -> ProvenanceView:
     source = article.source
     host = normalized_host(source.url)
     rights = rights_statement(article)
@@ -101,5 +104,6 @@ def provenance_view(article: Article, anchor_prefix: str = "") -> ProvenanceView
         retrieved=source.retrieved,
         rights=rights,
         anchor_prefix=anchor_prefix,
+        place=place,
         rights_language="en" if rights == US_GOVERNMENT_WORK else None,
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 
 from markupsafe import Markup
@@ -32,8 +33,10 @@ def write_packet(context: RenderContext) -> Rendered:
     logo_src = links.src(packet.logo) if packet.logo else None
     arguments = body_arguments("html", numbering, links.src, links.size, links.ratio, heading_offset=1)
     entries = []
-    for article, prefix in zip(packet.articles, prefixes, strict=True):
-        view = provenance_view(article, prefix)
+    titles = Counter(" ".join(article.title.split()).casefold() for article in packet.articles)
+    for number, (article, prefix) in enumerate(zip(packet.articles, prefixes, strict=True), start=1):
+        repeated = titles[" ".join(article.title.split()).casefold()] > 1
+        view = provenance_view(article, prefix, place=str(number) if repeated else None)
         content = render_template("packet-article.html.j2", article.language, article=article, view=view,
                                   **arguments)
         entries.append(PacketEntry(article, view, Markup(content)))
