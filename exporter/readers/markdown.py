@@ -8,6 +8,7 @@
   strikeout `~~struck~~`, as pandoc writes them.
 - Footnotes: `text[^1]` with `[^1]: The note.` (further paragraphs indented), or inline `^[The note.]`.
 - A block quote whose last paragraph starts with an em dash takes that paragraph as its attribution.
+- pandoc's simple and multiline tables are tables too (`pandoc_tables`).
 - A pipe table may be followed by a caption paragraph `: Caption` (or `Table: Caption`); `{row-headers=true}` at
   its end makes the first cell of each body row a row header.
 - Pandoc's fenced divs (`::: note` ... `:::`) are read as their content; a definition list as each term in bold
@@ -85,6 +86,8 @@ def parser() -> MarkdownIt:
     from mdit_py_plugins.subscript import sub_plugin
     from mdit_py_plugins.superscript import superscript_plugin
 
+    from exporter.readers.pandoc_tables import pandoc_tables_plugin
+
     md = (
         # markdown-it silently drops whatever nests deeper than maxNesting. A model level takes at most two
         # token levels (list, item), so this is past the model's limit, and `read` refuses any cut.
@@ -100,6 +103,7 @@ def parser() -> MarkdownIt:
         .use(deflist_plugin)
         .use(attrs_plugin, spans=True)
         .use(footnote_plugin)
+        .use(pandoc_tables_plugin)
         .use(superscript_plugin)
         .use(sub_plugin)
     )
