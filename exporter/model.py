@@ -62,7 +62,8 @@ _NOT_XML_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
 class Node(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=False, defer_build=True)
+    # A number where text goes is that text (`title: 1984`, `virin: 230214`), as pandoc reads YAML metadata.
+    model_config = ConfigDict(extra="forbid", frozen=False, defer_build=True, coerce_numbers_to_str=True)
 
     @model_validator(mode="before")
     @classmethod

@@ -373,6 +373,10 @@ class _Converter:
                         TableCell(header=cell.type == "th", children=self.inline_of(cell), align=align)
                     )
                 (head if section.type == "thead" else rows).append(TableRow(cells=cells))
+        if all(not cell.children for row in head for cell in row.cells):
+            head = []  # a header row of empty cells: a table without a header, as pandoc reads it
+        elif not rows:  # a header alone: a table of one row
+            head, rows = [], [TableRow(cells=[cell.model_copy(update={"header": False}) for cell in head[0].cells])]
         return self.build(Table, node, head=head, rows=rows)
 
     def table_caption(self, table: Table, source: str) -> None:

@@ -128,6 +128,12 @@ PICTURES = {
         (None, None, "A caption in the Caption style, with a credit on its own line.", "Navy photo", None),
     ],
     "libreoffice-html-pictures.docx": [(None, None, None, None, None), (None, None, None, None, None)],
+    # LibreOffice's Insert > Caption: the caption after the picture in its own paragraph, inside a frame.
+    "libreoffice-odt-caption-frames.docx": [
+        ("Two airmen load a pallet onto a cargo plane.", None, "Loading the C-17 at dawn.", None, None),
+        ("A tanker refuels a fighter over the sea.", None, "Refuelling over the Pacific.", "Senior Airman Kim Park",
+         None),
+    ],
     "word-textboxes.docx": [
         ("A radar dish against a clear sky.", None, "The radar site at Thule.", "Airman Kim Ode",
          "230214-D-TT977-0483")

@@ -400,6 +400,10 @@ def test_an_items_second_paragraph_and_a_quote_stay_in_the_item():
     ]
     nested = [b for b in read("pandoc-nested.docx").document.body if isinstance(b, ListBlock)]
     assert isinstance(nested[1].items[0][1], BlockQuote)
+    # LibreOffice writes an item's further paragraph with its numbering off (numId 0) in the body text style.
+    lists = [b for b in read("libreoffice-html-lists.docx").document.body if isinstance(b, ListBlock)]
+    assert [[plain_text(p.children) for p in item] for item in lists[-1].items] == [
+        ["A step in a paragraph.", "Its second paragraph."], ["Another step"]]
 
 
 # ---------------------------------------------------------------- item 4: tables
@@ -762,3 +766,11 @@ def test_struck_text_is_kept_through_word_and_back(tmp_path):
     assert built.returncode == 0, built.stderr
     assert "The <del>old</del> new plan." in (tmp_path / "out" / "struck.html").read_text(encoding="utf-8")
     assert "The ~~old~~ new plan." in pypandoc.convert_file(str(tmp_path / "out" / "struck.docx"), "markdown")
+
+
+def test_a_caption_in_its_pictures_own_paragraph_leaves_the_text():
+    """LibreOffice's Insert > Caption: a frame holding the picture and, in the same paragraph, "Illustration
+    <SEQ>: caption" (after a line break or not). The caption is the figure's (test_docx_corpus: PICTURES), not a
+    paragraph of the text."""
+    body = texts(read("libreoffice-odt-caption-frames.docx").document.body)
+    assert not [text for text in body if "Illustration" in text or "Refuelling" in text]

@@ -69,6 +69,19 @@ def test_strikeout_as_pandoc_writes_it_beside_subscript(tmp_path: Path) -> None:
     assert plain_text(paragraph.children) == "The old new plan for H2O."
 
 
+def test_a_number_where_text_goes_is_that_text(tmp_path: Path) -> None:
+    article = read(tmp_path, "---\ntitle: 1984\ndek: 2.5\n---\n\nText.\n")
+    assert (article.title, article.dek) == ("1984", "2.5")
+
+
+def test_tables_of_a_header_alone_or_an_empty_header(tmp_path: Path) -> None:
+    """pandoc reads an empty header row as no header, and a header alone as a table of one row."""
+    alone, headerless = read(
+        tmp_path, "---\ntitle: T\n---\n\n| A | B |\n|---|---|\n\n|   |   |\n|---|---|\n| 1 | 2 |\n").body
+    assert alone.head == [] and [plain_text(cell.children) for cell in alone.rows[0].cells] == ["A", "B"]
+    assert headerless.head == [] and [plain_text(cell.children) for cell in headerless.rows[0].cells] == ["1", "2"]
+
+
 def test_decorative_and_media(tmp_path: Path) -> None:
     article = read(
         tmp_path,

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from exporter.i18n import labels
 from exporter.model import (
@@ -326,7 +326,7 @@ class BodyReader:
     # ------------------------------------------------------------ lists
 
     def _continues_list(self, para: Para) -> bool:
-        return self.lists.open and para.has_style(*LIST_PARAGRAPH_STYLES) and _has_content(para)
+        return self.lists.open and (para.has_style(*LIST_PARAGRAPH_STYLES) or para.unnumbered) and _has_content(para)
 
     def _list_item(self, para: Para) -> None:
         finished = self.lists.item(para)
@@ -397,11 +397,15 @@ class BodyReader:
         if index + 1 >= len(self.items):
             return None
         after = self.items[index + 1]
-        if not isinstance(after, Para) or after.drawings or not self.captions.is_caption(after):
+        return self._caption_of(after) if isinstance(after, Para) else None
+
+    def _caption_of(self, para: Para) -> list[Atom] | None:
+        """The paragraph's caption text when it is a picture's caption."""
+        if not para.atoms or para.drawings or not self.captions.is_caption(para):
             return None
-        if self.captions.kind(after) == "table":
+        if self.captions.kind(para) == "table":
             return None
-        return self.captions.text_atoms(after, "figure")
+        return self.captions.text_atoms(para, "figure")
 
     def _picture_paragraph(self, index: int) -> int:
         para = self.items[index]
@@ -426,8 +430,13 @@ class BodyReader:
                 before.append(atom)
         if _has_content_atoms(before):
             self._emit(Paragraph(children=self._inlines(before)))
-        caption_atoms = self._following_caption(index)
-        consumed = index + 1 + (caption_atoms is not None)
+        # LibreOffice's Insert > Caption puts the caption in the picture's own paragraph, after it.
+        caption_atoms = self._caption_of(replace(para, atoms=strip_atoms(after)))
+        if caption_atoms is not None:
+            after, consumed = [], index + 1
+        else:
+            caption_atoms = self._following_caption(index)
+            consumed = index + 1 + (caption_atoms is not None)
         for position, drawing in enumerate(drawings):
             last = position == len(drawings) - 1
             caption = self.captions.parse(caption_atoms) if (last and caption_atoms is not None) else None

@@ -46,6 +46,7 @@ class Para:
     drop_cap: bool = False
     bold_style: bool = False  # its paragraph style is bold
     anchor: str | None = None  # the name of a bookmark on it that an in-document link goes to
+    unnumbered: bool = False  # its numbering switched off (numId 0): a list item's further paragraph
 
     @property
     def text(self) -> str:

@@ -163,7 +163,10 @@ class Scanner:
             outline = self.styles.outline_level(style_id)
         if num is None:
             num = self.styles.list_of(style_id)
-        if num is not None and num[0] == "0":  # numId 0 switches numbering off
+        # numId 0 switches numbering off: LibreOffice writes it on an item's further paragraphs, Word on a list
+        # paragraph whose number was taken away.
+        unnumbered = num is not None and num[0] == "0"
+        if unnumbered:
             num = None
         atoms: list[Atom] = []
         sequences: list[str] = []
@@ -181,6 +184,7 @@ class Scanner:
             drop_cap,
             self.styles.bold(style_id),
             next((name for name in self._bookmarks(element) if name in self._link_anchors(element)), None),
+            unnumbered,
         )
 
     def _bookmarks(self, paragraph: etree._Element) -> Iterator[str]:
