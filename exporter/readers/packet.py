@@ -62,8 +62,14 @@ def from_data(data: dict[str, Any], path: Path, text: str, options: BuildOptions
             raise error.located(path, line) from None
         if source.resolve() == path.resolve():
             raise ExportError(f"articles[{index}]: a packet cannot include itself", file=path, line=line)
-        # --source-url names one article's source; in a packet each article keeps its own.
-        result = read_document(source, replace(options, input_format=None, source_url=None))
+        if source.is_dir():
+            raise ExportError(f"articles[{index}]: {reference} is a folder: list the article files in it",
+                              file=path, line=line)
+        try:
+            # --source-url names one article's source; in a packet each article keeps its own.
+            result = read_document(source, replace(options, input_format=None, source_url=None))
+        except ExportError as error:  # said at the packet's line too: which entry it was
+            raise ExportError(f"articles[{index}]: {error}", file=path, line=line, code=error.code) from None
         if isinstance(result.document, Packet):
             raise ExportError(
                 f"articles[{index}]: {reference} is a packet; packets do not nest", file=path, line=line

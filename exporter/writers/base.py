@@ -93,10 +93,22 @@ class RenderContext:
         if found is None:
             return None
         data, name = found
-        if self.options.max_image_edge:
-            return process_image(data, max_edge=self.options.max_image_edge, name=name)
         others = [IMAGE_EDGES[fmt] for fmt in self.options.formats if fmt in IMAGE_EDGES]
-        return process_image(data, max_edge=max_edge, name=name, other_edges=others)
+        try:
+            if self.options.max_image_edge:
+                return process_image(data, max_edge=self.options.max_image_edge, name=name)
+            return process_image(data, max_edge=max_edge, name=name, other_edges=others)
+        except ExportError as error:
+            raise self._in_article(error, figure) from None
+
+    def _in_article(self, error: ExportError, picture: Picture) -> ExportError:
+        """In a packet, the error says which article the picture is in."""
+        if isinstance(self.document, Packet):
+            for number, article in enumerate(self.document.articles, start=1):
+                if any(found is picture for found in [*article.figures(), *article.inline_images()]):
+                    error.problem = f"article {number} ({article.title!r}): {error.problem}"
+                    break
+        return error
 
     def _locate(self, figure: Picture) -> tuple[bytes, str] | None:
         reference = figure.image

@@ -104,6 +104,22 @@ def test_a_packet_entry_is_an_input_too(tmp_path: Path) -> None:
     assert (tmp_path / "packet.docx").read_bytes() == entry
 
 
+@pytest.mark.parametrize("formats", [("html",), ("pdf",), ("docx",)])
+def test_a_bad_packet_entry_is_named_by_its_line_or_article(tmp_path: Path, formats) -> None:
+    """A packet of many articles: the error says which entry (its line in the packet) or which article."""
+    (tmp_path / "good.md").write_text("---\ntitle: Good\n---\n\nText.\n", "utf-8")
+    (tmp_path / "bad.md").write_text('---\ntitle: Broken photo\n---\n\n![c](bad.jpg){alt="A broken photo"}\n',
+                                     "utf-8")
+    (tmp_path / "bad.jpg").write_bytes(b"not a picture")
+    (tmp_path / "folder").mkdir()
+    packet = tmp_path / "packet.yaml"
+    for entry, words in [("missing.md", (":4: articles[1]: ", "missing.md: no such file")),
+                         ("folder", (":4: articles[1]: folder is a folder",)),
+                         ("bad.md", ("article 2 ('Broken photo'): image bad.jpg is not an image",))]:
+        packet.write_text(f"title: P\narticles:\n  - good.md\n  - {entry}\n", "utf-8")
+        refused(build(packet, tmp_path / "out", formats=formats), *words)
+
+
 # ------------------------------------------------------------ 2. complete, or refused naming the limit
 
 

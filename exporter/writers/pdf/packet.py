@@ -122,11 +122,15 @@ def render_part(job: PartJob) -> RenderedPart:
     warnings = Warnings(strict=job.options.strict)
     context = RenderContext(job.article, job.options, job.source_path, job.confinement, warnings,
                             job.source_path.stem, job.embedded_images)
-    links = print_image_links(context)
-    html = packet_part_html(context, job.article, index=job.index, figures_before=job.figures_before,
-                            tables_before=job.tables_before, packet_language=job.packet_language, links=links)
-    rendered = render_pdf(html, context, job.article, stylesheet=packet_part_css(job.options, job.packet_language),
-                          images=links.served)
+    try:
+        links = print_image_links(context)
+        html = packet_part_html(context, job.article, index=job.index, figures_before=job.figures_before,
+                                tables_before=job.tables_before, packet_language=job.packet_language, links=links)
+        rendered = render_pdf(html, context, job.article,
+                              stylesheet=packet_part_css(job.options, job.packet_language), images=links.served)
+    except ExportError as error:  # the article is rendered on its own: say which of the packet's it is
+        error.problem = f"article {job.index} ({job.article.title!r}): {error.problem}"
+        raise
     data = repair(rendered.data, rendered.recording, job.article, job.options, language=job.packet_language)
     return RenderedPart(data, rendered.pages, warnings.messages, context.files_read, context.files_missing)
 
