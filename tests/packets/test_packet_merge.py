@@ -375,7 +375,8 @@ def test_an_error_in_a_worker_is_one_line_and_writes_nothing(tmp_path):
     assert result.returncode == 2, result.stderr
     errors = [line for line in result.stderr.splitlines() if line.startswith("error:")]
     assert len(errors) == 1 and "Traceback" not in result.stderr
-    assert re.match(rf"error: {re.escape(str(SAMPLE_PACKET))}: image \S+ was not found", errors[0]), errors[0]
+    assert re.match(rf"error: {re.escape(str(SAMPLE_PACKET))}: article 1 \('[^']+'\): image \S+ was not found",
+                    errors[0]), errors[0]
     assert list(tmp_path.iterdir()) == []
 
 
