@@ -300,3 +300,27 @@ def test_no_stream_ends_in_a_carriage_return_that_pdf_a_would_count_as_its_line_
     assert saved.pages[0].obj.Contents.read_bytes().rstrip(b"\n") == content
     assert saved.pages[0].obj.Resources.XObject.Im0.read_bytes() == pixels
     assert save_pdf(pikepdf.open(io.BytesIO(data))) == data  # and saving again changes nothing
+
+
+def test_a_tables_caption_stays_on_the_page_of_its_first_rows(tmp_path):
+    """Tables after more and more text: wherever a page ends, no caption is left at its foot, its table on the
+    next page."""
+    import pymupdf
+
+    filler = "Filler text that runs long enough to wrap onto a second line of the printed page, and on."
+    parts = []
+    for number in range(1, 13):
+        parts += [filler] * (number % 5 + 2)
+        rows = "\n".join(f"| Unit {number}-{row} | {row} |" for row in range(6))
+        parts.append(f"| Head {number} | Count |\n|---|---|\n{rows}\n\n: Caption {number} of the tables")
+    source = tmp_path / "tables.md"
+    source.write_text("---\ntitle: Many tables\n---\n\n" + "\n\n".join(parts) + "\n", encoding="utf-8")
+    built = run_exporter("build", source, "--to", "pdf", "-o", tmp_path / "out")
+    assert built.returncode == 0, built.stderr
+    with pymupdf.open(tmp_path / "out" / "tables.pdf") as pdf:
+        pages = [page.get_text() for page in pdf]
+    assert len(pages) > 3
+    for number in range(1, 13):
+        caption = next(index for index, text in enumerate(pages) if f"Caption {number} of" in text)
+        head = next(index for index, text in enumerate(pages) if f"Head {number}\n" in text)
+        assert caption == head, f"table {number}: caption on page {caption + 1}, its rows on {head + 1}"
