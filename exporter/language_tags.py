@@ -65,6 +65,20 @@ def primary_language(tag: str) -> str:
     return tag.split("-")[0].lower()
 
 
+def written_direction(text: str) -> str | None:
+    """The direction text is written in, by its first letter that has one (HTML's dir="auto"): "rtl", "ltr", or
+    None for text of digits and punctuation alone."""
+    import unicodedata
+
+    for character in text:
+        kind = unicodedata.bidirectional(character)
+        if kind in ("R", "AL"):
+            return "rtl"
+        if kind == "L":
+            return "ltr"
+    return None
+
+
 def text_direction(tag: str) -> str:
     """"rtl" for a language tag whose text is written from right to left, else "ltr": by its script subtag when it
     has one ("az-Arab", "ku-Arab" and "pa-Arab" are, "sd-Deva" is not), else by its language."""

@@ -52,6 +52,9 @@ ARTICLE = {
          "caption": [text("ناقش الوزيران التعاون الأمني بين البلدين خلال السنوات القادمة في مجالات التدريب "
                           "والاستخبارات والعمليات المشتركة، وأكدا الالتزام بالأمن الإقليمي.")],
          "credit": "ناسا", "virin": "250101-N-AB123-1001"},
+        # A caption in English alone reads left to right, its full stop at its end (drawn at the left before).
+        {"type": "figure", "image": "images/nasa-hubble-extreme-deep-field.jpg", "alt": "مجرات في الفضاء العميق",
+         "caption": [text("Hubble's deepest view of the universe.")], "credit": "NASA"},
         {"type": "table", "caption": [text("الأرقام")],
          "head": [{"cells": [{"children": [text("السنة")]}, {"children": [text("العدد")]}]}],
          "rows": [{"cells": [{"children": [text("2024")]}, {"children": [text("12")]}]}]},
@@ -125,6 +128,11 @@ def test_html_reads_right_to_left_and_english_inside_it_left_to_right(built):
     assert virin.text == "250101-N-AB123-1001"
 
 
+def test_an_english_caption_in_an_arabic_article_reads_left_to_right(built):
+    captions = html_tree(built["article"]["html"]).findall(".//span[@class='caption-text']")
+    assert [caption.get("dir") for caption in captions] == [None, "ltr"]
+
+
 def test_an_english_article_has_no_direction_and_no_relabelled_text(tmp_path):
     markup = build_formats(SAMPLES / "eileen-collins.md", tmp_path, ("html",))["html"].read_text(encoding="utf-8")
     assert " dir=" not in markup
@@ -176,8 +184,9 @@ def test_docx_paragraphs_and_runs_are_right_to_left_and_read_back(built):
     assert virin.find(f"{W}rPr/{W}rtl").get(f"{W}val") == "0"
     back = read_document(built["article"]["docx"], BuildOptions()).document
     assert back.language == "ar" and back.title == ARTICLE["title"] and back.byline.text() == ARTICLE["byline"]
-    [figure] = [block for block in back.body if block.type == "figure"]
+    figure, english_figure = [block for block in back.body if block.type == "figure"]
     assert (figure.alt, figure.credit, figure.virin) == ("صورة رسمية لرائدة الفضاء", "ناسا", "250101-N-AB123-1001")
+    assert english_figure.caption[0].text == "Hubble's deepest view of the universe."
     spans = [node.lang for block in back.body for node in walk_inlines(getattr(block, "children", []))
              if isinstance(node, Span)]
     assert spans == ["en"]
