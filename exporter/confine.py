@@ -48,14 +48,14 @@ class Confinement:
         if scheme == "file" or scheme == "":
             candidate = Path(unquote(parts.path))
         else:
-            raise ExportError(f"{reference!r}: {scheme}: references are not allowed")
+            raise ExportError(f"{_shown(reference)}: {scheme}: references are not allowed")
         if any(ord(char) < 32 for char in str(candidate)):
-            raise ExportError(f"{reference!r}: a control character in a file name; refused")
+            raise ExportError(f"{_shown(reference)}: a control character in a file name; refused")
         if not candidate.is_absolute():
             candidate = base / candidate
         if not self.allows(candidate):
             raise ExportError(
-                f"{reference!r} is outside the allowed folders (the input's folder and --images); refused"
+                f"{_shown(reference)} is outside the allowed folders (the input's folder and --images); refused"
             )
         return candidate.resolve()
 
@@ -72,6 +72,11 @@ class Confinement:
         if not self.allows(path):
             raise ExportError(f"{path} is outside the allowed folders (the input's folder and --images); refused")
         return read_regular_file(path, limit, what)
+
+
+def _shown(reference: str) -> str:
+    """A reference as an error line quotes it: a long one (a data: URL's payload) cut short."""
+    return repr(reference if len(reference) <= 100 else reference[:100] + "...")
 
 
 def read_regular_file(path: Path, limit: int, what: str) -> bytes:

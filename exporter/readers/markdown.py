@@ -19,6 +19,8 @@
 
 from __future__ import annotations
 
+import base64
+import binascii
 import re
 from pathlib import Path
 from typing import Any
@@ -27,6 +29,7 @@ from markdown_it import MarkdownIt
 from markdown_it.tree import SyntaxTreeNode
 from pydantic import ValidationError
 
+from exporter.confine import MAX_IMAGE_FILE_BYTES
 from exporter.errors import ExportError
 from exporter.limits import MAX_NESTING, nesting_error
 from exporter.model import (
@@ -65,6 +68,8 @@ from exporter.urls import safe_href
 FIGURE_ATTRIBUTES = {"alt", "credit", "virin", "decorative", "rights", "id", "class"}
 # pandoc writes a picture's size on every figure it exports; the writers size figures to the page themselves.
 SIZE_ATTRIBUTES = {"width", "height"}
+DATA_IMAGE = re.compile(r"data:image/(?P<kind>png|jpeg|jpg|gif|webp|tiff|bmp);base64,(?P<data>[A-Za-z0-9+/=\s]*)\Z",
+                        re.IGNORECASE)
 MEDIA_ATTRIBUTES = {"media", "credit", "virin", "duration", "poster", "poster-alt", "id", "class"}
 # Pandoc's heading attributes, `## Methods {#methods .unnumbered}`: an id, classes, key=value pairs, "-".
 HEADING_ATTRIBUTES = re.compile(r"\s*(?<!\\)\{((?:\s*(?:#[^\s{}#]+|\.[\w-]+|[\w-]+=(?:\"[^\"]*\"|\S+)|-))+)\s*\}\s*$")
@@ -120,6 +125,7 @@ class _Converter:
         # Without --strict, what pandoc reads and whose intent is clear is read with a warning, not refused.
         self.strict = strict
         self.figure_lines: list[int | None] = []
+        self.images: dict[str, bytes] = {}  # pictures given as data: URLs, by the names the model gives them
         self.warnings: list[str] = []
         # Added to every heading level when the body uses `#` for its sections.
         self.level_shift = 0
@@ -311,7 +317,7 @@ class _Converter:
         return self.build(
             Figure,
             paragraph,
-            image=str(image.attrs["src"]),
+            image=self.image_reference(str(image.attrs["src"]), paragraph),
             alt=explicit_alt or None,
             decorative=decorative,
             title=str(image.attrs.get("title") or "") or None,
@@ -320,6 +326,24 @@ class _Converter:
             virin=attrs.get("virin") or None,
             rights=attrs.get("rights") or None,
         )
+
+    def image_reference(self, source: str, node: SyntaxTreeNode) -> str:
+        """The image a reference names; a `data:` URL's picture is kept with the article under a name of its
+        own (as pandoc's --embed-resources writes pictures)."""
+        if source[:5].lower() != "data:":
+            return source
+        match = DATA_IMAGE.match(source)
+        if match is None:
+            raise self.fail(f"a data: URL that is not a base64 picture ({source[:40]}...)", node)
+        try:
+            data = base64.b64decode(match.group("data"), validate=True)
+        except binascii.Error:
+            raise self.fail("a data: picture whose base64 text is damaged", node) from None
+        if len(data) > MAX_IMAGE_FILE_BYTES:
+            raise self.fail(f"a data: picture larger than {MAX_IMAGE_FILE_BYTES // (1024 * 1024)} MB; refused", node)
+        name = f"embedded-{len(self.images) + 1}.{match.group('kind').lower().replace('jpeg', 'jpg')}"
+        self.images[name] = data
+        return name
 
     def media(
         self, image: SyntaxTreeNode, paragraph: SyntaxTreeNode, attrs: dict[str, str], caption: list[Inline]
@@ -460,7 +484,8 @@ class _Converter:
                 # Inside running text: part of the sentence, not a figure (a figure stands alone in its paragraph).
                 alt = _unescape(node.attrs.get("alt") or "") or plain_text(self.inlines(node.children))
                 title = str(node.attrs.get("title") or "") or None
-                result.append(self.build(InlineImage, node, image=str(node.attrs["src"]), alt=alt, title=title))
+                image = self.image_reference(str(node.attrs["src"]), node)
+                result.append(self.build(InlineImage, node, image=image, alt=alt, title=title))
             else:
                 _append_text(result, node.content)
             after_comment = False
@@ -654,7 +679,8 @@ def read(path: Path, options: BuildOptions) -> ReadResult:
         raise validation_error(
             error, file=path, text=tokens[0].content if front else None, line_offset=front_lines
         ) from None
-    return ReadResult(article, figure_lines=converter.figure_lines, warnings=converter.warnings)
+    return ReadResult(article, figure_lines=converter.figure_lines, warnings=converter.warnings,
+                      images=converter.images)
 
 
 def _heading_attributes(children: list[Inline], source: str) -> tuple[list[Inline], str | None]:

@@ -82,6 +82,31 @@ def test_tables_of_a_header_alone_or_an_empty_header(tmp_path: Path) -> None:
     assert headerless.head == [] and [plain_text(cell.children) for cell in headerless.rows[0].cells] == ["1", "2"]
 
 
+def test_a_picture_in_a_data_url_is_kept_with_the_article(tmp_path: Path) -> None:
+    """pandoc's --embed-resources writes pictures as data: URLs; a data: URL of anything else is refused in a
+    line that does not quote the whole payload."""
+    import base64
+    import io
+
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (8, 6), (200, 30, 30)).save(buffer, "PNG")
+    url = "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode()
+    path = tmp_path / "article.md"
+    path.write_text(f'---\ntitle: T\n---\n\nA ![dot]({url}) here.\n\n![Cap]({url}){{alt="A red square"}}\n',
+                    encoding="utf-8")
+    result = read_document(path, BuildOptions())
+    figure = result.document.body[1]
+    assert figure.image == "embedded-2.png" and result.images[figure.image] == buffer.getvalue()
+    assert result.document.body[0].children[1].image == "embedded-1.png"
+    path.write_text("---\ntitle: T\n---\n\n![Cap](data:text/html;base64," + "A" * 5000 + '){alt="x"}\n',
+                    encoding="utf-8")
+    with pytest.raises(ExportError, match="not a base64 picture") as error:
+        read_document(path, BuildOptions())
+    assert len(str(error.value)) < 200
+
+
 def test_decorative_and_media(tmp_path: Path) -> None:
     article = read(
         tmp_path,
