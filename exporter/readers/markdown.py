@@ -630,7 +630,8 @@ def _aliases(front: dict[str, Any], converter: _Converter, token: Any) -> dict[s
 def read(path: Path, options: BuildOptions) -> ReadResult:
     text = read_text(path)
     md = parser()
-    tokens = md.parse(text)
+    env: dict[str, Any] = {}
+    tokens = md.parse(text, env)
     deepest = max(tokens, key=lambda token: token.level, default=None)
     if deepest is not None and deepest.level >= _MAX_TOKEN_LEVEL - 1:
         error = nesting_error("Markdown blocks are", MAX_NESTING, line=deepest.map[0] + 1 if deepest.map else None)
@@ -651,6 +652,10 @@ def read(path: Path, options: BuildOptions) -> ReadResult:
         )
 
     converter = _Converter(path, strict=options.strict)
+    for label in _unreferenced_notes(env):
+        line = next((number for number, row in enumerate(text.splitlines(), start=1)
+                     if row.lstrip().startswith(f"[^{label}]:")), None)
+        converter.warnings.append(f"{path}:{line}: footnote [^{label}] is referred to nowhere in the text: left out")
     front = _aliases(front, converter, tokens[0] if front_lines else None)
     root = SyntaxTreeNode(body_tokens)
     nodes = []
@@ -681,6 +686,11 @@ def read(path: Path, options: BuildOptions) -> ReadResult:
         ) from None
     return ReadResult(article, figure_lines=converter.figure_lines, warnings=converter.warnings,
                       images=converter.images)
+
+
+def _unreferenced_notes(env: dict[str, Any]) -> list[str]:
+    """The labels of footnotes defined and never referred to (markdown-it drops them)."""
+    return [label[1:] for label, used in env.get("footnotes", {}).get("refs", {}).items() if used == -1]
 
 
 def _heading_attributes(children: list[Inline], source: str) -> tuple[list[Inline], str | None]:

@@ -107,6 +107,13 @@ def test_a_picture_in_a_data_url_is_kept_with_the_article(tmp_path: Path) -> Non
     assert len(str(error.value)) < 200
 
 
+def test_a_footnote_referred_to_nowhere_is_named_in_a_warning(tmp_path: Path) -> None:
+    path = tmp_path / "article.md"
+    path.write_text("---\ntitle: T\n---\n\nText[^1].\n\n[^1]: Used.\n\n[^spare]: Never used.\n", encoding="utf-8")
+    assert read_document(path, BuildOptions()).warnings == [
+        f"{path}:9: footnote [^spare] is referred to nowhere in the text: left out"]
+
+
 def test_decorative_and_media(tmp_path: Path) -> None:
     article = read(
         tmp_path,
