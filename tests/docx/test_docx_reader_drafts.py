@@ -774,3 +774,31 @@ def test_a_caption_in_its_pictures_own_paragraph_leaves_the_text():
     paragraph of the text."""
     body = texts(read("libreoffice-odt-caption-frames.docx").document.body)
     assert not [text for text in body if "Illustration" in text or "Refuelling" in text]
+
+
+def test_links_to_files_are_named_in_a_warning_and_keep_their_text(tmp_path):
+    """A link to another document ("../reports/annual.docx", file:) cannot be followed from the outputs: its text
+    stays and the warning says how many were left out."""
+    from docx.opc.constants import RELATIONSHIP_TYPE as RT
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    from exporter.model import Link
+
+    document = docx.Document()
+    document.add_paragraph("Links", style="Title")
+    for url in ["../reports/annual.docx", "https://www.af.mil/", "file:///C:/memo.doc"]:
+        paragraph = document.add_paragraph("See ")
+        link = OxmlElement("w:hyperlink")
+        link.set(qn("r:id"), paragraph.part.relate_to(url, RT.HYPERLINK, is_external=True))
+        run, text = OxmlElement("w:r"), OxmlElement("w:t")
+        text.text = "the report"
+        run.append(text)
+        link.append(run)
+        paragraph._p.append(link)
+    path = tmp_path / "links.docx"
+    document.save(str(path))
+    result = read_document(path, BuildOptions())
+    assert texts(result.document.body) == ["See the report"] * 3
+    assert [link.href for link in nodes_of(result, Link)] == ["https://www.af.mil/"]
+    assert warned(result, "2 link(s) to a file or a program (not a web, mail or telephone address) left out")

@@ -7,6 +7,8 @@ from collections import Counter
 MESSAGES = {
     "tracked_change": "{n} tracked change(s) read as if accepted (insertions kept, deletions dropped)",
     "hidden_text": "{n} run(s) of hidden text left out",
+    "unfollowable_link": "{n} link(s) to a file or a program (not a web, mail or telephone address) left out; "
+    "their text stays",
     "comment": "{n} comment(s) left out: the article model has no comments",
     "endnote": "{n} endnote(s) read as footnotes",
     "nested_note": "{n} note reference(s) inside a note left out: notes cannot nest",

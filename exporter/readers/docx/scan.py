@@ -28,6 +28,7 @@ from exporter.readers.docx.omml import equation_pieces, is_equation
 from exporter.readers.docx.package import Package, Relationship
 from exporter.readers.docx.styles import MONOSPACE_FONTS, Styles, is_on, w, wval
 from exporter.readers.docx.symbols import font_text, symbol_text
+from exporter.urls import safe_href
 
 R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 BROWSER_FRAMES = {"_blank", "_self", "_parent", "_top", ""}
@@ -302,6 +303,8 @@ class Scanner:
             href = "#" + anchor  # a bookmark of the document: a heading's, when it names one (`anchors`)
         else:
             return None
+        if safe_href(href) is None:
+            self.counts["unfollowable_link"] += 1
         title = element.get(w("tooltip"))
         frame = element.get(w("tgtFrame"))
         # LibreOffice 7 writes a link's title into w:tgtFrame when it saves DOCX.
@@ -312,6 +315,8 @@ class Scanner:
     def _field_format(self, instruction: str, fmt: _Format, sequences: list[str]) -> _Format:
         link = _hyperlink_field(instruction)
         if link:
+            if safe_href(link.href) is None:
+                self.counts["unfollowable_link"] += 1
             return replace(fmt, link=link)
         seq = _SEQ_FIELD.match(instruction)
         if seq:
