@@ -374,9 +374,14 @@ def block(node: Block, after_list: bool = False) -> str:
     if isinstance(node, ListBlock):
         items = []
         start = node.start if node.start is not None else 1
+        # Past z or MMMCMXCIX, numbered 1, 2, 3 (not_carried says so).
+        numbers = item_numbers(node) or [str(start + index) for index in range(len(node.items))]
         for index, item in enumerate(node.items):
             delimiter = (")" if after_list else ".") if node.ordered else ("*" if after_list else "-")
-            marker = f"{start + index}{delimiter} " if node.ordered else f"{delimiter} "
+            number = numbers[index]
+            # pandoc reads "B. Smith" as text: a capital letter with a full stop takes two spaces.
+            space = "  " if number.isalpha() and number.isupper() and len(number) == 1 and delimiter == "." else " "
+            marker = f"{number}{delimiter}{space}" if node.ordered else f"{delimiter} "
             items.append(_indent(blocks(item) or "", " " * len(marker), marker))
         return "\n\n".join(items)
     raise TypeError(f"unknown block {type(node).__name__}")
@@ -397,14 +402,41 @@ def blocks(nodes: list[Block]) -> str:
     return "\n\n".join(written)
 
 
+def item_numbers(node: ListBlock) -> list[str] | None:
+    """Each item's number in the list's style, as pandoc writes it; None when the style cannot count so far."""
+    start = node.start if node.start is not None else 1
+    numbers = [list_number(start + index, node.number_style) for index in range(len(node.items))]
+    return None if None in numbers else [number for number in numbers if number is not None]
+
+
+def list_number(number: int, style: str | None) -> str | None:
+    """An item's number as pandoc writes it in the list's style: c, C, iii, III; None past z or 3999."""
+    if style in ("lower-alpha", "upper-alpha"):
+        letter = chr(ord("a") + number - 1) if 1 <= number <= 26 else None
+        return letter.upper() if letter and style == "upper-alpha" else letter
+    if style in ("lower-roman", "upper-roman"):
+        if not 1 <= number <= 3999:
+            return None
+        numeral = ""
+        for value, letters in ROMAN_NUMERALS:
+            count, number = divmod(number, value)
+            numeral += letters * count
+        return numeral.lower() if style == "lower-roman" else numeral
+    return str(number)
+
+
+ROMAN_NUMERALS = [(1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"), (90, "XC"), (50, "L"), (40, "XL"),
+                  (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I")]
+
+
 def not_carried(article: Article) -> list[str]:
     """What the Markdown cannot say and the article has, one warning per kind."""
-    styled = sum(isinstance(node, ListBlock) and node.number_style is not None for node in walk_blocks(article.body))
+    styled = sum(isinstance(node, ListBlock) and item_numbers(node) is None for node in walk_blocks(article.body))
     if not styled:
         return []
     return [
-        f"{styled} list(s) numbered with letters or Roman numerals are written numbered 1, 2, 3: Markdown has no "
-        "such lists (import to .json or .yaml to keep them)"
+        f"{styled} list(s) numbered with letters or Roman numerals past what they can count (z, MMMCMXCIX) are "
+        "written numbered 1, 2, 3 (import to .json or .yaml to keep them)"
     ]
 
 

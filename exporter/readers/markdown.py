@@ -8,7 +8,8 @@
   strikeout `~~struck~~`, as pandoc writes them.
 - Footnotes: `text[^1]` with `[^1]: The note.` (further paragraphs indented), or inline `^[The note.]`.
 - A block quote whose last paragraph starts with an em dash takes that paragraph as its attribution.
-- pandoc's simple and multiline tables are tables too (`pandoc_tables`).
+- pandoc's simple and multiline tables are tables too (`pandoc_tables`), its line blocks (`| a line`) paragraphs
+  of lines (`line_blocks`) and its lists numbered with letters and Roman numerals such lists (`fancy_lists`).
 - A pipe table may be followed by a caption paragraph `: Caption` (or `Table: Caption`); `{row-headers=true}` at
   its end makes the first cell of each body row a row header.
 - Pandoc's fenced divs (`::: note` ... `:::`) are read as their content; a definition list as each term in bold
@@ -47,6 +48,7 @@ from exporter.model import (
     Link,
     ListBlock,
     Media,
+    NumberStyle,
     Paragraph,
     Span,
     Strikeout,
@@ -60,7 +62,7 @@ from exporter.model import (
     plain_text,
 )
 from exporter.options import BuildOptions
-from exporter.readers import ReadResult, read_text
+from exporter.readers import ReadResult, fancy_lists, read_text
 from exporter.readers.canonical import parse_yaml
 from exporter.readers.locate import validation_error
 from exporter.urls import safe_href
@@ -91,6 +93,7 @@ def parser() -> MarkdownIt:
     from mdit_py_plugins.subscript import sub_plugin
     from mdit_py_plugins.superscript import superscript_plugin
 
+    from exporter.readers.line_blocks import line_blocks_plugin
     from exporter.readers.pandoc_tables import pandoc_tables_plugin
 
     md = (
@@ -109,6 +112,7 @@ def parser() -> MarkdownIt:
         .use(attrs_plugin, spans=True)
         .use(footnote_plugin)
         .use(pandoc_tables_plugin)
+        .use(line_blocks_plugin)
         .use(superscript_plugin)
         .use(sub_plugin)
     )
@@ -125,6 +129,8 @@ class _Converter:
         # Without --strict, what pandoc reads and whose intent is clear is read with a warning, not refused.
         self.strict = strict
         self.figure_lines: list[int | None] = []
+        # The number style of the lines that start a list item with a letter or a Roman numeral (fancy_lists).
+        self.list_styles: dict[int, NumberStyle | None] = {}
         self.images: dict[str, bytes] = {}  # pictures given as data: URLs, by the names the model gives them
         self.warnings: list[str] = []
         # Added to every heading level when the body uses `#` for its sections.
@@ -201,7 +207,9 @@ class _Converter:
         if kind in ("bullet_list", "ordered_list"):
             items = [self.blocks(item.children) for item in node.children]
             start = int(node.attrs.get("start", 1)) if kind == "ordered_list" else None
-            return self.build(ListBlock, node, ordered=kind == "ordered_list", start=start, items=items)
+            style = self.list_styles.get(node.map[0]) if kind == "ordered_list" and node.map else None
+            return self.build(ListBlock, node, ordered=kind == "ordered_list", start=start, items=items,
+                              number_style=style)
         if kind == "table":
             return self.table(node)
         if kind in ("fence", "code_block"):
@@ -630,6 +638,7 @@ def _aliases(front: dict[str, Any], converter: _Converter, token: Any) -> dict[s
 def read(path: Path, options: BuildOptions) -> ReadResult:
     text = read_text(path)
     md = parser()
+    text, list_styles = fancy_lists.rewrite(text, md)
     env: dict[str, Any] = {}
     tokens = md.parse(text, env)
     deepest = max(tokens, key=lambda token: token.level, default=None)
@@ -652,6 +661,7 @@ def read(path: Path, options: BuildOptions) -> ReadResult:
         )
 
     converter = _Converter(path, strict=options.strict)
+    converter.list_styles = list_styles
     for label in _unreferenced_notes(env):
         line = next((number for number, row in enumerate(text.splitlines(), start=1)
                      if row.lstrip().startswith(f"[^{label}]:")), None)

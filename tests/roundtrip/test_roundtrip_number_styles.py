@@ -129,15 +129,31 @@ def test_the_html_reader_takes_the_type_attribute(outputs):
     assert number_styles(read_document(outputs["html"], BuildOptions()).document) == EXPECTED
 
 
-def test_markdown_says_what_it_cannot_carry(outputs, tmp_path):
+def test_markdown_writes_them_as_pandoc_reads_them(outputs, tmp_path):
     article = read_document(outputs["source"], BuildOptions()).document
+    warnings = Warnings()
+    path = tmp_path / "numbered.md"
+    path.write_bytes(serialize(article, path, warnings))
+    assert warnings.messages == []
+    assert "4. step four" in path.read_text(encoding="utf-8")  # a start past 1
+    assert number_styles(read_document(path, BuildOptions()).document) == EXPECTED
+    ast = json.loads(subprocess.run([pypandoc.get_pandoc_path(), str(path), "-t", "json"],
+                                    capture_output=True, check=True).stdout)
+    pandoc = [(node["c"][0][1]["t"], node["c"][0][0]) for node in find_ordered_lists(ast)]
+    assert pandoc == [("LowerAlpha", 1), ("UpperRoman", 3), ("UpperAlpha", 1), ("LowerRoman", 1), ("Decimal", 4)]
+
+
+def test_markdown_says_what_it_cannot_carry(tmp_path):
+    article = Article.model_validate({"title": "T", "body": [
+        {"type": "list", "ordered": True, "number_style": "lower-alpha", "start": 25,
+         "items": [[{"type": "paragraph", "children": [{"type": "text", "text": f"item {n}"}]}] for n in range(3)]}]})
     warnings = Warnings()
     markdown = serialize(article, tmp_path / "numbered.md", warnings).decode()
     assert warnings.messages == [
-        "4 list(s) numbered with letters or Roman numerals are written numbered 1, 2, 3: Markdown has no such "
-        "lists (import to .json or .yaml to keep them)"
+        "1 list(s) numbered with letters or Roman numerals past what they can count (z, MMMCMXCIX) are written "
+        "numbered 1, 2, 3 (import to .json or .yaml to keep them)"
     ]
-    assert "4. step four" in markdown  # a start past 1 it does carry
+    assert "25. item 0" in markdown
 
 
 def test_a_word_number_format_the_model_lacks_is_named(outputs, tmp_path):

@@ -1,0 +1,185 @@
+"""pandoc's Markdown where CommonMark has none, read as pandoc reads it: its own tables (simple, multiline,
+headerless: what `pandoc -t markdown` writes for pipe tables; pandoc writes them here when the tests run), with the
+same cells, header rows and alignments as pandoc's reading of the same text; and lists numbered with letters and
+Roman numerals, with the same starts, styles and nesting."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from exporter.model import Table, plain_text
+from exporter.options import BuildOptions
+from exporter.readers import read_document
+from tests.docx.corpus.build import pandoc_binary
+
+LONG = "a cell long enough that pandoc has to wrap it over several lines of its multiline table, " * 2
+
+PIPE_TABLES = {
+    "simple": "| Unit | Base | Sorties |\n|---|:-:|--:|\n| 1st Fighter Wing | Langley | 12 |\n"
+              "| 2nd Bomb Wing | Barksdale | 7 |\n",
+    "aligned": "| Left | Centre | Right | Default |\n|:---|:---:|---:|---|\n| a | b | c | d |\n",
+    "multiline": f"| Name | Notes |\n|:--|--:|\n| Alpha | {LONG} |\n| Bravo | short |\n\n: Units and notes\n",
+    "headerless multiline": f"|   |   |\n|---|---|\n| Alpha | {LONG} |\n| Bravo | short |\n",
+    "headerless": "|   |   |\n|---|---|\n| one | two |\n| three | four |\n",
+    "code and emphasis": "| Term | Meaning |\n|---|---|\n| `sortie` | one *mission* by one aircraft |\n",
+}
+
+
+def pandoc(text: str, *args: str) -> str:
+    return subprocess.run([pandoc_binary(), "-f", "markdown", *args], input=text, capture_output=True, text=True,
+                          check=True).stdout
+
+
+def stringify(inlines: list) -> str:
+    words = []
+    for node in inlines:
+        kind, content = node["t"], node.get("c")
+        if kind == "Str":
+            words.append(content)
+        elif kind in ("Space", "SoftBreak", "LineBreak"):
+            words.append(" ")
+        elif kind == "Code":
+            words.append(content[1])
+        elif isinstance(content, list):
+            words.append(stringify(content if kind not in ("Link", "Span") else content[1]))
+    return "".join(words)
+
+
+def pandoc_tables(text: str) -> list[dict]:
+    found = []
+    for block in json.loads(pandoc(text, "-t", "json"))["blocks"]:
+        if block["t"] != "Table":
+            continue
+        _, caption, colspecs, head, bodies, _ = block["c"]
+
+        def rows(rows) -> list[list[str]]:
+            return [[" ".join(stringify(b["c"]) for b in cell[4]).strip() for cell in row[1]] for row in rows]
+
+        alignments = {"AlignLeft": "left", "AlignRight": "right", "AlignCenter": "center", "AlignDefault": None}
+        found.append({
+            "head": [row for row in rows(head[1]) if any(row)],
+            "rows": [row for body in bodies for row in rows(body[3])],
+            "align": [alignments[spec[0]["t"]] for spec in colspecs],
+            "caption": " ".join(stringify(b["c"]) for b in caption[1]).strip(),
+        })
+    return found
+
+
+def our_tables(path: Path) -> list[dict]:
+    tables = [block for block in read_document(path, BuildOptions()).document.body if isinstance(block, Table)]
+    return [{
+        "head": [[plain_text(cell.children) for cell in row.cells] for row in table.head],
+        "rows": [[plain_text(cell.children) for cell in row.cells] for row in table.rows],
+        "align": [cell.align for cell in (table.head or table.rows)[0].cells],
+        "caption": plain_text(table.caption),
+    } for table in tables]
+
+
+@pytest.mark.parametrize("name", PIPE_TABLES)
+def test_pandocs_markdown_tables_read_as_pandoc_reads_them(tmp_path, name):
+    written = pandoc(PIPE_TABLES[name], "-t", "markdown-pipe_tables-grid_tables")
+    assert "|" not in written  # pandoc wrote a simple or multiline table
+    path = tmp_path / "tables.md"
+    path.write_text(f"---\ntitle: Tables\n---\n\nBefore.\n\n{written}\nAfter.\n", encoding="utf-8")
+    expected = pandoc_tables(written)
+    assert len(expected) == 1
+    assert our_tables(path) == expected
+
+
+def test_a_line_between_two_rules_and_a_setext_heading_are_no_table(tmp_path):
+    path = tmp_path / "rules.md"
+    path.write_text("---\ntitle: Rules\n---\n\n- - -\n\nBetween rules.\n\n- - -\n\nHeading\n-------\n\nAfter.\n",
+                    encoding="utf-8")
+    body = read_document(path, BuildOptions()).document.body
+    assert [block.type for block in body] == ["paragraph", "heading", "paragraph"]
+
+
+FANCY_LISTS = {
+    "letters": "a. First\nb. Second\nc. Third\n",
+    "letters then roman": "a. First\nb. Second\n\ni. Roman one\n\nii. Roman two\n\niii. Roman three\n",
+    "ninth letter": "h. Eighth\ni. Ninth\nj. Tenth\n",
+    "upper and a name": "A.  Upper one\nB.  Upper two\n\nB. Smith wrote this sentence.\n",
+    "parentheses and start": "c) Third\nd) Fourth\n\nIV) Four\nV) Five\n",
+    "hash": "#. One\n#. Two\n",
+    "nested": "a. Outer\n\n    i. Inner one\n    ii. Inner two\n\nb. Outer again\n",
+    "code stays code": "```\na. not a list\n```\n",
+}
+STYLES = {"LowerAlpha": "lower-alpha", "UpperAlpha": "upper-alpha", "LowerRoman": "lower-roman",
+          "UpperRoman": "upper-roman", "Decimal": None, "DefaultStyle": None}
+
+
+def pandoc_lists(blocks: list) -> list:
+    found = []
+    for block in blocks:
+        if block["t"] == "OrderedList":
+            (start, style, _), items = block["c"]
+            found.append(("list", start, STYLES[style["t"]], [pandoc_lists(item) for item in items]))
+        elif block["t"] in ("Para", "Plain"):
+            found.append(("text", stringify(block["c"])))
+        elif block["t"] == "CodeBlock":
+            found.append(("code", block["c"][1]))
+    return found
+
+
+def our_lists(blocks) -> list:
+    from exporter.model import Code, ListBlock, Paragraph
+
+    found = []
+    for block in blocks:
+        if isinstance(block, ListBlock):
+            found.append(("list", block.start or 1, block.number_style, [our_lists(item) for item in block.items]))
+        elif isinstance(block, Paragraph) and all(isinstance(node, Code) for node in block.children):
+            found.append(("code", plain_text(block.children)))
+        elif isinstance(block, Paragraph):
+            found.append(("text", plain_text(block.children)))
+    return found
+
+
+@pytest.mark.parametrize("name", FANCY_LISTS)
+def test_lists_numbered_with_letters_and_roman_numerals_read_as_pandoc_reads_them(tmp_path, name):
+    path = tmp_path / "lists.md"
+    path.write_text(f"---\ntitle: Lists\n---\n\n{FANCY_LISTS[name]}", encoding="utf-8")
+    expected = pandoc_lists(json.loads(pandoc(FANCY_LISTS[name], "-t", "json"))["blocks"])
+    assert our_lists(read_document(path, BuildOptions()).document.body) == expected
+
+
+def test_lists_numbered_with_letters_and_roman_numerals_are_written_so(tmp_path):
+    from exporter.markdown_source import to_markdown
+
+    path = tmp_path / "lists.md"
+    path.write_text("---\ntitle: Lists\n---\n\n" + "\nA paragraph between.\n\n".join(FANCY_LISTS.values()),
+                    encoding="utf-8")
+    article = read_document(path, BuildOptions()).document
+    written = to_markdown(article)
+    assert "a. First" in written and "iii) Roman three" in written and "A.  Upper one" in written
+    again = tmp_path / "again.md"
+    again.write_text(written, encoding="utf-8")
+    assert read_document(again, BuildOptions()).document.body == article.body
+
+
+LINE_BLOCKS = {
+    "verse": "| The limerick packs laughs **anatomical**\n|     In space that is quite economical.\n|\n"
+             "| But the good ones I've seen\n  so seldom are clean\n",
+    "address": "| 1600 Pennsylvania Avenue NW\n| Washington, DC 20500\n",
+}
+
+
+def test_line_blocks_keep_their_lines_as_pandoc_reads_them(tmp_path):
+    from exporter.model import LineBreak, Paragraph
+
+    for name, source in LINE_BLOCKS.items():
+        [block] = [b for b in json.loads(pandoc(source, "-f", "markdown-smart", "-t", "json"))["blocks"]
+                   if b["t"] == "LineBlock"]
+        expected = [stringify(line) for line in block["c"]]
+        path = tmp_path / f"{name.replace(' ', '-')}.md"
+        path.write_text(f"---\ntitle: Lines\n---\n\n{source}\nAfter.\n", encoding="utf-8")
+        paragraph = read_document(path, BuildOptions()).document.body[0]
+        assert isinstance(paragraph, Paragraph)
+        lines = [[]]
+        for node in paragraph.children:
+            lines.append([]) if isinstance(node, LineBreak) else lines[-1].append(node)
+        assert [plain_text(line) for line in lines] == expected, name
