@@ -401,7 +401,7 @@ class BodyReader:
 
     def _caption_of(self, para: Para) -> list[Atom] | None:
         """The paragraph's caption text when it is a picture's caption."""
-        if not para.atoms or para.drawings or not self.captions.is_caption(para):
+        if para.drawings or not self.captions.is_caption(para):
             return None
         if self.captions.kind(para) == "table":
             return None
@@ -431,7 +431,8 @@ class BodyReader:
         if _has_content_atoms(before):
             self._emit(Paragraph(children=self._inlines(before)))
         # LibreOffice's Insert > Caption puts the caption in the picture's own paragraph, after it.
-        caption_atoms = self._caption_of(replace(para, atoms=strip_atoms(after)))
+        text_after = strip_atoms(after)
+        caption_atoms = self._caption_of(replace(para, atoms=text_after)) if text_after else None
         if caption_atoms is not None:
             after, consumed = [], index + 1
         else:
