@@ -37,6 +37,7 @@ Status = Literal["passed", "failed", "not_installed", "crashed"]
 EPUBCHECK_FAILING = ("FATAL", "ERROR", "WARNING")
 EPUBCHECK_TIMEOUT = 300
 ACE_TIMEOUT = 600
+ACE_ATTEMPTS = 3  # Ace stops when Chromium takes more than 5 s to start (run_ace)
 # EPUBCheck is a short run: the C1 compiler and serial GC halve its start-up on a busy two-core machine.
 JVM_FAST_START = ["-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC"]
 
@@ -168,6 +169,17 @@ def run_ace(epub: Path, *, version: str | None = None, launcher: Path | None = N
         with tempfile.TemporaryDirectory(prefix="ace-launcher-") as folder, ClosedPort() as closed:
             return run_ace(epub, version=version, launcher=offline_launcher(Path(folder), chromium, closed))
     version = version or ace_version(ace)
+    # Ace gives Chromium 5 s to start; on a busy machine it may need longer, and Ace then stops without a report.
+    # Another attempt runs it; a report, passed or failed, is never run again.
+    for _ in range(ACE_ATTEMPTS):
+        result, stopped_early = _ace_once(ace, epub, version, launcher)
+        if not stopped_early:
+            break
+    return result
+
+
+def _ace_once(ace: Path, epub: Path, version: str | None, launcher: Path) -> tuple[ValidatorResult, bool]:
+    """Ace's result, and whether it stopped without a report (worth another attempt)."""
     environment = dict(os.environ, PUPPETEER_EXECUTABLE_PATH=str(launcher), PUPPETEER_SKIP_DOWNLOAD="1")
     with tempfile.TemporaryDirectory(prefix="ace-") as folder:
         outdir = Path(folder) / "report"
@@ -177,18 +189,18 @@ def run_ace(epub: Path, *, version: str | None = None, launcher: Path | None = N
             completed = subprocess.run(command, capture_output=True, text=True, timeout=ACE_TIMEOUT,
                                        env=environment, cwd=folder)
         except (OSError, subprocess.TimeoutExpired) as error:
-            return ValidatorResult("DAISY Ace", epub, "crashed", version=version, reason=str(error))
+            return ValidatorResult("DAISY Ace", epub, "crashed", version=version, reason=str(error)), False
         report_path = outdir / "report.json"
         if not report_path.is_file():
             tail = (completed.stderr or completed.stdout).strip().splitlines()[-3:]
             return ValidatorResult("DAISY Ace", epub, "crashed", version=version,
-                                   reason=" / ".join(tail) or f"exit {completed.returncode}, no report")
+                                   reason=" / ".join(tail) or f"exit {completed.returncode}, no report"), True
         report = json.loads(report_path.read_text(encoding="utf-8"))
     findings = ace_violations(report)
     outcome = report.get("earl:result", {}).get("earl:outcome")
     if outcome != "pass" and not findings:
         findings = [f"Ace outcome {outcome!r} without listed violations"]
-    return ValidatorResult("DAISY Ace", epub, "failed" if findings else "passed", findings, version=version)
+    return ValidatorResult("DAISY Ace", epub, "failed" if findings else "passed", findings, version=version), False
 
 
 def ace_violations(report: dict) -> list[str]:
