@@ -626,13 +626,32 @@ def _aliases(front: dict[str, Any], converter: _Converter, token: Any) -> dict[s
             )
             continue
         if field_name == "byline":
-            names = [value] if isinstance(value, str) else value
+            names = [value] if isinstance(value, str | dict) else value
+            if isinstance(names, list):
+                names = _author_names(names, converter, line)
             if isinstance(names, list) and all(isinstance(name, str) for name in names):
                 value = {"people": [name.strip() for name in names if name.strip()]}
         elif field_name == "published" and not isinstance(value, str):
             value = str(value)  # YAML reads an unquoted 2023-02-14 as a date
         result[field_name] = value
     return result
+
+
+def _author_names(authors: list[Any], converter: _Converter, line: int | None) -> list[Any]:
+    """Authors as pandoc's templates write them (`- name: Jane Doe` with `affiliation:` and more) are their names;
+    what else they say is named in a warning."""
+    names: list[Any] = []
+    others: set[str] = set()
+    for author in authors:
+        if isinstance(author, dict) and isinstance(author.get("name"), str):
+            names.append(author["name"])
+            others.update(str(key) for key in author if key != "name")
+        else:
+            names.append(author)
+    if others:
+        converter.warnings.append(f"{converter.path}:{line}: the authors' {', '.join(sorted(others))} left out: "
+                                  "the byline holds their names")
+    return names
 
 
 def read(path: Path, options: BuildOptions) -> ReadResult:

@@ -114,6 +114,15 @@ def test_a_footnote_referred_to_nowhere_is_named_in_a_warning(tmp_path: Path) ->
         f"{path}:9: footnote [^spare] is referred to nowhere in the text: left out"]
 
 
+def test_authors_as_pandoc_templates_write_them_are_the_byline(tmp_path: Path) -> None:
+    path = tmp_path / "article.md"
+    path.write_text("---\ntitle: T\nauthor:\n  - name: Jane Doe\n    affiliation: NASA\n  - John Roe\n---\n\nText.\n",
+                    encoding="utf-8")
+    result = read_document(path, BuildOptions())
+    assert result.document.byline.people == ["Jane Doe", "John Roe"]
+    assert result.warnings == [f"{path}:1: the authors' affiliation left out: the byline holds their names"]
+
+
 def test_decorative_and_media(tmp_path: Path) -> None:
     article = read(
         tmp_path,
