@@ -131,6 +131,7 @@ class _Converter:
         self.figure_lines: list[int | None] = []
         # The number style of the lines that start a list item with a letter or a Roman numeral (fancy_lists).
         self.list_styles: dict[int, NumberStyle | None] = {}
+        self.source_lines: list[str] = []
         self.images: dict[str, bytes] = {}  # pictures given as data: URLs, by the names the model gives them
         self.warnings: list[str] = []
         # Added to every heading level when the body uses `#` for its sections.
@@ -397,6 +398,7 @@ class _Converter:
         rows: list[TableRow] = []
         for section in node.children:
             for row in section.children:
+                self.extra_cells(row, len(node.children[0].children[0].children))
                 cells = []
                 for cell in row.children:
                     style = str(cell.attrs.get("style", ""))
@@ -410,6 +412,18 @@ class _Converter:
         elif not rows:  # a header alone: a table of one row
             head, rows = [], [TableRow(cells=[cell.model_copy(update={"header": False}) for cell in head[0].cells])]
         return self.build(Table, node, head=head, rows=rows)
+
+    def extra_cells(self, row: SyntaxTreeNode, columns: int) -> None:
+        """markdown-it drops a pipe-table row's cells past the header's: say so (a pandoc table has none)."""
+        if row.map is None or row.map[0] >= len(self.source_lines):
+            return
+        line = self.source_lines[row.map[0]].strip()
+        if not line.startswith("|") and not line.endswith("|") and "|" not in line:
+            return  # a pandoc table's row (readers/pandoc_tables): cut by columns, nothing dropped
+        found = len(re.split(r"(?<!\\)\|", line.removeprefix("|").removesuffix("|")))
+        if found > columns:
+            self.warnings.append(f"{self.path}:{row.map[0] + 1}: a table row of {found} cells under a header of "
+                                 f"{columns}: the last {found - columns} left out")
 
     def table_caption(self, table: Table, source: str) -> None:
         """`source`: the caption paragraph's Markdown, ": Caption {row-headers=true}"."""
@@ -681,6 +695,7 @@ def read(path: Path, options: BuildOptions) -> ReadResult:
 
     converter = _Converter(path, strict=options.strict)
     converter.list_styles = list_styles
+    converter.source_lines = text.split("\n")
     for label in _unreferenced_notes(env):
         line = next((number for number, row in enumerate(text.splitlines(), start=1)
                      if row.lstrip().startswith(f"[^{label}]:")), None)

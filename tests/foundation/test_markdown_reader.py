@@ -123,6 +123,14 @@ def test_authors_as_pandoc_templates_write_them_are_the_byline(tmp_path: Path) -
     assert result.warnings == [f"{path}:1: the authors' affiliation left out: the byline holds their names"]
 
 
+def test_a_table_rows_cells_past_the_header_are_named_in_a_warning(tmp_path: Path) -> None:
+    """markdown-it (like GFM) keeps a row's cells up to the header's count; the rest are said to be left out."""
+    path = tmp_path / "article.md"
+    path.write_text("---\ntitle: T\n---\n\n| A | B |\n|---|---|\n| 1 | 2 | 3 |\n| 4 | 5 |\n", encoding="utf-8")
+    result = read_document(path, BuildOptions())
+    assert result.warnings == [f"{path}:7: a table row of 3 cells under a header of 2: the last 1 left out"]
+
+
 def test_decorative_and_media(tmp_path: Path) -> None:
     article = read(
         tmp_path,
