@@ -418,7 +418,7 @@ class _Converter:
         if row.map is None or row.map[0] >= len(self.source_lines):
             return
         line = self.source_lines[row.map[0]].strip()
-        if not line.startswith("|") and not line.endswith("|") and "|" not in line:
+        if "|" not in line:
             return  # a pandoc table's row (readers/pandoc_tables): cut by columns, nothing dropped
         found = len(re.split(r"(?<!\\)\|", line.removeprefix("|").removesuffix("|")))
         if found > columns:
@@ -697,7 +697,7 @@ def read(path: Path, options: BuildOptions) -> ReadResult:
     converter.list_styles = list_styles
     converter.source_lines = text.split("\n")
     for label in _unreferenced_notes(env):
-        line = next((number for number, row in enumerate(text.splitlines(), start=1)
+        line = next((number for number, row in enumerate(converter.source_lines, start=1)
                      if row.lstrip().startswith(f"[^{label}]:")), None)
         converter.warnings.append(f"{path}:{line}: footnote [^{label}] is referred to nowhere in the text: left out")
     front = _aliases(front, converter, tokens[0] if front_lines else None)

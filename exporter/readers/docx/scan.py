@@ -344,7 +344,7 @@ class Scanner:
         code = code or font in MONOSPACE_FONTS
         lang = _run_language(run, rpr, self.styles) or fmt.lang
         hidden = is_on(rpr.find(w("vanish"))) or is_on(rpr.find(w("specVanish")))
-        struck = [rpr.find(w(name)) for name in ("strike", "dstrike") if rpr.find(w(name)) is not None]
+        struck = [element for element in (rpr.find(w("strike")), rpr.find(w("dstrike"))) if element is not None]
         strike = any(is_on(element) for element in struck) if struck else fmt.strike
         return replace(
             fmt,
