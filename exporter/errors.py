@@ -54,6 +54,11 @@ class ExportError(Exception):
             self.line = line
         return self
 
+    def in_article(self, number: int, title: str) -> ExportError:
+        """In a packet, say which article the problem is in."""
+        self.problem = f"article {number} ({title!r}): {self.problem}"
+        return self
+
     def __str__(self) -> str:
         where = self.file or ""
         if where and self.line is not None:

@@ -106,8 +106,7 @@ class RenderContext:
         if isinstance(self.document, Packet):
             for number, article in enumerate(self.document.articles, start=1):
                 if any(found is picture for found in [*article.figures(), *article.inline_images()]):
-                    error.problem = f"article {number} ({article.title!r}): {error.problem}"
-                    break
+                    return error.in_article(number, article.title)
         return error
 
     def _locate(self, figure: Picture) -> tuple[bytes, str] | None:

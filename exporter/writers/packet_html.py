@@ -33,9 +33,12 @@ def write_packet(context: RenderContext) -> Rendered:
     logo_src = links.src(packet.logo) if packet.logo else None
     arguments = body_arguments("html", numbering, links.src, links.size, links.ratio, heading_offset=1)
     entries = []
-    titles = Counter(" ".join(article.title.split()).casefold() for article in packet.articles)
+    def title_key(article: Article) -> str:
+        return " ".join(article.title.split()).casefold()
+
+    titles = Counter(title_key(article) for article in packet.articles)
     for number, (article, prefix) in enumerate(zip(packet.articles, prefixes, strict=True), start=1):
-        repeated = titles[" ".join(article.title.split()).casefold()] > 1
+        repeated = titles[title_key(article)] > 1
         view = provenance_view(article, prefix, place=str(number) if repeated else None)
         content = render_template("packet-article.html.j2", article.language, article=article, view=view,
                                   **arguments)

@@ -129,8 +129,7 @@ def render_part(job: PartJob) -> RenderedPart:
         rendered = render_pdf(html, context, job.article,
                               stylesheet=packet_part_css(job.options, job.packet_language), images=links.served)
     except ExportError as error:  # the article is rendered on its own: say which of the packet's it is
-        error.problem = f"article {job.index} ({job.article.title!r}): {error.problem}"
-        raise
+        raise error.in_article(job.index, job.article.title) from None
     data = repair(rendered.data, rendered.recording, job.article, job.options, language=job.packet_language)
     return RenderedPart(data, rendered.pages, warnings.messages, context.files_read, context.files_missing)
 
