@@ -746,6 +746,36 @@ def test_hyperlink_fields_keep_their_place_and_title(tmp_path):
     assert [block.anchor for block in result.document.body if isinstance(block, Heading)] == ["sec_intro"]
 
 
+def test_cross_reference_fields_with_h_link_to_their_bookmark(tmp_path):
+    """Word's cross-references (`REF bookmark \\h`, `PAGEREF bookmark \\h`) are links to the bookmark when `\\h`
+    is set: the heading that holds it takes it as its id. Without `\\h` they are plain text, as in Word."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    from exporter.model import Link
+
+    document = docx.Document()
+    document.add_paragraph("Cross-references", style="Title")
+    field_link_paragraph(document, " REF _Ref1234 \\h ", "Methods")
+    field_link_paragraph(document, " PAGEREF _Ref1234 \\h ", "3")
+    field_link_paragraph(document, " REF _Ref1234 \\r ", "2.1")
+    heading = document.add_heading("Methods", 1)
+    start, end = OxmlElement("w:bookmarkStart"), OxmlElement("w:bookmarkEnd")
+    start.set(qn("w:id"), "3")
+    start.set(qn("w:name"), "_Ref1234")
+    end.set(qn("w:id"), "3")
+    heading._p.insert(1, start)
+    heading._p.append(end)
+    document.add_paragraph("How it was done.")
+    path = tmp_path / "references.docx"
+    document.save(str(path))
+    result = read_document(path, BuildOptions())
+    assert [(link.href, plain_text(link.children)) for link in nodes_of(result, Link)] == [
+        ("#_Ref1234", "Methods"), ("#_Ref1234", "3")]
+    assert [block.anchor for block in result.document.body if isinstance(block, Heading)] == ["_Ref1234"]
+    assert "See 2.1" in texts(result.document.body)
+
+
 def test_struck_text_is_kept_through_word_and_back(tmp_path):
     """pandoc writes `~~old~~` as `w:strike`; the reader keeps it, and the writers draw it (HTML `<del>`, Word
     `w:strike`, which pandoc reads back)."""

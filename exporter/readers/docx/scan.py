@@ -34,8 +34,9 @@ R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 BROWSER_FRAMES = {"_blank", "_self", "_parent", "_top", ""}
 # A field instruction's words: a quoted argument, a switch, or a bare word.
 _FIELD_TOKEN = re.compile(r'"([^"]*)"|(\\[A-Za-z*#@!])|(\S+)')
-_HYPERLINK_PLACE = re.compile(r'HYPERLINK\b[^"\\]*(?:(?:"[^"]*"|\\[^l])[^"\\]*)*\\l\s+"([^"]+)"', re.IGNORECASE)
 _ARGUMENT_SWITCHES = {"\\l", "\\o", "\\t"}  # HYPERLINK's switches that take an argument (\m, \n take none)
+# Cross-references to a bookmark; with `\h` Word makes them links to it.
+_BOOKMARK_REFERENCES = {"REF", "PAGEREF", "NOTEREF"}
 _SEQ_FIELD = re.compile(r"^\s*SEQ\s+(\S+)", re.IGNORECASE)
 # A table of contents' own paragraph styles: its heading ("TOC Heading", based on Heading 1) and its entries.
 TOC_STYLE = re.compile(r"^toc ?(?:[1-9]|heading)$")
@@ -203,11 +204,10 @@ class Scanner:
             roots += [note for kind in NOTE_PARTS for note in self._note_elements(kind)[1].values()]
             places = {link.get(w("anchor")) for root in roots for link in root.iter(w("hyperlink"))}
             for root in roots:
-                for paragraph in root.iter(w("p")):
-                    instructions = [field.get(w("instr")) or "" for field in paragraph.iter(w("fldSimple"))]
-                    instructions.append("".join(text.text or "" for text in paragraph.iter(w("instrText"))))
-                    places.update(place for instruction in instructions
-                                  for place in _HYPERLINK_PLACE.findall(instruction))
+                for instruction in _field_instructions(root):
+                    link = _field_link(instruction)
+                    if link and link.href.startswith("#"):
+                        places.add(link.href[1:])
             self._anchors = {place for place in places if place and not place.startswith("_Toc")}
         return self._anchors
 
@@ -313,7 +313,7 @@ class Scanner:
         return LinkRef(href, title or None, next(_link_ids))
 
     def _field_format(self, instruction: str, fmt: _Format, sequences: list[str]) -> _Format:
-        link = _hyperlink_field(instruction)
+        link = _field_link(instruction)
         if link:
             if safe_href(link.href) is None:
                 self.counts["unfollowable_link"] += 1
@@ -547,12 +547,42 @@ def _first_row_flag(properties: etree._Element | None) -> bool:
     return bool(re.fullmatch(r"[0-9A-Fa-f]{1,4}", value)) and bool(int(value, 16) & 0x0020)
 
 
-def _hyperlink_field(instruction: str) -> LinkRef | None:
-    """`HYPERLINK "url" \\l "place" \\o "tip"`: the address, a place in it (or in this document, without an
-    address) and a title."""
+def _field_instructions(root: etree._Element) -> Iterator[str]:
+    """The instruction of every field under the element: simple fields' and complex ones' (begin, instruction
+    text, separate, result, end; nested, and spanning paragraphs like a table of contents)."""
+    for simple in root.iter(w("fldSimple")):
+        yield simple.get(w("instr")) or ""
+    open_fields: list[list[str] | None] = []  # each open field's instruction text, None once its result began
+    for element in root.iter(w("fldChar"), w("instrText")):
+        if element.tag == w("instrText"):
+            if open_fields and open_fields[-1] is not None:
+                open_fields[-1].append(element.text or "")
+            continue
+        kind = element.get(w("fldCharType"))
+        if kind == "begin":
+            open_fields.append([])
+        elif kind == "separate" and open_fields and open_fields[-1] is not None:
+            yield "".join(open_fields[-1])
+            open_fields[-1] = None
+        elif kind == "end" and open_fields:
+            pieces = open_fields.pop()
+            if pieces is not None:  # a field without a result
+                yield "".join(pieces)
+
+
+def _field_link(instruction: str) -> LinkRef | None:
+    """Where a field links: `HYPERLINK "url" \\l "place" \\o "tip"` to the address, a place in it (or in this
+    document, without an address), with a title; `REF bookmark \\h` (and PAGEREF, NOTEREF) to the bookmark."""
     words = [(match.group(2), match.group(1) if match.group(1) is not None else match.group(3))
              for match in _FIELD_TOKEN.finditer(instruction)]
-    if not words or words[0][1] is None or words[0][1].upper() != "HYPERLINK":
+    if not words or words[0][1] is None:
+        return None
+    name = words[0][1].upper()
+    if name in _BOOKMARK_REFERENCES:
+        bookmark = words[1][1] if len(words) > 1 and words[1][0] is None else None
+        is_link = any(switch and switch.lower() == "\\h" for switch, _ in words)
+        return LinkRef("#" + bookmark, None, next(_link_ids)) if bookmark and is_link else None
+    if name != "HYPERLINK":
         return None
     address, switches, pending = None, {}, None
     for switch, word in words[1:]:
