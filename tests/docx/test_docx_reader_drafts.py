@@ -832,3 +832,37 @@ def test_links_to_files_are_named_in_a_warning_and_keep_their_text(tmp_path):
     assert texts(result.document.body) == ["See the report"] * 3
     assert [link.href for link in nodes_of(result, Link)] == ["https://www.af.mil/"]
     assert warned(result, "2 link(s) to a file or a program (not a web, mail or telephone address) left out")
+
+
+def test_underline_highlight_and_small_caps_are_named_in_a_warning(tmp_path):
+    """Looks the model has no place for keep their text and are counted, once per kind; a link's underline is
+    the link's own look and is not counted."""
+    from docx.enum.text import WD_COLOR_INDEX
+    from docx.opc.constants import RELATIONSHIP_TYPE as RT
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    document = docx.Document()
+    document.add_paragraph("Looks", style="Title")
+    paragraph = document.add_paragraph("Plain, ")
+    paragraph.add_run("underlined").underline = True
+    paragraph.add_run(", ")
+    paragraph.add_run("double").underline = docx.enum.text.WD_UNDERLINE.DOUBLE
+    paragraph.add_run(", ")
+    paragraph.add_run("marked").font.highlight_color = WD_COLOR_INDEX.YELLOW
+    paragraph.add_run(" and ")
+    paragraph.add_run("Small Caps").font.small_caps = True
+    paragraph.add_run(" and ").underline = False
+    link = OxmlElement("w:hyperlink")
+    link.set(qn("r:id"), paragraph.part.relate_to("https://www.af.mil/", RT.HYPERLINK, is_external=True))
+    run = paragraph.add_run("a link")
+    run.underline = True
+    link.append(run._r)
+    paragraph._p.append(link)
+    path = tmp_path / "looks.docx"
+    document.save(str(path))
+    result = read_document(path, BuildOptions())
+    assert texts(result.document.body) == ["Plain, underlined, double, marked and Small Caps and a link"]
+    assert warned(result, "2 run(s) of underlined text kept without the underline")
+    assert warned(result, "1 run(s) of highlighted text kept without the highlight")
+    assert warned(result, "1 run(s) in small capitals kept as typed")

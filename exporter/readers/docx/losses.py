@@ -30,6 +30,10 @@ MESSAGES = {
     "shape_dropped": "{n} drawing shape(s) without text, picture or alt text left out",
     "embedded_object": "{n} embedded object(s) (OLE) left out: no text equivalent",
     "toc": "{n} table(s) of contents left out: they list the headings, which are kept",
+    "underline": "{n} run(s) of underlined text kept without the underline: the article model has no underline "
+    "(readers take underlined text for a link; use italic or bold for emphasis)",
+    "highlight": "{n} run(s) of highlighted text kept without the highlight",
+    "small_caps": "{n} run(s) in small capitals kept as typed",
     "private_symbol": "{n} symbol(s) of a picture font such as Wingdings have no known Unicode character and "
     "read as \ufffd: insert them in Word as Unicode characters (Insert > Symbol, from a font such as Segoe UI "
     "Symbol)",

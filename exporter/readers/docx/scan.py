@@ -409,6 +409,8 @@ class Scanner:
                 )
             )
 
+        if shown() and effective().link is None and any((text.text or "").strip() for text in run.iter(w("t"))):
+            self.counts.update(_unkept_looks(run.find(w("rPr"))))
         fonts = run.find(f"{w('rPr')}/{w('rFonts')}")
         ascii_font = wval(fonts, "ascii") or wval(fonts, "hAnsi") or ""
         other_font = wval(fonts, "hAnsi") or ascii_font
@@ -615,6 +617,22 @@ def _number(value: str | None) -> int:
         return int(value or 0)
     except ValueError:
         return 0
+
+
+def _unkept_looks(properties: etree._Element | None) -> list[str]:
+    """A run's direct formatting that the model has no place for (the text is kept; a link's underline is the
+    link's own look and is not counted)."""
+    if properties is None:
+        return []
+    underline, highlight = properties.find(w("u")), properties.find(w("highlight"))
+    looks = []
+    if underline is not None and (wval(underline) or "single") != "none":
+        looks.append("underline")
+    if highlight is not None and (wval(highlight) or "none") != "none":
+        looks.append("highlight")
+    if is_on(properties.find(w("smallCaps"))):
+        looks.append("small_caps")
+    return looks
 
 
 def _text_para(text: str) -> Para:
