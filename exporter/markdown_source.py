@@ -11,6 +11,7 @@ import yaml
 
 from exporter.errors import ExportError
 from exporter.model import (
+    TASK_BOXES,
     Article,
     Block,
     BlockQuote,
@@ -382,9 +383,16 @@ def block(node: Block, after_list: bool = False) -> str:
             # pandoc reads "B. Smith" as text: a capital letter with a full stop takes two spaces.
             space = "  " if number.isalpha() and number.isupper() and len(number) == 1 and delimiter == "." else " "
             marker = f"{number}{delimiter}{space}" if node.ordered else f"{delimiter} "
-            items.append(_indent(blocks(item) or "", " " * len(marker), marker))
+            items.append(_indent(_task_mark(blocks(item) or ""), " " * len(marker), marker))
         return "\n\n".join(items)
     raise TypeError(f"unknown block {type(node).__name__}")
+
+
+def _task_mark(item: str) -> str:
+    """A task item's box written as GitHub and pandoc write it: `[ ]` open, `[x]` done."""
+    if item[:1] in TASK_BOXES and item[1:2] == " ":
+        return ("[x]" if TASK_BOXES[item[0]] else "[ ]") + item[1:]
+    return item
 
 
 def blocks(nodes: list[Block]) -> str:

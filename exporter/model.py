@@ -264,6 +264,11 @@ class BlockQuote(Node):
 
 # How an ordered list's items are numbered (pandoc's ListNumberStyle), named as CSS names them: 1 2 3, a b c,
 # A B C, i ii iii, I II III.
+# A task list's item (pandoc's `- [ ]` and `- [x]`, a Word bullet that is a ballot box) starts with its box as
+# text, followed by a space: open, or done.
+TASK_BOXES = {"\u2610": False, "\u2611": True, "\u2612": True}
+TASK_OPEN, TASK_DONE = "\u2610", "\u2612"
+
 NumberStyle = Literal["decimal", "lower-alpha", "upper-alpha", "lower-roman", "upper-roman"]
 
 

@@ -34,6 +34,8 @@ from exporter.confine import MAX_IMAGE_FILE_BYTES
 from exporter.errors import ExportError
 from exporter.limits import MAX_NESTING, nesting_error
 from exporter.model import (
+    TASK_DONE,
+    TASK_OPEN,
     Article,
     Block,
     BlockQuote,
@@ -206,7 +208,7 @@ class _Converter:
         if kind == "blockquote":
             return self.blockquote(node)
         if kind in ("bullet_list", "ordered_list"):
-            items = [self.blocks(item.children) for item in node.children]
+            items = [_task_box(item, self.blocks(item.children)) for item in node.children]
             start = int(node.attrs.get("start", 1)) if kind == "ordered_list" else None
             style = self.list_styles.get(node.map[0]) if kind == "ordered_list" and node.map else None
             return self.build(ListBlock, node, ordered=kind == "ordered_list", start=start, items=items,
@@ -750,3 +752,20 @@ def _heading_attributes(children: list[Inline], source: str) -> tuple[list[Inlin
     anchor = next((token[1:] for token in match.group(1).split() if token.startswith("#")), None)
     rest = last.text[: match.start()].rstrip()
     return [*children[:-1], Text(text=rest)] if rest else children[:-1], anchor
+
+
+_TASK_MARK = re.compile(r"\[([ xX])\] ")
+
+
+def _task_box(node: SyntaxTreeNode, item: list[Block]) -> list[Block]:
+    """A task item (`- [ ] open`, `- [x] done`, as GitHub and pandoc read them; not `\\[ ]`) starts with its
+    box."""
+    source = node.children[0] if node.children and node.children[0].type == "paragraph" else None
+    written = _TASK_MARK.match(source.children[0].content) if source and source.children else None
+    first = item[0] if item else None
+    if written and isinstance(first, Paragraph) and first.children and isinstance(first.children[0], Text):
+        read = _TASK_MARK.match(first.children[0].text)  # not when `[x]` is a link to a reference
+        if read:
+            box = TASK_OPEN if read.group(1) == " " else TASK_DONE
+            first.children[0] = Text(text=box + " " + first.children[0].text[read.end():])
+    return item

@@ -183,3 +183,32 @@ def test_line_blocks_keep_their_lines_as_pandoc_reads_them(tmp_path):
         for node in paragraph.children:
             lines.append([]) if isinstance(node, LineBreak) else lines[-1].append(node)
         assert [plain_text(line) for line in lines] == expected, name
+
+
+def test_task_lists_keep_their_boxes_from_markdown_and_word_and_back(tmp_path):
+    """`- [x] done` and `- [ ] open` (GitHub's and pandoc's task lists) start with their ballot box, as pandoc's
+    plain text shows them; pandoc's Word file of the same list (a ballot-box bullet per item) reads the same, as
+    one list; the Markdown written back is a task list again to pandoc. An escaped `\\[ ]` stays text."""
+    from exporter.markdown_source import to_markdown
+    from exporter.model import ListBlock
+
+    tasks = "- [x] done *item*\n- [ ] open item\n\n1. [X] numbered\n"
+    expected = [line.strip("-1. ") for line in pandoc(tasks, "-t", "plain").splitlines() if line.strip()]
+    source = tmp_path / "tasks.md"
+    source.write_text(f"---\ntitle: Tasks\n---\n\n{tasks}\nText.\n\n- \\[ ] literal\n", encoding="utf-8")
+    article = read_document(source, BuildOptions()).document
+    lists = [block for block in article.body if isinstance(block, ListBlock)]
+    items = [plain_text(item[0].children) for block in lists for item in block.items]
+    assert items == [*expected, "[ ] literal"]
+
+    draft = tmp_path / "tasks.docx"
+    subprocess.run([pandoc_binary(), "-f", "markdown", "-o", str(draft)], input=tasks.split("\n\n")[0],
+                   text=True, check=True)
+    [word_list] = [block for block in read_document(draft, BuildOptions()).document.body
+                   if isinstance(block, ListBlock)]
+    assert [plain_text(item[0].children) for item in word_list.items] == expected[:2]
+
+    written = to_markdown(article)
+    assert "- [x] done *item*\n\n- [ ] open item" in written and "- \\[ \\] literal" in written
+    assert [line.strip("-1. ") for line in pandoc(written.split("Text.")[0].split("---")[-1], "-t", "plain")
+            .splitlines() if line.strip()] == expected

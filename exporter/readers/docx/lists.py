@@ -10,7 +10,8 @@ Word has no list element: each item is a paragraph with a numbering definition (
 - an empty numbered paragraph is an item only if a sub-list hangs from it; the numbered items after one keep the
   number Word shows (they start a list of their own at it);
 - another list at the same level starts a new list (top level) or a new sub-list, unless it shares the
-  numbering definition and does not restart it (Word shows one list);
+  numbering definition and does not restart it, or both are bulleted (Word shows one list);
+- a bullet that is a ballot box (☐, ☒) makes its items tasks: each starts with its box (`model.TASK_BOXES`);
 - a list resumed after other paragraphs starts at the number Word shows, counted the way Word counts: lists
   that share a definition count on together, a start override restarts the count where it is first used;
 - a numbered paragraph without a visible marker continues the item above it (pandoc writes an item's second
@@ -23,7 +24,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from exporter.model import Block, ListBlock, Paragraph
+from exporter.model import Block, ListBlock, Paragraph, Text
 from exporter.readers.docx.items import Para
 from exporter.readers.docx.styles import Numbering
 
@@ -96,6 +97,9 @@ class ListBuilder:
                 self._stack[-1].last_item().append(frame)
                 self._stack.append(frame)
         content = self.paragraph(para) if para.text.strip() or any(a.kind == "note" for a in para.atoms) else None
+        box = self.numbering.level(num_id, level).task_box
+        if content is not None and box:
+            content.children.insert(0, Text(text=box + " "))
         self._stack[-1].items.append([content] if content is not None else [])
         return finished
 
@@ -103,6 +107,8 @@ class ListBuilder:
         assert para.num is not None
         num_id, level = para.num
         numbering = self.numbering
+        if not top.ordered and not numbering.level(num_id, level).ordered:
+            return True  # bullets have no count to restart: Word shows one list (pandoc's task items, each own)
         return numbering.abstract_of(num_id) == numbering.abstract_of(top.num_id) and (
             numbering.start_override(num_id, level) is None
         )

@@ -8,6 +8,9 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
+from exporter.model import TASK_BOXES
+from exporter.readers.docx.symbols import font_text
+
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 
 
@@ -186,6 +189,7 @@ class ListLevel:
     blank: bool = False  # no visible marker: the paragraph continues an item (pandoc's way), it is not one
     number_style: str | None = None  # the model's, None for decimal
     other_format: bool = False  # numbered in a format the model has no style for (01, 1st, one, 一): decimal
+    task_box: str | None = None  # a bullet that is a ballot box (☐, ☑, ☒): the items are tasks, open or done
 
 
 class Numbering:
@@ -214,6 +218,7 @@ class Numbering:
                     blank,
                     NUMBER_STYLES.get(number_format),
                     ordered and not blank and number_format not in NUMBER_STYLES,
+                    _task_box(lvl, marker) if number_format == "bullet" else None,
                 )
             self._abstract[abstract.get(w("abstractNumId")) or ""] = levels
         for num in root.iter(w("num")):
@@ -241,3 +246,12 @@ class Numbering:
         if ilvl in overrides:
             return dataclasses.replace(level, start=overrides[ilvl])
         return level
+
+
+def _task_box(level: etree._Element, marker: str | None) -> str | None:
+    """The ballot box a bullet level shows, if it shows one (pandoc writes task lists so; Word's check box
+    bullets are Wingdings characters)."""
+    fonts = level.find(f"{w('rPr')}/{w('rFonts')}")
+    ascii_font = wval(fonts, "ascii") or wval(fonts, "hAnsi") or ""
+    shown, _ = font_text(ascii_font, wval(fonts, "hAnsi") or ascii_font, (marker or "").strip())
+    return shown if shown in TASK_BOXES else None
