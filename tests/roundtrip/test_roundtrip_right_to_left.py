@@ -133,6 +133,17 @@ def test_an_english_caption_in_an_arabic_article_reads_left_to_right(built):
     assert [caption.get("dir") for caption in captions] == [None, "ltr"]
 
 
+def test_an_english_caption_in_an_arabic_docx_is_a_left_to_right_paragraph(built):
+    """Word has no isolate pandoc reads (w:dir hides its text from pandoc): the caption's paragraph takes the
+    direction its text is written in, and the Arabic one keeps the document's."""
+    with zipfile.ZipFile(built["article"]["docx"]) as package:
+        document = etree.fromstring(package.read("word/document.xml"))
+    captions = [p for p in document.iter(f"{W}p") if p.find(f"{W}pPr/{W}pStyle[@{W}val='Caption']") is not None]
+    directions = {"".join(p.itertext()).split(". ", 1)[1][:6]: p.find(f"{W}pPr/{W}bidi") for p in captions}
+    assert directions["ناقش ا"] is None
+    assert directions["Hubble"].get(f"{W}val") == "0"
+
+
 def test_an_english_article_has_no_direction_and_no_relabelled_text(tmp_path):
     markup = build_formats(SAMPLES / "eileen-collins.md", tmp_path, ("html",))["html"].read_text(encoding="utf-8")
     assert " dir=" not in markup

@@ -38,7 +38,7 @@ from docx.text.run import Run
 from exporter.anchors import article_links, fragment, heading_targets, slugify
 from exporter.i18n import fixed_text_language, gettext, text_around
 from exporter.identity import build_time, document_uuid
-from exporter.language_tags import primary_language
+from exporter.language_tags import primary_language, written_direction
 from exporter.model import (
     Article,
     Block,
@@ -496,6 +496,7 @@ class DocxBuilder:
             oxml.set_keep_with_next(shown)
         caption = self._caption_start("Figure")
         self._caption_parts(caption, figure.title, figure.caption, figure.credit, figure.virin, figure.rights)
+        self._caption_direction(caption, figure.caption, figure.title)
 
     def _picture_or_placeholder(self, figure: Figure) -> Paragraph | None:
         """The inline picture with its alt text (or decorative flag); a described placeholder when the image
@@ -534,6 +535,13 @@ class DocxBuilder:
         oxml.append_seq_field(caption, sequence, number)
         caption.add_run(". ")
         return caption
+
+    def _caption_direction(self, caption: Paragraph, text: list[Inline], title: str | None = None) -> None:
+        """A caption reads in the direction its text is written in, as HTML's `dir` on it does: an English
+        caption in an Arabic article keeps its full stop at its end. (Word has no isolate that pandoc reads.)"""
+        direction = written_direction(plain_text(text) or title or "")
+        if direction:
+            oxml.set_paragraph_direction(caption, direction, self.language)
 
     def _caption_parts(
         self,
@@ -598,6 +606,7 @@ class DocxBuilder:
         description = self._caption_start("Figure") if media.poster is not None else self.linear.paragraph()
         self._fixed_run(description, label + " ").bold = True
         self._caption_parts(description, media.title, media.caption, media.credit, media.virin, None, extra)
+        self._caption_direction(description, media.caption, media.title)
         href = safe_href(media.url)
         if href:
             description.add_run().add_break()
@@ -613,6 +622,7 @@ class DocxBuilder:
         if table.caption:
             caption = self._caption_start("Table")
             self._inlines(caption, table.caption)
+            self._caption_direction(caption, table.caption)
             oxml.set_keep_with_next(caption)
         word_table = self.linear.table(columns, self.text_width)
         word_table.style = self.doc.styles["Table Grid"]

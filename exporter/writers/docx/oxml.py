@@ -255,6 +255,20 @@ def _set_run_direction(rpr: etree._Element, direction: str) -> None:
         rtl.set(qn("w:val"), "0")
 
 
+def set_paragraph_direction(paragraph: Paragraph, direction: str, document_lang: str) -> None:
+    """The paragraph's direction where it differs from the document's (an English caption in an Arabic
+    article: its full stop at its end)."""
+    if direction != text_direction(document_lang):
+        _set_paragraph_direction(paragraph._p.get_or_add_pPr(), direction)
+
+
+def _set_paragraph_direction(p_pr: etree._Element, direction: str) -> None:
+    bidi = OxmlElement("w:bidi")
+    if direction == "ltr":
+        bidi.set(qn("w:val"), "0")
+    _insert_in_order(p_pr, bidi, _AFTER_BIDI)
+
+
 def _insert_in_order(parent: etree._Element, child: etree._Element, successors: Sequence[str]) -> None:
     """`child` in `parent` before the first of the elements the schema puts after it (at the end if none is
     there), unless one of its kind is there already."""
@@ -291,10 +305,7 @@ def set_language_where_unset(elements: Iterable[etree._Element], lang: str, docu
             # The paragraph mark's run properties: what Word applies to text typed at the paragraph's end.
             _set_lang_if_missing(p_pr, "w:rPr", lang)
             if turned:
-                bidi = OxmlElement("w:bidi")
-                if direction == "ltr":
-                    bidi.set(qn("w:val"), "0")
-                _insert_in_order(p_pr, bidi, _AFTER_BIDI)
+                _set_paragraph_direction(p_pr, direction)
 
 
 def _set_lang_if_missing(parent: etree._Element, rpr_tag: str, lang: str) -> etree._Element:
