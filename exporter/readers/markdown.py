@@ -61,6 +61,7 @@ from exporter.model import (
     TableCell,
     TableRow,
     Text,
+    inline_lists,
     plain_text,
 )
 from exporter.options import BuildOptions
@@ -82,6 +83,7 @@ ATTRIBUTION_DASHES = ("—", "--", "―")
 # Pandoc's grid table: a paragraph that opens with a +---+ rule line, followed by rule and | cell lines.
 GRID_RULE = re.compile(r"\+[-=:+]*-[-=:+]*\+[ \t]*")
 # Pandoc's fenced div: colons, then one word or {attributes} (more colons may close the line); else it is text.
+DIV_LANGUAGE = re.compile(r"""\blang=("[^"]*"|'[^']*'|[^\s}]+)""")
 DIV_OPENING = re.compile(r"\s*(?:[\w-]+|\{[^{}\n]*\})\s*:*\s*")
 _MAX_TOKEN_LEVEL = 2 * MAX_NESTING + 2
 
@@ -159,7 +161,7 @@ class _Converter:
         while index < len(nodes):
             node = nodes[index]
             if node.type == "container_div":
-                result.extend(self.blocks(node.children))  # a fenced div: its content
+                result.extend(self.div(node))
                 index += 1
                 continue
             following = nodes[index + 1] if index + 1 < len(nodes) else None
@@ -184,6 +186,17 @@ class _Converter:
                 result.append(converted)
             index += 1
         return result
+
+    def div(self, node: SyntaxTreeNode) -> list[Block]:
+        """A fenced div is its content; in a language of its own (`::: {lang=fr}`), all the text in it is."""
+        blocks = self.blocks(node.children)
+        written = DIV_LANGUAGE.search(node.info)
+        if written:
+            lang = self.build(Span, node, lang=written.group(1).strip("\"'"), children=[]).lang
+            for children in inline_lists(blocks):
+                if children and not (len(children) == 1 and isinstance(children[0], Span)):
+                    children[:] = [Span(lang=lang, children=list(children))]
+        return blocks
 
     def caption_before(self, node: SyntaxTreeNode, result: list[Block]) -> str | None:
         """Pandoc's caption above a table, ": Caption" (or "Table: Caption") just before it. After a paragraph,
@@ -554,10 +567,12 @@ def _extend(result: list[Inline], children: list[Inline]) -> None:
 
 
 def _without_divs(nodes: list[SyntaxTreeNode]) -> list[SyntaxTreeNode]:
-    """Fenced divs replaced by what they hold, so that a `#` heading in one is seen as the body's (or the title)."""
+    """Fenced divs replaced by what they hold, so that a `#` heading in one is seen as the body's (or the title);
+    not one in a language of its own, which says so of its text (`_Converter.div`)."""
     result: list[SyntaxTreeNode] = []
     for node in nodes:
-        result.extend(_without_divs(node.children) if node.type == "container_div" else [node])
+        opened = node.type == "container_div" and not DIV_LANGUAGE.search(node.info)
+        result.extend(_without_divs(node.children) if opened else [node])
     return result
 
 

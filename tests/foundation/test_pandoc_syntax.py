@@ -212,3 +212,27 @@ def test_task_lists_keep_their_boxes_from_markdown_and_word_and_back(tmp_path):
     assert "- [x] done *item*\n\n- [ ] open item" in written and "- \\[ \\] literal" in written
     assert [line.strip("-1. ") for line in pandoc(written.split("Text.")[0].split("---")[-1], "-t", "plain")
             .splitlines() if line.strip()] == expected
+
+
+def test_a_fenced_div_in_a_language_of_its_own_keeps_it_for_all_its_text(tmp_path):
+    """`::: {lang=fr}` (pandoc's Div with a lang attribute): every paragraph, list item and caption in it is in
+    that language; a span in another language inside keeps its own; a bad tag is refused at the div's line."""
+    from exporter.errors import ExportError
+    from exporter.model import Paragraph, Span, inline_lists
+
+    source = tmp_path / "div.md"
+    body = "English.\n\n::: {.quote lang=fr}\nBonjour *le monde*.\n\n- un\n- [zwei]{lang=de}\n:::\n\nAfter.\n"
+    source.write_text(f"---\ntitle: Div\n---\n\n{body}", encoding="utf-8")
+    article = read_document(source, BuildOptions()).document
+    languages = [(children[0].lang if len(children) == 1 and isinstance(children[0], Span) else None,
+                  plain_text(children)) for children in inline_lists(article.body)]
+    assert languages == [(None, "English."), ("fr", "Bonjour le monde."), ("fr", "un"), ("de", "zwei"),
+                         (None, "After.")]
+    div = [block for block in json.loads(pandoc(body, "-t", "json"))["blocks"] if block["t"] == "Div"]
+    assert dict(div[0]["c"][0][2])["lang"] == "fr"
+    assert isinstance(article.body[1], Paragraph)
+
+    source.write_text("---\ntitle: Div\n---\n\n::: {lang=en-@@}\nText.\n:::\n", encoding="utf-8")
+    with pytest.raises(ExportError, match="is not a valid BCP 47 language tag") as refused:
+        read_document(source, BuildOptions())
+    assert refused.value.line == 5
