@@ -866,3 +866,30 @@ def test_underline_highlight_and_small_caps_are_named_in_a_warning(tmp_path):
     assert warned(result, "2 run(s) of underlined text kept without the underline")
     assert warned(result, "1 run(s) of highlighted text kept without the highlight")
     assert warned(result, "1 run(s) in small capitals kept as typed")
+
+
+def test_a_picture_in_the_middle_of_a_sentence_leaves_the_sentence_whole(tmp_path):
+    """A large picture placed in line with the text, mid-sentence: the sentence is one paragraph and the figure
+    follows it, as a text box anchored there does. A picture on a line of its own (line breaks around it) still
+    parts the lines before and after it."""
+    from docx.shared import Inches
+
+    from tests.conftest import SAMPLES
+
+    photo = str(SAMPLES / "images" / "nasa-hubble-extreme-deep-field.jpg")
+    document = docx.Document()
+    document.add_paragraph("Pictures in text", style="Title")
+    paragraph = document.add_paragraph("The telescope ")
+    paragraph.add_run().add_picture(photo, width=Inches(4))
+    paragraph.add_run(" looked deeper than ever before.")
+    paragraph = document.add_paragraph("A line above.")
+    paragraph.add_run().add_break()
+    paragraph.add_run().add_picture(photo, width=Inches(4))
+    paragraph.add_run().add_break()
+    paragraph.add_run("A line below.")
+    path = tmp_path / "in-text.docx"
+    document.save(str(path))
+    body = read_document(path, BuildOptions()).document.body
+    assert [(block.type, plain_text(block.children) if isinstance(block, Paragraph) else None) for block in body] == [
+        ("paragraph", "The telescope looked deeper than ever before."), ("figure", None),
+        ("paragraph", "A line above."), ("figure", None), ("paragraph", "A line below.")]

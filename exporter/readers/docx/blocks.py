@@ -428,8 +428,6 @@ class BodyReader:
                 after.append(atom)
             else:
                 before.append(atom)
-        if _has_content_atoms(before):
-            self._emit(Paragraph(children=self._inlines(before)))
         # LibreOffice's Insert > Caption puts the caption in the picture's own paragraph, after it.
         text_after = strip_atoms(after)
         caption_atoms = self._caption_of(replace(para, atoms=text_after)) if text_after else None
@@ -438,6 +436,12 @@ class BodyReader:
         else:
             caption_atoms = self._following_caption(index)
             consumed = index + 1 + (caption_atoms is not None)
+        if _in_one_line(before, after):
+            # A picture in the middle of a sentence: the sentence stays whole, the figure follows its paragraph
+            # (as a text box anchored in it does).
+            before, after = _joined(before, after), []
+        if _has_content_atoms(before):
+            self._emit(Paragraph(children=self._inlines(before)))
         for position, drawing in enumerate(drawings):
             last = position == len(drawings) - 1
             caption = self.captions.parse(caption_atoms) if (last and caption_atoms is not None) else None
@@ -498,6 +502,22 @@ def _pictures_in_text(para: Para) -> bool:
         and all(0 < drawing.height <= INLINE_PICTURE_MAX_HEIGHT for drawing in drawings)
         and bool(atoms_text(para.atoms).strip())
     )
+
+
+def _in_one_line(before: list[Atom], after: list[Atom]) -> bool:
+    """Whether text runs on both sides of the pictures with no line break between (in a sentence)."""
+    def meaningful(atoms: list[Atom]) -> list[Atom]:
+        return [atom for atom in atoms if not (atom.kind == "text" and not atom.text.strip())]
+
+    last, first = meaningful(before)[-1:], meaningful(after)[:1]
+    return bool(last and first) and last[0].kind != "break" and first[0].kind != "break"
+
+
+def _joined(before: list[Atom], after: list[Atom]) -> list[Atom]:
+    """The text on both sides of a picture as one, with one space where each side had its own."""
+    if before and after and before[-1].kind == after[0].kind == "text" and before[-1].text[-1:].isspace():
+        after = [replace(after[0], text=after[0].text.lstrip()), *after[1:]]
+    return before + after
 
 
 def _has_content_atoms(atoms: list[Atom]) -> bool:
