@@ -38,7 +38,7 @@ from exporter.model import (
     without,
 )
 
-_ALWAYS_ESCAPE = re.compile(r"([\\`*_\[\]{}<>|&^~])")
+_ALWAYS_ESCAPE = re.compile(r"([\\`*_\[\]{}<>|&^~$])")
 _LINE_START = re.compile(r"^([ \t]*)([#>+\-=:]|\d+[.)])", re.MULTILINE)
 # Characters a line break or a table row would split on: written as character references, which CommonMark
 # and pandoc decode back into the same text.

@@ -12,8 +12,10 @@
   of lines (`line_blocks`) and its lists numbered with letters and Roman numerals such lists (`fancy_lists`).
 - A pipe table may be followed by a caption paragraph `: Caption` (or `Table: Caption`); `{row-headers=true}` at
   its end makes the first cell of each body row a row header.
-- Pandoc's fenced divs (`::: note` ... `:::`) are read as their content; a definition list as each term in bold
-  followed by its definitions, with a warning (the model has no definition list).
+- Pandoc's fenced divs (`::: note` ... `:::`) are read as their content (in their `lang`, if they have one); a
+  definition list as each term in bold followed by its definitions, with a warning (the model has no definition
+  list). Task items (`- [x] done`) start with their ballot box.
+- TeX math (`$x^2$`, `$$...$$`, where pandoc finds it) is its linear text (`tex_math`), with one warning.
 - Raw HTML is not markup here: it stays literal text. An HTML comment (`<!-- ... -->`) is left out, as every
   Markdown renderer hides it (unless it holds a blank line, which ends the paragraph it began in).
 """
@@ -68,6 +70,7 @@ from exporter.options import BuildOptions
 from exporter.readers import ReadResult, fancy_lists, read_text
 from exporter.readers.canonical import parse_yaml
 from exporter.readers.locate import validation_error
+from exporter.readers.tex_math import linear_math
 from exporter.urls import safe_href
 
 FIGURE_ATTRIBUTES = {"alt", "credit", "virin", "decorative", "rights", "id", "class"}
@@ -92,6 +95,7 @@ def parser() -> MarkdownIt:
     from mdit_py_plugins.attrs import attrs_plugin
     from mdit_py_plugins.container import container_plugin
     from mdit_py_plugins.deflist import deflist_plugin
+    from mdit_py_plugins.dollarmath import dollarmath_plugin
     from mdit_py_plugins.footnote import footnote_plugin
     from mdit_py_plugins.front_matter import front_matter_plugin
     from mdit_py_plugins.subscript import sub_plugin
@@ -117,6 +121,9 @@ def parser() -> MarkdownIt:
         .use(footnote_plugin)
         .use(pandoc_tables_plugin)
         .use(line_blocks_plugin)
+        # pandoc's TeX math: `$` opens before a non-space and closes after one, not before a digit ($5 and $6).
+        .use(dollarmath_plugin, allow_labels=False, allow_space=False, allow_digits=False, allow_blank_lines=False,
+             double_inline=True)
         .use(superscript_plugin)
         .use(sub_plugin)
     )
@@ -143,6 +150,9 @@ class _Converter:
         self._last_level = 1
         self.notes: dict[int, list[SyntaxTreeNode]] = {}  # footnote id -> its block nodes
         self._in_note = False
+        self._block_line: int | None = None  # the line of the block being read (inline nodes have none)
+        self.formula_lines: list[int | None] = []  # where each TeX formula is
+        self.unknown_commands: list[str] = []  # TeX commands the formulas' linear text keeps as written
 
     def fail(self, problem: str, node: SyntaxTreeNode | None) -> ExportError:
         return ExportError(problem, file=self.path, line=_line(node))
@@ -214,6 +224,9 @@ class _Converter:
 
     def block(self, node: SyntaxTreeNode) -> Block | None:
         kind = node.type
+        self._block_line = _line(node)
+        if kind == "math_block":
+            return Paragraph(children=self.formula(node.content)) if node.content.strip() else None
         if kind == "heading":
             return self.heading(node)
         if kind == "paragraph":
@@ -239,6 +252,23 @@ class _Converter:
         if kind == "hr":
             return None
         raise self.fail(f"unsupported Markdown element: {kind}", node)
+
+    def formula(self, tex: str) -> list[Inline]:
+        """TeX math (`$x^2$`, `$$...$$`) as its linear text; counted for one warning (`math_warning`)."""
+        linear = linear_math(tex)
+        self.formula_lines.append(self._block_line)
+        self.unknown_commands += linear.unknown
+        return linear.inlines
+
+    def math_warning(self) -> str | None:
+        if not self.formula_lines:
+            return None
+        message = (f"{self.path}:{self.formula_lines[0]}: {len(self.formula_lines)} formula(s) in TeX ($...$) "
+                   "kept as their linear text (superscripts, subscripts and symbols kept)")
+        if self.unknown_commands:
+            names = ", ".join("\\" + name for name in sorted(set(self.unknown_commands)))
+            message += f"; {len(self.unknown_commands)} command(s) not known here kept as written ({names})"
+        return message
 
     def definition_list(self, node: SyntaxTreeNode) -> list[Block]:
         self.lenient(
@@ -477,6 +507,8 @@ class _Converter:
                 result.append(LineBreak())
             elif kind == "code_inline":
                 result.append(Code(text=node.content))
+            elif kind in ("math_inline", "math_inline_double"):
+                result.extend(self.formula(node.content))
             elif kind == "html_inline" and _is_comment(node):
                 after_comment = True
                 continue
@@ -739,6 +771,8 @@ def read(path: Path, options: BuildOptions) -> ReadResult:
         )
         converter.level_shift = 1
     body = converter.blocks(nodes)
+    if (math := converter.math_warning()) is not None:
+        converter.warnings.append(math)
     try:
         article = Article.model_validate({**front, "body": body})
     except ValidationError as error:

@@ -236,3 +236,57 @@ def test_a_fenced_div_in_a_language_of_its_own_keeps_it_for_all_its_text(tmp_pat
     with pytest.raises(ExportError, match="is not a valid BCP 47 language tag") as refused:
         read_document(source, BuildOptions())
     assert refused.value.line == 5
+
+
+DOLLARS = ("Energy $E = mc^2$ costs $5 and $6 today, not \\$x here; $ 5$ is text, $a_1$, and $$\\frac{a}{b}$$ "
+           "inline.\n\n"
+           "$$\n\\sum_{i=1}^{n} \\alpha_i \\foo\n$$\n")
+
+
+def test_tex_math_is_read_where_pandoc_reads_it_and_kept_as_linear_text(tmp_path):
+    """pandoc's `$...$` and `$$...$$`: a formula where pandoc finds one (not `$5 and $6`, not `\\$`, not `$ 5$`),
+    as its linear text with the model's superscripts and subscripts; one warning counts them and names the
+    commands left as written. Written back, a `$` of the text is escaped, so it is not read as a formula."""
+    from exporter.markdown_source import to_markdown
+    from exporter.model import Paragraph, Subscript, Superscript, walk_inlines
+
+    pandoc_math = json.dumps(json.loads(pandoc(DOLLARS, "-t", "json"))).split('"t": "Math"')[1:]
+    source = tmp_path / "math.md"
+    source.write_text(f"---\ntitle: Math\n---\n\n{DOLLARS}", encoding="utf-8")
+    result = read_document(source, BuildOptions())
+    first, second = [block for block in result.document.body if isinstance(block, Paragraph)]
+    assert plain_text(first.children) == ("Energy E = mc2 costs $5 and $6 today, not $x here; $ 5$ is text, a1, and "
+                                          "a/b inline.")
+    assert plain_text(second.children) == "∑i=1n αi \\foo"
+    scripts = [(type(node).__name__, plain_text(node.children))
+               for node in walk_inlines(first.children + second.children) if isinstance(node, Superscript | Subscript)]
+    assert scripts == [("Superscript", "2"), ("Subscript", "1"), ("Subscript", "i=1"), ("Superscript", "n"),
+                       ("Subscript", "i")]
+    [warning] = [message for message in result.warnings if "formula" in message]
+    assert f"{len(pandoc_math)} formula(s) in TeX" in warning and "1 command(s) not known here" in warning
+    assert warning.startswith(f"{source}:5:") and "\\foo" in warning
+
+    written = to_markdown(result.document)
+    assert "costs \\$5 and \\$6 today, not \\$x here" in written
+    again = tmp_path / "again.md"
+    again.write_text(written, encoding="utf-8")
+    assert plain_text(read_document(again, BuildOptions()).document.body[0].children) == plain_text(first.children)
+
+
+@pytest.mark.parametrize(("tex", "linear"), [
+    ("x = \\frac{-b \\pm \\sqrt{b^2-4ac}}{2a}", "x = (-b ± √(b^2-4ac))/2a"),  # as the DOCX reader's equations read
+    ("\\text{speed limit} = \\frac{d}{t}", "speed limit = d/t"),
+    ("\\sqrt[3]{x} \\cdot \\left( y \\right)", "^3√x ⋅ ( y )"),
+    ("10^{-3}\\,\\mathrm{m}", "10^-3\u2009m"),
+    ("\\sin\\theta \\leq 1 + \\log(x)", "sin θ ≤ 1 + log(x)"),
+])
+def test_tex_formulas_read_as_linear_text(tex, linear):
+    from exporter.model import Superscript
+    from exporter.readers.tex_math import linear_math
+
+    def shown(nodes) -> str:
+        return "".join(("^" + shown(node.children)) if isinstance(node, Superscript) else plain_text([node])
+                       for node in nodes)
+
+    result = linear_math(tex)
+    assert shown(result.inlines) == linear and result.unknown == []
