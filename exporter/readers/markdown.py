@@ -25,6 +25,7 @@ from __future__ import annotations
 import base64
 import binascii
 import re
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -153,6 +154,8 @@ class _Converter:
         self._block_line: int | None = None  # the line of the block being read (inline nodes have none)
         self.formula_lines: list[int | None] = []  # where each TeX formula is
         self.unknown_commands: list[str] = []  # TeX commands the formulas' linear text keeps as written
+        self.span_classes: Counter[str] = Counter()  # `[text]{.underline}`: looks the model has no place for
+        self.span_class_line: int | None = None
 
     def fail(self, problem: str, node: SyntaxTreeNode | None) -> ExportError:
         return ExportError(problem, file=self.path, line=_line(node))
@@ -545,6 +548,10 @@ class _Converter:
             elif kind == "span":
                 children = self.inlines(node.children)
                 lang = node.attrs.get("lang")
+                classes = str(node.attrs.get("class") or "").split()
+                if classes and not self.span_classes:
+                    self.span_class_line = self._block_line
+                self.span_classes.update(classes)
                 if lang and children:
                     result.append(self.build(Span, node, lang=str(lang), children=children))
                 else:
@@ -773,6 +780,10 @@ def read(path: Path, options: BuildOptions) -> ReadResult:
     body = converter.blocks(nodes)
     if (math := converter.math_warning()) is not None:
         converter.warnings.append(math)
+    if converter.span_classes:
+        classes = ", ".join(f".{name} ({count})" for name, count in sorted(converter.span_classes.items()))
+        converter.warnings.append(f"{path}:{converter.span_class_line}: spans with a class kept as their text, "
+                                  f"without the look pandoc gives some of them: {classes}")
     try:
         article = Article.model_validate({**front, "body": body})
     except ValidationError as error:

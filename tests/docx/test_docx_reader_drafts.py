@@ -716,24 +716,29 @@ def field_link_paragraph(document, instruction: str, text: str):
     return paragraph
 
 
+def bookmarked_heading(document, text: str, bookmark: str) -> None:
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    heading = document.add_heading(text, 1)
+    start, end = OxmlElement("w:bookmarkStart"), OxmlElement("w:bookmarkEnd")
+    start.set(qn("w:id"), "1")
+    start.set(qn("w:name"), bookmark)
+    end.set(qn("w:id"), "1")
+    heading._p.insert(1, start)
+    heading._p.append(end)
+
+
 def test_hyperlink_fields_keep_their_place_and_title(tmp_path):
     """LibreOffice and Word write a link to a place as `HYPERLINK "url" \\l "place"`, and to a place in the
     draft itself as `HYPERLINK \\l "bookmark"`: the heading that holds the bookmark takes it as its id."""
-    from docx.oxml import OxmlElement
-    from docx.oxml.ns import qn
 
     document = docx.Document()
     document.add_paragraph("Field links", style="Title")
     field_link_paragraph(document, ' HYPERLINK "https://www.af.mil/News/" \\l "top" \\o "Air Force news" ',
                          "the news page")
     field_link_paragraph(document, ' HYPERLINK \\l "sec_intro" ', "the introduction")
-    heading = document.add_heading("Introduction", 1)
-    start, end = OxmlElement("w:bookmarkStart"), OxmlElement("w:bookmarkEnd")
-    start.set(qn("w:id"), "7")
-    start.set(qn("w:name"), "sec_intro")
-    end.set(qn("w:id"), "7")
-    heading._p.insert(1, start)
-    heading._p.append(end)
+    bookmarked_heading(document, "Introduction", "sec_intro")
     document.add_paragraph("Text of the introduction.")
     path = tmp_path / "fields.docx"
     document.save(str(path))
@@ -749,8 +754,6 @@ def test_hyperlink_fields_keep_their_place_and_title(tmp_path):
 def test_cross_reference_fields_with_h_link_to_their_bookmark(tmp_path):
     """Word's cross-references (`REF bookmark \\h`, `PAGEREF bookmark \\h`) are links to the bookmark when `\\h`
     is set: the heading that holds it takes it as its id. Without `\\h` they are plain text, as in Word."""
-    from docx.oxml import OxmlElement
-    from docx.oxml.ns import qn
 
     from exporter.model import Link
 
@@ -759,13 +762,7 @@ def test_cross_reference_fields_with_h_link_to_their_bookmark(tmp_path):
     field_link_paragraph(document, " REF _Ref1234 \\h ", "Methods")
     field_link_paragraph(document, " PAGEREF _Ref1234 \\h ", "3")
     field_link_paragraph(document, " REF _Ref1234 \\r ", "2.1")
-    heading = document.add_heading("Methods", 1)
-    start, end = OxmlElement("w:bookmarkStart"), OxmlElement("w:bookmarkEnd")
-    start.set(qn("w:id"), "3")
-    start.set(qn("w:name"), "_Ref1234")
-    end.set(qn("w:id"), "3")
-    heading._p.insert(1, start)
-    heading._p.append(end)
+    bookmarked_heading(document, "Methods", "_Ref1234")
     document.add_paragraph("How it was done.")
     path = tmp_path / "references.docx"
     document.save(str(path))

@@ -290,3 +290,16 @@ def test_tex_formulas_read_as_linear_text(tex, linear):
 
     result = linear_math(tex)
     assert shown(result.inlines) == linear and result.unknown == []
+
+
+def test_spans_with_a_class_keep_their_text_and_are_named_in_a_warning(tmp_path):
+    """pandoc's `[text]{.underline}`, `{.smallcaps}`, `{.mark}`: the model has no such looks; the text stays, and
+    one warning names each class with its count and the line of the first."""
+    source = tmp_path / "spans.md"
+    source.write_text("---\ntitle: Spans\n---\n\nPlain.\n\nA [under]{.underline} and [caps]{.smallcaps}, "
+                      "[marked]{.mark lang=fr} and [more]{.underline}.\n", encoding="utf-8")
+    result = read_document(source, BuildOptions())
+    assert plain_text(result.document.body[1].children) == "A under and caps, marked and more."
+    assert [message for message in result.warnings if "class" in message] == [
+        f"{source}:7: spans with a class kept as their text, without the look pandoc gives some of them: "
+        ".mark (1), .smallcaps (1), .underline (2)"]
