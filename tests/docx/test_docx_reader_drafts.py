@@ -890,3 +890,31 @@ def test_a_picture_in_the_middle_of_a_sentence_leaves_the_sentence_whole(tmp_pat
     assert [(block.type, plain_text(block.children) if isinstance(block, Paragraph) else None) for block in body] == [
         ("paragraph", "The telescope looked deeper than ever before."), ("figure", None),
         ("paragraph", "A line above."), ("figure", None), ("paragraph", "A line below.")]
+
+
+def test_a_table_description_that_says_more_than_its_caption_is_named_in_a_warning(tmp_path):
+    """Word's table alt text has a title (read as the caption when no caption paragraph is there) and a
+    description, which the model has no place for: one that is not the caption is counted; our own writer's,
+    the caption again, is not."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    document = docx.Document()
+    document.add_paragraph("Tables", style="Title")
+    for title, description in [("Sorties", "Monthly sorties of the 1st Fighter Wing in 2024, by base."),
+                                ("Bases", "Bases")]:
+        table = document.add_table(rows=2, cols=2)
+        for row, texts_of_row in zip(table.rows, [("Month", "Count"), ("May", "12")], strict=True):
+            for cell, text in zip(row.cells, texts_of_row, strict=True):
+                cell.text = text
+        for tag, value in (("w:tblCaption", title), ("w:tblDescription", description)):
+            element = OxmlElement(tag)
+            element.set(qn("w:val"), value)
+            table._tbl.tblPr.append(element)
+        document.add_paragraph("Text after the table.")
+    path = tmp_path / "described.docx"
+    document.save(str(path))
+    result = read_document(path, BuildOptions())
+    assert [plain_text(table.caption) for table in result.document.body if isinstance(table, Table)] == [
+        "Sorties", "Bases"]
+    assert warned(result, "1 table description(s) (alt text) left out")

@@ -364,6 +364,9 @@ class BodyReader:
                 f"table {plain_text(caption)!r}: no caption paragraph above or below it; its alt text title was "
                 "used as the caption"
             )
+        described = " ".join((info.description or "").split())
+        if described and described not in (" ".join(plain_text(caption).split()), info.caption):
+            self.counts["table_description"] += 1  # a description that says more than the caption
         result = build_table(info, caption, self._inlines)
         self.counts.update(result.counts)
         if result.table is not None:

@@ -85,3 +85,4 @@ class TableInfo:
     rows: list[Row]
     caption: str | None  # w:tblCaption (table alt text title)
     first_row_header: bool = False  # the table style's "Header Row" option (w:tblLook firstRow)
+    description: str | None = None  # w:tblDescription (table alt text description)

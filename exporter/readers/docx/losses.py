@@ -40,6 +40,8 @@ MESSAGES = {
     "caption_label": "{n} figure caption number(s) such as \"Figure 1:\" left out of the caption text: every "
     "output numbers figures itself",
     "alt_chunk": "{n} imported document chunk(s) (altChunk) left out: open and save the file in Word first",
+    "table_description": "{n} table description(s) (alt text) left out: a table is described by its caption and "
+    "its header cells",
     "nested_table": "{n} nested table(s) kept as lines of text in their cell: the model's cells hold text",
     "number_format": "{n} list(s) numbered in a format the article model has no style for (such as 01, 1st or "
     "one) numbered 1, 2, 3",

@@ -244,7 +244,8 @@ class Scanner:
                 column += colspan
             if cells:
                 rows.append(Row(cells, header))
-        return TableInfo(rows, caption, _first_row_flag(properties))
+        description = wval(properties.find(w("tblDescription"))) if properties is not None else None
+        return TableInfo(rows, caption, _first_row_flag(properties), description)
 
     # ------------------------------------------------------------ inlines
 
