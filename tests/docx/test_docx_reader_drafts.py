@@ -918,3 +918,28 @@ def test_a_table_description_that_says_more_than_its_caption_is_named_in_a_warni
     assert [plain_text(table.caption) for table in result.document.body if isinstance(table, Table)] == [
         "Sorties", "Bases"]
     assert warned(result, "1 table description(s) (alt text) left out")
+
+
+def test_a_link_on_a_picture_is_named_in_a_warning(tmp_path):
+    """Word's Insert > Link on a picture (`a:hlinkClick` in its `wp:docPr`): the model's figures link nowhere, so
+    the picture comes in and the warning says its link was left out."""
+    from docx.opc.constants import RELATIONSHIP_TYPE as RT
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import nsdecls
+
+    from tests.conftest import SAMPLES
+
+    document = docx.Document()
+    document.add_paragraph("Linked picture", style="Title")
+    run = document.add_paragraph().add_run()
+    run.add_picture(str(SAMPLES / "images" / "nasa-hubble-extreme-deep-field.jpg"))
+    rel_id = run.part.relate_to("https://www.nasa.gov/", RT.HYPERLINK, is_external=True)
+    doc_pr = run._r.xpath(".//wp:docPr")[0]
+    doc_pr.set("descr", "Galaxies in deep space.")
+    doc_pr.append(parse_xml(f'<a:hlinkClick {nsdecls("a", "r")} r:id="{rel_id}"/>'))
+    document.add_paragraph("Text after the picture.")
+    path = tmp_path / "linked.docx"
+    document.save(str(path))
+    result = read_document(path, BuildOptions())
+    assert [figure.alt for figure in result.document.body if isinstance(figure, Figure)] == ["Galaxies in deep space."]
+    assert warned(result, "1 link(s) on a picture or drawing left out")

@@ -81,6 +81,8 @@ class DrawingReader:
         if data is None:
             return
         uri = data.get("uri", "")
+        if doc_pr is not None and doc_pr.find(f"{{{A_NS}}}hlinkClick") is not None:
+            self.counts["picture_link"] += 1  # Insert > Link on a picture: the model's pictures link nowhere
         extent = frame.find(f"{{{WP_NS}}}extent")
         size = (_int(extent.get("cx")), _int(extent.get("cy"))) if extent is not None else (0, 0)
         decorative = any(

@@ -25,6 +25,7 @@ MESSAGES = {
     "text_box": "{n} text box(es) read into the text after the paragraph they are anchored in: check that they "
     "read in order there",
     "wordart": "{n} WordArt text(s) kept as plain text",
+    "picture_link": "{n} link(s) on a picture or drawing left out: put the address in the caption or the text",
     "empty_picture": "{n} picture frame(s) with no image and no description left out",
     "shape_described": "{n} drawing shape(s) without text or picture replaced by their alt text",
     "shape_dropped": "{n} drawing shape(s) without text, picture or alt text left out",
