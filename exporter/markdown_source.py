@@ -76,8 +76,8 @@ def tidy_inlines(nodes: list[Inline], *, edge: bool = True) -> list[Inline]:
     """The same content in the form Markdown can spell: empty text, code, emphasis and spans dropped,
     neighbouring text (and code, and emphasis of one kind) merged, emphasis inside emphasis of its kind and links
     and language spans inside links reduced to their content, line breaks moved out of the edges of emphasis
-    (where no delimiter could close) and off the edges of a block (where they show nothing). Every output renders
-    a node and its tidy form alike."""
+    (where no delimiter could close) and off the edges of a block (where they show nothing), and a block of white
+    space alone is nothing. Every output renders a node and its tidy form alike."""
     result: list[Inline] = []
     for node in nodes:
         if isinstance(node, Text):
@@ -126,6 +126,8 @@ def tidy_inlines(nodes: list[Inline], *, edge: bool = True) -> list[Inline]:
             result.pop(0)
         while result and isinstance(result[-1], LineBreak):
             result.pop()
+        if all(isinstance(node, LineBreak) or (isinstance(node, Text) and not node.text.strip()) for node in result):
+            return []  # a block of white space alone shows nothing: readers leave it out
     return result
 
 

@@ -87,7 +87,7 @@ ATTRIBUTION_DASHES = ("—", "--", "―")
 # Pandoc's grid table: a paragraph that opens with a +---+ rule line, followed by rule and | cell lines.
 GRID_RULE = re.compile(r"\+[-=:+]*-[-=:+]*\+[ \t]*")
 # Pandoc's fenced div: colons, then one word or {attributes} (more colons may close the line); else it is text.
-DIV_LANGUAGE = re.compile(r"""\blang=("[^"]*"|'[^']*'|[^\s}]+)""")
+DIV_LANGUAGE = re.compile(r"""(?<![\w:-])lang=("[^"]*"|'[^']*'|[^\s}]+)""")
 DIV_OPENING = re.compile(r"\s*(?:[\w-]+|\{[^{}\n]*\})\s*:*\s*")
 _MAX_TOKEN_LEVEL = 2 * MAX_NESTING + 2
 
