@@ -943,3 +943,39 @@ def test_a_link_on_a_picture_is_named_in_a_warning(tmp_path):
     result = read_document(path, BuildOptions())
     assert [figure.alt for figure in result.document.body if isinstance(figure, Figure)] == ["Galaxies in deep space."]
     assert warned(result, "1 link(s) on a picture or drawing left out")
+
+
+def test_content_controls_nobody_filled_in_leave_out_their_prompt(tmp_path):
+    """A template's content control left empty shows its prompt (`w:showingPlcHdr`): "Click or tap here to enter
+    text." is not the draft's text, inline or as a whole paragraph. A filled-in control (a check box too) is
+    read as before."""
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import nsdecls
+
+    w14 = 'xmlns:w14="http://schemas.microsoft.com/office/word/2010/wordml"'
+
+    def control(content: str, placeholder: bool, extra: str = "") -> str:
+        shown = "<w:showingPlcHdr/>" if placeholder else ""
+        return (f'<w:sdt {nsdecls("w")} {w14}><w:sdtPr>{shown}{extra}</w:sdtPr><w:sdtContent>{content}'
+                "</w:sdtContent></w:sdt>")
+
+    def run(text: str) -> str:
+        return f'<w:r><w:t xml:space="preserve">{text}</w:t></w:r>'
+
+    document = docx.Document()
+    document.add_paragraph("Press release", style="Title")
+    dated = document.add_paragraph("Released on ")
+    dated._p.append(parse_xml(control(run("Click or tap to enter a date."), True, "<w:date/>")))
+    dated.add_run(".")
+    document.element.body.insert(len(document.element.body) - 1, parse_xml(
+        control(f"<w:p>{run('Click or tap here to enter text.')}</w:p>", True)))
+    filled = document.add_paragraph()
+    box = '<w14:checkbox><w14:checked w14:val="1"/></w14:checkbox>'
+    filled._p.append(parse_xml(control(run("☒"), False, box)))
+    filled.add_run(" Reviewed by ")
+    filled._p.append(parse_xml(control(run("Lt. Jane Doe"), False, "<w:text/>")))
+    path = tmp_path / "template.docx"
+    document.save(str(path))
+    result = read_document(path, BuildOptions())
+    assert texts(result.document.body) == ["Released on .", "☒ Reviewed by Lt. Jane Doe"]
+    assert warned(result, "2 content control(s) nobody filled in left out")

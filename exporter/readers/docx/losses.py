@@ -30,6 +30,8 @@ MESSAGES = {
     "shape_described": "{n} drawing shape(s) without text or picture replaced by their alt text",
     "shape_dropped": "{n} drawing shape(s) without text, picture or alt text left out",
     "embedded_object": "{n} embedded object(s) (OLE) left out: no text equivalent",
+    "placeholder": "{n} content control(s) nobody filled in left out: they showed only their prompt (such as "
+    "\"Click or tap here to enter text.\")",
     "toc": "{n} table(s) of contents left out: they list the headings, which are kept",
     "underline": "{n} run(s) of underlined text kept without the underline: the article model has no underline "
     "(readers take underlined text for a link; use italic or bold for emphasis)",

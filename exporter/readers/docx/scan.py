@@ -124,7 +124,7 @@ class Scanner:
                     in_contents = True
                     continue  # a table of contents is generated from the headings, not content
                 content = child.find(w("sdtContent"))
-                if content is not None:
+                if content is not None and not self._showing_placeholder(child):
                     items.extend(self.body_items(content))
             elif child.tag in TRANSPARENT:
                 items.extend(self.body_items(child))
@@ -277,13 +277,21 @@ class Scanner:
                 self._inline_children(child, inner, atoms, fields, sequences)
             elif tag == w("sdt"):
                 content = child.find(w("sdtContent"))
-                if content is not None:
+                if content is not None and not self._showing_placeholder(child):
                     self._inline_children(content, fmt, atoms, fields, sequences)
             elif tag in TRANSPARENT:
                 self._inline_children(child, fmt, atoms, fields, sequences)
             elif is_equation(child):
                 self.counts["equation"] += 1
                 self._equation(child, fmt, atoms)
+
+    def _showing_placeholder(self, control: etree._Element) -> bool:
+        """A content control nobody filled in shows its prompt ("Click or tap here to enter text."), which is
+        not the draft's text: left out, and counted."""
+        if not is_on(control.find(f"{w('sdtPr')}/{w('showingPlcHdr')}")):
+            return False
+        self.counts["placeholder"] += 1
+        return True
 
     def _equation(self, element: etree._Element, fmt: _Format, atoms: list[Atom]) -> None:
         for piece in equation_pieces(element):
