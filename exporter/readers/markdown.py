@@ -673,19 +673,30 @@ FRONT_MATTER_ALIASES = {
     "author": "byline",
     "authors": "byline",
     "date": "published",
+    "lastmod": "updated",  # Hugo's
+    "modified": "updated",
     "lang": "language",
     "subtitle": "dek",
     "description": "dek",
+    "slug": "id",
 }
+# Lists of subjects that static-site generators (Hugo, Jekyll) and pandoc templates give: the model's keywords.
+KEYWORD_KEYS = ("keywords", "tags", "categories")
 
 
 def _aliases(front: dict[str, Any], converter: _Converter, token: Any) -> dict[str, Any]:
-    """`author`/`authors` (a name or a list of names), `date`, `lang`, `subtitle` and `description` mean the
-    model's byline, published, language and dek. With --strict they stay unknown fields (refused)."""
+    """`author`/`authors` (a name or a list of names), `date`, `lastmod`, `lang`, `subtitle`, `description` and
+    `slug` mean the model's byline, published, updated, language, dek and id; `tags` and `categories` are
+    keywords. What else other tools write there (Hugo's `draft`, `weight`, Jekyll's `layout`...) is left out,
+    named in one warning. With --strict they all stay unknown fields (refused)."""
     if converter.strict:
         return front
     line = token.map[0] + 1 if token is not None and token.map else None
     result = dict(front)
+    subjects = [result.pop(key) for key in KEYWORD_KEYS if key in result]
+    if subjects:
+        keywords = [item for value in subjects for item in (value if isinstance(value, list) else [value])]
+        result["keywords"] = list(dict.fromkeys(str(item) for item in keywords if item is not None))
     for alias, field_name in FRONT_MATTER_ALIASES.items():
         if alias not in result:
             continue
@@ -704,6 +715,14 @@ def _aliases(front: dict[str, Any], converter: _Converter, token: Any) -> dict[s
         elif field_name == "published" and not isinstance(value, str):
             value = str(value)  # YAML reads an unquoted 2023-02-14 as a date
         result[field_name] = value
+    unused = [key for key in result if key not in Article.model_fields]
+    if unused:
+        for key in unused:
+            result.pop(key)
+        first = next((number for number, text in enumerate(converter.source_lines, start=1)
+                      if text.startswith(f"{unused[0]}:")), line)
+        converter.warnings.append(f"{converter.path}:{first}: front matter keys this reader has no use for, left "
+                                  f"out: {', '.join(str(key) for key in unused)}")
     return result
 
 

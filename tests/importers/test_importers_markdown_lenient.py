@@ -87,3 +87,33 @@ def test_cli_import_and_build_warn_and_strict_refuses(tmp_path: Path) -> None:
     assert refused.returncode == 2
     assert refused.stderr.strip().splitlines()[-1].startswith(f"error: {source}:9: a level-1 heading")
     assert not (tmp_path / "again.md").exists()
+
+
+HUGO_STYLE = """---
+title: "Plain language tips"
+date: 2024-03-05
+lastmod: 2024-04-01
+draft: false
+tags: ["plain language", "writing"]
+categories: [guides, writing]
+slug: plain-language-tips
+weight: 10
+---
+
+Text.
+"""
+
+
+def test_static_site_front_matter_is_read_and_what_it_cannot_use_is_named(tmp_path: Path) -> None:
+    """Hugo's and Jekyll's front matter: tags and categories are keywords, slug the id, lastmod the update; keys
+    with no place in the model (draft, weight) are left out in one warning at the first one's line, not refused.
+    --strict refuses them still."""
+    result = read(tmp_path, HUGO_STYLE)
+    article = result.document
+    assert article.keywords == ["plain language", "writing", "guides"]
+    assert (article.id, article.published, article.updated) == ("plain-language-tips", "2024-03-05", "2024-04-01")
+    assert [warning.split(": ", 1)[1] for warning in result.warnings] == [
+        "front matter keys this reader has no use for, left out: draft, weight"]
+    assert result.warnings[0].startswith(f"{tmp_path / 'article.md'}:5:")
+    with pytest.raises(ExportError, match="unknown field"):
+        read(tmp_path, HUGO_STYLE, strict=True)
