@@ -87,6 +87,10 @@ ATTRIBUTION_DASHES = ("—", "--", "―")
 # Pandoc's grid table: a paragraph that opens with a +---+ rule line, followed by rule and | cell lines.
 GRID_RULE = re.compile(r"\+[-=:+]*-[-=:+]*\+[ \t]*")
 # Pandoc's fenced div: colons, then one word or {attributes} (more colons may close the line); else it is text.
+# Hugo's shortcodes, `{{< name params >}}` and `{{% name params %}}`: the site generator fills them in.
+HUGO_SHORTCODE = re.compile(r"\{\{[<%]\s*/?([\w.-]+).*?[%>]\}\}", re.DOTALL)
+HUGO_FIGURE = re.compile(r"\s*\{\{[<%]\s*figure\b(.*?)[%>]\}\}\s*", re.DOTALL)
+SHORTCODE_PARAMETER = re.compile(r'([\w-]+)\s*=\s*(?:"((?:[^"\\]|\\.)*)"|`([^`]*)`|([^\s"`]+))')
 DIV_LANGUAGE = re.compile(r"""(?<![\w:-])lang=("[^"]*"|'[^']*'|[^\s}]+)""")
 DIV_OPENING = re.compile(r"\s*(?:[\w-]+|\{[^{}\n]*\})\s*:*\s*")
 _MAX_TOKEN_LEVEL = 2 * MAX_NESTING + 2
@@ -156,6 +160,7 @@ class _Converter:
         self.unknown_commands: list[str] = []  # TeX commands the formulas' linear text keeps as written
         self.span_classes: Counter[str] = Counter()  # `[text]{.underline}`: looks the model has no place for
         self.span_class_line: int | None = None
+        self.shortcodes: dict[str, int | None] = {}  # Hugo shortcodes kept as text, by name: the first one's line
 
     def fail(self, problem: str, node: SyntaxTreeNode | None) -> ExportError:
         return ExportError(problem, file=self.path, line=_line(node))
@@ -331,6 +336,11 @@ class _Converter:
             )
         if len(content) == 1 and content[0].type == "image":
             return self.figure(content[0], node)
+        source = _source_text(node)
+        if figure := HUGO_FIGURE.fullmatch(source):
+            return self.hugo_figure(figure.group(1), node)
+        for name in HUGO_SHORTCODE.findall(source):
+            self.shortcodes.setdefault(name, _line(node))
         if (
             len(content) >= 2
             and content[0].type == "image"
@@ -382,6 +392,29 @@ class _Converter:
             credit=attrs.get("credit") or None,
             virin=attrs.get("virin") or None,
             rights=attrs.get("rights") or None,
+        )
+
+    def hugo_figure(self, parameters: str, paragraph: SyntaxTreeNode) -> Block:
+        """Hugo's figure shortcode, `{{< figure src="..." alt="..." caption="..." attr="credit" >}}`, alone in
+        its paragraph: a figure as `![caption](src){alt=... credit=...}` makes one."""
+        values = {match.group(1): next(group for group in match.groups()[1:] if group is not None)
+                  for match in SHORTCODE_PARAMETER.finditer(parameters)}
+        if not values.get("src"):
+            raise self.fail("a Hugo figure shortcode without src", paragraph)
+        unused = sorted(set(values) - {"src", "alt", "title", "caption", "attr"})
+        if unused:
+            self.warnings.append(f"{self.path}:{_line(paragraph)}: the figure shortcode's {', '.join(unused)} left "
+                                 "out: every format sizes and links figures itself")
+        self.figure_lines.append(_line(paragraph))
+        caption = self.inline_markdown(values["caption"]) if values.get("caption") else []
+        return self.build(
+            Figure,
+            paragraph,
+            image=self.image_reference(values["src"], paragraph),
+            alt=values.get("alt") or None,
+            title=values.get("title") or None,
+            caption=caption,
+            credit=values.get("attr") or None,
         )
 
     def image_reference(self, source: str, node: SyntaxTreeNode) -> str:
@@ -479,12 +512,16 @@ class _Converter:
         assert match is not None
         attributes = match.group("attrs") or ""
         caption_source = match.group("text")
-        table.caption = self.inlines(parser().parseInline(caption_source)[0].children or [], raw=True)
+        table.caption = self.inline_markdown(caption_source)
         if re.search(r"\brow-headers(?:\s*=\s*\"?(?:true|yes|1)\"?)?(?=\s|$)", attributes):
             for row in table.rows:
                 row.cells[0].header = True
 
     # ------------------------------------------------------------ inlines
+
+    def inline_markdown(self, source: str) -> list[Inline]:
+        """Markdown text found outside the block structure (a caption given as an attribute) as inlines."""
+        return self.inlines(parser().parseInline(source)[0].children or [], raw=True)
 
     def inline_of(self, node: SyntaxTreeNode) -> list[Inline]:
         return self.inlines(node.children[0].children) if node.children else []
@@ -799,6 +836,11 @@ def read(path: Path, options: BuildOptions) -> ReadResult:
     body = converter.blocks(nodes)
     if (math := converter.math_warning()) is not None:
         converter.warnings.append(math)
+    if converter.shortcodes:
+        first = min(line or 0 for line in converter.shortcodes.values()) or None
+        names = ", ".join(sorted(converter.shortcodes))
+        converter.warnings.append(f"{path}:{first}: Hugo shortcodes kept as text ({names}): the site generator "
+                                  "fills them in, and only the figure shortcode has a meaning here")
     if converter.span_classes:
         classes = ", ".join(f".{name} ({count})" for name, count in sorted(converter.span_classes.items()))
         converter.warnings.append(f"{path}:{converter.span_class_line}: spans with a class kept as their text, "

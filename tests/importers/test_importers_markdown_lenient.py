@@ -117,3 +117,24 @@ def test_static_site_front_matter_is_read_and_what_it_cannot_use_is_named(tmp_pa
     assert result.warnings[0].startswith(f"{tmp_path / 'article.md'}:5:")
     with pytest.raises(ExportError, match="unknown field"):
         read(tmp_path, HUGO_STYLE, strict=True)
+
+
+def test_hugo_figure_shortcodes_are_figures_and_other_shortcodes_are_named(tmp_path: Path) -> None:
+    """A Hugo site's post: `{{< figure >}}` alone in its paragraph is a figure (src, alt, title, a Markdown caption,
+    `attr` as the credit; its size is left out with a warning); any other shortcode stays text, named in one
+    warning at the first one's line."""
+    from exporter.model import Emphasis, Figure
+
+    text = ('---\ntitle: T\n---\n\nSee {{< ref "other.md" >}} first.\n\n'
+            '{{< figure src="images/deep-field.jpg" alt="Galaxies in deep space" caption="The *deepest* view" '
+            'attr="NASA" width="600" >}}\n\n{{% note %}}\nA note.\n{{% /note %}}\n')
+    result = read(tmp_path, text)
+    body = result.document.body
+    [figure] = [block for block in body if isinstance(block, Figure)]
+    assert (figure.image, figure.alt, figure.credit) == ("images/deep-field.jpg", "Galaxies in deep space", "NASA")
+    assert plain_text(figure.caption) == "The deepest view" and isinstance(figure.caption[1], Emphasis)
+    path = tmp_path / "article.md"
+    assert f"{path}:7: the figure shortcode's width left out: every format sizes and links figures itself" in (
+        result.warnings)
+    assert f"{path}:5: Hugo shortcodes kept as text (note, ref): the site generator fills them in, and only the " \
+           "figure shortcode has a meaning here" in result.warnings
