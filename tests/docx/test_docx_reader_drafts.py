@@ -979,3 +979,33 @@ def test_content_controls_nobody_filled_in_leave_out_their_prompt(tmp_path):
     result = read_document(path, BuildOptions())
     assert texts(result.document.body) == ["Released on .", "☒ Reviewed by Lt. Jane Doe"]
     assert warned(result, "2 content control(s) nobody filled in left out")
+
+
+def test_outline_numbers_of_headings_are_named_in_a_warning(tmp_path):
+    """Word's multilevel list linked to the heading styles numbers them (1, 1.1, 2): the headings stay headings,
+    and the numbers, which no output shows, are counted in a warning."""
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import nsdecls
+
+    document = docx.Document()
+    document.add_paragraph("Report", style="Title")
+    numbering = document.part.numbering_part.numbering_definitions._numbering
+    levels = "".join(f'<w:lvl w:ilvl="{level}"><w:start w:val="1"/><w:numFmt w:val="decimal"/>'
+                     f'<w:pStyle w:val="Heading{level + 1}"/><w:lvlText w:val="{text}"/></w:lvl>'
+                     for level, text in ((0, "%1"), (1, "%1.%2")))
+    numbering.insert(0, parse_xml(f'<w:abstractNum {nsdecls("w")} w:abstractNumId="50">'
+                                  f'<w:multiLevelType w:val="multilevel"/>{levels}</w:abstractNum>'))
+    numbering.append(parse_xml(f'<w:num {nsdecls("w")} w:numId="50"><w:abstractNumId w:val="50"/></w:num>'))
+    for level in (0, 1):
+        properties = document.styles.element.get_by_id(f"Heading{level + 1}").get_or_add_pPr()
+        properties.append(parse_xml(f'<w:numPr {nsdecls("w")}><w:ilvl w:val="{level}"/><w:numId w:val="50"/>'
+                                    "</w:numPr>"))
+    for text, level in (("Introduction", 1), ("Scope", 2), ("Methods", 1)):
+        document.add_heading(text, level)
+        document.add_paragraph(f"{text} text.")
+    path = tmp_path / "numbered.docx"
+    document.save(str(path))
+    result = read_document(path, BuildOptions())
+    assert [(block.level, plain_text(block.children)) for block in result.document.body
+            if isinstance(block, Heading)] == [(2, "Introduction"), (3, "Scope"), (2, "Methods")]
+    assert warned(result, "3 heading number(s) from Word's outline numbering (such as 2.1) left out")

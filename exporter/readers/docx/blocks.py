@@ -141,6 +141,8 @@ class BodyReader:
             return index + 1
         if level is not None:
             self._close_list()
+            if para.num is not None and self.numbering.level(*para.num).ordered:
+                self.counts["heading_number"] += 1  # Word's outline numbering (1, 1.1, 1.2 ...)
             heading = Heading(level=2, children=self._inlines(para.atoms), anchor=para.anchor)
             self.raw_levels[id(heading)] = level
             self._emit(heading)
