@@ -207,6 +207,7 @@ def test_task_lists_keep_their_boxes_from_markdown_and_word_and_back(tmp_path):
     [word_list] = [block for block in read_document(draft, BuildOptions()).document.body
                    if isinstance(block, ListBlock)]
     assert [plain_text(item[0].children) for item in word_list.items] == expected[:2]
+    assert word_list.items == lists[0].items  # the same nodes: one text with its box, the emphasis after
 
     written = to_markdown(article)
     assert "- [x] done *item*\n\n- [ ] open item" in written and "- \\[ \\] literal" in written

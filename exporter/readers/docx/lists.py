@@ -99,7 +99,11 @@ class ListBuilder:
         content = self.paragraph(para) if para.text.strip() or any(a.kind == "note" for a in para.atoms) else None
         box = self.numbering.level(num_id, level).task_box
         if content is not None and box:
-            content.children.insert(0, Text(text=box + " "))
+            first = content.children[0] if content.children else None
+            if isinstance(first, Text):
+                content.children[0] = Text(text=f"{box} {first.text}")
+            else:
+                content.children.insert(0, Text(text=box + " "))
         self._stack[-1].items.append([content] if content is not None else [])
         return finished
 
