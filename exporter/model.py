@@ -269,6 +269,15 @@ class BlockQuote(Node):
 TASK_BOXES = {"\u2610": False, "\u2611": True, "\u2612": True}
 TASK_OPEN, TASK_DONE = "\u2610", "\u2612"
 
+
+def is_task(item: list[Block]) -> bool:
+    """Whether a list item is a task: its first paragraph starts with a ballot box and a space."""
+    first = item[0] if item else None
+    if not isinstance(first, Paragraph) or not first.children or not isinstance(first.children[0], Text):
+        return False
+    text = first.children[0].text
+    return text[:1] in TASK_BOXES and text[1:2] == " "
+
 NumberStyle = Literal["decimal", "lower-alpha", "upper-alpha", "lower-roman", "upper-roman"]
 
 

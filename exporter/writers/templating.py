@@ -18,7 +18,18 @@ from jinja2.bccache import Bucket
 from exporter.anchors import article_links, fragment, heading_targets, slugify
 from exporter.i18n import fixed_text_language, iso_duration, long_date, text_around, translations
 from exporter.language_tags import primary_language, text_direction, written_direction
-from exporter.model import Article, Figure, Footnote, Heading, Link, Media, Table, plain_text, walk_blocks
+from exporter.model import (
+    Article,
+    Figure,
+    Footnote,
+    Heading,
+    Link,
+    Media,
+    Table,
+    is_task,
+    plain_text,
+    walk_blocks,
+)
 from exporter.provenance import OFFICIAL_NOTICE
 from exporter.resources import templates_dir
 from exporter.urls import safe_href
@@ -60,6 +71,7 @@ def environment(language: str) -> Environment:
     # Text in another direction than the document's says so (blocks.j2's dir_attr).
     env.globals["text_direction"] = text_direction
     env.globals["written_direction"] = written_direction
+    env.globals["is_task"] = is_task
     env.globals["primary_language"] = primary_language
     env.globals["text_around"] = lambda message, name: text_around(language, message, name)
     env.globals["document_language"] = language

@@ -209,6 +209,17 @@ def test_task_lists_keep_their_boxes_from_markdown_and_word_and_back(tmp_path):
     assert [plain_text(item[0].children) for item in word_list.items] == expected[:2]
     assert word_list.items == lists[0].items  # the same nodes: one text with its box, the emphasis after
 
+    # Our Word file makes the box the item's bullet, as pandoc does: pandoc and our reader read tasks back.
+    from tests.conftest import run_exporter
+
+    built = run_exporter("build", source, "--to", "docx,html", "-o", tmp_path / "out")
+    assert built.returncode == 0, built.stderr
+    assert "- [x] done *item*" in subprocess.run([pandoc_binary(), str(tmp_path / "out" / "tasks.docx"), "-t",
+                                                  "markdown"], capture_output=True, text=True, check=True).stdout
+    again = read_document(tmp_path / "out" / "tasks.docx", BuildOptions()).document
+    assert [block.items for block in again.body if isinstance(block, ListBlock)] == [block.items for block in lists]
+    assert (tmp_path / "out" / "tasks.html").read_text(encoding="utf-8").count('<li class="task">') == 3
+
     written = to_markdown(article)
     assert "- [x] done *item*\n\n- [ ] open item" in written and "- \\[ \\] literal" in written
     assert [line.strip("-1. ") for line in pandoc(written.split("Text.")[0].split("---")[-1], "-t", "plain")

@@ -64,6 +64,7 @@ from exporter.model import (
     TableCell,
     Text,
     is_numbered,
+    is_task,
     place_cells,
     plain_text,
 )
@@ -142,6 +143,7 @@ class DocxBuilder:
         self.language = language
         self.doc: DocxDocument = docx.Document()
         self.figure_count = 0  # one SEQ Figure numbering across every article (packets)
+        self.task_lists: dict[str, int] = {}  # a task box -> the numbering whose bullets are that box
         self.table_count = 0
         self.articles = 0
         self.decorative_digests: set[str] = set()  # sha256 of decorative pictures (see `finish`)
@@ -481,12 +483,26 @@ class DocxBuilder:
         for item in block.items:
             rest = list(item)
             paragraph = self.linear.paragraph(style="List Paragraph")
-            oxml.set_list_item(paragraph, shared.num_id, level)
+            box = self._task_box(item) if not block.ordered else None
+            oxml.set_list_item(paragraph, self._task_list(box) if box else shared.num_id, level)
             if rest and isinstance(rest[0], ParagraphBlock):
-                self._inlines(paragraph, rest.pop(0).children)
+                children = rest.pop(0).children
+                if box:  # the box is the item's bullet, as pandoc writes a task list (and reads it back)
+                    children = [Text(text=children[0].text[2:]), *children[1:]]
+                self._inlines(paragraph, children)
             for child in rest:
                 # Continuation paragraphs sit at the item's indent, without a number of their own.
                 self._block(child, style="List Paragraph", list_level=level, shared=shared)
+
+    @staticmethod
+    def _task_box(item: list[Block]) -> str | None:
+        return item[0].children[0].text[0] if is_task(item) else None  # type: ignore[union-attr]
+
+    def _task_list(self, box: str) -> int:
+        """The numbering of task items with this box: a bullet list whose bullets are the box."""
+        if box not in self.task_lists:
+            self.task_lists[box] = self.numbering.new_list([oxml.BULLET], bullet=box)
+        return self.task_lists[box]
 
     def _figure(self, figure: Figure) -> None:
         shown = self._picture_or_placeholder(figure)

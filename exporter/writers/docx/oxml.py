@@ -731,9 +731,12 @@ class ListNumbering:
         # Every abstractNum goes before the first num (schema order): found once, not past all of them each time.
         self._first_num = numbering_element.find(qn("w:num"))
 
-    def new_list(self, kinds: Sequence[str], *, start_level: int = 0, start: int | None = None) -> int:
+    def new_list(
+        self, kinds: Sequence[str], *, start_level: int = 0, start: int | None = None, bullet: str | None = None
+    ) -> int:
         """A list whose level N is bulleted when `kinds[N]` is BULLET, else numbered in that number style (a key of
-        NUMBER_FORMATS); the last kind repeats.
+        NUMBER_FORMATS); the last kind repeats. `bullet` replaces the bullets of every level (a task's ballot box,
+        as pandoc writes task lists).
 
         One definition for a whole nested list, so Word, pandoc and LibreOffice's PDF tags (L > LI > L) see
         one list with levels, not a run of separate lists.
@@ -744,7 +747,7 @@ class ListNumbering:
         for level in range(9):
             kind = kinds[min(level, len(kinds) - 1)] if kinds else BULLET
             if kind == BULLET:
-                number_format, text = "bullet", BULLETS[level % len(BULLETS)]
+                number_format, text = "bullet", bullet or BULLETS[level % len(BULLETS)]
             else:
                 number_format, text = NUMBER_FORMATS[kind], f"%{level + 1}."
             first = start if (start is not None and level == start_level) else 1
