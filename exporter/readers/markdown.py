@@ -68,7 +68,7 @@ from exporter.model import (
     plain_text,
 )
 from exporter.options import BuildOptions
-from exporter.readers import ReadResult, fancy_lists, read_text
+from exporter.readers import ReadResult, fancy_lists, hugo, read_text
 from exporter.readers.canonical import parse_yaml
 from exporter.readers.locate import validation_error
 from exporter.readers.tex_math import linear_math
@@ -87,10 +87,6 @@ ATTRIBUTION_DASHES = ("—", "--", "―")
 # Pandoc's grid table: a paragraph that opens with a +---+ rule line, followed by rule and | cell lines.
 GRID_RULE = re.compile(r"\+[-=:+]*-[-=:+]*\+[ \t]*")
 # Pandoc's fenced div: colons, then one word or {attributes} (more colons may close the line); else it is text.
-# Hugo's shortcodes, `{{< name params >}}` and `{{% name params %}}`: the site generator fills them in.
-HUGO_SHORTCODE = re.compile(r"\{\{[<%]\s*/?([\w.-]+).*?[%>]\}\}", re.DOTALL)
-HUGO_FIGURE = re.compile(r"\s*\{\{[<%]\s*figure\b(.*?)[%>]\}\}\s*", re.DOTALL)
-SHORTCODE_PARAMETER = re.compile(r'([\w-]+)\s*=\s*(?:"((?:[^"\\]|\\.)*)"|`([^`]*)`|([^\s"`]+))')
 DIV_LANGUAGE = re.compile(r"""(?<![\w:-])lang=("[^"]*"|'[^']*'|[^\s}]+)""")
 DIV_OPENING = re.compile(r"\s*(?:[\w-]+|\{[^{}\n]*\})\s*:*\s*")
 _MAX_TOKEN_LEVEL = 2 * MAX_NESTING + 2
@@ -106,6 +102,7 @@ def parser() -> MarkdownIt:
     from mdit_py_plugins.subscript import sub_plugin
     from mdit_py_plugins.superscript import superscript_plugin
 
+    from exporter.readers.hugo import hugo_shortcodes_plugin
     from exporter.readers.line_blocks import line_blocks_plugin
     from exporter.readers.pandoc_tables import pandoc_tables_plugin
 
@@ -126,6 +123,7 @@ def parser() -> MarkdownIt:
         .use(footnote_plugin)
         .use(pandoc_tables_plugin)
         .use(line_blocks_plugin)
+        .use(hugo_shortcodes_plugin)
         # pandoc's TeX math: `$` opens before a non-space and closes after one, not before a digit ($5 and $6).
         .use(dollarmath_plugin, allow_labels=False, allow_space=False, allow_digits=False, allow_blank_lines=False,
              double_inline=True)
@@ -233,6 +231,8 @@ class _Converter:
     def block(self, node: SyntaxTreeNode) -> Block | None:
         kind = node.type
         self._block_line = _line(node)
+        if kind == "hugo_shortcode":
+            return self.shortcode(node)
         if kind == "math_block":
             return Paragraph(children=self.formula(node.content)) if node.content.strip() else None
         if kind == "heading":
@@ -336,10 +336,7 @@ class _Converter:
             )
         if len(content) == 1 and content[0].type == "image":
             return self.figure(content[0], node)
-        source = _source_text(node)
-        if figure := HUGO_FIGURE.fullmatch(source):
-            return self.hugo_figure(figure.group(1), node)
-        for name in HUGO_SHORTCODE.findall(source):
+        for name in hugo.names_in(_source_text(node)):
             self.shortcodes.setdefault(name, _line(node))
         if (
             len(content) >= 2
@@ -394,11 +391,19 @@ class _Converter:
             rights=attrs.get("rights") or None,
         )
 
-    def hugo_figure(self, parameters: str, paragraph: SyntaxTreeNode) -> Block:
-        """Hugo's figure shortcode, `{{< figure src="..." alt="..." caption="..." attr="credit" >}}`, alone in
-        its paragraph: a figure as `![caption](src){alt=... credit=...}` makes one."""
-        values = {match.group(1): next(group for group in match.groups()[1:] if group is not None)
-                  for match in SHORTCODE_PARAMETER.finditer(parameters)}
+    def shortcode(self, node: SyntaxTreeNode) -> Block | None:
+        """A Hugo shortcode on lines of its own: the figure shortcode is a figure; any other stays as its text,
+        named in the reader's warning."""
+        shortcode = hugo.parse(node.content)
+        assert shortcode is not None
+        if shortcode.name == "figure":
+            return self.hugo_figure(shortcode.parameters, node)
+        self.shortcodes.setdefault(shortcode.name.lstrip("/"), _line(node))
+        return Paragraph(children=[Text(text=" ".join(node.content.split()))])
+
+    def hugo_figure(self, values: dict[str, str], paragraph: SyntaxTreeNode) -> Block:
+        """Hugo's figure shortcode, `{{< figure src="..." alt="..." caption="..." attr="credit" >}}`: a figure as
+        `![caption](src){alt=... credit=...}` makes one."""
         if not values.get("src"):
             raise self.fail("a Hugo figure shortcode without src", paragraph)
         unused = sorted(set(values) - {"src", "alt", "title", "caption", "attr"})
@@ -840,7 +845,7 @@ def read(path: Path, options: BuildOptions) -> ReadResult:
         first = min(line or 0 for line in converter.shortcodes.values()) or None
         names = ", ".join(sorted(converter.shortcodes))
         converter.warnings.append(f"{path}:{first}: Hugo shortcodes kept as text ({names}): the site generator "
-                                  "fills them in, and only the figure shortcode has a meaning here")
+                                  "fills them in (a figure shortcode on lines of its own is read as a figure)")
     if converter.span_classes:
         classes = ", ".join(f".{name} ({count})" for name, count in sorted(converter.span_classes.items()))
         converter.warnings.append(f"{path}:{converter.span_class_line}: spans with a class kept as their text, "

@@ -120,21 +120,30 @@ def test_static_site_front_matter_is_read_and_what_it_cannot_use_is_named(tmp_pa
 
 
 def test_hugo_figure_shortcodes_are_figures_and_other_shortcodes_are_named(tmp_path: Path) -> None:
-    """A Hugo site's post: `{{< figure >}}` alone in its paragraph is a figure (src, alt, title, a Markdown caption,
-    `attr` as the credit; its size is left out with a warning); any other shortcode stays text, named in one
+    """A Hugo site's post: `{{< figure >}}` on lines of its own (one, or several as Hugo's docs write it) is a
+    figure (src, alt, title, a Markdown caption, `attr` as the credit; its size is left out with a warning); two on
+    consecutive lines are two figures; one inside a sentence, and any other shortcode, stays text, named in one
     warning at the first one's line."""
     from exporter.model import Emphasis, Figure
 
     text = ('---\ntitle: T\n---\n\nSee {{< ref "other.md" >}} first.\n\n'
             '{{< figure src="images/deep-field.jpg" alt="Galaxies in deep space" caption="The *deepest* view" '
-            'attr="NASA" width="600" >}}\n\n{{% note %}}\nA note.\n{{% /note %}}\n')
+            'attr="NASA" width="600" >}}\n{{< figure src="b.png" alt="A bridge" >}}\n\n'
+            '{{< figure\n  src="c.png"\n  alt="A river"\n  caption="Upstream > downstream"\n>}}\n\n'
+            '{{< figure src="d.png" alt="Dawn" >}} The river at dawn.\n\n{{% note %}}\nA note.\n{{% /note %}}\n')
     result = read(tmp_path, text)
     body = result.document.body
-    [figure] = [block for block in body if isinstance(block, Figure)]
-    assert (figure.image, figure.alt, figure.credit) == ("images/deep-field.jpg", "Galaxies in deep space", "NASA")
-    assert plain_text(figure.caption) == "The deepest view" and isinstance(figure.caption[1], Emphasis)
+    figures = [block for block in body if isinstance(block, Figure)]
+    assert [(figure.image, figure.alt) for figure in figures] == [
+        ("images/deep-field.jpg", "Galaxies in deep space"), ("b.png", "A bridge"), ("c.png", "A river")]
+    assert figures[0].credit == "NASA" and isinstance(figures[0].caption[1], Emphasis)
+    assert plain_text(figures[0].caption) == "The deepest view"
+    assert plain_text(figures[2].caption) == "Upstream > downstream"
+    assert [plain_text(block.children) for block in body if isinstance(block, Paragraph)] == [
+        'See {{< ref "other.md" >}} first.', '{{< figure src="d.png" alt="Dawn" >}} The river at dawn.',
+        "{{% note %}}", "A note.", "{{% /note %}}"]
     path = tmp_path / "article.md"
     assert f"{path}:7: the figure shortcode's width left out: every format sizes and links figures itself" in (
         result.warnings)
-    assert f"{path}:5: Hugo shortcodes kept as text (note, ref): the site generator fills them in, and only the " \
-           "figure shortcode has a meaning here" in result.warnings
+    assert f"{path}:5: Hugo shortcodes kept as text (figure, note, ref): the site generator fills them in (a " \
+           "figure shortcode on lines of its own is read as a figure)" in result.warnings
