@@ -65,6 +65,7 @@ from exporter.model import (
     TableRow,
     Text,
     inline_lists,
+    is_task,
     plain_text,
 )
 from exporter.options import BuildOptions
@@ -158,6 +159,8 @@ class _Converter:
         self.unknown_commands: list[str] = []  # TeX commands the formulas' linear text keeps as written
         self.span_classes: Counter[str] = Counter()  # `[text]{.underline}`: looks the model has no place for
         self.span_class_line: int | None = None
+        # Body nodes that stood in a div in a language of its own: the language, and the div (for its line).
+        self.div_languages: dict[int, tuple[str, SyntaxTreeNode]] = {}
         self.shortcodes: dict[str, int | None] = {}  # Hugo shortcodes kept as text, by name: the first one's line
 
     def fail(self, problem: str, node: SyntaxTreeNode | None) -> ExportError:
@@ -175,44 +178,61 @@ class _Converter:
         result: list[Block] = []
         index = 0
         while index < len(nodes):
-            node = nodes[index]
-            if node.type == "container_div":
-                result.extend(self.div(node))
-                index += 1
-                continue
-            following = nodes[index + 1] if index + 1 < len(nodes) else None
-            # As pandoc reads it, a caption paragraph just before a table is its caption; else the one after it.
-            if following is not None and following.type == "table" and (
-                caption := self.caption_before(node, result)
-            ) is not None:
-                table = self.table(following)
-                self.table_caption(table, caption)
-                result.append(table)
-                index += 2
-                continue
-            if node.type == "dl":
-                result.extend(self.definition_list(node))
-                index += 1
-                continue
-            converted = self.block(node)
-            if isinstance(converted, Table) and _is_caption(nodes, index + 1):
-                self.table_caption(converted, _source_text(nodes[index + 1]))
-                index += 1
-            if converted is not None:
-                result.append(converted)
-            index += 1
+            start = len(result)
+            following = self.step(nodes, index, result)
+            div = next(filter(None, (self.div_languages.get(id(node)) for node in nodes[index:following])), None)
+            if div:  # the node stood in a div in a language of its own (`_without_divs`)
+                self.in_language(result[start:], *div)
+            index = following
         return result
+
+    def step(self, nodes: list[SyntaxTreeNode], index: int, result: list[Block]) -> int:
+        """The blocks `nodes[index]` makes (with a caption, the one after it), added to `result`; the index of
+        the next node to read."""
+        node = nodes[index]
+        if node.type == "container_div":
+            result.extend(self.div(node))
+            return index + 1
+        following = nodes[index + 1] if index + 1 < len(nodes) else None
+        # As pandoc reads it, a caption paragraph just before a table is its caption; else the one after it.
+        if following is not None and following.type == "table" and (
+            caption := self.caption_before(node, result)
+        ) is not None:
+            table = self.table(following)
+            self.table_caption(table, caption)
+            result.append(table)
+            return index + 2
+        if node.type == "dl":
+            result.extend(self.definition_list(node))
+            return index + 1
+        converted = self.block(node)
+        if isinstance(converted, Table) and _is_caption(nodes, index + 1):
+            self.table_caption(converted, _source_text(nodes[index + 1]))
+            index += 1
+        if converted is not None:
+            result.append(converted)
+        return index + 1
 
     def div(self, node: SyntaxTreeNode) -> list[Block]:
         """A fenced div is its content; in a language of its own (`::: {lang=fr}`), all the text in it is."""
         blocks = self.blocks(node.children)
-        written = DIV_LANGUAGE.search(node.info)
-        if written:
-            lang = self.build(Span, node, lang=written.group(1).strip("\"'"), children=[]).lang
-            for children in inline_lists(blocks):
-                if children and not (len(children) == 1 and isinstance(children[0], Span)):
-                    children[:] = [Span(lang=lang, children=list(children))]
+        if lang := _div_language(node):
+            self.in_language(blocks, lang, node)
         return blocks
+
+    def in_language(self, blocks: list[Block], lang: str, node: SyntaxTreeNode) -> None:
+        """All the text of the blocks in the language (a span in another one inside keeps its own; a task's box
+        stays first, outside it)."""
+        lang = self.build(Span, node, lang=lang, children=[]).lang
+        for children in inline_lists(blocks):
+            box: list[Inline] = []
+            rest = list(children)
+            if is_task([Paragraph(children=children)]):
+                text = children[0].text  # type: ignore[union-attr]
+                box = [Text(text=text[:2])]
+                rest = [Text(text=text[2:]), *children[1:]] if text[2:] else children[1:]
+            if rest and not (len(rest) == 1 and isinstance(rest[0], Span)):
+                children[:] = [*box, Span(lang=lang, children=rest)]
 
     def caption_before(self, node: SyntaxTreeNode, result: list[Block]) -> str | None:
         """Pandoc's caption above a table, ": Caption" (or "Table: Caption") just before it. After a paragraph,
@@ -647,14 +667,28 @@ def _extend(result: list[Inline], children: list[Inline]) -> None:
             result.append(child)
 
 
-def _without_divs(nodes: list[SyntaxTreeNode]) -> list[SyntaxTreeNode]:
+def _without_divs(
+    nodes: list[SyntaxTreeNode],
+    languages: dict[int, tuple[str, SyntaxTreeNode]],
+    language: tuple[str, SyntaxTreeNode] | None = None,
+) -> list[SyntaxTreeNode]:
     """Fenced divs replaced by what they hold, so that a `#` heading in one is seen as the body's (or the title);
-    not one in a language of its own, which says so of its text (`_Converter.div`)."""
+    what a div in a language of its own holds is noted in `languages` (by node), for `_Converter.blocks`."""
     result: list[SyntaxTreeNode] = []
     for node in nodes:
-        opened = node.type == "container_div" and not DIV_LANGUAGE.search(node.info)
-        result.extend(_without_divs(node.children) if opened else [node])
+        if node.type == "container_div":
+            lang = _div_language(node)
+            result.extend(_without_divs(node.children, languages, (lang, node) if lang else language))
+            continue
+        if language:
+            languages[id(node)] = language
+        result.append(node)
     return result
+
+
+def _div_language(div: SyntaxTreeNode) -> str | None:
+    written = DIV_LANGUAGE.search(div.info)
+    return written.group(1).strip("\"'") if written else None
 
 
 def _trimmed(children: list[Inline]) -> list[Inline]:
@@ -826,7 +860,7 @@ def read(path: Path, options: BuildOptions) -> ReadResult:
                 blocks = [child for child in note.children if child.type != "footnote_anchor"]
                 converter.notes[int(note.meta["id"])] = blocks
         else:
-            nodes.extend(_without_divs([node]))
+            nodes.extend(_without_divs([node], converter.div_languages))
     if "title" not in front and nodes and nodes[0].type == "heading" and nodes[0].tag == "h1":
         front["title"] = plain_text(_trimmed(converter.inline_of(nodes[0])))
         nodes = nodes[1:]
@@ -880,7 +914,7 @@ def _heading_attributes(children: list[Inline], source: str) -> tuple[list[Inlin
     return [*children[:-1], Text(text=rest)] if rest else children[:-1], anchor
 
 
-_TASK_MARK = re.compile(r"\[([ xX])\] ")
+_TASK_MARK = re.compile(r"\[([ xX])\][ \t]")
 
 
 def _task_box(node: SyntaxTreeNode, item: list[Block]) -> list[Block]:

@@ -315,3 +315,27 @@ def test_spans_with_a_class_keep_their_text_and_are_named_in_a_warning(tmp_path)
     assert [message for message in result.warnings if "class" in message] == [
         f"{source}:7: spans with a class kept as their text, without the look pandoc gives some of them: "
         ".mark (1), .smallcaps (1), .underline (2)"]
+
+
+def test_a_language_div_may_hold_the_title_and_tasks(tmp_path):
+    """Found in review: a whole article in `::: {lang=fr}` lost its title (the `#` heading inside was not seen),
+    and a task item in such a div was written back as `[☒ fait]{lang=fr}`. The title is read, the rest of the div
+    is French, and a task's box stays first, outside the language span (a tab after `[x]` marks a task too, as
+    in pandoc)."""
+    from exporter.markdown_source import to_markdown
+    from exporter.model import ListBlock, Span, is_task
+
+    source = tmp_path / "french.md"
+    source.write_text("::: {lang=fr}\n# Mon titre\n\nBonjour.\n\n- [x] fait\n- [ ]\tà faire\n:::\n\nAfter.\n",
+                      encoding="utf-8")
+    article = read_document(source, BuildOptions()).document
+    assert article.title == "Mon titre"
+    [items] = [block.items for block in article.body if isinstance(block, ListBlock)]
+    assert all(is_task(item) for item in items)
+    assert [(item[0].children[0].text, item[0].children[1].lang) for item in items] == [("☒ ", "fr"), ("☐ ", "fr")]
+    assert isinstance(article.body[0].children[0], Span) and article.body[0].children[0].lang == "fr"
+    written = to_markdown(article)
+    assert "- [x] [fait]{lang=fr}" in written
+    again = tmp_path / "again.md"
+    again.write_text(written, encoding="utf-8")
+    assert read_document(again, BuildOptions()).document.body == article.body
