@@ -72,7 +72,7 @@ from exporter.options import BuildOptions
 from exporter.readers import ReadResult, fancy_lists, hugo, read_text
 from exporter.readers.canonical import parse_yaml
 from exporter.readers.locate import validation_error
-from exporter.readers.tex_math import linear_math
+from exporter.readers.tex_math import TooDeep, linear_math
 from exporter.urls import safe_href
 
 FIGURE_ATTRIBUTES = {"alt", "credit", "virin", "decorative", "rights", "id", "class"}
@@ -283,7 +283,10 @@ class _Converter:
 
     def formula(self, tex: str) -> list[Inline]:
         """TeX math (`$x^2$`, `$$...$$`) as its linear text; counted for one warning (`math_warning`)."""
-        linear = linear_math(tex)
+        try:
+            linear = linear_math(tex)
+        except TooDeep as error:
+            raise ExportError(str(error), file=self.path, line=self._block_line) from None
         self.formula_lines.append(self._block_line)
         self.unknown_commands += linear.unknown
         return linear.inlines

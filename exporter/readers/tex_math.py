@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from exporter.limits import MAX_NESTING
 from exporter.model import Inline, Subscript, Superscript, Text
 
 SYMBOLS = {
@@ -57,6 +58,10 @@ class LinearMath:
     unknown: list[str] = field(default_factory=list)  # commands left as written
 
 
+class TooDeep(ValueError):
+    """Groups nested past MAX_NESTING: refused, as any input nested that deep is."""
+
+
 def linear_math(tex: str) -> LinearMath:
     parser = _Parser(tex)
     pieces = parser.sequence(top=True)
@@ -68,12 +73,23 @@ class _Parser:
         self.tokens = [(match.group(1), match.group(2), match.group(3)) for match in _TOKEN.finditer(tex.strip())]
         self.position = 0
         self.unknown: list[str] = []
+        self.depth = 0  # groups open
+        self.in_script = False  # inside a superscript or subscript: a script in it is written as text (^2)
 
     def peek(self) -> tuple[str | None, str | None, str | None] | None:
         return self.tokens[self.position] if self.position < len(self.tokens) else None
 
     def sequence(self, top: bool = False) -> list[Inline]:
         """Atoms up to the group's closing brace (which is taken) or the end."""
+        self.depth += 1
+        if self.depth > MAX_NESTING:
+            raise TooDeep(f"a formula's groups nested more than {MAX_NESTING} levels deep (the limit); refused")
+        try:
+            return self._sequence(top)
+        finally:
+            self.depth -= 1
+
+    def _sequence(self, top: bool) -> list[Inline]:
         result: list[Inline] = []
         while (token := self.peek()) is not None:
             _, space, char = token
@@ -84,8 +100,7 @@ class _Parser:
                 continue  # an unbalanced brace shows nothing
             if char in ("^", "_"):
                 self.position += 1
-                script = self.atom()
-                result.append(Superscript(children=script) if char == "^" else Subscript(children=script))
+                result.extend(self.script(char))
                 continue
             if space is not None:
                 self.position += 1
@@ -94,6 +109,19 @@ class _Parser:
                 continue
             result.extend(self.atom())
         return result
+
+    def script(self, mark: str) -> list[Inline]:
+        """The atom after `^` or `_` as the model's superscript or subscript; inside one, as linear text (`x^{2^3}`
+        is x and a superscript "2^3": the model's scripts do not nest, and Markdown cannot write them nested)."""
+        if self.in_script:
+            inner = self.atom()
+            return [Text(text=mark), *(_grouped(inner) if len(inner) > 1 else inner)]
+        self.in_script = True
+        try:
+            inner = self.atom()
+        finally:
+            self.in_script = False
+        return [Superscript(children=inner) if mark == "^" else Subscript(children=inner)]
 
     def atom(self) -> list[Inline]:
         token = self.peek()
@@ -128,7 +156,10 @@ class _Parser:
         if len(command) == 1 and not command.isalpha():
             return [Text(text=command)]  # \{ \} \$ \% \& \# \_
         self.unknown.append(command)
-        return [Text(text="\\" + command)]
+        written = "\\" + command  # as written, with its arguments (\begin{pmatrix})
+        while (token := self.peek()) is not None and token[2] == "{":
+            written += self.verbatim_group()
+        return [Text(text=written)]
 
     def argument(self, verbatim: bool = False) -> list[Inline]:
         """A command's argument: a group, or the next atom. Text commands keep their spaces."""
@@ -137,18 +168,21 @@ class _Parser:
             self.position += 1
             token = self.peek()
         if verbatim and token is not None and token[2] == "{":
-            self.position += 1
-            depth, text = 1, []
-            while (token := self.peek()) is not None:
-                self.position += 1
-                command, space, char = token
-                depth += char == "{"
-                depth -= char == "}"
-                if depth == 0:
-                    break
-                text.append(space or char or ("\\" + command if len(command or "") > 1 else command or ""))
-            return [Text(text="".join(text))]
+            return [Text(text=self.verbatim_group()[1:-1])]
         return self.atom()
+
+    def verbatim_group(self) -> str:
+        """The `{...}` group at the position as written, braces included (balanced; an unclosed one to the end)."""
+        depth, text = 0, []
+        while (token := self.peek()) is not None:
+            self.position += 1
+            command, space, char = token
+            depth += char == "{"
+            depth -= char == "}"
+            text.append(space or char or "\\" + (command or ""))
+            if depth == 0:
+                break
+        return "".join(text)
 
     def optional(self) -> list[Inline]:
         """`[n]` after `\\sqrt`: the root's degree."""

@@ -291,6 +291,8 @@ def test_tex_math_is_read_where_pandoc_reads_it_and_kept_as_linear_text(tmp_path
     ("\\sqrt[3]{x} \\cdot \\left( y \\right)", "^3√x ⋅ ( y )"),
     ("10^{-3}\\,\\mathrm{m}", "10^-3\u2009m"),
     ("\\sin\\theta \\leq 1 + \\log(x)", "sin θ ≤ 1 + log(x)"),
+    # Scripts in scripts are linear text in the script: the model's do not nest (nor do Markdown's).
+    ("x^{2^{3}} + a_{i_j}", "x^2^3 + ai_j"),
 ])
 def test_tex_formulas_read_as_linear_text(tex, linear):
     from exporter.model import Superscript
@@ -302,6 +304,22 @@ def test_tex_formulas_read_as_linear_text(tex, linear):
 
     result = linear_math(tex)
     assert shown(result.inlines) == linear and result.unknown == []
+
+
+def test_tex_commands_not_known_are_kept_as_written_and_deep_groups_refused(tmp_path):
+    """Found in review: `\\begin{pmatrix}` lost its braces though the warning said it was kept as written, and
+    600 nested braces ended in a RecursionError; the groups are kept, and the nesting limit refuses in one line."""
+    from exporter.errors import ExportError
+    from exporter.readers.tex_math import linear_math
+
+    result = linear_math("\\begin{pmatrix} a & b \\end{pmatrix} + \\foo{x}{y}")
+    assert plain_text(result.inlines) == "\\begin{pmatrix} a & b \\end{pmatrix} + \\foo{x}{y}"
+    assert result.unknown == ["begin", "end", "foo"]
+    source = tmp_path / "deep.md"
+    source.write_text("---\ntitle: Deep\n---\n\nA $" + "{" * 600 + "x" + "}" * 600 + "$ b.\n", encoding="utf-8")
+    with pytest.raises(ExportError, match="nested more than 32 levels deep") as refused:
+        read_document(source, BuildOptions())
+    assert refused.value.line == 5
 
 
 def test_spans_with_a_class_keep_their_text_and_are_named_in_a_warning(tmp_path):
