@@ -716,17 +716,18 @@ def field_link_paragraph(document, instruction: str, text: str):
     return paragraph
 
 
-def bookmarked_heading(document, text: str, bookmark: str) -> None:
+def bookmarked_heading(document, text: str, *bookmarks: str) -> None:
     from docx.oxml import OxmlElement
     from docx.oxml.ns import qn
 
     heading = document.add_heading(text, 1)
-    start, end = OxmlElement("w:bookmarkStart"), OxmlElement("w:bookmarkEnd")
-    start.set(qn("w:id"), "1")
-    start.set(qn("w:name"), bookmark)
-    end.set(qn("w:id"), "1")
-    heading._p.insert(1, start)
-    heading._p.append(end)
+    for number, bookmark in enumerate(bookmarks, start=1):
+        start, end = OxmlElement("w:bookmarkStart"), OxmlElement("w:bookmarkEnd")
+        start.set(qn("w:id"), str(number))
+        start.set(qn("w:name"), bookmark)
+        end.set(qn("w:id"), str(number))
+        heading._p.insert(1, start)
+        heading._p.append(end)
 
 
 def test_hyperlink_fields_keep_their_place_and_title(tmp_path):
@@ -879,6 +880,11 @@ def test_a_picture_in_the_middle_of_a_sentence_leaves_the_sentence_whole(tmp_pat
     paragraph = document.add_paragraph("The telescope ")
     paragraph.add_run().add_picture(photo, width=Inches(4))
     paragraph.add_run(" looked deeper than ever before.")
+    paragraph = document.add_paragraph("Two ")
+    paragraph.add_run().add_picture(photo, width=Inches(4))
+    paragraph.add_run(" ")
+    paragraph.add_run().add_picture(photo, width=Inches(4))
+    paragraph.add_run(" pictures mid-sentence.")
     paragraph = document.add_paragraph("A line above.")
     paragraph.add_run().add_break()
     paragraph.add_run().add_picture(photo, width=Inches(4))
@@ -889,6 +895,7 @@ def test_a_picture_in_the_middle_of_a_sentence_leaves_the_sentence_whole(tmp_pat
     body = read_document(path, BuildOptions()).document.body
     assert [(block.type, plain_text(block.children) if isinstance(block, Paragraph) else None) for block in body] == [
         ("paragraph", "The telescope looked deeper than ever before."), ("figure", None),
+        ("paragraph", "Two pictures mid-sentence."), ("figure", None), ("figure", None),
         ("paragraph", "A line above."), ("figure", None), ("paragraph", "A line below.")]
 
 
@@ -1009,3 +1016,48 @@ def test_outline_numbers_of_headings_are_named_in_a_warning(tmp_path):
     assert [(block.level, plain_text(block.children)) for block in result.document.body
             if isinstance(block, Heading)] == [(2, "Introduction"), (3, "Scope"), (2, "Methods")]
     assert warned(result, "3 heading number(s) from Word's outline numbering (such as 2.1) left out")
+
+
+def test_links_to_a_headings_two_bookmarks_both_reach_it_and_a_lost_bookmark_is_text(tmp_path):
+    """Found in review: a heading holding two linked bookmarks (a cross-reference's `_Ref` one and a hyperlink's)
+    took one as its id and the other link was lost at the build; and a cross-reference to a deleted bookmark
+    (Word shows "Error! Reference source not found.") became a link to nowhere. Both links now go to the
+    heading; the lost one is text."""
+    from exporter.model import Link
+
+    document = docx.Document()
+    document.add_paragraph("Bookmarks", style="Title")
+    field_link_paragraph(document, " REF _Ref1 \\h ", "Methods")
+    field_link_paragraph(document, ' HYPERLINK \\l "methods_section" ', "the methods")
+    field_link_paragraph(document, " REF _Ref9999 \\h ", "Error! Reference source not found.")
+    bookmarked_heading(document, "Methods", "_Ref1", "methods_section")
+    document.add_paragraph("How it was done.")
+    path = tmp_path / "bookmarks.docx"
+    document.save(str(path))
+    result = read_document(path, BuildOptions())
+    [heading] = [block for block in result.document.body if isinstance(block, Heading)]
+    assert [link.href for link in nodes_of(result, Link)] == ["#" + heading.anchor] * 2
+    assert "See Error! Reference source not found." in texts(result.document.body)
+
+
+def test_pandocs_links_to_headings_with_ids_of_their_own_keep_their_target(tmp_path):
+    """pandoc writes a heading's id (`## Methods {#sec-m}`) as a bookmark just before the heading's paragraph,
+    between paragraphs, and a link to it as `w:hyperlink w:anchor`: the heading takes the id, so the link keeps
+    its target (it was dropped at the build: "names no heading"). The draft's first paragraph has a footnote with
+    a link of its own, read before the body's links."""
+    import subprocess
+
+    from exporter.anchors import article_links
+    from tests.docx.corpus.build import pandoc_binary
+
+    source = tmp_path / "ids.md"
+    source.write_text("---\ntitle: Ids\n---\n\nIntro with a note.[^1]\n\nSee [the methods](#sec-m).\n\n"
+                      "## Methods {#sec-m}\n\nText.\n\n[^1]: A note with [a link](https://www.nasa.gov/).\n",
+                      encoding="utf-8")
+    draft = tmp_path / "ids.docx"
+    subprocess.run([pandoc_binary(), str(source), "-o", str(draft)], check=True, capture_output=True)
+    result = read_document(draft, BuildOptions())
+    assert [block.anchor for block in result.document.body if isinstance(block, Heading)] == ["sec-m"]
+    assert [link.href for link in article_links(result.document)] == ["#sec-m", "https://www.nasa.gov/"]
+    built = run_exporter("build", draft, "--to", "html", "-o", tmp_path / "out")
+    assert built.returncode == 0 and "names no heading" not in built.stderr, built.stderr

@@ -19,6 +19,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
+from exporter.anchors import article_links
 from exporter.errors import ExportError
 from exporter.model import Article, Packet
 from exporter.options import BuildOptions
@@ -73,6 +74,7 @@ def read(path: Path, options: BuildOptions) -> ReadResult:
             document = read_article(
                 items, numbering, stored, core, language, PREFIX, figures, warnings, title_from=(path, options)
             )
+        _follow_aliases(document, scanner.anchor_aliases)
         decorative: set[str] = set(MetadataReader.stored_list(stored, PREFIX + "decorative_images"))
         images = extract_images(package, figures, warnings, decorative)
     except ValidationError as error:
@@ -85,6 +87,17 @@ def read(path: Path, options: BuildOptions) -> ReadResult:
         raise error.located(path) from None
     # Embedded pictures travel in memory with the model (see `media`).
     return ReadResult(document, [], [f"{path}: {message}" for message in warnings], images)
+
+
+def _follow_aliases(document: Article | Packet, aliases: dict[str, str]) -> None:
+    """Links to a heading's second bookmark (a cross-reference and a hyperlink to the same heading, each with
+    its own bookmark) go to the id the heading took."""
+    if not aliases:
+        return
+    for article in document.articles if isinstance(document, Packet) else [document]:
+        for link in article_links(article):
+            if link.href.startswith("#") and link.href[1:] in aliases:
+                link.href = "#" + aliases[link.href[1:]]
 
 
 def read_article(

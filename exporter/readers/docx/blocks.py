@@ -520,8 +520,12 @@ def _in_one_line(before: list[Atom], after: list[Atom]) -> bool:
 
 def _joined(before: list[Atom], after: list[Atom]) -> list[Atom]:
     """The text on both sides of a picture as one, with one space where each side had its own."""
-    if before and after and before[-1].kind == after[0].kind == "text" and before[-1].text[-1:].isspace():
-        after = [replace(after[0], text=after[0].text.lstrip()), *after[1:]]
+    if before and before[-1].kind == "text" and before[-1].text[-1:].isspace():
+        after = list(after)
+        while after and after[0].kind == "text" and not after[0].text.strip():
+            after.pop(0)  # the space between two pictures, say
+        if after and after[0].kind == "text":
+            after[0] = replace(after[0], text=after[0].text.lstrip())
     return before + after
 
 

@@ -76,6 +76,7 @@ class Scanner:
         self.part_name = part_name
         self.styles = styles
         self.rels: dict[str, Relationship] = package.relationships(part_name)
+        self.anchor_aliases: dict[str, str] = {}  # a linked bookmark -> the id of the paragraph that holds it
         # What the model cannot hold, or holds differently, counted so the reader can say so.
         self.counts: Counter[str] = Counter()
         self.drawings = DrawingReader(package, self.rels, self.counts)
@@ -83,11 +84,15 @@ class Scanner:
         self._in_note = False
         self._floating: list[Para | TableInfo] = []  # text boxes met in the paragraph being scanned
         self._anchors: set[str] | None = None
+        self._all_bookmarks: set[str] | None = None
+        self._main_root: etree._Element | None = None  # the part's root: its body is read first
 
     # ------------------------------------------------------------ blocks
 
     def body_items(self, container: etree._Element) -> list[Para | TableInfo]:
         """The paragraphs and tables of a body, cell, text box, note or content control, in reading order."""
+        if self._main_root is None:
+            self._main_root = container.getroottree().getroot()
         items: list[Para | TableInfo] = []
         drop_cap: Para | None = None
         in_contents = False  # inside a table of contents, which is left out whole
@@ -185,23 +190,49 @@ class Scanner:
             page_break,
             drop_cap,
             self.styles.bold(style_id),
-            next((name for name in self._bookmarks(element) if name in self._link_anchors(element)), None),
+            self._anchor(element),
             unnumbered,
         )
 
+    def _anchor(self, paragraph: etree._Element) -> str | None:
+        """The paragraph's first bookmark that a link goes to: its id. Links to its other bookmarks go to that
+        id too (`anchor_aliases`)."""
+        linked = [name for name in self._bookmarks(paragraph) if name in self._link_anchors()]
+        for other in linked[1:]:
+            self.anchor_aliases[other] = linked[0]
+        return linked[0] if linked else None
+
     def _bookmarks(self, paragraph: etree._Element) -> Iterator[str]:
-        for start in paragraph.iterchildren(w("bookmarkStart")):
+        """The paragraph's bookmarks: its own, and those that open just before it, between paragraphs (where
+        pandoc puts a heading's)."""
+        before = []
+        previous = paragraph.getprevious()
+        while previous is not None and previous.tag in (w("bookmarkStart"), w("bookmarkEnd")):
+            before.append(previous)
+            previous = previous.getprevious()
+        for start in [*paragraph.iterchildren(w("bookmarkStart")), *reversed(before)]:
             name = start.get(w("name"))
-            if name and not any(char.isspace() or char == "#" for char in name):
+            if start.tag == w("bookmarkStart") and name and not any(char.isspace() or char == "#" for char in name):
                 yield name
 
-    def _link_anchors(self, element: etree._Element) -> set[str]:
-        """The bookmarks the hyperlinks of the element's part and of its notes go to (`w:hyperlink/@w:anchor`
-        and HYPERLINK fields' `\\l` switch), read once. A table of contents' links (to Word's `_Toc` bookmarks)
-        are not counted: it is left out."""
+    def _roots(self) -> list[etree._Element]:
+        """The part the scanner reads (its root, met when its body is first read) and its notes."""
+        assert self._main_root is not None
+        return [self._main_root, *(note for kind in NOTE_PARTS for note in self._note_elements(kind)[1].values())]
+
+    def _bookmark_names(self) -> set[str]:
+        """Every bookmark of the part and of its notes, read once."""
+        if self._all_bookmarks is None:
+            self._all_bookmarks = {start.get(w("name")) or "" for root in self._roots()
+                                   for start in root.iter(w("bookmarkStart"))}
+        return self._all_bookmarks
+
+    def _link_anchors(self) -> set[str]:
+        """The bookmarks the hyperlinks of the part and of its notes go to (`w:hyperlink/@w:anchor`, HYPERLINK
+        fields' `\\l` switch, cross-references with `\\h`), read once. A table of contents' links (to Word's `_Toc`
+        bookmarks) are not counted: it is left out."""
         if self._anchors is None:
-            roots = [element.getroottree().getroot()]
-            roots += [note for kind in NOTE_PARTS for note in self._note_elements(kind)[1].values()]
+            roots = self._roots()
             places = {link.get(w("anchor")) for root in roots for link in root.iter(w("hyperlink"))}
             for root in roots:
                 for instruction in _field_instructions(root):
@@ -323,6 +354,8 @@ class Scanner:
 
     def _field_format(self, instruction: str, fmt: _Format, sequences: list[str]) -> _Format:
         link = _field_link(instruction)
+        if link and link.href.startswith("#") and link.href[1:] not in self._bookmark_names():
+            link = None  # a cross-reference to a bookmark since deleted: Word shows "Error! Reference source..."
         if link:
             if safe_href(link.href) is None:
                 self.counts["unfollowable_link"] += 1
