@@ -92,8 +92,20 @@ def describe(error: ValidationError) -> tuple[tuple[Any, ...], str]:
 
 
 def validation_error(
-    error: ValidationError, *, file: Any, text: str | None, line_offset: int = 0, prefix: tuple[Any, ...] = ()
+    error: ValidationError,
+    *,
+    file: Any,
+    text: str | None,
+    line_offset: int = 0,
+    prefix: tuple[Any, ...] = (),
+    aliases: dict[str, str] | None = None,
 ) -> ExportError:
+    """The error at its line; `aliases` (model field -> the key the source wrote, `lastmod` for `updated`) name
+    the key as written."""
     location, message = describe(error)
+    if aliases and location and location[0] in aliases:
+        written = aliases[location[0]]
+        message = written + message[len(str(location[0])):]
+        location = (written, *location[1:])
     line = yaml_line(text, prefix + location) if text is not None else None
     return ExportError(message, file=file, line=None if line is None else line + line_offset)

@@ -24,7 +24,9 @@ from __future__ import annotations
 
 import base64
 import binascii
+import datetime
 import re
+import tomllib
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -161,6 +163,7 @@ class _Converter:
         self.span_class_line: int | None = None
         # Body nodes that stood in a div in a language of its own: the language, and the div (for its line).
         self.div_languages: dict[int, tuple[str, SyntaxTreeNode]] = {}
+        self.aliased: dict[str, str] = {}  # a model field -> the front-matter key that gave it (`lastmod`)
         self.shortcodes: dict[str, int | None] = {}  # Hugo shortcodes kept as text, by name: the first one's line
 
     def fail(self, problem: str, node: SyntaxTreeNode | None) -> ExportError:
@@ -770,16 +773,16 @@ def _aliases(front: dict[str, Any], converter: _Converter, token: Any) -> dict[s
     named in one warning. With --strict they all stay unknown fields (refused)."""
     if converter.strict:
         return front
-    line = token.map[0] + 1 if token is not None and token.map else None
+    line = token.map[0] + 1 if token is not None and token.map else 1
     result = dict(front)
-    subjects = [result.pop(key) for key in KEYWORD_KEYS if key in result]
+    subjects = [_subjects(key, result.pop(key)) for key in KEYWORD_KEYS if key in result]
     if subjects:
-        keywords = [item for value in subjects for item in (value if isinstance(value, list) else [value])]
-        result["keywords"] = list(dict.fromkeys(str(item) for item in keywords if item is not None))
+        result["keywords"] = list(dict.fromkeys(subject for found in subjects for subject in found))
     for alias, field_name in FRONT_MATTER_ALIASES.items():
         if alias not in result:
             continue
         value = result.pop(alias)
+        converter.aliased.setdefault(field_name, alias)
         if field_name in result:
             converter.warnings.append(
                 f"{converter.path}:{line}: front matter has both '{alias}' and '{field_name}': '{alias}' is ignored"
@@ -805,6 +808,19 @@ def _aliases(front: dict[str, Any], converter: _Converter, token: Any) -> dict[s
     return result
 
 
+def _subjects(key: str, value: Any, *, listed: bool = False) -> list[str]:
+    """The subjects a keywords, tags or categories entry names: a list's items (nested lists flattened), or text
+    alone (a comma-separated list for keywords, as pandoc writes them; space-separated for tags and categories, as
+    Jekyll reads them). Mappings and nothing name none."""
+    if isinstance(value, list):
+        return [subject for item in value for subject in _subjects(key, item, listed=True)]
+    if isinstance(value, dict) or value is None:
+        return []
+    text = str(value)
+    parts = [text] if listed else text.split(",") if key == "keywords" else text.split()
+    return [part.strip() for part in parts if part.strip()]
+
+
 def _author_names(authors: list[Any], converter: _Converter, line: int | None) -> list[Any]:
     """Authors as pandoc's templates write them (`- name: Jane Doe` with `affiliation:` and more) are their names;
     what else they say is named in a warning."""
@@ -822,8 +838,39 @@ def _author_names(authors: list[Any], converter: _Converter, line: int | None) -
     return names
 
 
+def _toml_front_matter(text: str, path: Path) -> tuple[dict[str, Any] | None, str]:
+    """Hugo's TOML front matter (`+++` lines around it, what `hugo new` writes), parsed, and the text with blank
+    lines in its place (so every line keeps its number); (None, text) when there is none."""
+    lines = text.split("\n")
+    if not lines or lines[0].rstrip() != "+++":
+        return None, text
+    end = next((number for number in range(1, len(lines)) if lines[number].rstrip() == "+++"), None)
+    if end is None:
+        raise ExportError("the TOML front matter that the first line's +++ opens has no closing +++ line", file=path,
+                          line=1)
+    try:
+        data = tomllib.loads("\n".join(lines[1:end]))
+    except tomllib.TOMLDecodeError as error:
+        found = re.search(r"\(at line (\d+)", str(error))
+        raise ExportError(f"the TOML front matter cannot be read: {str(error).split(' (at ')[0]}", file=path,
+                          line=int(found.group(1)) + 1 if found else 1) from None
+    return _dates_as_text(data), "\n" * (end + 1) + "\n".join(lines[end + 1:])
+
+
+def _dates_as_text(value: Any) -> Any:
+    """TOML's dates and times as the ISO 8601 text the model holds (YAML's are read as text already)."""
+    if isinstance(value, dict):
+        return {key: _dates_as_text(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_dates_as_text(item) for item in value]
+    if isinstance(value, datetime.date | datetime.time):
+        return value.isoformat()
+    return value
+
+
 def read(path: Path, options: BuildOptions) -> ReadResult:
     text = read_text(path)
+    toml_front, text = _toml_front_matter(text, path)
     md = parser()
     text, list_styles = fancy_lists.rewrite(text, md)
     env: dict[str, Any] = {}
@@ -832,10 +879,10 @@ def read(path: Path, options: BuildOptions) -> ReadResult:
     if deepest is not None and deepest.level >= _MAX_TOKEN_LEVEL - 1:
         error = nesting_error("Markdown blocks are", MAX_NESTING, line=deepest.map[0] + 1 if deepest.map else None)
         raise error.located(path)
-    front: dict[str, Any] = {}
+    front: dict[str, Any] = toml_front or {}
     body_tokens = tokens
     front_lines = 0
-    if tokens and tokens[0].type == "front_matter":
+    if toml_front is None and tokens and tokens[0].type == "front_matter":
         front_lines = 1
         data = parse_yaml(tokens[0].content, path, line_offset=front_lines)
         if data is not None and not isinstance(data, dict):
@@ -891,7 +938,8 @@ def read(path: Path, options: BuildOptions) -> ReadResult:
         article = Article.model_validate({**front, "body": body})
     except ValidationError as error:
         raise validation_error(
-            error, file=path, text=tokens[0].content if front else None, line_offset=front_lines
+            error, file=path, text=tokens[0].content if front_lines else None, line_offset=front_lines,
+            aliases=converter.aliased,
         ) from None
     return ReadResult(article, figure_lines=converter.figure_lines, warnings=converter.warnings,
                       images=converter.images)

@@ -147,3 +147,30 @@ def test_hugo_figure_shortcodes_are_figures_and_other_shortcodes_are_named(tmp_p
         result.warnings)
     assert f"{path}:5: Hugo shortcodes kept as text (figure, note, ref): the site generator fills them in (a " \
            "figure shortcode on lines of its own is read as a figure)" in result.warnings
+
+
+def test_hugos_toml_front_matter_is_read(tmp_path: Path) -> None:
+    """`hugo new` writes TOML between +++ lines: read like YAML front matter (dates as ISO 8601 text); lines keep
+    their numbers; a TOML mistake is refused at its line."""
+    result = read(tmp_path, '+++\ntitle = "Toml post"\ndate = 2024-03-05T10:00:00-05:00\ntags = ["a", "b"]\n'
+                            "draft = true\n+++\n\n# Heading\n\nBody.\n")
+    article = result.document
+    assert (article.title, article.published, article.keywords) == ("Toml post", "2024-03-05T10:00:00-05:00",
+                                                                     ["a", "b"])
+    assert any(":8: a level-1 heading in the body" in warning for warning in result.warnings)
+    assert any("left out: draft" in warning for warning in result.warnings)
+    with pytest.raises(ExportError, match="the TOML front matter cannot be read") as refused:
+        read(tmp_path, '+++\ntitle = "T"\ndate = = 3\n+++\n\nBody.\n')
+    assert refused.value.line == 3
+
+
+def test_front_matter_keys_named_as_written_and_subjects_as_lists(tmp_path: Path) -> None:
+    """Found in review: an alias's bad value was named by the model's field and the front matter's first line
+    (`updated`, line 2, for `lastmod` on line 3); nested lists and Jekyll's space-separated tags made keywords
+    such as "['a', 'b']"."""
+    with pytest.raises(ExportError, match=":3: lastmod: 'last week' is not an ISO 8601 date") as refused:
+        read(tmp_path, "---\ntitle: T\nlastmod: last week\n---\n\nText.\n")
+    assert refused.value.line == 3
+    article = read(tmp_path, "---\ntitle: T\ncategories: [[a, b], c]\ntags: news army\nkeywords: x, y\n"
+                             "---\n\nText.\n").document
+    assert article.keywords == ["x", "y", "news", "army", "a", "b", "c"]
