@@ -33,7 +33,7 @@ SYMBOLS = {
     "degree": "°", "prime": "′", "ell": "ℓ", "hbar": "ℏ", "Re": "ℜ", "Im": "ℑ", "aleph": "ℵ",
     "ldots": "…", "dots": "…", "cdots": "⋯", "vdots": "⋮", "ddots": "⋱", "langle": "⟨", "rangle": "⟩",
     "lfloor": "⌊", "rfloor": "⌋", "lceil": "⌈", "rceil": "⌉", "vert": "|", "Vert": "‖", "backslash": "\\",
-    "lbrace": "{", "rbrace": "}", "percent": "%",
+    "lbrace": "{", "rbrace": "}", "percent": "%", "|": "‖",
     # spacing
     "quad": "\u2003", "qquad": "\u2003\u2003", ",": "\u2009", ":": "\u2005", ";": "\u2005", " ": " ",
     "!": "",

@@ -293,6 +293,7 @@ def test_tex_math_is_read_where_pandoc_reads_it_and_kept_as_linear_text(tmp_path
     ("\\sin\\theta \\leq 1 + \\log(x)", "sin θ ≤ 1 + log(x)"),
     # Scripts in scripts are linear text in the script: the model's do not nest (nor do Markdown's).
     ("x^{2^{3}} + a_{i_j}", "x^2^3 + ai_j"),
+    ("\\|v\\| \\geq 0", "‖v‖ ≥ 0"),
 ])
 def test_tex_formulas_read_as_linear_text(tex, linear):
     from exporter.model import Superscript
