@@ -217,6 +217,17 @@ def walk_inlines(inlines: list[Inline]) -> Iterator[Inline]:
             yield from walk_inlines(node.children)
 
 
+def merge_text(nodes: list[Inline]) -> list[Inline]:
+    """The inlines with neighbouring texts as one text and empty texts dropped."""
+    merged: list[Inline] = []
+    for node in nodes:
+        if isinstance(node, Text) and merged and isinstance(merged[-1], Text):
+            merged[-1] = Text(text=merged[-1].text + node.text)
+        elif not (isinstance(node, Text) and not node.text):
+            merged.append(node)
+    return merged
+
+
 def without(kind: type[Node], inlines: list[Inline]) -> list[Inline]:
     """The inlines with every `kind` node inside them replaced by its content (a link inside a link, a span
     where spans cannot go); copies, the input stays as it was. Footnotes are not entered."""

@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass, field
 
 from exporter.limits import MAX_NESTING
-from exporter.model import Inline, Subscript, Superscript, Text
+from exporter.model import Inline, Subscript, Superscript, Text, merge_text
 
 SYMBOLS = {
     # Greek
@@ -209,12 +209,7 @@ def _ends_in_space(pieces: list[Inline]) -> bool:
 
 def _merged(pieces: list[Inline]) -> list[Inline]:
     """Neighbouring texts as one, spaces at either end trimmed."""
-    result: list[Inline] = []
-    for piece in pieces:
-        if isinstance(piece, Text) and result and isinstance(result[-1], Text):
-            result[-1] = Text(text=result[-1].text + piece.text)
-        elif not (isinstance(piece, Text) and not piece.text):
-            result.append(piece)
+    result = merge_text(pieces)
     if result and isinstance(result[0], Text):
         result[0] = Text(text=result[0].text.lstrip())
     if result and isinstance(result[-1], Text):

@@ -40,6 +40,7 @@ from exporter.model import (
     Text,
     check_language,
     is_virin,
+    merge_text,
     normalize_virin,
     plain_text,
     without,
@@ -693,7 +694,7 @@ class Converter:
                 result.extend(self.inline(child, depth + 1, links, level))
             if child.tail:
                 append_text(result, child.tail)
-        return _merge_text(result)
+        return merge_text(result)
 
     def inline(self, element: HtmlElement, depth: int, links: bool, level: int = 0) -> list[Inline]:
         tag = element.tag.lower()
@@ -713,7 +714,7 @@ class Converter:
             href = self.page.link_url(element.get("href")) if links else None
             if href and plain_text(children).strip():
                 title = squash(element.get("title")) or None
-                return [Link(href=href, title=title, children=_merge_text(without(Link, children)))]
+                return [Link(href=href, title=title, children=merge_text(without(Link, children)))]
             return children
         lang = valid_language(element.get("lang") or element.get("xml:lang"))
         if (
@@ -794,19 +795,9 @@ def append_text(result: list[Inline], text: str) -> None:
         result.append(Text(text=cleaned))
 
 
-def _merge_text(nodes: list[Inline]) -> list[Inline]:
-    merged: list[Inline] = []
-    for node in nodes:
-        if isinstance(node, Text) and merged and isinstance(merged[-1], Text):
-            merged[-1] = Text(text=merged[-1].text + node.text)
-        elif not (isinstance(node, Text) and not node.text):
-            merged.append(node)
-    return merged
-
-
 def trim_inlines(nodes: list[Inline]) -> list[Inline]:
     """Collapse doubled spaces across nodes, drop leading/trailing whitespace and line breaks."""
-    nodes = _merge_text(nodes)
+    nodes = merge_text(nodes)
     while nodes and (
         isinstance(nodes[0], LineBreak) or (isinstance(nodes[0], Text) and not nodes[0].text.strip())
     ):
