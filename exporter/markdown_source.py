@@ -119,6 +119,9 @@ def tidy_inlines(nodes: list[Inline], *, edge: bool = True) -> list[Inline]:
             children = tidy_inlines(node.children, edge=False)
             if children:  # an empty span shows nothing
                 result.append(node.model_copy(update={"children": children}))
+        elif isinstance(node, Footnote):
+            if any(tidy_inlines(paragraph.children) for paragraph in node.children):
+                result.append(node)  # a note of white space alone says nothing (and Markdown has no empty note)
         else:
             result.append(node)
     if edge:
