@@ -89,15 +89,12 @@ TABLE_CAPTION = re.compile(r"^(?:Table)?:\s*(?P<text>.*?)\s*(?:\{(?P<attrs>[^{}]
 ATTRIBUTION_DASHES = ("—", "--", "―")
 # Pandoc's grid table: a paragraph that opens with a +---+ rule line, followed by rule and | cell lines.
 GRID_RULE = re.compile(r"\+[-=:+]*-[-=:+]*\+[ \t]*")
-# Pandoc's fenced div: colons, then one word or {attributes} (more colons may close the line); else it is text.
 DIV_LANGUAGE = re.compile(r"""(?<![\w:-])lang=("[^"]*"|'[^']*'|[^\s}]+)""")
-DIV_OPENING = re.compile(r"\s*(?:[\w-]+|\{[^{}\n]*\})\s*:*\s*")
 _MAX_TOKEN_LEVEL = 2 * MAX_NESTING + 2
 
 
 def parser() -> MarkdownIt:
     from mdit_py_plugins.attrs import attrs_plugin
-    from mdit_py_plugins.container import container_plugin
     from mdit_py_plugins.deflist import deflist_plugin
     from mdit_py_plugins.dollarmath import dollarmath_plugin
     from mdit_py_plugins.footnote import footnote_plugin
@@ -105,6 +102,7 @@ def parser() -> MarkdownIt:
     from mdit_py_plugins.subscript import sub_plugin
     from mdit_py_plugins.superscript import superscript_plugin
 
+    from exporter.readers.fenced_divs import fenced_divs_plugin
     from exporter.readers.hugo import hugo_shortcodes_plugin
     from exporter.readers.line_blocks import line_blocks_plugin
     from exporter.readers.pandoc_tables import pandoc_tables_plugin
@@ -120,7 +118,7 @@ def parser() -> MarkdownIt:
         .enable(["table", "strikethrough"])
         .disable("html_block")
         .use(front_matter_plugin)
-        .use(container_plugin, name="div", validate=lambda params, *_: bool(DIV_OPENING.fullmatch(params)))
+        .use(fenced_divs_plugin)
         .use(deflist_plugin)
         .use(attrs_plugin, spans=True)
         .use(footnote_plugin)

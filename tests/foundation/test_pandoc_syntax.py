@@ -358,3 +358,32 @@ def test_a_language_div_may_hold_the_title_and_tasks(tmp_path):
     again = tmp_path / "again.md"
     again.write_text(written, encoding="utf-8")
     assert read_document(again, BuildOptions()).document.body == article.body
+
+
+def test_fenced_divs_nest_as_pandoc_nests_them(tmp_path):
+    """Divs inside divs with fences of the same length (`:::` in `:::`), the outer one in French and the inner
+    in German: each paragraph is in the language of the innermost div pandoc puts it in; colons in a fenced code
+    block are code, and no fence shows as text."""
+    from exporter.model import Code, Paragraph, Span, walk_inlines
+
+    body = ("::: {lang=fr}\nAvant.\n\n::: {lang=de}\nInnen.\n:::\n\nAprès.\n\n```text\n:::\n```\n:::\n\n"
+            "After.\n\n::::: outer\n::: {lang=es}\nDentro.\n:::\n:::::\n")
+
+    def languages(blocks, lang=None):
+        for block in blocks:
+            if block["t"] == "Div":
+                own = dict(block["c"][0][2]).get("lang")
+                yield from languages(block["c"][1], own or lang)
+            elif block["t"] == "Para":
+                yield lang
+
+    expected = list(languages(json.loads(pandoc(body, "-t", "json"))["blocks"]))
+    source = tmp_path / "divs.md"
+    source.write_text(f"---\ntitle: Divs\n---\n\n{body}", encoding="utf-8")
+    body_read = read_document(source, BuildOptions()).document.body
+    code = [block for block in body_read if any(isinstance(node, Code) for node in walk_inlines(block.children))]
+    paragraphs = [block for block in body_read if isinstance(block, Paragraph) and block not in code]
+    ours = [block.children[0].lang if isinstance(block.children[0], Span) else None for block in paragraphs]
+    assert ours == expected == ["fr", "de", "fr", None, "es"]
+    assert [plain_text(block.children) for block in code] == [":::"]  # the code block's, in the French div
+    assert ":::" not in " ".join(plain_text(block.children) for block in paragraphs)
