@@ -2,7 +2,7 @@
 builds the page. A shortcode that takes whole lines (one line or several, as Hugo's docs write a figure's
 parameters one per line) is a block of its own, `hugo_shortcode`, so that markdown-it does not read a `>}}` line
 as a quotation; the Markdown reader makes the figure shortcode a figure and keeps any other as text. A shortcode
-inside a sentence stays part of the paragraph.
+inside a sentence stays part of the paragraph, as do Jekyll's Liquid tags (`names_in` finds both for a warning).
 """
 
 from __future__ import annotations
@@ -39,9 +39,16 @@ def parse(text: str) -> Shortcode | None:
     return Shortcode(match.group("name"), parameters)
 
 
+# Jekyll's Liquid, which other site generators' Markdown holds the same way: tags `{% include x.html %}` and
+# output `{{ site.baseurl }}`.
+LIQUID = re.compile(r"\{%-?\s*(?P<tag>[\w.]+)[^%]*?-?%\}|\{\{-?\s*(?P<output>[\w.]+)[^{}]*?-?\}\}")
+
+
 def names_in(text: str) -> list[str]:
-    """The names of the shortcodes in running text (a closing `{{< /note >}}` names `note`)."""
-    return [match.group("name").lstrip("/") for match in SHORTCODE.finditer(text)]
+    """The names of the shortcodes (a closing `{{< /note >}}` names `note`) and Liquid tags and outputs in
+    running text."""
+    shortcodes = [match.group("name").lstrip("/") for match in SHORTCODE.finditer(text)]
+    return shortcodes + [match.group("tag") or match.group("output") for match in LIQUID.finditer(text)]
 
 
 def hugo_shortcodes_plugin(md: MarkdownIt) -> None:

@@ -926,8 +926,9 @@ def read(path: Path, options: BuildOptions) -> ReadResult:
     if converter.shortcodes:
         first = min(line or 0 for line in converter.shortcodes.values()) or None
         names = ", ".join(sorted(converter.shortcodes))
-        converter.warnings.append(f"{path}:{first}: Hugo shortcodes kept as text ({names}): the site generator "
-                                  "fills them in (a figure shortcode on lines of its own is read as a figure)")
+        converter.warnings.append(f"{path}:{first}: site generator tags (Hugo shortcodes, Liquid) kept as text "
+                                  f"({names}): the site generator fills them in (a Hugo figure shortcode on lines "
+                                  "of its own is read as a figure)")
     if converter.span_classes:
         classes = ", ".join(f".{name} ({count})" for name, count in sorted(converter.span_classes.items()))
         converter.warnings.append(f"{path}:{converter.span_class_line}: spans with a class kept as their text, "

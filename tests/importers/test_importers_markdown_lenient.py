@@ -145,8 +145,14 @@ def test_hugo_figure_shortcodes_are_figures_and_other_shortcodes_are_named(tmp_p
     path = tmp_path / "article.md"
     assert f"{path}:7: the figure shortcode's width left out: every format sizes and links figures itself" in (
         result.warnings)
-    assert f"{path}:5: Hugo shortcodes kept as text (figure, note, ref): the site generator fills them in (a " \
-           "figure shortcode on lines of its own is read as a figure)" in result.warnings
+    assert f"{path}:5: site generator tags (Hugo shortcodes, Liquid) kept as text (figure, note, ref): the site " \
+           "generator fills them in (a Hugo figure shortcode on lines of its own is read as a figure)" in (
+               result.warnings)
+    jekyll = read(tmp_path, '---\ntitle: T\n---\n\nSee {% include note.html text="x" %} at {{ site.baseurl }}/a.\n')
+    assert [plain_text(block.children) for block in jekyll.document.body] == [
+        'See {% include note.html text="x" %} at {{ site.baseurl }}/a.']
+    assert any(":5: site generator tags (Hugo shortcodes, Liquid) kept as text (include, site.baseurl)" in warning
+               for warning in jekyll.warnings)
 
 
 def test_hugos_toml_front_matter_is_read(tmp_path: Path) -> None:
