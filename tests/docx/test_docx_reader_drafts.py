@@ -1061,3 +1061,22 @@ def test_pandocs_links_to_headings_with_ids_of_their_own_keep_their_target(tmp_p
     assert [link.href for link in article_links(result.document)] == ["#sec-m", "https://www.nasa.gov/"]
     built = run_exporter("build", draft, "--to", "html", "-o", tmp_path / "out")
     assert built.returncode == 0 and "names no heading" not in built.stderr, built.stderr
+
+
+def test_pandocs_author_and_date_under_the_title_are_byline_and_date(tmp_path):
+    """Found probing unseen files: pandoc's Author and Date styles are based on Title, so a draft with a title,
+    author and date and no subtitle between took all three for one title ("Harbor Walk Opens Jordan Lee
+    2024-03-04"), as the corpus's pandoc-footnotes.docx did."""
+    import subprocess
+
+    from tests.docx.corpus.build import pandoc_binary
+
+    source = tmp_path / "release.md"
+    source.write_text("---\ntitle: Harbor Walk Opens\nauthor: Jordan Lee\ndate: 2024-03-04\n---\n\nThe path opened.\n",
+                      encoding="utf-8")
+    draft = tmp_path / "release.docx"
+    subprocess.run([pandoc_binary(), str(source), "-o", str(draft)], check=True, capture_output=True)
+    article = read_document(draft, BuildOptions()).document
+    assert (article.title, article.byline.people, article.published) == (
+        "Harbor Walk Opens", ["Jordan Lee"], "2024-03-04")
+    assert read("pandoc-footnotes.docx").document.title == "Notes on the record"

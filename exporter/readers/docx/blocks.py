@@ -183,7 +183,8 @@ class BodyReader:
     def _header_paragraph(self, para: Para) -> bool:
         header = self.header
         text = " ".join(para.text.split())
-        title_style = para.has_style("title") and not para.has_style("subtitle")
+        # pandoc's Subtitle, Author and Date styles are based on Title: each is its own part of the header.
+        title_style = para.has_style("title") and not para.has_style(*HEADER_PARTS)
         starts = header.title is None and (title_style or self._heading_level(para) == 1)
         # A title on two lines, Enter inside it: the second Title paragraph right under the first.
         goes_on = header.title is not None and title_style and self._title_paragraph
@@ -493,6 +494,10 @@ class BodyReader:
         self._close_quote()
         parts: CaptionParts = self.captions.parse(atoms)
         self._emit(self.figures.media(parts, None))
+
+
+# The header's paragraph styles other than the title's (some are based on Title, as pandoc's are).
+HEADER_PARTS = ("subtitle", "dek", "author", "byline", "date", "dateline", "abstract")
 
 
 # A picture no taller than this (in EMU: about three lines of text) in a paragraph with text is part of the
