@@ -81,3 +81,28 @@ def test_outloud_reports_no_errors_and_only_explained_warnings(pdf_outputs):
         ]
     assert errors == {name: [] for name in pdf_outputs}
     assert unexplained == {name: [] for name in pdf_outputs}
+
+
+def test_a_header_cell_spanning_two_header_rows_keeps_its_span(tmp_path):
+    """Found probing LibreOffice's DOCX of an HTML table: a header row's cell with rowspan lost it (the header rows'
+    template wrote colspan alone), so every HTML output misaligned the columns and the PDF failed PDF/UA-1
+    (PDFUA1-TABLE-ROW-COLUMNSPAN-001). The span is kept, and the PDF passes."""
+    import json
+
+    from tests.conftest import run_exporter
+
+    def cell(text: str, **spans) -> dict:
+        return {"header": True, "children": [{"type": "text", "text": text}], **spans}
+
+    source = tmp_path / "spans.json"
+    source.write_text(json.dumps({"title": "Spans", "body": [{
+        "type": "table", "caption": [{"type": "text", "text": "Budget"}],
+        "head": [{"cells": [cell("Program", rowspan=2), cell("Fiscal year", colspan=2)]},
+                 {"cells": [cell("2023"), cell("2024")]}],
+        "rows": [{"cells": [{"children": [{"type": "text", "text": text}]} for text in ("Alpha", "1", "2")]}]}]}),
+        encoding="utf-8")
+    built = run_exporter("build", source, "--to", "html,pdf", "--out", tmp_path / "out")
+    assert built.returncode == 0, built.stderr
+    html = (tmp_path / "out" / "spans.html").read_text(encoding="utf-8")
+    assert '<th scope="col" rowspan="2">Program</th>' in html
+    assert failures(tmp_path / "out" / "spans.pdf", "ua1") == []
