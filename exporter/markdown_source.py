@@ -33,7 +33,10 @@ from exporter.model import (
     Subscript,
     Superscript,
     Table,
+    TableCell,
+    TableRow,
     Text,
+    place_cells,
     walk_blocks,
     without,
 )
@@ -335,17 +338,40 @@ def media(node: Media) -> str:
 
 
 def table(node: Table) -> str:
-    def row(cells) -> str:
-        return "| " + " | ".join(inlines(cell.children).replace("\n", " ") for cell in cells) + " |"
+    """A pipe table: one header row, one cell per column. A merged cell's text is in its first column and row,
+    the grid slots it covered empty; header rows past the first are body rows (`not_carried` says so)."""
+    grid = _grid([*node.head, *node.rows])
 
-    head = node.head[0].cells if node.head else [type(node.rows[0].cells[0])() for _ in node.rows[0].cells]
-    lines = [row(head), "|" + "|".join(_align(cell.align) for cell in head) + "|"]
-    lines += [row(r.cells) for r in node.rows]
+    def row(cells: list[TableCell | None]) -> str:
+        texts = [inlines([Text(text=" ") if isinstance(child, LineBreak) else child for child in cell.children])
+                 if cell else "" for cell in cells]
+        return "| " + " | ".join(texts) + " |"
+
+    head = grid[0] if node.head else [None] * len(grid[0])
+    body = grid[1:] if node.head else grid
+    lines = [row(head), "|" + "|".join(_align(cell.align if cell else None) for cell in head) + "|"]
+    lines += [row(cells) for cells in body]
     row_headers = all(r.cells[0].header for r in node.rows)
     if node.caption or row_headers:
         attrs = " {row-headers=true}" if row_headers else ""
         lines += ["", f": {inlines(node.caption)}{attrs}"]
     return "\n".join(lines)
+
+
+def _grid(rows: list[TableRow]) -> list[list[TableCell | None]]:
+    """Each row's cell in each column of the table, None where a merged cell above or to the left covers it."""
+    placed = place_cells(rows)
+    width = max(column + cell.colspan for _, column, cell in placed)
+    grid: list[list[TableCell | None]] = [[None] * width for _ in rows]
+    for row_index, column, cell in placed:
+        grid[row_index][column] = cell
+    return grid
+
+
+def _is_grid(node: Table) -> bool:
+    """Whether a pipe table says all the table does: one header row at most, no merged cells."""
+    rows = [*node.head, *node.rows]
+    return len(node.head) <= 1 and all(cell.colspan == cell.rowspan == 1 for row in rows for cell in row.cells)
 
 
 def _align(align: str | None) -> str:
@@ -444,13 +470,23 @@ ROMAN_NUMERALS = [(1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"),
 
 def not_carried(article: Article) -> list[str]:
     """What the Markdown cannot say and the article has, one warning per kind."""
-    styled = sum(isinstance(node, ListBlock) and item_numbers(node) is None for node in walk_blocks(article.body))
-    if not styled:
-        return []
-    return [
-        f"{styled} list(s) numbered with letters or Roman numerals past what they can count (z, MMMCMXCIX) are "
-        "written numbered 1, 2, 3 (import to .json or .yaml to keep them)"
-    ]
+    blocks = list(walk_blocks(article.body))
+    styled = sum(isinstance(node, ListBlock) and item_numbers(node) is None for node in blocks)
+    merged = sum(isinstance(node, Table) and not _is_grid(node) for node in blocks)
+    broken = sum(isinstance(node, Table) and any(isinstance(child, LineBreak) for row in [*node.head, *node.rows]
+                                                 for cell in row.cells for child in cell.children) for node in blocks)
+    messages = []
+    if styled:
+        messages.append(f"{styled} list(s) numbered with letters or Roman numerals past what they can count (z, "
+                        "MMMCMXCIX) are written numbered 1, 2, 3 (import to .json or .yaml to keep them)")
+    if merged:
+        messages.append(f"{merged} table(s) with merged cells or more than one header row are written as pipe "
+                        "tables: a merged cell's text in its first column and row, header rows past the first as "
+                        "body rows (import to .json or .yaml to keep them)")
+    if broken:
+        messages.append(f"{broken} table(s) have line breaks in cells, written as spaces: a pipe table's cell is "
+                        "one line (import to .json or .yaml to keep them)")
+    return messages
 
 
 def to_markdown(article: Article) -> str:

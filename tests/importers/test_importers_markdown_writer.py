@@ -115,3 +115,31 @@ def test_a_note_of_white_space_alone_is_nothing_to_write(tmp_path) -> None:
         {"type": "text", "text": "."}]}]})
     assert "[^" not in to_markdown(article)
     assert [plain_text(block.children) for block in read_back(tmp_path, article).body] == ["Text."]
+
+
+def test_tables_a_pipe_table_cannot_hold_keep_every_cell_and_say_what_changed(tmp_path) -> None:
+    """Found probing LibreOffice's DOCX of a fact sheet: a second header row was dropped, rows with merged cells
+    came out with fewer or more cells than the header (cells lost on reading back), and a line break in a cell
+    read back as a literal backslash. Every cell's text now has its own column; what a pipe table cannot say is
+    named."""
+    from exporter.markdown_source import not_carried
+    from exporter.model import Table
+
+    def cell(text: str, **spans) -> dict:
+        return {"children": [{"type": "text", "text": text}], **spans}
+
+    article = Article.model_validate({"title": "T", "body": [{
+        "type": "table",
+        "head": [{"cells": [cell("Program", rowspan=2), cell("Fiscal year", colspan=2)]},
+                 {"cells": [cell("2023"), cell("2024")]}],
+        "rows": [{"cells": [cell("Alpha"), {"children": [{"type": "text", "text": "Plan approved"},
+                                                          {"type": "line_break"},
+                                                          {"type": "text", "text": "Funding secured"}]},
+                            cell("2")]},
+                 {"cells": [cell("Total", colspan=3)]}]}]})
+    assert [message.split(" ", 2)[1] for message in not_carried(article)] == ["table(s)", "table(s)"]
+    [table] = read_back(tmp_path, article).body
+    assert isinstance(table, Table)
+    rows = [[plain_text(cell.children) for cell in row.cells] for row in [*table.head, *table.rows]]
+    assert rows == [["Program", "Fiscal year", ""], ["", "2023", "2024"],
+                    ["Alpha", "Plan approved Funding secured", "2"], ["Total", "", ""]]
