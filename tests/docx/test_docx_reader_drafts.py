@@ -220,14 +220,16 @@ def test_symbols_from_symbol_fonts_are_their_unicode_characters(tmp_path):
              '<w:t xml:space="preserve"> m\u00e9</w:t></w:r>'
              '<w:r><w:rPr><w:rFonts w:ascii="Symbol" w:hAnsi="Symbol"/></w:rPr><w:t>\uf020\uf062</w:t></w:r>')
     runs = [sym("Symbol", "F061"), sym("Symbol", "F0B3"), sym("Symbol", "B1"), sym("Wingdings", "F0FE"),
-            sym("Wingdings", "F0A8"), sym("Wingdings", "F022"), sym("Arial", "2013"), typed, mixed]
+            sym("Wingdings", "F0A8"), sym("Wingdings", "F03A"), sym("Arial", "2013"), typed, mixed,
+            # A press release's contact line: telephone, envelope, pointing hand.
+            sym("Wingdings", "F028"), sym("Wingdings", "F02A"), sym("Wingdings", "F046")]
     namespace = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
     for run in parse_xml(f"<w:p {namespace}>{''.join(runs)}</w:p>"):
         paragraph._p.append(run)
     path = tmp_path / "symbols.docx"
     document.save(str(path))
     result = read_document(path, BuildOptions())
-    expected = "\u03b1\u2265\u00b1\u2611\u25fb\ufffd\u2013" + "\u03c0 \u03c1" + " \u03bc\u00e9 \u03b2"
+    expected = "\u03b1\u2265\u00b1\u2611\u25fb\ufffd\u2013" + "\u03c0 \u03c1" + " \u03bc\u00e9 \u03b2" + "☎✉☞"
     assert texts(result.document.body) == [expected]
     assert warned(result, "1 symbol(s) of a picture font such as Wingdings have no known Unicode character")
 

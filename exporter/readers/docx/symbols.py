@@ -31,8 +31,22 @@ SYMBOL = {
 }
 
 
-# Wingdings: only the bullets, boxes and marks drafts use for lists and check boxes (Unicode's names for them).
+# Wingdings: the bullets, boxes and marks drafts use for lists and check boxes, and the contact icons of press
+# releases (telephone, envelope, pointing hand); each a character DejaVu Sans (the PDF's fallback) draws.
 WINGDINGS = {
+    0x22: "\u2702",  # BLACK SCISSORS
+    0x23: "\u2701",  # UPPER BLADE SCISSORS
+    0x28: "\u260e",  # BLACK TELEPHONE
+    0x29: "\u2706",  # TELEPHONE LOCATION SIGN
+    0x2A: "\u2709",  # ENVELOPE
+    0x37: "\u2328",  # KEYBOARD
+    0x3E: "\u2707",  # TAPE DRIVE
+    0x3F: "\u270d",  # WRITING HAND
+    0x41: "\u270c",  # VICTORY HAND
+    0x45: "\u261c",  # WHITE LEFT POINTING INDEX
+    0x46: "\u261e",  # WHITE RIGHT POINTING INDEX
+    0x47: "\u261d",  # WHITE UP POINTING INDEX
+    0x48: "\u261f",  # WHITE DOWN POINTING INDEX
     0x4A: "\u263a",  # WHITE SMILING FACE (Word's AutoCorrect of ":)")
     0x4C: "\u2639",  # WHITE FROWNING FACE
     0x6C: "\u25cf",  # BLACK CIRCLE
