@@ -95,12 +95,24 @@ class Scanner:
             self._main_root = container.getroottree().getroot()
         items: list[Para | TableInfo] = []
         drop_cap: Para | None = None
+        joined: Para | None = None  # a paragraph whose mark was deleted with changes tracked: it joins the next
         in_contents = False  # inside a table of contents, which is left out whole
         for child in container:
+            if joined is not None and (child.tag in (w("tbl"), w("sdt"), w("altChunk")) or child.tag in TRANSPARENT):
+                items.append(joined)  # a table or a control after it: nothing to join in this body
+                joined = None
             if child.tag == w("p"):
                 outer, self._floating = self._floating, []
                 para = self.paragraph(child)
                 floating, self._floating = self._floating, outer
+                if joined is not None:
+                    para.atoms = joined.atoms + para.atoms
+                    joined = None
+                if child.find(f"{w('pPr')}/{w('rPr')}/{w('del')}") is not None:
+                    self.counts["tracked_change"] += 1
+                    joined = para
+                    items.extend(floating)
+                    continue
                 if any(TOC_STYLE.match(name) for name in para.names):
                     # A table of contents outside a content control (its heading, then entries styled TOC 1-9),
                     # or the heading a control left outside: one table of contents.
@@ -137,6 +149,8 @@ class Scanner:
                 self.counts["alt_chunk"] += 1
         if drop_cap is not None:
             items.append(drop_cap)
+        if joined is not None:
+            items.append(joined)  # nothing after it to join
         return items
 
     def paragraph(self, element: etree._Element) -> Para:
