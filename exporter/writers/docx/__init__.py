@@ -488,7 +488,8 @@ class DocxBuilder:
             if rest and isinstance(rest[0], ParagraphBlock):
                 children = rest.pop(0).children
                 if box:  # the box is the item's bullet, as pandoc writes a task list (and reads it back)
-                    children = [Text(text=children[0].text[2:]), *children[1:]]
+                    after_box = children[0].text[2:]  # type: ignore[union-attr]
+                    children = [*([Text(text=after_box)] if after_box else []), *children[1:]]
                 self._inlines(paragraph, children)
             for child in rest:
                 # Continuation paragraphs sit at the item's indent, without a number of their own.
