@@ -1109,3 +1109,28 @@ def test_a_paragraph_mark_deleted_with_changes_tracked_joins_the_paragraphs(tmp_
     assert texts(result.document.body) == ["The secretary will speak at the ceremony on Monday.", "Figures follow.",
                                            "After the table."]
     assert warned(result, "2 tracked change(s) read as if accepted")
+
+
+def test_english_with_no_language_of_its_own_in_an_arabic_draft_stays_english(tmp_path):
+    """Found probing LibreOffice's DOCX of an Arabic release: runs that no run, style or paragraph marks take
+    Word's default language (the defaults' w:val, en-US here); the article is Arabic by most of its text, and its
+    English paragraph was Arabic too (a screen reader would read it with an Arabic voice). It is English now;
+    right-to-left text keeps its own."""
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import nsdecls
+
+    from exporter.model import Span
+
+    document = docx.Document()
+    document.add_paragraph("بيان صحفي", style="Title")
+    for text in ["أعلنت الوزارة اليوم عن افتتاح مركز جديد للخدمات في مدينة الرياض.",
+                 "وقال المتحدث إن المركز سيخدم آلاف المواطنين كل يوم."]:
+        document.add_paragraph()._p.append(parse_xml(
+            f'<w:r {nsdecls("w")}><w:rPr><w:rtl/><w:lang w:bidi="ar-SA"/></w:rPr><w:t>{text}</w:t></w:r>'))
+    document.add_paragraph("The ministry opened a new service center.")
+    path = tmp_path / "ar-en.docx"
+    document.save(str(path))
+    article = read_document(path, BuildOptions()).document
+    assert article.language == "ar-SA"
+    assert [child.lang if isinstance(child, Span) else None for block in article.body
+            for child in block.children[:1]] == [None, None, "en"]

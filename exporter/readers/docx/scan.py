@@ -380,6 +380,18 @@ class Scanner:
             return replace(fmt, seq=True)
         return fmt
 
+    def _unmarked_language(self, text: str) -> str | None:
+        """The language Word gives text that no run, style or paragraph marks: the defaults' `w:val`, for text
+        in a left-to-right script other than East Asian ones (right-to-left text takes `w:bidi`, which a run
+        marked right-to-left says; East Asian text `w:eastAsia`). It matters where the article is in another
+        language than the defaults, as a draft mostly in Arabic is: its English runs stay English."""
+        letters = [char for char in text if char.isalpha()]
+        if not letters or any(unicodedata.bidirectional(char) in ("R", "AL") for char in letters):
+            return None
+        if any(low <= ord(char) <= high for char in letters for low, high in _EAST_ASIAN):
+            return None
+        return self.styles.default_language
+
     def _run_format(self, run: etree._Element, fmt: _Format) -> _Format:
         rpr = run.find(w("rPr"))
         if rpr is None:
@@ -456,7 +468,7 @@ class Scanner:
                     current.bold,
                     current.italic,
                     current.code,
-                    current.lang,
+                    current.lang or (self._unmarked_language(text) if kind == "text" else None),
                     current.link,
                     current.seq,
                     current.vert,
