@@ -1134,3 +1134,32 @@ def test_english_with_no_language_of_its_own_in_an_arabic_draft_stays_english(tm
     assert article.language == "ar-SA"
     assert [child.lang if isinstance(child, Span) else None for block in article.body
             for child in block.children[:1]] == [None, None, "en"]
+
+
+def test_list_numbers_with_words_around_them_are_named_in_a_warning(tmp_path):
+    """A memorandum's articles ("Article 1.", "Article 2.": a list level whose w:lvlText has words around %1)
+    are numbered 1, 2 in every output, which cannot show the words: the warning says so. A plain "%1." does not
+    count."""
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import nsdecls
+
+    document = docx.Document()
+    document.add_paragraph("Memorandum", style="Title")
+    numbering = document.part.numbering_part.numbering_definitions._numbering
+    for number, text in ((60, "Article %1."), (61, "%1.")):
+        numbering.insert(0, parse_xml(
+            f'<w:abstractNum {nsdecls("w")} w:abstractNumId="{number}"><w:lvl w:ilvl="0"><w:start w:val="1"/>'
+            f'<w:numFmt w:val="decimal"/><w:lvlText w:val="{text}"/></w:lvl></w:abstractNum>'))
+        numbering.append(parse_xml(f'<w:num {nsdecls("w")} w:numId="{number}"><w:abstractNumId w:val="{number}"/>'
+                                   "</w:num>"))
+        for item in ("Purpose.", "Scope."):
+            paragraph = document.add_paragraph(item, style="List Paragraph")
+            paragraph._p.get_or_add_pPr().append(parse_xml(
+                f'<w:numPr {nsdecls("w")}><w:ilvl w:val="0"/><w:numId w:val="{number}"/></w:numPr>'))
+        document.add_paragraph("Between the lists.")
+    path = tmp_path / "memo.docx"
+    document.save(str(path))
+    result = read_document(path, BuildOptions())
+    assert texts([block for list_block in result.document.body if isinstance(list_block, ListBlock)
+                  for item in list_block.items for block in item]) == ["Purpose.", "Scope."] * 2
+    assert warned(result, "1 list(s) numbered with words around the number")

@@ -146,6 +146,8 @@ class ListBuilder:
         definition = self.numbering.level(num_id, level)
         if definition.other_format:
             self.counts["number_format"] += 1
+        if definition.worded:
+            self.counts["worded_number"] += 1
         start = number if definition.ordered else None
         return _Frame(num_id, level, definition.ordered, start, definition.number_style)
 

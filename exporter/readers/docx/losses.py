@@ -50,6 +50,8 @@ MESSAGES = {
     "nested_table": "{n} nested table(s) kept as lines of text in their cell: the model's cells hold text",
     "number_format": "{n} list(s) numbered in a format the article model has no style for (such as 01, 1st or "
     "one) numbered 1, 2, 3",
+    "worded_number": "{n} list(s) numbered with words around the number (such as \"Article 1.\" or \"Section "
+    "2.1\") numbered 1, 2, 3 without the words: write them into the items' text to keep them",
     "list_in_cell": "{n} list item(s) in table cells kept as lines of text: the model's cells hold text",
     "picture_in_cell": "{n} picture(s) in table cells moved after their table: the model's cells hold text",
 }

@@ -4,6 +4,7 @@ style's name and outline level, and whether a list is numbered from the numberin
 from __future__ import annotations
 
 import dataclasses
+import re
 from dataclasses import dataclass, field
 
 from lxml import etree
@@ -190,6 +191,7 @@ class ListLevel:
     number_style: str | None = None  # the model's, None for decimal
     other_format: bool = False  # numbered in a format the model has no style for (01, 1st, one, 一): decimal
     task_box: str | None = None  # a bullet that is a ballot box (☐, ☑, ☒): the items are tasks, open or done
+    worded: bool = False  # numbers with words around them ("Article %1.", "Section %1.%2"): the words are lost
 
 
 class Numbering:
@@ -219,6 +221,7 @@ class Numbering:
                     NUMBER_STYLES.get(number_format),
                     ordered and not blank and number_format not in NUMBER_STYLES,
                     _task_box(lvl, marker) if number_format == "bullet" else None,
+                    ordered and not blank and bool(re.search(r"[^\W\d_]", re.sub(r"%\d", "", marker or ""))),
                 )
             self._abstract[abstract.get(w("abstractNumId")) or ""] = levels
         for num in root.iter(w("num")):
