@@ -1163,3 +1163,23 @@ def test_list_numbers_with_words_around_them_are_named_in_a_warning(tmp_path):
     assert texts([block for list_block in result.document.body if isinstance(list_block, ListBlock)
                   for item in list_block.items for block in item]) == ["Purpose.", "Scope."] * 2
     assert warned(result, "1 list(s) numbered with words around the number")
+
+
+def test_ruby_keeps_its_text_and_names_the_pronunciation_guide_left_out(tmp_path):
+    """Japanese furigana (w:ruby): the text it annotates (w:rubyBase) is kept, the guide above it (w:rt) is left
+    out, and the warning says so (it was left out without a word)."""
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import nsdecls
+
+    document = docx.Document()
+    document.add_paragraph("Ruby", style="Title")
+    paragraph = document.add_paragraph()
+    paragraph._p.append(parse_xml(
+        f'<w:r {nsdecls("w")}><w:ruby><w:rubyPr><w:rubyAlign w:val="center"/></w:rubyPr>'
+        '<w:rt><w:r><w:t>とうきょう</w:t></w:r></w:rt><w:rubyBase><w:r><w:t>東京</w:t></w:r></w:rubyBase></w:ruby></w:r>'))
+    paragraph.add_run("に行く。")
+    path = tmp_path / "ruby.docx"
+    document.save(str(path))
+    result = read_document(path, BuildOptions())
+    assert texts(result.document.body) == ["東京に行く。"]
+    assert warned(result, "1 pronunciation guide(s) (ruby, furigana) left out")

@@ -545,6 +545,9 @@ class Scanner:
                     self._floating.extend(items)
             elif tag == w("ruby"):
                 base = child.find(w("rubyBase"))  # the text; the pronunciation guide above it is not
+                guide = child.find(w("rt"))
+                if shown() and guide is not None and "".join(guide.itertext()).strip():
+                    self.counts["ruby"] += 1
                 if base is not None:
                     self._inline_children(base, run_fmt, atoms, fields, sequences)
 
