@@ -1183,3 +1183,16 @@ def test_ruby_keeps_its_text_and_names_the_pronunciation_guide_left_out(tmp_path
     result = read_document(path, BuildOptions())
     assert texts(result.document.body) == ["東京に行く。"]
     assert warned(result, "1 pronunciation guide(s) (ruby, furigana) left out")
+
+
+def test_page_headers_and_footers_with_text_are_named_and_ours_are_not(tmp_path):
+    """Headers and footers are page furniture and are not read, but one can hold what a reader needs ("FOR
+    IMMEDIATE RELEASE"): those with words are counted in a warning (LibreOffice's file has a header and a footer
+    with text). Our own DOCX's header repeats the title and says nothing new: no warning."""
+    from tests.conftest import SAMPLES
+
+    assert warned(read("libreoffice-odt-headers.docx"), "2 page header(s) and footer(s) with text left out")
+    built = run_exporter("build", SAMPLES / "eileen-collins.md", "--to", "docx", "-o", tmp_path)
+    assert built.returncode == 0, built.stderr
+    ours = read_document(tmp_path / "eileen-collins.docx", BuildOptions())
+    assert not [warning for warning in ours.warnings if "page header" in warning]

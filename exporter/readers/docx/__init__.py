@@ -39,7 +39,7 @@ from exporter.readers.docx.metadata import (
     long_date,
     parse_long_date,
 )
-from exporter.readers.docx.package import Package
+from exporter.readers.docx.package import Package, Relationship
 from exporter.readers.docx.scan import Scanner
 from exporter.readers.docx.styles import Numbering, Styles, w
 
@@ -62,6 +62,8 @@ def read(path: Path, options: BuildOptions) -> ReadResult:
         raise ExportError("refused: not a Word document (the main part has no body)", file=path)
     scanner = Scanner(package, main, styles)
     items = scanner.body_items(body_element)
+    if not stored.get(PREFIX + "document_uuid"):  # ours repeat the title: nothing is lost
+        scanner.counts["page_furniture"] += _furniture_with_text(package, scanner.rels)
     language = document_language(stored, core, styles.default_language, items)
     warnings: list[str] = describe(scanner.counts)
     figures: list[FigureSource] = []
@@ -87,6 +89,14 @@ def read(path: Path, options: BuildOptions) -> ReadResult:
         raise error.located(path) from None
     # Embedded pictures travel in memory with the model (see `media`).
     return ReadResult(document, [], [f"{path}: {message}" for message in warnings], images)
+
+
+def _furniture_with_text(package: Package, rels: dict[str, Relationship]) -> int:
+    """How many page headers and footers hold words (not a page number alone), which the reader leaves out."""
+    parts = {rel.target for rel in rels.values()
+             if not rel.external and rel.type.endswith(("/header", "/footer")) and rel.target in package.parts}
+    return sum(any(char.isalpha() for text in package.xml(part).iter(w("t")) for char in text.text or "")
+               for part in sorted(parts))
 
 
 def _follow_aliases(document: Article | Packet, aliases: dict[str, str]) -> None:

@@ -35,6 +35,8 @@ MESSAGES = {
     "heading_number": "{n} heading number(s) from Word's outline numbering (such as 2.1) left out: the outputs "
     "do not number headings (write a number into the heading's text to keep it)",
     "ruby": "{n} pronunciation guide(s) (ruby, furigana) left out: the text they annotate is kept",
+    "page_furniture": "{n} page header(s) and footer(s) with text left out: they are page furniture (text a "
+    "reader needs, such as \"FOR IMMEDIATE RELEASE\", belongs in the body)",
     "toc": "{n} table(s) of contents left out: they list the headings, which are kept",
     "underline": "{n} run(s) of underlined text kept without the underline: the article model has no underline "
     "(readers take underlined text for a link; use italic or bold for emphasis)",
