@@ -38,6 +38,16 @@ def test_an_installed_font_stands_in_for_what_the_bundled_fonts_lack():
     assert coverage.missing_scripts(armenian) == []
 
 
+def test_chinese_japanese_and_korean_come_from_the_font_setup_installs():
+    """Found probing unseen files: a Word draft with Han characters failed PDF/UA-1 (.notdef glyphs) on a machine
+    set up as the README says. scripts/setup installs WenQuanYi Micro Hei (fonts-wqy-microhei) for them."""
+    text = article("中文 日本語のかな 한국어")
+    assert coverage.uncovered_characters(text)
+    if not coverage.installed_font_has("中"):
+        pytest.fail("no installed font has Han characters: is fonts-wqy-microhei installed (scripts/setup)?")
+    assert coverage.missing_scripts(text) == []
+
+
 def test_the_ranges_taken_as_covered_are_in_every_bundled_text_face():
     """uncovered_characters skips the fonts' character maps for these ranges: each visible, assigned code point
     in them must be drawn by the bundled fonts."""

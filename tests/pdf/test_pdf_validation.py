@@ -106,3 +106,17 @@ def test_a_header_cell_spanning_two_header_rows_keeps_its_span(tmp_path):
     html = (tmp_path / "out" / "spans.html").read_text(encoding="utf-8")
     assert '<th scope="col" rowspan="2">Program</th>' in html
     assert failures(tmp_path / "out" / "spans.pdf", "ua1") == []
+
+
+def test_an_article_with_chinese_japanese_and_korean_passes_pdf_ua(tmp_path):
+    """With the fonts scripts/setup installs, Han, kana and Hangul are drawn (no .notdef glyph, which fails
+    PDF/UA-1); the build does not warn of a missing font."""
+    from tests.conftest import run_exporter
+
+    source = tmp_path / "cjk.md"
+    source.write_text("---\ntitle: Scripts\n---\n\nBeijing is [北京]{lang=zh}, Tokyo [東京、とうきょう]{lang=ja}, "
+                      "Seoul [서울]{lang=ko}.\n", encoding="utf-8")
+    built = run_exporter("build", source, "--to", "pdf", "--out", tmp_path / "out")
+    assert built.returncode == 0, built.stderr
+    assert "font" not in built.stderr
+    assert failures(tmp_path / "out" / "cjk.pdf", "ua1") == []
