@@ -26,7 +26,7 @@ from exporter.readers.docx.drawings import Drawing, DrawingReader
 from exporter.readers.docx.items import Atom, Cell, LinkRef, Para, Row, TableInfo
 from exporter.readers.docx.omml import equation_pieces, is_equation
 from exporter.readers.docx.package import Package, Relationship
-from exporter.readers.docx.styles import MONOSPACE_FONTS, Styles, is_on, w, wval
+from exporter.readers.docx.styles import MONOSPACE_FONTS, Styles, is_on, run_fonts, w, wval
 from exporter.readers.docx.symbols import font_text, symbol_text
 from exporter.urls import safe_href
 
@@ -388,7 +388,7 @@ class Scanner:
         letters = [char for char in text if char.isalpha()]
         if not letters or any(unicodedata.bidirectional(char) in ("R", "AL") for char in letters):
             return None
-        if any(low <= ord(char) <= high for char in letters for low, high in _EAST_ASIAN):
+        if any(_is_east_asian(char) for char in letters):
             return None
         return self.styles.default_language
 
@@ -479,9 +479,7 @@ class Scanner:
 
         if shown() and effective().link is None and any((text.text or "").strip() for text in run.iter(w("t"))):
             self.counts.update(_unkept_looks(run.find(w("rPr"))))
-        fonts = run.find(f"{w('rPr')}/{w('rFonts')}")
-        ascii_font = wval(fonts, "ascii") or wval(fonts, "hAnsi") or ""
-        other_font = wval(fonts, "hAnsi") or ascii_font
+        ascii_font, other_font = run_fonts(run.find(f"{w('rPr')}/{w('rFonts')}"))
         custom_mark = False
         for child in run:
             tag = child.tag
@@ -735,6 +733,10 @@ _EAST_ASIAN = ((0x1100, 0x11FF), (0x2E80, 0x9FFF), (0xA960, 0xA97F), (0xAC00, 0x
                (0xFF00, 0xFFEF), (0x20000, 0x3FFFF))
 
 
+def _is_east_asian(char: str) -> bool:
+    return any(low <= ord(char) <= high for low, high in _EAST_ASIAN)
+
+
 def _run_language(run: etree._Element, rpr: etree._Element, styles: Styles) -> str | None:
     """The language Word gives the run's text: a run marked right-to-left takes its complex-script language
     (`w:bidi`, else the document defaults' when its script is the run's: python-docx's and Word's templates say
@@ -747,7 +749,7 @@ def _run_language(run: etree._Element, rpr: etree._Element, styles: Styles) -> s
         fitting = default if default and _written_in_script_of(text, default) else None
         return wval(language, "bidi") or fitting or wval(language)
     first = next((char for char in text if char.isalpha()), "")
-    if language is not None and first and any(low <= ord(first) <= high for low, high in _EAST_ASIAN):
+    if language is not None and first and _is_east_asian(first):
         return wval(language, "eastAsia") or wval(language)
     return wval(language)
 

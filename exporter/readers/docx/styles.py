@@ -251,10 +251,15 @@ class Numbering:
         return level
 
 
+def run_fonts(fonts: etree._Element | None) -> tuple[str, str]:
+    """The fonts `w:rFonts` draws text in: ASCII in `w:ascii`, the rest in `w:hAnsi` (each standing in for the
+    other when it is missing), as `symbols.font_text` takes them."""
+    ascii_font = wval(fonts, "ascii") or wval(fonts, "hAnsi") or ""
+    return ascii_font, wval(fonts, "hAnsi") or ascii_font
+
+
 def _task_box(level: etree._Element, marker: str | None) -> str | None:
     """The ballot box a bullet level shows, if it shows one (pandoc writes task lists so; Word's check box
     bullets are Wingdings characters)."""
-    fonts = level.find(f"{w('rPr')}/{w('rFonts')}")
-    ascii_font = wval(fonts, "ascii") or wval(fonts, "hAnsi") or ""
-    shown, _ = font_text(ascii_font, wval(fonts, "hAnsi") or ascii_font, (marker or "").strip())
+    shown, _ = font_text(*run_fonts(level.find(f"{w('rPr')}/{w('rFonts')}")), (marker or "").strip())
     return shown if shown in TASK_BOXES else None
