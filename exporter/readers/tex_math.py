@@ -144,7 +144,7 @@ class _Parser:
             return []
         if command in TEXT_COMMANDS:
             return self.argument(verbatim=command.startswith(("text", "mbox", "hbox", "operatorname")))
-        if command == "frac" or command in ("dfrac", "tfrac"):
+        if command in ("frac", "dfrac", "tfrac"):
             numerator, denominator = self.argument(), self.argument()
             return [*_grouped(numerator), Text(text="/"), *_grouped(denominator)]
         if command == "sqrt":

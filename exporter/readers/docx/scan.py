@@ -385,6 +385,8 @@ class Scanner:
         in a left-to-right script other than East Asian ones (right-to-left text takes `w:bidi`, which a run
         marked right-to-left says; East Asian text `w:eastAsia`). It matters where the article is in another
         language than the defaults, as a draft mostly in Arabic is: its English runs stay English."""
+        if self.styles.default_language is None:
+            return None  # nothing to give (and no letter to look at on every run)
         letters = [char for char in text if char.isalpha()]
         if not letters or any(unicodedata.bidirectional(char) in ("R", "AL") for char in letters):
             return None
