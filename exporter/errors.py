@@ -77,7 +77,10 @@ class Warnings:
         self.strict = strict
         self.messages: list[str] = []
 
-    def warn(self, message: str, *, file: str | Path | None = None, strict_error: bool = False) -> None:
+    def warn(
+        self, message: str, *, file: str | Path | None = None, line: int | None = None, strict_error: bool = False
+    ) -> None:
         if strict_error and self.strict:
-            raise ExportError(message, file=file)
-        self.messages.append(one_line(f"{file}: {message}" if file else message))
+            raise ExportError(message, file=file, line=line)
+        where = f"{file}:{line}" if file and line is not None else file
+        self.messages.append(one_line(f"{where}: {message}" if where else message))

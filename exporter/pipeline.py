@@ -73,7 +73,7 @@ def prepare(result: ReadResult, source: Path, options: BuildOptions, warnings: W
             reasons = [re.sub(rf"\A{re.escape(str(source))}(?::\d+)?: ", "", message) for message in result.warnings]
             said = f" (reading it: {'; '.join(reasons)})" if reasons else ""
             raise ExportError(f"the article {article.title!r} has no body: nothing to export{said}", file=source)
-    figures = [figure for article in articles for figure in article.figures()]
+    figures = all_figures(document)
     for number, alt in options.alt_text.items():
         if not 1 <= number <= len(figures):
             raise ExportError(f"alt text given for figure {number}, but the document has {len(figures)}", file=source)
@@ -92,6 +92,16 @@ def prepare(result: ReadResult, source: Path, options: BuildOptions, warnings: W
             if isinstance(block, Table):
                 make_regular(block)
     return document
+
+
+def all_figures(document: Article | Packet) -> list[Figure]:
+    """Every figure of every article, in the order readers number them (`ReadResult.figure_lines`)."""
+    articles = document.articles if isinstance(document, Packet) else [document]
+    return [figure for article in articles for figure in article.figures()]
+
+
+def figure_lines(document: Article | Packet, lines: list[int | None]) -> dict[int, int]:
+    return {id(figure): line for figure, line in zip(all_figures(document), lines, strict=False) if line is not None}
 
 
 def drop_table_labels(articles: list[Article], source: Path, warnings: Warnings) -> None:
@@ -322,7 +332,8 @@ def _build(
 
     warnings = Warnings(strict=options.strict)
     document = prepare(result, source, options, warnings)
-    context = RenderContext(document, options, source, confinement, warnings, stem, result.images, parts=parts)
+    context = RenderContext(document, options, source, confinement, warnings, stem, result.images, parts=parts,
+                            figure_lines=figure_lines(document, result.figure_lines))
     try:
         rendered = render_all(context, options.formats)
     except ExportError as error:

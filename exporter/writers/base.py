@@ -71,6 +71,8 @@ class RenderContext:
     # The first page of each article in the PDF, set by the PDF writer: the DOCX contents show these page
     # numbers (its own pages are laid out by Word, which updates them). None when no PDF is built.
     article_pages: list[int] | None = None
+    # The source line of each figure the reader placed, by `id(figure)`: a problem with its image names it.
+    figure_lines: dict[int, int] = field(default_factory=dict)
 
     @property
     def base_dir(self) -> Path:
@@ -81,7 +83,10 @@ class RenderContext:
         (the figure then becomes a placeholder)."""
         key = id(figure)
         if key not in self._sources:
-            self._sources[key] = self._locate(figure)
+            try:
+                self._sources[key] = self._locate(figure)
+            except ExportError as error:
+                raise self._about(error, figure) from None
         return self._sources[key]
 
     def image_bytes(self, figure: Picture) -> bytes | None:
@@ -99,10 +104,13 @@ class RenderContext:
                 return process_image(data, max_edge=self.options.max_image_edge, name=name)
             return process_image(data, max_edge=max_edge, name=name, other_edges=others)
         except ExportError as error:
-            raise self._in_article(error, figure) from None
+            raise self._about(error, figure) from None
 
-    def _in_article(self, error: ExportError, picture: Picture) -> ExportError:
-        """In a packet, the error says which article the picture is in."""
+    def _about(self, error: ExportError, picture: Picture) -> ExportError:
+        """The error names the source line of the picture (when it is about the source, not a file the picture
+        names) and, in a packet, the article the picture is in."""
+        if error.file in (None, str(self.source_path)):
+            error.located(self.source_path, self.figure_lines.get(id(picture)))
         if isinstance(self.document, Packet):
             for number, article in enumerate(self.document.articles, start=1):
                 if any(found is picture for found in [*article.figures(), *article.inline_images()]):
@@ -159,5 +167,6 @@ class RenderContext:
         self.warnings.warn(
             f"image {figure.image} {why}: {shown}",
             file=self.source_path,
+            line=self.figure_lines.get(id(figure)),
             strict_error=True,
         )

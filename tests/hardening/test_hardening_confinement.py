@@ -39,6 +39,7 @@ def test_paths_outside_the_input_folder_are_refused(tmp_path: Path, outside: Pat
     result = exporter_cli("build", source, "--to", "html,pdf", "--out", tmp_path / "out")
     assert result.returncode == 2, result.stderr
     assert "outside the allowed folders" in result.stderr and "Traceback" not in result.stderr
+    assert f"{source}:5: " in result.stderr  # the figure's line
     assert not (tmp_path / "out").exists()
 
 
@@ -48,6 +49,21 @@ def test_symlink_out_of_the_folder_is_refused(tmp_path: Path, outside: Path, exp
     os.symlink(outside, work / "link.png")
     result = exporter_cli("build", article(work, "link.png"), "--to", "html", "--out", tmp_path / "out")
     assert result.returncode == 2 and "outside the allowed folders" in result.stderr
+
+
+def test_image_problems_name_the_figure_line(tmp_path: Path, exporter_cli) -> None:
+    """A missing picture (a warning, an error with --strict) and a file that is no picture say where the figure is."""
+    (tmp_path / "drawing.png").write_text("<svg/>", encoding="utf-8")
+    source = tmp_path / "article.md"
+    for image in ("missing.png", "drawing.png"):
+        source.write_text(f'---\ntitle: T\n---\n\nText.\n\n![One]({image}){{alt="A chart"}}\n', encoding="utf-8")
+        result = exporter_cli("build", source, "--to", "html", "--out", tmp_path / "out")
+        strict = exporter_cli("build", source, "--to", "html", "--out", tmp_path / "out", "--strict")
+        if image == "missing.png":
+            assert result.returncode == 0 and f"{source}:7: image missing.png was not found" in result.stderr
+            assert f"error: {source}:7: image missing.png was not found" in strict.stderr
+        else:
+            assert result.returncode == 2 and f"error: {source}:7: image drawing.png is not an image" in result.stderr
 
 
 def test_images_folder_is_allowed(tmp_path: Path, outside: Path, exporter_cli) -> None:
