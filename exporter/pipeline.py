@@ -79,12 +79,12 @@ def prepare(result: ReadResult, source: Path, options: BuildOptions, warnings: W
             raise ExportError(f"alt text given for figure {number}, but the document has {len(figures)}", file=source)
         figures[number - 1].alt = alt
         figures[number - 1].decorative = False
-    for index, figure in enumerate(figures):
-        line = result.figure_lines[index] if index < len(result.figure_lines) else None
-        check_alt(figure, index + 1, source, line, options, warnings)
+    lines = picture_lines(document, result)
+    for number, figure in enumerate(figures, start=1):
+        check_alt(figure, number, source, lines.get(id(figure)), options, warnings)
     for article in articles:
         for image in article.inline_images():
-            check_inline_alt(image, source, options, warnings)
+            check_inline_alt(image, source, options, warnings, lines.get(id(image)))
         unwrap_unusable_links(article, source, warnings, in_packet=len(articles) > 1)
     drop_table_labels(articles, source, warnings)
     for article in articles:
@@ -100,8 +100,13 @@ def all_figures(document: Article | Packet) -> list[Figure]:
     return [figure for article in articles for figure in article.figures()]
 
 
-def figure_lines(document: Article | Packet, lines: list[int | None]) -> dict[int, int]:
-    return {id(figure): line for figure, line in zip(all_figures(document), lines, strict=False) if line is not None}
+def picture_lines(document: Article | Packet, result: ReadResult) -> dict[int, int]:
+    """The source line of each figure and picture inside running text the reader placed, by `id()`."""
+    articles = document.articles if isinstance(document, Packet) else [document]
+    inline = [image for article in articles for image in article.inline_images()]
+    pairs = [*zip(all_figures(document), result.figure_lines, strict=False),
+             *zip(inline, result.inline_image_lines, strict=False)]
+    return {id(picture): line for picture, line in pairs if line is not None}
 
 
 def drop_table_labels(articles: list[Article], source: Path, warnings: Warnings) -> None:
@@ -144,7 +149,9 @@ def alt_text_advice(source: Path, options: BuildOptions, *, inline: bool = False
     return 'add alt="..."' if inline else 'add alt="..." (or decorative=true)'
 
 
-def check_inline_alt(image: InlineImage, source: Path, options: BuildOptions, warnings: Warnings) -> None:
+def check_inline_alt(
+    image: InlineImage, source: Path, options: BuildOptions, warnings: Warnings, line: int | None = None
+) -> None:
     """A picture inside a sentence is read as its alt text: without one it is decorative, which may be meant
     (an ornament) or not, so it is said; poor alt text is reviewed as a figure's is."""
     from exporter.alt_text import review
@@ -154,11 +161,12 @@ def check_inline_alt(image: InlineImage, source: Path, options: BuildOptions, wa
             f"the image {image.image} inside running text has no alt text: it is treated as decorative"
             f" ({alt_text_advice(source, options, inline=True)})",
             file=source,
+            line=line,
             strict_error=True,
         )
         return
     for problem in review(image.alt, ""):
-        warnings.warn(f"the image {image.image} inside running text: {problem.message}", file=source,
+        warnings.warn(f"the image {image.image} inside running text: {problem.message}", file=source, line=line,
                       strict_error=True)
 
 
@@ -333,7 +341,7 @@ def _build(
     warnings = Warnings(strict=options.strict)
     document = prepare(result, source, options, warnings)
     context = RenderContext(document, options, source, confinement, warnings, stem, result.images, parts=parts,
-                            figure_lines=figure_lines(document, result.figure_lines))
+                            picture_lines=picture_lines(document, result))
     try:
         rendered = render_all(context, options.formats)
     except ExportError as error:

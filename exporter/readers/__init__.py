@@ -54,6 +54,8 @@ class ReadResult:
     images: dict[str, bytes] = field(default_factory=dict)
     # Every local file the document was read from (the input, a packet's entries): no output may replace one.
     inputs: list[Path] = field(default_factory=list)
+    # Line of each picture inside running text, in `Article.inline_images()` order, where the reader knows it.
+    inline_image_lines: list[int | None] = field(default_factory=list)
 
 
 def read_text(path: Path) -> str:

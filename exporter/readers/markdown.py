@@ -144,6 +144,7 @@ class _Converter:
         # Without --strict, what pandoc reads and whose intent is clear is read with a warning, not refused.
         self.strict = strict
         self.figure_lines: list[int | None] = []
+        self.inline_image_lines: dict[int, int | None] = {}  # by id(): the model orders them (footnotes last)
         # The number style of the lines that start a list item with a letter or a Roman numeral (fancy_lists).
         self.list_styles: dict[int, NumberStyle | None] = {}
         self.source_lines: list[str] = []
@@ -628,6 +629,7 @@ class _Converter:
                 title = str(node.attrs.get("title") or "") or None
                 image = self.image_reference(str(node.attrs["src"]), node)
                 result.append(self.build(InlineImage, node, image=image, alt=alt, title=title))
+                self.inline_image_lines[id(result[-1])] = self._block_line
             else:
                 _append_text(result, node.content)
             after_comment = False
@@ -641,6 +643,7 @@ class _Converter:
             raise self.fail("a footnote inside a footnote: notes cannot nest", reference)
         paragraphs = []
         self._in_note = True
+        citing_line = self._block_line  # the note's blocks have their own lines; the citing text goes on after
         try:
             for node in self.notes.get(int(reference.meta["id"]), []):
                 for block in self.blocks([node]):
@@ -650,6 +653,7 @@ class _Converter:
                     paragraphs.append(block)
         finally:
             self._in_note = False
+            self._block_line = citing_line
         if not paragraphs:
             raise self.fail("a footnote reference whose note is empty", reference)
         return Footnote(children=paragraphs)
@@ -940,8 +944,9 @@ def read(path: Path, options: BuildOptions) -> ReadResult:
             error, file=path, text=tokens[0].content if front_lines else None, line_offset=front_lines,
             aliases=converter.aliased,
         ) from None
-    return ReadResult(article, figure_lines=converter.figure_lines, warnings=converter.warnings,
-                      images=converter.images)
+    inline_lines = [converter.inline_image_lines.get(id(image)) for image in article.inline_images()]
+    return ReadResult(article, figure_lines=converter.figure_lines, inline_image_lines=inline_lines,
+                      warnings=converter.warnings, images=converter.images)
 
 
 def _unreferenced_notes(env: dict[str, Any]) -> list[str]:

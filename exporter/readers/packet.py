@@ -44,6 +44,7 @@ def from_data(data: dict[str, Any], path: Path, text: str, options: BuildOptions
     confinement = Confinement.for_input(folder, options.images_dir)
     articles: list[Article] = []
     figure_lines: list[int | None] = []
+    inline_image_lines: list[int | None] = []
     warnings: list[str] = []
     images: dict[str, bytes] = {}
     inputs: list[Path] = []
@@ -52,6 +53,7 @@ def from_data(data: dict[str, Any], path: Path, text: str, options: BuildOptions
         if isinstance(entry, dict) and "title" in entry:
             articles.append(article_from_data(entry, path, text, prefix=("articles", index)))
             figure_lines += [line] * len(articles[-1].figures())
+            inline_image_lines += [line] * len(articles[-1].inline_images())
             continue
         reference = entry.get("source") if isinstance(entry, dict) else entry
         if not isinstance(reference, str):
@@ -77,6 +79,7 @@ def from_data(data: dict[str, Any], path: Path, text: str, options: BuildOptions
         images.update(_claim_embedded_images(result, index))
         articles.append(_rebase_images(result.document, source.parent, folder))
         figure_lines += [None] * len(result.document.figures())
+        inline_image_lines += [None] * len(result.document.inline_images())
         warnings += result.warnings
         inputs += result.inputs
     fields = {key: value for key, value in data.items() if key != "articles"}
@@ -84,7 +87,8 @@ def from_data(data: dict[str, Any], path: Path, text: str, options: BuildOptions
         packet = Packet.model_validate({**fields, "articles": [a.model_dump() for a in articles]})
     except ValidationError as error:
         raise validation_error(error, file=path, text=text) from None
-    return ReadResult(packet, figure_lines=figure_lines, warnings=warnings, images=images, inputs=inputs)
+    return ReadResult(packet, figure_lines=figure_lines, inline_image_lines=inline_image_lines, warnings=warnings,
+                      images=images, inputs=inputs)
 
 
 def _claim_embedded_images(result: ReadResult, index: int) -> dict[str, bytes]:

@@ -71,8 +71,8 @@ class RenderContext:
     # The first page of each article in the PDF, set by the PDF writer: the DOCX contents show these page
     # numbers (its own pages are laid out by Word, which updates them). None when no PDF is built.
     article_pages: list[int] | None = None
-    # The source line of each figure the reader placed, by `id(figure)`: a problem with its image names it.
-    figure_lines: dict[int, int] = field(default_factory=dict)
+    # The source line of each picture the reader placed, by `id()`: a problem with its image names it.
+    picture_lines: dict[int, int] = field(default_factory=dict)
 
     @property
     def base_dir(self) -> Path:
@@ -110,7 +110,7 @@ class RenderContext:
         """The error names the source line of the picture (when it is about the source, not a file the picture
         names) and, in a packet, the article the picture is in."""
         if error.file in (None, str(self.source_path)):
-            error.located(self.source_path, self.figure_lines.get(id(picture)))
+            error.located(self.source_path, self.picture_lines.get(id(picture)))
         if isinstance(self.document, Packet):
             for number, article in enumerate(self.document.articles, start=1):
                 if any(found is picture for found in [*article.figures(), *article.inline_images()]):
@@ -167,6 +167,6 @@ class RenderContext:
         self.warnings.warn(
             f"image {figure.image} {why}: {shown}",
             file=self.source_path,
-            line=self.figure_lines.get(id(figure)),
+            line=self.picture_lines.get(id(figure)),
             strict_error=True,
         )

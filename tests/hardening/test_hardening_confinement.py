@@ -64,6 +64,14 @@ def test_image_problems_name_the_figure_line(tmp_path: Path, exporter_cli) -> No
             assert f"error: {source}:7: image missing.png was not found" in strict.stderr
         else:
             assert result.returncode == 2 and f"error: {source}:7: image drawing.png is not an image" in result.stderr
+    # A picture inside a sentence, here in a footnote defined after the text that cites it.
+    source.write_text("---\ntitle: T\n---\n\nText[^1] and ![icon](here.png).\n\n[^1]: Note ![](gone.png).\n",
+                      encoding="utf-8")
+    result = exporter_cli("build", source, "--to", "html", "--out", tmp_path / "out")
+    assert f"{source}:5: the image here.png inside running text: alt text" in result.stderr
+    assert f"{source}:5: image here.png was not found" in result.stderr
+    assert f"{source}:7: the image gone.png inside running text has no alt text" in result.stderr
+    assert f"{source}:7: image gone.png was not found" in result.stderr
 
 
 def test_images_folder_is_allowed(tmp_path: Path, outside: Path, exporter_cli) -> None:

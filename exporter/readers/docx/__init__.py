@@ -88,7 +88,7 @@ def read(path: Path, options: BuildOptions) -> ReadResult:
     except ExportError as error:
         raise error.located(path) from None
     # Embedded pictures travel in memory with the model (see `media`).
-    return ReadResult(document, [], [f"{path}: {message}" for message in warnings], images)
+    return ReadResult(document, warnings=[f"{path}: {message}" for message in warnings], images=images)
 
 
 def _furniture_with_text(package: Package, rels: dict[str, Relationship]) -> int:
