@@ -103,6 +103,7 @@ def parser() -> MarkdownIt:
     from mdit_py_plugins.superscript import superscript_plugin
 
     from exporter.readers.fenced_divs import fenced_divs_plugin
+    from exporter.readers.html_comments import html_comments_plugin
     from exporter.readers.hugo import hugo_shortcodes_plugin
     from exporter.readers.line_blocks import line_blocks_plugin
     from exporter.readers.pandoc_tables import pandoc_tables_plugin
@@ -119,6 +120,7 @@ def parser() -> MarkdownIt:
         .disable("html_block")
         .use(front_matter_plugin)
         .use(fenced_divs_plugin)
+        .use(html_comments_plugin)
         .use(deflist_plugin)
         .use(attrs_plugin, spans=True)
         .use(footnote_plugin)
@@ -160,6 +162,7 @@ class _Converter:
         self.unknown_commands: list[str] = []  # TeX commands the formulas' linear text keeps as written
         self.span_classes: Counter[str] = Counter()  # `[text]{.underline}`: looks the model has no place for
         self.span_class_line: int | None = None
+        self.open_comment_lines: list[int | None] = []  # `<!--` left as text: its comment ran past a blank line
         # Body nodes that stood in a div in a language of its own: the language, and the div (for its line).
         self.div_languages: dict[int, tuple[str, SyntaxTreeNode]] = {}
         self.aliased: dict[str, str] = {}  # a model field -> the front-matter key that gave it (`lastmod`)
@@ -279,7 +282,7 @@ class _Converter:
                     children.append(LineBreak())
                 children.append(Code(text=text))
             return Paragraph(children=children)
-        if kind == "hr":
+        if kind in ("hr", "html_comment"):
             return None
         raise self.fail(f"unsupported Markdown element: {kind}", node)
 
@@ -567,6 +570,8 @@ class _Converter:
                 text = node.content
                 if after_comment and result and isinstance(result[-1], Text) and result[-1].text.endswith(" "):
                     text = text.lstrip(" ")  # "a <!-- note --> b" reads "a b"
+                if "<!--" in text:
+                    self.open_comment_lines.append(self._block_line)
                 _append_text(result, text)
             elif kind == "softbreak":
                 at_space = not result or (isinstance(result[-1], Text) and result[-1].text.endswith(" "))
@@ -933,6 +938,11 @@ def read(path: Path, options: BuildOptions) -> ReadResult:
         converter.warnings.append(f"{path}:{first}: site generator tags (Hugo shortcodes, Liquid) kept as text "
                                   f"({names}): the site generator fills them in (a Hugo figure shortcode on lines "
                                   "of its own is read as a figure)")
+    if converter.open_comment_lines:
+        lines = converter.open_comment_lines
+        converter.warnings.append(f"{path}:{lines[0]}: {len(lines)} '<!--' kept as text (an HTML comment begun "
+                                  "inside a paragraph ends with it, at a blank line: start the comment on a line of "
+                                  "its own to leave it out whole)")
     if converter.span_classes:
         classes = ", ".join(f".{name} ({count})" for name, count in sorted(converter.span_classes.items()))
         converter.warnings.append(f"{path}:{converter.span_class_line}: spans with a class kept as their text, "

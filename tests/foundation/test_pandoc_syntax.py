@@ -387,3 +387,25 @@ def test_fenced_divs_nest_as_pandoc_nests_them(tmp_path):
     assert ours == expected == ["fr", "de", "fr", None, "es"]
     assert [plain_text(block.children) for block in code] == [":::"]  # the code block's, in the French div
     assert ":::" not in " ".join(plain_text(block.children) for block in paragraphs)
+
+
+COMMENTS = ("Para one.\n\n<!--\nTODO: draft notes, not for publication.\n\nSecret second paragraph.\n-->\n\n"
+            "Para two.\n\n<!--\na\n\nb\n--> tail text\n\n- item\n\n  <!--\n  in a list\n\n  still\n  -->\n\n"
+            "- item two\n\n> quote\n>\n> <!--\n> hidden\n>\n> -->\n\nLead\n<!--\nhidden\n\ntoo\n-->\n")
+
+
+def test_html_comments_over_several_paragraphs_are_left_out_as_pandoc_leaves_them(tmp_path):
+    """A comment that starts a line hides its paragraphs (draft notes must not reach the outputs); text after its
+    `-->` goes on. pandoc's plain text of the same Markdown has the same words; a comment begun inside a paragraph
+    ends at the blank line (its `<!--` stays text) and is said."""
+    path = tmp_path / "notes.md"
+    path.write_text(f"---\ntitle: Notes\n---\n\n{COMMENTS}", encoding="utf-8")
+    result = read_document(path, BuildOptions())
+    ours = [plain_text(paragraph.children) for block in result.document.body
+            for paragraph in ([block] if block.type == "paragraph" else
+                              [p for item in block.items for p in item] if block.type == "list" else block.children)]
+    theirs = [word for word in pandoc(COMMENTS, "-t", "plain").split() if word != "-"]  # its bullets
+    assert " ".join(ours).split() == theirs
+    assert not result.warnings
+    path.write_text("---\ntitle: Notes\n---\n\nText <!-- a note\n\nstill the note --> and on.\n", encoding="utf-8")
+    assert "1 '<!--' kept as text" in read_document(path, BuildOptions()).warnings[0]
