@@ -180,3 +180,34 @@ def test_front_matter_keys_named_as_written_and_subjects_as_lists(tmp_path: Path
     article = read(tmp_path, "---\ntitle: T\ncategories: [[a, b], c]\ntags: news army\nkeywords: x, y\n"
                              "---\n\nText.\n").document
     assert article.keywords == ["x", "y", "news", "army", "a", "b", "c"]
+
+
+@pytest.mark.parametrize(
+    ("written", "kept"),
+    [
+        ("2023-01-15 10:00:00 -0500", "2023-01-15T10:00:00-05:00"),  # Jekyll's default form
+        ('"20230115"', "2023-01-15"),
+        ("2023-W03-1", "2023-01-16"),
+        ("2023-01-15T10", "2023-01-15T10:00:00"),
+        ("2023-01-15T10:00:00.123456789Z", "2023-01-15T10:00:00.123Z"),
+        ("2023-01-15T10:00:00+00:00", "2023-01-15T10:00:00Z"),
+        ("2023-01-15", "2023-01-15"),
+    ],
+)
+def test_front_matter_dates_are_written_in_the_form_every_output_takes(tmp_path: Path, written, kept) -> None:
+    """Python reads many ISO 8601 forms that HTML's <time datetime> and EPUB's dates refuse (EPUBCheck RSC-005 and
+    OPF-053 on Jekyll's date): the model keeps the same instant in the one form they all take."""
+    assert read(tmp_path, f"---\ntitle: T\ndate: {written}\n---\n\nText.\n").document.published == kept
+
+
+@pytest.mark.slow
+def test_a_jekyll_date_makes_an_epub_epubcheck_passes(tmp_path: Path) -> None:
+    from exporter.checks.epub_validators import run_epubcheck
+
+    source = tmp_path / "post.md"
+    source.write_text("---\ntitle: T\ndate: 2023-01-15 10:00:00 -0500\nupdated: 20230116\n---\n\nText.\n",
+                      encoding="utf-8")
+    result = run_exporter("build", source, "--to", "epub", "--out", tmp_path)
+    assert result.returncode == 0, result.stderr
+    checked = run_epubcheck(tmp_path / "post.epub")
+    assert checked.passed, checked.findings
