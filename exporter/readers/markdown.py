@@ -310,14 +310,24 @@ class _Converter:
         self.lenient(
             "a definition list: the article model has no definition list",
             node,
-            "each term is read as a paragraph in bold, followed by its definitions",
+            "each term is read in bold at the start of its definition (\"Term: definition\")",
         )
         result: list[Block] = []
+        term: list[Inline] | None = None
         for child in node.children:
             if child.type == "dt":
-                result.append(self.build(Paragraph, child, children=[Strong(children=self.inline_of(child))]))
-            else:
-                result.extend(self.blocks(child.children))
+                term = [Strong(children=self.inline_of(child))]
+                continue
+            blocks = self.blocks(child.children)
+            if term is not None:
+                # One paragraph, not a bold line above the definition: a short bold paragraph reads as a
+                # heading made by hand (Word's checker and ours report it), and a screen reader hears it so.
+                if blocks and isinstance(blocks[0], Paragraph):
+                    blocks[0].children[:0] = [*term, Text(text=": ")]
+                else:
+                    result.append(Paragraph(children=term))
+                term = None
+            result.extend(blocks)
         return result
 
     def heading(self, node: SyntaxTreeNode) -> Heading | None:

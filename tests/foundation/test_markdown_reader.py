@@ -185,13 +185,27 @@ def test_fenced_divs_are_their_content_and_definition_lists_terms_in_bold(tmp_pa
     result = read_document(path, BuildOptions())
     body = result.document.body
     assert [plain_text(block.children) for block in body] == [
-        "Inside the div.", "Term", "Its definition.", "Second term", "Second definition."]
+        "Inside the div.", "Term: Its definition.", "Second term: Second definition."]
     assert body[1].children[0].type == "strong"
     assert [message for message in result.warnings if "definition list" in message] == [
-        f"{path}:9: a definition list: the article model has no definition list; each term is read as a "
-        "paragraph in bold, followed by its definitions"]
+        f"{path}:9: a definition list: the article model has no definition list; each term is read in bold at "
+        'the start of its definition ("Term: definition")']
     with pytest.raises(ExportError, match="definition list"):
         read_document(path, BuildOptions(strict=True))
+
+
+def test_a_glossary_from_a_definition_list_passes_the_docx_rules(tmp_path: Path) -> None:
+    """A term as a bold paragraph of its own was reported by the DOCX rules as a heading made by hand."""
+    from exporter.checks.docx_rules import check_docx
+    from tests.conftest import run_exporter
+
+    source = tmp_path / "glossary.md"
+    source.write_text("---\ntitle: Glossary\n---\n\nTerms used here.\n\nVIRIN\n:   Visual Information Record "
+                      "Identification Number.\n\nDVIDS\n:   Defense Visual Information Distribution Service.\n\n"
+                      "    A second paragraph of it.\n", encoding="utf-8")
+    built = run_exporter("build", source, "--to", "docx", "--out", tmp_path)
+    assert built.returncode == 0, built.stderr
+    assert check_docx(tmp_path / "glossary.docx") == []
 
 
 @pytest.mark.parametrize("text", [": a colon first", "::: three colons", "~ a tilde first", "<!-- not a comment -->"])
