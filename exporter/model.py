@@ -38,8 +38,8 @@ def is_virin(value: str) -> bool:
 def check_iso8601(value: str) -> str:
     """An ISO 8601 date or date-time, in any form `fromisoformat` reads in Python 3.11 ("20230115", "2023-W03-1",
     Jekyll's "2023-01-15 10:00:00 -0500"), written in the one form every output can carry: YYYY-MM-DD, or
-    YYYY-MM-DDTHH:MM:SS with at most three decimals and its offset. HTML's `<time datetime>` and EPUB's dates take
-    no other; the value means the same instant."""
+    YYYY-MM-DDTHH:MM:SS with at most three decimals and its offset (a Z stays a Z). HTML's `<time datetime>` and
+    EPUB's dates take no other; the value means the same instant."""
     text = value.strip()
     try:
         return date.fromisoformat(text).isoformat()
@@ -52,7 +52,7 @@ def check_iso8601(value: str) -> str:
             f"{value!r} is not an ISO 8601 date (use YYYY-MM-DD or YYYY-MM-DDTHH:MM:SS)"
         ) from None
     written = moment.isoformat(timespec="milliseconds" if moment.microsecond else "seconds")
-    return written.removesuffix("+00:00") + "Z" if written.endswith("+00:00") else written
+    return written.removesuffix("+00:00") + "Z" if text.endswith("Z") else written
 
 
 def check_language(value: str) -> str:
