@@ -18,8 +18,10 @@ a line of text over one run of dashes is a heading.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import pairwise
+from typing import overload
 
 from markdown_it import MarkdownIt
 from markdown_it.rules_block import StateBlock
@@ -50,7 +52,7 @@ def pandoc_tables_plugin(md: MarkdownIt) -> None:
 def _rule(state: StateBlock, start: int, end: int, silent: bool) -> bool:
     if state.sCount[start] - state.blkIndent >= 4:
         return False
-    lines = [_line(state, number) for number in range(start, end)]
+    lines = _Lines(state, start, end)
     parsed = _multiline(lines) or _simple(lines)
     if parsed is None:
         return False
@@ -58,6 +60,30 @@ def _rule(state: StateBlock, start: int, end: int, silent: bool) -> bool:
         _emit(state, start, parsed)
     state.line = start + parsed.next_line
     return True
+
+
+class _Lines(Sequence[str]):
+    """The lines from `start` to the container's end, each made when looked at: the rule runs at every block's
+    start, and a table's tests look at two or three lines, so making them all made reading quadratic."""
+
+    def __init__(self, state: StateBlock, start: int, end: int) -> None:
+        self.state, self.start, self.end = state, start, end
+
+    def __len__(self) -> int:
+        return self.end - self.start
+
+    @overload
+    def __getitem__(self, index: int) -> str: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[str]: ...
+
+    def __getitem__(self, index: int | slice) -> str | list[str]:
+        if isinstance(index, slice):
+            return [self[number] for number in range(*index.indices(len(self)))]
+        if not 0 <= index < len(self):
+            raise IndexError(index)
+        return _line(self.state, self.start + index)
 
 
 def _line(state: StateBlock, number: int) -> str:
@@ -81,7 +107,7 @@ def _full_dashes(line: str) -> bool:
     return bool(re.fullmatch(r" {0,3}-{3,} *", line))
 
 
-def _simple(lines: list[str]) -> Parsed | None:
+def _simple(lines: Sequence[str]) -> Parsed | None:
     if len(lines) < 3:
         return None
     head: list[list[str]] = []
@@ -106,7 +132,7 @@ def _simple(lines: list[str]) -> Parsed | None:
     return Parsed(head, rows, columns, index)
 
 
-def _multiline(lines: list[str]) -> Parsed | None:
+def _multiline(lines: Sequence[str]) -> Parsed | None:
     if len(lines) < 4:
         return None
     head: list[list[str]] = []

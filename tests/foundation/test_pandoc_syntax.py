@@ -409,3 +409,24 @@ def test_html_comments_over_several_paragraphs_are_left_out_as_pandoc_leaves_the
     assert not result.warnings
     path.write_text("---\ntitle: Notes\n---\n\nText <!-- a note\n\nstill the note --> and on.\n", encoding="utf-8")
     assert "1 '<!--' kept as text" in read_document(path, BuildOptions()).warnings[0]
+
+
+def test_looking_for_pandoc_tables_reads_each_line_a_bounded_number_of_times(tmp_path, monkeypatch):
+    """The table rule runs at every block's start; it made every line to the end of the file each time, so a
+    1 MB article took 21 s and a 2 MB one 67 s. Counted, not timed: the lines it makes grow with the file."""
+    from exporter.readers import pandoc_tables
+
+    made = []
+    original = pandoc_tables._line
+    monkeypatch.setattr(pandoc_tables, "_line", lambda state, number: made.append(number) or original(state, number))
+
+    def lines_made(paragraphs: int) -> int:
+        made.clear()
+        path = tmp_path / f"long-{paragraphs}.md"
+        body = "".join(f"Paragraph {n} with a note.[^{n}]\n\n[^{n}]: Note {n}.\n\n" for n in range(paragraphs))
+        path.write_text(f"---\ntitle: Long\n---\n\n{body}", encoding="utf-8")
+        read_document(path, BuildOptions())
+        return len(made)
+
+    small, large = lines_made(100), lines_made(400)
+    assert large <= 5 * small, (small, large)  # four times the text; all lines each time made it 16 times
