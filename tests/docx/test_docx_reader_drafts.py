@@ -1196,3 +1196,42 @@ def test_page_headers_and_footers_with_text_are_named_and_ours_are_not(tmp_path)
     assert built.returncode == 0, built.stderr
     ours = read_document(tmp_path / "eileen-collins.docx", BuildOptions())
     assert not [warning for warning in ours.warnings if "page header" in warning]
+
+
+def test_text_hidden_by_a_style_is_left_out_and_counted_with_hidden_runs(tmp_path):
+    """w:vanish in a character style's or a paragraph style's run properties (also through basedOn) hides the
+    text as a run's own w:vanish does: left out and counted in the one warning. A run's own w:vanish w:val="0"
+    shows text its style hides."""
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import nsdecls
+
+    document = docx.Document()
+    document.add_paragraph("Hidden", style="Title")
+    for style in (
+        '<w:style w:type="character" w:styleId="SecretBase"><w:name w:val="Secret Base"/><w:rPr><w:vanish/>'
+        "</w:rPr></w:style>",
+        '<w:style w:type="character" w:styleId="Secret"><w:name w:val="Secret"/><w:basedOn w:val="SecretBase"/>'
+        "</w:style>",
+        '<w:style w:type="paragraph" w:styleId="NoteBase"><w:name w:val="Note Base"/><w:rPr><w:vanish/></w:rPr>'
+        "</w:style>",
+        '<w:style w:type="paragraph" w:styleId="Note"><w:name w:val="Note"/><w:basedOn w:val="NoteBase"/>'
+        "</w:style>",
+    ):
+        document.styles.element.append(parse_xml(style.replace("<w:style ", f"<w:style {nsdecls('w')} ", 1)))
+
+    def run(text: str, properties: str = "") -> str:
+        return f'<w:r {nsdecls("w")}><w:rPr>{properties}</w:rPr><w:t xml:space="preserve">{text}</w:t></w:r>'
+
+    paragraph = document.add_paragraph("Shown")
+    for xml in (run(" STYLE", '<w:rStyle w:val="Secret"/>'), run(" DIRECT", "<w:vanish/>"),
+                run(" and shown again", '<w:rStyle w:val="Secret"/><w:vanish w:val="0"/>')):
+        paragraph._p.append(parse_xml(xml))
+    document.add_paragraph("PARAGRAPH STYLE", style="Note")
+    hidden_paragraph = document.add_paragraph(style="Note")
+    hidden_paragraph._p.append(parse_xml(run("HIDDEN ")))
+    hidden_paragraph._p.append(parse_xml(run("but this shows", '<w:vanish w:val="false"/>')))
+    path = tmp_path / "hidden.docx"
+    document.save(str(path))
+    result = read_document(path, BuildOptions())
+    assert texts(result.document.body) == ["Shown and shown again", "but this shows"]
+    assert warned(result, "4 run(s) of hidden text left out")

@@ -191,7 +191,7 @@ class Scanner:
             num = None
         atoms: list[Atom] = []
         sequences: list[str] = []
-        self._inline_children(element, _Format(), atoms, [], sequences)
+        self._inline_children(element, _Format(hidden=self.styles.hidden(style_id)), atoms, [], sequences)
         return Para(
             style_id,
             self.styles.names(style_id),
@@ -413,7 +413,12 @@ class Scanner:
         font = (wval(fonts, "ascii") or wval(fonts, "hAnsi") or "").lower()
         code = code or font in MONOSPACE_FONTS
         lang = _run_language(run, rpr, self.styles) or fmt.lang
-        hidden = is_on(rpr.find(w("vanish"))) or is_on(rpr.find(w("specVanish")))
+        # Hidden as the paragraph's style says, unless the character style or the run's own w:vanish (which
+        # can also show, w:val="0") says otherwise.
+        hidden = fmt.hidden if style.hidden is None else style.hidden
+        if rpr.find(w("vanish")) is not None:
+            hidden = is_on(rpr.find(w("vanish")))
+        hidden = hidden or is_on(rpr.find(w("specVanish")))
         struck = [element for element in (rpr.find(w("strike")), rpr.find(w("dstrike"))) if element is not None]
         strike = any(is_on(element) for element in struck) if struck else fmt.strike
         return replace(

@@ -56,6 +56,7 @@ class CharacterFormat:
     italic: bool = False
     code: bool = False
     vert: str | None = None
+    hidden: bool | None = None  # None: the style says nothing, the paragraph's style decides
 
 
 @dataclass
@@ -71,6 +72,7 @@ class Style:
     vert: str | None = None  # superscript | subscript | baseline
     num_id: str | None = None
     num_level: int | None = None
+    hidden: bool | None = None  # w:vanish in the style's run properties: its text is hidden
 
 
 @dataclass
@@ -113,6 +115,8 @@ class Styles:
                 font = (wval(fonts, "ascii") or wval(fonts, "hAnsi") or "").lower()
                 style.code = font in MONOSPACE_FONTS
                 style.vert = wval(rpr.find(w("vertAlign")))
+                if rpr.find(w("vanish")) is not None:
+                    style.hidden = is_on(rpr.find(w("vanish")))
             lowered = name.lower()
             if style.kind == "character" and any(word in lowered for word in CODE_STYLE_WORDS):
                 style.code = True
@@ -157,7 +161,17 @@ class Styles:
             if style.vert is not None:
                 found.vert = style.vert if style.vert in ("superscript", "subscript") else None
             found.code = found.code or style.code
+            if style.hidden is not None:
+                found.hidden = style.hidden
         return found
+
+    def hidden(self, style_id: str | None) -> bool:
+        """Whether a paragraph style hides its text (w:vanish in its run properties, or a style it is based on):
+        its runs are hidden unless their character style or own formatting shows them."""
+        for style in self.chain(style_id):
+            if style.hidden is not None:
+                return style.hidden
+        return False
 
     def bold(self, style_id: str | None) -> bool:
         """Whether a paragraph style sets its text in bold (LibreOffice's "Table Heading", for instance)."""
