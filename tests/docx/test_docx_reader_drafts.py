@@ -1235,3 +1235,39 @@ def test_text_hidden_by_a_style_is_left_out_and_counted_with_hidden_runs(tmp_pat
     result = read_document(path, BuildOptions())
     assert texts(result.document.body) == ["Shown and shown again", "but this shows"]
     assert warned(result, "4 run(s) of hidden text left out")
+
+
+def test_a_list_that_uses_a_word_list_style_numbers_as_the_style_does(tmp_path):
+    """Word's list styles (Define New List Style): the list's abstract definition has only w:numStyleLink; its
+    levels are in the definition the style's own w:numPr/w:numId uses (whose w:styleLink names the style). The
+    list is A., B., C. with i. under B, not bullets."""
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import nsdecls
+
+    document = docx.Document()
+    document.add_paragraph("Steps", style="Title")
+    document.styles.element.append(parse_xml(
+        f'<w:style {nsdecls("w")} w:type="numbering" w:customStyle="1" w:styleId="StepList">'
+        '<w:name w:val="Step List"/><w:pPr><w:numPr><w:numId w:val="70"/></w:numPr></w:pPr></w:style>'))
+    numbering = document.part.numbering_part.numbering_definitions._numbering
+    levels = "".join(f'<w:lvl w:ilvl="{level}"><w:start w:val="1"/><w:numFmt w:val="{kind}"/>'
+                     f'<w:lvlText w:val="%{level + 1}."/></w:lvl>'
+                     for level, kind in enumerate(("upperLetter", "lowerRoman")))
+    numbering.insert(0, parse_xml(f'<w:abstractNum {nsdecls("w")} w:abstractNumId="70">'
+                                  f'<w:styleLink w:val="StepList"/>{levels}</w:abstractNum>'))
+    numbering.insert(1, parse_xml(f'<w:abstractNum {nsdecls("w")} w:abstractNumId="71">'
+                                  '<w:numStyleLink w:val="StepList"/></w:abstractNum>'))
+    for number in (70, 71):
+        numbering.append(parse_xml(f'<w:num {nsdecls("w")} w:numId="{number}"><w:abstractNumId w:val="{number}"/>'
+                                   "</w:num>"))
+    for text, level in (("Open the case.", 0), ("Fit the card.", 0), ("Press it home.", 1), ("Close it.", 0)):
+        paragraph = document.add_paragraph(text, style="List Paragraph")
+        paragraph._p.get_or_add_pPr().append(parse_xml(
+            f'<w:numPr {nsdecls("w")}><w:ilvl w:val="{level}"/><w:numId w:val="71"/></w:numPr>'))
+    path = tmp_path / "list-style.docx"
+    document.save(str(path))
+    [steps] = [block for block in read_document(path, BuildOptions()).document.body if isinstance(block, ListBlock)]
+    assert (steps.ordered, steps.start, steps.number_style) == (True, 1, "upper-alpha")
+    assert texts([block for item in steps.items for block in item]) == ["Open the case.", "Fit the card.", "Close it."]
+    [sub] = [block for block in steps.items[1] if isinstance(block, ListBlock)]
+    assert (sub.ordered, sub.number_style) == (True, "lower-roman")

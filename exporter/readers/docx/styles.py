@@ -211,12 +211,19 @@ class ListLevel:
 class Numbering:
     """numId -> (level -> numbered or bulleted, start number), with `w:lvlOverride` start overrides."""
 
-    def __init__(self, root: etree._Element | None) -> None:
+    def __init__(self, root: etree._Element | None, styles: Styles | None = None) -> None:
         self._abstract: dict[str, dict[int, ListLevel]] = {}
         self._nums: dict[str, tuple[str, dict[int, int]]] = {}
         if root is None:
             return
+        borrowed: dict[str, str] = {}  # an abstract definition that takes a list style's levels -> the style
+        defining: dict[str, str] = {}  # a list style -> the abstract definition that holds its levels
         for abstract in root.iter(w("abstractNum")):
+            abstract_id = abstract.get(w("abstractNumId")) or ""
+            if wval(abstract.find(w("numStyleLink"))):
+                borrowed[abstract_id] = wval(abstract.find(w("numStyleLink"))) or ""
+            if wval(abstract.find(w("styleLink"))):
+                defining[wval(abstract.find(w("styleLink"))) or ""] = abstract_id
             levels: dict[int, ListLevel] = {}
             for lvl in abstract.iter(w("lvl")):
                 index = lvl.get(w("ilvl"))
@@ -237,7 +244,7 @@ class Numbering:
                     _task_box(lvl, marker) if number_format == "bullet" else None,
                     ordered and not blank and bool(re.search(r"[^\W\d_]", re.sub(r"%\d", "", marker or ""))),
                 )
-            self._abstract[abstract.get(w("abstractNumId")) or ""] = levels
+            self._abstract[abstract_id] = levels
         for num in root.iter(w("num")):
             overrides: dict[int, int] = {}
             for override in num.iter(w("lvlOverride")):
@@ -246,6 +253,21 @@ class Numbering:
                 if index and index.isdigit() and start and start.isdigit():
                     overrides[int(index)] = int(start)
             self._nums[num.get(w("numId")) or ""] = (wval(num.find(w("abstractNumId"))) or "", overrides)
+        self._follow_list_styles(borrowed, defining, styles)
+
+    def _follow_list_styles(self, borrowed: dict[str, str], defining: dict[str, str], styles: Styles | None) -> None:
+        """Word's list styles: a list that uses one (`w:numStyleLink`) has no levels of its own; they are the
+        style's, in the abstract definition the style's own numbering (`w:numPr/w:numId`) uses, whose
+        `w:styleLink` names the style. Its instances number as that definition's do, and count on with them."""
+        for num_id, (abstract_id, overrides) in list(self._nums.items()):
+            style_id = borrowed.get(abstract_id)
+            if style_id is None:
+                continue
+            style = styles.by_id.get(style_id) if styles is not None else None
+            target = self._nums.get(style.num_id or "", ("", {}))[0] if style is not None else ""
+            if not target or target in borrowed:  # no numbering of its own, or one that borrows too
+                target = defining.get(style_id, abstract_id)
+            self._nums[num_id] = (target, overrides)
 
     def abstract_of(self, num_id: str) -> str:
         """The abstract definition a list instance uses: instances that share one count on together (Word's
