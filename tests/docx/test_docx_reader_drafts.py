@@ -1271,3 +1271,34 @@ def test_a_list_that_uses_a_word_list_style_numbers_as_the_style_does(tmp_path):
     assert texts([block for item in steps.items for block in item]) == ["Open the case.", "Fit the card.", "Close it."]
     [sub] = [block for block in steps.items[1] if isinstance(block, ListBlock)]
     assert (sub.ordered, sub.number_style) == (True, "lower-roman")
+
+
+def test_a_level_a_list_defines_anew_in_its_override_replaces_the_abstract_one(tmp_path):
+    """w:num/w:lvlOverride/w:lvl redefines a level for that list alone (its format, start, marker): a list that
+    shares a numbered definition but redefines its level as bullets is bulleted, one that redefines it as upper
+    Roman numerals is numbered I, II (not 1., 2. as the shared definition says)."""
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import nsdecls
+
+    document = docx.Document()
+    document.add_paragraph("Overrides", style="Title")
+    numbering = document.part.numbering_part.numbering_definitions._numbering
+    numbering.insert(0, parse_xml(
+        f'<w:abstractNum {nsdecls("w")} w:abstractNumId="80"><w:lvl w:ilvl="0"><w:start w:val="1"/>'
+        '<w:numFmt w:val="decimal"/><w:lvlText w:val="%1."/></w:lvl></w:abstractNum>'))
+    redefinitions = {80: "", 81: '<w:numFmt w:val="bullet"/><w:lvlText w:val="\u2022"/>',
+                     82: '<w:start w:val="1"/><w:numFmt w:val="upperRoman"/><w:lvlText w:val="%1)"/>'}
+    for number, level in redefinitions.items():
+        override = f'<w:lvlOverride w:ilvl="0"><w:lvl w:ilvl="0">{level}</w:lvl></w:lvlOverride>' if level else ""
+        numbering.append(parse_xml(f'<w:num {nsdecls("w")} w:numId="{number}"><w:abstractNumId w:val="80"/>'
+                                   f"{override}</w:num>"))
+        for item in ("First.", "Second."):
+            paragraph = document.add_paragraph(item, style="List Paragraph")
+            paragraph._p.get_or_add_pPr().append(parse_xml(
+                f'<w:numPr {nsdecls("w")}><w:ilvl w:val="0"/><w:numId w:val="{number}"/></w:numPr>'))
+        document.add_paragraph("Between the lists.")
+    path = tmp_path / "overrides.docx"
+    document.save(str(path))
+    lists = [block for block in read_document(path, BuildOptions()).document.body if isinstance(block, ListBlock)]
+    assert [(block.ordered, block.number_style) for block in lists] == [
+        (True, None), (False, None), (True, "upper-roman")]

@@ -209,11 +209,13 @@ class ListLevel:
 
 
 class Numbering:
-    """numId -> (level -> numbered or bulleted, start number), with `w:lvlOverride` start overrides."""
+    """numId -> (level -> numbered or bulleted, start number), with `w:lvlOverride`'s start overrides and
+    levels defined anew."""
 
     def __init__(self, root: etree._Element | None, styles: Styles | None = None) -> None:
         self._abstract: dict[str, dict[int, ListLevel]] = {}
         self._nums: dict[str, tuple[str, dict[int, int]]] = {}
+        self._redefined: dict[str, dict[int, ListLevel]] = {}  # numId -> the levels its w:lvlOverride redefines
         if root is None:
             return
         borrowed: dict[str, str] = {}  # an abstract definition that takes a list style's levels -> the style
@@ -229,30 +231,24 @@ class Numbering:
                 index = lvl.get(w("ilvl"))
                 if index is None or not index.isdigit():
                     continue
-                number_format = wval(lvl.find(w("numFmt"))) or "decimal"
-                start_text = wval(lvl.find(w("start"))) or "1"
-                start = int(start_text) if start_text.isdigit() else 1
-                marker = wval(lvl.find(w("lvlText")))
-                blank = number_format == "none" or (marker is not None and not marker.strip())
-                ordered = number_format not in ("bullet", "none")
-                levels[int(index)] = ListLevel(
-                    ordered,
-                    start,
-                    blank,
-                    NUMBER_STYLES.get(number_format),
-                    ordered and not blank and number_format not in NUMBER_STYLES,
-                    _task_box(lvl, marker) if number_format == "bullet" else None,
-                    ordered and not blank and bool(re.search(r"[^\W\d_]", re.sub(r"%\d", "", marker or ""))),
-                )
+                levels[int(index)] = _list_level(lvl)
             self._abstract[abstract_id] = levels
         for num in root.iter(w("num")):
             overrides: dict[int, int] = {}
+            redefined: dict[int, ListLevel] = {}
             for override in num.iter(w("lvlOverride")):
                 index = override.get(w("ilvl"))
+                if not index or not index.isdigit():
+                    continue
                 start = wval(override.find(w("startOverride")))
-                if index and index.isdigit() and start and start.isdigit():
+                if start and start.isdigit():
                     overrides[int(index)] = int(start)
-            self._nums[num.get(w("numId")) or ""] = (wval(num.find(w("abstractNumId"))) or "", overrides)
+                # A level the instance defines anew (its format, start, marker): it replaces the abstract one.
+                if override.find(w("lvl")) is not None:
+                    redefined[int(index)] = _list_level(override.find(w("lvl")))
+            num_id = num.get(w("numId")) or ""
+            self._nums[num_id] = (wval(num.find(w("abstractNumId"))) or "", overrides)
+            self._redefined[num_id] = redefined
         self._follow_list_styles(borrowed, defining, styles)
 
     def _follow_list_styles(self, borrowed: dict[str, str], defining: dict[str, str], styles: Styles | None) -> None:
@@ -281,10 +277,31 @@ class Numbering:
 
     def level(self, num_id: str, ilvl: int) -> ListLevel:
         abstract_id, overrides = self._nums.get(num_id, ("", {}))
-        level = self._abstract.get(abstract_id, {}).get(ilvl, ListLevel(False, 1))
+        level = self._redefined.get(num_id, {}).get(ilvl)
+        if level is None:
+            level = self._abstract.get(abstract_id, {}).get(ilvl, ListLevel(False, 1))
         if ilvl in overrides:
             return dataclasses.replace(level, start=overrides[ilvl])
         return level
+
+
+def _list_level(lvl: etree._Element) -> ListLevel:
+    """A level of a list definition (`w:lvl`): its number format, start and marker."""
+    number_format = wval(lvl.find(w("numFmt"))) or "decimal"
+    start_text = wval(lvl.find(w("start"))) or "1"
+    start = int(start_text) if start_text.isdigit() else 1
+    marker = wval(lvl.find(w("lvlText")))
+    blank = number_format == "none" or (marker is not None and not marker.strip())
+    ordered = number_format not in ("bullet", "none")
+    return ListLevel(
+        ordered,
+        start,
+        blank,
+        NUMBER_STYLES.get(number_format),
+        ordered and not blank and number_format not in NUMBER_STYLES,
+        _task_box(lvl, marker) if number_format == "bullet" else None,
+        ordered and not blank and bool(re.search(r"[^\W\d_]", re.sub(r"%\d", "", marker or ""))),
+    )
 
 
 def run_fonts(fonts: etree._Element | None) -> tuple[str, str]:
