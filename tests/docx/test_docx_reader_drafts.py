@@ -474,7 +474,7 @@ def test_table_captions_attach_above_and_below_and_keep_the_authors_number(tmp_p
     word_captions = [plain_text(t.caption) for t in tables_of("word-tables.docx")]
     assert word_captions == ["Table 1: Fuel by month", "", "", "", "Table 2"]
     result = read("libreoffice-odt-tables.docx")
-    assert not warned(result, "has no picture above it")
+    assert not warned(result, "has no picture above or below it")
     assert not warned(result, "caption number")
     # Our DOCX writes its own "Table N." before the caption and the reader takes that one off: nothing doubles.
     from tests.roundtrip.conftest import build_docx
@@ -562,7 +562,7 @@ def test_a_caption_without_its_picture_keeps_its_number(tmp_path):
     document.save(str(path))
     result = read_document(path, BuildOptions())
     assert texts(result.document.body) == ["Figure 4: The picture above was deleted."]
-    assert warned(result, "has no picture above it")
+    assert warned(result, "has no picture above or below it")
     assert not warned(result, "caption number")
 
 
@@ -1302,3 +1302,33 @@ def test_a_level_a_list_defines_anew_in_its_override_replaces_the_abstract_one(t
     lists = [block for block in read_document(path, BuildOptions()).document.body if isinstance(block, ListBlock)]
     assert [(block.ordered, block.number_style) for block in lists] == [
         (True, None), (False, None), (True, "upper-roman")]
+
+
+def test_a_caption_above_its_picture_is_the_pictures(tmp_path):
+    """Word's Insert Caption "Above selected item" and LibreOffice put the caption paragraph over the picture: it
+    is the picture's caption, its "Figure 1:" left out as under a picture. A caption under a picture stays that
+    picture's, also one between two pictures; a caption over a picture that has its own caption under it is no
+    caption of it."""
+    from docx.shared import Inches
+
+    from tests.conftest import SAMPLES
+
+    photo = str(SAMPLES / "images" / "nasa-hubble-extreme-deep-field.jpg")
+    document = docx.Document()
+    document.add_paragraph("Captions above", style="Title")
+    for text in ("Figure 1: Over the first.", None, "Text between.", None, "Figure 2: Under the second.", None,
+                 "Figure 3: Between two pictures.", None, "Text after.", "Figure 4: Its picture was deleted.", None,
+                 "Figure 5: Under the fifth."):
+        if text is None:
+            document.add_paragraph().add_run().add_picture(photo, width=Inches(4))
+        else:
+            document.add_paragraph(text, style="Caption" if text.startswith("Figure") else None)
+    path = tmp_path / "above.docx"
+    document.save(str(path))
+    result = read_document(path, BuildOptions())
+    assert [plain_text(block.caption) if isinstance(block, Figure) else plain_text(block.children)
+            for block in result.document.body] == [
+        "Over the first.", "Text between.", "Under the second.", "Between two pictures.", "", "Text after.",
+        "Figure 4: Its picture was deleted.", "Under the fifth."]
+    assert warned(result, "4 figure caption number(s)")
+    assert warned(result, "a caption paragraph ('Figure 4: Its picture was deleted.') has no picture above or below")
