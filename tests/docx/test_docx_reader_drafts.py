@@ -1332,3 +1332,47 @@ def test_a_caption_above_its_picture_is_the_pictures(tmp_path):
         "Figure 4: Its picture was deleted.", "Under the fifth."]
     assert warned(result, "4 figure caption number(s)")
     assert warned(result, "a caption paragraph ('Figure 4: Its picture was deleted.') has no picture above or below")
+
+
+def test_a_generated_index_is_left_out_once_with_its_title(tmp_path):
+    """An INDEX field's result (an index: words of the text and their pages, over as many paragraphs as it
+    takes), complex or simple, or paragraphs styled Index 1-9, are left out and counted, as a table of contents
+    is; so is the title right above it when it is kept out of the outline (w:outlineLvl 9, as LibreOffice writes
+    an index saved as a section). A paragraph kept out of the outline elsewhere stays."""
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import nsdecls
+
+    def paragraph(runs: str, properties: str = "") -> None:
+        document.element.body.append(parse_xml(f'<w:p {nsdecls("w")}><w:pPr>{properties}</w:pPr>{runs}</w:p>'))
+
+    def run(inner: str) -> str:
+        return f"<w:r>{inner}</w:r>"
+
+    document = docx.Document()
+    document.add_paragraph("Indexed", style="Title")
+    body_level = '<w:pStyle w:val="Heading1"/><w:outlineLvl w:val="9"/>'
+    paragraph(run("<w:t>Not in the outline.</w:t>"), body_level)
+    paragraph(run("<w:t>Apples</w:t>") + run('<w:fldChar w:fldCharType="begin"/>')
+              + run('<w:instrText xml:space="preserve"> XE "apple" </w:instrText>')
+              + run('<w:fldChar w:fldCharType="end"/>') + run("<w:t xml:space=\"preserve\"> are fruit.</w:t>"))
+    paragraph(run("<w:t>Index</w:t>"), body_level)
+    paragraph(run('<w:fldChar w:fldCharType="begin"/>') + run('<w:instrText xml:space="preserve"> INDEX \\e "'
+              '" </w:instrText>') + run('<w:fldChar w:fldCharType="separate"/>') + run("<w:t>apple, 1</w:t>"))
+    paragraph(run("<w:t>fruit, </w:t>") + run('<w:fldChar w:fldCharType="begin"/>')
+              + run('<w:instrText xml:space="preserve"> PAGEREF x </w:instrText>')
+              + run('<w:fldChar w:fldCharType="separate"/>') + run("<w:t>1</w:t>")
+              + run('<w:fldChar w:fldCharType="end"/>'))
+    paragraph(run("<w:t>pear, 1</w:t>") + run('<w:fldChar w:fldCharType="end"/>'))
+    paragraph(run("<w:t>Between the indexes.</w:t>"))
+    paragraph('<w:fldSimple w:instr=" INDEX \\c 2 "><w:r><w:t>apple, 1</w:t></w:r></w:fldSimple>')
+    paragraph(run("<w:t>After the index.</w:t>"))
+    # An index whose field was unlinked (Ctrl+Shift+F9): its entries' style says what it is.
+    document.styles.element.append(parse_xml(
+        f'<w:style {nsdecls("w")} w:type="paragraph" w:styleId="Index1"><w:name w:val="index 1"/></w:style>'))
+    paragraph(run("<w:t>kiwi, 3</w:t>"), '<w:pStyle w:val="Index1"/>')
+    path = tmp_path / "index.docx"
+    document.save(str(path))
+    result = read_document(path, BuildOptions())
+    assert texts(result.document.body) == [
+        "Not in the outline.", "Apples are fruit.", "Between the indexes.", "After the index."]
+    assert warned(result, "3 index(es) left out")
