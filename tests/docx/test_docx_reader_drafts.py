@@ -474,7 +474,7 @@ def test_table_captions_attach_above_and_below_and_keep_the_authors_number(tmp_p
     word_captions = [plain_text(t.caption) for t in tables_of("word-tables.docx")]
     assert word_captions == ["Table 1: Fuel by month", "", "", "", "Table 2"]
     result = read("libreoffice-odt-tables.docx")
-    assert not warned(result, "has no picture above it")
+    assert not warned(result, "has no picture above or below it")
     assert not warned(result, "caption number")
     # Our DOCX writes its own "Table N." before the caption and the reader takes that one off: nothing doubles.
     from tests.roundtrip.conftest import build_docx
@@ -562,7 +562,7 @@ def test_a_caption_without_its_picture_keeps_its_number(tmp_path):
     document.save(str(path))
     result = read_document(path, BuildOptions())
     assert texts(result.document.body) == ["Figure 4: The picture above was deleted."]
-    assert warned(result, "has no picture above it")
+    assert warned(result, "has no picture above or below it")
     assert not warned(result, "caption number")
 
 
@@ -1196,3 +1196,183 @@ def test_page_headers_and_footers_with_text_are_named_and_ours_are_not(tmp_path)
     assert built.returncode == 0, built.stderr
     ours = read_document(tmp_path / "eileen-collins.docx", BuildOptions())
     assert not [warning for warning in ours.warnings if "page header" in warning]
+
+
+def test_text_hidden_by_a_style_is_left_out_and_counted_with_hidden_runs(tmp_path):
+    """w:vanish in a character style's or a paragraph style's run properties (also through basedOn) hides the
+    text as a run's own w:vanish does: left out and counted in the one warning. A run's own w:vanish w:val="0"
+    shows text its style hides."""
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import nsdecls
+
+    document = docx.Document()
+    document.add_paragraph("Hidden", style="Title")
+    for style in (
+        '<w:style w:type="character" w:styleId="SecretBase"><w:name w:val="Secret Base"/><w:rPr><w:vanish/>'
+        "</w:rPr></w:style>",
+        '<w:style w:type="character" w:styleId="Secret"><w:name w:val="Secret"/><w:basedOn w:val="SecretBase"/>'
+        "</w:style>",
+        '<w:style w:type="paragraph" w:styleId="NoteBase"><w:name w:val="Note Base"/><w:rPr><w:vanish/></w:rPr>'
+        "</w:style>",
+        '<w:style w:type="paragraph" w:styleId="Note"><w:name w:val="Note"/><w:basedOn w:val="NoteBase"/>'
+        "</w:style>",
+    ):
+        document.styles.element.append(parse_xml(style.replace("<w:style ", f"<w:style {nsdecls('w')} ", 1)))
+
+    def run(text: str, properties: str = "") -> str:
+        return f'<w:r {nsdecls("w")}><w:rPr>{properties}</w:rPr><w:t xml:space="preserve">{text}</w:t></w:r>'
+
+    paragraph = document.add_paragraph("Shown")
+    for xml in (run(" STYLE", '<w:rStyle w:val="Secret"/>'), run(" DIRECT", "<w:vanish/>"),
+                run(" and shown again", '<w:rStyle w:val="Secret"/><w:vanish w:val="0"/>')):
+        paragraph._p.append(parse_xml(xml))
+    document.add_paragraph("PARAGRAPH STYLE", style="Note")
+    hidden_paragraph = document.add_paragraph(style="Note")
+    hidden_paragraph._p.append(parse_xml(run("HIDDEN ")))
+    hidden_paragraph._p.append(parse_xml(run("but this shows", '<w:vanish w:val="false"/>')))
+    path = tmp_path / "hidden.docx"
+    document.save(str(path))
+    result = read_document(path, BuildOptions())
+    assert texts(result.document.body) == ["Shown and shown again", "but this shows"]
+    assert warned(result, "4 run(s) of hidden text left out")
+
+
+def test_a_list_that_uses_a_word_list_style_numbers_as_the_style_does(tmp_path):
+    """Word's list styles (Define New List Style): the list's abstract definition has only w:numStyleLink; its
+    levels are in the definition the style's own w:numPr/w:numId uses (whose w:styleLink names the style). The
+    list is A., B., C. with i. under B, not bullets."""
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import nsdecls
+
+    document = docx.Document()
+    document.add_paragraph("Steps", style="Title")
+    document.styles.element.append(parse_xml(
+        f'<w:style {nsdecls("w")} w:type="numbering" w:customStyle="1" w:styleId="StepList">'
+        '<w:name w:val="Step List"/><w:pPr><w:numPr><w:numId w:val="70"/></w:numPr></w:pPr></w:style>'))
+    numbering = document.part.numbering_part.numbering_definitions._numbering
+    levels = "".join(f'<w:lvl w:ilvl="{level}"><w:start w:val="1"/><w:numFmt w:val="{kind}"/>'
+                     f'<w:lvlText w:val="%{level + 1}."/></w:lvl>'
+                     for level, kind in enumerate(("upperLetter", "lowerRoman")))
+    numbering.insert(0, parse_xml(f'<w:abstractNum {nsdecls("w")} w:abstractNumId="70">'
+                                  f'<w:styleLink w:val="StepList"/>{levels}</w:abstractNum>'))
+    numbering.insert(1, parse_xml(f'<w:abstractNum {nsdecls("w")} w:abstractNumId="71">'
+                                  '<w:numStyleLink w:val="StepList"/></w:abstractNum>'))
+    for number in (70, 71):
+        numbering.append(parse_xml(f'<w:num {nsdecls("w")} w:numId="{number}"><w:abstractNumId w:val="{number}"/>'
+                                   "</w:num>"))
+    for text, level in (("Open the case.", 0), ("Fit the card.", 0), ("Press it home.", 1), ("Close it.", 0)):
+        paragraph = document.add_paragraph(text, style="List Paragraph")
+        paragraph._p.get_or_add_pPr().append(parse_xml(
+            f'<w:numPr {nsdecls("w")}><w:ilvl w:val="{level}"/><w:numId w:val="71"/></w:numPr>'))
+    path = tmp_path / "list-style.docx"
+    document.save(str(path))
+    [steps] = [block for block in read_document(path, BuildOptions()).document.body if isinstance(block, ListBlock)]
+    assert (steps.ordered, steps.start, steps.number_style) == (True, 1, "upper-alpha")
+    assert texts([block for item in steps.items for block in item]) == ["Open the case.", "Fit the card.", "Close it."]
+    [sub] = [block for block in steps.items[1] if isinstance(block, ListBlock)]
+    assert (sub.ordered, sub.number_style) == (True, "lower-roman")
+
+
+def test_a_level_a_list_defines_anew_in_its_override_replaces_the_abstract_one(tmp_path):
+    """w:num/w:lvlOverride/w:lvl redefines a level for that list alone (its format, start, marker): a list that
+    shares a numbered definition but redefines its level as bullets is bulleted, one that redefines it as upper
+    Roman numerals is numbered I, II (not 1., 2. as the shared definition says)."""
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import nsdecls
+
+    document = docx.Document()
+    document.add_paragraph("Overrides", style="Title")
+    numbering = document.part.numbering_part.numbering_definitions._numbering
+    numbering.insert(0, parse_xml(
+        f'<w:abstractNum {nsdecls("w")} w:abstractNumId="80"><w:lvl w:ilvl="0"><w:start w:val="1"/>'
+        '<w:numFmt w:val="decimal"/><w:lvlText w:val="%1."/></w:lvl></w:abstractNum>'))
+    redefinitions = {80: "", 81: '<w:numFmt w:val="bullet"/><w:lvlText w:val="\u2022"/>',
+                     82: '<w:start w:val="1"/><w:numFmt w:val="upperRoman"/><w:lvlText w:val="%1)"/>'}
+    for number, level in redefinitions.items():
+        override = f'<w:lvlOverride w:ilvl="0"><w:lvl w:ilvl="0">{level}</w:lvl></w:lvlOverride>' if level else ""
+        numbering.append(parse_xml(f'<w:num {nsdecls("w")} w:numId="{number}"><w:abstractNumId w:val="80"/>'
+                                   f"{override}</w:num>"))
+        for item in ("First.", "Second."):
+            paragraph = document.add_paragraph(item, style="List Paragraph")
+            paragraph._p.get_or_add_pPr().append(parse_xml(
+                f'<w:numPr {nsdecls("w")}><w:ilvl w:val="0"/><w:numId w:val="{number}"/></w:numPr>'))
+        document.add_paragraph("Between the lists.")
+    path = tmp_path / "overrides.docx"
+    document.save(str(path))
+    lists = [block for block in read_document(path, BuildOptions()).document.body if isinstance(block, ListBlock)]
+    assert [(block.ordered, block.number_style) for block in lists] == [
+        (True, None), (False, None), (True, "upper-roman")]
+
+
+def test_a_caption_above_its_picture_is_the_pictures(tmp_path):
+    """Word's Insert Caption "Above selected item" and LibreOffice put the caption paragraph over the picture: it
+    is the picture's caption, its "Figure 1:" left out as under a picture. A caption under a picture stays that
+    picture's, also one between two pictures; a caption over a picture that has its own caption under it is no
+    caption of it."""
+    from docx.shared import Inches
+
+    from tests.conftest import SAMPLES
+
+    photo = str(SAMPLES / "images" / "nasa-hubble-extreme-deep-field.jpg")
+    document = docx.Document()
+    document.add_paragraph("Captions above", style="Title")
+    for text in ("Figure 1: Over the first.", None, "Text between.", None, "Figure 2: Under the second.", None,
+                 "Figure 3: Between two pictures.", None, "Text after.", "Figure 4: Its picture was deleted.", None,
+                 "Figure 5: Under the fifth."):
+        if text is None:
+            document.add_paragraph().add_run().add_picture(photo, width=Inches(4))
+        else:
+            document.add_paragraph(text, style="Caption" if text.startswith("Figure") else None)
+    path = tmp_path / "above.docx"
+    document.save(str(path))
+    result = read_document(path, BuildOptions())
+    assert [plain_text(block.caption) if isinstance(block, Figure) else plain_text(block.children)
+            for block in result.document.body] == [
+        "Over the first.", "Text between.", "Under the second.", "Between two pictures.", "", "Text after.",
+        "Figure 4: Its picture was deleted.", "Under the fifth."]
+    assert warned(result, "4 figure caption number(s)")
+    assert warned(result, "a caption paragraph ('Figure 4: Its picture was deleted.') has no picture above or below")
+
+
+def test_a_generated_index_is_left_out_once_with_its_title(tmp_path):
+    """An INDEX field's result (an index: words of the text and their pages, over as many paragraphs as it
+    takes), complex or simple, or paragraphs styled Index 1-9, are left out and counted, as a table of contents
+    is; so is the title right above it when it is kept out of the outline (w:outlineLvl 9, as LibreOffice writes
+    an index saved as a section). A paragraph kept out of the outline elsewhere stays."""
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import nsdecls
+
+    def paragraph(runs: str, properties: str = "") -> None:
+        document.element.body.append(parse_xml(f'<w:p {nsdecls("w")}><w:pPr>{properties}</w:pPr>{runs}</w:p>'))
+
+    def run(inner: str) -> str:
+        return f"<w:r>{inner}</w:r>"
+
+    document = docx.Document()
+    document.add_paragraph("Indexed", style="Title")
+    body_level = '<w:pStyle w:val="Heading1"/><w:outlineLvl w:val="9"/>'
+    paragraph(run("<w:t>Not in the outline.</w:t>"), body_level)
+    paragraph(run("<w:t>Apples</w:t>") + run('<w:fldChar w:fldCharType="begin"/>')
+              + run('<w:instrText xml:space="preserve"> XE "apple" </w:instrText>')
+              + run('<w:fldChar w:fldCharType="end"/>') + run("<w:t xml:space=\"preserve\"> are fruit.</w:t>"))
+    paragraph(run("<w:t>Index</w:t>"), body_level)
+    paragraph(run('<w:fldChar w:fldCharType="begin"/>') + run('<w:instrText xml:space="preserve"> INDEX \\e "'
+              '" </w:instrText>') + run('<w:fldChar w:fldCharType="separate"/>') + run("<w:t>apple, 1</w:t>"))
+    paragraph(run("<w:t>fruit, </w:t>") + run('<w:fldChar w:fldCharType="begin"/>')
+              + run('<w:instrText xml:space="preserve"> PAGEREF x </w:instrText>')
+              + run('<w:fldChar w:fldCharType="separate"/>') + run("<w:t>1</w:t>")
+              + run('<w:fldChar w:fldCharType="end"/>'))
+    paragraph(run("<w:t>pear, 1</w:t>") + run('<w:fldChar w:fldCharType="end"/>'))
+    paragraph(run("<w:t>Between the indexes.</w:t>"))
+    paragraph('<w:fldSimple w:instr=" INDEX \\c 2 "><w:r><w:t>apple, 1</w:t></w:r></w:fldSimple>')
+    paragraph(run("<w:t>After the index.</w:t>"))
+    # An index whose field was unlinked (Ctrl+Shift+F9): its entries' style says what it is.
+    document.styles.element.append(parse_xml(
+        f'<w:style {nsdecls("w")} w:type="paragraph" w:styleId="Index1"><w:name w:val="index 1"/></w:style>'))
+    paragraph(run("<w:t>kiwi, 3</w:t>"), '<w:pStyle w:val="Index1"/>')
+    path = tmp_path / "index.docx"
+    document.save(str(path))
+    result = read_document(path, BuildOptions())
+    assert texts(result.document.body) == [
+        "Not in the outline.", "Apples are fruit.", "Between the indexes.", "After the index."]
+    assert warned(result, "3 index(es) left out")

@@ -53,7 +53,7 @@ def read(path: Path, options: BuildOptions) -> ReadResult:
     main = package.main_document()
     related_parts = {rel.type.rsplit("/", 1)[-1]: rel.target for rel in package.relationships(main).values()}
     styles = Styles.parse(_optional_xml(package, related_parts.get("styles")))
-    numbering = Numbering(_optional_xml(package, related_parts.get("numbering")))
+    numbering = Numbering(_optional_xml(package, related_parts.get("numbering")), styles)
     stored = custom_properties(package)
     core = core_properties(package)
     root = package.xml(main)

@@ -391,12 +391,31 @@ class BodyReader:
         if self.captions.opens_media(para):
             self._media(self.captions.text_atoms(para, "figure"))  # numbered as figures are
             return index + 1
+        if isinstance(following, Para) and self._captions_from_above(para, index + 1):
+            return self._picture_paragraph(index + 1, self._caption_of(para))
         # A figure caption without its picture: the editor deleted the picture but kept the caption.
         self.warnings.append(
-            f"a caption paragraph ({atoms_text(para.atoms)[:60]!r}) has no picture above it; kept as a paragraph"
+            f"a caption paragraph ({atoms_text(para.atoms)[:60]!r}) has no picture above or below it; kept as a "
+            "paragraph"
         )
         self._emit(Paragraph(children=self._inlines(self.captions.text_atoms(para, None))))
         return index + 1
+
+    def _captions_from_above(self, caption: Para, index: int) -> bool:
+        """Whether a figure caption captions the picture right below it, as Word's Insert Caption "Above selected
+        item" and LibreOffice put it: a picture that is not part of a sentence and has no caption of its own, in
+        its paragraph or right below it. (A caption between two pictures is the one above's: it took it first.)"""
+        below = self.items[index]
+        if not isinstance(below, Para) or not below.drawings or _pictures_in_text(below):
+            return False
+        if not self._is_picture_caption(caption):
+            return False
+        _, _, after = _split_at_pictures(below)
+        own = strip_atoms(after)
+        following = self.items[index + 1] if index + 1 < len(self.items) else None
+        return not (own and self._is_picture_caption(replace(below, atoms=own))) and not (
+            isinstance(following, Para) and self._is_picture_caption(following)
+        )
 
     def _following_caption(self, index: int) -> list[Atom] | None:
         """The caption paragraph right after a picture (not a table's caption)."""
@@ -405,15 +424,18 @@ class BodyReader:
         after = self.items[index + 1]
         return self._caption_of(after) if isinstance(after, Para) else None
 
+    def _is_picture_caption(self, para: Para) -> bool:
+        return not para.drawings and self.captions.is_caption(para) and self.captions.kind(para) != "table"
+
     def _caption_of(self, para: Para) -> list[Atom] | None:
         """The paragraph's caption text when it is a picture's caption."""
-        if para.drawings or not self.captions.is_caption(para):
-            return None
-        if self.captions.kind(para) == "table":
+        if not self._is_picture_caption(para):
             return None
         return self.captions.text_atoms(para, "figure")
 
-    def _picture_paragraph(self, index: int) -> int:
+    def _picture_paragraph(self, index: int, above: list[Atom] | None = None) -> int:
+        """The pictures of a paragraph as figures, with their caption: `above` (the caption paragraph over
+        them), else the one in their own paragraph after them, else the paragraph right below."""
         para = self.items[index]
         assert isinstance(para, Para)
         if _pictures_in_text(para):
@@ -424,24 +446,17 @@ class BodyReader:
             return index + 1
         self._close_list()
         self._close_quote()
-        before: list[Atom] = []
-        drawings = []
-        after: list[Atom] = []
-        for atom in para.atoms:
-            if atom.kind == "drawing" and atom.drawing is not None:
-                drawings.append(atom.drawing)
-            elif drawings:
-                after.append(atom)
-            else:
-                before.append(atom)
+        before, drawings, after = _split_at_pictures(para)
         # LibreOffice's Insert > Caption puts the caption in the picture's own paragraph, after it.
         text_after = strip_atoms(after)
-        caption_atoms = self._caption_of(replace(para, atoms=text_after)) if text_after else None
-        if caption_atoms is not None:
-            after, consumed = [], index + 1
-        else:
+        caption_atoms = above
+        if caption_atoms is None and text_after:
+            caption_atoms = self._caption_of(replace(para, atoms=text_after))
+            after = [] if caption_atoms is not None else after
+        consumed = index + 1
+        if caption_atoms is None:
             caption_atoms = self._following_caption(index)
-            consumed = index + 1 + (caption_atoms is not None)
+            consumed += caption_atoms is not None
         if _in_one_line(before, after):
             # A picture in the middle of a sentence: the sentence stays whole, the figure follows its paragraph
             # (as a text box anchored in it does).
@@ -512,6 +527,21 @@ def _pictures_in_text(para: Para) -> bool:
         and all(0 < drawing.height <= INLINE_PICTURE_MAX_HEIGHT for drawing in drawings)
         and bool(atoms_text(para.atoms).strip())
     )
+
+
+def _split_at_pictures(para: Para) -> tuple[list[Atom], list[Drawing], list[Atom]]:
+    """A paragraph's atoms before its first picture, its pictures, and the atoms after them."""
+    before: list[Atom] = []
+    drawings: list[Drawing] = []
+    after: list[Atom] = []
+    for atom in para.atoms:
+        if atom.kind == "drawing" and atom.drawing is not None:
+            drawings.append(atom.drawing)
+        elif drawings:
+            after.append(atom)
+        else:
+            before.append(atom)
+    return before, drawings, after
 
 
 def _in_one_line(before: list[Atom], after: list[Atom]) -> bool:

@@ -38,6 +38,8 @@ MESSAGES = {
     "page_furniture": "{n} page header(s) and footer(s) with text left out: they are page furniture (text a "
     "reader needs, such as \"FOR IMMEDIATE RELEASE\", belongs in the body)",
     "toc": "{n} table(s) of contents left out: they list the headings, which are kept",
+    "index": "{n} index(es) left out: they list words of the text with the pages they are on, which the outputs "
+    "do not share",
     "underline": "{n} run(s) of underlined text kept without the underline: the article model has no underline "
     "(readers take underlined text for a link; use italic or bold for emphasis)",
     "highlight": "{n} run(s) of highlighted text kept without the highlight",

@@ -40,6 +40,10 @@ _BOOKMARK_REFERENCES = {"REF", "PAGEREF", "NOTEREF"}
 _SEQ_FIELD = re.compile(r"^\s*SEQ\s+(\S+)", re.IGNORECASE)
 # A table of contents' own paragraph styles: its heading ("TOC Heading", based on Heading 1) and its entries.
 TOC_STYLE = re.compile(r"^toc ?(?:[1-9]|heading)$")
+# A generated index: an INDEX field, whose result (its entries, often many paragraphs) Word and LibreOffice style
+# Index 1-9 and Index Heading (the letters between the entries; LibreOffice's title of the index).
+_INDEX_FIELD = re.compile(r"^\s*INDEX\b", re.IGNORECASE)
+INDEX_STYLE = re.compile(r"^index ?(?:[1-9]|heading)$")
 # Containers whose children are read as if they were their parent's own.
 TRANSPARENT = {w("ins"), w("moveTo"), w("smartTag"), w("customXml"), w("bdo"), w("dir"), w("sdtContent")}
 SKIPPED = {w("del"), w("moveFrom"), w("pPr"), w("rPr"), w("sdtPr"), w("sdtEndPr")}
@@ -97,11 +101,25 @@ class Scanner:
         drop_cap: Para | None = None
         joined: Para | None = None  # a paragraph whose mark was deleted with changes tracked: it joins the next
         in_contents = False  # inside a table of contents, which is left out whole
+        in_index, index_depth = False, 0  # inside a generated index; how deep in its field the next paragraph is
+        # The last paragraph kept out of the outline (w:outlineLvl 9): right above an index, it is its title, as
+        # LibreOffice writes the heading of an index it saves as a section.
+        out_of_outline: Para | None = None
         for child in container:
             if joined is not None and (child.tag in (w("tbl"), w("sdt"), w("altChunk")) or child.tag in TRANSPARENT):
                 items.append(joined)  # a table or a control after it: nothing to join in this body
                 joined = None
             if child.tag == w("p"):
+                in_field, index_depth = _index_field(child, index_depth)
+                if in_field or any(INDEX_STYLE.match(name) for name in self._style_names(child)):
+                    # A generated index lists words of the text with the pages they are on: left out whole.
+                    if not in_index:
+                        self.counts["index"] += 1
+                        if items and items[-1] is out_of_outline:
+                            items.pop()  # the index's title, kept out of the outline (see below)
+                    in_index = True
+                    continue
+                in_index = False
                 outer, self._floating = self._floating, []
                 para = self.paragraph(child)
                 floating, self._floating = self._floating, outer
@@ -128,6 +146,8 @@ class Scanner:
                 if drop_cap is not None:
                     para.atoms = drop_cap.atoms + para.atoms
                     drop_cap = None
+                if wval(child.find(f"{w('pPr')}/{w('outlineLvl')}")) == "9":
+                    out_of_outline = para
                 items.append(para)
                 items.extend(floating)
             elif child.tag == w("tbl"):
@@ -152,6 +172,9 @@ class Scanner:
         if joined is not None:
             items.append(joined)  # nothing after it to join
         return items
+
+    def _style_names(self, paragraph: etree._Element) -> list[str]:
+        return self.styles.names(wval(paragraph.find(f"{w('pPr')}/{w('pStyle')}")))
 
     def paragraph(self, element: etree._Element) -> Para:
         ppr = element.find(w("pPr"))
@@ -191,7 +214,7 @@ class Scanner:
             num = None
         atoms: list[Atom] = []
         sequences: list[str] = []
-        self._inline_children(element, _Format(), atoms, [], sequences)
+        self._inline_children(element, _Format(hidden=self.styles.hidden(style_id)), atoms, [], sequences)
         return Para(
             style_id,
             self.styles.names(style_id),
@@ -413,7 +436,12 @@ class Scanner:
         font = (wval(fonts, "ascii") or wval(fonts, "hAnsi") or "").lower()
         code = code or font in MONOSPACE_FONTS
         lang = _run_language(run, rpr, self.styles) or fmt.lang
-        hidden = is_on(rpr.find(w("vanish"))) or is_on(rpr.find(w("specVanish")))
+        # Hidden as the paragraph's style says, unless the character style or the run's own w:vanish (which
+        # can also show, w:val="0") says otherwise.
+        hidden = fmt.hidden if style.hidden is None else style.hidden
+        if rpr.find(w("vanish")) is not None:
+            hidden = is_on(rpr.find(w("vanish")))
+        hidden = hidden or is_on(rpr.find(w("specVanish")))
         struck = [element for element in (rpr.find(w("strike")), rpr.find(w("dstrike"))) if element is not None]
         strike = any(is_on(element) for element in struck) if struck else fmt.strike
         return replace(
@@ -618,6 +646,34 @@ def _first_row_flag(properties: etree._Element | None) -> bool:
         return flag.lower() in ("1", "true", "on")
     value = look.get(w("val")) or ""
     return bool(re.fullmatch(r"[0-9A-Fa-f]{1,4}", value)) and bool(int(value, 16) & 0x0020)
+
+
+def _index_field(paragraph: etree._Element, depth: int) -> tuple[bool, int]:
+    """Whether the paragraph holds part of an INDEX field's result (a generated index, which spans paragraphs),
+    and how deep in that field the next paragraph starts (0: after it). `depth` is how deep this one starts: 1
+    in the index's result, more inside fields nested there."""
+    held = depth > 0
+    pending: list[list[str] | None] = []  # fields begun outside an index: their instruction, None once it ended
+    for element in paragraph.iter(w("fldSimple"), w("fldChar"), w("instrText")):
+        kind = element.get(w("fldCharType"))
+        if element.tag == w("fldSimple"):
+            held = held or bool(_INDEX_FIELD.match(element.get(w("instr")) or ""))
+        elif depth:
+            depth += (kind == "begin") - (kind == "end")
+        elif element.tag == w("instrText"):
+            if pending and pending[-1] is not None:
+                pending[-1].append(element.text or "")
+        elif kind == "begin":
+            pending.append([])
+        elif kind == "separate" and pending and pending[-1] is not None:
+            if _INDEX_FIELD.match("".join(pending[-1])):
+                pending.pop()
+                depth, held = 1, True  # the index's result begins
+            else:
+                pending[-1] = None
+        elif kind == "end" and pending:
+            pending.pop()
+    return held, depth
 
 
 def _field_instructions(root: etree._Element) -> Iterator[str]:

@@ -56,6 +56,7 @@ class CharacterFormat:
     italic: bool = False
     code: bool = False
     vert: str | None = None
+    hidden: bool | None = None  # None: the style says nothing, the paragraph's style decides
 
 
 @dataclass
@@ -71,6 +72,7 @@ class Style:
     vert: str | None = None  # superscript | subscript | baseline
     num_id: str | None = None
     num_level: int | None = None
+    hidden: bool | None = None  # w:vanish in the style's run properties: its text is hidden
 
 
 @dataclass
@@ -113,6 +115,8 @@ class Styles:
                 font = (wval(fonts, "ascii") or wval(fonts, "hAnsi") or "").lower()
                 style.code = font in MONOSPACE_FONTS
                 style.vert = wval(rpr.find(w("vertAlign")))
+                if rpr.find(w("vanish")) is not None:
+                    style.hidden = is_on(rpr.find(w("vanish")))
             lowered = name.lower()
             if style.kind == "character" and any(word in lowered for word in CODE_STYLE_WORDS):
                 style.code = True
@@ -157,7 +161,17 @@ class Styles:
             if style.vert is not None:
                 found.vert = style.vert if style.vert in ("superscript", "subscript") else None
             found.code = found.code or style.code
+            if style.hidden is not None:
+                found.hidden = style.hidden
         return found
+
+    def hidden(self, style_id: str | None) -> bool:
+        """Whether a paragraph style hides its text (w:vanish in its run properties, or a style it is based on):
+        its runs are hidden unless their character style or own formatting shows them."""
+        for style in self.chain(style_id):
+            if style.hidden is not None:
+                return style.hidden
+        return False
 
     def bold(self, style_id: str | None) -> bool:
         """Whether a paragraph style sets its text in bold (LibreOffice's "Table Heading", for instance)."""
@@ -195,43 +209,61 @@ class ListLevel:
 
 
 class Numbering:
-    """numId -> (level -> numbered or bulleted, start number), with `w:lvlOverride` start overrides."""
+    """numId -> (level -> numbered or bulleted, start number), with `w:lvlOverride`'s start overrides and
+    levels defined anew."""
 
-    def __init__(self, root: etree._Element | None) -> None:
+    def __init__(self, root: etree._Element | None, styles: Styles | None = None) -> None:
         self._abstract: dict[str, dict[int, ListLevel]] = {}
         self._nums: dict[str, tuple[str, dict[int, int]]] = {}
+        self._redefined: dict[str, dict[int, ListLevel]] = {}  # numId -> the levels its w:lvlOverride redefines
         if root is None:
             return
+        borrowed: dict[str, str] = {}  # an abstract definition that takes a list style's levels -> the style
+        defining: dict[str, str] = {}  # a list style -> the abstract definition that holds its levels
         for abstract in root.iter(w("abstractNum")):
+            abstract_id = abstract.get(w("abstractNumId")) or ""
+            if wval(abstract.find(w("numStyleLink"))):
+                borrowed[abstract_id] = wval(abstract.find(w("numStyleLink"))) or ""
+            if wval(abstract.find(w("styleLink"))):
+                defining[wval(abstract.find(w("styleLink"))) or ""] = abstract_id
             levels: dict[int, ListLevel] = {}
             for lvl in abstract.iter(w("lvl")):
                 index = lvl.get(w("ilvl"))
                 if index is None or not index.isdigit():
                     continue
-                number_format = wval(lvl.find(w("numFmt"))) or "decimal"
-                start_text = wval(lvl.find(w("start"))) or "1"
-                start = int(start_text) if start_text.isdigit() else 1
-                marker = wval(lvl.find(w("lvlText")))
-                blank = number_format == "none" or (marker is not None and not marker.strip())
-                ordered = number_format not in ("bullet", "none")
-                levels[int(index)] = ListLevel(
-                    ordered,
-                    start,
-                    blank,
-                    NUMBER_STYLES.get(number_format),
-                    ordered and not blank and number_format not in NUMBER_STYLES,
-                    _task_box(lvl, marker) if number_format == "bullet" else None,
-                    ordered and not blank and bool(re.search(r"[^\W\d_]", re.sub(r"%\d", "", marker or ""))),
-                )
-            self._abstract[abstract.get(w("abstractNumId")) or ""] = levels
+                levels[int(index)] = _list_level(lvl)
+            self._abstract[abstract_id] = levels
         for num in root.iter(w("num")):
             overrides: dict[int, int] = {}
+            redefined: dict[int, ListLevel] = {}
             for override in num.iter(w("lvlOverride")):
                 index = override.get(w("ilvl"))
+                if not index or not index.isdigit():
+                    continue
                 start = wval(override.find(w("startOverride")))
-                if index and index.isdigit() and start and start.isdigit():
+                if start and start.isdigit():
                     overrides[int(index)] = int(start)
-            self._nums[num.get(w("numId")) or ""] = (wval(num.find(w("abstractNumId"))) or "", overrides)
+                # A level the instance defines anew (its format, start, marker): it replaces the abstract one.
+                if override.find(w("lvl")) is not None:
+                    redefined[int(index)] = _list_level(override.find(w("lvl")))
+            num_id = num.get(w("numId")) or ""
+            self._nums[num_id] = (wval(num.find(w("abstractNumId"))) or "", overrides)
+            self._redefined[num_id] = redefined
+        self._follow_list_styles(borrowed, defining, styles)
+
+    def _follow_list_styles(self, borrowed: dict[str, str], defining: dict[str, str], styles: Styles | None) -> None:
+        """Word's list styles: a list that uses one (`w:numStyleLink`) has no levels of its own; they are the
+        style's, in the abstract definition the style's own numbering (`w:numPr/w:numId`) uses, whose
+        `w:styleLink` names the style. Its instances number as that definition's do, and count on with them."""
+        for num_id, (abstract_id, overrides) in list(self._nums.items()):
+            style_id = borrowed.get(abstract_id)
+            if style_id is None:
+                continue
+            style = styles.by_id.get(style_id) if styles is not None else None
+            target = self._nums.get(style.num_id or "", ("", {}))[0] if style is not None else ""
+            if not target or target in borrowed:  # no numbering of its own, or one that borrows too
+                target = defining.get(style_id, abstract_id)
+            self._nums[num_id] = (target, overrides)
 
     def abstract_of(self, num_id: str) -> str:
         """The abstract definition a list instance uses: instances that share one count on together (Word's
@@ -245,10 +277,31 @@ class Numbering:
 
     def level(self, num_id: str, ilvl: int) -> ListLevel:
         abstract_id, overrides = self._nums.get(num_id, ("", {}))
-        level = self._abstract.get(abstract_id, {}).get(ilvl, ListLevel(False, 1))
+        level = self._redefined.get(num_id, {}).get(ilvl)
+        if level is None:
+            level = self._abstract.get(abstract_id, {}).get(ilvl, ListLevel(False, 1))
         if ilvl in overrides:
             return dataclasses.replace(level, start=overrides[ilvl])
         return level
+
+
+def _list_level(lvl: etree._Element) -> ListLevel:
+    """A level of a list definition (`w:lvl`): its number format, start and marker."""
+    number_format = wval(lvl.find(w("numFmt"))) or "decimal"
+    start_text = wval(lvl.find(w("start"))) or "1"
+    start = int(start_text) if start_text.isdigit() else 1
+    marker = wval(lvl.find(w("lvlText")))
+    blank = number_format == "none" or (marker is not None and not marker.strip())
+    ordered = number_format not in ("bullet", "none")
+    return ListLevel(
+        ordered,
+        start,
+        blank,
+        NUMBER_STYLES.get(number_format),
+        ordered and not blank and number_format not in NUMBER_STYLES,
+        _task_box(lvl, marker) if number_format == "bullet" else None,
+        ordered and not blank and bool(re.search(r"[^\W\d_]", re.sub(r"%\d", "", marker or ""))),
+    )
 
 
 def run_fonts(fonts: etree._Element | None) -> tuple[str, str]:
