@@ -32,6 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from markdown_it import MarkdownIt
+from markdown_it.rules_inline import StateInline
 from markdown_it.tree import SyntaxTreeNode
 from pydantic import ValidationError
 
@@ -137,7 +138,19 @@ def parser() -> MarkdownIt:
     # `safe_href` below, images by the confinement rules at build time (markdown-it would silently turn a
     # `file:` image into text instead).
     md.validateLink = lambda url: True
+    md.inline.ruler.before("escape", "escaped_space", _escaped_space)
     return md
+
+
+def _escaped_space(state: StateInline, silent: bool) -> bool:
+    r"""pandoc's `\ `, a space that does not break (`Mr.\ Smith`): CommonMark escapes no space, and the
+    backslash would stay in the text. (An escaped backslash before a space, `\\ `, is the escape rule's.)"""
+    if not state.src.startswith("\\ ", state.pos):
+        return False
+    if not silent:
+        state.push("text", "", 0).content = "\u00a0"
+    state.pos += 2
+    return True
 
 
 class _Converter:

@@ -430,3 +430,14 @@ def test_looking_for_pandoc_tables_reads_each_line_a_bounded_number_of_times(tmp
 
     small, large = lines_made(100), lines_made(400)
     assert large <= 5 * small, (small, large)  # four times the text; all lines each time made it 16 times
+
+
+def test_an_escaped_space_is_a_space_that_does_not_break_as_in_pandoc(tmp_path):
+    """`Mr.\\ Smith` showed its backslash in every output; an escaped backslash before a space stays one."""
+    source = "Non-breaking\\ space and Mr.\\ Smith, a \\\\ backslash.\n"
+    path = tmp_path / "spaces.md"
+    path.write_text(f"---\ntitle: T\n---\n\n{source}", encoding="utf-8")
+    [paragraph] = read_document(path, BuildOptions()).document.body
+    [theirs] = json.loads(pandoc(source, "-t", "json"))["blocks"]
+    assert plain_text(paragraph.children) == stringify(theirs["c"]) == (
+        "Non-breaking\u00a0space and Mr.\u00a0Smith, a \\ backslash.")
