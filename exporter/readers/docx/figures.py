@@ -177,7 +177,9 @@ class Captions:
             if self.facts(atoms_text(lines[position]), parts, dry_run=True):
                 facts_at = position
                 break
-        if facts_at is None and lines:
+        if facts_at is None and lines and not self.own_document:
+            # Our writer puts the facts on a line of their own: in its documents, "Credit:" inside a caption's
+            # line is the author's caption text.
             facts_at = self._split_trailing_facts(lines, parts)
         caption_lines = lines
         if facts_at is not None:
