@@ -204,3 +204,21 @@ def test_noscript_markup_read_as_text_still_gives_its_image() -> None:
     restore_lazy_images(root)
     image = root.find(".//img")
     assert image.get("src") == "/uploads/bridge.jpg" and image.get("alt") == "A bridge"
+
+
+def test_gallery_keeps_every_photo_with_its_caption_and_the_gallery_s_caption(tmp_path: Path) -> None:
+    """A WordPress gallery (a <figure> of <figure>s, here in a list as older galleries write it): every photo is a
+    figure with its own caption, and the gallery's caption follows them as a paragraph."""
+    photos = "".join(f'<li><figure class="wp-block-image"><img src="/uploads/g{n}.jpg" alt="Photo {n} of the site">'
+                     f"<figcaption>Caption {n}.</figcaption></figure></li>" for n in (1, 2, 3))
+    page = tmp_path / "gallery.html"
+    page.write_text(_figures_page(
+        f'<figure class="wp-block-gallery"><ul class="blocks-gallery-grid">{photos}</ul>'
+        '<figcaption class="blocks-gallery-caption">Construction in Idaho, 2023.</figcaption></figure>'
+        "<p>The network goes live in June.</p>"), encoding="utf-8")
+    article = read_document(page, BuildOptions()).document
+    figures = article.figures()
+    assert [figure.image.rsplit("/", 1)[-1] for figure in figures] == ["g1.jpg", "g2.jpg", "g3.jpg"]
+    assert [plain_text(figure.caption) for figure in figures] == ["Caption 1.", "Caption 2.", "Caption 3."]
+    after = article.body[article.body.index(figures[-1]) + 1]
+    assert isinstance(after, Paragraph) and plain_text(after.children) == "Construction in Idaho, 2023."
