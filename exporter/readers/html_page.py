@@ -259,13 +259,14 @@ def read_bytes(
     dek = profile.dek()
     byline = profile.byline()
     published = profile.published()
+    # Before the body: a related-stories block inside the article is the article's `related`, not its text.
+    related = profile.related()
     converter = Converter(page, profile)
     body = list(profile.extra_blocks())
     for container in profile.body_containers():
         claimed = profile.special(container, converter)
         body.extend(claimed if claimed is not None else converter.blocks(container))
     body = [block for block in body if block is not None]
-    related = profile.related()
 
     source = Source(
         url=page.url,

@@ -222,3 +222,17 @@ def test_gallery_keeps_every_photo_with_its_caption_and_the_gallery_s_caption(tm
     assert [plain_text(figure.caption) for figure in figures] == ["Caption 1.", "Caption 2.", "Caption 3."]
     after = article.body[article.body.index(figures[-1]) + 1]
     assert isinstance(after, Paragraph) and plain_text(after.children) == "Construction in Idaho, 2023."
+
+
+def test_related_stories_inside_the_article_are_read_once(tmp_path: Path) -> None:
+    """A related-stories block inside <article> gives the article's related links, and is not read into the body
+    as well (each link twice); nor is it reported as text the import could not place."""
+    page = tmp_path / "ship.html"
+    page.write_text(_figures_page(
+        '<div class="related-stories"><h2>Related Stories</h2><ul><li><a href="/a/1">Destroyer departs</a></li>'
+        '<li><a href="/a/2">Strike group completes exercise</a></li></ul></div>'), encoding="utf-8")
+    result = read_document(page, BuildOptions())
+    article = result.document
+    assert [link.title for link in article.related] == ["Destroyer departs", "Strike group completes exercise"]
+    assert [type(block).__name__ for block in article.body] == ["Paragraph"]
+    assert "Related Stories" not in model_text(article) and not result.warnings

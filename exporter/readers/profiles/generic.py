@@ -151,7 +151,17 @@ class GenericProfile:
         return []
 
     def related(self) -> list[RelatedLink]:
-        container = self.page.find("//*[contains(@class,'related')][.//a]")
+        return self.related_from(self.page.find("//*[contains(@class,'related')][.//a]"))
+
+    def related_from(self, container: HtmlElement | None) -> list[RelatedLink]:
+        """The links of a related-stories container. They are the article's `related`, so a container inside the
+        article's part of the page is left out of the body, which would repeat every link (read before the body);
+        never one that holds the headline or a body container (a page that names its wrapper "related-...")."""
+        if container is None:
+            return []
+        held = [element for element in (self.headline_element(), *self.body_containers()) if element is not None]
+        if not any(element is container or container in element.iterancestors() for element in held):
+            self.skip.add(container)
         return related_links(self.page, container)
 
     # ------------------------------------------------------------ conversion hooks
