@@ -36,6 +36,7 @@ from exporter.options import BuildOptions
 from exporter.readers import ReadResult, read_text
 from exporter.readers.profiles.base import clean_virin, iso_date, split_credit, squash
 
+# The .gov/.mil banner's lines: only these make the capture claim to be an official site (recorded, not trusted).
 _BANNER_LINES = [
     re.compile(pattern, re.IGNORECASE)
     for pattern in (
@@ -45,9 +46,10 @@ _BANNER_LINES = [
         r"^(?:an? )?\.(?:gov|mil) website belongs to an official .*$",
         r"^secure \.(?:gov|mil) websites use https$",
         r"^an? lock \(.*\) or https:// means you['’]ve safely connected to the \.(?:gov|mil) website.*$",
-        r"^(?:skip|jump) to (?:main )?(?:content|navigation).*$",
     )
 ]
+# Any site's skip link: page chrome, but no claim to be an official site.
+_SKIP_LINK = re.compile(r"^(?:skip|jump) to (?:main )?(?:content|navigation).*$", re.IGNORECASE)
 _LABELS = re.compile(
     r"^(?:immediate release|press release|news release|for immediate release)$", re.IGNORECASE
 )
@@ -331,6 +333,7 @@ def is_chrome(line: str) -> bool:
     bare = _BULLET.sub("", line)
     return bool(
         is_banner(bare)
+        or _SKIP_LINK.match(bare)
         or _CHROME_LINES.match(bare)
         or _LABELS.match(bare)
         or _BREADCRUMB.match(bare)

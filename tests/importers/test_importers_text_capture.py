@@ -268,3 +268,25 @@ def test_lynx_link_numbers_and_its_list_of_references_are_not_the_page(tmp_path:
     result = capture(tmp_path, dump)
     blocks = [(type(block).__name__, plain_text(block.children)) for block in result.document.body]
     assert blocks == [("Heading" if kind == "subhead" else "Paragraph", text) for kind, text in STORY[3:]]
+
+
+BAKERY = """Local Bakery Wins State Award
+By Jane Baker
+March 3, 2024
+
+The bakery on Main Street won the state award for best sourdough bread this year, beating more than forty other \
+bakeries across the state in a blind tasting.
+
+The owners said they were thrilled with the recognition and plan to expand.
+"""
+
+
+def test_a_skip_link_is_chrome_but_no_claim_to_be_an_official_site(tmp_path: Path) -> None:
+    """Any site has "Skip to main content": it is left out, and only the .gov banner's own lines record the claim."""
+    url = "https://blog.example.com/bakery"
+    article = capture(tmp_path, "Skip to main content\n\n" + BAKERY, source_url=url).document
+    assert article.title == "Local Bakery Wins State Award"
+    assert "Skip to" not in article.model_dump_json()
+    assert article.source.page_claims_official is False
+    article = capture(tmp_path, BANNER + "\nSkip to main content\n\n" + BAKERY, source_url=url).document
+    assert article.source.page_claims_official is True
