@@ -786,15 +786,16 @@ def _read_meta(groups: list[Group], meta: _Meta) -> list[Group]:
             published = _PUBLISHED.match(bare)
             credit = _CREDIT_LINE.match(bare)
             if run_in and meta.byline is None:
-                meta.byline = _byline(run_in.group("names"))
-                meta.published = meta.published or iso_date(run_in.group("date"))
+                meta.byline, date = _byline(run_in.group("names"))
+                meta.published = meta.published or iso_date(run_in.group("date")) or date
             elif dated and meta.byline is None:
                 meta.published = meta.published or dated[0]
-                meta.byline = _byline(dated[1])
+                meta.byline, _ = _byline(dated[1])
             elif published:
                 meta.published = meta.published or iso_date(published.group("date"))
             elif _BYLINE.match(bare) and meta.byline is None and len(bare) < 160:
-                meta.byline = _byline(_BYLINE.match(bare).group("names"))  # type: ignore[union-attr]
+                meta.byline, date = _byline(_BYLINE.match(bare).group("names"))  # type: ignore[union-attr]
+                meta.published = meta.published or date
                 previous_was_byline = True
                 consumed += 1
                 continue
@@ -817,11 +818,18 @@ def _read_meta(groups: list[Group], meta: _Meta) -> list[Group]:
     return remaining
 
 
-def _byline(names: str) -> Byline:
-    parts = [part.strip() for part in names.split(",") if part.strip()]
+def _byline(names: str) -> tuple[Byline, str | None]:
+    """'NAME and NAME, UNIT' -> the people and their organisation, and the date the line holds (None here). DVIDS
+    separates the parts with pipes ('Cpl. NAME | 3rd Marine Expeditionary Force | April 22, 2024'): the first part
+    is the people, a part that reads as a date is the date, and the others are the organisation."""
+    first, *others = [part.strip() for part in names.split("|") if part.strip()] or [""]
+    dates = [iso_date(part) for part in others if _is_date_line(part)]
+    units = [part for part in others if not _is_date_line(part)]
+    parts = [part.strip() for part in first.split(",") if part.strip()]
     organization = parts.pop() if len(parts) > 1 else None
     people = [p for p in re.split(r"\s+and\s+|\s*,\s*", ", ".join(parts)) if p]
-    return Byline(people=people, organization=organization)
+    organization = ", ".join([*([organization] if organization else []), *units]) or None
+    return Byline(people=people, organization=organization), dates[0] if dates else None
 
 
 @dataclass

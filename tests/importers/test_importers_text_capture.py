@@ -290,3 +290,26 @@ def test_a_skip_link_is_chrome_but_no_claim_to_be_an_official_site(tmp_path: Pat
     assert article.source.page_claims_official is False
     article = capture(tmp_path, BANNER + "\nSkip to main content\n\n" + BAKERY, source_url=url).document
     assert article.source.page_claims_official is True
+
+
+LANDING = """Marines Conduct Amphibious Landing
+
+U.S. Marines conduct an amphibious landing during Exercise Balikatan 24 at Naval Education Training Center, \
+Zambales, Philippines, April 20, 2024, with Philippine Marines beside them on the beach.
+
+The landing involved amphibious combat vehicles, small boats and more than 300 Marines from both nations.
+"""
+
+
+@pytest.mark.parametrize("byline", [
+    "By Cpl. Maria Santos | 3rd Marine Expeditionary Force | April 22, 2024",
+    "By Cpl. Maria Santos | April 22, 2024 | 3rd Marine Expeditionary Force",
+])
+def test_a_byline_s_parts_separated_by_pipes_are_person_organization_and_date(tmp_path: Path, byline: str) -> None:
+    """DVIDS prints its byline as 'By NAME | UNIT | DATE': the person, the organisation and the date, in any order
+    after the person."""
+    title, rest = LANDING.split("\n", 1)
+    article = capture(tmp_path, f"{title}\n{byline}\n{rest}").document
+    assert article.byline is not None and article.byline.people == ["Cpl. Maria Santos"]
+    assert article.byline.organization == "3rd Marine Expeditionary Force"
+    assert article.published == "2024-04-22"
