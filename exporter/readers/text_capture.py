@@ -413,7 +413,7 @@ def parse_capture(text: str, options: BuildOptions, *, name: str) -> ReadResult:
     groups = _without_chrome(groups, reading)
     if not groups:
         raise ExportError("no headline: the capture holds only banner lines or nothing", file=name, line=1)
-    groups = _released_headlines(_merge_credit_groups(groups))
+    groups = _released_headlines(_bylined_headlines(_merge_credit_groups(groups)))
     index = (_dated_headline(groups, 0) if reading.whole_page else None) or _headline_index(groups)
     if index is None:
         raise ExportError(
@@ -544,6 +544,29 @@ def _released_headlines(groups: list[Group]) -> list[Group]:
         ):
             split += [Group(group.lines[:-1], group.numbers[:-1], group.after_chrome),
                       Group(group.lines[-1:], group.numbers[-1:])]
+        else:
+            split.append(group)
+        seen_prose = seen_prose or _is_prose(group.text())
+    return split
+
+
+def _bylined_headlines(groups: list[Group]) -> list[Group]:
+    """A browser's copy runs a site's menu into the headline when the page spaces them with margins ("DVIDS",
+    "Audio", "Search", "Sign In", the headline, "By NAME | UNIT | DATE"): a title-like line with "By NAME" under it,
+    after only short lines (LINK_WORDS words or fewer, no sentence's end), opens a group of its own; the short lines
+    before it are left out with what comes before the headline. Looked for before the story's prose."""
+    split: list[Group] = []
+    seen_prose = False
+    for group in groups:
+        lines = group.lines
+        # "By NAME" only: names or a date alone under a line are weaker signs (a short title's author, a label's date).
+        start = next((k for k in range(1, len(lines) - 1)
+                      if _title_like(lines[k]) and re.match(r"(?i)by\s", lines[k + 1]) and _is_meta(lines[k + 1])),
+                     None)
+        if (not seen_prose and start is not None
+                and all(len(line.split()) <= LINK_WORDS and not line.endswith(_TERMINAL) for line in lines[:start])):
+            split += [Group(lines[:start], group.numbers[:start], group.after_chrome),
+                      Group(lines[start:], group.numbers[start:])]
         else:
             split.append(group)
         seen_prose = seen_prose or _is_prose(group.text())

@@ -313,3 +313,15 @@ def test_a_byline_s_parts_separated_by_pipes_are_person_organization_and_date(tm
     assert article.byline is not None and article.byline.people == ["Cpl. Maria Santos"]
     assert article.byline.organization == "3rd Marine Expeditionary Force"
     assert article.published == "2024-04-22"
+
+
+def test_a_site_s_menu_run_into_the_headline_is_left_out(tmp_path: Path) -> None:
+    """A browser's copy of a page that spaces its menu and headline with margins runs them together: the headline
+    is the title-like line with its byline under it, and the short lines above it are left out, said in a warning."""
+    title, rest = LANDING.split("\n", 1)
+    menu = "Skip to main content\nDVIDS\nImages\nVideo\nAudio\nPublications\nSearch\nSign In\n"
+    result = capture(tmp_path, f"{menu}{title}\nBy Cpl. Maria Santos | April 22, 2024\n{rest}")
+    assert result.document.title == "Marines Conduct Amphibious Landing"
+    assert result.document.byline is not None and result.document.byline.people == ["Cpl. Maria Santos"]
+    assert "Sign In" not in result.document.model_dump_json()
+    assert any("text before the headline left out ('DVIDS Audio" in warning for warning in result.warnings)
