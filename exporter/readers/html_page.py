@@ -28,7 +28,7 @@ from exporter.model import Article, Figure, Source, inline_lists, plain_text, wa
 from exporter.options import BuildOptions
 from exporter.readers import ReadResult
 from exporter.readers.profiles import choose_profile
-from exporter.readers.profiles.base import Converter, Page, clean_text, is_chrome
+from exporter.readers.profiles.base import Converter, Page, clean_text, image_source, is_chrome, is_data_uri
 from exporter.readers.saved_url import saved_page_url
 
 # Real article pages are well under 1 MB (the corpus tops out at 240 KB); anything bigger is refused before
@@ -136,7 +136,9 @@ def max_depth(root: html.HtmlElement) -> int:
 
 
 def sanitize(root: html.HtmlElement) -> None:
-    """Remove everything that could run or load something. (JSON-LD is read before this.)"""
+    """Remove everything that could run or load something. (JSON-LD is read before this, and so are the images
+    lazy loaders keep in <noscript>: restore_lazy_images.)"""
+    restore_lazy_images(root)
     for element in list(root.iter("script", "style", "noscript", "template", "base")):
         if element.getparent() is not None:
             element.drop_tree()
@@ -155,6 +157,55 @@ def sanitize(root: html.HtmlElement) -> None:
                 "srcdoc",
             ):
                 del element.attrib[attribute]
+
+
+def restore_lazy_images(root: html.HtmlElement) -> None:
+    """Lazy loaders (WordPress's among them) show a placeholder <img> (a data: URI, or no source) and keep the real
+    one in a <noscript> right beside it, for browsers without scripts. <noscript> is removed with the scripts, so
+    the real image's source (and alt text, where the placeholder has none) moves onto the placeholder first. Only
+    those attributes move; a <noscript> with no placeholder beside it (a tracking pixel) goes with the rest."""
+    for noscript in list(root.iter("noscript")):
+        images = _noscript_images(noscript)
+        placeholder = _placeholder_beside(noscript)
+        if not images or placeholder is None:
+            continue
+        real = images[0]
+        for attribute in ("src", "srcset"):
+            if (real.get(attribute) or "").strip():
+                placeholder.set(attribute, real.get(attribute))
+        for attribute in ("alt", "title"):
+            if placeholder.get(attribute) is None and real.get(attribute) is not None:
+                placeholder.set(attribute, real.get(attribute))
+
+
+def _noscript_images(noscript: html.HtmlElement) -> list[html.HtmlElement]:
+    """The <img> elements inside a <noscript>: libxml2 parses its content as markup; a parser that reads it as
+    text (HTML5's, with scripting on) leaves markup to parse here, without network access and never attached."""
+    images = list(noscript.iter("img"))
+    if images or "<img" not in (noscript.text or "").lower():
+        return images
+    parser = html.HTMLParser(remove_comments=True, remove_pis=True, no_network=True, recover=True)
+    try:
+        fragments = html.fragments_fromstring(noscript.text, parser=parser)
+    except (etree.ParserError, ValueError):
+        return []
+    return [image for fragment in fragments if isinstance(fragment, html.HtmlElement) for image in fragment.iter("img")]
+
+
+def _placeholder_beside(noscript: html.HtmlElement) -> html.HtmlElement | None:
+    """The image right before or after a <noscript> (alone, or alone in a <picture> or link) when it shows no real
+    image: a lazy loader's placeholder."""
+    for sibling in (noscript.getprevious(), noscript.getnext()):
+        if sibling is None or not isinstance(sibling.tag, str):
+            continue
+        if sibling.tag == "img":
+            images = [sibling]
+        else:
+            images = list(sibling.iter("img")) if sibling.tag in ("picture", "a") else []
+        source = image_source(images[0]) if len(images) == 1 else ""
+        if source is None or is_data_uri(source):
+            return images[0]
+    return None
 
 
 def json_ld_texts(root: html.HtmlElement) -> list[str]:
@@ -208,13 +259,14 @@ def read_bytes(
     dek = profile.dek()
     byline = profile.byline()
     published = profile.published()
+    # Before the body: a related-stories block inside the article is the article's `related`, not its text.
+    related = profile.related()
     converter = Converter(page, profile)
     body = list(profile.extra_blocks())
     for container in profile.body_containers():
         claimed = profile.special(container, converter)
         body.extend(claimed if claimed is not None else converter.blocks(container))
     body = [block for block in body if block is not None]
-    related = profile.related()
 
     source = Source(
         url=page.url,
@@ -245,6 +297,14 @@ def read_bytes(
         warnings.append(
             f"{name}: paragraphs of the page's text are not in the article ({left_out[0][:60]!r}{more}): "
             "the page's layout was not fully recognised; check the imported text"
+        )
+    if page.embedded_images:
+        count = len(page.embedded_images)
+        more = f" and {count - 1} more" if count > 1 else ""
+        warnings.append(
+            f"{name}: {count} figure(s) have their image only inside the page (a data: URI, as SingleFile saves "
+            f"it, or a lazy-loading placeholder), which the import does not decode: kept with their alt text and "
+            f"caption, they show 'photo not included' unless --images DIR supplies {page.embedded_images[0]}{more}"
         )
     warnings += alt_warnings(article, name)
     return ReadResult(article, figure_lines=[None] * len(article.figures()), warnings=warnings)

@@ -36,6 +36,7 @@ from exporter.options import BuildOptions
 from exporter.readers import ReadResult, read_text
 from exporter.readers.profiles.base import clean_virin, iso_date, split_credit, squash
 
+# The .gov/.mil banner's lines: only these make the capture claim to be an official site (recorded, not trusted).
 _BANNER_LINES = [
     re.compile(pattern, re.IGNORECASE)
     for pattern in (
@@ -45,9 +46,10 @@ _BANNER_LINES = [
         r"^(?:an? )?\.(?:gov|mil) website belongs to an official .*$",
         r"^secure \.(?:gov|mil) websites use https$",
         r"^an? lock \(.*\) or https:// means you['’]ve safely connected to the \.(?:gov|mil) website.*$",
-        r"^(?:skip|jump) to (?:main )?(?:content|navigation).*$",
     )
 ]
+# Any site's skip link: page chrome, but no claim to be an official site.
+_SKIP_LINK = re.compile(r"^(?:skip|jump) to (?:main )?(?:content|navigation).*$", re.IGNORECASE)
 _LABELS = re.compile(
     r"^(?:immediate release|press release|news release|for immediate release)$", re.IGNORECASE
 )
@@ -331,6 +333,7 @@ def is_chrome(line: str) -> bool:
     bare = _BULLET.sub("", line)
     return bool(
         is_banner(bare)
+        or _SKIP_LINK.match(bare)
         or _CHROME_LINES.match(bare)
         or _LABELS.match(bare)
         or _BREADCRUMB.match(bare)
@@ -410,7 +413,7 @@ def parse_capture(text: str, options: BuildOptions, *, name: str) -> ReadResult:
     groups = _without_chrome(groups, reading)
     if not groups:
         raise ExportError("no headline: the capture holds only banner lines or nothing", file=name, line=1)
-    groups = _released_headlines(_merge_credit_groups(groups))
+    groups = _released_headlines(_bylined_headlines(_merge_credit_groups(groups)))
     index = (_dated_headline(groups, 0) if reading.whole_page else None) or _headline_index(groups)
     if index is None:
         raise ExportError(
@@ -541,6 +544,29 @@ def _released_headlines(groups: list[Group]) -> list[Group]:
         ):
             split += [Group(group.lines[:-1], group.numbers[:-1], group.after_chrome),
                       Group(group.lines[-1:], group.numbers[-1:])]
+        else:
+            split.append(group)
+        seen_prose = seen_prose or _is_prose(group.text())
+    return split
+
+
+def _bylined_headlines(groups: list[Group]) -> list[Group]:
+    """A browser's copy runs a site's menu into the headline when the page spaces them with margins ("DVIDS",
+    "Audio", "Search", "Sign In", the headline, "By NAME | UNIT | DATE"): a title-like line with "By NAME" under it,
+    after only short lines (LINK_WORDS words or fewer, no sentence's end), opens a group of its own; the short lines
+    before it are left out with what comes before the headline. Looked for before the story's prose."""
+    split: list[Group] = []
+    seen_prose = False
+    for group in groups:
+        lines = group.lines
+        # "By NAME" only: names or a date alone under a line are weaker signs (a short title's author, a label's date).
+        start = next((k for k in range(1, len(lines) - 1)
+                      if _title_like(lines[k]) and re.match(r"(?i)by\s", lines[k + 1]) and _is_meta(lines[k + 1])),
+                     None)
+        if (not seen_prose and start is not None
+                and all(len(line.split()) <= LINK_WORDS and not line.endswith(_TERMINAL) for line in lines[:start])):
+            split += [Group(lines[:start], group.numbers[:start], group.after_chrome),
+                      Group(lines[start:], group.numbers[start:])]
         else:
             split.append(group)
         seen_prose = seen_prose or _is_prose(group.text())
@@ -783,15 +809,16 @@ def _read_meta(groups: list[Group], meta: _Meta) -> list[Group]:
             published = _PUBLISHED.match(bare)
             credit = _CREDIT_LINE.match(bare)
             if run_in and meta.byline is None:
-                meta.byline = _byline(run_in.group("names"))
-                meta.published = meta.published or iso_date(run_in.group("date"))
+                meta.byline, date = _byline(run_in.group("names"))
+                meta.published = meta.published or iso_date(run_in.group("date")) or date
             elif dated and meta.byline is None:
                 meta.published = meta.published or dated[0]
-                meta.byline = _byline(dated[1])
+                meta.byline, _ = _byline(dated[1])
             elif published:
                 meta.published = meta.published or iso_date(published.group("date"))
             elif _BYLINE.match(bare) and meta.byline is None and len(bare) < 160:
-                meta.byline = _byline(_BYLINE.match(bare).group("names"))  # type: ignore[union-attr]
+                meta.byline, date = _byline(_BYLINE.match(bare).group("names"))  # type: ignore[union-attr]
+                meta.published = meta.published or date
                 previous_was_byline = True
                 consumed += 1
                 continue
@@ -814,11 +841,18 @@ def _read_meta(groups: list[Group], meta: _Meta) -> list[Group]:
     return remaining
 
 
-def _byline(names: str) -> Byline:
-    parts = [part.strip() for part in names.split(",") if part.strip()]
+def _byline(names: str) -> tuple[Byline, str | None]:
+    """'NAME and NAME, UNIT' -> the people and their organisation, and the date the line holds (None here). DVIDS
+    separates the parts with pipes ('Cpl. NAME | 3rd Marine Expeditionary Force | April 22, 2024'): the first part
+    is the people, a part that reads as a date is the date, and the others are the organisation."""
+    first, *others = [part.strip() for part in names.split("|") if part.strip()] or [""]
+    dates = [iso_date(part) for part in others if _is_date_line(part)]
+    units = [part for part in others if not _is_date_line(part)]
+    parts = [part.strip() for part in first.split(",") if part.strip()]
     organization = parts.pop() if len(parts) > 1 else None
     people = [p for p in re.split(r"\s+and\s+|\s*,\s*", ", ".join(parts)) if p]
-    return Byline(people=people, organization=organization)
+    organization = ", ".join([*([organization] if organization else []), *units]) or None
+    return Byline(people=people, organization=organization), dates[0] if dates else None
 
 
 @dataclass

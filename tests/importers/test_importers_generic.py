@@ -156,3 +156,83 @@ def test_panes_after_a_drupal_body(tmp_path: Path) -> None:
     text = model_text(article)
     assert "In this video: The library was built in 1911" in text
     assert "Education" not in text and "Latest videos" not in text
+
+
+def _figures_page(figures: str, url: str = "https://www.example.gov/news/bridge/") -> str:
+    return ('<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Bridge Reopens</title>'
+            f'<link rel="canonical" href="{url}"></head><body><main><article><h1>Bridge Reopens</h1>'
+            f"<p>{PROSE}</p>{figures}</article></main></body></html>")
+
+
+PIXEL = "data:image/gif;base64,R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7"
+
+
+def test_figure_whose_image_is_a_data_uri_or_a_lazy_placeholder_is_kept(tmp_path: Path) -> None:
+    """A page saved by SingleFile holds its photos as data: URIs, and WordPress's lazy loader shows a placeholder
+    with the real image only inside <noscript>: the figure, its alt text and caption stay. The real image is
+    taken from <noscript>; a data: URI with nothing else is never decoded: the figure gets a stand-in name from
+    its alt text (the build shows "photo not included" unless --images has it), said in one warning."""
+    page = tmp_path / "bridge.html"
+    page.write_text(_figures_page(
+        f'<figure><img class="lazy" src="{PIXEL}" alt="Cars cross a steel bridge"><noscript><img '
+        'src="/uploads/bridge.jpg" alt="Cars cross a steel bridge" onerror="evil()"></noscript>'
+        "<figcaption>The bridge at sunset. (Photo by Ann Lee)</figcaption></figure>"
+        f'<figure><img src="{PIXEL}" alt="Crews pour the deck"><figcaption>Deck work in May. VIRIN: '
+        "240110-A-AB123-1001</figcaption></figure>"
+        f'<figure><img src="{PIXEL}" alt="Crews pour the deck"><figcaption>Deck work in June.</figcaption></figure>'
+        '<noscript><img src="https://tracker.example/pixel.gif" alt="pixel"></noscript>'), encoding="utf-8")
+    result = read_document(page, BuildOptions())
+    figures = result.document.figures()
+    assert [figure.image for figure in figures] == [
+        "https://www.example.gov/uploads/bridge.jpg", "crews-pour-the-deck.jpg", "crews-pour-the-deck-2.jpg"]
+    assert figures[0].alt == "Cars cross a steel bridge" and figures[0].credit == "Photo by Ann Lee"
+    assert [plain_text(figure.caption) for figure in figures[1:]] == [
+        "Deck work in May. VIRIN: 240110-A-AB123-1001", "Deck work in June."]
+    assert "data:" not in result.document.model_dump_json()
+    embedded = [warning for warning in result.warnings if "data: URI" in warning]
+    assert len(embedded) == 1 and "2 figure(s)" in embedded[0] and "crews-pour-the-deck.jpg and 1 more" in embedded[0]
+
+
+def test_noscript_markup_read_as_text_still_gives_its_image() -> None:
+    """A parser that reads <noscript> as text (HTML5's, with scripting on) leaves the image as markup in it."""
+    from lxml import html
+
+    from exporter.readers.html_page import restore_lazy_images
+
+    root = html.fromstring(f'<div><figure><img src="{PIXEL}" alt="A bridge"><noscript></noscript></figure></div>')
+    root.find(".//noscript").text = '<img src="/uploads/bridge.jpg" alt="ignored">'
+    restore_lazy_images(root)
+    image = root.find(".//img")
+    assert image.get("src") == "/uploads/bridge.jpg" and image.get("alt") == "A bridge"
+
+
+def test_gallery_keeps_every_photo_with_its_caption_and_the_gallery_s_caption(tmp_path: Path) -> None:
+    """A WordPress gallery (a <figure> of <figure>s, here in a list as older galleries write it): every photo is a
+    figure with its own caption, and the gallery's caption follows them as a paragraph."""
+    photos = "".join(f'<li><figure class="wp-block-image"><img src="/uploads/g{n}.jpg" alt="Photo {n} of the site">'
+                     f"<figcaption>Caption {n}.</figcaption></figure></li>" for n in (1, 2, 3))
+    page = tmp_path / "gallery.html"
+    page.write_text(_figures_page(
+        f'<figure class="wp-block-gallery"><ul class="blocks-gallery-grid">{photos}</ul>'
+        '<figcaption class="blocks-gallery-caption">Construction in Idaho, 2023.</figcaption></figure>'
+        "<p>The network goes live in June.</p>"), encoding="utf-8")
+    article = read_document(page, BuildOptions()).document
+    figures = article.figures()
+    assert [figure.image.rsplit("/", 1)[-1] for figure in figures] == ["g1.jpg", "g2.jpg", "g3.jpg"]
+    assert [plain_text(figure.caption) for figure in figures] == ["Caption 1.", "Caption 2.", "Caption 3."]
+    after = article.body[article.body.index(figures[-1]) + 1]
+    assert isinstance(after, Paragraph) and plain_text(after.children) == "Construction in Idaho, 2023."
+
+
+def test_related_stories_inside_the_article_are_read_once(tmp_path: Path) -> None:
+    """A related-stories block inside <article> gives the article's related links, and is not read into the body
+    as well (each link twice); nor is it reported as text the import could not place."""
+    page = tmp_path / "ship.html"
+    page.write_text(_figures_page(
+        '<div class="related-stories"><h2>Related Stories</h2><ul><li><a href="/a/1">Destroyer departs</a></li>'
+        '<li><a href="/a/2">Strike group completes exercise</a></li></ul></div>'), encoding="utf-8")
+    result = read_document(page, BuildOptions())
+    article = result.document
+    assert [link.title for link in article.related] == ["Destroyer departs", "Strike group completes exercise"]
+    assert [type(block).__name__ for block in article.body] == ["Paragraph"]
+    assert "Related Stories" not in model_text(article) and not result.warnings

@@ -268,3 +268,60 @@ def test_lynx_link_numbers_and_its_list_of_references_are_not_the_page(tmp_path:
     result = capture(tmp_path, dump)
     blocks = [(type(block).__name__, plain_text(block.children)) for block in result.document.body]
     assert blocks == [("Heading" if kind == "subhead" else "Paragraph", text) for kind, text in STORY[3:]]
+
+
+BAKERY = """Local Bakery Wins State Award
+By Jane Baker
+March 3, 2024
+
+The bakery on Main Street won the state award for best sourdough bread this year, beating more than forty other \
+bakeries across the state in a blind tasting.
+
+The owners said they were thrilled with the recognition and plan to expand.
+"""
+
+
+def test_a_skip_link_is_chrome_but_no_claim_to_be_an_official_site(tmp_path: Path) -> None:
+    """Any site has "Skip to main content": it is left out, and only the .gov banner's own lines record the claim."""
+    url = "https://blog.example.com/bakery"
+    article = capture(tmp_path, "Skip to main content\n\n" + BAKERY, source_url=url).document
+    assert article.title == "Local Bakery Wins State Award"
+    assert "Skip to" not in article.model_dump_json()
+    assert article.source.page_claims_official is False
+    article = capture(tmp_path, BANNER + "\nSkip to main content\n\n" + BAKERY, source_url=url).document
+    assert article.source.page_claims_official is True
+
+
+LANDING = """Marines Conduct Amphibious Landing
+
+U.S. Marines conduct an amphibious landing during Exercise Balikatan 24 at Naval Education Training Center, \
+Zambales, Philippines, April 20, 2024, with Philippine Marines beside them on the beach.
+
+The landing involved amphibious combat vehicles, small boats and more than 300 Marines from both nations.
+"""
+
+
+@pytest.mark.parametrize("byline", [
+    "By Cpl. Maria Santos | 3rd Marine Expeditionary Force | April 22, 2024",
+    "By Cpl. Maria Santos | April 22, 2024 | 3rd Marine Expeditionary Force",
+])
+def test_a_byline_s_parts_separated_by_pipes_are_person_organization_and_date(tmp_path: Path, byline: str) -> None:
+    """DVIDS prints its byline as 'By NAME | UNIT | DATE': the person, the organisation and the date, in any order
+    after the person."""
+    title, rest = LANDING.split("\n", 1)
+    article = capture(tmp_path, f"{title}\n{byline}\n{rest}").document
+    assert article.byline is not None and article.byline.people == ["Cpl. Maria Santos"]
+    assert article.byline.organization == "3rd Marine Expeditionary Force"
+    assert article.published == "2024-04-22"
+
+
+def test_a_site_s_menu_run_into_the_headline_is_left_out(tmp_path: Path) -> None:
+    """A browser's copy of a page that spaces its menu and headline with margins runs them together: the headline
+    is the title-like line with its byline under it, and the short lines above it are left out, said in a warning."""
+    title, rest = LANDING.split("\n", 1)
+    menu = "Skip to main content\nDVIDS\nImages\nVideo\nAudio\nPublications\nSearch\nSign In\n"
+    result = capture(tmp_path, f"{menu}{title}\nBy Cpl. Maria Santos | April 22, 2024\n{rest}")
+    assert result.document.title == "Marines Conduct Amphibious Landing"
+    assert result.document.byline is not None and result.document.byline.people == ["Cpl. Maria Santos"]
+    assert "Sign In" not in result.document.model_dump_json()
+    assert any("text before the headline left out ('DVIDS Audio" in warning for warning in result.warnings)

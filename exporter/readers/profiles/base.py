@@ -280,6 +280,8 @@ class Page:
     warnings: list[str] = field(default_factory=list)
     # The page's JSON-LD blocks, kept as text before scripts are removed (they are data, never run).
     json_ld_texts: list[str] = field(default_factory=list)
+    # The names given to figures whose image the page holds only as a data: URI (stand_in_image).
+    embedded_images: list[str] = field(default_factory=list)
     _json_ld: list[dict[str, Any]] | None = None
 
     def find(self, xpath: str, context: HtmlElement | None = None) -> HtmlElement | None:
@@ -358,6 +360,20 @@ class Page:
         # climbing out of the page's folder would be refused by the confinement rule anyway.
         name = unquote(parts.path.rstrip("/").rsplit("/", 1)[-1])
         return name or None
+
+    def stand_in_image(self, hint: str) -> str:
+        """A file name for a figure whose image is a data: URI: made of its VIRIN or alt text (letters, digits
+        and hyphens, so never a path), unique in the page, resolved against nothing. The URI itself is not
+        decoded or written anywhere: `--images DIR` can supply the photo by this name."""
+        stem = re.sub(r"[^A-Za-z0-9]+", "-", hint).strip("-")[:60].strip("-") or "photo"
+        if not is_virin(stem):
+            stem = stem.lower()
+        name, number = f"{stem}.jpg", 1
+        while name in self.embedded_images:
+            number += 1
+            name = f"{stem}-{number}.jpg"
+        self.embedded_images.append(name)
+        return name
 
     def link_url(self, reference: str | None) -> str | None:
         """A link readers may follow: http(s) or mailto; relative ones resolve against the page URL."""
@@ -473,11 +489,20 @@ def image_source(image: HtmlElement) -> str | None:
                 weight = float(bits[1][:-1])
             if best is None or weight > best[0]:
                 best = (weight, bits[0])
+    embedded = None
     for attribute in ("data-src", "data-lazy-src", "data-original", "src"):
         value = (image.get(attribute) or "").strip()
-        if value and not value.lower().startswith("data:"):
+        if is_data_uri(value):
+            embedded = embedded or value
+        elif value:
             return value
-    return best[1] if best else None
+    # An image held only inside the page (SingleFile's copy, a lazy loader's placeholder) last: new_figure keeps
+    # the figure under a stand-in name rather than decode it.
+    return best[1] if best else embedded
+
+
+def is_data_uri(reference: str | None) -> bool:
+    return reference is not None and reference.strip().lower().startswith("data:")
 
 
 # ---------------------------------------------------------------- body conversion
@@ -908,13 +933,17 @@ def new_figure(
     virin: str | None = None,
     fallback_image: str | None = None,
 ) -> Figure | None:
-    """A figure from what the markup offers; the VIRIN falls back to the image's file name."""
-    url = page.image_url(image) or page.image_url(fallback_image)
-    if not url:
-        return None
+    """A figure from what the markup offers; the VIRIN falls back to the image's file name. An image the page
+    holds only as a data: URI is never decoded: a figure with alt text or a caption keeps a stand-in name
+    (Page.stand_in_image), which the build shows as "photo not included" unless --images supplies it."""
     caption = caption or []
+    url = page.image_url(image) or page.image_url(fallback_image)
     virin = clean_virin(virin) or virin_from_reference(url) or virin_from_reference(fallback_image)
     alt_text = squash(alt) if alt is not None else None
+    if not url and is_data_uri(image) and (alt_text or plain_text(caption).strip()):
+        url = page.stand_in_image(virin or alt_text or squash(title) or plain_text(caption))
+    if not url:
+        return None
     return Figure(
         image=url,
         alt=alt_text or None,

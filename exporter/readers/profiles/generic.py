@@ -16,6 +16,7 @@ from exporter.readers.profiles.base import (
     element_text,
     image_source,
     iso_date,
+    make_paragraph,
     new_figure,
     related_links,
     separate_credit,
@@ -150,7 +151,17 @@ class GenericProfile:
         return []
 
     def related(self) -> list[RelatedLink]:
-        container = self.page.find("//*[contains(@class,'related')][.//a]")
+        return self.related_from(self.page.find("//*[contains(@class,'related')][.//a]"))
+
+    def related_from(self, container: HtmlElement | None) -> list[RelatedLink]:
+        """The links of a related-stories container. They are the article's `related`, so a container inside the
+        article's part of the page is left out of the body, which would repeat every link (read before the body);
+        never one that holds the headline or a body container (a page that names its wrapper "related-...")."""
+        if container is None:
+            return []
+        held = [element for element in (self.headline_element(), *self.body_containers()) if element is not None]
+        if not any(element is container or container in element.iterancestors() for element in held):
+            self.skip.add(container)
         return related_links(self.page, container)
 
     # ------------------------------------------------------------ conversion hooks
@@ -162,7 +173,10 @@ class GenericProfile:
         return None
 
     def figure(self, element: HtmlElement, converter: Converter) -> list[Block]:
-        """A <figure> (or a lone <img>/<picture>): image, alt, caption, credit, VIRIN."""
+        """A <figure> (or a lone <img>/<picture>): image, alt, caption, credit, VIRIN. A gallery: its photos."""
+        photos = gallery_photos(element)
+        if photos:
+            return self.gallery(element, photos, converter)
         video = element if element.tag in ("video", "audio") else self.page.find(".//video|.//audio", element)
         images = [img for img in ([element] if element.tag == "img" else element.iter("img"))]
         caption_element = self.page.find(".//figcaption", element)
@@ -194,6 +208,15 @@ class GenericProfile:
             credit=credit,
         )
         return [figure] if figure else []
+
+    def gallery(self, element: HtmlElement, photos: list[HtmlElement], converter: Converter) -> list[Block]:
+        """Every photo of a gallery is a figure of its own, with its own caption. The gallery's caption speaks of
+        them all: it follows them as a paragraph, as it sits under them on the page, rather than being repeated
+        in each photo's caption, where a screen reader would read it out once per photo."""
+        blocks = [block for photo in photos for block in self.figure(photo, converter)]
+        caption = next((c for c in element.iter("figcaption") if next(c.iterancestors("figure")) is element), None)
+        paragraph = make_paragraph(converter.caption_inlines(caption)) if caption is not None else None
+        return [*blocks, paragraph] if paragraph is not None else blocks
 
     def caption_and_credit(
         self, caption_element: HtmlElement | None, converter: Converter
@@ -245,3 +268,11 @@ class GenericProfile:
         return Media(
             kind="video", url=url, title=squash(iframe.get("title")) or None, caption=caption, credit=credit
         )
+
+
+def gallery_photos(element: HtmlElement) -> list[HtmlElement]:
+    """The figures a gallery figure holds (WordPress's `wp-block-gallery`: a <figure> of <figure>s, each with its
+    image and caption, perhaps in a list), the outermost ones; [] for any other element."""
+    if element.tag != "figure":
+        return []
+    return [inner for inner in element.iterdescendants("figure") if next(inner.iterancestors("figure")) is element]

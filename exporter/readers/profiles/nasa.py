@@ -22,7 +22,6 @@ from exporter.readers.profiles.base import (
     image_source,
     iso_date,
     new_figure,
-    related_links,
     separate_credit,
 )
 from exporter.readers.profiles.dnn import has_class
@@ -89,8 +88,7 @@ class NasaProfile(GenericProfile):
         return [figure] if figure else []
 
     def related(self) -> list[RelatedLink]:
-        container = self.page.find(f"//*[{has_class('hds-related-articles')}]")
-        return related_links(self.page, container) if container is not None else []
+        return self.related_from(self.page.find(f"//*[{has_class('hds-related-articles')}]"))
 
     def special(self, element: HtmlElement, converter: Converter) -> list[Block] | None:
         captions = self.page.find_all(f".//*[{has_class('hds-caption')}]", element)
