@@ -27,8 +27,9 @@ from exporter.errors import ExportError
 from exporter.model import Article, Figure, Source, inline_lists, plain_text, walk_figure_blocks
 from exporter.options import BuildOptions
 from exporter.readers import ReadResult
+from exporter.readers.data_uri import is_data_uri
 from exporter.readers.profiles import choose_profile
-from exporter.readers.profiles.base import Converter, Page, clean_text, image_source, is_chrome, is_data_uri
+from exporter.readers.profiles.base import Converter, Page, clean_text, image_source, is_chrome
 from exporter.readers.saved_url import saved_page_url
 
 # Real article pages are well under 1 MB (the corpus tops out at 240 KB); anything bigger is refused before
@@ -298,16 +299,17 @@ def read_bytes(
             f"{name}: paragraphs of the page's text are not in the article ({left_out[0][:60]!r}{more}): "
             "the page's layout was not fully recognised; check the imported text"
         )
-    if page.embedded_images:
-        count = len(page.embedded_images)
-        more = f" and {count - 1} more" if count > 1 else ""
+    missing = [stand_in for stand_in, picture in page.embedded_images.items() if picture is None]
+    if missing:
+        more = f" and {len(missing) - 1} more" if len(missing) > 1 else ""
         warnings.append(
-            f"{name}: {count} figure(s) have their image only inside the page (a data: URI, as SingleFile saves "
-            f"it, or a lazy-loading placeholder), which the import does not decode: kept with their alt text and "
-            f"caption, they show 'photo not included' unless --images DIR supplies {page.embedded_images[0]}{more}"
+            f"{name}: {len(missing)} figure(s) have only a lazy-loading placeholder for their image (a data: URI "
+            f"that holds no photo): kept with their alt text and caption, they show 'photo not included' unless "
+            f"--images DIR supplies {missing[0]}{more}"
         )
     warnings += alt_warnings(article, name)
-    return ReadResult(article, figure_lines=[None] * len(article.figures()), warnings=warnings)
+    pictures = {stand_in: picture for stand_in, picture in page.embedded_images.items() if picture is not None}
+    return ReadResult(article, figure_lines=[None] * len(article.figures()), warnings=warnings, images=pictures)
 
 
 # A paragraph this long is a story's prose, not a label, a teaser's line or a caption fragment.

@@ -22,8 +22,6 @@
 
 from __future__ import annotations
 
-import base64
-import binascii
 import datetime
 import re
 import tomllib
@@ -36,7 +34,6 @@ from markdown_it.rules_inline import StateInline
 from markdown_it.tree import SyntaxTreeNode
 from pydantic import ValidationError
 
-from exporter.confine import MAX_IMAGE_FILE_BYTES
 from exporter.errors import ExportError
 from exporter.limits import MAX_NESTING, nesting_error
 from exporter.model import (
@@ -74,6 +71,7 @@ from exporter.model import (
 from exporter.options import BuildOptions
 from exporter.readers import ReadResult, fancy_lists, hugo, read_text
 from exporter.readers.canonical import parse_yaml
+from exporter.readers.data_uri import decode_picture, is_data_uri
 from exporter.readers.locate import validation_error
 from exporter.readers.tex_math import TooDeep, linear_math
 from exporter.urls import safe_href
@@ -81,8 +79,6 @@ from exporter.urls import safe_href
 FIGURE_ATTRIBUTES = {"alt", "credit", "virin", "decorative", "rights", "id", "class"}
 # pandoc writes a picture's size on every figure it exports; the writers size figures to the page themselves.
 SIZE_ATTRIBUTES = {"width", "height"}
-DATA_IMAGE = re.compile(r"data:image/(?P<kind>png|jpeg|jpg|gif|webp|tiff|bmp);base64,(?P<data>[A-Za-z0-9+/=\s]*)\Z",
-                        re.IGNORECASE)
 MEDIA_ATTRIBUTES = {"media", "credit", "virin", "duration", "poster", "poster-alt", "id", "class"}
 # Pandoc's heading attributes, `## Methods {#methods .unnumbered}`: an id, classes, key=value pairs, "-".
 HEADING_ATTRIBUTES = re.compile(r"\s*(?<!\\)\{((?:\s*(?:#[^\s{}#]+|\.[\w-]+|[\w-]+=(?:\"[^\"]*\"|\S+)|-))+)\s*\}\s*$")
@@ -476,18 +472,13 @@ class _Converter:
     def image_reference(self, source: str, node: SyntaxTreeNode) -> str:
         """The image a reference names; a `data:` URL's picture is kept with the article under a name of its
         own (as pandoc's --embed-resources writes pictures)."""
-        if source[:5].lower() != "data:":
+        if not is_data_uri(source):
             return source
-        match = DATA_IMAGE.match(source)
-        if match is None:
-            raise self.fail(f"a data: URL that is not a base64 picture ({source[:40]}...)", node)
         try:
-            data = base64.b64decode(match.group("data"), validate=True)
-        except binascii.Error:
-            raise self.fail("a data: picture whose base64 text is damaged", node) from None
-        if len(data) > MAX_IMAGE_FILE_BYTES:
-            raise self.fail(f"a data: picture larger than {MAX_IMAGE_FILE_BYTES // (1024 * 1024)} MB; refused", node)
-        name = f"embedded-{len(self.images) + 1}.{match.group('kind').lower().replace('jpeg', 'jpg')}"
+            data, suffix = decode_picture(source)
+        except ValueError as error:
+            raise self.fail(str(error), node) from None
+        name = f"embedded-{len(self.images) + 1}.{suffix}"
         self.images[name] = data
         return name
 

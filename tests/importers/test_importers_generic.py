@@ -9,6 +9,7 @@ from exporter.options import BuildOptions
 from exporter.pipeline import is_url as is_page_url
 from exporter.readers import read_document
 from exporter.readers.html_page import url_stem
+from tests.conftest import run_exporter
 from tests.docx.corpus.similarity import model_text
 
 PAGE = """<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">
@@ -167,17 +168,30 @@ def _figures_page(figures: str, url: str = "https://www.example.gov/news/bridge/
 PIXEL = "data:image/gif;base64,R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7"
 
 
+def _data_uri(kind: str, size: tuple[int, int]) -> str:
+    import base64
+    import io
+
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", size, "teal").save(buffer, format=kind)
+    return f"data:image/{kind.lower()};base64,{base64.b64encode(buffer.getvalue()).decode()}"
+
+
 def test_figure_whose_image_is_a_data_uri_or_a_lazy_placeholder_is_kept(tmp_path: Path) -> None:
     """A page saved by SingleFile holds its photos as data: URIs, and WordPress's lazy loader shows a placeholder
     with the real image only inside <noscript>: the figure, its alt text and caption stay. The real image is
-    taken from <noscript>; a data: URI with nothing else is never decoded: the figure gets a stand-in name from
-    its alt text (the build shows "photo not included" unless --images has it), said in one warning."""
+    taken from <noscript>; a photo in a data: URI goes with the article under a name made of its alt text (as a
+    DOCX's pictures do: never a file); a placeholder (a pixel) leaves that name to --images, said in one
+    warning. The build carries the photo."""
     page = tmp_path / "bridge.html"
+    photo = _data_uri("JPEG", (320, 200))
     page.write_text(_figures_page(
         f'<figure><img class="lazy" src="{PIXEL}" alt="Cars cross a steel bridge"><noscript><img '
         'src="/uploads/bridge.jpg" alt="Cars cross a steel bridge" onerror="evil()"></noscript>'
         "<figcaption>The bridge at sunset. (Photo by Ann Lee)</figcaption></figure>"
-        f'<figure><img src="{PIXEL}" alt="Crews pour the deck"><figcaption>Deck work in May. VIRIN: '
+        f'<figure><img src="{photo}" alt="Crews pour the deck"><figcaption>Deck work in May. VIRIN: '
         "240110-A-AB123-1001</figcaption></figure>"
         f'<figure><img src="{PIXEL}" alt="Crews pour the deck"><figcaption>Deck work in June.</figcaption></figure>'
         '<noscript><img src="https://tracker.example/pixel.gif" alt="pixel"></noscript>'), encoding="utf-8")
@@ -189,8 +203,15 @@ def test_figure_whose_image_is_a_data_uri_or_a_lazy_placeholder_is_kept(tmp_path
     assert [plain_text(figure.caption) for figure in figures[1:]] == [
         "Deck work in May. VIRIN: 240110-A-AB123-1001", "Deck work in June."]
     assert "data:" not in result.document.model_dump_json()
-    embedded = [warning for warning in result.warnings if "data: URI" in warning]
-    assert len(embedded) == 1 and "2 figure(s)" in embedded[0] and "crews-pour-the-deck.jpg and 1 more" in embedded[0]
+    assert list(result.images) == ["crews-pour-the-deck.jpg"] and result.images["crews-pour-the-deck.jpg"][:2] == (
+        b"\xff\xd8")
+    placeholders = [warning for warning in result.warnings if "placeholder" in warning]
+    assert len(placeholders) == 1 and "1 figure(s)" in placeholders[0]
+    assert "crews-pour-the-deck-2.jpg" in placeholders[0]
+    built = run_exporter("build", page, "--to", "html", "--out", tmp_path / "out", "--embed-images")
+    shown = (tmp_path / "out" / "bridge.html").read_text(encoding="utf-8")
+    assert shown.count('src="data:image/') == 1 and shown.count("Photo not included.") == 2, built.stderr
+    assert not list(tmp_path.glob("crews*")), "nothing is written beside the page"
 
 
 def test_noscript_markup_read_as_text_still_gives_its_image() -> None:

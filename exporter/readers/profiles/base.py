@@ -45,6 +45,7 @@ from exporter.model import (
     plain_text,
     without,
 )
+from exporter.readers.data_uri import decode_picture, is_data_uri
 
 # Deeper markup than this is read as plain text: real articles nest a few dozen levels, hostile pages nest
 # thousands, and the converter recurses.
@@ -280,8 +281,9 @@ class Page:
     warnings: list[str] = field(default_factory=list)
     # The page's JSON-LD blocks, kept as text before scripts are removed (they are data, never run).
     json_ld_texts: list[str] = field(default_factory=list)
-    # The names given to figures whose image the page holds only as a data: URI (stand_in_image).
-    embedded_images: list[str] = field(default_factory=list)
+    # The names given to figures whose image the page holds only as a data: URI (stand_in_image), with the
+    # picture it holds, or None for a lazy loader's placeholder or what is no picture.
+    embedded_images: dict[str, bytes | None] = field(default_factory=dict)
     _json_ld: list[dict[str, Any]] | None = None
 
     def find(self, xpath: str, context: HtmlElement | None = None) -> HtmlElement | None:
@@ -361,18 +363,21 @@ class Page:
         name = unquote(parts.path.rstrip("/").rsplit("/", 1)[-1])
         return name or None
 
-    def stand_in_image(self, hint: str) -> str:
-        """A file name for a figure whose image is a data: URI: made of its VIRIN or alt text (letters, digits
-        and hyphens, so never a path), unique in the page, resolved against nothing. The URI itself is not
-        decoded or written anywhere: `--images DIR` can supply the photo by this name."""
+    def stand_in_image(self, hint: str, uri: str) -> str:
+        """A name for a figure whose image is a data: URI: made of its VIRIN or alt text (letters, digits and
+        hyphens, so never a path), unique in the page. The picture the URI holds (a page saved by SingleFile
+        holds its photos so) goes with the article as a DOCX's pictures do, never to a file; a placeholder
+        leaves the name to `--images DIR`."""
+        picture = picture_in_data_uri(uri)
         stem = re.sub(r"[^A-Za-z0-9]+", "-", hint).strip("-")[:60].strip("-") or "photo"
         if not is_virin(stem):
             stem = stem.lower()
-        name, number = f"{stem}.jpg", 1
+        suffix = f".{picture[1]}" if picture else ".jpg"
+        name, number = stem + suffix, 1
         while name in self.embedded_images:
             number += 1
-            name = f"{stem}-{number}.jpg"
-        self.embedded_images.append(name)
+            name = f"{stem}-{number}{suffix}"
+        self.embedded_images[name] = picture[0] if picture else None
         return name
 
     def link_url(self, reference: str | None) -> str | None:
@@ -501,8 +506,24 @@ def image_source(image: HtmlElement) -> str | None:
     return best[1] if best else embedded
 
 
-def is_data_uri(reference: str | None) -> bool:
-    return reference is not None and reference.strip().lower().startswith("data:")
+# Lazy loaders' placeholders are a pixel or a blurred thumbnail a few dozen pixels wide: no figure's picture.
+_PLACEHOLDER_EDGE = 64
+
+
+def picture_in_data_uri(uri: str) -> tuple[bytes, str] | None:
+    """The bytes of the picture a data: URI holds and its file suffix, when Pillow reads them as a picture
+    larger than a placeholder; None otherwise (an SVG, a pixel, a URI past the image size limit)."""
+    import io
+
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        data, suffix = decode_picture(uri)
+        with Image.open(io.BytesIO(data)) as picture:
+            size = picture.size
+    except (ValueError, UnidentifiedImageError, OSError, Image.DecompressionBombError):
+        return None
+    return (data, suffix) if max(size) >= _PLACEHOLDER_EDGE else None
 
 
 # ---------------------------------------------------------------- body conversion
@@ -933,15 +954,14 @@ def new_figure(
     virin: str | None = None,
     fallback_image: str | None = None,
 ) -> Figure | None:
-    """A figure from what the markup offers; the VIRIN falls back to the image's file name. An image the page
-    holds only as a data: URI is never decoded: a figure with alt text or a caption keeps a stand-in name
-    (Page.stand_in_image), which the build shows as "photo not included" unless --images supplies it."""
+    """A figure from what the markup offers; the VIRIN falls back to the image's file name. A figure with alt text
+    or a caption whose image the page holds only as a data: URI gets a name (Page.stand_in_image)."""
     caption = caption or []
     url = page.image_url(image) or page.image_url(fallback_image)
     virin = clean_virin(virin) or virin_from_reference(url) or virin_from_reference(fallback_image)
     alt_text = squash(alt) if alt is not None else None
     if not url and is_data_uri(image) and (alt_text or plain_text(caption).strip()):
-        url = page.stand_in_image(virin or alt_text or squash(title) or plain_text(caption))
+        url = page.stand_in_image(virin or alt_text or squash(title) or plain_text(caption), image or "")
     if not url:
         return None
     return Figure(
