@@ -391,6 +391,13 @@ class _Converter:
             and content[1].type == "text"
             and content[1].content.lstrip().startswith("{")
         ):
+            # mdit's attributes take unquoted values of letters, digits, `_`, `:` and `-` only; pandoc's take any
+            # but spaces and braces (`width=50%`, as Quarto writes it).
+            braces = re.search(r"\{[^{}]*\}\s*\Z", _source_text(node)) if len(content) == 2 else None
+            written = _pandoc_attributes(braces.group()) if braces else None  # as written: escapes kept
+            if written is not None:
+                content[0].attrs.update(written)
+                return self.figure(content[0], node)
             raise self.fail(
                 'cannot read the {...} attributes after the image: write key="value" pairs, '
                 "values in double quotes, without { or } inside",
@@ -976,6 +983,36 @@ def read(path: Path, options: BuildOptions) -> ReadResult:
 def _unreferenced_notes(env: dict[str, Any]) -> list[str]:
     """The labels of footnotes defined and never referred to (markdown-it drops them)."""
     return [label[1:] for label, used in env.get("footnotes", {}).get("refs", {}).items() if used == -1]
+
+
+PANDOC_ATTRIBUTE = re.compile(
+    r'\s*(?:#(?P<id>[^\s{}#]+)|\.(?P<cls>[\w-]+)|(?P<key>[\w-]+)=(?:"(?P<quoted>(?:[^"\\]|\\.)*)"|(?P<bare>[^\s"{}]+)))'
+)
+
+
+def _pandoc_attributes(text: str) -> dict[str, str] | None:
+    """`{#id .class key=value key="value"}` as pandoc reads it, or None when the text is not only that."""
+    text = text.strip()
+    if not (text.startswith("{") and text.endswith("}")):
+        return None
+    inner, position = text[1:-1].rstrip(), 0
+    found: dict[str, str] = {}
+    classes: list[str] = []
+    while position < len(inner):
+        match = PANDOC_ATTRIBUTE.match(inner, position)
+        if match is None:
+            return None
+        if match.group("id"):
+            found["id"] = match.group("id")
+        elif match.group("cls"):
+            classes.append(match.group("cls"))
+        else:
+            value = match.group("quoted") if match.group("quoted") is not None else match.group("bare")
+            found[match.group("key")] = value
+        position = match.end()
+    if classes:
+        found["class"] = " ".join(classes)
+    return found
 
 
 def _heading_attributes(children: list[Inline], source: str) -> tuple[list[Inline], str | None]:

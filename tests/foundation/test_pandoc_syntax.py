@@ -441,3 +441,18 @@ def test_an_escaped_space_is_a_space_that_does_not_break_as_in_pandoc(tmp_path):
     [theirs] = json.loads(pandoc(source, "-t", "json"))["blocks"]
     assert plain_text(paragraph.children) == stringify(theirs["c"]) == (
         "Non-breaking\u00a0space and Mr.\u00a0Smith, a \\ backslash.")
+
+
+def test_figure_attributes_with_unquoted_values_read_as_pandoc_reads_them(tmp_path):
+    """`{#fig-x width=50%}` (Quarto writes it so) was refused: mdit's attributes take no `%` unquoted."""
+    source = '![Harbor map](map.png){#fig-x .wide width=50% alt="The \\"new\\" harbor" credit=NASA}\n'
+    path = tmp_path / "quarto.md"
+    path.write_text(f"---\ntitle: T\n---\n\n{source}", encoding="utf-8")
+    result = read_document(path, BuildOptions())
+    [figure] = result.document.figures()
+    [block] = json.loads(pandoc(source, "-t", "json"))["blocks"]
+    (identifier, _, _), _, [plain] = block["c"]
+    (_, classes, pairs), alt, _ = plain["c"][0]["c"]
+    assert (identifier, classes, dict(pairs)) == ("fig-x", ["wide"], {"width": "50%", "credit": "NASA"})
+    assert (figure.alt, figure.credit) == (stringify(alt), "NASA") == ('The "new" harbor', "NASA")
+    assert any("width left out" in warning for warning in result.warnings)
