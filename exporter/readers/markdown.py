@@ -171,6 +171,7 @@ class _Converter:
         self.unknown_commands: list[str] = []  # TeX commands the formulas' linear text keeps as written
         self.span_classes: Counter[str] = Counter()  # `[text]{.underline}`: looks the model has no place for
         self.span_class_line: int | None = None
+        self.raw_lines: list[int | None] = []  # pandoc's raw passages for one format (`x`{=html}, ```{=latex})
         self.open_comment_lines: list[int | None] = []  # `<!--` left as text: its comment ran past a blank line
         # Body nodes that stood in a div in a language of its own: the language, and the div (for its line).
         self.div_languages: dict[int, tuple[str, SyntaxTreeNode]] = {}
@@ -283,6 +284,11 @@ class _Converter:
                               number_style=style)
         if kind == "table":
             return self.table(node)
+        if kind == "fence" and RAW_ATTRIBUTE.fullmatch(node.info.strip()):
+            # pandoc's raw block for one output format (```{=html}, {=latex}): passed to that format's output
+            # alone. These outputs take no raw markup (raw HTML stays text here), so it is left out and said.
+            self.raw_lines.append(self._block_line)
+            return None
         if kind in ("fence", "code_block"):
             lines = node.content.rstrip("\n").split("\n")
             children: list[Inline] = []
@@ -585,10 +591,16 @@ class _Converter:
             nodes = SyntaxTreeNode(nodes).children if nodes else []
         result: list[Inline] = []
         after_comment = False
-        for node in nodes:
+        raw_before = False
+        for index, node in enumerate(nodes):
             kind = node.type
             if kind == "text":
                 text = node.content
+                if raw_before and (attribute := RAW_ATTRIBUTE.match(text)):
+                    text = text[attribute.end():]
+                    if result and isinstance(result[-1], Text) and result[-1].text.endswith(" "):
+                        text = text.lstrip(" ")
+                raw_before = False
                 if after_comment and result and isinstance(result[-1], Text) and result[-1].text.endswith(" "):
                     text = text.lstrip(" ")  # "a <!-- note --> b" reads "a b"
                 if "<!--" in text:
@@ -602,6 +614,11 @@ class _Converter:
             elif kind == "hardbreak":
                 result.append(LineBreak())
             elif kind == "code_inline":
+                following = nodes[index + 1] if index + 1 < len(nodes) else None
+                if following is not None and following.type == "text" and RAW_ATTRIBUTE.match(following.content):
+                    self.raw_lines.append(self._block_line)  # `<b>x</b>`{=html}: left out, as below
+                    raw_before = True
+                    continue
                 result.append(Code(text=node.content))
             elif kind in ("math_inline", "math_inline_double"):
                 result.extend(self.formula(node.content))
@@ -959,6 +976,10 @@ def read(path: Path, options: BuildOptions) -> ReadResult:
         converter.warnings.append(f"{path}:{first}: site generator tags (Hugo shortcodes, Liquid) kept as text "
                                   f"({names}): the site generator fills them in (a Hugo figure shortcode on lines "
                                   "of its own is read as a figure)")
+    if converter.raw_lines:
+        lines = converter.raw_lines
+        converter.warnings.append(f"{path}:{lines[0]}: {len(lines)} raw passage(s) for one output format "
+                                  "({=html}, {=latex}) left out: these outputs take no raw markup")
     if converter.open_comment_lines:
         lines = converter.open_comment_lines
         converter.warnings.append(f"{path}:{lines[0]}: {len(lines)} '<!--' kept as text (an HTML comment begun "
@@ -985,6 +1006,7 @@ def _unreferenced_notes(env: dict[str, Any]) -> list[str]:
     return [label[1:] for label, used in env.get("footnotes", {}).get("refs", {}).items() if used == -1]
 
 
+RAW_ATTRIBUTE = re.compile(r"\{=[\w-]+\}")
 PANDOC_ATTRIBUTE = re.compile(
     r'\s*(?:#(?P<id>[^\s{}#]+)|\.(?P<cls>[\w-]+)|(?P<key>[\w-]+)=(?:"(?P<quoted>(?:[^"\\]|\\.)*)"|(?P<bare>[^\s"{}]+)))'
 )

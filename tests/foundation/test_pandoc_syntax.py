@@ -456,3 +456,16 @@ def test_figure_attributes_with_unquoted_values_read_as_pandoc_reads_them(tmp_pa
     assert (identifier, classes, dict(pairs)) == ("fig-x", ["wide"], {"width": "50%", "credit": "NASA"})
     assert (figure.alt, figure.credit) == (stringify(alt), "NASA") == ('The "new" harbor', "NASA")
     assert any("width left out" in warning for warning in result.warnings)
+
+
+def test_raw_passages_for_one_format_are_left_out_as_pandoc_leaves_them_out_of_text(tmp_path):
+    """`<b>x</b>`{=html} kept a literal "{=html}" and ```{=html} blocks became code; pandoc passes them to that
+    format's output alone, and its plain text (like these outputs, which take no raw markup) leaves them out."""
+    source = ("Text `<b>x</b>`{=html} more and `\\newpage`{=latex}. Code `kept`{.py} stays.\n\n"
+              "```{=html}\n<div>raw</div>\n```\n\nAfter.\n")
+    path = tmp_path / "raw.md"
+    path.write_text(f"---\ntitle: T\n---\n\n{source}", encoding="utf-8")
+    result = read_document(path, BuildOptions())
+    ours = " ".join(plain_text(block.children) for block in result.document.body)
+    assert ours.split() == pandoc(source, "-t", "plain").split()
+    assert any(":5: 3 raw passage(s) for one output format" in warning for warning in result.warnings)
