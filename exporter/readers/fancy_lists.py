@@ -34,10 +34,10 @@ def rewrite(text: str, md: MarkdownIt) -> tuple[str, dict[int, NumberStyle | Non
     if not any(_marker(MARKER.match(line)) for line in lines):
         return text, {}
     # Code is never rewritten; what is code is known once the lists are: four spaces in an item are its text.
-    protected = _code_lines(text, md)
+    protected = code_lines(text, md)
     rewritten, styles = _rewrite(lines, protected)
     for _ in range(2):
-        code = _code_lines(rewritten, md)
+        code = code_lines(rewritten, md)
         if code == protected:
             break
         protected = code
@@ -45,7 +45,7 @@ def rewrite(text: str, md: MarkdownIt) -> tuple[str, dict[int, NumberStyle | Non
     return rewritten, styles
 
 
-def _code_lines(text: str, md: MarkdownIt) -> set[int]:
+def code_lines(text: str, md: MarkdownIt) -> set[int]:
     return {number for token in md.parse(text) if token.type in PROTECTED and token.map
             for number in range(*token.map)}
 

@@ -69,7 +69,7 @@ from exporter.model import (
     plain_text,
 )
 from exporter.options import BuildOptions
-from exporter.readers import ReadResult, fancy_lists, hugo, read_text
+from exporter.readers import ReadResult, example_lists, fancy_lists, hugo, read_text
 from exporter.readers.canonical import parse_yaml
 from exporter.readers.data_uri import decode_picture, is_data_uri
 from exporter.readers.locate import validation_error
@@ -917,6 +917,7 @@ def read(path: Path, options: BuildOptions) -> ReadResult:
     text = read_text(path)
     toml_front, text = _toml_front_matter(text, path)
     md = parser()
+    text = example_lists.rewrite(text, md)
     text, list_styles = fancy_lists.rewrite(text, md)
     env: dict[str, Any] = {}
     tokens = md.parse(text, env)

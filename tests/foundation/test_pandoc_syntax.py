@@ -469,3 +469,24 @@ def test_raw_passages_for_one_format_are_left_out_as_pandoc_leaves_them_out_of_t
     ours = " ".join(plain_text(block.children) for block in result.document.body)
     assert ours.split() == pandoc(source, "-t", "plain").split()
     assert any(":5: 3 raw passage(s) for one output format" in warning for warning in result.warnings)
+
+
+def test_example_lists_number_on_through_the_document_as_pandoc_numbers_them(tmp_path):
+    """`(@)` and `(@label)` items ran into one paragraph with their markers as text; a label's reference stayed
+    "(@good)". pandoc numbers them through the document and reads a reference as its item's number."""
+    source = ("Intro.\n\n(@) First example.\n(@good) Second example,\n    its second line.\n\n"
+              "As (@good) shows, mail a@good.com.\n\n(@) Third example.\n\n```\n(@) code stays\n```\n")
+    path = tmp_path / "examples.md"
+    path.write_text(f"---\ntitle: T\n---\n\n{source}", encoding="utf-8")
+    body = read_document(path, BuildOptions()).document.body
+    lists = [block for block in body if block.type == "list"]
+    assert [(block.ordered, block.start, len(block.items)) for block in lists] == [(True, 1, 2), (True, 3, 1)]
+    assert [plain_text(paragraph.children) for item in lists[0].items for paragraph in item] == [
+        "First example.", "Second example, its second line."]
+    blocks = json.loads(pandoc(source, "-t", "json"))["blocks"]
+    theirs = [stringify(block["c"]) for block in blocks if block["t"] == "Para"]
+    ours = [plain_text(block.children) for block in body if block.type == "paragraph"]
+    # pandoc also reads the "@good" of an e-mail address as the reference ("a2.com"): the address stays here.
+    assert ours[:2] == [*theirs[:1], theirs[1].replace("a2.com", "a@good.com")] == [
+        "Intro.", "As (2) shows, mail a@good.com."]
+    assert ours[2] == "(@) code stays"
