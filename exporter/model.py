@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from datetime import date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -51,6 +51,9 @@ def check_iso8601(value: str) -> str:
         raise ValueError(
             f"{value!r} is not an ISO 8601 date (use YYYY-MM-DD or YYYY-MM-DDTHH:MM:SS)"
         ) from None
+    offset = moment.utcoffset()
+    if offset is not None and offset % timedelta(minutes=1):
+        moment = moment.astimezone(UTC)  # an offset in seconds, which neither takes: the same instant
     written = moment.isoformat(timespec="milliseconds" if moment.microsecond else "seconds")
     return written.removesuffix("+00:00") + "Z" if text.endswith("Z") else written
 

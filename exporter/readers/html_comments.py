@@ -15,8 +15,9 @@ OPEN, CLOSE = "<!--", "-->"
 
 
 def html_comments_plugin(md: MarkdownIt) -> None:
-    # It may interrupt a paragraph (CommonMark's HTML block of comments does): the text before it stays.
-    md.block.ruler.before("paragraph", "html_comment", _rule, {"alt": ["paragraph", "reference", "blockquote"]})
+    # Before the setext heading rule, which would take `<!--` over a line of dashes for a heading. It may
+    # interrupt a paragraph (CommonMark's HTML block of comments does): the text before it stays.
+    md.block.ruler.before("lheading", "html_comment", _rule, {"alt": ["paragraph", "reference", "blockquote"]})
 
 
 def _rule(state: StateBlock, start: int, end: int, silent: bool) -> bool:
@@ -41,10 +42,11 @@ def _rule(state: StateBlock, start: int, end: int, silent: bool) -> bool:
     token.map = [start, last + 1]
     rest = state.src[after:state.eMarks[last]]
     if rest.strip():
-        indent = len(rest) - len(rest.lstrip(" "))
+        # The rest starts a block at the container's own indent, as pandoc reads it: spaces after `-->` make no
+        # code block.
         state.bMarks[last] = after
-        state.tShift[last] = indent
-        state.sCount[last] = state.blkIndent + indent
+        state.tShift[last] = len(rest) - len(rest.lstrip(" "))
+        state.sCount[last] = state.blkIndent
         state.line = last
     else:
         state.line = last + 1

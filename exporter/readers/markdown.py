@@ -339,8 +339,8 @@ class _Converter:
                 # heading made by hand (Word's checker and ours report it), and a screen reader hears it so.
                 if blocks and isinstance(blocks[0], Paragraph):
                     blocks[0].children[:0] = [*term, Text(text=": ")]
-                else:
-                    result.append(Paragraph(children=term))
+                else:  # a list or a quotation: the term leads into it, as a line ending in a colon does
+                    result.append(Paragraph(children=[*term, Text(text=":")]))
                 term = None
             result.extend(blocks)
         return result

@@ -841,11 +841,24 @@ def _read_meta(groups: list[Group], meta: _Meta) -> list[Group]:
     return remaining
 
 
+# "Updated April 22, 2024" beside a byline: a date with the word that says which.
+_DATED = re.compile(r"^(?:last\s+)?(?:updated|posted|published|released)(?:\s+on)?:?\s+(?=\S|$)", re.IGNORECASE)
+
+
+def _without_date_word(part: str) -> str | None:
+    """ "Updated April 22, 2024" is the date; "Updated" alone is what is left of one taken off the line's end."""
+    if not _DATED.match(part + " "):
+        return part
+    rest = _DATED.sub("", part + " ").strip()
+    return None if not rest else rest if _is_date_line(rest) else part
+
+
 def _byline(names: str) -> tuple[Byline, str | None]:
     """'NAME and NAME, UNIT' -> the people and their organisation, and the date the line holds (None here). DVIDS
     separates the parts with pipes ('Cpl. NAME | 3rd Marine Expeditionary Force | April 22, 2024'): the first part
     is the people, a part that reads as a date is the date, and the others are the organisation."""
     first, *others = [part.strip() for part in names.split("|") if part.strip()] or [""]
+    others = [kept for part in others if (kept := _without_date_word(part))]
     dates = [iso_date(part) for part in others if _is_date_line(part)]
     units = [part for part in others if not _is_date_line(part)]
     parts = [part.strip() for part in first.split(",") if part.strip()]

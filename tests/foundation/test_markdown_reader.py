@@ -202,7 +202,7 @@ def test_a_glossary_from_a_definition_list_passes_the_docx_rules(tmp_path: Path)
     source = tmp_path / "glossary.md"
     source.write_text("---\ntitle: Glossary\n---\n\nTerms used here.\n\nVIRIN\n:   Visual Information Record "
                       "Identification Number.\n\nDVIDS\n:   Defense Visual Information Distribution Service.\n\n"
-                      "    A second paragraph of it.\n", encoding="utf-8")
+                      "    A second paragraph of it.\n\nSteps\n:   - first step\n    - second step\n", encoding="utf-8")
     built = run_exporter("build", source, "--to", "docx", "--out", tmp_path)
     assert built.returncode == 0, built.stderr
     assert check_docx(tmp_path / "glossary.docx") == []

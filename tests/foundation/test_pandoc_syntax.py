@@ -391,7 +391,9 @@ def test_fenced_divs_nest_as_pandoc_nests_them(tmp_path):
 
 COMMENTS = ("Para one.\n\n<!--\nTODO: draft notes, not for publication.\n\nSecret second paragraph.\n-->\n\n"
             "Para two.\n\n<!--\na\n\nb\n--> tail text\n\n- item\n\n  <!--\n  in a list\n\n  still\n  -->\n\n"
-            "- item two\n\n> quote\n>\n> <!--\n> hidden\n>\n> -->\n\nLead\n<!--\nhidden\n\ntoo\n-->\n")
+            "- item two\n\n> quote\n>\n> <!--\n> hidden\n>\n> -->\n\nLead\n<!--\nhidden\n\ntoo\n-->\n\n"
+            "<!--\nOld Section\n-----------\n\nOld draft.\n-->\n\n<!--\n---\n\nOlder draft.\n-->\n\n"
+            "<!-- a\n\nb -->    not code\n")
 
 
 def test_html_comments_over_several_paragraphs_are_left_out_as_pandoc_leaves_them(tmp_path):

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from exporter.model import Article, Emphasis, Heading, Link, Paragraph, Table, plain_text
 from exporter.options import BuildOptions
 from exporter.pipeline import is_url as is_page_url
@@ -198,7 +200,8 @@ def test_figure_whose_image_is_a_data_uri_or_a_lazy_placeholder_is_kept(tmp_path
     result = read_document(page, BuildOptions())
     figures = result.document.figures()
     assert [figure.image for figure in figures] == [
-        "https://www.example.gov/uploads/bridge.jpg", "crews-pour-the-deck.jpg", "crews-pour-the-deck-2.jpg"]
+        "https://www.example.gov/uploads/bridge.jpg", "crews-pour-the-deck.jpg",
+        "placeholder-crews-pour-the-deck.jpg"]
     assert figures[0].alt == "Cars cross a steel bridge" and figures[0].credit == "Photo by Ann Lee"
     assert [plain_text(figure.caption) for figure in figures[1:]] == [
         "Deck work in May. VIRIN: 240110-A-AB123-1001", "Deck work in June."]
@@ -207,11 +210,25 @@ def test_figure_whose_image_is_a_data_uri_or_a_lazy_placeholder_is_kept(tmp_path
         b"\xff\xd8")
     placeholders = [warning for warning in result.warnings if "placeholder" in warning]
     assert len(placeholders) == 1 and "1 figure(s)" in placeholders[0]
-    assert "crews-pour-the-deck-2.jpg" in placeholders[0]
+    assert "placeholder-crews-pour-the-deck.jpg" in placeholders[0]
     built = run_exporter("build", page, "--to", "html", "--out", tmp_path / "out", "--embed-images")
     shown = (tmp_path / "out" / "bridge.html").read_text(encoding="utf-8")
     assert shown.count('src="data:image/') == 1 and shown.count("Photo not included.") == 2, built.stderr
     assert not list(tmp_path.glob("crews*")), "nothing is written beside the page"
+
+
+def test_a_placeholder_does_not_take_an_unrelated_photo_beside_the_page(tmp_path: Path) -> None:
+    """Found in review: a placeholder's name made of its alt text ("photo.jpg") found any photo of that name."""
+    from PIL import Image
+
+    Image.new("RGB", (300, 200), "blue").save(tmp_path / "photo.jpg")
+    page = tmp_path / "page.html"
+    page.write_text(_figures_page(f'<figure><img src="{PIXEL}" alt="Photo"><figcaption>A view.</figcaption>'
+                                  "</figure>"), encoding="utf-8")
+    built = run_exporter("build", page, "--to", "html", "--out", tmp_path / "out", "--alt-from-caption")
+    shown = (tmp_path / "out" / "page.html").read_text(encoding="utf-8")
+    assert "Photo not included." in shown and "<img" not in shown.split("<main", 1)[-1], built.stderr
+
 
 
 def test_noscript_markup_read_as_text_still_gives_its_image() -> None:
@@ -257,3 +274,16 @@ def test_related_stories_inside_the_article_are_read_once(tmp_path: Path) -> Non
     assert [link.title for link in article.related] == ["Destroyer departs", "Strike group completes exercise"]
     assert [type(block).__name__ for block in article.body] == ["Paragraph"]
     assert "Related Stories" not in model_text(article) and not result.warnings
+
+
+@pytest.mark.parametrize("markup", [
+    '<p class="related-note">Officials said the drill, <a href="/drill">described here</a>, was the largest held.</p>',
+    '<p>The unit trained with <span class="related-story"><a href="/tag/m">Marines</a></span> from the division.</p>',
+])
+def test_prose_whose_class_says_related_stays_in_the_body(tmp_path: Path, markup: str) -> None:
+    """Found in review: any element whose class held "related" was left out of the body once it gave the related
+    links: a paragraph, or a link's words in the middle of a sentence. Only a block made of links is."""
+    page = tmp_path / "drill.html"
+    page.write_text(_figures_page(markup), encoding="utf-8")
+    text = model_text(read_document(page, BuildOptions()).document)
+    assert ("described here, was the largest" in text) or ("trained with Marines from" in text), text

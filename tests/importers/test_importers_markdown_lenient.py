@@ -192,6 +192,7 @@ def test_front_matter_keys_named_as_written_and_subjects_as_lists(tmp_path: Path
         ("2023-01-15T10:00:00.123456789Z", "2023-01-15T10:00:00.123Z"),
         ("2023-01-15T10:00:00+00:00", "2023-01-15T10:00:00+00:00"),
         ("2023-01-15", "2023-01-15"),
+        ('"2024-01-15T10:00:00+05:30:15"', "2024-01-15T04:29:45+00:00"),  # an offset in seconds: in UTC
     ],
 )
 def test_front_matter_dates_are_written_in_the_form_every_output_takes(tmp_path: Path, written, kept) -> None:

@@ -304,6 +304,7 @@ The landing involved amphibious combat vehicles, small boats and more than 300 M
 @pytest.mark.parametrize("byline", [
     "By Cpl. Maria Santos | 3rd Marine Expeditionary Force | April 22, 2024",
     "By Cpl. Maria Santos | April 22, 2024 | 3rd Marine Expeditionary Force",
+    "By Cpl. Maria Santos | 3rd Marine Expeditionary Force | Updated April 22, 2024",  # found in review
 ])
 def test_a_byline_s_parts_separated_by_pipes_are_person_organization_and_date(tmp_path: Path, byline: str) -> None:
     """DVIDS prints its byline as 'By NAME | UNIT | DATE': the person, the organisation and the date, in any order

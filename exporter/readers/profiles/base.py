@@ -367,11 +367,12 @@ class Page:
         """A name for a figure whose image is a data: URI: made of its VIRIN or alt text (letters, digits and
         hyphens, so never a path), unique in the page. The picture the URI holds (a page saved by SingleFile
         holds its photos so) goes with the article as a DOCX's pictures do, never to a file; a placeholder
-        leaves the name to `--images DIR`."""
+        leaves the name (`placeholder-...`, or the VIRIN's) to `--images DIR`."""
         picture = picture_in_data_uri(uri)
         stem = re.sub(r"[^A-Za-z0-9]+", "-", hint).strip("-")[:60].strip("-") or "photo"
         if not is_virin(stem):
-            stem = stem.lower()
+            # A name no other file beside the page has by chance ("photo.jpg" would be any photo there).
+            stem = stem.lower() if picture else f"placeholder-{stem.lower()}"
         suffix = f".{picture[1]}" if picture else ".jpg"
         name, number = stem + suffix, 1
         while name in self.embedded_images:

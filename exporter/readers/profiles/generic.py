@@ -160,7 +160,9 @@ class GenericProfile:
         if container is None:
             return []
         held = [element for element in (self.headline_element(), *self.body_containers()) if element is not None]
-        if not any(element is container or container in element.iterancestors() for element in held):
+        if is_list_of_links(container) and not any(
+            element is container or container in element.iterancestors() for element in held
+        ):
             self.skip.add(container)
         return related_links(self.page, container)
 
@@ -268,6 +270,20 @@ class GenericProfile:
         return Media(
             kind="video", url=url, title=squash(iframe.get("title")) or None, caption=caption, credit=credit
         )
+
+
+# Where prose is: a paragraph or a phrase whose class says "related" (`related-note`) is text that links, and stays.
+_PROSE_TAGS = {"p", "span", "a", "em", "strong", "b", "i", "small", "cite", "q", "td", "th", "dd", "blockquote"}
+
+
+def is_list_of_links(container: HtmlElement) -> bool:
+    """Whether a block is made of links (a related-stories list, perhaps under its heading), not prose that
+    links: at least half its words are link text."""
+    if container.tag in _PROSE_TAGS:
+        return False
+    words = len(element_text(container).split())
+    linked = sum(len(element_text(anchor).split()) for anchor in container.iter("a"))
+    return words > 0 and 2 * linked >= words
 
 
 def gallery_photos(element: HtmlElement) -> list[HtmlElement]:
