@@ -262,6 +262,18 @@ def test_gallery_keeps_every_photo_with_its_caption_and_the_gallery_s_caption(tm
     assert isinstance(after, Paragraph) and plain_text(after.children) == "Construction in Idaho, 2023."
 
 
+def test_a_figure_of_several_described_photos_keeps_them_all(tmp_path: Path) -> None:
+    """Found in review: a <figure> holding two photos (no inner figures) under one caption kept the first alone."""
+    page = tmp_path / "pair.html"
+    page.write_text(_figures_page(
+        '<figure><img src="/m1.jpg" alt="The pier before the storm"><img src="/icon.png" alt="">'
+        '<img src="/m2.jpg" alt="The pier after the storm"><figcaption>Before and after.</figcaption></figure>'),
+        encoding="utf-8")
+    article = read_document(page, BuildOptions()).document
+    assert [figure.alt for figure in article.figures()] == ["The pier before the storm", "The pier after the storm"]
+    assert plain_text(article.body[-1].children) == "Before and after."
+
+
 def test_related_stories_inside_the_article_are_read_once(tmp_path: Path) -> None:
     """A related-stories block inside <article> gives the article's related links, and is not read into the body
     as well (each link twice); nor is it reported as text the import could not place."""

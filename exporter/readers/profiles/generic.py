@@ -197,6 +197,11 @@ class GenericProfile:
                 media.credit = media.credit or credit
                 return [media]
             return []
+        described = [img for img in images if (img.get("alt") or "").strip()]
+        if element.tag == "figure" and len(described) > 1:
+            # Several photos, each described, under one caption: read as the gallery they are (only the first
+            # was kept); an image without alt text beside them is an ornament.
+            return self.gallery(element, described, converter)
         image = images[0]
         alt = image.get("alt")
         if element.tag == "img" and caption_element is None and alt is not None and not alt.strip():
@@ -212,9 +217,10 @@ class GenericProfile:
         return [figure] if figure else []
 
     def gallery(self, element: HtmlElement, photos: list[HtmlElement], converter: Converter) -> list[Block]:
-        """Every photo of a gallery is a figure of its own, with its own caption. The gallery's caption speaks of
-        them all: it follows them as a paragraph, as it sits under them on the page, rather than being repeated
-        in each photo's caption, where a screen reader would read it out once per photo."""
+        """Every photo of a gallery (its inner figures, or its images) is a figure of its own, with its own
+        caption. The gallery's caption speaks of them all: it follows them as a paragraph, as it sits under them
+        on the page, rather than being repeated in each photo's caption, where a screen reader would read it out
+        once per photo."""
         blocks = [block for photo in photos for block in self.figure(photo, converter)]
         caption = next((c for c in element.iter("figcaption") if next(c.iterancestors("figure")) is element), None)
         paragraph = make_paragraph(converter.caption_inlines(caption)) if caption is not None else None
