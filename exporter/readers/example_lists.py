@@ -31,7 +31,7 @@ def rewrite(text: str, md: MarkdownIt) -> str:
         count += 1
         if match["label"]:
             numbers.setdefault(match["label"], count)
-        width = len(match[0]) - len(match["lead"]) - len(match["space"]) - 1
+        width = len(match["label"]) + 2  # "(@label)" less its "."
         digits = str(count).zfill(min(width, _MAX_DIGITS))
         lines[index] = f"{match['lead']}{digits}.{match['space']}{line[match.end():]}"
     if numbers:

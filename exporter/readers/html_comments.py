@@ -26,8 +26,8 @@ def _rule(state: StateBlock, start: int, end: int, silent: bool) -> bool:
     begin = state.bMarks[start] + state.tShift[start]
     if not state.src.startswith(OPEN, begin):
         return False
-    close = state.src.find(CLOSE, begin + len(OPEN))
-    if close == -1 or close >= state.eMarks[end - 1]:
+    close = state.src.find(CLOSE, begin + len(OPEN), state.eMarks[end - 1])  # inside this container only
+    if close == -1:
         return False
     last = start
     while state.eMarks[last] < close:

@@ -596,11 +596,9 @@ class _Converter:
             kind = node.type
             if kind == "text":
                 text = node.content
-                if raw_before and (attribute := RAW_ATTRIBUTE.match(text)):
-                    text = text[attribute.end():]
-                    if result and isinstance(result[-1], Text) and result[-1].text.endswith(" "):
-                        text = text.lstrip(" ")
-                raw_before = False
+                if raw_before:  # the `{=html}` after a raw passage left out
+                    text = RAW_ATTRIBUTE.sub("", text, count=1)
+                    raw_before = False
                 if after_comment and result and isinstance(result[-1], Text) and result[-1].text.endswith(" "):
                     text = text.lstrip(" ")  # "a <!-- note --> b" reads "a b"
                 if "<!--" in text:
@@ -616,8 +614,8 @@ class _Converter:
             elif kind == "code_inline":
                 following = nodes[index + 1] if index + 1 < len(nodes) else None
                 if following is not None and following.type == "text" and RAW_ATTRIBUTE.match(following.content):
-                    self.raw_lines.append(self._block_line)  # `<b>x</b>`{=html}: left out, as below
-                    raw_before = True
+                    self.raw_lines.append(self._block_line)  # `<b>x</b>`{=html}: left out, as a comment is
+                    raw_before = after_comment = True
                     continue
                 result.append(Code(text=node.content))
             elif kind in ("math_inline", "math_inline_double"):

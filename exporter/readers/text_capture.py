@@ -854,7 +854,7 @@ def _without_date_word(part: str) -> str | None:
 
 
 def _byline(names: str) -> tuple[Byline, str | None]:
-    """'NAME and NAME, UNIT' -> the people and their organisation, and the date the line holds (None here). DVIDS
+    """'NAME and NAME, UNIT' -> the people and their organisation, and the date the line holds, if any. DVIDS
     separates the parts with pipes ('Cpl. NAME | 3rd Marine Expeditionary Force | April 22, 2024'): the first part
     is the people, a part that reads as a date is the date, and the others are the organisation."""
     first, *others = [part.strip() for part in names.split("|") if part.strip()] or [""]
