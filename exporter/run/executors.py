@@ -12,12 +12,15 @@ import time
 import traceback
 from concurrent.futures import Executor, Future
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from exporter.errors import ExitCode, ExportError
 from exporter.options import BuildOptions
 from exporter.pipeline import InputResult, export
 from exporter.run.process import prepare_build_process
+
+if TYPE_CHECKING:
+    from concurrent.futures import ProcessPoolExecutor
 
 
 def export_one(source: Path | str, options: BuildOptions, parts: Executor | None = None) -> InputResult:
@@ -70,11 +73,15 @@ class ProcessPool:
     """`workers` processes started once and reused for many inputs."""
 
     def __init__(self, workers: int) -> None:
+        self._workers = workers
+        self._pool = self._new_pool()
+
+    def _new_pool(self) -> ProcessPoolExecutor:
         # Imported here: multiprocessing costs every single-input build start-up time it never uses.
         from concurrent.futures import ProcessPoolExecutor
 
         # A worker from a fork server (the web server's) does not inherit the CLI's process settings.
-        self._pool = ProcessPoolExecutor(max_workers=workers, initializer=prepare_build_process)
+        return ProcessPoolExecutor(max_workers=self._workers, initializer=prepare_build_process)
 
     def submit(self, source: Path | str, options: BuildOptions) -> Future[InputResult]:
         outcome: Future[InputResult] = Future()
@@ -90,7 +97,15 @@ class ProcessPool:
                     InputResult(source, ExitCode.INCOMPLETE, error=f"{source}: the worker process died ({error})")
                 )
 
-        self._pool.submit(export_one, source, options).add_done_callback(settle)
+        try:
+            submitted = self._pool.submit(export_one, source, options)
+        except BrokenProcessPool:
+            # The pool takes no more work once a worker has died (its inputs then were settled as unfinished):
+            # a new one builds this input and the next, so a web server goes on serving.
+            self._pool.shutdown(wait=False)
+            self._pool = self._new_pool()
+            submitted = self._pool.submit(export_one, source, options)
+        submitted.add_done_callback(settle)
         return outcome
 
     def close(self) -> None:

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Literal
 
 from exporter.checks.facts import DocumentFacts
+from exporter.errors import ExitCode
 from exporter.options import BuildOptions
 from exporter.pipeline import InputResult
 from exporter.run.executors import Builds
@@ -176,7 +177,12 @@ class JobStore:
                 part.builds += 1
                 self._running += 1
                 options = dataclasses.replace(job.options, alt_text=dict(part.alt_text))
-            future = self._builds.submit(part.source, options)
+            try:
+                future = self._builds.submit(part.source, options)
+            except Exception as error:  # noqa: BLE001 - this build fails; the dispatcher, and the server, go on
+                future = Future()
+                future.set_result(InputResult(part.source, ExitCode.INCOMPLETE,
+                                              error=f"{part.label}: the build could not start ({error})"))
             future.add_done_callback(self._finished(job, part))
 
     def _finished(self, job: Job, part: Part) -> Callable[[Future[InputResult]], None]:

@@ -46,3 +46,29 @@ def test_workers_from_a_fork_server_collect_at_the_clis_pace(default_settings) -
     finally:
         pool.close()
         multiprocessing.set_start_method(method, force=True)
+
+
+def test_a_pool_whose_worker_died_is_replaced_and_builds_the_next_input(tmp_path) -> None:
+    """Found probing the web app: after a worker was killed (out of memory, a signal) the pool took no more work,
+    the server's dispatcher died on it, and every later upload stayed "Building now." for good."""
+    import signal
+    import time
+
+    from exporter.errors import ExitCode
+    from exporter.options import BuildOptions
+
+    source = tmp_path / "a.md"
+    source.write_text("---\ntitle: T\n---\n\nText.\n", encoding="utf-8")
+    options = BuildOptions(formats=("html",), out_dir=tmp_path / "out")
+    pool = ProcessPool(1)
+    try:
+        assert pool.submit(source, options).result(timeout=120).code == ExitCode.OK
+        for pid in list(pool._pool._processes):
+            os.kill(pid, signal.SIGKILL)
+        deadline = time.monotonic() + 30
+        while not pool._pool._broken and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert pool._pool._broken
+        assert pool.submit(source, options).result(timeout=120).code == ExitCode.OK
+    finally:
+        pool.close()

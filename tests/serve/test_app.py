@@ -179,6 +179,34 @@ def test_at_most_n_unfinished_jobs_per_client_and_the_queue_is_visible(tmp_path)
         assert "refresh" not in server.client.get(second.headers["location"] + "?refresh=off").headers
 
 
+class FailsOnce:
+    """Builds whose first submit raises (a pool that cannot start a build), then build in this process."""
+
+    def __init__(self) -> None:
+        from exporter.run.executors import InProcess
+
+        self.calls, self.inner = 0, InProcess()
+
+    def submit(self, source, options) -> Future:
+        self.calls += 1
+        if self.calls == 1:
+            raise RuntimeError("no worker")
+        return self.inner.submit(source, options)
+
+    def close(self) -> None:
+        pass
+
+
+def test_a_build_that_cannot_start_fails_and_the_next_one_builds(tmp_path):
+    """Found probing the web app: the dispatcher died on one failed submit, and every later job waited for good."""
+    for server in make_server(tmp_path, builds=FailsOnce()):
+        files = [("story.md", article("Two sailors on a pier.").encode()), ("photo.png", PNG_1X1)]
+        first = server.wait(server.upload(files).headers["location"])
+        assert "the build could not start (no worker)" in str(first)
+        second = server.wait(server.upload(files).headers["location"])
+        assert "could not start" not in str(second) and second["parts"][0]["state"] == "done"
+
+
 def test_jobs_expire_with_their_files(server):
     location = server.upload([("story.md", article("x").encode()), ("photo.png", PNG_1X1)]).headers["location"]
     server.wait(location)
