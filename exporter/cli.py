@@ -340,7 +340,7 @@ def command_build(args: argparse.Namespace) -> int:
     from exporter.batch import default_jobs, run_batch
     from exporter.checks.report import STATUS_LABEL
     from exporter.output import InputFiles, recover_folder, refuse_replacing_inputs
-    from exporter.pipeline import InputResult, output_stem
+    from exporter.pipeline import InputResult, clashing_stems, output_stem
     from exporter.run.manifest import Manifest, plan
 
     options = _options(args)
@@ -351,15 +351,9 @@ def command_build(args: argparse.Namespace) -> int:
     inputs, refused = expand_inputs(args.inputs)
     if not inputs and not refused:
         raise ExportError("no inputs to build")
-    stems: dict[str, Path | str] = {}
-    for source in inputs:
-        stem = output_stem(source)
-        # Case-insensitive file systems would write both to one file.
-        if stem.casefold() in stems:
-            raise ExportError(
-                f"{source} and {stems[stem.casefold()]} would both write {stem}.*: rename one or build them apart"
-            )
-        stems[stem.casefold()] = source
+    if clash := clashing_stems(inputs):
+        first, second, stem = clash
+        raise ExportError(f"{second} and {first} would both write {stem}.*: rename one or build them apart")
     recover_folder(options.out_dir)
     local_inputs = InputFiles(source for source in inputs if isinstance(source, Path))
     for source in list(inputs):

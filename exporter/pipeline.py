@@ -8,6 +8,7 @@ from __future__ import annotations
 import importlib
 import re
 from collections import Counter
+from collections.abc import Iterable
 from concurrent.futures import Executor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -291,6 +292,18 @@ def output_stem(source: Source) -> str:
 
         return url_stem(str(source))
     return Path(source).stem
+
+
+def clashing_stems(sources: Iterable[Source]) -> tuple[Source, Source, str] | None:
+    """Two sources that would write the same outputs (`news.*`), with that stem: the second would replace the
+    first's files. Compared without case, as case-insensitive file systems do."""
+    seen: dict[str, Source] = {}
+    for source in sources:
+        stem = output_stem(source)
+        if stem.casefold() in seen:
+            return seen[stem.casefold()], source, stem
+        seen[stem.casefold()] = source
+    return None
 
 
 def render_all(context: RenderContext, formats: tuple[str, ...]) -> dict[str, Rendered]:

@@ -25,6 +25,7 @@ from starlette.types import Receive, Scope, Send
 
 from exporter.errors import ExportError, one_line
 from exporter.options import BuildOptions
+from exporter.pipeline import clashing_stems
 from exporter.resources import fonts_dir, templates_dir
 from exporter.serve import security
 from exporter.serve.jobs import Job, JobStore, Part, TooManyJobs
@@ -151,6 +152,10 @@ def create_app(config: ServeConfig, store: JobStore) -> Starlette:
                 if not found:
                     raise UploadError("no article source among the uploads (only images?)")
                 sources = [(path, str(path.relative_to(job.input_dir))) for path in found]
+                if clash := clashing_stems(found):
+                    first, second = (Path(path).relative_to(job.input_dir) for path in clash[:2])
+                    raise UploadError(f"{first} and {second} would both make {clash[2]}.*: rename one, or upload "
+                                      "them apart")
         except UploadError as error:
             store.discard(job)
             return upload_page(values, {"sources": str(error)}, 413 if isinstance(error, UploadTooLarge) else 400)

@@ -207,6 +207,19 @@ def test_a_build_that_cannot_start_fails_and_the_next_one_builds(tmp_path):
         assert "could not start" not in str(second) and second["parts"][0]["state"] == "done"
 
 
+def test_two_sources_that_would_make_the_same_outputs_are_refused(server):
+    """Found probing the web app: a/news.md and b/news.md (or news.md beside news.docx) both said "Built." and
+    linked to one news.html, which held the second article alone: the first was lost. The CLI refuses it too."""
+    archive = zip_bytes({"a/news.md": article("Two sailors on a pier.", "Article A").encode(),
+                         "b/news.md": article("Two sailors on a pier.", "Article B").encode(), "a/photo.png": PNG_1X1,
+                         "b/photo.png": PNG_1X1})
+    for files in ([("stories.zip", archive)],
+                  [("news.md", article("x").encode()), ("news.txt", b"Headline\n\nBy Jane Doe\n\nBody.\n")]):
+        response = server.upload(files)
+        assert response.status_code == 400 and "would both make news.*" in response.text
+    assert not any(server.root.iterdir())  # nothing kept
+
+
 def test_jobs_expire_with_their_files(server):
     location = server.upload([("story.md", article("x").encode()), ("photo.png", PNG_1X1)]).headers["location"]
     server.wait(location)
