@@ -82,11 +82,16 @@ class Node(BaseModel):
         return data
 
 
+def xml_text(text: str) -> str:
+    """The text without the characters XML cannot hold: for text set on a node after it was made."""
+    return _NOT_XML_CHARACTERS.sub("", text)
+
+
 def _xml_safe(value: Any) -> Any:
     if isinstance(value, str):
-        return _NOT_XML_CHARACTERS.sub("", value)
+        return xml_text(value)
     if isinstance(value, list) and value and all(isinstance(item, str) for item in value):
-        return [_NOT_XML_CHARACTERS.sub("", item) for item in value]
+        return [xml_text(item) for item in value]
     return value
 
 

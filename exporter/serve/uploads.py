@@ -17,7 +17,9 @@ from exporter.readers import EXTENSIONS
 from exporter.readers.docx.package import MAX_ENTRIES, MAX_RATIO, RATIO_CHECK_FROM_BYTES, safe_part_name
 
 COPY_CHUNK = 1024 * 1024
-IMAGE_EXTENSIONS = frozenset({".jpg", ".jpeg", ".png", ".gif", ".webp", ".tif", ".tiff", ".svg"})
+MAX_ENTRY_DEPTH = 32  # folders in a zip: an article's folder is a few deep; thousands end in a RecursionError
+# What Pillow reads (an SVG would be offered and then refused by every build).
+IMAGE_EXTENSIONS = frozenset({".jpg", ".jpeg", ".png", ".gif", ".webp", ".tif", ".tiff"})
 ACCEPTED_EXTENSIONS = frozenset({*EXTENSIONS, *IMAGE_EXTENSIONS, ".zip"})
 
 
@@ -75,15 +77,24 @@ def unpack_zip(stream: BinaryIO, name: str, folder: Path, budget: list[int]) -> 
             if info.is_dir():
                 continue
             target = folder / info.filename
-            target.parent.mkdir(parents=True, exist_ok=True)
-            with archive.open(info) as member:
-                _write_new(target, member, f"{name}: {info.filename}", budget, ratio_of=info)
+            try:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                with archive.open(info) as member:
+                    _write_new(target, member, f"{name}: {info.filename}", budget, ratio_of=info)
+            except OSError as error:  # a file and a folder of one name ("a", then "a/b.md")
+                raise UploadError(f"{name}: entry {info.filename!r} cannot be written ({error.strerror})") from None
 
 
 def _check_entry(info: zipfile.ZipInfo, name: str, budget: int) -> None:
     entry = info.filename
     if not safe_part_name(entry.rstrip("/")) or any(part.startswith(".") for part in entry.split("/") if part):
         raise UploadError(f"{name}: entry {entry!r} points outside the folder (path traversal); refused")
+    parts = [part for part in entry.split("/") if part]
+    if len(parts) > MAX_ENTRY_DEPTH or any(
+        len(part.encode()) > 200 or any(ord(char) < 32 or ord(char) == 127 for char in part) for part in parts
+    ):
+        raise UploadError(f"{name}: entry {entry!r}: control characters, an over-long name or folders more than "
+                          f"{MAX_ENTRY_DEPTH} deep; refused")
     if stat.S_ISLNK(info.external_attr >> 16):
         raise UploadError(f"{name}: entry {entry!r} is a symbolic link; refused")
     if info.flag_bits & 0x1:

@@ -77,6 +77,19 @@ def test_missing_alt_is_fixed_through_the_form(server):
     assert part["articles"][0]["figures"][0]["alt"] == "A sailor coils a line."
 
 
+def test_control_characters_typed_as_alt_text_are_left_out_as_in_a_source(server):
+    """Found probing the web app: alt text holding NUL or ESC was taken as typed, and the EPUB's XHTML then failed
+    as not well-formed, a message that did not point to the field; in a source such characters are left out."""
+    location = server.upload([("story.md", article(None).encode()), ("photo.png", PNG_1X1)],
+                             formats=("html", "epub")).headers["location"]
+    server.wait(location)
+    fixed = server.client.post(f"{location}/parts/1/alt", data={"figure": "1", "alt": "A sailor\x00 coils\x1b a line."},
+                               follow_redirects=False)
+    assert fixed.status_code == 303
+    (part,) = server.wait(location)["parts"]
+    assert part["error"] is None and part["articles"][0]["figures"][0]["alt"] == "A sailor coils a line."
+
+
 def test_a_packet_in_a_zip_builds_as_one_document(server):
     packet = b"title: Packet\nlanguage: en\narticles:\n  - one.md\n  - two.md\n"
     bundle = zip_bytes({
@@ -99,6 +112,12 @@ def test_hostile_names_are_refused_and_nothing_is_kept(server, tmp_path):
         ("run.sh", b"#!/bin/sh\n"),
         ("evil.zip", zip_bytes({"../../escape.md": b"x"})),
         ("evil.zip", zip_bytes({"ok/.git/config": b"x"})),
+        # Found probing the web app: a bare 500 (the first three), or a build whose file could not be fetched.
+        ("clash.zip", zip_bytes({"a": b"x", "a/b.md": article("x").encode()})),
+        ("long.zip", zip_bytes({"n" * 300 + ".md": article("x").encode()})),
+        ("deep.zip", zip_bytes({"d/" * 2000 + "a.md": article("x").encode()})),
+        ("control.zip", zip_bytes({"bad\nname\x1b[31m.md": article("x").encode()})),
+        ("drawing.svg", b"<svg/>"),
     ]:
         response = server.upload([(name, body)])
         assert response.status_code == 400, name
