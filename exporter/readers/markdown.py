@@ -599,6 +599,8 @@ class _Converter:
                 if raw_before:  # the `{=html}` after a raw passage left out
                     text = RAW_ATTRIBUTE.sub("", text, count=1)
                     raw_before = False
+                    if not text:
+                        continue  # the line may end here: spaced as after a comment
                 if after_comment and result and isinstance(result[-1], Text) and result[-1].text.endswith(" "):
                     text = text.lstrip(" ")  # "a <!-- note --> b" reads "a b"
                 if "<!--" in text:

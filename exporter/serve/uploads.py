@@ -83,6 +83,8 @@ def unpack_zip(stream: BinaryIO, name: str, folder: Path, budget: list[int]) -> 
                     _write_new(target, member, f"{name}: {info.filename}", budget, ratio_of=info)
             except OSError as error:  # a file and a folder of one name ("a", then "a/b.md")
                 raise UploadError(f"{name}: entry {info.filename!r} cannot be written ({error.strerror})") from None
+            except zipfile.BadZipFile as error:  # found while reading the entry: a bad CRC
+                raise UploadError(f"{name}: entry {info.filename!r} is damaged ({error})") from None
 
 
 def _check_entry(info: zipfile.ZipInfo, name: str, budget: int) -> None:
@@ -90,7 +92,7 @@ def _check_entry(info: zipfile.ZipInfo, name: str, budget: int) -> None:
     if not safe_part_name(entry.rstrip("/")) or any(part.startswith(".") for part in entry.split("/") if part):
         raise UploadError(f"{name}: entry {entry!r} points outside the folder (path traversal); refused")
     parts = [part for part in entry.split("/") if part]
-    if len(parts) > MAX_ENTRY_DEPTH or any(
+    if len(parts) - 1 > MAX_ENTRY_DEPTH or any(
         len(part.encode()) > 200 or any(ord(char) < 32 or ord(char) == 127 for char in part) for part in parts
     ):
         raise UploadError(f"{name}: entry {entry!r}: control characters, an over-long name or folders more than "

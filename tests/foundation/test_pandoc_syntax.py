@@ -471,6 +471,8 @@ def test_raw_passages_for_one_format_are_left_out_as_pandoc_leaves_them_out_of_t
     ours = " ".join(plain_text(block.children) for block in result.document.body)
     assert ours.split() == pandoc(source, "-t", "plain").split()
     assert any(":5: 3 raw passage(s) for one output format" in warning for warning in result.warnings)
+    path.write_text("---\ntitle: T\n---\n\nAlpha `<b>x</b>`{=html}\nbeta.\n", encoding="utf-8")  # found in review
+    assert plain_text(read_document(path, BuildOptions()).document.body[0].children) == "Alpha beta."
 
 
 def test_example_lists_number_on_through_the_document_as_pandoc_numbers_them(tmp_path):

@@ -272,6 +272,13 @@ def test_a_figure_of_several_described_photos_keeps_them_all(tmp_path: Path) -> 
     article = read_document(page, BuildOptions()).document
     assert [figure.alt for figure in article.figures()] == ["The pier before the storm", "The pier after the storm"]
     assert plain_text(article.body[-1].children) == "Before and after."
+    # Found in review: an agency's logo in the caption, or an "Enlarge image" button, is no second photo.
+    page.write_text(_figures_page(
+        '<figure><img src="/m1.jpg" alt="Sailors wave from the deck."><button><img src="/zoom.png" alt="Enlarge '
+        'image"></button><figcaption>Sailors return. <img src="/navy.png" alt="Navy News Service"></figcaption>'
+        "</figure>"), encoding="utf-8")
+    [figure] = read_document(page, BuildOptions()).document.figures()
+    assert (figure.alt, plain_text(figure.caption).strip()) == ("Sailors wave from the deck.", "Sailors return.")
 
 
 def test_related_stories_inside_the_article_are_read_once(tmp_path: Path) -> None:
@@ -286,6 +293,14 @@ def test_related_stories_inside_the_article_are_read_once(tmp_path: Path) -> Non
     assert [link.title for link in article.related] == ["Destroyer departs", "Strike group completes exercise"]
     assert [type(block).__name__ for block in article.body] == ["Paragraph"]
     assert "Related Stories" not in model_text(article) and not result.warnings
+    # Found in review: a list of links, each with a line of summary, is a related-stories list as well.
+    summary = "A summary of the story long enough that the links are far fewer words than the text around them."
+    page.write_text(_figures_page(
+        f'<div class="related-stories"><h2>Related Stories</h2><ul><li><a href="/a/1">Destroyer departs</a>'
+        f'<p>{summary}</p></li><li><a href="/a/2">Strike group completes exercise</a><p>{summary}</p></li></ul>'
+        "</div>"), encoding="utf-8")
+    article = read_document(page, BuildOptions()).document
+    assert len(article.related) == 2 and "Related Stories" not in model_text(article)
 
 
 @pytest.mark.parametrize("markup", [

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import io
 import re
+import zipfile
 from concurrent.futures import Future
 from pathlib import Path
 
@@ -104,6 +106,15 @@ def test_a_packet_in_a_zip_builds_as_one_document(server):
     assert [a["figures"][0]["alt"] for a in part["articles"]] == ["First photo.", "Second photo."]
 
 
+def _damaged_zip() -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as archive:
+        archive.writestr("news.md", article("x"))
+    data = bytearray(buffer.getvalue())
+    data[data.index(b"title") + 1] ^= 0x20  # one byte of the stored text changed: its CRC no longer matches
+    return bytes(data)
+
+
 def test_hostile_names_are_refused_and_nothing_is_kept(server, tmp_path):
     for name, body in [
         ("../escape.md", article("x").encode()),
@@ -118,6 +129,7 @@ def test_hostile_names_are_refused_and_nothing_is_kept(server, tmp_path):
         ("deep.zip", zip_bytes({"d/" * 2000 + "a.md": article("x").encode()})),
         ("control.zip", zip_bytes({"bad\nname\x1b[31m.md": article("x").encode()})),
         ("drawing.svg", b"<svg/>"),
+        ("crc.zip", _damaged_zip()),  # found in review: a bad CRC, found while reading, was a bare 500 too
     ]:
         response = server.upload([(name, body)])
         assert response.status_code == 400, name

@@ -197,11 +197,11 @@ class GenericProfile:
                 media.credit = media.credit or credit
                 return [media]
             return []
-        described = [img for img in images if (img.get("alt") or "").strip()]
-        if element.tag == "figure" and len(described) > 1:
+        photos = [img for img in images if is_photo(img)]
+        if element.tag == "figure" and len(photos) > 1:
             # Several photos, each described, under one caption: read as the gallery they are (only the first
             # was kept); an image without alt text beside them is an ornament.
-            return self.gallery(element, described, converter)
+            return self.gallery(element, photos, converter)
         image = images[0]
         alt = image.get("alt")
         if element.tag == "img" and caption_element is None and alt is not None and not alt.strip():
@@ -283,13 +283,25 @@ _PROSE_TAGS = {"p", "span", "a", "em", "strong", "b", "i", "small", "cite", "q",
 
 
 def is_list_of_links(container: HtmlElement) -> bool:
-    """Whether a block is made of links (a related-stories list, perhaps under its heading), not prose that
-    links: at least half its words are link text."""
-    if container.tag in _PROSE_TAGS:
+    """Whether a block is a list of links (related stories, perhaps under a heading, perhaps each with a line of
+    summary), not prose that links: two links or more, and a list whose every item links, or at least half
+    its words link text."""
+    links = [anchor for anchor in container.iter("a") if anchor.get("href")]
+    if container.tag in _PROSE_TAGS or len(links) < 2:
         return False
+    items = list(container.iter("li"))
+    if items and all(any(anchor.get("href") for anchor in item.iter("a")) for item in items):
+        return True
     words = len(element_text(container).split())
-    linked = sum(len(element_text(anchor).split()) for anchor in container.iter("a"))
-    return words > 0 and 2 * linked >= words
+    return 2 * sum(len(element_text(anchor).split()) for anchor in links) >= words
+
+
+def is_photo(image: HtmlElement) -> bool:
+    """An image a figure shows, not a control or a mark beside it: described, and not inside its caption (an
+    agency's logo) or a button ("Enlarge image")."""
+    return bool((image.get("alt") or "").strip()) and not any(
+        ancestor.tag in ("figcaption", "button") for ancestor in image.iterancestors()
+    )
 
 
 def gallery_photos(element: HtmlElement) -> list[HtmlElement]:
