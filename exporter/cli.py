@@ -399,7 +399,7 @@ def command_build(args: argparse.Namespace) -> int:
             results += run_batch(
                 list(options_for), options, options.jobs, report_and_record, builds=builds, options_for=options_for
             )
-        gone = _report_deleted(manifest, args.prune)
+        gone = _report_deleted(manifest, args.prune, [source for source in inputs if isinstance(source, Path)])
     failures = [result for result in results if result.error]
     if unchanged or gone or len(results) > 1:
         counts = f"{len(unchanged)} unchanged, {len(results) - len(failures)} rebuilt, {len(failures)} failed"
@@ -427,10 +427,10 @@ def _cluster_builds(address: str | None) -> Builds | None:
         ) from None
 
 
-def _report_deleted(manifest: Manifest, prune: bool) -> int:
-    """Inputs recorded in the manifest that are gone: their outputs are named, and removed with --prune.
-    Returns how many."""
-    deleted = manifest.deleted()
+def _report_deleted(manifest: Manifest, prune: bool, inputs: list[Path]) -> int:
+    """Inputs recorded in the manifest that are gone: their outputs are named, and removed with --prune (never
+    one that is an input of this run, or a folder holding one). Returns how many."""
+    deleted = manifest.deleted(protected=inputs)
     for gone in deleted:
         if not prune:
             listed = ", ".join(str(path) for path in gone.outputs) or "none left"

@@ -22,7 +22,7 @@ import json
 import os
 import shutil
 import sqlite3
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -289,11 +289,19 @@ class Manifest:
 
     # ------------------------------------------------------------------ inputs that are gone
 
-    def deleted(self) -> list[Deleted]:
+    def deleted(self, protected: Iterable[Path] = ()) -> list[Deleted]:
         """Recorded inputs that are no longer on disk, with the outputs recorded for them that still exist and
-        that no input still on disk has written since (a renamed input's new outputs are not the old ones)."""
+        that no input still on disk has written since (a renamed input's new outputs are not the old ones). An
+        output that is one of `protected` (this run's inputs: a page built back in), or a folder holding one,
+        is not theirs to remove."""
         if self._db is None:
             return []
+        kept = [path.resolve() for path in protected]
+
+        def is_protected(path: Path) -> bool:
+            resolved = path.resolve()
+            return any(resolved == input_path or resolved in input_path.parents for input_path in kept)
+
         rows = self._db.execute("SELECT source, output FROM outputs ORDER BY source, format").fetchall()
         live = {source: is_url(source) or Path(source).exists() for source in {source for source, _ in rows}}
         claimed = {output for source, output in rows if live[source]}
@@ -304,8 +312,10 @@ class Manifest:
             outputs = found.setdefault(source, [])
             if output is None or output in claimed or not (self.out_dir / output).exists():
                 continue
-            outputs.append(self.out_dir / output)
             assets = self.out_dir / f"{Path(output).stem}_files"
+            if is_protected(self.out_dir / output) or is_protected(assets):
+                continue  # an input now, with the images its page shows
+            outputs.append(self.out_dir / output)
             if assets.is_dir() and assets not in outputs:
                 outputs.append(assets)
         return [Deleted(source, outputs) for source, outputs in found.items()]

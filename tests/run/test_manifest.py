@@ -172,6 +172,21 @@ def test_deleted_inputs_are_reported_and_pruned_only_when_asked(archive: list[Pa
     assert summary(build(archive[0].parent, out)) == "4 unchanged, 0 rebuilt, 0 failed"
 
 
+def test_prune_never_removes_an_input_of_the_run(tmp_path: Path) -> None:
+    """Found probing batch builds: a page built from a deleted source, given back as an input of a --prune run,
+    was built from and then removed with its images."""
+    source = tmp_path / "src" / "a.md"
+    source.parent.mkdir()
+    Image.new("RGB", (80, 60), "navy").save(source.parent / "photo.png")
+    source.write_text('---\ntitle: A\n---\n\nText.\n\n![Cap](photo.png){alt="A navy square"}\n', encoding="utf-8")
+    out = tmp_path / "out"
+    assert run_exporter("build", source, "--to", "html", "-o", out).returncode == 0
+    source.unlink()
+    pruned = run_exporter("build", out / "a.html", "--to", "docx", "-o", out, "--prune")
+    assert pruned.returncode == 0, pruned.stderr
+    assert (out / "a.html").exists() and any((out / "a_files").iterdir()) and (out / "a.docx").exists()
+
+
 def test_a_killed_run_resumes_where_it_stopped(tmp_path: Path) -> None:
     """SIGKILL a real build once some inputs are recorded: the next run keeps those, builds the rest, and the
     outputs are those of a build that was never interrupted."""
