@@ -68,7 +68,7 @@ def prepare(result: ReadResult, source: Path, options: BuildOptions, warnings: W
     document = apply_overrides(result.document, options)
     for message in result.warnings:
         warnings.warn(message)
-    articles = document.articles if isinstance(document, Packet) else [document]
+    articles = articles_of(document)
     for article in articles:
         if not article.body:
             # What the reader left out is often why nothing is left (an equation object, a chart): say it.
@@ -96,16 +96,18 @@ def prepare(result: ReadResult, source: Path, options: BuildOptions, warnings: W
     return document
 
 
+def articles_of(document: Article | Packet) -> list[Article]:
+    return document.articles if isinstance(document, Packet) else [document]
+
+
 def all_figures(document: Article | Packet) -> list[Figure]:
     """Every figure of every article, in the order readers number them (`ReadResult.figure_lines`)."""
-    articles = document.articles if isinstance(document, Packet) else [document]
-    return [figure for article in articles for figure in article.figures()]
+    return [figure for article in articles_of(document) for figure in article.figures()]
 
 
 def picture_lines(document: Article | Packet, result: ReadResult) -> dict[int, int]:
     """The source line of each figure and picture inside running text the reader placed, by `id()`."""
-    articles = document.articles if isinstance(document, Packet) else [document]
-    inline = [image for article in articles for image in article.inline_images()]
+    inline = [image for article in articles_of(document) for image in article.inline_images()]
     pairs = [*zip(all_figures(document), result.figure_lines, strict=False),
              *zip(inline, result.inline_image_lines, strict=False)]
     return {id(picture): line for picture, line in pairs if line is not None}
@@ -224,8 +226,7 @@ def apply_overrides(document: Article | Packet, options: BuildOptions) -> Articl
     """`--source-url` (single articles only) and `--retrieved` replace what the input says."""
     if options.source_url is not None and isinstance(document, Packet):
         raise ExportError("--source-url names the source of one article; a packet's articles keep their own")
-    articles = document.articles if isinstance(document, Packet) else [document]
-    for article in articles:
+    for article in articles_of(document):
         if options.source_url is not None and isinstance(document, Article):
             article.source = effective_source(article.source, options.source_url)
         if options.retrieved is not None:

@@ -53,13 +53,18 @@ def plain_file_name(name: str) -> str:
     extension the exporter does not read is refused, never cleaned up into something else."""
     if not name or name in (".", "..") or "/" in name or "\\" in name or name.startswith("."):
         raise UploadError(f"{name!r}: not a plain file name (no folders, no leading dot); refused")
-    if any(ord(char) < 32 or ord(char) == 127 for char in name) or len(name.encode()) > 200:
+    if not printable_and_short(name):
         raise UploadError(f"{name!r}: control characters or an over-long name; refused")
     if Path(name).suffix.lower() not in ACCEPTED_EXTENSIONS:
         raise UploadError(
             f"{name}: not a kind of file the exporter reads ({', '.join(sorted(ACCEPTED_EXTENSIONS))})"
         )
     return name
+
+
+def printable_and_short(name: str) -> bool:
+    """A file or folder name without control characters, of at most 200 bytes: one a page can link to."""
+    return not any(ord(char) < 32 or ord(char) == 127 for char in name) and len(name.encode()) <= 200
 
 
 def unpack_zip(stream: BinaryIO, name: str, folder: Path, budget: list[int]) -> None:
@@ -92,9 +97,7 @@ def _check_entry(info: zipfile.ZipInfo, name: str, budget: int) -> None:
     if not safe_part_name(entry.rstrip("/")) or any(part.startswith(".") for part in entry.split("/") if part):
         raise UploadError(f"{name}: entry {entry!r} points outside the folder (path traversal); refused")
     parts = [part for part in entry.split("/") if part]
-    if len(parts) - 1 > MAX_ENTRY_DEPTH or any(
-        len(part.encode()) > 200 or any(ord(char) < 32 or ord(char) == 127 for char in part) for part in parts
-    ):
+    if len(parts) - 1 > MAX_ENTRY_DEPTH or not all(printable_and_short(part) for part in parts):
         raise UploadError(f"{name}: entry {entry!r}: control characters, an over-long name or folders more than "
                           f"{MAX_ENTRY_DEPTH} deep; refused")
     if stat.S_ISLNK(info.external_attr >> 16):
