@@ -299,11 +299,13 @@ def _print_warnings(messages: Sequence[str]) -> None:
 
 def expand_inputs(inputs: Sequence[str]) -> tuple[list[Path | str], list[ExportError]]:
     """A folder stands for the article sources directly inside it (by extension), so `samples/*` works; a
-    symbolic link in it that leads out of the folder is refused, as a packet refuses such an entry. Page URLs
-    stay text. Returns the inputs and the refusals."""
+    symbolic link in it that leads out of the folder is refused, as a packet refuses such an entry, and a page
+    or document an earlier build wrote there (its manifest says so) is not a source. Page URLs stay text.
+    Returns the inputs and the refusals."""
     from exporter.confine import inside_folder
     from exporter.pipeline import is_url
     from exporter.readers import EXTENSIONS
+    from exporter.run.manifest import outputs_built_in, source_key
 
     expanded: list[Path | str] = []
     refused: list[ExportError] = []
@@ -316,7 +318,13 @@ def expand_inputs(inputs: Sequence[str]) -> tuple[list[Path | str], list[ExportE
             expanded.append(item)
             continue
         found = sorted(p for p in item.iterdir() if p.suffix.lower() in EXTENSIONS and not p.is_dir())
-        if not found:
+        built_here = outputs_built_in(item)
+        ours = [path for path in found if built_here.get(path.name, source_key(path)) != source_key(path)]
+        if ours:
+            # Building them again would read our own pages back as articles, each clashing with its source.
+            _say("note: ", f"{item}: {len(ours)} files an earlier build wrote here are not sources; skipped")
+        found = [path for path in found if path not in ours]
+        if not found and not ours:
             _say("note: ", f"{item}: a folder with no article sources; skipped")
         for path in found:
             if not inside_folder(path, item):
@@ -441,7 +449,10 @@ def _report_deleted(manifest: Manifest, prune: bool, inputs: list[Path]) -> int:
             if path not in kept:
                 _say("removed ", path, stream=sys.stdout)
         for path in kept:
-            _say("note: ", f"{path} was changed after it was built from {gone.source}, which is gone: kept")
+            if path.is_dir():
+                _say("note: ", f"{path} is kept with the page that shows it")
+            else:
+                _say("note: ", f"{path} was changed after it was built from {gone.source}, which is gone: kept")
     return len(deleted)
 
 

@@ -322,7 +322,7 @@ class Manifest:
 
     def prune(self, gone: Deleted) -> list[Path]:
         """Remove a deleted input's outputs and forget it. An output changed since it was built is kept, and
-        returned."""
+        returned; so is a kept page's images folder, which the page still shows."""
         kept: list[Path] = []
         recorded = {
             output: (size, mtime_ns, sha)
@@ -332,17 +332,40 @@ class Manifest:
             )
             if output is not None
         }
+        folders = [path for path in gone.outputs if path.is_dir()]
         for path in gone.outputs:
-            if path.is_dir():
-                shutil.rmtree(path)
-            elif path.name in recorded and _same_content(path, *recorded[path.name]):
+            if path in folders:
+                continue
+            if path.name in recorded and _same_content(path, *recorded[path.name]):
                 path.unlink()
             else:
                 kept.append(path)
+        for path in folders:
+            if path.with_name(path.name.removesuffix("_files") + ".html") in kept:
+                kept.append(path)
+            else:
+                shutil.rmtree(path)
         with self._transaction():
             self._db.execute("DELETE FROM outputs WHERE source = ?", (gone.source,))
             self._db.execute("DELETE FROM dependencies WHERE source = ?", (gone.source,))
         return kept
+
+
+def outputs_built_in(folder: Path) -> dict[str, str]:
+    """The files in `folder` that its manifest records as outputs, each with the input it was built from (none
+    when the folder holds no manifest). Read only: the folder may be another build's output folder."""
+    path = folder / MANIFEST_NAME
+    if not path.is_file():
+        return {}
+    try:
+        db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        try:
+            rows = db.execute("SELECT output, source FROM outputs WHERE output IS NOT NULL").fetchall()
+        finally:
+            db.close()
+    except sqlite3.Error:
+        return {}
+    return dict(rows)
 
 
 def plan(

@@ -156,6 +156,8 @@ def test_deleted_inputs_are_reported_and_pruned_only_when_asked(archive: list[Pa
     archive[3].unlink()
     archive[4].unlink()
     (out / "article-00004.docx").write_bytes(b"edited by hand after the build")
+    page = out / "article-00004.html"
+    page.write_text(page.read_text(encoding="utf-8").replace("</main>", "<p>Added.</p></main>"), encoding="utf-8")
     reported = build(archive[0].parent, out)
     assert summary(reported) == "4 unchanged, 0 rebuilt, 0 failed, 2 deleted (outputs kept: --prune)"
     assert "article-00003.md no longer exists" in reported.stderr
@@ -165,9 +167,10 @@ def test_deleted_inputs_are_reported_and_pruned_only_when_asked(archive: list[Pa
     assert pruned.returncode == 0, pruned.stderr
     assert summary(pruned) == "4 unchanged, 0 rebuilt, 0 failed, 2 deleted (outputs removed)"
     left = sorted(path.name for path in out.iterdir() if path.name.startswith(("article-00003", "article-00004")))
-    # The output changed by hand since it was built is kept, and said so.
-    assert left == ["article-00004.docx"]
+    # The outputs changed by hand since they were built are kept, and said so; a kept page keeps its images.
+    assert left == ["article-00004.docx", "article-00004.html", "article-00004_files"]
     assert "article-00004.docx was changed after it was built" in pruned.stderr
+    assert "article-00004_files is kept with the page that shows it" in pruned.stderr
     assert all("article-00003" not in row[0] for row in rows(out))
     assert summary(build(archive[0].parent, out)) == "4 unchanged, 0 rebuilt, 0 failed"
 
@@ -185,6 +188,23 @@ def test_prune_never_removes_an_input_of_the_run(tmp_path: Path) -> None:
     pruned = run_exporter("build", out / "a.html", "--to", "docx", "-o", out, "--prune")
     assert pruned.returncode == 0, pruned.stderr
     assert (out / "a.html").exists() and any((out / "a_files").iterdir()) and (out / "a.docx").exists()
+
+
+def test_a_folder_built_into_itself_does_not_read_its_own_outputs_back(tmp_path: Path) -> None:
+    """Found probing batch builds: a second `build . -o .` took the first run's .html and .docx for sources,
+    each clashing with its Markdown, and refused the whole run. A page or document the folder's manifest
+    records as built from another input is not a source; one named on the command line still is."""
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    (folder / "a.md").write_text("---\ntitle: A\n---\n\nText.\n", encoding="utf-8")
+    (folder / "b.md").write_text("---\ntitle: B\n---\n\nText.\n", encoding="utf-8")
+    assert summary(build(folder, folder)) == "0 unchanged, 2 rebuilt, 0 failed"
+    again = build(folder, folder)
+    assert again.returncode == 0, again.stderr
+    assert "4 files an earlier build wrote here are not sources" in again.stderr
+    assert summary(again) == "2 unchanged, 0 rebuilt, 0 failed"
+    named = run_exporter("build", folder / "a.html", "--to", "docx", "--out", tmp_path / "other")
+    assert named.returncode == 0, named.stderr
 
 
 def test_a_killed_run_resumes_where_it_stopped(tmp_path: Path) -> None:
