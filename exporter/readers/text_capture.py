@@ -453,6 +453,7 @@ def parse_capture(text: str, options: BuildOptions, *, name: str) -> ReadResult:
                 body.append(block)
                 if line is not None:
                     figure_lines.append(line)
+    _name_images_apart([block for block in body if isinstance(block, Figure)])
     for figure, line in zip((b for b in body if isinstance(b, Figure)), figure_lines, strict=False):
         if not figure.alt:
             reading.warnings.append(
@@ -1012,7 +1013,7 @@ def _caption_text(lines: list[str]) -> str:
 def _blocks(group: Group, previous: list[Block], reading: _Reading) -> list[tuple[Block, int | None]]:
     lines = group.lines
     if any(_SLIDE.match(line) for line in lines):
-        return [(figure, group.line) for figure in _slides(lines)]
+        return [(figure, group.numbers[index]) for figure, index in _slides(lines)]
     figure = photo_block(lines)
     if figure is not None:
         return [(figure, group.line)]
@@ -1021,18 +1022,18 @@ def _blocks(group: Group, previous: list[Block], reading: _Reading) -> list[tupl
     return [(block, None) for block in text_blocks(lines, previous)]
 
 
-def _slides(lines: list[str]) -> list[Figure]:
+def _slides(lines: list[str]) -> list[tuple[Figure, int]]:
     """army.mil slideshows: a photo title line, then "N / M Show Caption + Hide Caption – CAPTION (Photo Credit:
-    NAME) VIEW ORIGINAL"."""
-    figures: list[Figure] = []
+    NAME) VIEW ORIGINAL". Each figure comes with the index of its slide's line."""
+    figures: list[tuple[Figure, int]] = []
     title: str | None = None
-    for line in lines:
+    for index, line in enumerate(lines):
         match = _SLIDE.match(line)
         if match is None:
             title = line
             continue
         caption = squash(match.group("caption")) or None
-        figures.append(_figure(title=title, caption=caption, credit=squash(match.group("credit")) or None))
+        figures.append((_figure(title=title, caption=caption, credit=squash(match.group("credit")) or None), index))
         title = None
     return figures
 
@@ -1119,6 +1120,22 @@ def _figure(
 
 def _image(virin: str | None, fallback: str) -> str:
     return f"{virin}.jpg" if virin else f"{_slug(fallback)}.jpg"
+
+
+def _name_images_apart(figures: list[Figure]) -> None:
+    """Photos without a VIRIN are named after their title or caption, which a slideshow repeats on every slide:
+    numbered apart, so that `--images DIR` can give each its own photo (one VIRIN is one photo, named once)."""
+    taken = {figure.image for figure in figures}
+    seen: set[str] = set()
+    for figure in figures:
+        if figure.virin is None and figure.image in seen:
+            stem = figure.image.removesuffix(".jpg")
+            number = 2
+            while f"{stem}-{number}.jpg" in taken:
+                number += 1
+            figure.image = f"{stem}-{number}.jpg"
+            taken.add(figure.image)
+        seen.add(figure.image)
 
 
 def text_blocks(lines: list[str], previous: list[Block]) -> list[Block]:

@@ -10,6 +10,7 @@ import pytest
 from exporter.model import Article, Figure, Heading, ListBlock, Paragraph, plain_text
 from exporter.options import BuildOptions
 from exporter.readers import ReadResult, read_document
+from tests.importers.conftest import CAPTURES
 
 BANNER = """An official website of the United States Government
 Here's how you know
@@ -130,6 +131,17 @@ VIRIN: 230101-D-AB123-0001
     assert figure.alt is None
     assert figure.title == "Ceremony Arrival"
     assert any("no alt-text line" in warning for warning in result.warnings)
+
+
+def test_slideshow_photos_are_named_and_warned_about_one_by_one() -> None:
+    """Found probing captures: every slide of an army.mil slideshow repeats the story's title, so every photo
+    was named `title.jpg` (`--images DIR` could give them one photo only) and every missing-alt warning named
+    the first slide's line."""
+    result = read_document(CAPTURES / "army-mil_article_pacom-commander-tours-jblm.txt", BuildOptions())
+    images = [figure.image for figure in result.document.figures()]
+    assert len(images) == 4 and len(set(images)) == 4
+    warned = [warning.split(":")[1] for warning in result.warnings if "no alt-text line" in warning]
+    assert warned == ["6", "8", "10", "12"]
 
 
 def test_labels_historical_notice_related_stories_and_mojibake(tmp_path: Path) -> None:
