@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from enum import IntEnum
 from pathlib import Path
+from typing import NamedTuple
 
 # What must never reach a terminal raw: C0 and C1 controls (newline, ESC, ...), DEL, the Unicode line and
 # paragraph separators, and the bidirectional overrides that make text read differently from what it is.
@@ -70,6 +72,13 @@ def _rebuild_export_error(problem: str, file: str | None, line: int | None, code
     return ExportError(problem, file=file, line=line, code=code)
 
 
+class Place(NamedTuple):
+    """Where a thing was read: a file (the input, or a packet's entry) and its line when known."""
+
+    file: Path
+    line: int | None = None
+
+
 class Warnings:
     """Collects warnings for the report; with `strict` the ones marked strict become errors."""
 
@@ -83,4 +92,9 @@ class Warnings:
         if strict_error and self.strict:
             raise ExportError(message, file=file, line=line)
         where = f"{file}:{line}" if file and line is not None else file
-        self.messages.append(one_line(f"{where}: {message}" if where else message))
+        self.extend([one_line(f"{where}: {message}" if where else message)])
+
+    def extend(self, messages: Iterable[str]) -> None:
+        """Add warnings, each once: a packet's article rendered apart for the PDF meets the same missing photo
+        as the other formats do."""
+        self.messages += [message for message in dict.fromkeys(messages) if message not in self.messages]

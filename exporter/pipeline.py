@@ -10,7 +10,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 from concurrent.futures import Executor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -18,7 +18,7 @@ from pydantic import BaseModel
 
 from exporter.anchors import fragment, heading_targets
 from exporter.confine import Confinement
-from exporter.errors import ExitCode, ExportError, Warnings
+from exporter.errors import ExitCode, ExportError, Place, Warnings
 from exporter.model import (
     Article,
     Figure,
@@ -81,12 +81,16 @@ def prepare(result: ReadResult, source: Path, options: BuildOptions, warnings: W
             raise ExportError(f"alt text given for figure {number}, but the document has {len(figures)}", file=source)
         figures[number - 1].alt = xml_text(alt)  # typed into the web app's form: set, not validated
         figures[number - 1].decorative = False
-    lines = picture_lines(document, result)
+    places = picture_places(document, result, source)
+    # A packet's entry is its own kind of source, whatever --from says of the packet.
+    entry_options = replace(options, input_format=None)
     for number, figure in enumerate(figures, start=1):
-        check_alt(figure, number, source, lines.get(id(figure)), options, warnings)
+        file, line = places.get(id(figure), Place(source))
+        check_alt(figure, number, file, line, options if file == source else entry_options, warnings)
     for article in articles:
         for image in article.inline_images():
-            check_inline_alt(image, source, options, warnings, lines.get(id(image)))
+            file, line = places.get(id(image), Place(source))
+            check_inline_alt(image, file, options if file == source else entry_options, warnings, line)
         unwrap_unusable_links(article, source, warnings, in_packet=len(articles) > 1)
     drop_table_labels(articles, source, warnings)
     for article in articles:
@@ -105,12 +109,18 @@ def all_figures(document: Article | Packet) -> list[Figure]:
     return [figure for article in articles_of(document) for figure in article.figures()]
 
 
-def picture_lines(document: Article | Packet, result: ReadResult) -> dict[int, int]:
-    """The source line of each figure and picture inside running text the reader placed, by `id()`."""
-    inline = [image for article in articles_of(document) for image in article.inline_images()]
-    pairs = [*zip(all_figures(document), result.figure_lines, strict=False),
-             *zip(inline, result.inline_image_lines, strict=False)]
-    return {id(picture): line for picture, line in pairs if line is not None}
+def picture_places(document: Article | Packet, result: ReadResult, source: Path) -> dict[int, Place]:
+    """Where each figure and picture inside running text was read, by `id()`: its file (a packet's entry, or
+    `source`) and its line there when the reader knew it."""
+    places: dict[int, Place] = {}
+    figure_lines, inline_lines = iter(result.figure_lines), iter(result.inline_image_lines)
+    for index, article in enumerate(articles_of(document)):
+        file = (result.article_files[index] if index < len(result.article_files) else None) or source
+        for picture in article.figures():
+            places[id(picture)] = Place(file, next(figure_lines, None))
+        for picture in article.inline_images():
+            places[id(picture)] = Place(file, next(inline_lines, None))
+    return places
 
 
 def drop_table_labels(articles: list[Article], source: Path, warnings: Warnings) -> None:
@@ -356,7 +366,7 @@ def _build(
     warnings = Warnings(strict=options.strict)
     document = prepare(result, source, options, warnings)
     context = RenderContext(document, options, source, confinement, warnings, stem, result.images, parts=parts,
-                            picture_lines=picture_lines(document, result))
+                            picture_places=picture_places(document, result, source))
     try:
         rendered = render_all(context, options.formats)
     except ExportError as error:

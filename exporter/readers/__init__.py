@@ -56,6 +56,9 @@ class ReadResult:
     inputs: list[Path] = field(default_factory=list)
     # Line of each picture inside running text, in `Article.inline_images()` order, where the reader knows it.
     inline_image_lines: list[int | None] = field(default_factory=list)
+    # A packet's: the file each article was read from, whose lines its pictures' lines are (None: the article
+    # is written in the packet itself).
+    article_files: list[Path | None] = field(default_factory=list)
 
 
 def read_text(path: Path) -> str:

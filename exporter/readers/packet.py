@@ -48,12 +48,14 @@ def from_data(data: dict[str, Any], path: Path, text: str, options: BuildOptions
     warnings: list[str] = []
     images: dict[str, bytes] = {}
     inputs: list[Path] = []
+    article_files: list[Path | None] = []
     for index, entry in enumerate(entries):
         line = yaml_line(text, ("articles", index))
         if isinstance(entry, dict) and "title" in entry:
             articles.append(article_from_data(entry, path, text, prefix=("articles", index)))
             figure_lines += [line] * len(articles[-1].figures())
             inline_image_lines += [line] * len(articles[-1].inline_images())
+            article_files.append(None)
             continue
         reference = entry.get("source") if isinstance(entry, dict) else entry
         if not isinstance(reference, str):
@@ -78,8 +80,9 @@ def from_data(data: dict[str, Any], path: Path, text: str, options: BuildOptions
             )
         images.update(_claim_embedded_images(result, index))
         articles.append(_rebase_images(result.document, source.parent, folder))
-        figure_lines += [None] * len(result.document.figures())
-        inline_image_lines += [None] * len(result.document.inline_images())
+        figure_lines += _aligned(result.figure_lines, len(result.document.figures()))
+        inline_image_lines += _aligned(result.inline_image_lines, len(result.document.inline_images()))
+        article_files.append(folder / reference)  # as the packet names it, for messages
         warnings += result.warnings
         inputs += result.inputs
     fields = {key: value for key, value in data.items() if key != "articles"}
@@ -88,7 +91,12 @@ def from_data(data: dict[str, Any], path: Path, text: str, options: BuildOptions
     except ValidationError as error:
         raise validation_error(error, file=path, text=text) from None
     return ReadResult(packet, figure_lines=figure_lines, inline_image_lines=inline_image_lines, warnings=warnings,
-                      images=images, inputs=inputs)
+                      images=images, inputs=inputs, article_files=article_files)
+
+
+def _aligned(lines: list[int | None], count: int) -> list[int | None]:
+    """One line (or None) for each of `count` pictures, whatever the reader knew."""
+    return [*lines[:count], *[None] * (count - len(lines))]
 
 
 def _claim_embedded_images(result: ReadResult, index: int) -> dict[str, bytes]:

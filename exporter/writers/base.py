@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from exporter.confine import MAX_IMAGE_FILE_BYTES, Confinement, is_remote
-from exporter.errors import ExportError, Warnings
+from exporter.errors import ExportError, Place, Warnings
 from exporter.images import ProcessedImage, process_image
 from exporter.model import Article, Figure, InlineImage, Packet
 from exporter.options import BuildOptions
@@ -71,8 +71,8 @@ class RenderContext:
     # The first page of each article in the PDF, set by the PDF writer: the DOCX contents show these page
     # numbers (its own pages are laid out by Word, which updates them). None when no PDF is built.
     article_pages: list[int] | None = None
-    # The source line of each picture the reader placed, by `id()`: a problem with its image names it.
-    picture_lines: dict[int, int] = field(default_factory=dict)
+    # Where each picture was read (file and line), by `id()`: a problem with its image names the place.
+    picture_places: dict[int, Place] = field(default_factory=dict)
 
     @property
     def base_dir(self) -> Path:
@@ -110,7 +110,8 @@ class RenderContext:
         """The error names the source line of the picture (when it is about the source, not a file the picture
         names) and, in a packet, the article the picture is in."""
         if error.file in (None, str(self.source_path)):
-            error.located(self.source_path, self.picture_lines.get(id(picture)))
+            error.file = None
+            error.located(*self.place_of(picture))
         if isinstance(self.document, Packet):
             for number, article in enumerate(self.document.articles, start=1):
                 if any(found is picture for found in [*article.figures(), *article.inline_images()]):
@@ -164,9 +165,8 @@ class RenderContext:
 
     def _missing(self, figure: Picture, why: str) -> None:
         shown = "the figure is shown as 'photo not included'" if isinstance(figure, Figure) else "its alt text is shown"
-        self.warnings.warn(
-            f"image {figure.image} {why}: {shown}",
-            file=self.source_path,
-            line=self.picture_lines.get(id(figure)),
-            strict_error=True,
-        )
+        file, line = self.place_of(figure)
+        self.warnings.warn(f"image {figure.image} {why}: {shown}", file=file, line=line, strict_error=True)
+
+    def place_of(self, picture: Picture) -> Place:
+        return self.picture_places.get(id(picture), Place(self.source_path))

@@ -100,6 +100,23 @@ def test_batch_exit_code_is_the_worst_and_good_inputs_are_written(tmp_path: Path
     assert (out / "good.html").is_file() and not (out / "bad.html").exists()
 
 
+def test_a_packets_picture_problems_name_the_article_file_and_line_once(tmp_path: Path, exporter_cli) -> None:
+    """Found probing packets: a figure without alt text in a packet's article was reported at the packet file
+    alone, and a missing photo was warned about without a line, once per format that looked for it."""
+    write(tmp_path, "one.md", '---\ntitle: One\n---\n\nText.\n\n![Cap](p.png){alt="A red square"}\n')
+    write(tmp_path, "two.md", '---\ntitle: Two\n---\n\nText.\n\n![C](gone.png){alt="A"}\n\n![D](gone.png){alt="B"}\n')
+    (tmp_path / "p.png").write_bytes((SAMPLES / "images" / "nasa-eileen-collins.png").read_bytes())
+    packet = write(tmp_path, "packet.yaml", "title: P\narticles:\n  - one.md\n  - two.md\n")
+    out = tmp_path / "out"
+    result = exporter_cli("build", packet, "--to", "html,pdf,docx", "--out", out)
+    assert result.returncode == 0, result.stderr
+    missing = [line for line in result.stderr.splitlines() if "gone.png was not found" in line]
+    assert [line.split(": ")[1] for line in missing] == [f"{tmp_path}/two.md:7", f"{tmp_path}/two.md:9"]
+    write(tmp_path, "one.md", "---\ntitle: One\n---\n\nText.\n\n![Cap](p.png)\n")
+    assert_clean_failure(exporter_cli("build", packet, "--to", "html", "--out", out / "again"), out / "again",
+                         "one.md:7: figure 1 (p.png) has no alt text")
+
+
 def test_alt_from_caption_is_reported(tmp_path: Path, exporter_cli) -> None:
     source = write(tmp_path, "noalt.md", "---\ntitle: T\n---\n\n![The caption says it](p.png)\n")
     (tmp_path / "p.png").write_bytes((SAMPLES / "images" / "nasa-eileen-collins.png").read_bytes())

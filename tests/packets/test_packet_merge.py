@@ -370,12 +370,13 @@ def test_jobs_do_not_change_the_bytes(tmp_path):
 @pytest.mark.slow
 def test_an_error_in_a_worker_is_one_line_and_writes_nothing(tmp_path):
     """--strict makes the sample packet's missing photo an error, raised in a worker process: it comes back
-    with its file and exit code 2, without a traceback, and no PDF is written."""
+    with its article's file and line and exit code 2, without a traceback, and no PDF is written."""
     result = run_exporter("build", SAMPLE_PACKET, "--to", "pdf", "--strict", "--out", tmp_path, "--jobs", "2")
     assert result.returncode == 2, result.stderr
     errors = [line for line in result.stderr.splitlines() if line.startswith("error:")]
     assert len(errors) == 1 and "Traceback" not in result.stderr
-    assert re.match(rf"error: {re.escape(str(SAMPLE_PACKET))}: article 1 \('[^']+'\): image \S+ was not found",
+    article = SAMPLE_PACKET.parent / "stoltenberg-ukraine-support.md"
+    assert re.match(rf"error: {re.escape(str(article))}:\d+: article 1 \('[^']+'\): image \S+ was not found",
                     errors[0]), errors[0]
     assert list(tmp_path.iterdir()) == []
 

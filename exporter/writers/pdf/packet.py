@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from exporter.confine import Confinement
-from exporter.errors import ExportError, Warnings
+from exporter.errors import ExportError, Place, Warnings
 from exporter.model import Article, Packet
 from exporter.options import BuildOptions
 from exporter.writers.base import RenderContext
@@ -56,6 +56,8 @@ class PartJob:
     source_path: Path  # the packet file: relative image paths start from its folder
     confinement: Confinement
     embedded_images: dict[str, bytes] = field(default_factory=dict)  # this article's pictures from a DOCX
+    # Where each of its pictures was read, in `[*figures(), *inline_images()]` order (ids do not cross processes).
+    picture_places: list[Place] = field(default_factory=list)
 
 
 @dataclass
@@ -108,8 +110,9 @@ def part_jobs(context: RenderContext) -> list[PartJob]:
             for picture in [*article.figures(), *article.inline_images()]
             if picture.image in context.embedded_images
         }
+        places = [context.place_of(picture) for picture in [*article.figures(), *article.inline_images()]]
         jobs.append(PartJob(article, index, figures, tables, packet.language, context.options,
-                            context.source_path, context.confinement, images))
+                            context.source_path, context.confinement, images, places))
         figures += max(article.figure_numbers().values(), default=0)
         tables += len(article.table_numbers())
     return jobs
@@ -120,8 +123,10 @@ def render_part(job: PartJob) -> RenderedPart:
     from exporter.writers.pdf.repair import repair
 
     warnings = Warnings(strict=job.options.strict)
+    pictures = [*job.article.figures(), *job.article.inline_images()]
+    places = {id(picture): place for picture, place in zip(pictures, job.picture_places, strict=False)}
     context = RenderContext(job.article, job.options, job.source_path, job.confinement, warnings,
-                            job.source_path.stem, job.embedded_images)
+                            job.source_path.stem, job.embedded_images, picture_places=places)
     try:
         links = print_image_links(context)
         html = packet_part_html(context, job.article, index=job.index, figures_before=job.figures_before,
@@ -196,7 +201,7 @@ def write_packet(context: RenderContext, executor: Executor | None = None) -> by
         def rendered_page_counts() -> Iterator[int]:
             # Each part is kept (on disk) as its count is read: reading the counts is what collects the parts.
             for job, part in zip(jobs, rendered, strict=True):
-                context.warnings.messages.extend(part.warnings)
+                context.warnings.extend(part.warnings)
                 context.files_read.extend(part.files_read)
                 context.files_missing.extend(part.files_missing)
                 parts.append(Path(folder) / f"article-{job.index}.pdf")
@@ -214,7 +219,7 @@ def write_packet(context: RenderContext, executor: Executor | None = None) -> by
         for _ in range(FRONT_ATTEMPTS):
             front = next(run(render_front, [front_job(context, page_counts, front_pages)]))
             if front.pages == front_pages:
-                context.warnings.messages.extend(front.warnings)
+                context.warnings.extend(front.warnings)
                 context.files_read.extend(front.files_read)
                 # The DOCX writer, when it runs in the same build, numbers its contents from these pages.
                 context.article_pages = list(accumulate([front_pages + 1, *page_counts[:-1]]))
